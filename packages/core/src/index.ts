@@ -1,0 +1,13 @@
+/**
+ * @projectkit/core — the provider-agnostic projects domain. The contract suite is exported
+ * separately, from "@projectkit/core/test-suite", so that vitest is only needed where it runs.
+ */
+export * as Attachment from "./Attachment.js"
+export * as Capabilities from "./Capabilities.js"
+export * as Pagination from "./Pagination.js"
+export * as Project from "./Project.js"
+export * as Projects from "./Projects.js"
+export * as ProjectsError from "./ProjectsError.js"
+export * as ProjectsMemory from "./ProjectsMemory.js"
+// export * as RateLimit from "./RateLimit.js"
+// export * as Retry from "./Retry.js"

@@ -1,0 +1,4 @@
+import { ProjectsMemory } from "../src/index.js"
+import { suite } from "../src/ProjectsSuite.js"
+
+suite("ProjectsMemory", ProjectsMemory.layer())
