@@ -1,0 +1,58 @@
+/**
+ * The control plane's contract, on the reserved prefix `/__projectkit`: health for anyone;
+ * organizations and reset for the holder of the admin token. Never mixed into the emulated routes.
+ */
+import * as HttpApi from "@effect/platform/HttpApi"
+import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
+import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
+import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
+import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
+import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
+import * as Schema from "effect/Schema"
+import { Organization } from "./Organizations.js"
+
+/** The control plane's errors: `{error, message}`. */
+export class ControlUnauthorized extends Schema.Class<ControlUnauthorized>("ControlUnauthorized")(
+  { error: Schema.Literal("unauthorized"), message: Schema.String },
+  HttpApiSchema.annotations({ status: 401 })
+) {}
+
+export class ControlInternal extends Schema.Class<ControlInternal>("ControlInternal")(
+  { error: Schema.Literal("internal"), message: Schema.String },
+  HttpApiSchema.annotations({ status: 500 })
+) {}
+
+export class AdminAuth extends HttpApiMiddleware.Tag<AdminAuth>()("@projectkit/server/AdminAuth", {
+  failure: ControlUnauthorized,
+  security: { admin: HttpApiSecurity.bearer }
+}) {}
+
+export const Health = Schema.Struct({
+  status: Schema.Literal("ok"),
+  version: Schema.String,
+  dialects: Schema.Array(Schema.String),
+  storage: Schema.String
+})
+
+export const CreateOrganization = Schema.Struct({
+  name: Schema.Trim.pipe(Schema.compose(Schema.NonEmptyString, { strict: true }), Schema.maxLength(200))
+})
+
+export class ControlApi extends HttpApi.make("control").add(
+  HttpApiGroup.make("control")
+    .add(HttpApiEndpoint.get("health", "/health").addSuccess(Health))
+    .add(
+      HttpApiEndpoint.post("createOrganization", "/orgs")
+        .setPayload(CreateOrganization)
+        .addSuccess(Organization, { status: 201 })
+        .addError(ControlInternal)
+        .middleware(AdminAuth)
+    )
+    .add(
+      HttpApiEndpoint.post("reset", "/reset")
+        .addSuccess(HttpApiSchema.NoContent)
+        .addError(ControlInternal)
+        .middleware(AdminAuth)
+    )
+    .prefix("/__projectkit")
+) {}

@@ -1,0 +1,58 @@
+/**
+ * The control plane's handlers and its admin-token check.
+ */
+import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as Crypto from "node:crypto"
+import { AdminAuth, ControlInternal, ControlUnauthorized } from "./ControlApi.js"
+import { Database } from "./Database.js"
+import { Organizations } from "./Organizations.js"
+import { ServerApi } from "./ServerApi.js"
+
+/** The token that opens the control plane's admin routes. */
+export class AdminToken extends Context.Tag("@projectkit/server/AdminToken")<AdminToken, Redacted.Redacted>() {}
+
+/** What the health route reports. */
+export class ServerInfo extends Context.Tag("@projectkit/server/ServerInfo")<ServerInfo, {
+  readonly version: string
+  readonly dialects: ReadonlyArray<string>
+}>() {}
+
+const internal = (cause: unknown) =>
+  Effect.zipRight(
+    Effect.logError("control plane failure", cause),
+    Effect.fail(new ControlInternal({ error: "internal", message: "The server failed; see its log" }))
+  )
+
+/** Constant-time comparison, so the admin token cannot be guessed byte by byte from timings. */
+const sameSecret = (a: string, b: string) => {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && Crypto.timingSafeEqual(x, y)
+}
+
+export const AdminAuthLive = Layer.effect(
+  AdminAuth,
+  Effect.map(AdminToken, (token) =>
+    AdminAuth.of({
+      admin: (sent) =>
+        sameSecret(Redacted.value(sent), Redacted.value(token))
+          ? Effect.void
+          : Effect.fail(new ControlUnauthorized({ error: "unauthorized", message: "A valid admin token is required" }))
+    }))
+)
+
+export const ControlPlaneLive = HttpApiBuilder.group(ServerApi, "control", (handlers) =>
+    Effect.gen(function*() {
+      const organizations = yield* Organizations
+      const database = yield* Database
+      const info = yield* ServerInfo
+      return handlers
+        .handle("health", () =>
+          Effect.succeed({ status: "ok" as const, version: info.version, dialects: info.dialects, storage: database.kind }))
+        .handle("createOrganization", ({ payload }) => Effect.catchAll(organizations.create(payload.name), internal))
+        .handle("reset", () => Effect.catchAll(organizations.reset, internal))
+    }))

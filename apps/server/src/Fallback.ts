@@ -1,0 +1,85 @@
+/**
+ * Renders the failures no handler rendered — a request that does not decode, an unknown route, a
+ * malformed or oversized body, a defect — in the error format of the dialect whose base path the
+ * request is under, so no client ever sees a framework's error shape or an empty 500.
+ */
+import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import type * as HttpApp from "@effect/platform/HttpApp"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
+
+/** How one dialect writes an error body. */
+export interface DialectErrors {
+  /** The base path the dialect is mounted under, e.g. "/sync"; "" for the rest. */
+  readonly prefix: string
+  readonly body: (status: number, message: string) => unknown
+}
+
+interface Failure {
+  readonly status: number
+  readonly message: string
+}
+
+const issuesMessage = (issues: ReadonlyArray<{ readonly path: ReadonlyArray<PropertyKey>; readonly message: string }>) =>
+  issues.map((issue) =>
+    issue.path.length === 0 ? issue.message : `${issue.path.map(String).join(".")}: ${issue.message}`
+  ).join("; ")
+
+/** The failures this module renders; anything else is a declared error, rendered by the API. */
+const classify = (error: unknown): Option.Option<Failure> => {
+  if (!Predicate.hasProperty(error, "_tag")) return Option.none()
+  switch (error._tag) {
+    case "HttpApiDecodeError": {
+      const issues = Predicate.hasProperty(error, "issues") && Array.isArray(error.issues) ? error.issues : []
+      return Option.some({ status: 400, message: issuesMessage(issues) || "The request is not valid" })
+    }
+    case "RouteNotFound":
+      return Option.some({ status: 404, message: "No such route" })
+    case "RequestError": {
+      const cause = Predicate.hasProperty(error, "cause") ? error.cause : undefined
+      return cause instanceof Error && cause.message === "maxBytes exceeded"
+        ? Option.some({ status: 413, message: "The request body is too large" } as const)
+        : Option.some({ status: 400, message: "The request body is not valid JSON" })
+    }
+  }
+  return Option.none()
+}
+
+export const layer = (dialects: ReadonlyArray<DialectErrors>, maxBodyBytes: number) => {
+  // Longest prefix first, so "/sync" wins over "".
+  const ordered = [...dialects].sort((a, b) => b.prefix.length - a.prefix.length)
+  const dialectOf = (url: string) =>
+    ordered.find((d) => d.prefix === "" || url === d.prefix || url.startsWith(`${d.prefix}/`)) ?? ordered[0]!
+  const tooLarge = { status: 413, message: "The request body is too large" }
+  const respond = (failure: Failure) =>
+    Effect.map(HttpServerRequest.HttpServerRequest, (request) =>
+      HttpServerResponse.unsafeJson(dialectOf(request.url).body(failure.status, failure.message), {
+        status: failure.status
+      }))
+  const limited = (app: HttpApp.Default) =>
+    Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+      // Refuse by the declared length before reading anything: reading past the limit would have
+      // to reset the connection, and the client would never see the 413.
+      const declared = Number(request.headers["content-length"] ?? 0)
+      return declared > maxBodyBytes
+        ? respond(tooLarge)
+        : HttpIncomingMessage.withMaxBodySize(app, Option.some(maxBodyBytes))
+    })
+  return HttpApiBuilder.middleware((app) =>
+    Effect.catchAllCause(limited(app), (cause) => {
+      // A declared error is rendered by the API itself; an interruption is not ours to answer.
+      const failure = Cause.failureOption(cause)
+      if (Option.isSome(failure) && Option.isNone(classify(failure.value))) return Effect.failCause(cause)
+      if (Cause.isInterruptedOnly(cause)) return Effect.failCause(cause)
+      // The framework reads request bodies with `orDie`: a malformed body arrives as a defect.
+      const known = Option.orElse(Option.flatMap(failure, classify), () => Option.flatMap(Cause.dieOption(cause), classify))
+      if (Option.isSome(known)) return respond(known.value)
+      return Effect.zipRight(Effect.logError("unhandled failure", cause), respond({ status: 500, message: "Internal server error" }))
+    })
+  )
+}

@@ -1,0 +1,104 @@
+/**
+ * Versioned schema migrations, applied in order on start. The SQL is portable between SQLite and
+ * PostgreSQL: times are epoch milliseconds in BIGINT columns, JSON documents are TEXT.
+ */
+import * as SqlClient from "@effect/sql/SqlClient"
+import * as Effect from "effect/Effect"
+
+const statements = (...ddl: ReadonlyArray<string>) =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) => Effect.forEach(ddl, (statement) => sql.unsafe(statement), { discard: true }))
+
+export const migrations = {
+  "0001_organizations": statements(
+    `CREATE TABLE organizations (
+      id TEXT PRIMARY KEY,
+      name TEXT NOT NULL,
+      webhook_secret TEXT NOT NULL,
+      created_at BIGINT NOT NULL
+    )`,
+    // One row per credential, in the form of the dialect it serves (a sync.so API key, …).
+    `CREATE TABLE credentials (
+      secret TEXT PRIMARY KEY,
+      org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+      dialect TEXT NOT NULL,
+      user_id TEXT NOT NULL,
+      created_at BIGINT NOT NULL
+    )`,
+    `CREATE INDEX credentials_by_org ON credentials(org_id)`
+  ),
+  "0002_sync": statements(
+    `CREATE TABLE sync_projects (
+      id TEXT PRIMARY KEY,
+      org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+      owner_id TEXT NOT NULL,
+      name TEXT NOT NULL,
+      name_search TEXT NOT NULL,
+      visibility TEXT NOT NULL,
+      mode TEXT NOT NULL,
+      created_at BIGINT NOT NULL,
+      updated_at BIGINT NOT NULL
+    )`,
+    // Keyset pagination reads these in order from (org_id, key, id) without sorting.
+    `CREATE INDEX sync_projects_by_name ON sync_projects(org_id, name, id)`,
+    `CREATE INDEX sync_projects_by_updated ON sync_projects(org_id, updated_at, id)`,
+    `CREATE INDEX sync_projects_by_created ON sync_projects(org_id, created_at, id)`,
+    // ON DELETE SET NULL is the detach rule: deleting a project ungroups, never deletes.
+    `CREATE TABLE sync_assets (
+      id TEXT PRIMARY KEY,
+      org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+      project_id TEXT REFERENCES sync_projects(id) ON DELETE SET NULL,
+      type TEXT NOT NULL,
+      visibility TEXT NOT NULL,
+      name TEXT,
+      name_search TEXT NOT NULL,
+      url TEXT,
+      size BIGINT,
+      format TEXT,
+      input_type TEXT,
+      duration_seconds DOUBLE PRECISION,
+      thumbnail_url TEXT,
+      width INTEGER,
+      height INTEGER,
+      created_at BIGINT NOT NULL,
+      updated_at BIGINT NOT NULL
+    )`,
+    `CREATE INDEX sync_assets_by_created ON sync_assets(org_id, created_at, id)`,
+    `CREATE INDEX sync_assets_by_project ON sync_assets(project_id)`,
+    `CREATE TABLE sync_generations (
+      id TEXT PRIMARY KEY,
+      org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+      project_id TEXT REFERENCES sync_projects(id) ON DELETE SET NULL,
+      status TEXT NOT NULL,
+      model TEXT NOT NULL,
+      request TEXT NOT NULL,
+      webhook_url TEXT,
+      output_url TEXT,
+      output_duration DOUBLE PRECISION,
+      error TEXT,
+      error_code TEXT,
+      created_at BIGINT NOT NULL,
+      updated_at BIGINT NOT NULL,
+      next_transition_at BIGINT
+    )`,
+    `CREATE INDEX sync_generations_by_created ON sync_generations(org_id, created_at, id)`,
+    `CREATE INDEX sync_generations_by_project ON sync_generations(project_id)`,
+    `CREATE INDEX sync_generations_due ON sync_generations(next_transition_at) WHERE next_transition_at IS NOT NULL`
+  ),
+  "0003_webhooks": statements(
+    `CREATE TABLE webhook_deliveries (
+      id TEXT PRIMARY KEY,
+      org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+      dialect TEXT NOT NULL,
+      url TEXT NOT NULL,
+      payload TEXT NOT NULL,
+      status TEXT NOT NULL,
+      attempts INTEGER NOT NULL,
+      next_attempt_at BIGINT,
+      last_response_status INTEGER,
+      last_error TEXT,
+      created_at BIGINT NOT NULL,
+      delivered_at BIGINT
+    )`,
+    `CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE status = 'pending'`
+  )
+}

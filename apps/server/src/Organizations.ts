@@ -1,0 +1,82 @@
+/**
+ * Tenancy: organizations and their credentials, one credential per dialect in that dialect's own
+ * form. Every emulated route resolves its caller to an organization here first, and every query
+ * after that is confined to it.
+ */
+import * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import { randomId, randomSecret } from "./internal/ids.js"
+
+export const Credentials = Schema.Struct({
+  sync: Schema.Struct({ apiKey: Schema.String })
+})
+
+export const Organization = Schema.Struct({
+  id: Schema.String,
+  name: Schema.String,
+  credentials: Credentials
+})
+export type Organization = typeof Organization.Type
+
+/** Who is calling: an organization, and the user whose credential it is. */
+export interface Caller {
+  readonly orgId: string
+  readonly userId: string
+}
+
+export interface OrganizationsService {
+  readonly create: (name: string) => Effect.Effect<Organization, SqlError>
+  /** The caller a credential of `dialect` belongs to, if any. */
+  readonly authenticate: (dialect: "sync", secret: string) => Effect.Effect<Option.Option<Caller>, SqlError>
+  /** The secret that signs this organization's webhooks. */
+  readonly webhookSecret: (orgId: string) => Effect.Effect<Option.Option<string>, SqlError>
+  readonly count: Effect.Effect<number, SqlError>
+  /** Deletes every organization and, through the cascades, everything they own. */
+  readonly reset: Effect.Effect<void, SqlError>
+}
+
+export class Organizations extends Context.Tag("@projectkit/server/Organizations")<
+  Organizations,
+  OrganizationsService
+>() {}
+
+export const make = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const service: OrganizationsService = {
+    create: (name) =>
+      sql.withTransaction(Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        const id = randomId()
+        const userId = randomId()
+        // INF: sync.so keys are opaque; an "sk-" prefix makes them recognisable in logs.
+        const apiKey = `sk-${randomSecret()}`
+        yield* sql`INSERT INTO organizations (id, name, webhook_secret, created_at)
+          VALUES (${id}, ${name}, ${`whsec_${randomSecret()}`}, ${now})`
+        yield* sql`INSERT INTO credentials (secret, org_id, dialect, user_id, created_at)
+          VALUES (${apiKey}, ${id}, 'sync', ${userId}, ${now})`
+        return { id, name, credentials: { sync: { apiKey } } }
+      })),
+    authenticate: (dialect, secret) =>
+      Effect.map(
+        sql<{ org_id: string; user_id: string }>`SELECT org_id, user_id FROM credentials
+          WHERE secret = ${secret} AND dialect = ${dialect}`,
+        (rows) => Option.map(Option.fromNullable(rows[0]), (row) => ({ orgId: row.org_id, userId: row.user_id }))
+      ),
+    webhookSecret: (orgId) =>
+      Effect.map(
+        sql<{ webhook_secret: string }>`SELECT webhook_secret FROM organizations WHERE id = ${orgId}`,
+        (rows) => Option.map(Option.fromNullable(rows[0]), (row) => row.webhook_secret)
+      ),
+    count: Effect.map(sql<{ n: number }>`SELECT COUNT(*) AS n FROM organizations`, (rows) => Number(rows[0]?.n ?? 0)),
+    reset: Effect.asVoid(sql`DELETE FROM organizations`)
+  }
+  return service
+})
+
+export const layer = Layer.effect(Organizations, make)

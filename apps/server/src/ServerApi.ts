@@ -1,0 +1,8 @@
+/**
+ * Everything the server answers, as one `HttpApi`: the control plane, and each dialect's own
+ * contract mounted under its base path so real clients can be pointed at it by base URL.
+ */
+import * as HttpApi from "@effect/platform/HttpApi"
+import { ControlApi } from "./ControlApi.js"
+
+export class ServerApi extends HttpApi.make("projectkit").addHttpApi(ControlApi) {}

@@ -1,0 +1,62 @@
+import { describe, expect, layer } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import { request, TestServer, layer as testServer } from "./support/TestServer.js"
+
+const admin = (token: string) => ({ authorization: `Bearer ${token}`, "content-type": "application/json" })
+
+layer(testServer())("control plane", (it) => {
+  it.effect("reports health without credentials", () =>
+    Effect.gen(function*() {
+      const { body, status } = yield* request("/__projectkit/health")
+      expect(status).toBe(200)
+      expect(body).toMatchObject({ status: "ok", storage: "sqlite" })
+    }))
+
+  it.effect("creates organizations for the admin only", () =>
+    Effect.gen(function*() {
+      const { adminToken } = yield* TestServer
+      const refused = yield* request("/__projectkit/orgs", { method: "POST", body: JSON.stringify({ name: "Acme" }) })
+      expect(refused.status).toBe(401)
+      expect(refused.body).toMatchObject({ error: "unauthorized" })
+      const wrong = yield* request("/__projectkit/orgs", {
+        method: "POST",
+        headers: admin("nope"),
+        body: JSON.stringify({ name: "Acme" })
+      })
+      expect(wrong.status).toBe(401)
+      const created = yield* request("/__projectkit/orgs", {
+        method: "POST",
+        headers: admin(adminToken),
+        body: JSON.stringify({ name: "  Acme  " })
+      })
+      expect(created.status).toBe(201)
+      expect(created.body).toMatchObject({ name: "Acme", credentials: { sync: { apiKey: expect.stringMatching(/^sk-/) } } })
+    }))
+
+  describe("bad input", () => {
+    it.effect("answers 400 in the control plane's format, never a framework shape", () =>
+      Effect.gen(function*() {
+        const { adminToken } = yield* TestServer
+        for (const body of ["{", JSON.stringify({ name: "" }), JSON.stringify({ name: 5 }), JSON.stringify([])]) {
+          const response = yield* request("/__projectkit/orgs", { method: "POST", headers: admin(adminToken), body })
+          expect(response.status, body).toBe(400)
+          expect(response.body).toMatchObject({ error: "bad_request", message: expect.any(String) })
+          expect(JSON.stringify(response.body)).not.toContain("_tag")
+        }
+      }))
+
+    it.effect("answers 413 for an oversized body and 404 for an unknown route", () =>
+      Effect.gen(function*() {
+        const { adminToken } = yield* TestServer
+        const big = yield* request("/__projectkit/orgs", {
+          method: "POST",
+          headers: admin(adminToken),
+          body: JSON.stringify({ name: "x".repeat(2 * 1024 * 1024) })
+        })
+        expect(big.status).toBe(413)
+        const missing = yield* request("/__projectkit/nothing-here")
+        expect(missing.status).toBe(404)
+        expect(missing.body).toMatchObject({ message: expect.any(String) })
+      }))
+  })
+})

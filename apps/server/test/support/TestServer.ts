@@ -1,0 +1,52 @@
+/**
+ * A reference server on a free loopback port with an in-memory database, for tests over real HTTP.
+ */
+import * as HttpServer from "@effect/platform/HttpServer"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as Server from "../../src/Server.js"
+
+export interface TestServerInfo {
+  readonly baseUrl: string
+  readonly adminToken: string
+}
+
+export class TestServer extends Context.Tag("test/TestServer")<TestServer, TestServerInfo>() {}
+
+export const layer = (overrides: Partial<Omit<Server.ServerConfig, "port" | "host">> = {}) => {
+  const adminToken = "test-admin-token"
+  return Layer.effect(
+    TestServer,
+    Effect.map(HttpServer.HttpServer, (server) => {
+      const address = server.address
+      if (address._tag !== "TcpAddress") throw new Error("expected a TCP address")
+      return { baseUrl: `http://127.0.0.1:${address.port}`, adminToken }
+    })
+  ).pipe(
+    Layer.provide(Server.layer({
+      port: 0,
+      host: "127.0.0.1",
+      database: ":memory:",
+      adminToken: Redacted.make(adminToken),
+      maxBodyBytes: 1024 * 1024,
+      ...overrides
+    }))
+  )
+}
+
+/** `fetch` against the test server, answering status and parsed JSON body. */
+export const request = (path: string, init: RequestInit = {}) =>
+  Effect.flatMap(TestServer, ({ baseUrl }) =>
+    Effect.promise(async () => {
+      const response = await fetch(`${baseUrl}${path}`, init)
+      const text = await response.text()
+      let body: unknown = text
+      try {
+        body = text === "" ? undefined : JSON.parse(text)
+      } catch {
+        // keep the text
+      }
+      return { status: response.status, headers: response.headers, body }
+    }))
