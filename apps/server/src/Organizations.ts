@@ -36,7 +36,8 @@ export interface OrganizationsService {
   readonly authenticate: (dialect: "sync", secret: string) => Effect.Effect<Option.Option<Caller>, SqlError>
   /** The secret that signs this organization's webhooks. */
   readonly webhookSecret: (orgId: string) => Effect.Effect<Option.Option<string>, SqlError>
-  readonly count: Effect.Effect<number, SqlError>
+  /** The oldest organization with its credentials: the demo one the server made on first start. */
+  readonly oldest: Effect.Effect<Option.Option<Organization>, SqlError>
   /** Deletes every organization and, through the cascades, everything they own. */
   readonly reset: Effect.Effect<void, SqlError>
 }
@@ -73,7 +74,17 @@ export const make = Effect.gen(function*() {
         sql<{ webhook_secret: string }>`SELECT webhook_secret FROM organizations WHERE id = ${orgId}`,
         (rows) => Option.map(Option.fromNullable(rows[0]), (row) => row.webhook_secret)
       ),
-    count: Effect.map(sql<{ n: number }>`SELECT COUNT(*) AS n FROM organizations`, (rows) => Number(rows[0]?.n ?? 0)),
+    oldest: Effect.map(
+      sql<{ id: string; name: string; secret: string }>`SELECT o.id, o.name, c.secret FROM organizations o
+        JOIN credentials c ON c.org_id = o.id AND c.dialect = 'sync'
+        ORDER BY o.created_at, o.id LIMIT 1`,
+      (rows) =>
+        Option.map(Option.fromNullable(rows[0]), (row) => ({
+          id: row.id,
+          name: row.name,
+          credentials: { sync: { apiKey: row.secret } }
+        }))
+    ),
     reset: Effect.asVoid(sql`DELETE FROM organizations`)
   }
   return service

@@ -36,7 +36,7 @@ export const layerApi = (config: Omit<ServerConfig, "port" | "host">) =>
   HttpApiBuilder.api(ServerApi).pipe(
     Layer.provide(ControlPlaneLive),
     Layer.provide(AdminAuthLive),
-    Layer.provide(Organizations.layer),
+    Layer.provideMerge(Organizations.layer),
     Layer.provideMerge(Database.layerSqlite(config.database)),
     Layer.provide(Layer.succeed(AdminToken, config.adminToken)),
     Layer.provide(Layer.succeed(ServerInfo, { version: VERSION, dialects: dialects.map((d) => d.prefix.slice(1)).filter(Boolean) }))

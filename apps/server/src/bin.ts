@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+/**
+ * `projectkit-server`: starts the reference server. On first start it creates a demo organization,
+ * and every start prints the base URLs, the admin token, the demo credentials and a working curl.
+ */
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as Config from "effect/Config"
+import * as Console from "effect/Console"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import { randomSecret } from "./internal/ids.js"
+import { Organizations } from "./Organizations.js"
+import * as Server from "./Server.js"
+
+const port = Options.integer("port").pipe(
+  Options.withAlias("p"),
+  Options.withDescription("The port to listen on (env PORT)"),
+  Options.withFallbackConfig(Config.integer("PORT")),
+  Options.withDefault(4000)
+)
+const host = Options.text("host").pipe(
+  Options.withDescription("The address to listen on; 0.0.0.0 for every interface (env HOST)"),
+  Options.withFallbackConfig(Config.string("HOST")),
+  Options.withDefault("127.0.0.1")
+)
+const data = Options.text("data").pipe(
+  Options.withDescription("The SQLite database file, or :memory: (env PROJECTKIT_DATA)"),
+  Options.withFallbackConfig(Config.string("PROJECTKIT_DATA")),
+  Options.withDefault("./.projectkit/data.db")
+)
+const adminToken = Options.redacted("admin-token").pipe(
+  Options.withDescription("The control plane's admin token (env PROJECTKIT_ADMIN_TOKEN); generated when absent"),
+  Options.withFallbackConfig(Config.redacted("PROJECTKIT_ADMIN_TOKEN")),
+  Options.optional
+)
+const maxBodyBytes = Options.integer("max-body-bytes").pipe(
+  Options.withDescription("The largest request body accepted, in bytes"),
+  Options.withDefault(16 * 1024 * 1024)
+)
+
+const banner = (config: Server.ServerConfig, demo: { readonly name: string; readonly apiKey: string }) => {
+  const base = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`
+  return [
+    "",
+    `projectkit reference server ${Server.VERSION} on ${base} (SQLite: ${config.database})`,
+    "",
+    `  sync.so     ${base}/sync      (OpenAPI: ${base}/sync/openapi.json)`,
+    `  control     ${base}/__projectkit  (health: ${base}/__projectkit/health)`,
+    "",
+    `  admin token         ${Redacted.value(config.adminToken)}`,
+    `  demo organization   ${demo.name}`,
+    `  demo sync.so key    ${demo.apiKey}`,
+    "",
+    "Try it:",
+    `  curl -s -X POST ${base}/sync/v2/projects -H "x-api-key: ${demo.apiKey}" -H "Content-Type: application/json" -d '{"name":"My API Project"}'`,
+    `  curl -s ${base}/sync/v2/projects -H "x-api-key: ${demo.apiKey}"`,
+    `  curl -s -X POST ${base}/__projectkit/orgs -H "Authorization: Bearer ${Redacted.value(config.adminToken)}" -H "Content-Type: application/json" -d '{"name":"Acme"}'`,
+    "",
+    "Ctrl-C stops the server; the data stays in the database file.",
+    ""
+  ].join("\n")
+}
+
+const command = Command.make(
+  "projectkit-server",
+  { port, host, data, adminToken, maxBodyBytes },
+  (options) =>
+    Effect.gen(function*() {
+      const config: Server.ServerConfig = {
+        port: options.port,
+        host: options.host,
+        database: options.data,
+        adminToken: Option.getOrElse(options.adminToken, () => Redacted.make(`pk_admin_${randomSecret()}`)),
+        maxBodyBytes: options.maxBodyBytes
+      }
+      const context = yield* Layer.build(Server.layer(config))
+      const { create, oldest } = Context.get(context, Organizations)
+      const demo = yield* Option.match(yield* oldest, {
+        onNone: () => create("Demo"),
+        onSome: Effect.succeed
+      })
+      yield* Console.log(banner(config, { name: demo.name, apiKey: demo.credentials.sync.apiKey }))
+      return yield* Effect.never
+    }).pipe(Effect.scoped)
+)
+
+const cli = Command.run(command, { name: "projectkit-server", version: Server.VERSION })
+
+cli(process.argv).pipe(Effect.provide(NodeContext.layer), NodeRuntime.runMain)
