@@ -6,6 +6,7 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Pagination from "@projectkit/core/Pagination"
+import * as Attachment from "@projectkit/core/Attachment"
 import type { Validation } from "@projectkit/core/ProjectsError"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
@@ -119,5 +120,235 @@ export const make = Effect.gen(function*() {
       }
     })
 
-  return { findProject, createProject, updateProject, deleteProject, listProjects, sql, randomId } as const
+  /**
+   * Whether `projectId` names a project this caller may file work under. Runs inside the creating
+   * transaction, so a project deleted concurrently cannot end up with new work filed under it.
+   */
+  const projectOwner = (caller: Caller) => (projectId: string) =>
+    Effect.map(findProject(caller, projectId), Option.map(() => caller.orgId))
+
+  // -------------------------------------------------------------------------------------------
+  // Assets
+  // -------------------------------------------------------------------------------------------
+
+  const assetColumns = sql.literal(`id, project_id, type, visibility, name, url, size, format, input_type,
+    duration_seconds, thumbnail_url, width, height, created_at, updated_at`)
+
+  const findAsset = (caller: Caller, id: string) =>
+    Effect.map(
+      sql<AssetRow>`SELECT ${assetColumns} FROM sync_assets WHERE id = ${id} AND org_id = ${caller.orgId}`,
+      (rows) => Option.fromNullable(rows[0])
+    )
+
+  const createAsset = (
+    caller: Caller,
+    input: Omit<AssetRow, "id" | "created_at" | "updated_at" | "project_id">,
+    projectReference: string | null | undefined
+  ) =>
+    sql.withTransaction(
+      Attachment.createFiled({
+        tenant: caller.orgId,
+        reference: projectReference,
+        ownerOf: projectOwner(caller),
+        create: (projectId) =>
+          Effect.gen(function*() {
+            const now = yield* Clock.currentTimeMillis
+            const row: AssetRow = { ...input, id: randomId(), project_id: projectId, created_at: now, updated_at: now }
+            yield* sql`INSERT INTO sync_assets (id, org_id, project_id, type, visibility, name, name_search, url, size,
+                format, input_type, duration_seconds, thumbnail_url, width, height, created_at, updated_at)
+              VALUES (${row.id}, ${caller.orgId}, ${row.project_id}, ${row.type}, ${row.visibility}, ${row.name},
+                ${Pagination.searchKey(row.name ?? "")}, ${row.url}, ${row.size}, ${row.format}, ${row.input_type},
+                ${row.duration_seconds}, ${row.thumbnail_url}, ${row.width}, ${row.height}, ${now}, ${now})`
+            return row
+          })
+      })
+    )
+
+  const listAssets = (
+    caller: Caller,
+    query: {
+      readonly limit: number
+      readonly cursor?: string
+      readonly searchQuery?: string
+      readonly sortBy?: AssetSort
+      readonly projectId?: string
+      readonly types?: ReadonlyArray<string>
+    }
+  ): Effect.Effect<Page<AssetRow> & { readonly totalCount: number }, SqlError | Validation> =>
+    Effect.gen(function*() {
+      const sortBy = query.sortBy ?? "dateDesc"
+      const order = assetOrders[sortBy]
+      const search = query.searchQuery ?? ""
+      const types = [...(query.types ?? [])].sort()
+      const scope = `sync/assets/${caller.orgId}/${sortBy}/${Pagination.searchKey(search)}/${query.projectId ?? ""}/${
+        types.join(",")
+      }`
+      const after = query.cursor === undefined ? undefined : yield* cursors.decode(scope, query.cursor)
+      const key = sql.literal(order.expression)
+      const comparison = sql.literal(order.direction === "asc" ? ">" : "<")
+      const direction = sql.literal(order.direction === "asc" ? "ASC" : "DESC")
+      const filters = sql.and([
+        sql`org_id = ${caller.orgId}`,
+        ...(search === "" ? [] : [sql`name_search LIKE ${containsPattern(search)} ESCAPE '\\'`]),
+        ...(query.projectId === undefined ? [] : [sql`project_id = ${query.projectId}`]),
+        ...(types.length === 0 ? [] : [sql.in("type", types)])
+      ])
+      const rows = yield* sql<AssetRow & { readonly sort_key: string | number }>`SELECT ${assetColumns}, ${key} AS sort_key
+        FROM sync_assets
+        WHERE ${filters}
+        ${after === undefined ? sql`` : sql`AND (${key}, id) ${comparison} (${after.value}, ${after.id})`}
+        ORDER BY ${key} ${direction}, id ${direction}
+        LIMIT ${query.limit + 1}`
+      const counted = yield* sql<{ total: number }>`SELECT COUNT(*) AS total FROM sync_assets WHERE ${filters}`
+      const items = rows.slice(0, query.limit)
+      const last = items[items.length - 1]
+      return {
+        items: items.map(({ sort_key: _, ...row }) => row),
+        totalCount: Number(counted[0]?.total ?? 0),
+        nextCursor: rows.length > query.limit && last !== undefined
+          ? cursors.encode(scope, { value: last.sort_key, id: last.id })
+          : null
+      }
+    })
+
+  // -------------------------------------------------------------------------------------------
+  // Generations
+  // -------------------------------------------------------------------------------------------
+
+  const generationColumns = sql.literal(`id, project_id, status, model, request, webhook_url, output_url,
+    output_duration, error, error_code, created_at, updated_at`)
+
+  const findGeneration = (caller: Caller, id: string) =>
+    Effect.map(
+      sql<GenerationRow>`SELECT ${generationColumns} FROM sync_generations WHERE id = ${id} AND org_id = ${caller.orgId}`,
+      (rows) => Option.fromNullable(rows[0])
+    )
+
+  const createGeneration = (
+    caller: Caller,
+    input: { readonly model: string; readonly request: unknown; readonly webhookUrl: string | null },
+    projectReference: string | null | undefined,
+    startsAt: (now: number) => number
+  ) =>
+    sql.withTransaction(
+      Attachment.createFiled({
+        tenant: caller.orgId,
+        reference: projectReference,
+        ownerOf: projectOwner(caller),
+        create: (projectId) =>
+          Effect.gen(function*() {
+            const now = yield* Clock.currentTimeMillis
+            const row: GenerationRow = {
+              id: randomId(),
+              project_id: projectId,
+              status: "PENDING",
+              model: input.model,
+              request: JSON.stringify(input.request),
+              webhook_url: input.webhookUrl,
+              output_url: null,
+              output_duration: null,
+              error: null,
+              error_code: null,
+              created_at: now,
+              updated_at: now
+            }
+            yield* sql`INSERT INTO sync_generations (id, org_id, project_id, status, model, request, webhook_url,
+                created_at, updated_at, next_transition_at)
+              VALUES (${row.id}, ${caller.orgId}, ${projectId}, ${row.status}, ${row.model}, ${row.request},
+                ${row.webhook_url}, ${now}, ${now}, ${startsAt(now)})`
+            return row
+          })
+      })
+    )
+
+  const listGenerations = (
+    caller: Caller,
+    query: { readonly status?: ReadonlyArray<string>; readonly ids?: ReadonlyArray<string> }
+  ) =>
+    sql<GenerationRow>`SELECT ${generationColumns} FROM sync_generations
+      WHERE ${
+      sql.and([
+        sql`org_id = ${caller.orgId}`,
+        ...(query.status === undefined || query.status.length === 0 ? [] : [sql.in("status", query.status)]),
+        ...(query.ids === undefined || query.ids.length === 0 ? [] : [sql.in("id", query.ids)])
+      ])
+    }
+      ORDER BY created_at DESC, id DESC`
+
+  return {
+    findProject,
+    createProject,
+    updateProject,
+    deleteProject,
+    listProjects,
+    findAsset,
+    createAsset,
+    listAssets,
+    findGeneration,
+    createGeneration,
+    listGenerations
+  } as const
 })
+
+export interface AssetRow {
+  readonly id: string
+  readonly project_id: string | null
+  readonly type: string
+  readonly visibility: string
+  readonly name: string | null
+  readonly url: string | null
+  readonly size: number | null
+  readonly format: string | null
+  readonly input_type: string | null
+  readonly duration_seconds: number | null
+  readonly thumbnail_url: string | null
+  readonly width: number | null
+  readonly height: number | null
+  readonly created_at: number
+  readonly updated_at: number
+}
+
+export type AssetSort =
+  | "nameAsc"
+  | "nameDesc"
+  | "dateAsc"
+  | "dateDesc"
+  | "durationAsc"
+  | "durationDesc"
+  | "sizeAsc"
+  | "sizeDesc"
+  | "kindAsc"
+  | "kindDesc"
+
+/**
+ * The keyset expression of each asset sort. Missing values (an asset without a size, …) sort as
+ * the smallest, through COALESCE, so the keyset stays a total order.
+ */
+const assetOrders: Record<AssetSort, { readonly expression: string; readonly direction: "asc" | "desc" }> = {
+  nameAsc: { expression: "COALESCE(name, '')", direction: "asc" },
+  nameDesc: { expression: "COALESCE(name, '')", direction: "desc" },
+  dateAsc: { expression: "created_at", direction: "asc" },
+  dateDesc: { expression: "created_at", direction: "desc" },
+  durationAsc: { expression: "COALESCE(duration_seconds, -1)", direction: "asc" },
+  durationDesc: { expression: "COALESCE(duration_seconds, -1)", direction: "desc" },
+  sizeAsc: { expression: "COALESCE(size, -1)", direction: "asc" },
+  sizeDesc: { expression: "COALESCE(size, -1)", direction: "desc" },
+  kindAsc: { expression: "type", direction: "asc" },
+  kindDesc: { expression: "type", direction: "desc" }
+}
+
+export interface GenerationRow {
+  readonly id: string
+  readonly project_id: string | null
+  readonly status: string
+  readonly model: string
+  /** The create request as sent (input, options, segments, outputFileName), as JSON. */
+  readonly request: string
+  readonly webhook_url: string | null
+  readonly output_url: string | null
+  readonly output_duration: number | null
+  readonly error: string | null
+  readonly error_code: string | null
+  readonly created_at: number
+  readonly updated_at: number
+}
