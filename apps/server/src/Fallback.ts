@@ -25,10 +25,20 @@ interface Failure {
   readonly message: string
 }
 
-const issuesMessage = (issues: ReadonlyArray<{ readonly path: ReadonlyArray<PropertyKey>; readonly message: string }>) =>
-  issues.map((issue) =>
-    issue.path.length === 0 ? issue.message : `${issue.path.map(String).join(".")}: ${issue.message}`
-  ).join("; ")
+type Issue = { readonly path: ReadonlyArray<PropertyKey>; readonly message: string }
+
+/**
+ * One line per problem. An optional field that is present but wrong fails both sides of its
+ * union ("Expected undefined" being the other): that half says nothing to the caller, so it goes.
+ */
+const issuesMessage = (issues: ReadonlyArray<Issue>) => {
+  const key = (issue: Issue) => issue.path.map(String).join(".")
+  const explained = new Set(issues.filter((issue) => !issue.message.startsWith("Expected undefined")).map(key))
+  return issues
+    .filter((issue) => !(issue.message.startsWith("Expected undefined") && explained.has(key(issue))))
+    .map((issue) => issue.path.length === 0 ? issue.message : `${key(issue)}: ${issue.message}`)
+    .join("; ")
+}
 
 /** The failures this module renders; anything else is a declared error, rendered by the API. */
 const classify = (error: unknown): Option.Option<Failure> => {

@@ -3,9 +3,18 @@
  * over `node:http`. Interrupting it (SIGINT/SIGTERM through `NodeRuntime.runMain`) stops accepting
  * connections, lets in-flight requests finish, stops the background workers and closes the database.
  */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpApi from "@effect/platform/HttpApi"
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import type * as HttpApiGroup from "@effect/platform/HttpApiGroup"
+import * as HttpApiSwagger from "@effect/platform/HttpApiSwagger"
 import * as HttpServer from "@effect/platform/HttpServer"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as OpenApi from "@effect/platform/OpenApi"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import { SyncApi } from "@projectkit/sync"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import { createServer } from "node:http"
@@ -14,6 +23,9 @@ import * as Database from "./Database.js"
 import * as Fallback from "./Fallback.js"
 import * as Organizations from "./Organizations.js"
 import { ServerApi } from "./ServerApi.js"
+import * as GenerationLifecycle from "./sync/GenerationLifecycle.js"
+import * as SyncHandlers from "./sync/SyncHandlers.js"
+import * as Webhooks from "./Webhooks.js"
 
 export const VERSION = "0.0.0"
 
@@ -25,26 +37,67 @@ export interface ServerConfig {
   readonly adminToken: Redacted.Redacted
   /** The largest request body accepted; larger ones get 413. */
   readonly maxBodyBytes: number
+  /** How long sync.so generations stay in each state. */
+  readonly generations?: GenerationLifecycle.LifecycleConfig | undefined
+  readonly webhooks?: Webhooks.WebhookConfig | undefined
 }
 
-export const dialects = [
-  { prefix: "", body: (_status: number, message: string) => ({ error: _status >= 500 ? "internal" : "bad_request", message }) }
-] satisfies ReadonlyArray<Fallback.DialectErrors>
+/**
+ * A dialect's OpenAPI document at `<prefix>/openapi.json` and its Swagger UI at `<prefix>/docs`,
+ * describing the dialect alone, with its base path as the server, so a generated client or the
+ * docs' "try it out" work against this server unchanged.
+ */
+const layerDocs = <Id extends string, Groups extends HttpApiGroup.HttpApiGroup.Any, E, R>(
+  prefix: `/${string}`,
+  contract: HttpApi.HttpApi<Id, Groups, E, R>
+) => {
+  const api = contract.annotate(OpenApi.Servers, [{ url: prefix }])
+  const spec = OpenApi.fromApi(api)
+  const openApi = HttpApiBuilder.Router.use((router) =>
+    router.get(`${prefix}/openapi.json`, Effect.succeed(HttpServerResponse.unsafeJson(spec)))
+  )
+  const swagger = HttpApiSwagger.layer({ path: `${prefix}/docs` }).pipe(
+    Layer.provide(Layer.succeed(HttpApi.Api, { api: api as unknown as Context.Tag.Service<HttpApi.Api>["api"], context: Context.empty() }))
+  )
+  return Layer.merge(openApi, swagger)
+}
 
-/** Everything but the HTTP listener: the API with its handlers and services. */
+/** A dialect: where it is mounted, how it writes errors, and its documentation routes. */
+interface Dialect extends Fallback.DialectErrors {
+  readonly name: string
+  readonly docs: Layer.Layer<never>
+}
+
+export const dialects: ReadonlyArray<Dialect> = [
+  {
+    name: "sync",
+    prefix: "/sync",
+    body: (status, message) => ({ statusCode: status, message }),
+    docs: layerDocs("/sync", SyncApi.SyncApi)
+  }
+]
+
+const controlErrors: Fallback.DialectErrors = {
+  prefix: "",
+  body: (status, message) => ({ error: status >= 500 ? "internal" : "bad_request", message })
+}
+
+/** Everything but the HTTP listener: the API with its handlers, services and workers. */
 export const layerApi = (config: Omit<ServerConfig, "port" | "host">) =>
   HttpApiBuilder.api(ServerApi).pipe(
-    Layer.provide(ControlPlaneLive),
+    Layer.provide([ControlPlaneLive, SyncHandlers.layer(config.generations)]),
     Layer.provide(AdminAuthLive),
+    Layer.provide(Webhooks.layer(config.webhooks).pipe(Layer.provide(FetchHttpClient.layer))),
     Layer.provideMerge(Organizations.layer),
     Layer.provideMerge(Database.layerSqlite(config.database)),
     Layer.provide(Layer.succeed(AdminToken, config.adminToken)),
-    Layer.provide(Layer.succeed(ServerInfo, { version: VERSION, dialects: dialects.map((d) => d.prefix.slice(1)).filter(Boolean) }))
+    Layer.provide(Layer.succeed(ServerInfo, { version: VERSION, dialects: dialects.map((d) => d.name) }))
   )
 
 export const layer = (config: ServerConfig) =>
   HttpApiBuilder.serve().pipe(
-    Layer.provide(Fallback.layer(dialects, config.maxBodyBytes)),
+    Layer.provide(Layer.mergeAll(Layer.empty, ...dialects.map((dialect) => dialect.docs))),
+    Layer.provide(Fallback.layer([...dialects, controlErrors], config.maxBodyBytes)),
     Layer.provideMerge(layerApi(config)),
     HttpServer.withLogAddress,
     Layer.provideMerge(NodeHttpServer.layer(createServer, { port: config.port, host: config.host }))

@@ -3,6 +3,10 @@
  * contract mounted under its base path so real clients can be pointed at it by base URL.
  */
 import * as HttpApi from "@effect/platform/HttpApi"
+import { SyncApi } from "@projectkit/sync"
 import { ControlApi } from "./ControlApi.js"
 
-export class ServerApi extends HttpApi.make("projectkit").addHttpApi(ControlApi) {}
+export class ServerApi extends HttpApi.make("projectkit")
+  .addHttpApi(ControlApi)
+  .addHttpApi(SyncApi.SyncApi.prefix("/sync"))
+{}

@@ -8,6 +8,7 @@
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Random from "effect/Random"
 import * as Schedule from "effect/Schedule"
@@ -85,3 +86,17 @@ export const schedule = (policy: RetryPolicy = defaultPolicy): Schedule.Schedule
 export const retry = (method: HttpMethod, policy: RetryPolicy = defaultPolicy) =>
 <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   Effect.retry(self, { schedule: schedule(policy), while: (error) => isRetryable(error, method) })
+
+/**
+ * The wait a `Retry-After` header asks for (RFC 9110 §10.2.3): delay-seconds, or an HTTP date
+ * taken relative to `nowMillis`. A date in the past means no wait; anything unparsable, none.
+ */
+export const parseRetryAfter = (header: string | undefined, nowMillis: number): Option.Option<Duration.Duration> => {
+  if (header === undefined) return Option.none()
+  const value = header.trim()
+  if (/^\d+$/.test(value)) return Option.some(Duration.seconds(Number(value)))
+  const date = Date.parse(value)
+  return Number.isNaN(date) || !/[a-z]/i.test(value)
+    ? Option.none()
+    : Option.some(Duration.millis(Math.max(0, date - nowMillis)))
+}

@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import * as Ref from "effect/Ref"
 import * as TestClock from "effect/TestClock"
@@ -136,4 +137,19 @@ describe("Retry.retry", () => {
         expect(times).toHaveLength(1)
       }
     }))
+})
+
+describe("Retry.parseRetryAfter", () => {
+  const now = Date.parse("2026-01-01T00:00:00Z")
+  it("reads delay-seconds and HTTP dates, and nothing else", () => {
+    expect(Retry.parseRetryAfter("120", now).pipe(Option.map(Duration.toMillis))).toEqual(Option.some(120_000))
+    expect(Retry.parseRetryAfter(" 0 ", now).pipe(Option.map(Duration.toMillis))).toEqual(Option.some(0))
+    expect(Retry.parseRetryAfter("Thu, 01 Jan 2026 00:00:30 GMT", now).pipe(Option.map(Duration.toMillis)))
+      .toEqual(Option.some(30_000))
+    expect(Retry.parseRetryAfter("Wed, 31 Dec 2025 23:00:00 GMT", now).pipe(Option.map(Duration.toMillis)))
+      .toEqual(Option.some(0))
+    for (const bad of [undefined, "", "-5", "1.5", "soon", "12abc"]) {
+      expect(Retry.parseRetryAfter(bad, now)).toEqual(Option.none())
+    }
+  })
 })

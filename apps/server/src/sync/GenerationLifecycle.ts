@@ -74,7 +74,7 @@ export const layer = (config: LifecycleConfig = defaultLifecycle) =>
           WHERE id = ${row.id} AND status = 'PROCESSING' RETURNING id`
         if (changed.length > 0 && row.webhook_url !== null) {
           // The notification is the finished generation as GET returns it (SDK: GenerationNotification).
-          yield* webhooks.enqueue({ orgId: row.org_id, dialect: "sync", url: row.webhook_url, payload: SyncWire.generation(finished) })
+          yield* webhooks.enqueue({ orgId: row.org_id, dialect: "sync", url: row.webhook_url, payload: SyncWire.generationJson(finished) })
         }
       }))
 

@@ -9,7 +9,9 @@ import * as Pagination from "@projectkit/core/Pagination"
 import * as Attachment from "@projectkit/core/Attachment"
 import type { Validation } from "@projectkit/core/ProjectsError"
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type { Caller } from "../Organizations.js"
 import { randomId } from "../internal/ids.js"
@@ -289,6 +291,13 @@ export const make = Effect.gen(function*() {
     listGenerations
   } as const
 })
+
+export type SyncStoreService = Effect.Effect.Success<typeof make>
+
+/** sync.so's storage, over whichever SQL backend the server runs on. */
+export class SyncStore extends Context.Tag("@projectkit/server/SyncStore")<SyncStore, SyncStoreService>() {}
+
+export const layer = Layer.effect(SyncStore, make)
 
 export interface AssetRow {
   readonly id: string

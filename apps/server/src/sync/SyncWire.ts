@@ -1,10 +1,13 @@
 /**
- * Rows as sync.so sends them: ISO timestamps, camelCase names, optional fields left out when
- * unknown, and `projectId` always present (null when the work is not filed under a project).
+ * Rows as sync.so sends them: camelCase names, optional fields left out when unknown, and
+ * `projectId` always present (null when the work is not filed under a project).
  */
+import { SyncApi } from "@projectkit/sync"
+import * as DateTime from "effect/DateTime"
+import * as Schema from "effect/Schema"
 import type { AssetRow, GenerationRow, ProjectRow } from "./SyncStore.js"
 
-const iso = (millis: number) => new Date(millis).toISOString()
+const at = (millis: number) => DateTime.unsafeMake(millis)
 
 /** Copies the entries whose value is known, so absent stays absent on the wire. */
 const known = <A extends Record<string, unknown>>(fields: A) =>
@@ -12,27 +15,27 @@ const known = <A extends Record<string, unknown>>(fields: A) =>
     [K in keyof A]?: Exclude<A[K], null>
   }
 
-export const project = (row: ProjectRow) => ({
+export const project = (row: ProjectRow): SyncApi.Project => ({
   id: row.id,
   name: row.name,
-  visibility: row.visibility as "USER" | "ORGANIZATION",
+  visibility: row.visibility as SyncApi.Visibility,
   mode: row.mode as "CREATOR",
-  createdAt: iso(row.created_at),
-  updatedAt: iso(row.updated_at)
+  createdAt: at(row.created_at),
+  updatedAt: at(row.updated_at)
 })
 
-export const asset = (row: AssetRow) => ({
+export const asset = (row: AssetRow): SyncApi.Asset => ({
   id: row.id,
-  createdAt: iso(row.created_at),
-  updatedAt: iso(row.updated_at),
-  type: row.type,
-  visibility: row.visibility,
+  createdAt: at(row.created_at),
+  updatedAt: at(row.updated_at),
+  type: row.type as SyncApi.Asset["type"],
+  visibility: row.visibility as SyncApi.Visibility,
   ...known({
     name: row.name,
     url: row.url,
     size: row.size === null ? null : Number(row.size),
     format: row.format,
-    inputType: row.input_type,
+    inputType: row.input_type as SyncApi.Asset["inputType"] | null,
     durationSeconds: row.duration_seconds,
     thumbnailUrl: row.thumbnail_url,
     width: row.width,
@@ -41,18 +44,21 @@ export const asset = (row: AssetRow) => ({
   projectId: row.project_id
 })
 
-export const generation = (row: GenerationRow) => {
-  const request = JSON.parse(row.request) as {
-    readonly input: ReadonlyArray<unknown>
-    readonly options?: unknown
-    readonly segments?: ReadonlyArray<unknown>
-    readonly outputFileName?: string
-  }
+/** What of a create request a generation keeps and echoes (the request was validated on the way in). */
+export interface StoredRequest {
+  readonly input: ReadonlyArray<SyncApi.Input>
+  readonly options?: typeof SyncApi.GenerationOptions.Type
+  readonly segments?: ReadonlyArray<typeof SyncApi.GenerationSegment.Type>
+  readonly outputFileName?: string
+}
+
+export const generation = (row: GenerationRow): SyncApi.Generation => {
+  const request = JSON.parse(row.request) as StoredRequest
   return {
     id: row.id,
-    createdAt: iso(row.created_at),
-    status: row.status,
-    model: row.model,
+    createdAt: at(row.created_at),
+    status: row.status as SyncApi.GenerationStatus,
+    model: row.model as SyncApi.Model,
     input: request.input,
     ...known({
       options: request.options,
@@ -66,3 +72,6 @@ export const generation = (row: GenerationRow) => {
     projectId: row.project_id
   }
 }
+
+/** A generation as JSON, for webhook payloads (SDK `GenerationNotification`). */
+export const generationJson = (row: GenerationRow): unknown => Schema.encodeSync(SyncApi.Generation)(generation(row))

@@ -1,0 +1,495 @@
+/**
+ * sync.so v2 on the wire, as one `HttpApi`: the reference server implements it, `SyncClient`
+ * derives its client from it, and the OpenAPI document comes from it.
+ *
+ * Sources, strongest first: the seed pages (projects; Get Asset), the official SDK `@sync.so/sdk`
+ * 0.3.0 (generated from sync.so's API definition), then inferences marked INF. Response schemas
+ * ignore fields they do not know, so new fields of the real service do not break the client.
+ */
+import * as HttpApi from "@effect/platform/HttpApi"
+import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
+import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
+import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
+import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
+import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
+import * as OpenApi from "@effect/platform/OpenApi"
+import * as Context from "effect/Context"
+import * as Schema from "effect/Schema"
+
+// ---------------------------------------------------------------------------------------------
+// Errors: `{statusCode, message}` (SDK `GenerationError`; INF: every error has this shape)
+// ---------------------------------------------------------------------------------------------
+
+/** sync.so's error body; `message` is a list when several fields are invalid (NestJS style). */
+const errorBody = <Status extends number>(status: Status) => ({
+  statusCode: Schema.Literal(status),
+  message: Schema.Union(Schema.String, Schema.Array(Schema.String))
+})
+
+export class BadRequest extends Schema.Class<BadRequest>("@projectkit/sync/BadRequest")(
+  errorBody(400),
+  HttpApiSchema.annotations({ status: 400, description: "The request is malformed or a field is invalid" })
+) {}
+
+export class Unauthorized extends Schema.Class<Unauthorized>("@projectkit/sync/Unauthorized")(
+  errorBody(401),
+  HttpApiSchema.annotations({ status: 401, description: "The x-api-key header is missing or unknown" })
+) {}
+
+export class PaymentRequired extends Schema.Class<PaymentRequired>("@projectkit/sync/PaymentRequired")(
+  errorBody(402),
+  HttpApiSchema.annotations({ status: 402, description: "The organization has no credit left" })
+) {}
+
+export class NotFound extends Schema.Class<NotFound>("@projectkit/sync/NotFound")(
+  errorBody(404),
+  HttpApiSchema.annotations({ status: 404, description: "No such resource in the caller's organization" })
+) {}
+
+export class UnprocessableEntity extends Schema.Class<UnprocessableEntity>("@projectkit/sync/UnprocessableEntity")(
+  errorBody(422),
+  HttpApiSchema.annotations({
+    status: 422,
+    description: "projectId does not reference a project of the caller's organization; nothing was created"
+  })
+) {}
+
+export class TooManyRequests extends Schema.Class<TooManyRequests>("@projectkit/sync/TooManyRequests")(
+  errorBody(429),
+  HttpApiSchema.annotations({ status: 429, description: "Rate limited; see Retry-After" })
+) {}
+
+export class InternalServerError extends Schema.Class<InternalServerError>("@projectkit/sync/InternalServerError")(
+  errorBody(500),
+  HttpApiSchema.annotations({ status: 500 })
+) {}
+
+/** Every error body a sync.so endpoint may answer with. */
+export type SyncWireError =
+  | BadRequest
+  | Unauthorized
+  | PaymentRequired
+  | NotFound
+  | UnprocessableEntity
+  | TooManyRequests
+  | InternalServerError
+
+// ---------------------------------------------------------------------------------------------
+// Authentication
+// ---------------------------------------------------------------------------------------------
+
+/** Who an `x-api-key` belongs to, as the server resolves it. */
+export class SyncPrincipal extends Context.Tag("@projectkit/sync/SyncPrincipal")<
+  SyncPrincipal,
+  { readonly organizationId: string; readonly userId: string }
+>() {}
+
+/** `x-api-key` authentication; a missing or unknown key is a 401. */
+export class SyncAuth extends HttpApiMiddleware.Tag<SyncAuth>()("@projectkit/sync/SyncAuth", {
+  failure: Unauthorized,
+  provides: SyncPrincipal,
+  security: { apiKey: HttpApiSecurity.apiKey({ in: "header", key: "x-api-key" }) }
+}) {}
+
+// ---------------------------------------------------------------------------------------------
+// Shared shapes
+// ---------------------------------------------------------------------------------------------
+
+export const Visibility = Schema.Literal("USER", "ORGANIZATION")
+export type Visibility = typeof Visibility.Type
+
+/** A page size, 1 to 100 (SDK, for assets; INF: the same for projects). */
+export const Limit = Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 100))
+
+/**
+ * A multi-valued query parameter, as clients send it: repeated (`status=A&status=B`), comma
+ * separated (`types=VIDEO,AUDIO`, the documents' form) or a JSON array (`status=["A","B"]`, what
+ * the official SDK sends). Decodes to the list of values; encodes as repeated parameters.
+ */
+export const MultiValue = <A extends string, I extends string>(item: Schema.Schema<A, I>) =>
+  Schema.transform(
+    Schema.Union(Schema.String, Schema.Array(Schema.String)),
+    Schema.Array(item),
+    {
+      strict: false,
+      decode: (raw) =>
+        (typeof raw === "string" ? [raw] : raw).flatMap((value) => {
+          const text = value.trim()
+          if (text.startsWith("[")) {
+            try {
+              const parsed: unknown = JSON.parse(text)
+              if (Array.isArray(parsed)) return parsed.map(String)
+            } catch {
+              // not JSON: read it as a comma list below, and let the item schema judge it
+            }
+          }
+          return text.split(",").map((part) => part.trim().replace(/^"(.*)"$/, "$1")).filter((part) => part !== "")
+        }),
+      encode: (values) => values
+    }
+  )
+
+const Url = Schema.String.pipe(
+  Schema.filter((value) => URL.canParse(value) || "must be an absolute URL", { identifier: "Url" })
+)
+
+const Id = Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200))
+
+// ---------------------------------------------------------------------------------------------
+// Projects (seed 000)
+// ---------------------------------------------------------------------------------------------
+
+/** Only CREATOR is known (seed 000); other modes are refused until they are documented. */
+export const ProjectMode = Schema.Literal("CREATOR")
+
+/** INF: names are trimmed and must not be blank; 255 characters at most. */
+export const ProjectName = Schema.Trim.pipe(
+  Schema.compose(Schema.String.pipe(Schema.minLength(1, { message: () => "name must not be blank" }), Schema.maxLength(255)))
+)
+
+export const Project = Schema.Struct({
+  id: Schema.String,
+  name: Schema.String,
+  visibility: Visibility,
+  mode: ProjectMode,
+  createdAt: Schema.DateTimeUtc,
+  updatedAt: Schema.DateTimeUtc
+}).annotations({ identifier: "Project" })
+export type Project = typeof Project.Type
+
+export const CreateProjectRequest = Schema.Struct({
+  name: ProjectName,
+  /** Default USER: visible only to the key's owner. */
+  visibility: Schema.optional(Visibility),
+  /** Default CREATOR. */
+  mode: Schema.optional(ProjectMode)
+}).annotations({ identifier: "CreateProjectRequest" })
+
+export const UpdateProjectRequest = Schema.Struct({
+  name: Schema.optional(ProjectName),
+  visibility: Schema.optional(Visibility),
+  mode: Schema.optional(ProjectMode)
+}).annotations({ identifier: "UpdateProjectRequest" })
+
+/** INF: the documents name `sortBy` (updatedAt or name) but no direction: names A→Z, times newest first. */
+export const ProjectSort = Schema.Literal("updatedAt", "name")
+
+export const ListProjectsParams = Schema.Struct({
+  limit: Schema.optional(Limit),
+  cursor: Schema.optional(Schema.String),
+  searchQuery: Schema.optional(Schema.String),
+  sortBy: Schema.optional(ProjectSort)
+})
+
+/** INF: the project list envelope is not documented; it is the assets one. */
+export const ProjectList = Schema.Struct({
+  items: Schema.Array(Project),
+  nextCursor: Schema.optional(Schema.NullOr(Schema.String))
+}).annotations({ identifier: "ProjectList" })
+
+// ---------------------------------------------------------------------------------------------
+// Assets (seed 002, SDK)
+// ---------------------------------------------------------------------------------------------
+
+export const AssetType = Schema.Literal("AUDIO", "VIDEO", "IMAGE")
+export const AssetInputType = Schema.Literal("UPLOAD", "URL", "RECORD", "TTS", "EXTRACT", "PLATFORM_IMPORT")
+export const AssetSort = Schema.Literal(
+  "nameAsc",
+  "nameDesc",
+  "dateAsc",
+  "dateDesc",
+  "durationAsc",
+  "durationDesc",
+  "sizeAsc",
+  "sizeDesc",
+  "kindAsc",
+  "kindDesc"
+)
+export type AssetSort = typeof AssetSort.Type
+
+/** `projectId` is echoed, or null (seed 000); a response without it is read as null. */
+const FiledUnder = Schema.optionalWith(Schema.NullOr(Schema.String), { default: () => null })
+
+export const Asset = Schema.Struct({
+  id: Schema.String,
+  createdAt: Schema.DateTimeUtc,
+  updatedAt: Schema.DateTimeUtc,
+  type: AssetType,
+  visibility: Visibility,
+  name: Schema.optional(Schema.String),
+  url: Schema.optional(Schema.String),
+  size: Schema.optional(Schema.Number),
+  format: Schema.optional(Schema.String),
+  inputType: Schema.optional(AssetInputType),
+  durationSeconds: Schema.optional(Schema.Number),
+  thumbnailUrl: Schema.optional(Schema.String),
+  width: Schema.optional(Schema.Number),
+  height: Schema.optional(Schema.Number),
+  projectId: FiledUnder
+}).annotations({ identifier: "Asset" })
+export type Asset = typeof Asset.Type
+
+const NonNegativeInt = Schema.Number.pipe(Schema.int(), Schema.nonNegative())
+
+/**
+ * Registering an asset by URL. INF: the create route is not in our sources (seed 000 only says
+ * an asset is "registered" with an optional `projectId`); `POST /v2/assets` with the asset's
+ * metadata, the media staying where `url` points. `visibility` defaults to ORGANIZATION, as in
+ * the seed's example asset.
+ */
+export const CreateAssetRequest = Schema.Struct({
+  url: Url,
+  type: AssetType,
+  name: Schema.optional(Schema.String.pipe(Schema.maxLength(255))),
+  visibility: Schema.optional(Visibility),
+  size: Schema.optional(NonNegativeInt),
+  format: Schema.optional(Schema.String.pipe(Schema.maxLength(32))),
+  durationSeconds: Schema.optional(Schema.Number.pipe(Schema.nonNegative())),
+  thumbnailUrl: Schema.optional(Url),
+  width: Schema.optional(NonNegativeInt),
+  height: Schema.optional(NonNegativeInt),
+  projectId: Schema.optional(Schema.NullOr(Schema.String))
+}).annotations({ identifier: "CreateAssetRequest" })
+
+export const ListAssetsParams = Schema.Struct({
+  projectId: Schema.optional(Schema.String),
+  limit: Schema.optional(Limit),
+  cursor: Schema.optional(Schema.String),
+  searchQuery: Schema.optional(Schema.String),
+  sortBy: Schema.optional(AssetSort),
+  types: Schema.optional(MultiValue(AssetType))
+})
+
+export const AssetList = Schema.Struct({
+  items: Schema.Array(Asset),
+  nextCursor: Schema.optional(Schema.NullOr(Schema.String)),
+  totalCount: Schema.optional(Schema.Number)
+}).annotations({ identifier: "PaginatedAssetsResponse" })
+
+// ---------------------------------------------------------------------------------------------
+// Generations (SDK; projectId from seed 000)
+// ---------------------------------------------------------------------------------------------
+
+export const Model = Schema.Literal("lipsync-2", "lipsync-1.9.0-beta", "lipsync-2-pro", "react-1", "sync-3")
+export type Model = typeof Model.Type
+
+export const GenerationStatus = Schema.Literal("PENDING", "PROCESSING", "COMPLETED", "FAILED", "REJECTED")
+export type GenerationStatus = typeof GenerationStatus.Type
+
+const Segments = Schema.Array(Schema.Array(Schema.Number))
+
+/** A media input names its media by `url` or by `assetId`. */
+const locatable = <A extends { readonly url?: string | undefined; readonly assetId?: string | undefined }, I, R>(
+  self: Schema.Schema<A, I, R>
+) =>
+  self.pipe(
+    Schema.filter((input) => input.url !== undefined || input.assetId !== undefined || "needs url or assetId")
+  )
+
+export const VideoInput = Schema.Struct({
+  type: Schema.Literal("video"),
+  url: Schema.optional(Url),
+  assetId: Schema.optional(Id),
+  segments_secs: Schema.optional(Segments),
+  segments_frames: Schema.optional(Segments)
+}).pipe(locatable)
+
+export const AudioInput = Schema.Struct({
+  type: Schema.Literal("audio"),
+  url: Schema.optional(Url),
+  assetId: Schema.optional(Id),
+  refId: Schema.optional(Schema.String)
+}).pipe(locatable)
+
+export const TextInput = Schema.Struct({
+  type: Schema.Literal("text"),
+  provider: Schema.Struct({
+    name: Schema.Literal("elevenlabs"),
+    voiceId: Schema.String,
+    script: Schema.String,
+    stability: Schema.optional(Schema.Number),
+    similarityBoost: Schema.optional(Schema.Number)
+  }),
+  refId: Schema.optional(Schema.String)
+})
+
+export const Input = Schema.Union(VideoInput, AudioInput, TextInput).annotations({ identifier: "Input" })
+export type Input = typeof Input.Type
+
+export const GenerationOptions = Schema.Struct({
+  sync_mode: Schema.optional(Schema.Literal("bounce", "loop", "cut_off", "silence", "remap")),
+  model_mode: Schema.optional(Schema.Literal("lips", "face", "head")),
+  prompt: Schema.optional(Schema.Literal("happy", "sad", "angry", "disgusted", "surprised", "neutral")),
+  temperature: Schema.optional(Schema.Number.pipe(Schema.between(0, 1))),
+  active_speaker_detection: Schema.optional(Schema.Struct({
+    auto_detect: Schema.optional(Schema.Boolean),
+    frame_number: Schema.optional(Schema.Number),
+    coordinates: Schema.optional(Schema.Array(Schema.Number)),
+    bounding_boxes: Schema.optional(Schema.Array(Schema.NullOr(Schema.Array(Schema.Number))))
+  })),
+  occlusion_detection_enabled: Schema.optional(Schema.Boolean)
+}).annotations({ identifier: "GenerationOptions" })
+
+export const GenerationSegment = Schema.Struct({
+  startTime: Schema.Number,
+  endTime: Schema.Number,
+  audioInput: Schema.Struct({
+    refId: Schema.String,
+    startTime: Schema.optional(Schema.Number),
+    endTime: Schema.optional(Schema.Number)
+  })
+})
+
+export const CreateGenerationRequest = Schema.Struct({
+  model: Model,
+  input: Schema.NonEmptyArray(Input),
+  options: Schema.optional(GenerationOptions),
+  segments: Schema.optional(Schema.Array(GenerationSegment)),
+  webhookUrl: Schema.optional(Url),
+  outputFileName: Schema.optional(Schema.String.pipe(Schema.maxLength(255))),
+  projectId: Schema.optional(Schema.NullOr(Schema.String))
+}).annotations({ identifier: "CreateGenerationDto" })
+export type CreateGenerationRequest = typeof CreateGenerationRequest.Type
+
+export const Generation = Schema.Struct({
+  id: Schema.String,
+  createdAt: Schema.DateTimeUtc,
+  status: GenerationStatus,
+  model: Model,
+  input: Schema.Array(Input),
+  options: Schema.optional(GenerationOptions),
+  segments: Schema.optional(Schema.Array(GenerationSegment)),
+  outputUrl: Schema.optional(Schema.String),
+  outputDuration: Schema.optional(Schema.Number),
+  segmentOutputUrl: Schema.optional(Schema.String),
+  error: Schema.optional(Schema.String),
+  error_code: Schema.optional(Schema.String),
+  webhookUrl: Schema.optional(Schema.String),
+  projectId: FiledUnder
+}).annotations({ identifier: "Generation" })
+export type Generation = typeof Generation.Type
+
+export const ListGenerationsParams = Schema.Struct({
+  status: Schema.optional(MultiValue(GenerationStatus)),
+  ids: Schema.optional(MultiValue(Schema.String))
+})
+
+export const EstimatedGenerationCost = Schema.Struct({
+  estimatedFrameCount: Schema.Number,
+  estimatedGenerationCost: Schema.Number
+}).annotations({ identifier: "EstimatedGenerationCost" })
+
+// ---------------------------------------------------------------------------------------------
+// Models (SDK)
+// ---------------------------------------------------------------------------------------------
+
+export const ModelInfo = Schema.Struct({
+  id: Schema.String,
+  name: Schema.String,
+  type: Schema.Literal("lipsync", "react"),
+  version: Schema.String,
+  description: Schema.optional(Schema.String),
+  deprecatedAt: Schema.optional(Schema.String)
+}).annotations({ identifier: "ModelInfo" })
+export type ModelInfo = typeof ModelInfo.Type
+
+// ---------------------------------------------------------------------------------------------
+// The API
+// ---------------------------------------------------------------------------------------------
+
+const IdPath = Schema.Struct({ id: Id })
+
+// Group names are unique across every dialect the server mounts, hence the `sync` prefix.
+export class ProjectsGroup extends HttpApiGroup.make("syncProjects")
+  .add(
+    HttpApiEndpoint.post("create", "/v2/projects")
+      .setPayload(CreateProjectRequest)
+      .addSuccess(Project, { status: 201 })
+      .addError(BadRequest)
+  )
+  .add(
+    HttpApiEndpoint.get("list", "/v2/projects")
+      .setUrlParams(ListProjectsParams)
+      .addSuccess(ProjectList)
+      .addError(BadRequest)
+  )
+  .add(HttpApiEndpoint.get("get", "/v2/projects/:id").setPath(IdPath).addSuccess(Project).addError(NotFound))
+  .add(
+    HttpApiEndpoint.patch("update", "/v2/projects/:id")
+      .setPath(IdPath)
+      .setPayload(UpdateProjectRequest)
+      .addSuccess(Project)
+      .addError(BadRequest)
+      .addError(NotFound)
+  )
+  .add(
+    // INF: the answer to a delete is not documented; 204 with no body.
+    HttpApiEndpoint.del("delete", "/v2/projects/:id")
+      .setPath(IdPath)
+      .addSuccess(HttpApiSchema.NoContent)
+      .addError(NotFound)
+  )
+  .annotate(OpenApi.Title, "Projects")
+{}
+
+export class GenerationsGroup extends HttpApiGroup.make("syncGenerations")
+  .add(
+    HttpApiEndpoint.post("create", "/v2/generate")
+      .setPayload(CreateGenerationRequest)
+      .addSuccess(Generation, { status: 201 })
+      .addError(BadRequest)
+      .addError(UnprocessableEntity)
+  )
+  .add(HttpApiEndpoint.get("get", "/v2/generate/:id").setPath(IdPath).addSuccess(Generation).addError(NotFound))
+  .add(
+    HttpApiEndpoint.get("list", "/v2/generations")
+      .setUrlParams(ListGenerationsParams)
+      .addSuccess(Schema.Array(Generation))
+      .addError(BadRequest)
+  )
+  .add(
+    // INF: an estimate creates nothing, so 200 rather than 201.
+    HttpApiEndpoint.post("estimateCost", "/v2/analyze/cost")
+      .setPayload(CreateGenerationRequest)
+      .addSuccess(Schema.Array(EstimatedGenerationCost))
+      .addError(BadRequest)
+      .addError(UnprocessableEntity)
+  )
+  .annotate(OpenApi.Title, "Generations")
+{}
+
+export class AssetsGroup extends HttpApiGroup.make("syncAssets")
+  .add(
+    HttpApiEndpoint.post("create", "/v2/assets")
+      .setPayload(CreateAssetRequest)
+      .addSuccess(Asset, { status: 201 })
+      .addError(BadRequest)
+      .addError(UnprocessableEntity)
+  )
+  .add(
+    HttpApiEndpoint.get("list", "/v2/assets")
+      .setUrlParams(ListAssetsParams)
+      .addSuccess(AssetList)
+      .addError(BadRequest)
+  )
+  .add(HttpApiEndpoint.get("get", "/v2/assets/:id").setPath(IdPath).addSuccess(Asset).addError(NotFound))
+  .annotate(OpenApi.Title, "Assets")
+{}
+
+export class ModelsGroup extends HttpApiGroup.make("syncModels")
+  .add(HttpApiEndpoint.get("list", "/v2/models").addSuccess(Schema.Array(ModelInfo)))
+  .annotate(OpenApi.Title, "Models")
+{}
+
+/** sync.so v2. Every endpoint needs an `x-api-key` and may answer 429 or 500. */
+export class SyncApi extends HttpApi.make("sync")
+  .add(ProjectsGroup)
+  .add(GenerationsGroup)
+  .add(AssetsGroup)
+  .add(ModelsGroup)
+  .middleware(SyncAuth)
+  .addError(TooManyRequests)
+  .addError(InternalServerError)
+  .annotate(OpenApi.Title, "sync.so API v2 (projectkit)")
+  .annotate(OpenApi.Version, "2")
+{}

@@ -1,0 +1,352 @@
+/**
+ * The sync.so client: every endpoint of the contract, typed, with errors mapped to projectkit's
+ * core errors and requests retried by the core policy; and the neutral `Projects` service on top.
+ * Points at the real `https://api.sync.so` by default, or at any base URL (the reference server's
+ * is `http://localhost:4000/sync`).
+ */
+import * as HttpApiClient from "@effect/platform/HttpApiClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Capabilities from "@projectkit/core/Capabilities"
+import * as Pagination from "@projectkit/core/Pagination"
+import * as Project from "@projectkit/core/Project"
+import * as Projects from "@projectkit/core/Projects"
+import * as ProjectsError from "@projectkit/core/ProjectsError"
+import * as Retry from "@projectkit/core/Retry"
+import * as Clock from "effect/Clock"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
+import type * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as SyncApi from "./SyncApi.js"
+
+export const defaultBaseUrl = "https://api.sync.so"
+
+export interface SyncConfig {
+  readonly apiKey: Redacted.Redacted | string
+  /** `https://api.sync.so` unless given; the reference server's is `http://localhost:4000/sync`. */
+  readonly baseUrl?: string | undefined
+  readonly retryPolicy?: Retry.RetryPolicy | undefined
+}
+
+/** What a sync.so call can fail with, in projectkit's core terms. */
+export type SyncError =
+  | ProjectsError.NotFound
+  | ProjectsError.Unauthorized
+  | ProjectsError.InvalidReference
+  | ProjectsError.Validation
+  | ProjectsError.RateLimited
+  | ProjectsError.ProviderFailure
+
+type Call<A> = Effect.Effect<A, SyncError>
+
+export type ListProjectsParams = typeof SyncApi.ListProjectsParams.Type
+export type ListAssetsParams = typeof SyncApi.ListAssetsParams.Type
+export type ListGenerationsParams = typeof SyncApi.ListGenerationsParams.Type
+
+export interface SyncClientService {
+  readonly projects: {
+    readonly create: (request: typeof SyncApi.CreateProjectRequest.Type) => Call<SyncApi.Project>
+    readonly get: (id: string) => Call<SyncApi.Project>
+    /** Changes only the fields sent. */
+    readonly update: (id: string, patch: typeof SyncApi.UpdateProjectRequest.Type) => Call<SyncApi.Project>
+    readonly delete: (id: string) => Call<void>
+    readonly list: (params?: ListProjectsParams) => Call<typeof SyncApi.ProjectList.Type>
+    /** Every project the parameters select, page by page as the stream is pulled. */
+    readonly stream: (params?: Omit<ListProjectsParams, "cursor">) => Stream.Stream<SyncApi.Project, SyncError>
+  }
+  readonly generations: {
+    /** Fails with `InvalidReference` when `projectId` is not a project of the caller's organization. */
+    readonly create: (request: SyncApi.CreateGenerationRequest) => Call<SyncApi.Generation>
+    readonly get: (id: string) => Call<SyncApi.Generation>
+    readonly list: (params?: ListGenerationsParams) => Call<ReadonlyArray<SyncApi.Generation>>
+    readonly estimateCost: (
+      request: SyncApi.CreateGenerationRequest
+    ) => Call<ReadonlyArray<typeof SyncApi.EstimatedGenerationCost.Type>>
+  }
+  readonly assets: {
+    /** Fails with `InvalidReference` when `projectId` is not a project of the caller's organization. */
+    readonly create: (request: typeof SyncApi.CreateAssetRequest.Type) => Call<SyncApi.Asset>
+    readonly get: (id: string) => Call<SyncApi.Asset>
+    readonly list: (params?: ListAssetsParams) => Call<typeof SyncApi.AssetList.Type>
+    readonly stream: (params?: Omit<ListAssetsParams, "cursor">) => Stream.Stream<SyncApi.Asset, SyncError>
+  }
+  readonly models: {
+    readonly list: Call<ReadonlyArray<SyncApi.ModelInfo>>
+  }
+}
+
+export class SyncClient extends Context.Tag("@projectkit/sync/SyncClient")<SyncClient, SyncClientService>() {}
+
+// ---------------------------------------------------------------------------------------------
+// Transport: authentication, base URL, retries
+// ---------------------------------------------------------------------------------------------
+
+/** Statuses worth another try (which requests may be retried is `Retry.isRetryable`'s call). */
+const retriedStatuses: ReadonlySet<number> = new Set([429, 502, 503, 504])
+
+/** A transport-level failure in core terms, for the retry policy. */
+const retryView = (
+  error: HttpClientError.HttpClientError,
+  nowMillis: number
+): ProjectsError.RateLimited | ProjectsError.ProviderFailure =>
+  error._tag === "RequestError"
+    ? new ProjectsError.ProviderFailure({ provider: "sync", status: 0, body: null, description: error.message })
+    : error.response.status === 429
+    ? new ProjectsError.RateLimited({
+      retryAfter: Option.getOrElse(
+        Retry.parseRetryAfter(error.response.headers["retry-after"], nowMillis),
+        () => Duration.zero
+      )
+    })
+    : new ProjectsError.ProviderFailure({ provider: "sync", status: error.response.status, body: null })
+
+const transport = (config: SyncConfig) => (client: HttpClient.HttpClient): HttpClient.HttpClient => {
+  const apiKey = Redacted.isRedacted(config.apiKey) ? Redacted.value(config.apiKey) : config.apiKey
+  const policy = config.retryPolicy ?? Retry.defaultPolicy
+  const schedule = Schedule.mapInputEffect(
+    Retry.schedule(policy),
+    (error: HttpClientError.HttpClientError) => Effect.map(Clock.currentTimeMillis, (now) => retryView(error, now))
+  )
+  return client.pipe(
+    HttpClient.mapRequest((request) =>
+      request.pipe(
+        HttpClientRequest.prependUrl(config.baseUrl ?? defaultBaseUrl),
+        HttpClientRequest.setHeader("x-api-key", apiKey),
+        HttpClientRequest.acceptJson
+      )
+    ),
+    HttpClient.transform((response, request) =>
+      response.pipe(
+        Effect.filterOrFail(
+          (response) => !retriedStatuses.has(response.status),
+          (response) => new HttpClientError.ResponseError({ request, response, reason: "StatusCode" })
+        ),
+        Effect.retry({
+          schedule,
+          while: (error) =>
+            Effect.map(Clock.currentTimeMillis, (now) =>
+              Retry.isRetryable(retryView(error, now), request.method as Retry.HttpMethod))
+        }),
+        // Out of retries: a 429 stays an error (its Retry-After is in the headers, which the error
+        // keeps); any other status goes on to be decoded as the contract says.
+        Effect.catchIf(
+          (error) => error._tag === "ResponseError" && error.response.status !== 429,
+          (error) => Effect.succeed((error as HttpClientError.ResponseError).response)
+        )
+      )
+    )
+  )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------
+
+/** What a failing call was about, to name it in the core error. */
+interface Subject {
+  readonly resource: string
+  readonly id?: string
+  /** The `projectId` the request filed its work under, for a 422. */
+  readonly projectId?: string | null | undefined
+}
+
+const messages = (message: string | ReadonlyArray<string>) => typeof message === "string" ? [message] : message
+
+/** Maps whatever a call failed with to the core error that says what happened. */
+const toCoreError = (subject: Subject) => (error: unknown): Effect.Effect<never, SyncError> =>
+  Effect.flatMap(Clock.currentTimeMillis, (now): Effect.Effect<never, SyncError> => {
+    if (error instanceof SyncApi.BadRequest) {
+      return Effect.fail(new ProjectsError.Validation({ issues: messages(error.message).map((message) => ({ path: [], message })) }))
+    }
+    if (error instanceof SyncApi.Unauthorized) {
+      return Effect.fail(
+        new ProjectsError.Unauthorized({ reason: "InvalidCredentials", description: messages(error.message).join("; ") })
+      )
+    }
+    if (error instanceof SyncApi.NotFound) {
+      return Effect.fail(new ProjectsError.NotFound({ resource: subject.resource, id: subject.id ?? "" }))
+    }
+    if (error instanceof SyncApi.UnprocessableEntity) {
+      return Effect.fail(new ProjectsError.InvalidReference({ field: "projectId", id: subject.projectId ?? "" }))
+    }
+    if (error instanceof SyncApi.PaymentRequired || error instanceof SyncApi.InternalServerError || error instanceof SyncApi.TooManyRequests) {
+      return Effect.fail(new ProjectsError.ProviderFailure({ provider: "sync", status: error.statusCode, body: error }))
+    }
+    if (HttpClientError.isHttpClientError(error)) {
+      if (error._tag === "ResponseError" && error.response.status === 429) {
+        return Effect.fail(retryView(error, now))
+      }
+      return Effect.fail(
+        new ProjectsError.ProviderFailure({
+          provider: "sync",
+          status: error._tag === "RequestError" ? 0 : error.response.status,
+          body: null,
+          description: error.message
+        })
+      )
+    }
+    if (ParseResult.isParseError(error)) {
+      return Effect.fail(
+        new ProjectsError.ProviderFailure({
+          provider: "sync",
+          status: 200,
+          body: null,
+          description: `the response does not match the sync.so contract: ${error.message}`
+        })
+      )
+    }
+    return Effect.die(error)
+  })
+
+const call = <A, E>(subject: Subject, effect: Effect.Effect<A, E>): Call<A> =>
+  Effect.catchAll(effect, toCoreError(subject)) as Call<A>
+
+// ---------------------------------------------------------------------------------------------
+// The client
+// ---------------------------------------------------------------------------------------------
+
+/** Pages of a cursor-paginated list, fetched as the stream is pulled. */
+const pages = <A>(
+  fetch: (cursor: string | undefined) => Call<{ readonly items: ReadonlyArray<A>; readonly nextCursor?: string | null | undefined }>
+) =>
+  Pagination.stream((cursor) =>
+    Effect.map(fetch(Option.getOrUndefined(cursor)), (page) => ({
+      items: page.items,
+      nextCursor: Option.fromNullable(page.nextCursor)
+    }))
+  )
+
+/** `params` without its undefined entries (exactOptionalPropertyTypes keeps "absent" honest). */
+const defined = <A extends object>(params: A): A =>
+  Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined)) as A
+
+export const make = (config: SyncConfig): Effect.Effect<SyncClientService, never, HttpClient.HttpClient> =>
+  Effect.map(HttpApiClient.make(SyncApi.SyncApi, { transformClient: transport(config) }), (client) => {
+    const listProjects = (params: ListProjectsParams = {}) =>
+      call({ resource: "project" }, client.syncProjects.list({ urlParams: params }))
+    const listAssets = (params: ListAssetsParams = {}) =>
+      call({ resource: "asset" }, client.syncAssets.list({ urlParams: params }))
+    return {
+      projects: {
+        create: (request) => call({ resource: "project" }, client.syncProjects.create({ payload: request })),
+        get: (id) => call({ resource: "project", id }, client.syncProjects.get({ path: { id } })),
+        update: (id, patch) =>
+          call({ resource: "project", id }, client.syncProjects.update({ path: { id }, payload: patch })),
+        delete: (id) => call({ resource: "project", id }, client.syncProjects.delete({ path: { id } })),
+        list: listProjects,
+        stream: (params = {}) => pages((cursor) => listProjects(defined({ ...params, cursor })))
+      },
+      generations: {
+        create: (request) =>
+          call(
+            { resource: "generation", projectId: request.projectId },
+            client.syncGenerations.create({ payload: request })
+          ),
+        get: (id) => call({ resource: "generation", id }, client.syncGenerations.get({ path: { id } })),
+        list: (params = {}) => call({ resource: "generation" }, client.syncGenerations.list({ urlParams: params })),
+        estimateCost: (request) =>
+          call(
+            { resource: "generation", projectId: request.projectId },
+            client.syncGenerations.estimateCost({ payload: request })
+          )
+      },
+      assets: {
+        create: (request) =>
+          call({ resource: "asset", projectId: request.projectId }, client.syncAssets.create({ payload: request })),
+        get: (id) => call({ resource: "asset", id }, client.syncAssets.get({ path: { id } })),
+        list: listAssets,
+        stream: (params = {}) => pages((cursor) => listAssets(defined({ ...params, cursor })))
+      },
+      models: {
+        list: call({ resource: "model" }, client.syncModels.list())
+      }
+    } satisfies SyncClientService
+  })
+
+// ---------------------------------------------------------------------------------------------
+// The neutral Projects service
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * What sync.so projects can do: a name (no description), search by name, and the orders the API
+ * has — names A→Z, last updated first, and without `sortBy` newest created first (INF: the
+ * documents name the sort keys but no directions). Nothing else is emulated: doing it exactly
+ * would mean reading every project first.
+ */
+export const capabilities = new Capabilities.Capabilities({
+  provider: "sync",
+  search: "native",
+  sort: {
+    name: { asc: "native", desc: "unsupported" },
+    updatedAt: { asc: "unsupported", desc: "native" },
+    createdAt: { asc: "unsupported", desc: "native" }
+  },
+  defaultSort: { sortBy: "createdAt", direction: "desc" },
+  cursorPagination: "native",
+  description: "unsupported",
+  attachments: "native",
+  maxPageSize: 100
+})
+
+export const toProject = (project: SyncApi.Project): Project.Project =>
+  new Project.Project({
+    id: project.id,
+    name: project.name,
+    createdAt: project.createdAt,
+    updatedAt: project.updatedAt,
+    provider: "sync",
+    raw: project
+  })
+
+const sortParam = (sortBy: Pagination.SortKey): Schema.Schema.Type<typeof SyncApi.ProjectSort> | undefined =>
+  sortBy === "createdAt" ? undefined : sortBy
+
+export const makeProjects = (client: SyncClientService): Projects.ProjectsService =>
+  Projects.make({
+    capabilities,
+    create: (input) => Effect.map(client.projects.create({ name: input.name }), toProject),
+    get: (id) => Effect.map(client.projects.get(id), toProject),
+    update: (id, patch) =>
+      Effect.map(patch.name === undefined ? client.projects.get(id) : client.projects.update(id, { name: patch.name }), toProject),
+    delete: client.projects.delete,
+    listPage: (query) =>
+      Effect.map(
+        client.projects.list(defined({
+          limit: query.limit,
+          cursor: query.cursor,
+          searchQuery: query.search === "" ? undefined : query.search,
+          sortBy: sortParam(query.sortBy)
+        })),
+        (page) => ({ items: page.items.map(toProject), nextCursor: Option.fromNullable(page.nextCursor) })
+      )
+  })
+
+// ---------------------------------------------------------------------------------------------
+// Layers
+// ---------------------------------------------------------------------------------------------
+
+/** `SyncClient` and the core `Projects`, over the `HttpClient` in context. */
+export const layer = (config: SyncConfig): Layer.Layer<SyncClient | Projects.Projects, never, HttpClient.HttpClient> =>
+  Layer.effectContext(
+    Effect.map(make(config), (client) =>
+      Context.make(SyncClient, client).pipe(Context.add(Projects.Projects, makeProjects(client))))
+  )
+
+/** The same, configured by `SYNC_API_KEY` and `SYNC_BASE_URL` (default the real service). */
+export const layerConfig = (
+  config: Config.Config<SyncConfig> = Config.all({
+    apiKey: Config.redacted("SYNC_API_KEY"),
+    baseUrl: Config.string("SYNC_BASE_URL").pipe(Config.withDefault(defaultBaseUrl))
+  })
+): Layer.Layer<SyncClient | Projects.Projects, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.unwrapEffect(Effect.map(config, layer))
