@@ -20,7 +20,9 @@ export const Credentials = Schema.Struct({
 export const Organization = Schema.Struct({
   id: Schema.String,
   name: Schema.String,
-  credentials: Credentials
+  credentials: Credentials,
+  /** Signs the organization's webhooks (see Webhooks.ts): receivers verify with it. */
+  webhookSecret: Schema.String
 })
 export type Organization = typeof Organization.Type
 
@@ -57,11 +59,12 @@ export const make = Effect.gen(function*() {
         const userId = randomId()
         // INF: sync.so keys are opaque; an "sk-" prefix makes them recognisable in logs.
         const apiKey = `sk-${randomSecret()}`
+        const webhookSecret = `whsec_${randomSecret()}`
         yield* sql`INSERT INTO organizations (id, name, webhook_secret, created_at)
-          VALUES (${id}, ${name}, ${`whsec_${randomSecret()}`}, ${now})`
+          VALUES (${id}, ${name}, ${webhookSecret}, ${now})`
         yield* sql`INSERT INTO credentials (secret, org_id, dialect, user_id, created_at)
           VALUES (${apiKey}, ${id}, 'sync', ${userId}, ${now})`
-        return { id, name, credentials: { sync: { apiKey } } }
+        return { id, name, credentials: { sync: { apiKey } }, webhookSecret }
       })),
     authenticate: (dialect, secret) =>
       Effect.map(
@@ -75,14 +78,16 @@ export const make = Effect.gen(function*() {
         (rows) => Option.map(Option.fromNullable(rows[0]), (row) => row.webhook_secret)
       ),
     oldest: Effect.map(
-      sql<{ id: string; name: string; secret: string }>`SELECT o.id, o.name, c.secret FROM organizations o
+      sql<{ id: string; name: string; secret: string; webhook_secret: string }>`SELECT o.id, o.name, c.secret,
+          o.webhook_secret FROM organizations o
         JOIN credentials c ON c.org_id = o.id AND c.dialect = 'sync'
         ORDER BY o.created_at, o.id LIMIT 1`,
       (rows) =>
         Option.map(Option.fromNullable(rows[0]), (row) => ({
           id: row.id,
           name: row.name,
-          credentials: { sync: { apiKey: row.secret } }
+          credentials: { sync: { apiKey: row.secret } },
+          webhookSecret: row.webhook_secret
         }))
     ),
     reset: Effect.asVoid(sql`DELETE FROM organizations`)

@@ -44,7 +44,10 @@ const maxBodyBytes = Options.integer("max-body-bytes").pipe(
   Options.withDefault(16 * 1024 * 1024)
 )
 
-const banner = (config: Server.ServerConfig, demo: { readonly name: string; readonly apiKey: string }) => {
+const banner = (
+  config: Server.ServerConfig,
+  demo: { readonly name: string; readonly apiKey: string; readonly webhookSecret: string }
+) => {
   const base = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`
   return [
     "",
@@ -56,6 +59,7 @@ const banner = (config: Server.ServerConfig, demo: { readonly name: string; read
     `  admin token         ${Redacted.value(config.adminToken)}`,
     `  demo organization   ${demo.name}`,
     `  demo sync.so key    ${demo.apiKey}`,
+    `  webhook secret      ${demo.webhookSecret}   (Standard Webhooks signatures)`,
     "",
     "Try it:",
     `  curl -s -X POST ${base}/sync/v2/projects -H "x-api-key: ${demo.apiKey}" -H "Content-Type: application/json" -d '{"name":"My API Project"}'`,
@@ -85,7 +89,7 @@ const command = Command.make(
         onNone: () => create("Demo"),
         onSome: Effect.succeed
       })
-      yield* Console.log(banner(config, { name: demo.name, apiKey: demo.credentials.sync.apiKey }))
+      yield* Console.log(banner(config, { name: demo.name, apiKey: demo.credentials.sync.apiKey, webhookSecret: demo.webhookSecret }))
       return yield* Effect.never
     }).pipe(Effect.scoped)
 )

@@ -142,9 +142,13 @@ const Id = Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200))
 /** Only CREATOR is known (seed 000); other modes are refused until they are documented. */
 export const ProjectMode = Schema.Literal("CREATOR")
 
-/** INF: names are trimmed and must not be blank; 255 characters at most. */
-export const ProjectName = Schema.Trim.pipe(
-  Schema.compose(Schema.String.pipe(Schema.minLength(1, { message: () => "name must not be blank" }), Schema.maxLength(255)))
+/**
+ * INF: a name must not be blank and has 255 characters at most; the server stores it trimmed.
+ * (Checked, not transformed, so a client sends what it is given and the server decides.)
+ */
+export const ProjectName = Schema.String.pipe(
+  Schema.filter((name) => name.trim().length > 0 || "name must not be blank"),
+  Schema.maxLength(255)
 )
 
 export const Project = Schema.Struct({

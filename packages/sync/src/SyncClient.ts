@@ -201,7 +201,7 @@ const toCoreError = (subject: Subject) => (error: unknown): Effect.Effect<never,
           provider: "sync",
           status: 200,
           body: null,
-          description: `the response does not match the sync.so contract: ${error.message}`
+          description: `the request or its response does not match the sync.so contract: ${error.message}`
         })
       )
     }

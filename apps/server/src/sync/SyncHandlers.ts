@@ -75,7 +75,7 @@ export const ProjectsLive = HttpApiBuilder.group(ServerApi, "syncProjects", (han
       .handle("create", ({ payload }) =>
         Effect.flatMap(caller, (who) =>
           store.createProject(who, {
-            name: payload.name,
+            name: payload.name.trim(),
             visibility: payload.visibility ?? "USER",
             mode: payload.mode ?? "CREATOR"
           })).pipe(Effect.map(SyncWire.project), Effect.catchTag("SqlError", internal)))
@@ -102,7 +102,7 @@ export const ProjectsLive = HttpApiBuilder.group(ServerApi, "syncProjects", (han
       .handle("update", ({ path, payload }) =>
         Effect.flatMap(caller, (who) => {
           const patch = {
-            ...(payload.name === undefined ? {} : { name: payload.name }),
+            ...(payload.name === undefined ? {} : { name: payload.name.trim() }),
             ...(payload.visibility === undefined ? {} : { visibility: payload.visibility }),
             ...(payload.mode === undefined ? {} : { mode: payload.mode })
           }
