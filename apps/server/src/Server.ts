@@ -8,6 +8,7 @@ import * as HttpApi from "@effect/platform/HttpApi"
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import type * as HttpApiGroup from "@effect/platform/HttpApiGroup"
 import * as HttpApiSwagger from "@effect/platform/HttpApiSwagger"
+import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
 import * as HttpServer from "@effect/platform/HttpServer"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as OpenApi from "@effect/platform/OpenApi"
@@ -95,7 +96,8 @@ export const layerApi = (config: Omit<ServerConfig, "port" | "host">) =>
   )
 
 export const layer = (config: ServerConfig) =>
-  HttpApiBuilder.serve().pipe(
+  // Every request is logged (method, url, status, duration) by the default logger of the process.
+  HttpApiBuilder.serve(HttpMiddleware.logger).pipe(
     Layer.provide(Layer.mergeAll(Layer.empty, ...dialects.map((dialect) => dialect.docs))),
     Layer.provide(Fallback.layer([...dialects, controlErrors], config.maxBodyBytes)),
     Layer.provideMerge(layerApi(config)),

@@ -12,6 +12,7 @@ import * as Console from "effect/Console"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { randomSecret } from "./internal/ids.js"
@@ -44,6 +45,14 @@ const maxBodyBytes = Options.integer("max-body-bytes").pipe(
   Options.withDefault(16 * 1024 * 1024)
 )
 
+const logFormat = Options.choice("log-format", ["logfmt", "json", "pretty"]).pipe(
+  Options.withDescription("How log lines are written (env PROJECTKIT_LOG_FORMAT)"),
+  Options.withFallbackConfig(Config.literal("logfmt", "json", "pretty")("PROJECTKIT_LOG_FORMAT")),
+  Options.withDefault("logfmt" as const)
+)
+
+const loggers = { logfmt: Logger.logFmt, json: Logger.json, pretty: Logger.pretty } as const
+
 const banner = (
   config: Server.ServerConfig,
   demo: { readonly name: string; readonly apiKey: string; readonly webhookSecret: string }
@@ -73,7 +82,7 @@ const banner = (
 
 const command = Command.make(
   "projectkit-server",
-  { port, host, data, adminToken, maxBodyBytes },
+  { port, host, data, adminToken, maxBodyBytes, logFormat },
   (options) =>
     Effect.gen(function*() {
       const config: Server.ServerConfig = {
@@ -91,9 +100,9 @@ const command = Command.make(
       })
       yield* Console.log(banner(config, { name: demo.name, apiKey: demo.credentials.sync.apiKey, webhookSecret: demo.webhookSecret }))
       return yield* Effect.never
-    }).pipe(Effect.scoped)
+    }).pipe(Effect.scoped, Effect.provide(loggers[options.logFormat]))
 )
 
 const cli = Command.run(command, { name: "projectkit-server", version: Server.VERSION })
 
-cli(process.argv).pipe(Effect.provide(NodeContext.layer), NodeRuntime.runMain)
+cli(process.argv).pipe(Effect.provide(NodeContext.layer), NodeRuntime.runMain({ disablePrettyLogger: true }))

@@ -433,6 +433,7 @@ export class ProjectsGroup extends HttpApiGroup.make("syncProjects")
       .addSuccess(HttpApiSchema.NoContent)
       .addError(NotFound)
   )
+  .middleware(SyncAuth)
   .annotate(OpenApi.Title, "Projects")
 {}
 
@@ -459,6 +460,7 @@ export class GenerationsGroup extends HttpApiGroup.make("syncGenerations")
       .addError(BadRequest)
       .addError(UnprocessableEntity)
   )
+  .middleware(SyncAuth)
   .annotate(OpenApi.Title, "Generations")
 {}
 
@@ -477,11 +479,13 @@ export class AssetsGroup extends HttpApiGroup.make("syncAssets")
       .addError(BadRequest)
   )
   .add(HttpApiEndpoint.get("get", "/v2/assets/:id").setPath(IdPath).addSuccess(Asset).addError(NotFound))
+  .middleware(SyncAuth)
   .annotate(OpenApi.Title, "Assets")
 {}
 
 export class ModelsGroup extends HttpApiGroup.make("syncModels")
   .add(HttpApiEndpoint.get("list", "/v2/models").addSuccess(Schema.Array(ModelInfo)))
+  .middleware(SyncAuth)
   .annotate(OpenApi.Title, "Models")
 {}
 
@@ -491,7 +495,6 @@ export class SyncApi extends HttpApi.make("sync")
   .add(GenerationsGroup)
   .add(AssetsGroup)
   .add(ModelsGroup)
-  .middleware(SyncAuth)
   .addError(TooManyRequests)
   .addError(InternalServerError)
   .annotate(OpenApi.Title, "sync.so API v2 (projectkit)")

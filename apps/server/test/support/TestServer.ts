@@ -5,6 +5,8 @@ import * as HttpServer from "@effect/platform/HttpServer"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
 import * as Server from "../../src/Server.js"
 
@@ -25,14 +27,19 @@ export const layer = (overrides: Partial<Omit<Server.ServerConfig, "port" | "hos
       return { baseUrl: `http://127.0.0.1:${address.port}`, adminToken }
     })
   ).pipe(
-    Layer.provide(Server.layer({
-      port: 0,
-      host: "127.0.0.1",
-      database: ":memory:",
-      adminToken: Redacted.make(adminToken),
-      maxBodyBytes: 1024 * 1024,
-      ...overrides
-    }))
+    Layer.provide(
+      Server.layer({
+        port: 0,
+        host: "127.0.0.1",
+        database: ":memory:",
+        adminToken: Redacted.make(adminToken),
+        maxBodyBytes: 1024 * 1024,
+        ...overrides
+      }).pipe(
+        // Request logs would drown the test output; warnings and errors still show.
+        Layer.provide(Logger.minimumLogLevel(LogLevel.Warning))
+      )
+    )
   )
 }
 
