@@ -9,12 +9,17 @@ import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
 import * as Schema from "effect/Schema"
-import { Organization } from "./Organizations.js"
+import { Member, Organization } from "./Organizations.js"
 
 /** The control plane's errors: `{error, message}`. */
 export class ControlUnauthorized extends Schema.Class<ControlUnauthorized>("ControlUnauthorized")(
   { error: Schema.Literal("unauthorized"), message: Schema.String },
   HttpApiSchema.annotations({ status: 401 })
+) {}
+
+export class ControlNotFound extends Schema.Class<ControlNotFound>("ControlNotFound")(
+  { error: Schema.Literal("not_found"), message: Schema.String },
+  HttpApiSchema.annotations({ status: 404 })
 ) {}
 
 export class ControlInternal extends Schema.Class<ControlInternal>("ControlInternal")(
@@ -45,6 +50,15 @@ export class ControlApi extends HttpApi.make("control").add(
       HttpApiEndpoint.post("createOrganization", "/orgs")
         .setPayload(CreateOrganization)
         .addSuccess(Organization, { status: 201 })
+        .addError(ControlInternal)
+        .middleware(AdminAuth)
+    )
+    .add(
+      // Another user of the organization, with keys of their own: what USER visibility is about.
+      HttpApiEndpoint.post("addMember", "/orgs/:id/members")
+        .setPath(Schema.Struct({ id: Schema.String }))
+        .addSuccess(Member, { status: 201 })
+        .addError(ControlNotFound)
         .addError(ControlInternal)
         .middleware(AdminAuth)
     )

@@ -5,9 +5,10 @@ import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Crypto from "node:crypto"
-import { AdminAuth, ControlInternal, ControlUnauthorized } from "./ControlApi.js"
+import { AdminAuth, ControlInternal, ControlNotFound, ControlUnauthorized } from "./ControlApi.js"
 import { Database } from "./Database.js"
 import { Organizations } from "./Organizations.js"
 import { ServerApi } from "./ServerApi.js"
@@ -54,5 +55,13 @@ export const ControlPlaneLive = HttpApiBuilder.group(ServerApi, "control", (hand
         .handle("health", () =>
           Effect.succeed({ status: "ok" as const, version: info.version, dialects: info.dialects, storage: database.kind }))
         .handle("createOrganization", ({ payload }) => Effect.catchAll(organizations.create(payload.name), internal))
+        .handle("addMember", ({ path }) =>
+          organizations.addMember(path.id).pipe(
+            Effect.catchAll(internal),
+            Effect.flatMap(Option.match({
+              onNone: () => Effect.fail(new ControlNotFound({ error: "not_found", message: `No organization ${path.id}` })),
+              onSome: Effect.succeed
+            }))
+          ))
         .handle("reset", () => Effect.catchAll(organizations.reset, internal))
     }))

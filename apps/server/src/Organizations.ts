@@ -26,6 +26,14 @@ export const Organization = Schema.Struct({
 })
 export type Organization = typeof Organization.Type
 
+/** Another user of an organization, with credentials of their own. */
+export const Member = Schema.Struct({
+  userId: Schema.String,
+  organizationId: Schema.String,
+  credentials: Credentials
+})
+export type Member = typeof Member.Type
+
 /** Who is calling: an organization, and the user whose credential it is. */
 export interface Caller {
   readonly orgId: string
@@ -34,6 +42,8 @@ export interface Caller {
 
 export interface OrganizationsService {
   readonly create: (name: string) => Effect.Effect<Organization, SqlError>
+  /** A new user of the organization with their own credentials; none if there is no such organization. */
+  readonly addMember: (orgId: string) => Effect.Effect<Option.Option<Member>, SqlError>
   /** The caller a credential of `dialect` belongs to, if any. */
   readonly authenticate: (dialect: "sync", secret: string) => Effect.Effect<Option.Option<Caller>, SqlError>
   /** The secret that signs this organization's webhooks. */
@@ -51,20 +61,33 @@ export class Organizations extends Context.Tag("@projectkit/server/Organizations
 
 export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
+  /** Credentials for a new user of `orgId`. INF: sync.so keys are opaque; "sk-" makes them recognisable in logs. */
+  const issueCredentials = (orgId: string, userId: string, now: number) =>
+    Effect.gen(function*() {
+      const apiKey = `sk-${randomSecret()}`
+      yield* sql`INSERT INTO credentials (secret, org_id, dialect, user_id, created_at)
+        VALUES (${apiKey}, ${orgId}, 'sync', ${userId}, ${now})`
+      return { sync: { apiKey } }
+    })
+
   const service: OrganizationsService = {
     create: (name) =>
       sql.withTransaction(Effect.gen(function*() {
         const now = yield* Clock.currentTimeMillis
         const id = randomId()
-        const userId = randomId()
-        // INF: sync.so keys are opaque; an "sk-" prefix makes them recognisable in logs.
-        const apiKey = `sk-${randomSecret()}`
         const webhookSecret = `whsec_${randomSecret()}`
         yield* sql`INSERT INTO organizations (id, name, webhook_secret, created_at)
           VALUES (${id}, ${name}, ${webhookSecret}, ${now})`
-        yield* sql`INSERT INTO credentials (secret, org_id, dialect, user_id, created_at)
-          VALUES (${apiKey}, ${id}, 'sync', ${userId}, ${now})`
-        return { id, name, credentials: { sync: { apiKey } }, webhookSecret }
+        const credentials = yield* issueCredentials(id, randomId(), now)
+        return { id, name, credentials, webhookSecret }
+      })),
+    addMember: (orgId) =>
+      sql.withTransaction(Effect.gen(function*() {
+        const exists = yield* sql`SELECT id FROM organizations WHERE id = ${orgId}`
+        if (exists.length === 0) return Option.none()
+        const userId = randomId()
+        const credentials = yield* issueCredentials(orgId, userId, yield* Clock.currentTimeMillis)
+        return Option.some({ userId, organizationId: orgId, credentials })
       })),
     authenticate: (dialect, secret) =>
       Effect.map(

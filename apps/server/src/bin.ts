@@ -10,6 +10,7 @@ import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
@@ -18,6 +19,7 @@ import * as Redacted from "effect/Redacted"
 import { randomSecret } from "./internal/ids.js"
 import { Organizations } from "./Organizations.js"
 import * as Server from "./Server.js"
+import * as GenerationLifecycle from "./sync/GenerationLifecycle.js"
 
 const port = Options.integer("port").pipe(
   Options.withAlias("p"),
@@ -43,6 +45,15 @@ const adminToken = Options.redacted("admin-token").pipe(
 const maxBodyBytes = Options.integer("max-body-bytes").pipe(
   Options.withDescription("The largest request body accepted, in bytes"),
   Options.withDefault(16 * 1024 * 1024)
+)
+
+const generationPending = Options.integer("generation-pending-ms").pipe(
+  Options.withDescription("How long a sync.so generation stays PENDING, in milliseconds"),
+  Options.withDefault(1000)
+)
+const generationProcessing = Options.integer("generation-processing-ms").pipe(
+  Options.withDescription("How long a sync.so generation stays PROCESSING, in milliseconds"),
+  Options.withDefault(3000)
 )
 
 const logFormat = Options.choice("log-format", ["logfmt", "json", "pretty"]).pipe(
@@ -82,7 +93,7 @@ const banner = (
 
 const command = Command.make(
   "projectkit-server",
-  { port, host, data, adminToken, maxBodyBytes, logFormat },
+  { port, host, data, adminToken, maxBodyBytes, generationPending, generationProcessing, logFormat },
   (options) =>
     Effect.gen(function*() {
       const config: Server.ServerConfig = {
@@ -90,7 +101,12 @@ const command = Command.make(
         host: options.host,
         database: options.data,
         adminToken: Option.getOrElse(options.adminToken, () => Redacted.make(`pk_admin_${randomSecret()}`)),
-        maxBodyBytes: options.maxBodyBytes
+        maxBodyBytes: options.maxBodyBytes,
+        generations: {
+          ...GenerationLifecycle.defaultLifecycle,
+          pending: Duration.millis(options.generationPending),
+          processing: Duration.millis(options.generationProcessing)
+        }
       }
       const context = yield* Layer.build(Server.layer(config))
       const { create, oldest } = Context.get(context, Organizations)

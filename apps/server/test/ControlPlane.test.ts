@@ -33,6 +33,33 @@ layer(testServer())("control plane", (it) => {
       expect(created.body).toMatchObject({ name: "Acme", credentials: { sync: { apiKey: expect.stringMatching(/^sk-/) } } })
     }))
 
+  it.effect("adds members to an organization, each with keys of their own", () =>
+    Effect.gen(function*() {
+      const { adminToken } = yield* TestServer
+      const org = yield* request("/__projectkit/orgs", { method: "POST", headers: admin(adminToken), body: "{\"name\":\"Team\"}" })
+      const { credentials, id } = org.body as { id: string; credentials: { sync: { apiKey: string } } }
+      const member = yield* request(`/__projectkit/orgs/${id}/members`, { method: "POST", headers: admin(adminToken) })
+      expect(member.status).toBe(201)
+      expect(member.body).toMatchObject({ organizationId: id, credentials: { sync: { apiKey: expect.stringMatching(/^sk-/) } } })
+      expect((member.body as typeof org.body & { credentials: { sync: { apiKey: string } } }).credentials.sync.apiKey)
+        .not.toBe(credentials.sync.apiKey)
+      expect((yield* request(`/__projectkit/orgs/${id}/members`, { method: "POST" })).status).toBe(401)
+      const unknown = yield* request("/__projectkit/orgs/nope/members", { method: "POST", headers: admin(adminToken) })
+      expect(unknown).toMatchObject({ status: 404, body: { error: "not_found" } })
+    }))
+
+  it.effect("reset deletes every organization and everything they own", () =>
+    Effect.gen(function*() {
+      const { adminToken } = yield* TestServer
+      const org = yield* request("/__projectkit/orgs", { method: "POST", headers: admin(adminToken), body: "{\"name\":\"Gone\"}" })
+      const apiKey = (org.body as { credentials: { sync: { apiKey: string } } }).credentials.sync.apiKey
+      const key = { "x-api-key": apiKey, "content-type": "application/json" }
+      expect((yield* request("/sync/v2/projects", { method: "POST", headers: key, body: "{\"name\":\"p\"}" })).status).toBe(201)
+      expect((yield* request("/__projectkit/reset", { method: "POST" })).status).toBe(401)
+      expect((yield* request("/__projectkit/reset", { method: "POST", headers: admin(adminToken) })).status).toBe(204)
+      expect((yield* request("/sync/v2/projects", { headers: key })).status).toBe(401)
+    }))
+
   describe("bad input", () => {
     it.effect("answers 400 in the control plane's format, never a framework shape", () =>
       Effect.gen(function*() {

@@ -14,10 +14,27 @@ export interface SyncOrg {
   readonly client: SyncClient.SyncClientService
 }
 
+const clientFor = (apiKey: string, retryPolicy?: Retry.RetryPolicy) =>
+  Effect.flatMap(TestServer, ({ baseUrl }) =>
+    SyncClient.make({ apiKey, baseUrl: `${baseUrl}/sync`, retryPolicy }).pipe(Effect.provide(FetchHttpClient.layer)))
+
+/** Another user of `org`, with a key and a client of their own. */
+export const addSyncMember = (org: SyncOrg) =>
+  Effect.gen(function*() {
+    const { adminToken } = yield* TestServer
+    const created = yield* request(`/__projectkit/orgs/${org.id}/members`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${adminToken}` }
+    })
+    if (created.status !== 201) return yield* Effect.dieMessage(`could not add a member: ${created.status}`)
+    const { apiKey } = (created.body as { credentials: { sync: { apiKey: string } } }).credentials.sync
+    return { ...org, apiKey, client: yield* clientFor(apiKey) } satisfies SyncOrg
+  })
+
 /** A new organization on the test server, and a client for it. */
 export const makeSyncOrg = (name: string, retryPolicy?: Retry.RetryPolicy) =>
   Effect.gen(function*() {
-    const { adminToken, baseUrl } = yield* TestServer
+    const { adminToken } = yield* TestServer
     const created = yield* request("/__projectkit/orgs", {
       method: "POST",
       headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
@@ -25,10 +42,6 @@ export const makeSyncOrg = (name: string, retryPolicy?: Retry.RetryPolicy) =>
     })
     if (created.status !== 201) return yield* Effect.dieMessage(`could not create an organization: ${created.status}`)
     const org = created.body as { id: string; credentials: { sync: { apiKey: string } }; webhookSecret: string }
-    const client = yield* SyncClient.make({
-      apiKey: org.credentials.sync.apiKey,
-      baseUrl: `${baseUrl}/sync`,
-      retryPolicy
-    }).pipe(Effect.provide(FetchHttpClient.layer))
+    const client = yield* clientFor(org.credentials.sync.apiKey, retryPolicy)
     return { id: org.id, apiKey: org.credentials.sync.apiKey, webhookSecret: org.webhookSecret, client } satisfies SyncOrg
   })

@@ -13,7 +13,7 @@ import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import * as Crypto from "node:crypto"
 import * as Http from "node:http"
-import { makeSyncOrg, type SyncOrg } from "../support/SyncOrg.js"
+import { addSyncMember, makeSyncOrg, type SyncOrg } from "../support/SyncOrg.js"
 import { request, TestServer, layer as testServer } from "../support/TestServer.js"
 
 const server = testServer({
@@ -171,6 +171,26 @@ layer(server, { excludeTestServices: true })("sync.so dialect through SyncClient
         expect((yield* raw(b, `/v2/projects/${project.id}`, { method: "DELETE" })).status).toBe(404)
         expect((yield* b.client.projects.list({})).items).toEqual([])
         expect((yield* a.client.projects.get(project.id)).name).toBe(project.name)
+      }))
+
+    it.effect("a USER project is visible to its owner only; an ORGANIZATION one to the whole organization", () =>
+      Effect.gen(function*() {
+        const owner = yield* makeSyncOrg("visibility")
+        const colleague = yield* addSyncMember(owner)
+        const mine = yield* owner.client.projects.create({ name: "Mine" })
+        const ours = yield* owner.client.projects.create({ name: "Ours", visibility: "ORGANIZATION" })
+        expect((yield* owner.client.projects.list({ sortBy: "name" })).items.map((p) => p.name)).toEqual(["Mine", "Ours"])
+        expect((yield* colleague.client.projects.list({ sortBy: "name" })).items.map((p) => p.name)).toEqual(["Ours"])
+        expect(yield* Effect.flip(colleague.client.projects.get(mine.id))).toMatchObject({ _tag: "NotFound" })
+        expect(yield* Effect.flip(colleague.client.projects.delete(mine.id))).toMatchObject({ _tag: "NotFound" })
+        expect((yield* colleague.client.projects.get(ours.id)).name).toBe("Ours")
+        // Work can be filed under what the caller can see, and only that.
+        const filed = yield* colleague.client.assets.create({ url: audio.url, type: "AUDIO", projectId: ours.id })
+        expect(filed.projectId).toBe(ours.id)
+        expect(yield* Effect.flip(colleague.client.assets.create({ url: audio.url, type: "AUDIO", projectId: mine.id })))
+          .toMatchObject({ _tag: "InvalidReference" })
+        // Assets belong to the organization: the owner sees the colleague's.
+        expect((yield* owner.client.assets.get(filed.id)).id).toBe(filed.id)
       }))
 
     it.effect("a missing or unknown x-api-key is a 401 in sync.so's format", () =>
