@@ -10,6 +10,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import { compact } from "../internal/compact.js"
 import type { Caller } from "../Organizations.js"
 import { Organizations } from "../Organizations.js"
 import { ServerApi } from "../ServerApi.js"
@@ -81,12 +82,7 @@ export const ProjectsLive = HttpApiBuilder.group(ServerApi, "syncProjects", (han
           })).pipe(Effect.map(SyncWire.project), Effect.catchTag("SqlError", internal)))
       .handle("list", ({ urlParams }) =>
         Effect.flatMap(caller, (who) =>
-          store.listProjects(who, {
-            limit: urlParams.limit ?? defaultLimit,
-            ...(urlParams.cursor === undefined ? {} : { cursor: urlParams.cursor }),
-            ...(urlParams.searchQuery === undefined ? {} : { searchQuery: urlParams.searchQuery }),
-            ...(urlParams.sortBy === undefined ? {} : { sortBy: urlParams.sortBy })
-          })).pipe(
+          store.listProjects(who, { ...compact(urlParams), limit: urlParams.limit ?? defaultLimit })).pipe(
             Effect.map((page) => ({
               items: page.items.map(SyncWire.project),
               ...(page.nextCursor === null ? {} : { nextCursor: page.nextCursor })
@@ -101,11 +97,7 @@ export const ProjectsLive = HttpApiBuilder.group(ServerApi, "syncProjects", (han
         ))
       .handle("update", ({ path, payload }) =>
         Effect.flatMap(caller, (who) => {
-          const patch = {
-            ...(payload.name === undefined ? {} : { name: payload.name.trim() }),
-            ...(payload.visibility === undefined ? {} : { visibility: payload.visibility }),
-            ...(payload.mode === undefined ? {} : { mode: payload.mode })
-          }
+          const patch = compact({ ...payload, name: payload.name?.trim() })
           // A PATCH that sends no field changes nothing, not even updatedAt.
           return Object.keys(patch).length === 0 ? store.findProject(who, path.id) : store.updateProject(who, path.id, patch)
         }).pipe(found("Project", path.id), Effect.map(SyncWire.project), Effect.catchTag("SqlError", internal)))
@@ -141,10 +133,7 @@ export const GenerationsLive = (lifecycle: GenerationLifecycle.LifecycleConfig) 
           ))
         .handle("list", ({ urlParams }) =>
           Effect.flatMap(caller, (who) =>
-            store.listGenerations(who, {
-              ...(urlParams.status === undefined ? {} : { status: urlParams.status }),
-              ...(urlParams.ids === undefined ? {} : { ids: urlParams.ids })
-            })).pipe(Effect.map((rows) => rows.map(SyncWire.generation)), Effect.catchTag("SqlError", internal)))
+            store.listGenerations(who, compact(urlParams))).pipe(Effect.map((rows) => rows.map(SyncWire.generation)), Effect.catchTag("SqlError", internal)))
         .handle("estimateCost", ({ payload }) =>
           Effect.gen(function*() {
             const who = yield* caller
@@ -181,14 +170,7 @@ export const AssetsLive = HttpApiBuilder.group(ServerApi, "syncAssets", (handler
           )).pipe(Effect.map(SyncWire.asset), Effect.catchTags({ SqlError: internal, InvalidReference: unprocessable })))
       .handle("list", ({ urlParams }) =>
         Effect.flatMap(caller, (who) =>
-          store.listAssets(who, {
-            limit: urlParams.limit ?? defaultLimit,
-            ...(urlParams.cursor === undefined ? {} : { cursor: urlParams.cursor }),
-            ...(urlParams.searchQuery === undefined ? {} : { searchQuery: urlParams.searchQuery }),
-            ...(urlParams.sortBy === undefined ? {} : { sortBy: urlParams.sortBy }),
-            ...(urlParams.projectId === undefined ? {} : { projectId: urlParams.projectId }),
-            ...(urlParams.types === undefined ? {} : { types: urlParams.types })
-          })).pipe(
+          store.listAssets(who, { ...compact(urlParams), limit: urlParams.limit ?? defaultLimit })).pipe(
             Effect.map((page) => ({
               items: page.items.map(SyncWire.asset),
               totalCount: page.totalCount,
