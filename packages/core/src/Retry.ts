@@ -33,6 +33,14 @@ export const defaultPolicy: RetryPolicy = {
   maxElapsed: "60 seconds"
 }
 
+/** No retries: for callers that retry themselves, such as the editor's `Autosaver`. */
+export const noRetries: RetryPolicy = {
+  baseDelay: 0,
+  maxDelay: 0,
+  maxAttempts: 0,
+  maxElapsed: 0
+}
+
 export type HttpMethod = "GET" | "HEAD" | "OPTIONS" | "PUT" | "DELETE" | "POST" | "PATCH"
 
 const idempotent: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"])

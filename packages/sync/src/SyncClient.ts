@@ -5,26 +5,21 @@
  * is `http://localhost:4000/sync`).
  */
 import * as HttpApiClient from "@effect/platform/HttpApiClient"
+import { ProviderHttp } from "@projectkit/http"
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientError from "@effect/platform/HttpClientError"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Capabilities from "@projectkit/core/Capabilities"
 import * as Pagination from "@projectkit/core/Pagination"
 import * as Project from "@projectkit/core/Project"
 import * as Projects from "@projectkit/core/Projects"
 import * as ProjectsError from "@projectkit/core/ProjectsError"
 import * as Retry from "@projectkit/core/Retry"
-import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
-import * as Schedule from "effect/Schedule"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as SyncApi from "./SyncApi.js"
@@ -91,63 +86,6 @@ export class SyncClient extends Context.Tag("@projectkit/sync/SyncClient")<SyncC
 // Transport: authentication, base URL, retries
 // ---------------------------------------------------------------------------------------------
 
-/** Statuses worth another try (which requests may be retried is `Retry.isRetryable`'s call). */
-const retriedStatuses: ReadonlySet<number> = new Set([429, 502, 503, 504])
-
-/** A transport-level failure in core terms, for the retry policy. */
-const retryView = (
-  error: HttpClientError.HttpClientError,
-  nowMillis: number
-): ProjectsError.RateLimited | ProjectsError.ProviderFailure =>
-  error._tag === "RequestError"
-    ? new ProjectsError.ProviderFailure({ provider: "sync", status: 0, body: null, description: error.message })
-    : error.response.status === 429
-    ? new ProjectsError.RateLimited({
-      retryAfter: Option.getOrElse(
-        Retry.parseRetryAfter(error.response.headers["retry-after"], nowMillis),
-        () => Duration.zero
-      )
-    })
-    : new ProjectsError.ProviderFailure({ provider: "sync", status: error.response.status, body: null })
-
-const transport = (config: SyncConfig) => (client: HttpClient.HttpClient): HttpClient.HttpClient => {
-  const apiKey = Redacted.isRedacted(config.apiKey) ? Redacted.value(config.apiKey) : config.apiKey
-  const policy = config.retryPolicy ?? Retry.defaultPolicy
-  const schedule = Schedule.mapInputEffect(
-    Retry.schedule(policy),
-    (error: HttpClientError.HttpClientError) => Effect.map(Clock.currentTimeMillis, (now) => retryView(error, now))
-  )
-  return client.pipe(
-    HttpClient.mapRequest((request) =>
-      request.pipe(
-        HttpClientRequest.prependUrl(config.baseUrl ?? defaultBaseUrl),
-        HttpClientRequest.setHeader("x-api-key", apiKey),
-        HttpClientRequest.acceptJson
-      )
-    ),
-    HttpClient.transform((response, request) =>
-      response.pipe(
-        Effect.filterOrFail(
-          (response) => !retriedStatuses.has(response.status),
-          (response) => new HttpClientError.ResponseError({ request, response, reason: "StatusCode" })
-        ),
-        Effect.retry({
-          schedule,
-          while: (error) =>
-            Effect.map(Clock.currentTimeMillis, (now) =>
-              Retry.isRetryable(retryView(error, now), request.method as Retry.HttpMethod))
-        }),
-        // Out of retries: a 429 stays an error (its Retry-After is in the headers, which the error
-        // keeps); any other status goes on to be decoded as the contract says.
-        Effect.catchIf(
-          (error) => error._tag === "ResponseError" && error.response.status !== 429,
-          (error) => Effect.succeed((error as HttpClientError.ResponseError).response)
-        )
-      )
-    )
-  )
-}
-
 // ---------------------------------------------------------------------------------------------
 // Errors
 // ---------------------------------------------------------------------------------------------
@@ -163,50 +101,26 @@ interface Subject {
 const messages = (message: string | ReadonlyArray<string>) => typeof message === "string" ? [message] : message
 
 /** Maps whatever a call failed with to the core error that says what happened. */
-const toCoreError = (subject: Subject) => (error: unknown): Effect.Effect<never, SyncError> =>
-  Effect.flatMap(Clock.currentTimeMillis, (now): Effect.Effect<never, SyncError> => {
-    if (error instanceof SyncApi.BadRequest) {
-      return Effect.fail(new ProjectsError.Validation({ issues: messages(error.message).map((message) => ({ path: [], message })) }))
-    }
-    if (error instanceof SyncApi.Unauthorized) {
-      return Effect.fail(
-        new ProjectsError.Unauthorized({ reason: "InvalidCredentials", description: messages(error.message).join("; ") })
-      )
-    }
-    if (error instanceof SyncApi.NotFound) {
-      return Effect.fail(new ProjectsError.NotFound({ resource: subject.resource, id: subject.id ?? "" }))
-    }
-    if (error instanceof SyncApi.UnprocessableEntity) {
-      return Effect.fail(new ProjectsError.InvalidReference({ field: "projectId", id: subject.projectId ?? "" }))
-    }
-    if (error instanceof SyncApi.PaymentRequired || error instanceof SyncApi.InternalServerError || error instanceof SyncApi.TooManyRequests) {
-      return Effect.fail(new ProjectsError.ProviderFailure({ provider: "sync", status: error.statusCode, body: error }))
-    }
-    if (HttpClientError.isHttpClientError(error)) {
-      if (error._tag === "ResponseError" && error.response.status === 429) {
-        return Effect.fail(retryView(error, now))
-      }
-      return Effect.fail(
-        new ProjectsError.ProviderFailure({
-          provider: "sync",
-          status: error._tag === "RequestError" ? 0 : error.response.status,
-          body: null,
-          description: error.message
-        })
-      )
-    }
-    if (ParseResult.isParseError(error)) {
-      return Effect.fail(
-        new ProjectsError.ProviderFailure({
-          provider: "sync",
-          status: 200,
-          body: null,
-          description: `the request or its response does not match the sync.so contract: ${error.message}`
-        })
-      )
-    }
-    return Effect.die(error)
-  })
+const toCoreError = (subject: Subject) => (error: unknown): Effect.Effect<never, SyncError> => {
+  if (error instanceof SyncApi.BadRequest) {
+    return Effect.fail(new ProjectsError.Validation({ issues: messages(error.message).map((message) => ({ path: [], message })) }))
+  }
+  if (error instanceof SyncApi.Unauthorized) {
+    return Effect.fail(
+      new ProjectsError.Unauthorized({ reason: "InvalidCredentials", description: messages(error.message).join("; ") })
+    )
+  }
+  if (error instanceof SyncApi.NotFound) {
+    return Effect.fail(new ProjectsError.NotFound({ resource: subject.resource, id: subject.id ?? "" }))
+  }
+  if (error instanceof SyncApi.UnprocessableEntity) {
+    return Effect.fail(new ProjectsError.InvalidReference({ field: "projectId", id: subject.projectId ?? "" }))
+  }
+  if (error instanceof SyncApi.PaymentRequired || error instanceof SyncApi.InternalServerError || error instanceof SyncApi.TooManyRequests) {
+    return Effect.fail(new ProjectsError.ProviderFailure({ provider: "sync", status: error.statusCode, body: error }))
+  }
+  return ProviderHttp.undescribed("sync", error)
+}
 
 const call = <A, E>(subject: Subject, effect: Effect.Effect<A, E>): Call<A> =>
   Effect.catchAll(effect, toCoreError(subject)) as Call<A>
@@ -231,7 +145,15 @@ const defined = <A extends object>(params: A): A =>
   Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined)) as A
 
 export const make = (config: SyncConfig): Effect.Effect<SyncClientService, never, HttpClient.HttpClient> =>
-  Effect.map(HttpApiClient.make(SyncApi.SyncApi, { transformClient: transport(config) }), (client) => {
+  Effect.gen(function*() {
+    const client = yield* HttpApiClient.make(SyncApi.SyncApi, {
+      transformClient: ProviderHttp.transport({
+        provider: "sync",
+        baseUrl: config.baseUrl ?? defaultBaseUrl,
+        headers: { "x-api-key": Redacted.isRedacted(config.apiKey) ? Redacted.value(config.apiKey) : config.apiKey },
+        retryPolicy: config.retryPolicy
+      })
+    })
     const listProjects = (params: ListProjectsParams = {}) =>
       call({ resource: "project" }, client.syncProjects.list({ urlParams: params }))
     const listAssets = (params: ListAssetsParams = {}) =>

@@ -1,0 +1,1 @@
+export * as ProviderHttp from "./ProviderHttp.js"
