@@ -1,0 +1,383 @@
+/**
+ * The editor Open API v1 on the wire, as one `HttpApi`: the reference server implements it,
+ * `EditorClient` derives its client from it, and the OpenAPI document comes from it.
+ *
+ * Source: the seed page (projects, autosave `sync`, exports, rate limits, runtime access). It names
+ * the routes and rules but no field types: everything else is INF, our reasoned choice, kept the
+ * same in contract, server, client and conformance suite (see ../shared/providers/editor.md).
+ */
+import * as HttpApi from "@effect/platform/HttpApi"
+import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
+import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
+import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
+import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
+import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
+import * as OpenApi from "@effect/platform/OpenApi"
+import * as Context from "effect/Context"
+import * as Schema from "effect/Schema"
+
+// ---------------------------------------------------------------------------------------------
+// Errors: `{code, message}` (SEED: the codes OPEN_API_PROJECT_SYNC_RATE_LIMITED and
+// OPEN_API_RUNTIME_ACCESS_FORBIDDEN; INF: the body shape and the other codes, in the same style)
+// ---------------------------------------------------------------------------------------------
+
+const errorBody = <const Codes extends ReadonlyArray<string>>(...codes: Codes) => ({
+  code: Schema.Literal(...codes),
+  message: Schema.String
+})
+
+export class ValidationFailed extends Schema.Class<ValidationFailed>("@projectkit/editor/ValidationFailed")(
+  errorBody("OPEN_API_VALIDATION_FAILED"),
+  HttpApiSchema.annotations({ status: 400 })
+) {}
+
+export class Unauthorized extends Schema.Class<Unauthorized>("@projectkit/editor/Unauthorized")(
+  errorBody("OPEN_API_UNAUTHORIZED"),
+  HttpApiSchema.annotations({ status: 401, description: "The bearer API key is missing or unknown" })
+) {}
+
+export class RuntimeAccessForbidden extends Schema.Class<RuntimeAccessForbidden>("@projectkit/editor/RuntimeAccessForbidden")(
+  errorBody("OPEN_API_RUNTIME_ACCESS_FORBIDDEN"),
+  HttpApiSchema.annotations({ status: 403, description: "The account is not eligible for runtime OpenAPI access" })
+) {}
+
+export class NotFound extends Schema.Class<NotFound>("@projectkit/editor/NotFound")(
+  errorBody("OPEN_API_PROJECT_NOT_FOUND", "OPEN_API_EXPORT_NOT_FOUND", "OPEN_API_ASSET_NOT_FOUND", "OPEN_API_NOT_FOUND"),
+  HttpApiSchema.annotations({ status: 404 })
+) {}
+
+export class PayloadTooLarge extends Schema.Class<PayloadTooLarge>("@projectkit/editor/PayloadTooLarge")(
+  errorBody("OPEN_API_PAYLOAD_TOO_LARGE"),
+  HttpApiSchema.annotations({ status: 413, description: "The body is larger than the server accepts" })
+) {}
+
+export class UnknownAssetReference extends Schema.Class<UnknownAssetReference>("@projectkit/editor/UnknownAssetReference")(
+  errorBody("OPEN_API_ASSET_REFERENCE_INVALID"),
+  HttpApiSchema.annotations({
+    status: 422,
+    description: "The editorState to render refers to an asset the project does not have; no task was created"
+  })
+) {}
+
+export class SyncRateLimited extends Schema.Class<SyncRateLimited>("@projectkit/editor/SyncRateLimited")(
+  errorBody("OPEN_API_PROJECT_SYNC_RATE_LIMITED"),
+  HttpApiSchema.annotations({
+    status: 429,
+    description: "Too many syncs of this project; back off (Retry-After, in seconds) and retry with jitter"
+  })
+) {}
+
+export class InternalError extends Schema.Class<InternalError>("@projectkit/editor/InternalError")(
+  errorBody("OPEN_API_INTERNAL_ERROR"),
+  HttpApiSchema.annotations({ status: 500 })
+) {}
+
+// ---------------------------------------------------------------------------------------------
+// Authentication and runtime access
+// ---------------------------------------------------------------------------------------------
+
+/** Who a bearer key belongs to, as the server resolves it. */
+export class EditorPrincipal extends Context.Tag("@projectkit/editor/EditorPrincipal")<
+  EditorPrincipal,
+  { readonly organizationId: string; readonly userId: string }
+>() {}
+
+/** INF: `Authorization: Bearer <api key>`; a missing or unknown key is a 401. */
+export class EditorAuth extends HttpApiMiddleware.Tag<EditorAuth>()("@projectkit/editor/EditorAuth", {
+  failure: Unauthorized,
+  provides: EditorPrincipal,
+  security: { bearer: HttpApiSecurity.bearer }
+}) {}
+
+/**
+ * The same, for project routes, which also need runtime OpenAPI access (SEED): an account without
+ * it gets 403 OPEN_API_RUNTIME_ACCESS_FORBIDDEN on every one of them.
+ */
+export class EditorRuntimeAuth extends HttpApiMiddleware.Tag<EditorRuntimeAuth>()("@projectkit/editor/EditorRuntimeAuth", {
+  failure: Schema.Union(Unauthorized, RuntimeAccessForbidden),
+  provides: EditorPrincipal,
+  security: { bearer: HttpApiSecurity.bearer }
+}) {}
+
+// ---------------------------------------------------------------------------------------------
+// Projects
+// ---------------------------------------------------------------------------------------------
+
+/** The editor's document: any JSON the editor saves. The server stores it as sent. */
+export const EditorState = Schema.Unknown.annotations({ identifier: "EditorState", description: "Any JSON value" })
+
+const Title = Schema.String.pipe(
+  Schema.filter((title) => title.trim().length > 0 || "title must not be blank"),
+  Schema.maxLength(500)
+)
+const Description = Schema.String.pipe(Schema.maxLength(5000))
+const StateVersion = Schema.Number.pipe(Schema.int(), Schema.nonNegative())
+
+/** A project without its state: what lists and metadata updates answer. */
+export const ProjectSummary = Schema.Struct({
+  projectId: Schema.String,
+  title: Schema.String,
+  description: Schema.NullOr(Schema.String),
+  /** The version of the last synced state; 0 before the first sync. */
+  stateVersion: StateVersion,
+  createdAt: Schema.DateTimeUtc,
+  updatedAt: Schema.DateTimeUtc
+}).annotations({ identifier: "ProjectSummary" })
+export type ProjectSummary = typeof ProjectSummary.Type
+
+/** SEED: the full project, metadata and the latest persisted `editorState` (null before any). */
+export const Project = Schema.Struct({
+  ...ProjectSummary.fields,
+  editorState: Schema.NullOr(EditorState)
+}).annotations({ identifier: "Project" })
+export type Project = typeof Project.Type
+
+export const CreateProjectRequest = Schema.Struct({
+  title: Title,
+  description: Schema.optional(Description),
+  editorState: Schema.optional(EditorState)
+}).annotations({ identifier: "CreateProjectRequest" })
+
+/** SEED: only `title` and `description`; anything else sent is ignored. `description: null` clears it. */
+export const UpdateProjectRequest = Schema.Struct({
+  title: Schema.optional(Title),
+  description: Schema.optional(Schema.NullOr(Description))
+}).annotations({ identifier: "UpdateProjectRequest" })
+
+/**
+ * SEED: replaces `editorState` and `stateVersion`, nothing else. INF: `stateVersion` is the
+ * client's own counter, echoed back; the server does not refuse an older one (each sync
+ * replaces), so ordering is the client's business — the `Autosaver` guarantees it.
+ */
+export const SyncRequest = Schema.Struct({
+  editorState: EditorState,
+  stateVersion: StateVersion
+}).annotations({ identifier: "SyncRequest" })
+
+export const SyncResult = Schema.Struct({
+  projectId: Schema.String,
+  stateVersion: StateVersion,
+  updatedAt: Schema.DateTimeUtc
+}).annotations({ identifier: "SyncResult" })
+export type SyncResult = typeof SyncResult.Type
+
+const Limit = Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 100))
+
+export const ProjectSort = Schema.Literal("title", "createdAt", "updatedAt")
+export const Order = Schema.Literal("asc", "desc")
+
+/** INF: the list is cursor-paginated; search by title; sort by title or either time, either way. */
+export const ListProjectsParams = Schema.Struct({
+  limit: Schema.optional(Limit),
+  cursor: Schema.optional(Schema.String),
+  search: Schema.optional(Schema.String),
+  sortBy: Schema.optional(ProjectSort),
+  order: Schema.optional(Order)
+})
+
+export const ProjectList = Schema.Struct({
+  items: Schema.Array(ProjectSummary),
+  nextCursor: Schema.NullOr(Schema.String)
+}).annotations({ identifier: "ProjectList" })
+
+// ---------------------------------------------------------------------------------------------
+// Assets
+// ---------------------------------------------------------------------------------------------
+
+export const Asset = Schema.Struct({
+  assetId: Schema.String,
+  projectId: Schema.String,
+  name: Schema.String,
+  contentType: Schema.String,
+  /** Bytes; null for an asset registered by URL. */
+  size: Schema.NullOr(Schema.Number),
+  /** Where the media is: the URL it was registered with, or the server's copy of an upload. */
+  url: Schema.String,
+  createdAt: Schema.DateTimeUtc
+}).annotations({ identifier: "Asset" })
+export type Asset = typeof Asset.Type
+
+/**
+ * INF: an asset is uploaded as the raw body (any non-JSON content type, `name` in the query) or
+ * registered by URL with a JSON body.
+ */
+export const RegisterAssetRequest = Schema.Struct({
+  name: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(255)),
+  url: Schema.String.pipe(Schema.filter((url) => URL.canParse(url) || "must be an absolute URL")),
+  contentType: Schema.optional(Schema.String)
+}).annotations({ identifier: "RegisterAssetRequest" })
+
+export const UploadAssetParams = Schema.Struct({
+  name: Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(255)))
+})
+
+export const AssetList = Schema.Struct({ items: Schema.Array(Asset) }).annotations({ identifier: "AssetList" })
+
+// ---------------------------------------------------------------------------------------------
+// Exports
+// ---------------------------------------------------------------------------------------------
+
+export const ExportStatus = Schema.Literal("queued", "rendering", "completed", "failed")
+export type ExportStatus = typeof ExportStatus.Type
+
+export const ExportFormat = Schema.Literal("mp4", "webm", "gif")
+
+/** SEED: project exports return the same task structure as stateless ones, plus `projectId`. */
+export const ExportTask = Schema.Struct({
+  taskId: Schema.String,
+  status: ExportStatus,
+  /** 0–100. */
+  progress: Schema.Number,
+  format: ExportFormat,
+  outputUrl: Schema.optional(Schema.String),
+  error: Schema.optional(Schema.String),
+  projectId: Schema.optional(Schema.String),
+  createdAt: Schema.DateTimeUtc,
+  updatedAt: Schema.DateTimeUtc
+}).annotations({ identifier: "ExportTask" })
+export type ExportTask = typeof ExportTask.Type
+
+const Url = Schema.String.pipe(Schema.filter((url) => URL.canParse(url) || "must be an absolute URL"))
+
+export const ProjectExportRequest = Schema.Struct({
+  format: Schema.optional(ExportFormat),
+  /** Receives `{event: "export.completed" | "export.failed", task}` when the task ends. */
+  webhookUrl: Schema.optional(Url)
+}).annotations({ identifier: "ProjectExportRequest" })
+
+export const StatelessExportRequest = Schema.Struct({
+  editorState: EditorState,
+  format: Schema.optional(ExportFormat),
+  webhookUrl: Schema.optional(Url)
+}).annotations({ identifier: "StatelessExportRequest" })
+
+export const ListExportsParams = Schema.Struct({
+  projectId: Schema.optional(Schema.String),
+  status: Schema.optional(ExportStatus),
+  limit: Schema.optional(Limit),
+  cursor: Schema.optional(Schema.String)
+})
+
+export const ExportList = Schema.Struct({
+  items: Schema.Array(ExportTask),
+  nextCursor: Schema.NullOr(Schema.String)
+}).annotations({ identifier: "ExportList" })
+
+/** The body of an export webhook. */
+export const ExportWebhook = Schema.Struct({
+  event: Schema.Literal("export.completed", "export.failed"),
+  task: ExportTask
+}).annotations({ identifier: "ExportWebhook" })
+
+// ---------------------------------------------------------------------------------------------
+// The API
+// ---------------------------------------------------------------------------------------------
+
+const ProjectPath = Schema.Struct({ projectId: Schema.String })
+
+// Group names are unique across every dialect the server mounts, hence the `editor` prefix.
+export class ProjectsGroup extends HttpApiGroup.make("editorProjects")
+  .add(
+    HttpApiEndpoint.post("create", "/v1/projects")
+      .setPayload(CreateProjectRequest)
+      .addSuccess(Project, { status: 201 })
+      .addError(ValidationFailed)
+  )
+  .add(
+    HttpApiEndpoint.get("list", "/v1/projects")
+      .setUrlParams(ListProjectsParams)
+      .addSuccess(ProjectList)
+      .addError(ValidationFailed)
+  )
+  .add(HttpApiEndpoint.get("get", "/v1/projects/:projectId").setPath(ProjectPath).addSuccess(Project).addError(NotFound))
+  .add(
+    HttpApiEndpoint.patch("update", "/v1/projects/:projectId")
+      .setPath(ProjectPath)
+      .setPayload(UpdateProjectRequest)
+      .addSuccess(ProjectSummary)
+      .addError(ValidationFailed)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.post("sync", "/v1/projects/:projectId/sync")
+      .setPath(ProjectPath)
+      .setPayload(SyncRequest)
+      .addSuccess(SyncResult)
+      .addError(ValidationFailed)
+      .addError(NotFound)
+      .addError(SyncRateLimited)
+  )
+  .add(
+    HttpApiEndpoint.del("delete", "/v1/projects/:projectId")
+      .setPath(ProjectPath)
+      .addSuccess(HttpApiSchema.NoContent)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.post("registerAsset", "/v1/projects/:projectId/assets")
+      .setPath(ProjectPath)
+      .setPayload(RegisterAssetRequest)
+      .addSuccess(Asset, { status: 201 })
+      .addError(ValidationFailed)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.post("uploadAsset", "/v1/projects/:projectId/assets/upload")
+      .setPath(ProjectPath)
+      .setUrlParams(UploadAssetParams)
+      .setPayload(HttpApiSchema.Uint8Array())
+      .addSuccess(Asset, { status: 201 })
+      .addError(ValidationFailed)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.get("listAssets", "/v1/projects/:projectId/assets")
+      .setPath(ProjectPath)
+      .addSuccess(AssetList)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.post("export", "/v1/projects/:projectId/exports")
+      .setPath(ProjectPath)
+      .setPayload(ProjectExportRequest)
+      .addSuccess(ExportTask, { status: 202 })
+      .addError(ValidationFailed)
+      .addError(NotFound)
+      .addError(UnknownAssetReference)
+  )
+  .middleware(EditorRuntimeAuth)
+  .annotate(OpenApi.Title, "Projects")
+{}
+
+export class ExportsGroup extends HttpApiGroup.make("editorExports")
+  .add(
+    HttpApiEndpoint.post("create", "/v1/exports")
+      .setPayload(StatelessExportRequest)
+      .addSuccess(ExportTask, { status: 202 })
+      .addError(ValidationFailed)
+  )
+  .add(
+    HttpApiEndpoint.get("list", "/v1/exports")
+      .setUrlParams(ListExportsParams)
+      .addSuccess(ExportList)
+      .addError(ValidationFailed)
+  )
+  .add(
+    HttpApiEndpoint.get("get", "/v1/exports/:taskId")
+      .setPath(Schema.Struct({ taskId: Schema.String }))
+      .addSuccess(ExportTask)
+      .addError(NotFound)
+  )
+  .middleware(EditorAuth)
+  .annotate(OpenApi.Title, "Exports")
+{}
+
+/** The editor Open API v1. Every endpoint needs a bearer key and may answer 413 or 500. */
+export class EditorApi extends HttpApi.make("editor")
+  .add(ProjectsGroup)
+  .add(ExportsGroup)
+  .addError(PayloadTooLarge)
+  .addError(InternalError)
+  .annotate(OpenApi.Title, "Editor Open API v1 (projectkit)")
+  .annotate(OpenApi.Version, "1")
+{}
