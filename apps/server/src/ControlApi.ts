@@ -9,7 +9,7 @@ import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
 import * as Schema from "effect/Schema"
-import { Member, Organization } from "./Organizations.js"
+import { Member, Organization, OrganizationSettings } from "./Organizations.js"
 
 /** The control plane's errors: `{error, message}`. */
 export class ControlUnauthorized extends Schema.Class<ControlUnauthorized>("ControlUnauthorized")(
@@ -58,6 +58,16 @@ export class ControlApi extends HttpApi.make("control").add(
       HttpApiEndpoint.post("addMember", "/orgs/:id/members")
         .setPath(Schema.Struct({ id: Schema.String }))
         .addSuccess(Member, { status: 201 })
+        .addError(ControlNotFound)
+        .addError(ControlInternal)
+        .middleware(AdminAuth)
+    )
+    .add(
+      // What the emulated providers decide per account, e.g. the editor's runtime OpenAPI access.
+      HttpApiEndpoint.patch("updateOrganization", "/orgs/:id")
+        .setPath(Schema.Struct({ id: Schema.String }))
+        .setPayload(Schema.Struct({ editorRuntimeAccess: Schema.Boolean }))
+        .addSuccess(OrganizationSettings)
         .addError(ControlNotFound)
         .addError(ControlInternal)
         .middleware(AdminAuth)

@@ -28,6 +28,9 @@ const internal = (cause: unknown) =>
     Effect.fail(new ControlInternal({ error: "internal", message: "The server failed; see its log" }))
   )
 
+const noSuchOrganization = (id: string) =>
+  Effect.fail(new ControlNotFound({ error: "not_found", message: `No organization ${id}` }))
+
 /** Constant-time comparison, so the admin token cannot be guessed byte by byte from timings. */
 const sameSecret = (a: string, b: string) => {
   const x = Buffer.from(a)
@@ -59,9 +62,14 @@ export const ControlPlaneLive = HttpApiBuilder.group(ServerApi, "control", (hand
           organizations.addMember(path.id).pipe(
             Effect.catchAll(internal),
             Effect.flatMap(Option.match({
-              onNone: () => Effect.fail(new ControlNotFound({ error: "not_found", message: `No organization ${path.id}` })),
+              onNone: () => noSuchOrganization(path.id),
               onSome: Effect.succeed
             }))
+          ))
+        .handle("updateOrganization", ({ path, payload }) =>
+          organizations.setEditorRuntimeAccess(path.id, payload.editorRuntimeAccess).pipe(
+            Effect.catchAll(internal),
+            Effect.flatMap(Option.match({ onNone: () => noSuchOrganization(path.id), onSome: Effect.succeed }))
           ))
         .handle("reset", () => Effect.catchAll(organizations.reset, internal))
     }))

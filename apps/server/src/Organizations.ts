@@ -11,11 +11,15 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { randomId, randomSecret } from "./internal/ids.js"
+import { editorKey, randomId, randomSecret, syncKey } from "./internal/ids.js"
 
 export const Credentials = Schema.Struct({
-  sync: Schema.Struct({ apiKey: Schema.String })
+  sync: Schema.Struct({ apiKey: Schema.String }),
+  editor: Schema.Struct({ apiKey: Schema.String })
 })
+export type Credentials = typeof Credentials.Type
+
+export type Dialect = keyof Credentials
 
 export const Organization = Schema.Struct({
   id: Schema.String,
@@ -40,12 +44,30 @@ export interface Caller {
   readonly userId: string
 }
 
+/** A caller as authentication finds it, with what the organization may do. */
+export interface Authenticated extends Caller {
+  /** Whether the organization may use the editor's project routes (SEED: runtime OpenAPI access). */
+  readonly editorRuntimeAccess: boolean
+}
+
+/** What the control plane may change of an organization. */
+export const OrganizationSettings = Schema.Struct({
+  id: Schema.String,
+  editorRuntimeAccess: Schema.Boolean
+})
+export type OrganizationSettings = typeof OrganizationSettings.Type
+
 export interface OrganizationsService {
   readonly create: (name: string) => Effect.Effect<Organization, SqlError>
   /** A new user of the organization with their own credentials; none if there is no such organization. */
   readonly addMember: (orgId: string) => Effect.Effect<Option.Option<Member>, SqlError>
   /** The caller a credential of `dialect` belongs to, if any. */
-  readonly authenticate: (dialect: "sync", secret: string) => Effect.Effect<Option.Option<Caller>, SqlError>
+  readonly authenticate: (dialect: Dialect, secret: string) => Effect.Effect<Option.Option<Authenticated>, SqlError>
+  /** Grants or withdraws the editor's runtime access; none if there is no such organization. */
+  readonly setEditorRuntimeAccess: (
+    orgId: string,
+    enabled: boolean
+  ) => Effect.Effect<Option.Option<OrganizationSettings>, SqlError>
   /** The secret that signs this organization's webhooks. */
   readonly webhookSecret: (orgId: string) => Effect.Effect<Option.Option<string>, SqlError>
   /** The oldest organization with its credentials: the demo one the server made on first start. */
@@ -61,13 +83,15 @@ export class Organizations extends Context.Tag("@projectkit/server/Organizations
 
 export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
-  /** Credentials for a new user of `orgId`. INF: sync.so keys are opaque; "sk-" makes them recognisable in logs. */
+  /** One credential per dialect for a new user of `orgId`. */
   const issueCredentials = (orgId: string, userId: string, now: number) =>
     Effect.gen(function*() {
-      const apiKey = `sk-${randomSecret()}`
-      yield* sql`INSERT INTO credentials (secret, org_id, dialect, user_id, created_at)
-        VALUES (${apiKey}, ${orgId}, 'sync', ${userId}, ${now})`
-      return { sync: { apiKey } }
+      const credentials: Credentials = { sync: { apiKey: syncKey() }, editor: { apiKey: editorKey() } }
+      for (const [dialect, { apiKey }] of Object.entries(credentials)) {
+        yield* sql`INSERT INTO credentials (secret, org_id, dialect, user_id, created_at)
+          VALUES (${apiKey}, ${orgId}, ${dialect}, ${userId}, ${now})`
+      }
+      return credentials
     })
 
   const service: OrganizationsService = {
@@ -91,28 +115,44 @@ export const make = Effect.gen(function*() {
       })),
     authenticate: (dialect, secret) =>
       Effect.map(
-        sql<{ org_id: string; user_id: string }>`SELECT org_id, user_id FROM credentials
-          WHERE secret = ${secret} AND dialect = ${dialect}`,
-        (rows) => Option.map(Option.fromNullable(rows[0]), (row) => ({ orgId: row.org_id, userId: row.user_id }))
+        sql<{ org_id: string; user_id: string; editor_runtime_access: number }>`SELECT c.org_id, c.user_id,
+            o.editor_runtime_access
+          FROM credentials c JOIN organizations o ON o.id = c.org_id
+          WHERE c.secret = ${secret} AND c.dialect = ${dialect}`,
+        (rows) =>
+          Option.map(Option.fromNullable(rows[0]), (row) => ({
+            orgId: row.org_id,
+            userId: row.user_id,
+            editorRuntimeAccess: Number(row.editor_runtime_access) === 1
+          }))
+      ),
+    setEditorRuntimeAccess: (orgId, enabled) =>
+      Effect.map(
+        sql`UPDATE organizations SET editor_runtime_access = ${enabled ? 1 : 0} WHERE id = ${orgId} RETURNING id`,
+        (rows) => rows.length === 0 ? Option.none() : Option.some({ id: orgId, editorRuntimeAccess: enabled })
       ),
     webhookSecret: (orgId) =>
       Effect.map(
         sql<{ webhook_secret: string }>`SELECT webhook_secret FROM organizations WHERE id = ${orgId}`,
         (rows) => Option.map(Option.fromNullable(rows[0]), (row) => row.webhook_secret)
       ),
-    oldest: Effect.map(
-      sql<{ id: string; name: string; secret: string; webhook_secret: string }>`SELECT o.id, o.name, c.secret,
-          o.webhook_secret FROM organizations o
-        JOIN credentials c ON c.org_id = o.id AND c.dialect = 'sync'
-        ORDER BY o.created_at, o.id LIMIT 1`,
-      (rows) =>
-        Option.map(Option.fromNullable(rows[0]), (row) => ({
-          id: row.id,
-          name: row.name,
-          credentials: { sync: { apiKey: row.secret } },
-          webhookSecret: row.webhook_secret
-        }))
-    ),
+    oldest: Effect.gen(function*() {
+      const first = yield* sql<{ id: string; name: string; webhook_secret: string; user_id: string }>`
+        SELECT o.id, o.name, o.webhook_secret, c.user_id FROM organizations o
+        JOIN credentials c ON c.org_id = o.id
+        ORDER BY o.created_at, o.id, c.created_at, c.user_id LIMIT 1`
+      if (first[0] === undefined) return Option.none()
+      const org = first[0]
+      const keys = yield* sql<{ dialect: Dialect; secret: string }>`SELECT dialect, secret FROM credentials
+        WHERE org_id = ${org.id} AND user_id = ${org.user_id}`
+      const key = (dialect: Dialect) => keys.find((row) => row.dialect === dialect)?.secret ?? ""
+      return Option.some({
+        id: org.id,
+        name: org.name,
+        credentials: { sync: { apiKey: key("sync") }, editor: { apiKey: key("editor") } },
+        webhookSecret: org.webhook_secret
+      })
+    }),
     reset: Effect.asVoid(sql`DELETE FROM organizations`)
   }
   return service

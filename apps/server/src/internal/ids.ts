@@ -5,3 +5,9 @@ export const randomId = (): string => Crypto.randomUUID()
 
 /** 32 random bytes in base64url: credentials and signing secrets. */
 export const randomSecret = (): string => Crypto.randomBytes(32).toString("base64url")
+
+/** INF: the editor's API keys are opaque; "ek_" makes them recognisable in logs. */
+export const editorKey = (): string => `ek_${randomSecret()}`
+
+/** INF: sync.so keys are opaque; "sk-" makes them recognisable in logs. */
+export const syncKey = (): string => `sk-${randomSecret()}`

@@ -1,0 +1,36 @@
+/**
+ * The rate limiter's state in the database, so that every server instance on it shares one budget
+ * per tenant: each decision reads and writes its key in one transaction.
+ */
+import * as SqlClient from "@effect/sql/SqlClient"
+import * as RateLimit from "@projectkit/core/RateLimit"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+
+export const layerStoreSql: Layer.Layer<RateLimit.RateLimiterStore, never, SqlClient.SqlClient> = Layer.effect(
+  RateLimit.RateLimiterStore,
+  Effect.map(SqlClient.SqlClient, (sql) =>
+    RateLimit.RateLimiterStore.of({
+      modify: (key, f) =>
+        sql.withTransaction(Effect.gen(function*() {
+          const now = yield* Clock.currentTimeMillis
+          const rows = yield* sql<{ tat: string }>`SELECT tat FROM rate_limits WHERE key = ${key}`
+          const [answer, next] = f(Option.map(Option.fromNullable(rows[0]), (row) => BigInt(row.tat)), now)
+          if (Option.isSome(next)) {
+            yield* sql`INSERT INTO rate_limits (key, tat) VALUES (${key}, ${next.value.toString()})
+              ON CONFLICT (key) DO UPDATE SET tat = excluded.tat`
+          } else {
+            yield* sql`DELETE FROM rate_limits WHERE key = ${key}`
+          }
+          return answer
+        })).pipe(
+          // The limiter cannot answer without its state: the request fails as the server's fault.
+          Effect.orDie
+        )
+    }))
+)
+
+/** The `RateLimiter` over the database. */
+export const layer = RateLimit.layer.pipe(Layer.provide(layerStoreSql))
