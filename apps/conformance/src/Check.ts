@@ -1,0 +1,81 @@
+/**
+ * A conformance check: a stable id, a title, the sentence of the provider document it enforces,
+ * its profile, and the program that proves it over raw HTTP.
+ */
+import * as Data from "effect/Data"
+import type * as Effect from "effect/Effect"
+import type { Harness } from "./Harness.js"
+
+export const dialects = ["sync", "editor", "sanity"] as const
+export type Dialect = (typeof dialects)[number]
+
+/**
+ * `core`: what the provider's documents state. `extended`: what they leave open and the reference
+ * server decides (marked INF in its code) — a conforming server may differ, so these can be left out.
+ */
+export type Profile = "core" | "extended"
+
+/** Where a check's rule is written: a document (relative to the shared documents) and its words, verbatim. */
+export interface Source {
+  readonly document: string
+  readonly sentence: string
+}
+
+/**
+ * What a check needs beyond the first organization's credential; without it the check is
+ * skipped, with the reason, rather than failed.
+ */
+export type Requirement =
+  /** A credential of a second organization: isolation checks. */
+  | "secondOrganization"
+  /** A second user of the first organization (sync.so `visibility: USER`). */
+  | "member"
+  /** A credential of an account without the editor's runtime OpenAPI access. */
+  | "ineligible"
+
+export interface Check {
+  readonly id: string
+  readonly title: string
+  readonly dialect: Dialect
+  readonly profile: Profile
+  readonly source: Source
+  readonly requires?: ReadonlyArray<Requirement>
+  readonly run: Effect.Effect<void, CheckFailed | CheckSkipped | HarnessError, Harness>
+}
+
+/** One HTTP request and its response, as sent and received (secrets are redacted when reported). */
+export interface Exchange {
+  readonly request: {
+    readonly method: string
+    readonly url: string
+    readonly headers: Readonly<Record<string, string>>
+    readonly body?: string
+  }
+  readonly response: {
+    readonly status: number
+    readonly headers: Readonly<Record<string, string>>
+    readonly body: string
+    /** The body parsed as JSON, or undefined when it is not JSON. */
+    readonly json: unknown
+  }
+  readonly durationMs: number
+}
+
+/** The server did not do what the document says. */
+export class CheckFailed extends Data.TaggedError("CheckFailed")<{
+  readonly message: string
+  readonly exchange?: Exchange | undefined
+}> {}
+
+/** The check cannot run here (unsupported, or not configured); the reason says which. */
+export class CheckSkipped extends Data.TaggedError("CheckSkipped")<{
+  readonly reason: string
+}> {}
+
+/** The harness itself could not do its work (the network, a bug in a check): neither pass nor fail. */
+export class HarnessError extends Data.TaggedError("HarnessError")<{
+  readonly message: string
+  readonly cause?: unknown
+}> {}
+
+export const make = (check: Check): Check => check

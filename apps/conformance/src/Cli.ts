@@ -1,0 +1,171 @@
+/**
+ * `projectkit-conformance`: configured by flags or the environment, runs the checks, prints the
+ * summary, writes the JSON and JUnit reports, and exits 0 only when nothing failed or errored.
+ */
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Path from "@effect/platform/Path"
+import * as Config from "effect/Config"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import { type Dialect, dialects } from "./Check.js"
+import * as Report from "./Report.js"
+import * as Runner from "./Runner.js"
+
+const ENV = "PROJECTKIT_CONFORMANCE_"
+
+const text = (name: string, env: string, description: string) =>
+  Options.text(name).pipe(
+    Options.withDescription(`${description} (env ${ENV}${env})`),
+    Options.withFallbackConfig(Config.string(`${ENV}${env}`)),
+    Options.optional
+  )
+
+const secret = (name: string, env: string, description: string) =>
+  Options.redacted(name).pipe(
+    Options.withDescription(`${description} (env ${ENV}${env})`),
+    Options.withFallbackConfig(Config.redacted(`${ENV}${env}`)),
+    Options.optional
+  )
+
+const dialect = Options.choice("dialect", ["sync", "editor", "sanity", "all"]).pipe(
+  Options.withDescription(`Which API to check (env ${ENV}DIALECT)`),
+  Options.withFallbackConfig(Config.literal("sync", "editor", "sanity", "all")(`${ENV}DIALECT`)),
+  Options.withDefault("all" as const)
+)
+const baseUrl = Options.text("base-url").pipe(
+  Options.withDescription(
+    `The server's root URL; each dialect is under /sync, /editor, /sanity unless its own base URL is given (env ${ENV}BASE_URL)`
+  ),
+  Options.withFallbackConfig(Config.string(`${ENV}BASE_URL`)),
+  Options.withDefault("http://localhost:4000")
+)
+const profile = Options.choice("profile", ["core", "extended"]).pipe(
+  Options.withDescription(
+    `core: what the provider documents state; extended: also the reference server's documented choices (env ${ENV}PROFILE)`
+  ),
+  Options.withFallbackConfig(Config.literal("core", "extended")(`${ENV}PROFILE`)),
+  Options.withDefault("extended" as const)
+)
+const filter = Options.text("filter").pipe(
+  Options.withDescription(
+    `Run only checks whose id or title contains this (case-insensitive); repeatable, or comma-separated in env ${ENV}FILTER`
+  ),
+  Options.repeated
+)
+
+const options = {
+  dialect,
+  baseUrl,
+  profile,
+  filter,
+  syncBaseUrl: text("sync-base-url", "SYNC_BASE_URL", "The sync.so base URL, e.g. https://api.sync.so"),
+  syncApiKey: secret("sync-api-key", "SYNC_API_KEY", "An x-api-key of the first organization"),
+  syncApiKey2: secret("sync-api-key-2", "SYNC_API_KEY_2", "An x-api-key of a second organization (isolation checks)"),
+  syncMemberApiKey: secret(
+    "sync-member-api-key",
+    "SYNC_MEMBER_API_KEY",
+    "An x-api-key of another user of the first organization (USER visibility checks)"
+  ),
+  editorBaseUrl: text("editor-base-url", "EDITOR_BASE_URL", "The editor Open API base URL"),
+  editorApiKey: secret("editor-api-key", "EDITOR_API_KEY", "An editor API key of the first organization"),
+  editorApiKey2: secret("editor-api-key-2", "EDITOR_API_KEY_2", "An editor API key of a second organization"),
+  editorIneligibleApiKey: secret(
+    "editor-ineligible-api-key",
+    "EDITOR_INELIGIBLE_API_KEY",
+    "An editor API key of an account without runtime OpenAPI access"
+  ),
+  sanityBaseUrl: text("sanity-base-url", "SANITY_BASE_URL", "The Sanity API host, e.g. https://api.sanity.io"),
+  sanityToken: secret("sanity-token", "SANITY_TOKEN", "A Sanity token (administrator or developer) of the first organization"),
+  sanityToken2: secret("sanity-token-2", "SANITY_TOKEN_2", "A Sanity token of a second organization"),
+  sanityApiVersion: Options.text("sanity-api-version").pipe(
+    Options.withDescription(`The Sanity API version (env ${ENV}SANITY_API_VERSION)`),
+    Options.withFallbackConfig(Config.string(`${ENV}SANITY_API_VERSION`)),
+    Options.withDefault("v2021-06-07")
+  ),
+  jsonReport: text("json-report", "JSON_REPORT", "Where to write the JSON report"),
+  junitReport: text("junit-report", "JUNIT_REPORT", "Where to write the JUnit XML report"),
+  timeoutMs: Options.integer("request-timeout-ms").pipe(
+    Options.withDescription("How long one request may take, in milliseconds"),
+    Options.withDefault(15_000)
+  )
+}
+
+type Parsed = Command.Command.ParseConfig<typeof options>
+
+const value = (option: Option.Option<Redacted.Redacted>) => Option.map(option, Redacted.value)
+
+/** The run's configuration from the parsed options. */
+export const toRunConfig = (parsed: Parsed, envFilter: ReadonlyArray<string>): Runner.RunConfig => {
+  const root = parsed.baseUrl.replace(/\/+$/, "")
+  const base = (d: Dialect, own: Option.Option<string>) => Option.getOrElse(own, () => `${root}/${d}`)
+  return {
+    dialects: parsed.dialect === "all" ? dialects : [parsed.dialect],
+    profile: parsed.profile,
+    filter: parsed.filter.length > 0 ? parsed.filter.flatMap((f) => f.split(",")).filter((f) => f !== "") : envFilter,
+    requestTimeout: parsed.timeoutMs,
+    targets: {
+      sync: {
+        baseUrl: base("sync", parsed.syncBaseUrl),
+        credentials: {
+          primary: value(parsed.syncApiKey),
+          secondary: value(parsed.syncApiKey2),
+          member: value(parsed.syncMemberApiKey),
+          ineligible: Option.none()
+        }
+      },
+      editor: {
+        baseUrl: base("editor", parsed.editorBaseUrl),
+        credentials: {
+          primary: value(parsed.editorApiKey),
+          secondary: value(parsed.editorApiKey2),
+          member: Option.none(),
+          ineligible: value(parsed.editorIneligibleApiKey)
+        }
+      },
+      sanity: {
+        baseUrl: base("sanity", parsed.sanityBaseUrl),
+        credentials: {
+          primary: value(parsed.sanityToken),
+          secondary: value(parsed.sanityToken2),
+          member: Option.none(),
+          ineligible: Option.none()
+        },
+        options: { apiVersion: parsed.sanityApiVersion }
+      }
+    }
+  }
+}
+
+export const command = Command.make("projectkit-conformance", options, (parsed) =>
+  Effect.gen(function*() {
+    const envFilter = yield* Config.string(`${ENV}FILTER`).pipe(
+      Config.map((text) => text.split(",").map((f) => f.trim()).filter((f) => f !== "")),
+      Config.withDefault([] as ReadonlyArray<string>)
+    )
+    const report = yield* Runner.run(toRunConfig(parsed, envFilter))
+    const fs = yield* FileSystem.FileSystem
+    const path = yield* Path.Path
+    const write = (file: Option.Option<string>, content: string) =>
+      Option.match(file, {
+        onNone: () => Effect.void,
+        onSome: (target) =>
+          Effect.zipRight(
+            fs.makeDirectory(path.dirname(target), { recursive: true }),
+            fs.writeFileString(target, content)
+          )
+      })
+    yield* write(parsed.jsonReport, Report.json(report))
+    yield* write(parsed.junitReport, Report.junit(report))
+    yield* Console.log(Report.summary(report))
+    if (!Report.succeeded(report)) {
+      yield* Effect.sync(() => {
+        process.exitCode = 1
+      })
+    }
+  }))
+
+export const cli = Command.run(command, { name: "projectkit-conformance", version: Report.SUITE_VERSION })

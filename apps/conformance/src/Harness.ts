@@ -1,0 +1,183 @@
+/**
+ * What a check works with: raw HTTP to one dialect's base URL as one of the configured callers,
+ * recorded for the report; names carrying the run's random prefix; and cleanups that run when
+ * the whole run ends, whatever happened (they are finalizers of the run's scope).
+ */
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
+import * as Scope from "effect/Scope"
+import { type Dialect, type Exchange, HarnessError } from "./Check.js"
+
+/** Whose credential a request carries. */
+export type Who = "primary" | "secondary" | "member" | "ineligible" | "anonymous"
+
+export interface DialectCredentials {
+  readonly primary: Option.Option<string>
+  readonly secondary: Option.Option<string>
+  readonly member: Option.Option<string>
+  readonly ineligible: Option.Option<string>
+}
+
+export interface RequestOptions {
+  readonly method?: string
+  /** Relative to the dialect's base URL, starting with `/`. */
+  readonly path: string
+  /** Default `primary`. */
+  readonly as?: Who
+  readonly query?: Readonly<Record<string, string | number | boolean | undefined>>
+  /** Sent as `application/json`. */
+  readonly json?: unknown
+  /** Sent verbatim, with `contentType` (default `application/json`): for malformed bodies. */
+  readonly body?: string
+  readonly contentType?: string
+  readonly headers?: Readonly<Record<string, string>>
+}
+
+export interface HarnessService {
+  readonly dialect: Dialect
+  readonly baseUrl: string
+  /** The run's random prefix: every name a check gives a resource starts with it. */
+  readonly prefix: string
+  /** A fresh name under the run's prefix. */
+  readonly unique: (label: string) => string
+  readonly request: (options: RequestOptions) => Effect.Effect<Exchange, HarnessError>
+  /** Whether a caller is configured. */
+  readonly has: (who: Who) => boolean
+  /** Registers a cleanup that runs at the end of the run, even after a failure or an interruption. */
+  readonly defer: (what: string, cleanup: Effect.Effect<unknown, unknown>) => Effect.Effect<void>
+  /** A value to redact from every report (e.g. a token a check created). */
+  readonly secret: (value: string) => Effect.Effect<void>
+  /** Dialect-specific settings (e.g. Sanity's API version). */
+  readonly options: Readonly<Record<string, string>>
+}
+
+export class Harness extends Context.Tag("@projectkit/conformance/Harness")<Harness, HarnessService>() {}
+
+const authHeaders = (dialect: Dialect, credential: string): Record<string, string> =>
+  dialect === "sync" ? { "x-api-key": credential } : { authorization: `Bearer ${credential}` }
+
+const headersOf = (headers: Headers): Record<string, string> => {
+  const out: Record<string, string> = {}
+  headers.forEach((value, key) => {
+    out[key] = value
+  })
+  return out
+}
+
+export interface RunContext {
+  /** The scope of the whole run: cleanups are its finalizers. */
+  readonly scope: Scope.Scope
+  /** What went wrong while cleaning up, for the report. */
+  readonly cleanupProblems: Ref.Ref<ReadonlyArray<string>>
+  readonly secrets: Ref.Ref<ReadonlyArray<string>>
+  readonly prefix: string
+  readonly serial: Ref.Ref<number>
+  readonly requestTimeout: Duration.Duration
+}
+
+export interface MakeOptions {
+  readonly dialect: Dialect
+  readonly baseUrl: string
+  readonly credentials: DialectCredentials
+  readonly options: Readonly<Record<string, string>>
+  readonly run: RunContext
+  /** Every exchange of the check, in order, for the report. */
+  readonly record: (exchange: Exchange) => void
+}
+
+export const make = (options: MakeOptions): HarnessService => {
+  const { credentials, dialect, run } = options
+  const base = options.baseUrl.replace(/\/+$/, "")
+
+  const request = (req: RequestOptions): Effect.Effect<Exchange, HarnessError> =>
+    Effect.suspend(() => {
+      const who = req.as ?? "primary"
+      const url = new URL(base + req.path)
+      for (const [key, value] of Object.entries(req.query ?? {})) {
+        if (value !== undefined) url.searchParams.set(key, String(value))
+      }
+      const headers: Record<string, string> = { accept: "application/json" }
+      if (who !== "anonymous") {
+        const credential = credentials[who]
+        if (Option.isNone(credential)) {
+          return Effect.fail(new HarnessError({ message: `no ${who} credential configured for ${dialect}` }))
+        }
+        Object.assign(headers, authHeaders(dialect, credential.value))
+      }
+      let body: string | undefined
+      if (req.json !== undefined) {
+        body = JSON.stringify(req.json)
+        headers["content-type"] = "application/json"
+      } else if (req.body !== undefined) {
+        body = req.body
+        headers["content-type"] = req.contentType ?? "application/json"
+      }
+      Object.assign(headers, req.headers ?? {})
+      const method = req.method ?? "GET"
+      return Effect.tryPromise({
+        try: async (signal) => {
+          const started = performance.now()
+          const response = await fetch(url, {
+            method,
+            headers,
+            ...(body === undefined ? {} : { body }),
+            redirect: "manual",
+            signal
+          })
+          const text = await response.text()
+          let json: unknown = undefined
+          try {
+            json = text === "" ? undefined : JSON.parse(text)
+          } catch {
+            // not JSON: checks look at `body`
+          }
+          const exchange: Exchange = {
+            request: { method, url: url.toString(), headers, ...(body === undefined ? {} : { body }) },
+            response: { status: response.status, headers: headersOf(response.headers), body: text, json },
+            durationMs: Math.round(performance.now() - started)
+          }
+          options.record(exchange)
+          return exchange
+        },
+        catch: (cause) => new HarnessError({ message: `${method} ${url.toString()} failed: ${String(cause)}`, cause })
+      }).pipe(
+        Effect.timeoutFail({
+          duration: run.requestTimeout,
+          onTimeout: () =>
+            new HarnessError({ message: `${method} ${url.toString()}: no answer in ${Duration.format(run.requestTimeout)}` })
+        })
+      )
+    })
+
+  return {
+    dialect,
+    baseUrl: base,
+    prefix: run.prefix,
+    unique: (label) =>
+      Ref.getAndUpdate(run.serial, (n) => n + 1).pipe(
+        Effect.map((n) => `${run.prefix} ${label} ${n}`),
+        Effect.runSync
+      ),
+    request,
+    has: (who) => who === "anonymous" || Option.isSome(credentials[who]),
+    defer: (what, cleanup) =>
+      Scope.addFinalizer(
+        run.scope,
+        cleanup.pipe(
+          Effect.timeout(run.requestTimeout),
+          Effect.exit,
+          Effect.flatMap((exit) =>
+            Exit.isSuccess(exit)
+              ? Effect.void
+              : Ref.update(run.cleanupProblems, (problems) => [...problems, `${what}: ${String(Exit.causeOption(exit).pipe(Option.getOrUndefined))}`])
+          )
+        )
+      ),
+    secret: (value) => Ref.update(run.secrets, (secrets) => [...secrets, value]),
+    options: options.options
+  }
+}

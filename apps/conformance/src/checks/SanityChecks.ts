@@ -1,0 +1,4 @@
+/** placeholder */
+import type { Check } from "../Check.js"
+
+export const checks: ReadonlyArray<Check> = []

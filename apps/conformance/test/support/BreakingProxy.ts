@@ -1,0 +1,111 @@
+/**
+ * A small `node:http` proxy in front of the reference server that breaks one behaviour: each
+ * `Break` sees every request and decides what to forward and what to answer.
+ */
+import * as Effect from "effect/Effect"
+import { createServer } from "node:http"
+import type { AddressInfo } from "node:net"
+
+export interface ProxyRequest {
+  readonly method: string
+  /** Path and query, e.g. `/sync/v2/projects?limit=2`. */
+  readonly url: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+}
+
+export interface ProxyResponse {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+}
+
+export type Forward = (request: ProxyRequest) => Promise<ProxyResponse>
+
+/** A broken behaviour: answers a request, forwarding what it wants to the real server. */
+export type Break = (request: ProxyRequest, forward: Forward) => Promise<ProxyResponse>
+
+export const identity: Break = (request, forward) => forward(request)
+
+const hopByHop = new Set(["connection", "content-length", "transfer-encoding", "keep-alive", "content-encoding"])
+
+const forwardTo = (target: string): Forward => async (request) => {
+  const headers = Object.fromEntries(Object.entries(request.headers).filter(([key]) => !hopByHop.has(key) && key !== "host"))
+  const response = await fetch(`${target}${request.url}`, {
+    method: request.method,
+    headers,
+    ...(request.body === "" || request.method === "GET" || request.method === "HEAD" ? {} : { body: request.body })
+  })
+  const out: Record<string, string> = {}
+  response.headers.forEach((value, key) => {
+    if (!hopByHop.has(key)) out[key] = value
+  })
+  return { status: response.status, headers: out, body: await response.text() }
+}
+
+/** Starts the proxy for the scope; answers its base URL. */
+export const start = (target: string, broken: Break) =>
+  Effect.acquireRelease(
+    Effect.async<{ server: ReturnType<typeof createServer>; baseUrl: string }>((resume) => {
+      const forward = forwardTo(target)
+      const server = createServer((req, res) => {
+        const chunks: Array<Buffer> = []
+        req.on("data", (chunk: Buffer) => chunks.push(chunk))
+        req.on("end", () => {
+          const headers: Record<string, string> = {}
+          for (const [key, value] of Object.entries(req.headers)) {
+            if (typeof value === "string") headers[key] = value
+            else if (Array.isArray(value)) headers[key] = value.join(", ")
+          }
+          const request = { method: req.method ?? "GET", url: req.url ?? "/", headers, body: Buffer.concat(chunks).toString("utf8") }
+          broken(request, forward).then(
+            (response) => {
+              res.writeHead(response.status, response.headers)
+              res.end(response.body)
+            },
+            (error: unknown) => {
+              res.writeHead(502, { "content-type": "text/plain" })
+              res.end(`proxy failure: ${String(error)}`)
+            }
+          )
+        })
+      })
+      server.listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as AddressInfo
+        resume(Effect.succeed({ server, baseUrl: `http://127.0.0.1:${port}` }))
+      })
+    }),
+    ({ server }) =>
+      Effect.async<void>((resume) => {
+        server.closeAllConnections()
+        server.close(() => resume(Effect.void))
+      })
+  ).pipe(Effect.map(({ baseUrl }) => baseUrl))
+
+// ---------------------------------------------------------------------------------------------
+// Helpers to write breaks
+// ---------------------------------------------------------------------------------------------
+
+export const parse = (body: string): unknown => {
+  try {
+    return JSON.parse(body)
+  } catch {
+    return undefined
+  }
+}
+
+export const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+export const pathOf = (request: ProxyRequest) => new URL(request.url, "http://proxy").pathname
+
+export const withJson = (response: ProxyResponse, edit: (json: unknown) => unknown): ProxyResponse => {
+  const json = parse(response.body)
+  return json === undefined ? response : { ...response, body: JSON.stringify(edit(json)) }
+}
+
+export const withQuery = (request: ProxyRequest, edit: (params: URLSearchParams) => void): ProxyRequest => {
+  const url = new URL(request.url, "http://proxy")
+  edit(url.searchParams)
+  return { ...request, url: `${url.pathname}${url.search}` }
+}

@@ -1,0 +1,111 @@
+/**
+ * The reference server in-process on a free loopback port with an in-memory database, and the
+ * organizations the suite needs, made through its control plane: a first one with another user,
+ * a second one (isolation), and one without the editor's runtime access.
+ */
+import { Server } from "@projectkit/server"
+import * as HttpServer from "@effect/platform/HttpServer"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import type { Dialect } from "../../src/Check.js"
+import type * as Runner from "../../src/Runner.js"
+
+type Credentials = Record<string, Record<string, string>>
+
+interface Org {
+  readonly id: string
+  readonly credentials: Credentials
+}
+
+export interface ReferenceInfo {
+  readonly baseUrl: string
+  /** The dialects the server says it serves (its health endpoint). */
+  readonly dialects: ReadonlyArray<Dialect>
+  readonly first: Org
+  readonly member: { readonly credentials: Credentials }
+  readonly second: Org
+  readonly ineligible: Org
+}
+
+export class Reference extends Context.Tag("test/Reference")<Reference, ReferenceInfo>() {}
+
+const adminToken = "conformance-admin-token"
+
+const control = async (baseUrl: string, method: string, path: string, body?: unknown) => {
+  const response = await fetch(`${baseUrl}/__projectkit${path}`, {
+    method,
+    headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) })
+  })
+  if (!response.ok) throw new Error(`control plane ${method} ${path}: ${response.status} ${await response.text()}`)
+  return response.json() as Promise<Record<string, unknown>>
+}
+
+const provision = (baseUrl: string) =>
+  Effect.promise(async () => {
+    const health = await (await fetch(`${baseUrl}/__projectkit/health`)).json() as { dialects: Array<Dialect> }
+    const first = await control(baseUrl, "POST", "/orgs", { name: "conformance first" }) as unknown as Org
+    const member = await control(baseUrl, "POST", `/orgs/${first.id}/members`) as unknown as { credentials: Credentials }
+    const second = await control(baseUrl, "POST", "/orgs", { name: "conformance second" }) as unknown as Org
+    const ineligible = await control(baseUrl, "POST", "/orgs", { name: "conformance ineligible" }) as unknown as Org
+    await control(baseUrl, "PATCH", `/orgs/${ineligible.id}`, { editorRuntimeAccess: false })
+    return { baseUrl, dialects: health.dialects, first, member, second, ineligible }
+  })
+
+export const layer = Layer.effect(
+  Reference,
+  Effect.flatMap(HttpServer.HttpServer, (server) => {
+    const address = server.address
+    if (address._tag !== "TcpAddress") return Effect.dieMessage("expected a TCP address")
+    return provision(`http://127.0.0.1:${address.port}`)
+  })
+).pipe(
+  Layer.provide(
+    Server.layer({
+      port: 0,
+      host: "127.0.0.1",
+      database: ":memory:",
+      adminToken: Redacted.make(adminToken),
+      maxBodyBytes: 1024 * 1024
+    }).pipe(Layer.provide(Logger.minimumLogLevel(LogLevel.Warning)))
+  )
+)
+
+/** The dialect's secret in a credentials record (`apiKey`, or Sanity's `token`). */
+const secretOf = (credentials: Credentials, dialect: Dialect): Option.Option<string> => {
+  const entry = credentials[dialect]
+  return Option.fromNullable(entry?.["apiKey"] ?? entry?.["token"])
+}
+
+/** A run configuration for the reference server at `baseUrl` (itself, or a proxy in front of it). */
+export const runConfig = (
+  info: ReferenceInfo,
+  dialects: ReadonlyArray<Dialect>,
+  overrides: Partial<Runner.RunConfig> & { readonly baseUrl?: string } = {}
+): Runner.RunConfig => {
+  const root = overrides.baseUrl ?? info.baseUrl
+  const target = (dialect: Dialect): Runner.DialectConfig => ({
+    baseUrl: `${root}/${dialect}`,
+    credentials: {
+      primary: secretOf(info.first.credentials, dialect),
+      secondary: secretOf(info.second.credentials, dialect),
+      member: secretOf(info.member.credentials, dialect),
+      ineligible: secretOf(info.ineligible.credentials, dialect)
+    },
+    options: { apiVersion: "v2021-06-07" }
+  })
+  return {
+    dialects,
+    profile: "extended",
+    filter: [],
+    targets: { sync: target("sync"), editor: target("editor"), sanity: target("sanity") },
+    requestTimeout: "5 seconds",
+    checkTimeout: "15 seconds",
+    ...overrides
+  }
+}
