@@ -5,6 +5,7 @@
 import * as Effect from "effect/Effect"
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
+import type { Dialect } from "../../src/Check.js"
 
 export interface ProxyRequest {
   readonly method: string
@@ -24,6 +25,15 @@ export type Forward = (request: ProxyRequest) => Promise<ProxyResponse>
 
 /** A broken behaviour: answers a request, forwarding what it wants to the real server. */
 export type Break = (request: ProxyRequest, forward: Forward) => Promise<ProxyResponse>
+
+/** A broken behaviour of one dialect, and the checks that must catch it. */
+export interface BrokenBehaviour {
+  readonly name: string
+  readonly dialect: Dialect
+  readonly broken: Break
+  /** Checks that must fail when the behaviour is broken. */
+  readonly caughtBy: ReadonlyArray<string>
+}
 
 export const identity: Break = (request, forward) => forward(request)
 

@@ -1,0 +1,3 @@
+import type { BrokenBehaviour } from "../BreakingProxy.js"
+
+export const editorBreaks: ReadonlyArray<BrokenBehaviour> = []
