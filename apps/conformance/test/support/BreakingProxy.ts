@@ -119,3 +119,15 @@ export const withQuery = (request: ProxyRequest, edit: (params: URLSearchParams)
   edit(url.searchParams)
   return { ...request, url: `${url.pathname}${url.search}` }
 }
+
+export const editBody = (request: ProxyRequest, edit: (body: Record<string, unknown>) => Record<string, unknown>): ProxyRequest => {
+  const body = parse(request.body)
+  return isObject(body) ? { ...request, body: JSON.stringify(edit(body)) } : request
+}
+
+export const onPath = (pattern: RegExp, method: string, broken: Break): Break => (request, forward) =>
+  request.method === method && pattern.test(pathOf(request)) ? broken(request, forward) : forward(request)
+
+export const mapResponses = (edit: (request: ProxyRequest, response: ProxyResponse) => ProxyResponse): Break => async (request, forward) =>
+  edit(request, await forward(request))
+

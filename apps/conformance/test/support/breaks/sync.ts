@@ -1,23 +1,24 @@
 /**
  * Broken sync.so behaviours, one each, and the checks that must catch them.
  */
-import { type Break, type BrokenBehaviour, isObject, parse, pathOf, type ProxyRequest, type ProxyResponse, withJson, withQuery } from "../BreakingProxy.js"
+import {
+  type BrokenBehaviour,
+  editBody,
+  isObject,
+  mapResponses,
+  onPath,
+  parse,
+  pathOf,
+  type ProxyRequest,
+  type ProxyResponse,
+  withJson,
+  withQuery
+} from "../BreakingProxy.js"
 
 const projects = /^\/sync\/v2\/projects\/?$/
 const project = /^\/sync\/v2\/projects\/([^/]+)$/
 const generations = /^\/sync\/v2\/generate\/?$/
 const generation = /^\/sync\/v2\/generate\/([^/]+)$/
-
-const editBody = (request: ProxyRequest, edit: (body: Record<string, unknown>) => Record<string, unknown>): ProxyRequest => {
-  const body = parse(request.body)
-  return isObject(body) ? { ...request, body: JSON.stringify(edit(body)) } : request
-}
-
-const onPath = (pattern: RegExp, method: string, broken: Break): Break => (request, forward) =>
-  request.method === method && pattern.test(pathOf(request)) ? broken(request, forward) : forward(request)
-
-const mapResponses = (edit: (request: ProxyRequest, response: ProxyResponse) => ProxyResponse): Break => async (request, forward) =>
-  edit(request, await forward(request))
 
 /** Remembers which generations were filed under which project, and which projects were deleted. */
 const deletedProjectMemory = () => {
