@@ -75,7 +75,7 @@ const createProject = (extra: Record<string, unknown> = {}, as: Who = "primary")
     const exchange = yield* api({ method: "POST", path: "/projects", json: { displayName, ...extra }, as })
     yield* Expect.ok(exchange)
     const id = yield* Expect.string(exchange, "id")
-    yield* h.defer(`delete Sanity project ${id}`, api({ method: "DELETE", path: `/projects/${id}`, as }))
+    yield* h.defer(`delete Sanity project ${id}`, api({ method: "DELETE", path: `/projects/${id}`, as }).pipe(Effect.provideService(Harness, h)))
     return { exchange, id, displayName, project: yield* Expect.object(exchange) }
   })
 
@@ -154,7 +154,9 @@ const projects: ReadonlyArray<Check> = [
     if (exchange.response.status < 300) {
       const h = yield* Harness
       const id = (exchange.response.json as Record<string, unknown> | undefined)?.["id"]
-      if (typeof id === "string") yield* h.defer(`delete Sanity project ${id}`, api({ method: "DELETE", path: `/projects/${id}` }))
+      if (typeof id === "string") {
+        yield* h.defer(`delete Sanity project ${id}`, api({ method: "DELETE", path: `/projects/${id}` }).pipe(Effect.provideService(Harness, h)))
+      }
     }
     yield* Expect.status(exchange, 400)
   })),

@@ -32,6 +32,9 @@ export interface ReferenceInfo {
   readonly ineligible: Org
 }
 
+/** The dialects this build of the reference server serves; the others' tests are skipped. */
+export const served: ReadonlyArray<string> = Server.dialects.map((dialect) => dialect.name)
+
 export class Reference extends Context.Tag("test/Reference")<Reference, ReferenceInfo>() {}
 
 const adminToken = "conformance-admin-token"

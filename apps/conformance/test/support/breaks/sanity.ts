@@ -1,3 +1,162 @@
-import type { BrokenBehaviour } from "../BreakingProxy.js"
+/**
+ * Broken Sanity behaviours, one each, and the checks that must catch them.
+ */
+import { type BrokenBehaviour, editBody, isObject, mapResponses, onPath, parse, pathOf, type ProxyRequest, withJson } from "../BreakingProxy.js"
 
-export const sanityBreaks: ReadonlyArray<BrokenBehaviour> = []
+const v = "/sanity/v[^/]+"
+const projects = new RegExp(`^${v}/projects/?$`)
+const project = new RegExp(`^${v}/projects/([^/]+)$`)
+const dataset = new RegExp(`^${v}/projects/([^/]+)/datasets/([^/]+)$`)
+const tokens = new RegExp(`^${v}/projects/([^/]+)/tokens/?$`)
+const tag = new RegExp(`^${v}/projects/([^/]+)/tags/([^/]+)$`)
+const corsEntry = new RegExp(`^${v}/projects/([^/]+)/cors/([^/]+)$`)
+const embeddings = new RegExp(`^${v}/projects/([^/]+)/datasets/([^/]+)/settings/embeddings$`)
+
+const json = (status: number, body: unknown) => ({
+  status,
+  headers: { "content-type": "application/json; charset=utf-8" },
+  body: JSON.stringify(body)
+})
+
+const request = (from: ProxyRequest, method: string, url: string): ProxyRequest => ({ ...from, method, url, body: "" })
+
+export const sanityBreaks: ReadonlyArray<BrokenBehaviour> = [
+  {
+    name: "aclMode defaults to private",
+    dialect: "sanity",
+    caughtBy: ["SAN-DS-002"],
+    broken: onPath(dataset, "PUT", (req, forward) => {
+      const body = parse(req.body)
+      return forward({
+        ...req,
+        headers: { ...req.headers, "content-type": "application/json" },
+        body: JSON.stringify({ aclMode: "private", ...(isObject(body) ? body : {}) })
+      })
+    })
+  },
+  {
+    name: "a project PATCH drops the metadata it was not sent",
+    dialect: "sanity",
+    caughtBy: ["SAN-PROJ-004"],
+    broken: onPath(project, "PATCH", (req, forward) => forward(editBody(req, (body) => ({ metadata: { color: null }, ...body }))))
+  },
+  {
+    name: "a project without displayName is accepted",
+    dialect: "sanity",
+    caughtBy: ["SAN-PROJ-006"],
+    broken: onPath(projects, "POST", (req, forward) => forward(editBody(req, (body) => ({ displayName: "Untitled", ...body }))))
+  },
+  {
+    name: "the project list leaves projects out",
+    dialect: "sanity",
+    caughtBy: ["SAN-PROJ-003"],
+    broken: onPath(projects, "GET", async (req, forward) => withJson(await forward(req), (body) => (Array.isArray(body) ? body.slice(1) : body)))
+  },
+  {
+    name: "the token list reveals the keys",
+    dialect: "sanity",
+    caughtBy: ["SAN-TOK-001"],
+    broken: (() => {
+      const keys = new Map<string, string>()
+      return async (req, forward) => {
+        const response = await forward(req)
+        if (!tokens.test(pathOf(req))) return response
+        if (req.method === "POST") {
+          const body = parse(response.body)
+          if (isObject(body) && typeof body["id"] === "string" && typeof body["key"] === "string") keys.set(body["id"], body["key"])
+          return response
+        }
+        return withJson(response, (body) =>
+          Array.isArray(body)
+            ? body.map((t) => (isObject(t) && typeof t["id"] === "string" && keys.has(t["id"]) ? { ...t, key: keys.get(t["id"]) } : t))
+            : body)
+      }
+    })()
+  },
+  {
+    name: "a viewer token may manage the project",
+    dialect: "sanity",
+    caughtBy: ["SAN-TOK-003"],
+    // A token made through the proxy acts as the token that made it.
+    broken: (() => {
+      const makers = new Map<string, string>()
+      return async (req, forward) => {
+        const auth = req.headers["authorization"]
+        const maker = auth === undefined ? undefined : makers.get(auth)
+        const response = await forward(maker === undefined ? req : { ...req, headers: { ...req.headers, authorization: maker } })
+        if (req.method === "POST" && tokens.test(pathOf(req)) && auth !== undefined) {
+          const body = parse(response.body)
+          if (isObject(body) && typeof body["key"] === "string") makers.set(`Bearer ${body["key"]}`, auth)
+        }
+        return response
+      }
+    })()
+  },
+  {
+    name: "a tag assigned to datasets can be deleted",
+    dialect: "sanity",
+    caughtBy: ["SAN-TAG-002"],
+    broken: onPath(tag, "DELETE", async (req, forward) => {
+      const first = await forward(req)
+      if (first.status < 400) return first
+      const match = tag.exec(pathOf(req))!
+      const base = pathOf(req).replace(/\/tags\/[^/]+$/, "")
+      const datasets = parse((await forward(request(req, "GET", `${base}/datasets`))).body)
+      for (const d of Array.isArray(datasets) ? datasets : []) {
+        if (isObject(d)) await forward(request(req, "DELETE", `${base}/datasets/${String(d["name"])}/tags/${match[2]}`))
+      }
+      return forward(req)
+    })
+  },
+  {
+    name: "deleting a CORS origin does nothing",
+    dialect: "sanity",
+    caughtBy: ["SAN-CORS-002"],
+    broken: onPath(corsEntry, "DELETE", (req) => {
+      const match = corsEntry.exec(pathOf(req))!
+      return Promise.resolve(json(200, { id: Number(match[2]), deleted: true }))
+    })
+  },
+  {
+    name: "embeddings settings lose the projection",
+    dialect: "sanity",
+    caughtBy: ["SAN-EMB-001"],
+    broken: onPath(embeddings, "PUT", (req, forward) =>
+      forward(editBody(req, (body) => {
+        const { projection: _, ...rest } = body
+        return rest
+      })))
+  },
+  {
+    name: "a missing token answers 403 instead of 401",
+    dialect: "sanity",
+    caughtBy: ["SAN-AUTH-001"],
+    broken: mapResponses((_, response) =>
+      response.status === 401 ? json(403, { statusCode: 403, error: "Forbidden", message: "no" }) : response
+    )
+  },
+  {
+    name: "error bodies lose the error phrase",
+    dialect: "sanity",
+    caughtBy: ["SAN-ERR-001"],
+    broken: mapResponses((_, response) =>
+      response.status >= 400
+        ? withJson(response, (body) => (isObject(body) ? { statusCode: body["statusCode"], message: body["message"] } : body))
+        : response
+    )
+  },
+  {
+    name: "Sanity organizations are not isolated",
+    dialect: "sanity",
+    caughtBy: ["SAN-ISO-001"],
+    broken: (() => {
+      let first: string | undefined
+      return (req, forward) => {
+        const auth = req.headers["authorization"]
+        if (auth === undefined) return forward(req)
+        first ??= auth
+        return forward({ ...req, headers: { ...req.headers, authorization: first } })
+      }
+    })()
+  }
+]
