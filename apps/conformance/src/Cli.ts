@@ -8,9 +8,11 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import * as Config from "effect/Config"
 import * as Console from "effect/Console"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
 import { type Dialect, dialects } from "./Check.js"
 import * as Report from "./Report.js"
 import * as Runner from "./Runner.js"
@@ -94,6 +96,12 @@ const options = {
   )
 }
 
+/**
+ * How the run went, for the process's exit code (set by the bin, so that running the command
+ * in-process, as the tests do, does not decide the exit code of the host).
+ */
+export class Outcome extends Context.Tag("@projectkit/conformance/Outcome")<Outcome, Ref.Ref<"passed" | "failed" | "not run">>() {}
+
 type Parsed = Command.Command.ParseConfig<typeof options>
 
 const value = (option: Option.Option<Redacted.Redacted>) => Option.map(option, Redacted.value)
@@ -161,11 +169,7 @@ export const command = Command.make("projectkit-conformance", options, (parsed) 
     yield* write(parsed.jsonReport, Report.json(report))
     yield* write(parsed.junitReport, Report.junit(report))
     yield* Console.log(Report.summary(report))
-    if (!Report.succeeded(report)) {
-      yield* Effect.sync(() => {
-        process.exitCode = 1
-      })
-    }
+    yield* Ref.set(yield* Outcome, Report.succeeded(report) ? "passed" : "failed")
   }))
 
 export const cli = Command.run(command, { name: "projectkit-conformance", version: Report.SUITE_VERSION })

@@ -1,10 +1,20 @@
 #!/usr/bin/env node
 /**
- * `projectkit-conformance`: see Cli.ts, and `projectkit-conformance --help`.
+ * `projectkit-conformance`: see Cli.ts, and `projectkit-conformance --help`. Exits 0 only when no
+ * check failed or errored.
  */
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Effect from "effect/Effect"
-import { cli } from "./Cli.js"
+import * as Ref from "effect/Ref"
+import { cli, Outcome } from "./Cli.js"
 
-cli(process.argv).pipe(Effect.provide(NodeContext.layer), NodeRuntime.runMain({ disablePrettyLogger: true }))
+Effect.gen(function*() {
+  const outcome = yield* Ref.make<"passed" | "failed" | "not run">("not run")
+  yield* cli(process.argv).pipe(Effect.provideService(Outcome, outcome))
+  if ((yield* Ref.get(outcome)) === "failed") {
+    yield* Effect.sync(() => {
+      process.exitCode = 1
+    })
+  }
+}).pipe(Effect.provide(NodeContext.layer), NodeRuntime.runMain({ disablePrettyLogger: true }))
