@@ -127,7 +127,7 @@ layer(server, { excludeTestServices: true })("Sanity dialect through SanityClien
         const project = yield* newProject(org)
         yield* org.client.datasets.create(project.id, "production")
         expect(yield* org.client.projects.delete(project.id)).toEqual({ deleted: true })
-        for (const attempt of [
+        for (const attempt of <ReadonlyArray<Effect.Effect<unknown, unknown>>>[
           org.client.projects.get(project.id),
           org.client.projects.update(project.id, { displayName: "x" }),
           org.client.projects.delete(project.id),
@@ -194,7 +194,7 @@ layer(server, { excludeTestServices: true })("Sanity dialect through SanityClien
         })
         expect((yield* org.client.datasets.list(project.id)).map((d) => d.name)).toEqual(["production"])
         for (const member of [viewer, editor]) {
-          for (const attempt of [
+          for (const attempt of <ReadonlyArray<Effect.Effect<unknown, unknown>>>[
             member.client.projects.update(project.id, { displayName: "x" }),
             member.client.projects.delete(project.id),
             member.client.projects.create({ displayName: "mine" }),
@@ -548,7 +548,7 @@ layer(server, { excludeTestServices: true })("Sanity dialect through SanityClien
         expect(yield* Effect.flip(org.client.tags.unassign(project.id, "production", "prod"))).toMatchObject({ _tag: "NotFound" })
         expect(yield* org.client.tags.delete(project.id, "prod")).toEqual({ deleted: true })
         expect(yield* org.client.tags.list(project.id)).toEqual([])
-        for (const attempt of [
+        for (const attempt of <ReadonlyArray<Effect.Effect<unknown, unknown>>>[
           org.client.tags.delete(project.id, "prod"),
           org.client.tags.update(project.id, "prod", { title: "x" }),
           org.client.tags.assign(project.id, "production", "prod"),
