@@ -347,6 +347,30 @@ export const Job = Schema.Struct({
   updated_at: Schema.String
 }).annotations({ identifier: "Job" })
 
+/** One server-sent event of `GET /jobs/{jobId}/listen`. */
+export interface JobEvent {
+  readonly event: string
+  readonly data: unknown
+}
+
+/** The events of a complete `text/event-stream` body. */
+export const parseEvents = (text: string): ReadonlyArray<JobEvent> =>
+  text.split(/\r?\n\r?\n/).flatMap((block) => {
+    let event = "message"
+    const data: Array<string> = []
+    for (const line of block.split(/\r?\n/)) {
+      if (line.startsWith("event:")) event = line.slice(6).trim()
+      else if (line.startsWith("data:")) data.push(line.slice(5).trimStart())
+    }
+    if (data.length === 0) return []
+    const text = data.join("\n")
+    try {
+      return [{ event, data: JSON.parse(text) as unknown }]
+    } catch {
+      return [{ event, data: text }]
+    }
+  })
+
 // ---------------------------------------------------------------------------------------------
 // Embeddings settings (DOC seed, OFF client)
 // ---------------------------------------------------------------------------------------------
@@ -729,6 +753,15 @@ export class JobsGroup extends HttpApiGroup.make("sanityJobs")
     HttpApiEndpoint.get("get", "/:apiVersion/jobs/:jobId")
       .setPath(Schema.Struct({ apiVersion: ApiVersion, jobId: Schema.String }))
       .addSuccess(Job)
+      .addError(NotFound)
+  )
+  .add(
+    // DOC /jobs-api: server-sent events — `welcome` ({listener_id}), then `job` ({job_id, state,
+    // progress}) at each change; OFF CLI also handles `done` (sent once the job has ended) and
+    // `channel_error`. The stream ends after `done`.
+    HttpApiEndpoint.get("listen", "/:apiVersion/jobs/:jobId/listen")
+      .setPath(Schema.Struct({ apiVersion: ApiVersion, jobId: Schema.String }))
+      .addSuccess(Schema.String.pipe(HttpApiSchema.withEncoding({ kind: "Text", contentType: "text/event-stream" })))
       .addError(NotFound)
   )
   .addError(BadRequest)

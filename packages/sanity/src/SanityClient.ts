@@ -100,6 +100,8 @@ export interface SanityClientService {
   }
   readonly jobs: {
     readonly get: (jobId: string) => Call<typeof SanityApi.Job.Type>
+    /** Follows the job's event stream to its end (`done`), answering every event it sent. */
+    readonly listen: (jobId: string) => Call<ReadonlyArray<SanityApi.JobEvent>>
   }
   readonly features: {
     readonly list: (projectId: string) => Call<ReadonlyArray<string>>
@@ -241,7 +243,12 @@ export const make = (config: SanityConfig): Effect.Effect<SanityClientService, n
           call(dataset(name), client.sanityDatasets.setEmbeddings({ path: pd(projectId, name), payload: request }))
       },
       jobs: {
-        get: (jobId) => call({ resource: "job", id: jobId }, client.sanityJobs.get({ path: { apiVersion, jobId } }))
+        get: (jobId) => call({ resource: "job", id: jobId }, client.sanityJobs.get({ path: { apiVersion, jobId } })),
+        listen: (jobId) =>
+          Effect.map(
+            call({ resource: "job", id: jobId }, client.sanityJobs.listen({ path: { apiVersion, jobId } })),
+            SanityApi.parseEvents
+          )
       },
       features: {
         list: (projectId) => call(project(projectId), client.sanityAccess.features({ path: p(projectId) })),

@@ -3,12 +3,16 @@
  * `SanityApi`, over `SanityStore`. Errors leave in Sanity's own `{statusCode, error, message}`.
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import type { SqlError } from "@effect/sql/SqlError"
 import { SanityApi } from "@projectkit/sanity"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
+import * as Stream from "effect/Stream"
+import * as crypto from "node:crypto"
 import { ServerApi } from "../ServerApi.js"
 import * as SanityLifecycle from "./SanityLifecycle.js"
 import * as SanityStore from "./SanityStore.js"
@@ -218,9 +222,45 @@ export const ProjectHostDatasetsLive = HttpApiBuilder.group(ServerApi, "sanityPr
         Effect.flatMap(hostProject(headers), (id) => as((who) => Effect.as(store.project(who, id), SanityWire.features))))
   }))
 
-export const JobsLive = HttpApiBuilder.group(ServerApi, "sanityJobs", (handlers) =>
-  Effect.map(SanityStore.SanityStore, (store) =>
-    handlers.handle("get", ({ path }) => as((who) => Effect.map(store.findJob(who, path.jobId), SanityWire.job)))))
+const ended: ReadonlySet<string> = new Set(["completed", "failed", "terminated"])
+
+/** One server-sent event. */
+const sse = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`
+
+export const JobsLive = (lifecycle: SanityLifecycle.LifecycleConfig) =>
+  HttpApiBuilder.group(ServerApi, "sanityJobs", (handlers) =>
+    Effect.map(SanityStore.SanityStore, (store) =>
+      handlers
+        .handle("get", ({ path }) => as((who) => Effect.map(store.findJob(who, path.jobId), SanityWire.job)))
+        .handle("listen", ({ path }) =>
+          as((who) =>
+            Effect.map(store.findJob(who, path.jobId), (first) => {
+              // The job as the store has it, re-read on the worker's rhythm, each change once.
+              const changes = Stream.concat(
+                Stream.make(first),
+                Stream.repeatEffectWithSchedule(store.findJob(who, path.jobId), Schedule.spaced(lifecycle.pollInterval))
+              ).pipe(
+                Stream.changesWith((a, b) => a.state === b.state),
+                Stream.takeUntil((job) => ended.has(job.state))
+              )
+              const events = Stream.concat(
+                Stream.make(sse("welcome", { listener_id: crypto.randomUUID() })),
+                Stream.concat(
+                  Stream.map(changes, (job) => sse("job", SanityWire.jobEvent(job))),
+                  Stream.make(sse("done", { job_id: first.id }))
+                ).pipe(
+                  Stream.catchAll((error) =>
+                    Stream.make(sse("channel_error", { message: error._tag === "Refusal" ? error.message : "Internal error" }))
+                  )
+                )
+              )
+              return HttpServerResponse.stream(Stream.encodeText(events), {
+                contentType: "text/event-stream",
+                headers: { "cache-control": "no-cache" }
+              })
+            })
+          ))
+    ))
 
 export const AccessLive = HttpApiBuilder.group(ServerApi, "sanityAccess", (handlers) =>
   Effect.map(SanityStore.SanityStore, (store) =>
@@ -289,7 +329,7 @@ export const layer = (lifecycle: SanityLifecycle.LifecycleConfig = SanityLifecyc
     CorsLive,
     DatasetsLive,
     ProjectHostDatasetsLive,
-    JobsLive,
+    JobsLive(lifecycle),
     AccessLive,
     UsersLive,
     TokensLive,

@@ -130,6 +130,13 @@ export const job = (row: CopyJobRow) => ({
   updated_at: iso(row.updated_at)
 })
 
+/** DOC /jobs-api: a `job` event. INF: progress 0 while pending, 50 while running, 100 at the end. */
+export const jobEvent = (row: CopyJobRow) => ({
+  job_id: row.id,
+  state: row.state,
+  progress: row.state === "pending" ? 0 : row.state === "running" ? 50 : 100
+})
+
 export const token = (row: TokenRow): SanityApi.Token => ({
   id: row.id,
   label: row.label,

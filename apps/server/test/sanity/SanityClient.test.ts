@@ -398,6 +398,27 @@ layer(server, { excludeTestServices: true })("Sanity dialect through SanityClien
         expect(yield* Effect.flip(other.client.jobs.get(started.jobId))).toMatchObject({ _tag: "NotFound" })
       }))
 
+    it.effect("the Jobs API streams a job's events (welcome, job at each state, done) until it ends", () =>
+      Effect.gen(function*() {
+        const org = yield* makeSanityOrg("listen")
+        const project = yield* newProject(org)
+        yield* org.client.datasets.create(project.id, "production")
+        const started = yield* org.client.datasets.copy(project.id, "production", { targetDataset: "followed" })
+        const events = yield* org.client.jobs.listen(started.jobId)
+        expect(events[0]).toMatchObject({ event: "welcome", data: { listener_id: expect.any(String) } })
+        const jobs = events.filter((e) => e.event === "job").map((e) => e.data as { job_id: string; state: string; progress: number })
+        expect(jobs.map((j) => j.state)).toEqual(["pending", "running", "completed"])
+        expect(jobs.every((j) => j.job_id === started.jobId)).toBe(true)
+        expect(jobs.at(-1)!.progress).toBe(100)
+        expect(events.at(-1)).toMatchObject({ event: "done" })
+        // A finished job: its last state at once, then done.
+        const again = yield* org.client.jobs.listen(started.jobId)
+        expect(again.map((e) => e.event)).toEqual(["welcome", "job", "done"])
+        const response = yield* raw(org.token, `${v}/jobs/${started.jobId}/listen`)
+        expect(response.headers.get("content-type")).toContain("text/event-stream")
+        expect(yield* Effect.flip(org.client.jobs.listen("jobId-nope"))).toMatchObject({ _tag: "NotFound" })
+      }))
+
     it.effect("a job whose target was created meanwhile fails", () =>
       Effect.gen(function*() {
         const org = yield* makeSanityOrg("copy race")
@@ -567,6 +588,19 @@ layer(server, { excludeTestServices: true })("Sanity dialect through SanityClien
         yield* org.client.tags.assign(project.id, "temp", "t")
         yield* org.client.datasets.delete(project.id, "temp")
         expect(yield* org.client.tags.delete(project.id, "t")).toEqual({ deleted: true })
+      }))
+  })
+
+  describe("documentation", () => {
+    it.effect("serves the dialect's OpenAPI document and docs page", () =>
+      Effect.gen(function*() {
+        const spec = yield* request("/sanity/openapi.json")
+        expect(spec.status).toBe(200)
+        const doc = spec.body as { servers: Array<{ url: string }>; paths: Record<string, unknown> }
+        expect(doc.servers).toEqual([{ url: "/sanity" }])
+        expect(Object.keys(doc.paths)).toContain("/{apiVersion}/projects/{projectId}/datasets/{name}/copy")
+        expect(Object.keys(doc.paths).every((path) => path.startsWith("/{apiVersion}/"))).toBe(true)
+        expect((yield* request("/sanity/docs")).status).toBe(200)
       }))
   })
 
