@@ -8,7 +8,8 @@ import type { SanityApi } from "@projectkit/sanity"
 import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
 import { addSanityMember, makeSanityOrg, sanityClient, type SanityOrg } from "../support/SanityOrg.js"
-import { request, layer as testServer } from "../support/TestServer.js"
+import * as Http from "node:http"
+import { request, TestServer, layer as testServer } from "../support/TestServer.js"
 
 const server = testServer({
   sanity: { copyPending: "100 millis", copyRunning: "150 millis", embeddingsUpdating: "150 millis", pollInterval: "20 millis" }
@@ -588,6 +589,74 @@ layer(server, { excludeTestServices: true })("Sanity dialect through SanityClien
         yield* org.client.tags.assign(project.id, "temp", "t")
         yield* org.client.datasets.delete(project.id, "temp")
         expect(yield* org.client.tags.delete(project.id, "t")).toEqual({ deleted: true })
+      }))
+  })
+
+  describe("bad input", () => {
+    it.effect("wrong types, unknown enum values, malformed and oversized bodies get a 4xx in Sanity's body and change nothing", () =>
+      Effect.gen(function*() {
+        const org = yield* makeSanityOrg("bad input")
+        const project = yield* newProject(org)
+        yield* org.client.datasets.create(project.id, "production")
+        const p = `${v}/projects/${project.id}`
+        const attempts: ReadonlyArray<readonly [string, string, string]> = [
+          ["POST", `${v}/projects`, "{\"displayName\":42}"],
+          ["POST", `${v}/projects`, "{}"],
+          ["POST", `${v}/projects`, "[1,2"],
+          ["PATCH", p, "{\"metadata\":\"red\"}"],
+          ["PATCH", p, "{\"isDisabledByUser\":\"yes\"}"],
+          ["POST", `${p}/cors`, "{\"origin\":\"https://ok.example\",\"allowCredentials\":\"true\"}"],
+          ["PUT", `${p}/datasets/staging`, "{\"aclMode\":\"secret\"}"],
+          ["PUT", `${p}/datasets/staging`, "{\"embeddings\":{\"enabled\":\"yes\"}}"],
+          ["PATCH", `${p}/datasets/production`, "{\"aclMode\":7}"],
+          ["PUT", `${p}/datasets/production/copy`, "{}"],
+          ["PUT", `${p}/datasets/production/settings/embeddings`, "{\"projection\":\"{title}\"}"],
+          ["POST", `${p}/tokens`, "{\"label\":\"x\"}"],
+          ["POST", `${p}/tags`, "{\"name\":\"t\",\"title\":\"T\",\"metadata\":\"blue\"}"]
+        ]
+        for (const [method, path, body] of attempts) {
+          const response = yield* raw(org.token, path, { method, body })
+          expect(response.status, `${method} ${path} ${body}`).toBe(400)
+          expect(response.body, `${method} ${path} ${body}`).toMatchObject({ statusCode: 400, error: "Bad Request", message: expect.any(String) })
+        }
+        const huge = yield* raw(org.token, `${v}/projects`, {
+          method: "POST",
+          body: JSON.stringify({ displayName: "x", metadata: { blob: "x".repeat(2 * 1024 * 1024) } })
+        })
+        expect(huge.status).toBe(413)
+        expect(huge.body).toMatchObject({ statusCode: 413, error: "Request Entity Too Large" })
+        expect((yield* org.client.projects.list()).map((x) => x.id)).toEqual([project.id])
+        const after = yield* org.client.projects.get(project.id)
+        expect(after).toMatchObject({ displayName: "Project", metadata: {}, isDisabledByUser: false })
+        expect((yield* org.client.datasets.list(project.id)).map((d) => [d.name, d.aclMode])).toEqual([["production", "public"]])
+        expect(yield* org.client.cors.list(project.id)).toHaveLength(1)
+        expect(yield* org.client.tokens.list(project.id)).toEqual([])
+        expect(yield* org.client.tags.list(project.id)).toEqual([])
+      }))
+
+    it.effect("names the project of a project-host request by its host, {projectId}.<api host>", () =>
+      Effect.gen(function*() {
+        const org = yield* makeSanityOrg("host")
+        const project = yield* newProject(org)
+        const { baseUrl } = yield* TestServer
+        const url = new URL(`${baseUrl}/sanity${v}/datasets`)
+        const get = (host: string) =>
+          Effect.async<{ status: number; body: string }>((resume) => {
+            const req = Http.request(
+              { host: url.hostname, port: url.port, path: url.pathname, headers: { host, authorization: `Bearer ${org.token}` } },
+              (res) => {
+                let body = ""
+                res.on("data", (chunk) => body += String(chunk))
+                res.on("end", () => resume(Effect.succeed({ status: res.statusCode ?? 0, body })))
+              }
+            )
+            req.end()
+          })
+        const byHost = yield* get(`${project.id}.api.localhost:${url.port}`)
+        expect(byHost.status).toBe(200)
+        expect(JSON.parse(byHost.body)).toEqual([])
+        expect((yield* get(`zzzzzzzz.api.localhost:${url.port}`)).status).toBe(404)
+        expect((yield* get(`127.0.0.1:${url.port}`)).status).toBe(400)
       }))
   })
 
