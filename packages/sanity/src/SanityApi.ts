@@ -645,6 +645,15 @@ export class DatasetsGroup extends HttpApiGroup.make("sanityDatasets")
       .addError(NotFound)
   )
   .add(
+    // OFF CLI (`datasets copy --list`): every copy job of the project, newest first. It shadows a
+    // dataset named "copy" for GET, as it must on the real service too (INF).
+    HttpApiEndpoint.get("projectCopyJobs", "/:apiVersion/projects/:projectId/datasets/copy")
+      .setPath(P)
+      .setUrlParams(CopyJobsParams)
+      .addSuccess(Schema.Array(CopyJob))
+      .addError(NotFound)
+  )
+  .add(
     HttpApiEndpoint.get("getEmbeddings", "/:apiVersion/projects/:projectId/datasets/:name/settings/embeddings")
       .setPath(PD)
       .addSuccess(EmbeddingsSettings)

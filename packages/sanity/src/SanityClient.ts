@@ -91,6 +91,8 @@ export interface SanityClientService {
     ) => Call<typeof SanityApi.CopyStarted.Type>
     /** The dataset's copy jobs, newest first. */
     readonly copyJobs: (projectId: string, name: string, params?: CopyJobsParams) => Call<ReadonlyArray<SanityApi.CopyJob>>
+    /** Every copy job of the project, newest first (what the CLI's `datasets copy --list` reads). */
+    readonly projectCopyJobs: (projectId: string, params?: CopyJobsParams) => Call<ReadonlyArray<SanityApi.CopyJob>>
     readonly getEmbeddings: (projectId: string, name: string) => Call<SanityApi.EmbeddingsSettings>
     readonly setEmbeddings: (
       projectId: string,
@@ -237,6 +239,8 @@ export const make = (config: SanityConfig): Effect.Effect<SanityClientService, n
           call(dataset(name), client.sanityDatasets.copy({ path: pd(projectId, name), payload: request })),
         copyJobs: (projectId, name, params = {}) =>
           call(dataset(name), client.sanityDatasets.copyJobs({ path: pd(projectId, name), urlParams: params })),
+        projectCopyJobs: (projectId, params = {}) =>
+          call(project(projectId), client.sanityDatasets.projectCopyJobs({ path: p(projectId), urlParams: params })),
         getEmbeddings: (projectId, name) =>
           call(dataset(name), client.sanityDatasets.getEmbeddings({ path: pd(projectId, name) })),
         setEmbeddings: (projectId, name, request) =>

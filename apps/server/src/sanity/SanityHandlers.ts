@@ -183,6 +183,13 @@ const datasetHandlers = (store: SanityStore.SanityStoreService) => ({
 export const DatasetsLive = HttpApiBuilder.group(ServerApi, "sanityDatasets", (handlers) =>
   Effect.map(SanityStore.SanityStore, (store) => {
     const d = datasetHandlers(store)
+    // OFF CLI: offset 0 and limit 10 unless asked.
+    const history = (projectId: string, name: string | undefined, params: typeof SanityApi.CopyJobsParams.Type) =>
+      as((who) =>
+        Effect.map(
+          store.copyJobs(who, projectId, name, { offset: params.offset ?? 0, limit: params.limit ?? 10, states: params.state }),
+          (rows) => rows.map(SanityWire.copyJob)
+        ))
     return handlers
       .handle("list", ({ path }) => d.list(path.projectId))
       .handle("get", ({ path }) => d.get(path.projectId, path.name))
@@ -190,17 +197,8 @@ export const DatasetsLive = HttpApiBuilder.group(ServerApi, "sanityDatasets", (h
       .handle("update", ({ path, payload }) => d.update(path.projectId, path.name, payload))
       .handle("delete", ({ path }) => d.delete(path.projectId, path.name))
       .handle("copy", ({ path, payload }) => d.copy(path.projectId, path.name, payload))
-      .handle("copyJobs", ({ path, urlParams }) =>
-        as((who) =>
-          Effect.map(
-            store.copyJobs(who, path.projectId, path.name, {
-              offset: urlParams.offset ?? 0,
-              limit: urlParams.limit ?? 10,
-              states: urlParams.state
-            }),
-            (rows) => rows.map(SanityWire.copyJob)
-          )
-        ))
+      .handle("copyJobs", ({ path, urlParams }) => history(path.projectId, path.name, urlParams))
+      .handle("projectCopyJobs", ({ path, urlParams }) => history(path.projectId, undefined, urlParams))
       .handle("getEmbeddings", ({ path }) => d.getEmbeddings(path.projectId, path.name))
       .handle("setEmbeddings", ({ path, payload }) => d.setEmbeddings(path.projectId, path.name, payload))
   }))

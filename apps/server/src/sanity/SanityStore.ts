@@ -543,17 +543,19 @@ export const make = (durations: LifecycleDurations) =>
         return { jobId: id, source, target: input.targetDataset }
       }).pipe(sql.withTransaction)
 
+    /** Copy jobs newest first, of one source dataset or (`name` undefined) of the whole project. */
     const copyJobs = (
       who: Who,
       projectId: string,
-      name: string,
+      name: string | undefined,
       query: { readonly offset: number; readonly limit: number; readonly states: ReadonlyArray<string> | undefined }
     ) =>
       Effect.gen(function*() {
-        yield* dataset(who, projectId, name)
+        if (name === undefined) yield* project(who, projectId)
+        else yield* dataset(who, projectId, name)
         const states = query.states
         return yield* sql<CopyJobRow>`SELECT ${jobs} FROM sanity_copy_jobs
-          WHERE project_id = ${projectId} AND source_dataset = ${name}
+          WHERE project_id = ${projectId} ${name === undefined ? sql`` : sql`AND source_dataset = ${name}`}
           ${states === undefined || states.length === 0 ? sql`` : sql`AND ${sql.in("state", states)}`}
           ORDER BY created_at DESC, id DESC LIMIT ${query.limit} OFFSET ${query.offset}`
       })

@@ -461,6 +461,13 @@ layer(server, { excludeTestServices: true })("Sanity dialect through SanityClien
         }
         // The other datasets' history is their own.
         expect(yield* org.client.datasets.copyJobs(project.id, "c1")).toEqual([])
+        // The project's whole history (OFF CLI), here the same three, newest first.
+        yield* org.client.datasets.create(project.id, "other")
+        const fromOther = yield* org.client.datasets.copy(project.id, "other", { targetDataset: "other-copy" })
+        expect((yield* org.client.datasets.projectCopyJobs(project.id, { limit: 2 })).map((j) => j.id))
+          .toEqual([fromOther.jobId, third.jobId])
+        expect((yield* org.client.datasets.projectCopyJobs(project.id)).map((j) => j.sourceDataset))
+          .toEqual(["other", "production", "production", "production"])
       }))
   })
 
