@@ -220,6 +220,22 @@ layer(server, { excludeTestServices: true })("Sanity dialect through SanityClien
         expect(yield* developer.client.permissions(project.id)).toContain("sanity.project.datasets/create")
       }))
 
+    it.effect("the control plane gives members a Sanity role (developer by default) and refuses unknown roles", () =>
+      Effect.gen(function*() {
+        const org = yield* makeSanityOrg("control roles")
+        const { adminToken } = yield* TestServer
+        const add = (query: string) =>
+          request(`/__projectkit/orgs/${org.id}/members${query}`, { method: "POST", headers: { authorization: `Bearer ${adminToken}` } })
+        const plain = yield* add("")
+        expect(plain.status).toBe(201)
+        const member = plain.body as { sanityRole: string; credentials: { sanity: { token: string } } }
+        expect(member.sanityRole).toBe("developer")
+        expect((yield* (yield* sanityClient(member.credentials.sanity.token)).users.me).role).toBe("developer")
+        const bad = yield* add("?sanityRole=owner")
+        expect(bad.status).toBe(400)
+        expect(bad.body).toMatchObject({ error: "bad_request" })
+      }))
+
     it.effect("another organization's project answers exactly as an unknown one", () =>
       Effect.gen(function*() {
         const a = yield* makeSanityOrg("tenant a")
