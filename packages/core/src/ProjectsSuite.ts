@@ -50,7 +50,7 @@ export const suite = <E>(name: string, implementation: Layer.Layer<Projects, E>,
   layer(implementation, { excludeTestServices: true, ...(options.timeout ? { timeout: options.timeout } : {}) })(
     `Projects contract: ${name}`,
     (it) => {
-      const marker = `pk${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`
+      const marker = `pk${Effect.runSync(randomUuid).replace(/-/g, "").slice(0, 10)}`
       let serial = 0
       const uniqueName = (label: string) => `${marker} ${label} ${++serial}`
 
