@@ -9,9 +9,12 @@ import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
 import { cli, Outcome } from "./Cli.js"
 
+// `pnpm conformance -- --dialect sync …` hands the separator on; the options come after it.
+const argv = process.argv[2] === "--" ? [...process.argv.slice(0, 2), ...process.argv.slice(3)] : process.argv
+
 Effect.gen(function*() {
   const outcome = yield* Ref.make<"passed" | "failed" | "not run">("not run")
-  yield* cli(process.argv).pipe(Effect.provideService(Outcome, outcome))
+  yield* cli(argv).pipe(Effect.provideService(Outcome, outcome))
   if ((yield* Ref.get(outcome)) === "failed") {
     yield* Effect.sync(() => {
       process.exitCode = 1
