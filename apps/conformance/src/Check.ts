@@ -32,6 +32,8 @@ export type Requirement =
   | "member"
   /** A credential of an account without the editor's runtime OpenAPI access. */
   | "ineligible"
+  /** A webhook receiver the server can reach (`--webhook-host`). */
+  | "webhooks"
 
 export interface Check {
   readonly id: string

@@ -90,6 +90,16 @@ const options = {
   ),
   jsonReport: text("json-report", "JSON_REPORT", "Where to write the JSON report"),
   junitReport: text("junit-report", "JUNIT_REPORT", "Where to write the JUnit XML report"),
+  webhookHost: text(
+    "webhook-host",
+    "WEBHOOK_HOST",
+    "An address of this machine the server can reach: webhook checks listen there (skipped without it)"
+  ),
+  webhookPublicHost: text(
+    "webhook-public-host",
+    "WEBHOOK_PUBLIC_HOST",
+    "The name the server reaches the webhook address by, when it differs (e.g. host.docker.internal)"
+  ),
   timeoutMs: Options.integer("request-timeout-ms").pipe(
     Options.withDescription("How long one request may take, in milliseconds"),
     Options.withDefault(15_000)
@@ -115,6 +125,12 @@ export const toRunConfig = (parsed: Parsed, envFilter: ReadonlyArray<string>): R
     profile: parsed.profile,
     filter: parsed.filter.length > 0 ? parsed.filter.flatMap((f) => f.split(",")).filter((f) => f !== "") : envFilter,
     requestTimeout: parsed.timeoutMs,
+    ...Option.match(parsed.webhookHost, {
+      onNone: () => ({}),
+      onSome: (host) => ({
+        webhooks: { host, ...Option.match(parsed.webhookPublicHost, { onNone: () => ({}), onSome: (publicHost) => ({ publicHost }) }) }
+      })
+    }),
     targets: {
       sync: {
         baseUrl: base("sync", parsed.syncBaseUrl),

@@ -11,6 +11,7 @@ import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Scope from "effect/Scope"
 import { type Dialect, type Exchange, HarnessError } from "./Check.js"
+import type { WebhookReceiver } from "./WebhookReceiver.js"
 
 /** Whose credential a request carries. */
 export type Who = "primary" | "secondary" | "member" | "ineligible" | "anonymous"
@@ -53,6 +54,8 @@ export interface HarnessService {
   readonly secret: (value: string) => Effect.Effect<void>
   /** Dialect-specific settings (e.g. Sanity's API version). */
   readonly options: Readonly<Record<string, string>>
+  /** The run's webhook receiver, when one is configured. */
+  readonly webhooks: Option.Option<WebhookReceiver>
 }
 
 export class Harness extends Context.Tag("@projectkit/conformance/Harness")<Harness, HarnessService>() {}
@@ -77,6 +80,7 @@ export interface RunContext {
   readonly prefix: string
   readonly serial: Ref.Ref<number>
   readonly requestTimeout: Duration.Duration
+  readonly webhooks: Option.Option<WebhookReceiver>
 }
 
 export interface MakeOptions {
@@ -178,6 +182,7 @@ export const make = (options: MakeOptions): HarnessService => {
         )
       ),
     secret: (value) => Ref.update(run.secrets, (secrets) => [...secrets, value]),
-    options: options.options
+    options: options.options,
+    webhooks: run.webhooks
   }
 }

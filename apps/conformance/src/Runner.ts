@@ -14,6 +14,7 @@ import type { Check, Dialect, Exchange, Profile, Requirement } from "./Check.js"
 import { allChecks } from "./checks/index.js"
 import * as Harness from "./Harness.js"
 import * as Report from "./Report.js"
+import * as WebhookReceiver from "./WebhookReceiver.js"
 
 export interface DialectConfig {
   /** The dialect's base URL, e.g. `https://api.sync.so` or `http://localhost:4000/sync`. */
@@ -31,6 +32,11 @@ export interface RunConfig {
   readonly filter: ReadonlyArray<string>
   readonly requestTimeout?: Duration.DurationInput
   readonly checkTimeout?: Duration.DurationInput
+  /**
+   * Where to receive webhooks: an address of this machine the server under test can reach (and,
+   * if the server knows it by another name, that name). Without it, webhook checks are skipped.
+   */
+  readonly webhooks?: WebhookReceiver.ReceiverOptions
   /** The checks to choose from; all of them by default. */
   readonly checks?: ReadonlyArray<Check>
 }
@@ -49,10 +55,11 @@ export const select = (config: Pick<RunConfig, "dialects" | "profile" | "filter"
 const requirementReason: Record<Requirement, string> = {
   secondOrganization: "needs a second organization's credential (isolation checks); none configured",
   member: "needs a credential of another user of the first organization; none configured",
-  ineligible: "needs a credential of an account without runtime OpenAPI access; none configured"
+  ineligible: "needs a credential of an account without runtime OpenAPI access; none configured",
+  webhooks: "needs a webhook receiver the server can reach (--webhook-host); none configured"
 }
 
-const whoOf: Record<Requirement, keyof Harness.DialectCredentials> = {
+const whoOf: Record<Exclude<Requirement, "webhooks">, keyof Harness.DialectCredentials> = {
   secondOrganization: "secondary",
   member: "member",
   ineligible: "ineligible"
@@ -69,13 +76,17 @@ export const run = (config: RunConfig): Effect.Effect<Report.Report> =>
     const secrets = yield* Ref.make<ReadonlyArray<string>>([])
     const serial = yield* Ref.make(1)
     const scope = yield* Scope.make()
+    const webhooks = config.webhooks === undefined || !selected.some((c) => c.requires?.includes("webhooks"))
+      ? Option.none()
+      : Option.some(yield* WebhookReceiver.make(config.webhooks).pipe(Scope.extend(scope)))
     const runContext: Harness.RunContext = {
       scope,
       cleanupProblems,
       secrets,
       prefix,
       serial,
-      requestTimeout: Duration.decode(config.requestTimeout ?? "15 seconds")
+      requestTimeout: Duration.decode(config.requestTimeout ?? "15 seconds"),
+      webhooks
     }
     const checkTimeout = Duration.decode(config.checkTimeout ?? "60 seconds")
 
@@ -96,7 +107,9 @@ export const run = (config: RunConfig): Effect.Effect<Report.Report> =>
         if (target === undefined || Option.isNone(target.credentials.primary)) {
           return result("skipped", { reason: `no ${check.dialect} base URL and credential configured` })
         }
-        const missing = (check.requires ?? []).find((r) => Option.isNone(target.credentials[whoOf[r]]))
+        const missing = (check.requires ?? []).find((r) =>
+          r === "webhooks" ? Option.isNone(runContext.webhooks) : Option.isNone(target.credentials[whoOf[r]])
+        )
         if (missing !== undefined) return result("skipped", { reason: requirementReason[missing] })
 
         const exchanges: Array<Exchange> = []

@@ -4,6 +4,7 @@
  * `extended` profile). Paths are relative to the dialect's base URL.
  */
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { type Check, type Exchange, make, type Profile, type Requirement, type Source } from "../Check.js"
 import * as Expect from "../Expect.js"
 import { Harness, type Who } from "../Harness.js"
@@ -36,6 +37,7 @@ const S = {
   runtime: from(SEED, "If the current account is not eligible for these routes, the API returns 403 OPEN_API_RUNTIME_ACCESS_FORBIDDEN."),
   correlate: from(SEED, "Use it to correlate task history back to one project."),
   uploadFirst: from(SEED, "upload assets before final render"),
+  webhookPayloads: from(SEED, "export webhook payloads"),
   auth: from(NOTES, "Auth: `Authorization: Bearer <api key>`."),
   errorBody: from(NOTES, "Error body: `{\"code\": \"OPEN_API_…\", \"message\": \"…\"}` with the HTTP status"),
   listPaginated: from(NOTES, "list `GET /v1/projects` cursor-paginated"),
@@ -359,6 +361,21 @@ const exporting: ReadonlyArray<Check> = [
     const progress = body["progress"]
     yield* Expect.that(typeof progress === "number" && progress >= 0 && progress <= 100, "progress is not 0–100", exchange)
   }), { profile: "extended" }),
+  check("EDIT-EXP-009", "The export webhook payload carries the task's projectId", S.webhookPayloads, Effect.gen(function*() {
+    const h = yield* Harness
+    if (Option.isNone(h.webhooks)) return yield* Expect.skip("no webhook receiver")
+    const receiver = h.webhooks.value
+    const tag = `editor-${token()}`
+    const { projectId } = yield* savedProject("webhook")
+    const started = yield* h.request({ method: "POST", path: `/v1/projects/${projectId}/exports`, json: { webhookUrl: receiver.url(tag) } })
+    yield* Expect.ok(started)
+    const taskId = yield* Expect.string(started, "taskId")
+    const deliveries = yield* receiver.deliveries(tag)
+    yield* Expect.that(deliveries.length > 0, `no webhook arrived in ${receiver.waitMs} ms`, started)
+    const text = deliveries[0]!.body
+    yield* Expect.that(text.includes(taskId), `the webhook is not about the task: ${text.slice(0, 200)}`, started)
+    yield* Expect.that(text.includes(`"projectId":"${projectId}"`), `the webhook payload has no projectId: ${text.slice(0, 200)}`, started)
+  }), { requires: ["webhooks"] }),
   check("EDIT-ASSET-001", "An asset registered on a project is listed under it", S.uploadFirst, Effect.gen(function*() {
     const h = yield* Harness
     const { projectId } = yield* newProject("assets")

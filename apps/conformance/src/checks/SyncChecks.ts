@@ -3,6 +3,7 @@
  * providers/sync.md. Paths are relative to the dialect's base URL (e.g. `https://api.sync.so`).
  */
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { type Check, type Exchange, make, type Profile, type Requirement, type Source } from "../Check.js"
 import * as Expect from "../Expect.js"
 import { Harness, type Who } from "../Harness.js"
@@ -61,7 +62,8 @@ const S = {
   statuses: from(NOTES, "Statuses the official client distinguishes: 400 BadRequest, 401 Unauthorized, 402 PaymentRequired,"),
   envelope: from(NOTES, "INF: the same as assets, `{items, nextCursor}`."),
   limits: from(NOTES, "`limit` (1–100)"),
-  assetRoute: from(NOTES, "INF: `POST /v2/assets` with `{name?, url, type, projectId?}`")
+  assetRoute: from(NOTES, "INF: `POST /v2/assets` with `{name?, url, type, projectId?}`"),
+  webhook: from(NOTES, "Webhook: when a generation carries `webhookUrl`, sync.so POSTs a GenerationNotification when it ends:")
 }
 
 const check = (
@@ -591,6 +593,21 @@ const others: ReadonlyArray<Check> = [
     const { id } = yield* newProject("shared", { visibility: "ORGANIZATION" })
     yield* Expect.status(yield* getProject(id, "member"), 200)
   }), { requires: ["member"] }),
+  check("SYNC-GEN-001", "A generation with a webhookUrl is notified when it ends", S.webhook, Effect.gen(function*() {
+    const h = yield* Harness
+    if (Option.isNone(h.webhooks)) return yield* Expect.skip("no webhook receiver")
+    const receiver = h.webhooks.value
+    const tag = `sync-${token()}`
+    const created = yield* createGeneration({ webhookUrl: receiver.url(tag) })
+    yield* Expect.ok(created)
+    const id = yield* Expect.string(created, "id")
+    const deliveries = yield* receiver.deliveries(tag)
+    yield* Expect.that(deliveries.length > 0, `no notification arrived in ${receiver.waitMs} ms`, created)
+    const body = deliveries[0]!.json
+    yield* Expect.that(Expect.isRecord(body) && body["id"] === id, `the notification is not about the generation: ${deliveries[0]!.body.slice(0, 200)}`, created)
+    const status = (body as Record<string, unknown>)["status"]
+    yield* Expect.that(status === "COMPLETED" || status === "FAILED", `the notification's status is ${String(status)}`, created)
+  }), { profile: "extended", requires: ["webhooks"] }),
   check("SYNC-ERR-001", "Errors answer {statusCode, message} with the HTTP status", S.errorBody, Effect.gen(function*() {
     const h = yield* Harness
     yield* errorBody(yield* getProject(crypto.randomUUID()))

@@ -74,7 +74,10 @@ export const layer = Layer.effect(
       host: "127.0.0.1",
       database: ":memory:",
       adminToken: Redacted.make(adminToken),
-      maxBodyBytes: 1024 * 1024
+      maxBodyBytes: 1024 * 1024,
+      // Short lifecycles, so that webhook checks do not wait for seconds.
+      generations: { pending: "50 millis", processing: "150 millis", pollInterval: "25 millis" },
+      webhooks: { retryBaseDelay: "100 millis", maxAttempts: 3, timeout: "2 seconds", pollInterval: "25 millis" }
     }).pipe(Layer.provide(Logger.minimumLogLevel(LogLevel.Warning)))
   )
 )
@@ -108,6 +111,7 @@ export const runConfig = (
     filter: [],
     targets: { sync: target("sync"), editor: target("editor"), sanity: target("sanity") },
     requestTimeout: "5 seconds",
+    webhooks: { host: "127.0.0.1", waitMs: 3_000 },
     checkTimeout: "15 seconds",
     ...overrides
   }

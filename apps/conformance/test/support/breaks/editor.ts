@@ -126,6 +126,35 @@ export const editorBreaks: ReadonlyArray<BrokenBehaviour> = [
     })()
   },
   {
+    name: "export webhooks leave out projectId",
+    dialect: "editor",
+    caughtBy: ["EDIT-EXP-009"],
+    // The proxy receives the webhook in the receiver's place and passes it on without projectId.
+    broken: (() => {
+      const hooks = new Map<string, string>()
+      return async (request, forward) => {
+        const path = pathOf(request)
+        if (path.startsWith("/__hook/")) {
+          const target = hooks.get(path.slice("/__hook/".length))
+          const body = parse(request.body)
+          const task = isObject(body) && isObject(body["task"]) ? withoutProjectId(body["task"]) : undefined
+          if (target !== undefined) {
+            await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...(isObject(body) ? body : {}), task }) })
+          }
+          return json(204, {})
+        }
+        const body = parse(request.body)
+        if (request.method === "POST" && /\/exports$/.test(path) && isObject(body) && typeof body["webhookUrl"] === "string") {
+          const id = String(hooks.size)
+          hooks.set(id, body["webhookUrl"])
+          const self = `http://${request.headers["host"]}/__hook/${id}`
+          return forward(editBody(request, (b) => ({ ...b, webhookUrl: self })))
+        }
+        return forward(request)
+      }
+    })()
+  },
+  {
     name: "editor organizations are not isolated",
     dialect: "editor",
     caughtBy: ["EDIT-ISO-001"],

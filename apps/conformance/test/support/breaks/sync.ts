@@ -156,6 +156,13 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
     )
   },
   {
+    name: "generation webhooks are never sent",
+    dialect: "sync",
+    caughtBy: ["SYNC-GEN-001"],
+    broken: onPath(generations, "POST", (request, forward) =>
+      forward(editBody(request, ({ webhookUrl: _, ...rest }) => rest)))
+  },
+  {
     name: "the cursor is ignored",
     dialect: "sync",
     caughtBy: ["SYNC-LIST-001"],
