@@ -42,6 +42,10 @@ const S = {
   tagRemove: from(SEED, "Removes a tag from a dataset."),
   embeddingsGet: from(SEED, "Returns the settings for the embeddings index for a dataset."),
   embeddingsPut: from(SEED, "Updates the settings for the embeddings index for a dataset."),
+  copyHistory: from(SEED, "List copy jobs history for a dataset."),
+  copyPaging: from(SEED, "Number of items to return."),
+  userMe: from(SEED, "If authenticated with a user token, you can substitute \"me\" for the user ID."),
+  versions: from(NOTES, "accept any `v1`/`vX`/`vYYYY-MM-DD`"),
   status201: from(NOTES, "POST project/CORS/token and PUT dataset ⇒ 201"),
   boom: from(NOTES, "Format (Boom style): `{\"statusCode\":401,\"error\":\"Unauthorized\",\"message\":\"Session not found\""),
   datasetName: from(NOTES, "1–64 chars, only `a-z 0-9 - _`, must **begin and end** with a lowercase letter or number."),
@@ -276,6 +280,26 @@ const datasets: ReadonlyArray<Check> = [
     yield* Expect.status(started, 200)
     yield* Expect.string(started, "jobId")
   }), { profile: "extended" }),
+  check("SAN-DS-008", "A dataset's copy jobs are listed, newest first, limit respected", S.copyHistory, Effect.gen(function*() {
+    const { id } = yield* createProject()
+    const { name } = yield* createDataset(id)
+    const jobs: Array<string> = []
+    for (let i = 0; i < 2; i++) {
+      const started = yield* api({ method: "PUT", path: `/projects/${id}/datasets/${name}/copy`, json: { targetDataset: datasetName() } })
+      if (started.response.status === 402 || started.response.status === 403) {
+        return yield* Expect.skip("copying datasets is a Business/Enterprise feature this project does not have")
+      }
+      yield* Expect.ok(started)
+      jobs.push(yield* Expect.string(started, "jobId"))
+    }
+    const listed = yield* api({ path: `/projects/${id}/datasets/${name}/copy` })
+    yield* Expect.status(listed, 200)
+    const ids = (yield* arrayOf(listed)).map((j) => j["id"])
+    yield* Expect.equal(ids.filter((j) => jobs.includes(String(j))), [jobs[1], jobs[0]], "the copy jobs, newest first", listed)
+    const one = yield* api({ path: `/projects/${id}/datasets/${name}/copy`, query: { limit: 1 } })
+    yield* Expect.status(one, 200)
+    yield* Expect.equal((yield* arrayOf(one)).length, 1, "jobs listed with limit=1", one)
+  }), { profile: "extended" }),
   check("SAN-EMB-001", "Embeddings settings are updated and read back", S.embeddingsPut, Effect.gen(function*() {
     const { id } = yield* createProject()
     const { name } = yield* createDataset(id)
@@ -375,6 +399,26 @@ const tags: ReadonlyArray<Check> = [
 ]
 
 const access: ReadonlyArray<Check> = [
+  check("SAN-USER-001", "A project member is read as a user, and \"me\" is the caller", S.userMe, Effect.gen(function*() {
+    const { exchange, id, project } = yield* createProject()
+    const members = project["members"]
+    const me = Array.isArray(members) ? members.filter(Expect.isRecord).find((m) => m["isCurrentUser"] === true) : undefined
+    if (me === undefined || typeof me["id"] !== "string") {
+      return yield* Expect.fail("the new project has no member marked isCurrentUser", exchange)
+    }
+    const byId = yield* api({ path: `/projects/${id}/users/${me["id"]}` })
+    yield* Expect.status(byId, 200)
+    yield* Expect.equal((yield* Expect.object(byId))["id"], me["id"], "the user's id", byId)
+    const viaMe = yield* api({ path: `/projects/${id}/users/me` })
+    yield* Expect.status(viaMe, 200)
+    yield* Expect.equal((yield* Expect.object(viaMe))["id"], me["id"], "the id of \"me\"", viaMe)
+  }), { profile: "extended" }),
+  check("SAN-VER-001", "Dated and v1 API versions are both served", S.versions, Effect.gen(function*() {
+    const h = yield* Harness
+    for (const version of ["v1", "v2025-02-19"]) {
+      yield* Expect.status(yield* h.request({ path: `/${version}/projects` }), 200)
+    }
+  }), { profile: "extended" }),
   check("SAN-AUTH-001", "A request without a token is a 401", S.authenticated, Effect.gen(function*() {
     yield* Expect.status(yield* api({ path: "/projects", as: "anonymous" }), 401)
     yield* Expect.status(yield* api({ method: "POST", path: "/projects", as: "anonymous", json: { displayName: "x" } }), 401)

@@ -10,6 +10,7 @@ const dataset = new RegExp(`^${v}/projects/([^/]+)/datasets/([^/]+)$`)
 const tokens = new RegExp(`^${v}/projects/([^/]+)/tokens/?$`)
 const tag = new RegExp(`^${v}/projects/([^/]+)/tags/([^/]+)$`)
 const corsEntry = new RegExp(`^${v}/projects/([^/]+)/cors/([^/]+)$`)
+const copyJobs = new RegExp(`^${v}/projects/([^/]+)/datasets/([^/]+)/copy$`)
 const embeddings = new RegExp(`^${v}/projects/([^/]+)/datasets/([^/]+)/settings/embeddings$`)
 
 const json = (status: number, body: unknown) => ({
@@ -126,6 +127,12 @@ export const sanityBreaks: ReadonlyArray<BrokenBehaviour> = [
         const { projection: _, ...rest } = body
         return rest
       })))
+  },
+  {
+    name: "copy jobs are listed oldest first",
+    dialect: "sanity",
+    caughtBy: ["SAN-DS-008"],
+    broken: onPath(copyJobs, "GET", async (req, forward) => withJson(await forward(req), (body) => (Array.isArray(body) ? [...body].reverse() : body)))
   },
   {
     name: "a missing token answers 403 instead of 401",
