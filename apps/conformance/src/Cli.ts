@@ -59,7 +59,15 @@ const filter = Options.text("filter").pipe(
   Options.repeated
 )
 
+const unsupported = Options.text("unsupported").pipe(
+  Options.withDescription(
+    `Declare checks (ids, or text of ids or titles) unsupported: they are reported skipped; repeatable, or comma-separated in env ${ENV}UNSUPPORTED`
+  ),
+  Options.repeated
+)
+
 const options = {
+  unsupported,
   dialect,
   baseUrl,
   profile,
@@ -117,13 +125,19 @@ type Parsed = Command.Command.ParseConfig<typeof options>
 const value = (option: Option.Option<Redacted.Redacted>) => Option.map(option, Redacted.value)
 
 /** The run's configuration from the parsed options. */
-export const toRunConfig = (parsed: Parsed, envFilter: ReadonlyArray<string>): Runner.RunConfig => {
+const list = (values: ReadonlyArray<string>) => values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "")
+
+export const toRunConfig = (
+  parsed: Parsed,
+  env: { readonly filter: ReadonlyArray<string>; readonly unsupported: ReadonlyArray<string> }
+): Runner.RunConfig => {
   const root = parsed.baseUrl.replace(/\/+$/, "")
   const base = (d: Dialect, own: Option.Option<string>) => Option.getOrElse(own, () => `${root}/${d}`)
   return {
     dialects: parsed.dialect === "all" ? dialects : [parsed.dialect],
     profile: parsed.profile,
-    filter: parsed.filter.length > 0 ? parsed.filter.flatMap((f) => f.split(",")).filter((f) => f !== "") : envFilter,
+    filter: parsed.filter.length > 0 ? list(parsed.filter) : env.filter,
+    unsupported: parsed.unsupported.length > 0 ? list(parsed.unsupported) : env.unsupported,
     requestTimeout: parsed.timeoutMs,
     ...Option.match(parsed.webhookHost, {
       onNone: () => ({}),
@@ -166,11 +180,9 @@ export const toRunConfig = (parsed: Parsed, envFilter: ReadonlyArray<string>): R
 
 export const command = Command.make("projectkit-conformance", options, (parsed) =>
   Effect.gen(function*() {
-    const envFilter = yield* Config.string(`${ENV}FILTER`).pipe(
-      Config.map((text) => text.split(",").map((f) => f.trim()).filter((f) => f !== "")),
-      Config.withDefault([] as ReadonlyArray<string>)
-    )
-    const report = yield* Runner.run(toRunConfig(parsed, envFilter))
+    const envList = (name: string) =>
+      Config.string(`${ENV}${name}`).pipe(Config.map((text) => list([text])), Config.withDefault([] as ReadonlyArray<string>))
+    const report = yield* Runner.run(toRunConfig(parsed, { filter: yield* envList("FILTER"), unsupported: yield* envList("UNSUPPORTED") }))
     const fs = yield* FileSystem.FileSystem
     const path = yield* Path.Path
     const write = (file: Option.Option<string>, content: string) =>

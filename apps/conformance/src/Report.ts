@@ -151,7 +151,6 @@ const xml = (text: string) =>
     .replace(/>/g, "&gt;")
     .replace(/"/g, "&quot;")
     // Characters XML 1.0 cannot carry at all.
-    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, "")
 
 export const junit = (report: Report): string => {

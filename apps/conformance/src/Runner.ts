@@ -30,6 +30,11 @@ export interface RunConfig {
   readonly profile: Profile
   /** Substrings (case-insensitive) of check ids or titles; empty runs every check. */
   readonly filter: ReadonlyArray<string>
+  /**
+   * Checks the implementation declares it does not support (ids, or substrings of ids or titles):
+   * reported skipped with that reason rather than run.
+   */
+  readonly unsupported?: ReadonlyArray<string>
   readonly requestTimeout?: Duration.DurationInput
   readonly checkTimeout?: Duration.DurationInput
   /**
@@ -41,15 +46,17 @@ export interface RunConfig {
   readonly checks?: ReadonlyArray<Check>
 }
 
+const matches = (check: Check, needles: ReadonlyArray<string>) =>
+  needles.some((f) => {
+    const needle = f.toLowerCase()
+    return check.id.toLowerCase().includes(needle) || check.title.toLowerCase().includes(needle)
+  })
+
 export const select = (config: Pick<RunConfig, "dialects" | "profile" | "filter" | "checks">): ReadonlyArray<Check> =>
   (config.checks ?? allChecks).filter((check) =>
     config.dialects.includes(check.dialect) &&
     (config.profile === "extended" || check.profile === "core") &&
-    (config.filter.length === 0 ||
-      config.filter.some((f) => {
-        const needle = f.toLowerCase()
-        return check.id.toLowerCase().includes(needle) || check.title.toLowerCase().includes(needle)
-      }))
+    (config.filter.length === 0 || matches(check, config.filter))
   )
 
 const requirementReason: Record<Requirement, string> = {
@@ -106,6 +113,9 @@ export const run = (config: RunConfig): Effect.Effect<Report.Report> =>
         })
         if (target === undefined || Option.isNone(target.credentials.primary)) {
           return result("skipped", { reason: `no ${check.dialect} base URL and credential configured` })
+        }
+        if (matches(check, config.unsupported ?? [])) {
+          return result("skipped", { reason: "declared unsupported by the implementation (--unsupported)" })
         }
         const missing = (check.requires ?? []).find((r) =>
           r === "webhooks" ? Option.isNone(runContext.webhooks) : Option.isNone(target.credentials[whoOf[r]])

@@ -58,7 +58,8 @@ layer(referenceLayer, { excludeTestServices: true, timeout: 60_000 })("projectki
       const dir = mkdtempSync(join(tmpdir(), "pkc-"))
       const wrong = "sk-this-key-is-wrong-and-secret"
       const outcome = yield* run([
-        "--dialect", "sync", "--base-url", info.baseUrl, "--sync-api-key", wrong, "--filter", "SYNC-PROJ-001,SYNC-ISO", "--json-report", join(dir, "r.json")
+        "--dialect", "sync", "--base-url", info.baseUrl, "--sync-api-key", wrong, "--filter", "SYNC-PROJ-001,SYNC-ISO,SYNC-PROJ-002",
+        "--unsupported", "SYNC-PROJ-002", "--json-report", join(dir, "r.json")
       ])
       expect(outcome).toBe("failed")
       const text = readFileSync(join(dir, "r.json"), "utf8")
@@ -66,13 +67,15 @@ layer(referenceLayer, { excludeTestServices: true, timeout: 60_000 })("projectki
       const report = JSON.parse(text) as Report.Report
       expect(report.checks.map((c) => [c.id, c.status])).toEqual([
         ["SYNC-PROJ-001", "failed"],
+        ["SYNC-PROJ-002", "skipped"],
         ["SYNC-ISO-001", "skipped"],
         ["SYNC-ISO-002", "skipped"]
       ])
       const failed = report.checks[0]!
       expect(failed.exchange?.response.status).toBe(401)
       expect(failed.exchange?.request.headers["x-api-key"]).toBe("[REDACTED]")
-      expect(report.checks[1]!.reason).toContain("second organization")
+      expect(report.checks[1]!.reason).toContain("declared unsupported")
+      expect(report.checks[2]!.reason).toContain("second organization")
     }))
 
   it.effect("skips a dialect without credentials, and an unreachable server is an error", () =>
