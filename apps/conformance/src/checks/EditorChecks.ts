@@ -38,6 +38,8 @@ const S = {
   correlate: from(SEED, "Use it to correlate task history back to one project."),
   uploadFirst: from(SEED, "upload assets before final render"),
   webhookPayloads: from(SEED, "export webhook payloads"),
+  multiple: from(SEED, "create multiple export tasks from the same saved project"),
+  keepState: from(SEED, "keep editorState on the server"),
   auth: from(NOTES, "Auth: `Authorization: Bearer <api key>`."),
   errorBody: from(NOTES, "Error body: `{\"code\": \"OPEN_API_…\", \"message\": \"…\"}` with the HTTP status"),
   listPaginated: from(NOTES, "list `GET /v1/projects` cursor-paginated"),
@@ -212,6 +214,12 @@ const projects: ReadonlyArray<Check> = [
     const malformed = yield* h.request({ method: "POST", path: "/v1/projects", body: "{\"title\": " })
     yield* Expect.status(malformed, 400)
   }), { profile: "extended" }),
+  check("EDIT-PROJ-010", "An editorState given at creation is kept on the server", S.keepState, Effect.gen(function*() {
+    const state = { scenes: [{ id: token() }] }
+    const { projectId } = yield* newProject("created-with-state", { editorState: state })
+    const read = yield* getProject(projectId)
+    yield* Expect.equal((yield* Expect.object(read))["editorState"], state, "editorState", read)
+  }), { profile: "extended" }),
   check("EDIT-PROJ-009", "The project list is cursor-paginated and walks every project once", S.listPaginated, Effect.gen(function*() {
     const h = yield* Harness
     const tag = token()
@@ -376,6 +384,16 @@ const exporting: ReadonlyArray<Check> = [
     yield* Expect.that(text.includes(taskId), `the webhook is not about the task: ${text.slice(0, 200)}`, started)
     yield* Expect.that(text.includes(`"projectId":"${projectId}"`), `the webhook payload has no projectId: ${text.slice(0, 200)}`, started)
   }), { requires: ["webhooks"] }),
+  check("EDIT-EXP-010", "One saved project gives as many export tasks as asked", S.multiple, Effect.gen(function*() {
+    const { projectId } = yield* savedProject("many-tasks")
+    const first = yield* exportProject(projectId)
+    yield* Expect.ok(first)
+    const second = yield* exportProject(projectId)
+    yield* Expect.ok(second)
+    const [a, b] = [yield* Expect.string(first, "taskId"), yield* Expect.string(second, "taskId")]
+    yield* Expect.that(a !== b, "the two exports answered the same task", second)
+    yield* Expect.equal((yield* Expect.object(second))["projectId"], projectId, "the second task's projectId", second)
+  })),
   check("EDIT-ASSET-001", "An asset registered on a project is listed under it", S.uploadFirst, Effect.gen(function*() {
     const h = yield* Harness
     const { projectId } = yield* newProject("assets")
