@@ -5,6 +5,7 @@
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { expect, layer } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
+import type * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
 import { mkdtempSync, readFileSync } from "node:fs"
@@ -17,10 +18,13 @@ import { Reference, layer as referenceLayer } from "./support/Reference.js"
 const run = (args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
   Effect.gen(function*() {
     const outcome = yield* Ref.make<"passed" | "failed" | "not run">("not run")
+    // The summary would fill the test output; it is tested in Report.test.ts.
+    const silent: Console.Console = { ...(yield* Effect.console), log: () => Effect.void }
     yield* cli(["node", "projectkit-conformance", ...args]).pipe(
       Effect.provideService(Outcome, outcome),
       Effect.provide(NodeContext.layer),
-      Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+      Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))),
+      Effect.withConsole(silent)
     )
     return yield* Ref.get(outcome)
   })
