@@ -13,6 +13,7 @@ import * as HttpServer from "@effect/platform/HttpServer"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as OpenApi from "@effect/platform/OpenApi"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import { EditorApi } from "@projectkit/editor"
 import { SyncApi } from "@projectkit/sync"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -23,6 +24,7 @@ import { AdminAuthLive, AdminToken, ControlPlaneLive, ServerInfo } from "./Contr
 import * as Database from "./Database.js"
 import * as Fallback from "./Fallback.js"
 import * as Organizations from "./Organizations.js"
+import * as EditorHandlers from "./editor/EditorHandlers.js"
 import { ServerApi } from "./ServerApi.js"
 import * as GenerationLifecycle from "./sync/GenerationLifecycle.js"
 import * as SyncHandlers from "./sync/SyncHandlers.js"
@@ -41,6 +43,8 @@ export interface ServerConfig {
   /** How long sync.so generations stay in each state. */
   readonly generations?: GenerationLifecycle.LifecycleConfig | undefined
   readonly webhooks?: Webhooks.WebhookConfig | undefined
+  /** The editor dialect: its sync rate limit, editorState size limit and export durations. */
+  readonly editor?: EditorHandlers.EditorConfig | undefined
 }
 
 /**
@@ -75,6 +79,12 @@ export const dialects: ReadonlyArray<Dialect> = [
     prefix: "/sync",
     body: (status, message) => ({ statusCode: status, message }),
     docs: layerDocs("/sync", SyncApi.SyncApi)
+  },
+  {
+    name: "editor",
+    prefix: "/editor",
+    body: (status, message) => ({ code: EditorHandlers.codeForStatus(status), message }),
+    docs: layerDocs("/editor", EditorApi.EditorApi)
   }
 ]
 
@@ -86,7 +96,7 @@ const controlErrors: Fallback.DialectErrors = {
 /** Everything but the HTTP listener: the API with its handlers, services and workers. */
 export const layerApi = (config: Omit<ServerConfig, "port" | "host">) =>
   HttpApiBuilder.api(ServerApi).pipe(
-    Layer.provide([ControlPlaneLive, SyncHandlers.layer(config.generations)]),
+    Layer.provide([ControlPlaneLive, SyncHandlers.layer(config.generations), EditorHandlers.layer(config.editor)]),
     Layer.provide(AdminAuthLive),
     Layer.provide(Webhooks.layer(config.webhooks).pipe(Layer.provide(FetchHttpClient.layer))),
     Layer.provideMerge(Organizations.layer),

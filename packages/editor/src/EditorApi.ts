@@ -48,14 +48,18 @@ export class NotFound extends Schema.Class<NotFound>("@projectkit/editor/NotFoun
 
 export class PayloadTooLarge extends Schema.Class<PayloadTooLarge>("@projectkit/editor/PayloadTooLarge")(
   errorBody("OPEN_API_PAYLOAD_TOO_LARGE"),
-  HttpApiSchema.annotations({ status: 413, description: "The body is larger than the server accepts" })
+  HttpApiSchema.annotations({
+    status: 413,
+    description: "The body, or the editorState in it, is larger than the server accepts (see EditorState)"
+  })
 ) {}
 
 export class UnknownAssetReference extends Schema.Class<UnknownAssetReference>("@projectkit/editor/UnknownAssetReference")(
-  errorBody("OPEN_API_ASSET_REFERENCE_INVALID"),
+  { ...errorBody("OPEN_API_ASSET_REFERENCE_INVALID"), assetIds: Schema.optional(Schema.Array(Schema.String)) },
   HttpApiSchema.annotations({
     status: 422,
-    description: "The editorState to render refers to an asset the project does not have; no task was created"
+    description: "The editorState to render refers to an asset the project (for a stateless export: the account) " +
+      "does not have; no task was created"
   })
 ) {}
 
@@ -103,8 +107,17 @@ export class EditorRuntimeAuth extends HttpApiMiddleware.Tag<EditorRuntimeAuth>(
 // Projects
 // ---------------------------------------------------------------------------------------------
 
-/** The editor's document: any JSON the editor saves. The server stores it as sent. */
-export const EditorState = Schema.Unknown.annotations({ identifier: "EditorState", description: "Any JSON value" })
+/**
+ * The editor's document: a JSON object, stored as sent. INF: an object, not any JSON value — the
+ * seed calls it a "full editorState payload", and with `Schema.Unknown` a body that left the field
+ * out would decode as `undefined` and be "saved" as nothing.
+ */
+export const EditorState = Schema.Record({ key: Schema.String, value: Schema.Unknown }).annotations({
+  identifier: "EditorState",
+  description: "The editor's document, any JSON object. Assets are referred to as `\"assetId\": \"<id>\"` " +
+    "anywhere inside it. At most the server's documented limit (10 MiB by default) of UTF-8 JSON; larger gets 413."
+})
+export type EditorState = typeof EditorState.Type
 
 const Title = Schema.String.pipe(
   Schema.filter((title) => title.trim().length > 0 || "title must not be blank"),
@@ -355,6 +368,7 @@ export class ExportsGroup extends HttpApiGroup.make("editorExports")
       .setPayload(StatelessExportRequest)
       .addSuccess(ExportTask, { status: 202 })
       .addError(ValidationFailed)
+      .addError(UnknownAssetReference)
   )
   .add(
     HttpApiEndpoint.get("list", "/v1/exports")
