@@ -4,3 +4,4 @@
  */
 export * as EditorApi from "./EditorApi.js"
 export * as EditorClient from "./EditorClient.js"
+export * as Autosaver from "./Autosaver.js"
