@@ -77,7 +77,7 @@ export const Status = Data.taggedEnum<Status>()
 export interface Autosaver {
   /** Feeds the editor's current state; returns at once. The state is saved later, coalesced. */
   readonly update: (state: EditorApi.EditorState) => Effect.Effect<void>
-  /** The status now, then each change of it. */
+  /** The status now, then each change of it (edits while already `Pending` are not changes). */
   readonly status: Stream.Stream<Status>
   readonly currentStatus: Effect.Effect<Status>
   /** The newest `stateVersion` the server confirmed. */
@@ -143,8 +143,10 @@ const statusOf = (state: State): Status => {
   return pending === null ? Status.Saved({ stateVersion: state.savedVersion }) : Status.Pending({ stateVersion: pending })
 }
 
+/** Changes worth reporting: another tag, another version saved or sent, another retry. More edits
+ * while already `Pending` are not (a status stream is for a UI, not an edit log). */
 const sameStatus = (a: Status, b: Status) =>
-  a._tag === b._tag && a.stateVersion === b.stateVersion &&
+  a._tag === b._tag && (a._tag === "Pending" || a.stateVersion === b.stateVersion) &&
   (a._tag !== "Retrying" || b._tag !== "Retrying" || a.attempt === b.attempt)
 
 /** Whether a failed sync may be sent again: a 429 always; no response or a 5xx a bounded number of times. */
