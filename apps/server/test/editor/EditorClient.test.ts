@@ -221,8 +221,14 @@ layer(server, { excludeTestServices: true })("editor dialect through EditorClien
         // Nothing of a rejected call is stored.
         const stored = yield* org.client.projects.get(project.projectId)
         expect(stored).toMatchObject({ stateVersion: lastAdmitted, editorState: { version: lastAdmitted } })
-        // The limit is per project: another project of the same account still syncs.
-        expect((yield* org.client.sync(other.projectId, 1)).stateVersion).toBe(1)
+        // The limit is per project: another project of the same account still syncs, and an
+        // admitted sync carries no Retry-After.
+        const admitted = yield* rawEditor(org, `/v1/projects/${other.projectId}/sync`, {
+          method: "POST",
+          body: JSON.stringify({ editorState: { other: true }, stateVersion: 1 })
+        })
+        expect(admitted.status).toBe(200)
+        expect(admitted.headers.get("retry-after")).toBeNull()
         // Metadata updates are not autosave traffic: not limited.
         yield* org.client.projects.update(project.projectId, { title: "Still editable" })
         // After Retry-After, the same request is admitted.
