@@ -273,6 +273,33 @@ const checkReferences = (store: EditorStore.EditorStoreService, org: string, pro
         })
       ))
 
+const mediaTypes: Readonly<Record<string, string>> = {
+  mp4: "video/mp4",
+  mov: "video/quicktime",
+  webm: "video/webm",
+  mp3: "audio/mpeg",
+  wav: "audio/wav",
+  m4a: "audio/mp4",
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  gif: "image/gif",
+  webp: "image/webp",
+  svg: "image/svg+xml",
+  ttf: "font/ttf",
+  woff2: "font/woff2"
+}
+
+/**
+ * An asset's media type: the one given, unless it is the generic octet-stream, then the one its
+ * name's extension implies (INF: as browsers and object stores do), else octet-stream.
+ */
+const mediaType = (given: string | undefined, name: string) => {
+  if (given !== undefined && given !== "" && given !== "application/octet-stream") return given
+  const extension = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase()
+  return (extension === undefined ? undefined : mediaTypes[extension]) ?? "application/octet-stream"
+}
+
 /** INF: an upload's URL is where the server would serve it; like render outputs, a reserved `.invalid` host. */
 const uploadUrl = (id: string, name: string) => `https://assets.projectkit.invalid/editor/${id}/${encodeURIComponent(name)}`
 
@@ -338,8 +365,8 @@ export const ProjectsLive = (config: Resolved) =>
           Effect.flatMap(orgId, (org) =>
             store.createAsset(org, path.projectId, {
               name: payload.name,
-              // INF: a registered URL is not fetched, so its type is what the caller says, or unknown.
-              contentType: payload.contentType ?? "application/octet-stream",
+              // A registered URL is not fetched: its type is what the caller says, or what its path implies.
+              contentType: mediaType(payload.contentType, new URL(payload.url).pathname),
               size: null,
               sha256: null,
               url: () => payload.url
@@ -349,8 +376,8 @@ export const ProjectsLive = (config: Resolved) =>
             const org = yield* orgId
             if (payload.length === 0) return yield* invalid("The upload is empty: send the file's bytes as the body")
             const request = yield* HttpServerRequest.HttpServerRequest
-            const contentType = (request.headers["content-type"] ?? "application/octet-stream").split(";")[0]!.trim()
             const name = urlParams.name ?? "upload"
+            const contentType = mediaType(request.headers["content-type"]?.split(";")[0]?.trim(), name)
             const row = yield* store.createAsset(org, path.projectId, {
               name,
               contentType,

@@ -445,7 +445,8 @@ layer(server, { excludeTestServices: true })("editor dialect through EditorClien
         const project = yield* org.client.projects.create({ title: "With media" })
         const bytes = new Uint8Array(Crypto.randomBytes(64 * 1024))
         const uploaded = yield* org.client.assets.upload(project.projectId, bytes, "intro.mp4")
-        expect(uploaded).toMatchObject({ projectId: project.projectId, name: "intro.mp4", size: bytes.length })
+        // Sent as octet-stream: the type comes from the name.
+        expect(uploaded).toMatchObject({ projectId: project.projectId, name: "intro.mp4", size: bytes.length, contentType: "video/mp4" })
         const typed = yield* rawEditor(org, `/v1/projects/${project.projectId}/assets/upload?name=logo.png`, {
           method: "POST",
           body: new Uint8Array([0x89, 0x50, 0x4e, 0x47]),
@@ -458,8 +459,15 @@ layer(server, { excludeTestServices: true })("editor dialect through EditorClien
           contentType: "audio/mpeg"
         })
         expect(registered).toMatchObject({ url: "https://example.com/music.mp3", size: null, contentType: "audio/mpeg" })
+        const untyped = yield* org.client.assets.register(project.projectId, { name: "clip", url: "https://example.com/v/clip.webm?x=1" })
+        expect(untyped.contentType).toBe("video/webm")
         const listed = yield* org.client.assets.list(project.projectId)
-        expect(listed.map((a) => a.assetId)).toEqual([uploaded.assetId, (typed.body as { assetId: string }).assetId, registered.assetId])
+        expect(listed.map((a) => a.assetId)).toEqual([
+          uploaded.assetId,
+          (typed.body as { assetId: string }).assetId,
+          registered.assetId,
+          untyped.assetId
+        ])
 
         // A state that refers to the project's assets renders.
         yield* org.client.sync(project.projectId, 1, {
