@@ -310,6 +310,7 @@ export class ProjectsGroup extends HttpApiGroup.make("editorProjects")
       .addSuccess(ProjectSummary)
       .addError(ValidationFailed)
       .addError(NotFound)
+      .annotate(OpenApi.Description, "Updates title and description only; editorState and stateVersion are left alone.")
   )
   .add(
     HttpApiEndpoint.post("sync", "/v1/projects/:projectId/sync")
@@ -319,6 +320,11 @@ export class ProjectsGroup extends HttpApiGroup.make("editorProjects")
       .addError(ValidationFailed)
       .addError(NotFound)
       .addError(SyncRateLimited)
+      .annotate(
+        OpenApi.Description,
+        "Replaces the project's editorState and stateVersion, nothing else. For periodic autosave: limited per " +
+          "project; over the limit, 429 OPEN_API_PROJECT_SYNC_RATE_LIMITED with Retry-After, and nothing is stored."
+      )
   )
   .add(
     HttpApiEndpoint.del("delete", "/v1/projects/:projectId")
@@ -357,11 +363,16 @@ export class ProjectsGroup extends HttpApiGroup.make("editorProjects")
       .addError(ValidationFailed)
       .addError(NotFound)
       .addError(UnknownAssetReference)
+      .annotate(OpenApi.Description, "Renders the project's latest saved editorState; the task carries projectId.")
   )
   .middleware(EditorRuntimeAuth)
   .annotate(OpenApi.Title, "Projects")
 {}
 
+/**
+ * INF: the export routes are not project routes (SEED: "Project routes require runtime OpenAPI
+ * access"), so a key is enough: an account without runtime access can still render statelessly.
+ */
 export class ExportsGroup extends HttpApiGroup.make("editorExports")
   .add(
     HttpApiEndpoint.post("create", "/v1/exports")
@@ -369,6 +380,7 @@ export class ExportsGroup extends HttpApiGroup.make("editorExports")
       .addSuccess(ExportTask, { status: 202 })
       .addError(ValidationFailed)
       .addError(UnknownAssetReference)
+      .annotate(OpenApi.Description, "Renders the full editorState sent, without a project.")
   )
   .add(
     HttpApiEndpoint.get("list", "/v1/exports")

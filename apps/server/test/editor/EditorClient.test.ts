@@ -24,7 +24,7 @@ const server = testServer({
     maxStateBytes: 6 * MiB,
     // Slow to refill (one every 2 s), so a test sees the limit however slow the machine is.
     syncRateLimit: { limit: 5, window: "10 seconds", burst: 5 },
-    exports: { queued: "100 millis", rendering: "200 millis", pollInterval: "20 millis" }
+    exports: { queued: "100 millis", rendering: "300 millis", pollInterval: "20 millis" }
   },
   webhooks: { retryBaseDelay: "100 millis", maxAttempts: 5, timeout: "2 seconds", pollInterval: "20 millis" }
 })
