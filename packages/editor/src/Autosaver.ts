@@ -9,6 +9,7 @@
  * server receives only grow. (SEED: each sync replaces the stored state, so the server does not
  * guard the order; one Autosaver per project and editor session does.)
  */
+import * as ProjectsError from "@projectkit/core/ProjectsError"
 import * as Clock from "effect/Clock"
 import * as Data from "effect/Data"
 import * as Deferred from "effect/Deferred"
@@ -75,7 +76,10 @@ export type Status = Data.TaggedEnum<{
 export const Status = Data.taggedEnum<Status>()
 
 export interface Autosaver {
-  /** Feeds the editor's current state; returns at once. The state is saved later, coalesced. */
+  /**
+   * Feeds the editor's current state; returns at once. The state is saved later, coalesced. Feed
+   * states before the scope closes: what comes after is not saved.
+   */
   readonly update: (state: EditorApi.EditorState) => Effect.Effect<void>
   /** The status now, then each change of it (edits while already `Pending` are not changes). */
   readonly status: Stream.Stream<Status>
@@ -202,8 +206,20 @@ export const make = (config: AutosaverConfig): Effect.Effect<Autosaver, EditorEr
         const { state: editorState, version } = state.latest
         const sentAt = yield* Clock.currentTimeMillis
         yield* update((s) => ({ ...s, activity: { _tag: "Saving", version }, lastSyncAt: sentAt, dirtySince: null }))
-        const result = yield* Effect.either(
-          client.projects.sync(config.projectId, { editorState, stateVersion: version })
+        const result = yield* client.projects.sync(config.projectId, { editorState, stateVersion: version }).pipe(
+          // A defect of the client must not kill the worker (a flush would then wait forever): it
+          // counts as a sync that got no answer.
+          Effect.catchAllDefect((defect) =>
+            Effect.fail(
+              new ProjectsError.ProviderFailure({
+                provider: "editor",
+                status: 0,
+                body: null,
+                description: `the sync failed unexpectedly: ${String(defect)}`
+              })
+            )
+          ),
+          Effect.either
         )
         const now = yield* Clock.currentTimeMillis
         if (result._tag === "Right") {

@@ -261,6 +261,27 @@ describe("Autosaver", () => {
       expect(fake.stored).toEqual({ version: 2, state: { n: 2 } })
     }))
 
+  it.effect("a client that dies on a sync does not stop the Autosaver: it is retried like no answer", () =>
+    Effect.gen(function*() {
+      const { client, fake } = makeFake()
+      let died = false
+      const flaky: EditorClient.EditorClientService = {
+        ...client,
+        projects: {
+          ...client.projects,
+          sync: (projectId, request) =>
+            died ? client.projects.sync(projectId, request) : Effect.suspend(() => ((died = true), Effect.dieMessage("boom")))
+        }
+      }
+      const { saver } = yield* start(flaky)
+      yield* saver.update({ n: 1 })
+      const flushed = yield* Effect.fork(saver.flush)
+      yield* TestClock.adjust("10 seconds")
+      yield* Fiber.join(flushed)
+      expect(died).toBe(true)
+      expect(fake.stored).toEqual({ version: 1, state: { n: 1 } })
+    }))
+
   it.effect("numbers states from the project's stateVersion, read from the server when not given", () =>
     Effect.gen(function*() {
       const { client, fake } = makeFake()
