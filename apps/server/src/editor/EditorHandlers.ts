@@ -266,8 +266,8 @@ const checkReferences = (store: EditorStore.EditorStoreService, org: string, pro
       : Effect.fail(
         new EditorApi.UnknownAssetReference({
           code: "OPEN_API_ASSET_REFERENCE_INVALID",
-          message: `editorState refers to ${projectId === null ? "" : "project "}assets that do not exist${
-            projectId === null ? " in your account" : ` in project ${projectId}`
+          message: `editorState refers to assets that ${
+            projectId === null ? "your account does not have" : `project ${projectId} does not have`
           }: ${unknown.join(", ")}`,
           assetIds: unknown
         })
