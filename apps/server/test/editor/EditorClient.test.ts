@@ -234,7 +234,7 @@ layer(server, { excludeTestServices: true })("editor dialect through EditorClien
         // After Retry-After, the same request is admitted.
         yield* Effect.sleep(Duration.seconds(Number(rejected.headers.get("retry-after"))))
         expect((yield* org.client.sync(project.projectId, 101)).stateVersion).toBe(101)
-      }))
+      }), { timeout: 30_000 })
 
     it.effect("the client's default policy waits out Retry-After and then succeeds", () =>
       Effect.gen(function*() {
@@ -245,7 +245,7 @@ layer(server, { excludeTestServices: true })("editor dialect through EditorClien
         const saved = yield* patient.projects.sync(project.projectId, { editorState: { late: true }, stateVersion: 42 })
         expect(saved.stateVersion).toBe(42)
         expect((yield* patient.projects.get(project.projectId)).editorState).toEqual({ late: true })
-      }))
+      }), { timeout: 30_000 })
   })
 
   describe("authentication and runtime access", () => {
@@ -339,7 +339,7 @@ layer(server, { excludeTestServices: true })("editor dialect through EditorClien
         expect(progress.some((p) => p > 0 && p < 100)).toBe(true)
         expect(done).toMatchObject({ progress: 100, projectId: project.projectId, outputUrl: expect.stringMatching(/\.webm$/) })
         expect(done.error).toBeUndefined()
-      }))
+      }), { timeout: 30_000 })
 
     it.effect("a stateless export renders the state sent, without a project; a failing render fails", () =>
       Effect.gen(function*() {
@@ -359,7 +359,7 @@ layer(server, { excludeTestServices: true })("editor dialect through EditorClien
         const { projectId, ...rest } = projectTask
         expect(projectId).toBe(project.projectId)
         expect(Object.keys(rest).sort()).toEqual(Object.keys(task).sort())
-      }))
+      }), { timeout: 30_000 })
 
     it.effect("lists newest first, filtered by project and by status, with cursors", () =>
       Effect.gen(function*() {
@@ -385,7 +385,7 @@ layer(server, { excludeTestServices: true })("editor dialect through EditorClien
         ])
         expect((yield* org.client.exports.list({ status: "queued" })).items).toEqual([])
         expect(yield* Effect.flip(org.client.exports.get(Crypto.randomUUID()))).toMatchObject({ _tag: "NotFound", resource: "export" })
-      }))
+      }), { timeout: 30_000 })
 
     it.effect("task history stays after the project is deleted, still naming it", () =>
       Effect.gen(function*() {
@@ -402,7 +402,7 @@ layer(server, { excludeTestServices: true })("editor dialect through EditorClien
         const running = yield* org.client.exports.fromProject(again.projectId)
         yield* org.client.projects.delete(again.projectId)
         expect(yield* ended(org, running.taskId)).toMatchObject({ status: "completed", projectId: again.projectId })
-      }))
+      }), { timeout: 30_000 })
 
     it.effect("delivers the export webhook signed, with projectId, retrying a receiver that failed", () =>
       Effect.gen(function*() {
@@ -435,7 +435,7 @@ layer(server, { excludeTestServices: true })("editor dialect through EditorClien
         expect(bodies.find((b) => b.task.taskId === failing.taskId)).toMatchObject({ event: "export.failed", task: { status: "failed" } })
         yield* Effect.sleep("300 millis")
         expect(hook.received).toHaveLength(3)
-      }).pipe(Effect.scoped))
+      }).pipe(Effect.scoped), { timeout: 30_000 })
   })
 
   describe("assets", () => {
@@ -504,7 +504,7 @@ layer(server, { excludeTestServices: true })("editor dialect through EditorClien
           _tag: "InvalidReference"
         })
         expect(yield* Effect.flip(other.client.assets.list(project.projectId))).toMatchObject({ _tag: "NotFound" })
-      }))
+      }), { timeout: 30_000 })
   })
 
   describe("large states and bad input", () => {
@@ -543,7 +543,7 @@ layer(server, { excludeTestServices: true })("editor dialect through EditorClien
         expect(stored.editorState).toEqual(big)
         expect((yield* org.client.projects.list()).items).toHaveLength(1)
         expect((yield* org.client.exports.list()).items).toEqual([])
-      }))
+      }), { timeout: 30_000 })
 
     it.effect("bad input gets a 4xx in the editor's {code, message} format and changes nothing", () =>
       Effect.gen(function*() {
