@@ -77,6 +77,7 @@ export const layer = Layer.effect(
       maxBodyBytes: 1024 * 1024,
       // Short lifecycles, so that webhook checks do not wait for seconds.
       generations: { pending: "50 millis", processing: "150 millis", pollInterval: "25 millis" },
+      editor: { exports: { queued: "50 millis", rendering: "200 millis", pollInterval: "25 millis" } },
       webhooks: { retryBaseDelay: "100 millis", maxAttempts: 3, timeout: "2 seconds", pollInterval: "25 millis" }
     }).pipe(Layer.provide(Logger.minimumLogLevel(LogLevel.Warning)))
   )
