@@ -36,6 +36,12 @@ export interface RequestOptions {
   readonly body?: string
   readonly contentType?: string
   readonly headers?: Readonly<Record<string, string>>
+  /**
+   * Whether a 429 is waited out (its Retry-After, at most 3 times) and the request sent again;
+   * default true, so that a real provider's rate limits do not fail unrelated checks. Checks of
+   * the rate limit itself turn it off.
+   */
+  readonly retryRateLimited?: boolean
 }
 
 export interface HarnessService {
@@ -98,6 +104,17 @@ export const make = (options: MakeOptions): HarnessService => {
   const base = options.baseUrl.replace(/\/+$/, "")
 
   const request = (req: RequestOptions): Effect.Effect<Exchange, HarnessError> =>
+    Effect.gen(function*() {
+      let exchange = yield* send(req)
+      for (let attempt = 0; attempt < 3 && req.retryRateLimited !== false && exchange.response.status === 429; attempt++) {
+        const seconds = Number(exchange.response.headers["retry-after"])
+        yield* Effect.sleep(Duration.seconds(Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, 30) : 1))
+        exchange = yield* send(req)
+      }
+      return exchange
+    })
+
+  const send = (req: RequestOptions): Effect.Effect<Exchange, HarnessError> =>
     Effect.suspend(() => {
       const who = req.as ?? "primary"
       const url = new URL(base + req.path)

@@ -78,9 +78,16 @@ const newProject = (label: string, extra: Record<string, unknown> = {}, as: Who 
 const getProject = (projectId: string, as: Who = "primary") =>
   Effect.flatMap(Harness, (h) => h.request({ path: `/v1/projects/${projectId}`, as }))
 
-const sync = (projectId: string, editorState: unknown, stateVersion: number, extra: Record<string, unknown> = {}, as: Who = "primary") =>
+const sync = (
+  projectId: string,
+  editorState: unknown,
+  stateVersion: number,
+  extra: Record<string, unknown> = {},
+  as: Who = "primary",
+  retryRateLimited = true
+) =>
   Effect.flatMap(Harness, (h) =>
-    h.request({ method: "POST", path: `/v1/projects/${projectId}/sync`, json: { editorState, stateVersion, ...extra }, as }))
+    h.request({ method: "POST", path: `/v1/projects/${projectId}/sync`, json: { editorState, stateVersion, ...extra }, as, retryRateLimited }))
 
 /** A project with a saved state, ready to export. */
 const savedProject = (label: string, as: Who = "primary") =>
@@ -278,7 +285,7 @@ const syncing: ReadonlyArray<Check> = [
   check("EDIT-RATE-001", "Syncing too often answers 429 OPEN_API_PROJECT_SYNC_RATE_LIMITED", S.rateLimited, Effect.gen(function*() {
     const { projectId } = yield* newProject("rate")
     for (let i = 1; i <= 40; i++) {
-      const exchange = yield* sync(projectId, { i }, i)
+      const exchange = yield* sync(projectId, { i }, i, {}, "primary", false)
       if (exchange.response.status === 429) return yield* errorCode(exchange, "OPEN_API_PROJECT_SYNC_RATE_LIMITED")
       yield* Expect.ok(exchange)
     }
@@ -287,7 +294,7 @@ const syncing: ReadonlyArray<Check> = [
   check("EDIT-RATE-002", "A rate-limited sync says when to retry (Retry-After), and succeeds after it", S.retryAfter, Effect.gen(function*() {
     const { projectId } = yield* newProject("retry-after")
     for (let i = 1; i <= 40; i++) {
-      const exchange = yield* sync(projectId, { i }, i)
+      const exchange = yield* sync(projectId, { i }, i, {}, "primary", false)
       if (exchange.response.status !== 429) {
         yield* Expect.ok(exchange)
         continue
@@ -295,7 +302,7 @@ const syncing: ReadonlyArray<Check> = [
       const retryAfter = Number(exchange.response.headers["retry-after"])
       yield* Expect.that(Number.isFinite(retryAfter) && retryAfter >= 0 && retryAfter <= 60, "no Retry-After in seconds", exchange)
       yield* Effect.sleep(`${retryAfter * 1000 + 100} millis`)
-      return yield* Expect.ok(yield* sync(projectId, { i: "after" }, i + 1))
+      return yield* Expect.ok(yield* sync(projectId, { i: "after" }, i + 1, {}, "primary", false))
     }
     return yield* Expect.skip("40 syncs of one project in a row were all accepted: no rate limit to check")
   }), { profile: "extended" })
