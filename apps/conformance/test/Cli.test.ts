@@ -82,6 +82,19 @@ layer(referenceLayer, { excludeTestServices: true, timeout: 60_000 })("projectki
       expect(report.checks[2]!.reason).toContain("second organization")
     }))
 
+  it.effect("takes a dialect's own base URL over the root", () =>
+    Effect.gen(function*() {
+      const info = yield* Reference
+      const dir = mkdtempSync(join(tmpdir(), "pkc-"))
+      const outcome = yield* run([
+        "--dialect", "sync", "--base-url", "http://127.0.0.1:9", "--sync-base-url", `${info.baseUrl}/sync/`,
+        "--sync-api-key", info.first.credentials["sync"]!["apiKey"]!, "--filter", "SYNC-PROJ-00", "--json-report", join(dir, "r.json")
+      ])
+      expect(outcome).toBe("passed")
+      const report = JSON.parse(readFileSync(join(dir, "r.json"), "utf8")) as Report.Report
+      expect(report.summary.passed).toBe(9)
+    }))
+
   it.effect("skips a dialect without credentials, and an unreachable server is an error", () =>
     Effect.gen(function*() {
       const dir = mkdtempSync(join(tmpdir(), "pkc-"))
