@@ -42,6 +42,8 @@ const S = {
   tagRemove: from(SEED, "Removes a tag from a dataset."),
   embeddingsGet: from(SEED, "Returns the settings for the embeddings index for a dataset."),
   embeddingsPut: from(SEED, "Updates the settings for the embeddings index for a dataset."),
+  createEmbeddings: from(SEED, "The settings for the embeddings index for the dataset."),
+  tagTitle: from(SEED, "The title of the tag."),
   copyHistory: from(SEED, "List copy jobs history for a dataset."),
   copyPaging: from(SEED, "Number of items to return."),
   userMe: from(SEED, "If authenticated with a user token, you can substitute \"me\" for the user ID."),
@@ -316,6 +318,15 @@ const datasets: ReadonlyArray<Check> = [
     yield* Expect.equal(body["projection"], "{title}", "projection", read)
     yield* Expect.that(typeof body["status"] === "string", "status is not a string", read)
   })),
+  check("SAN-EMB-002", "A dataset created with embeddings settings has them", S.createEmbeddings, Effect.gen(function*() {
+    const { id } = yield* createProject()
+    const { name } = yield* createDataset(id, { embeddings: { enabled: true, projection: "{title, author}" } })
+    const read = yield* api({ path: `/projects/${id}/datasets/${name}/settings/embeddings` })
+    yield* Expect.status(read, 200)
+    const body = yield* Expect.object(read)
+    yield* Expect.equal(body["enabled"], true, "enabled", read)
+    yield* Expect.equal(body["projection"], "{title, author}", "projection", read)
+  })),
   check("SAN-FEAT-001", "A project's features are a list of strings", S.features, Effect.gen(function*() {
     const { id } = yield* createProject()
     const read = yield* api({ path: `/projects/${id}/features` })
@@ -398,6 +409,19 @@ const tags: ReadonlyArray<Check> = [
   }))
 ]
 
+const tagUpdate: ReadonlyArray<Check> = [
+  check("SAN-TAG-003", "A tag's title is updated", S.tagTitle, Effect.gen(function*() {
+    const { id } = yield* createProject()
+    const tag = `tag-${token()}`
+    yield* Expect.ok(yield* api({ method: "POST", path: `/projects/${id}/tags`, json: { name: tag, title: "Before" } }))
+    yield* Expect.ok(yield* api({ method: "PUT", path: `/projects/${id}/tags/${tag}`, json: { name: tag, title: "After" } }))
+    const listed = yield* api({ path: `/projects/${id}/tags` })
+    yield* Expect.status(listed, 200)
+    const found = (yield* arrayOf(listed)).find((t) => t["name"] === tag)
+    yield* Expect.equal(found?.["title"], "After", "the tag's title", listed)
+  }), { profile: "extended" })
+]
+
 const access: ReadonlyArray<Check> = [
   check("SAN-USER-001", "A project member is read as a user, and \"me\" is the caller", S.userMe, Effect.gen(function*() {
     const { exchange, id, project } = yield* createProject()
@@ -453,4 +477,4 @@ const access: ReadonlyArray<Check> = [
   }), { requires: ["secondOrganization"] })
 ]
 
-export const checks: ReadonlyArray<Check> = [...projects, ...cors, ...datasets, ...tokens, ...tags, ...access]
+export const checks: ReadonlyArray<Check> = [...projects, ...cors, ...datasets, ...tokens, ...tags, ...tagUpdate, ...access]
