@@ -11,7 +11,7 @@ import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Scope from "effect/Scope"
 import type { Check, Dialect, Exchange, Profile, Requirement } from "./Check.js"
-import { allChecks } from "./checks/index.js"
+import { allChecks, sweeps } from "./checks/index.js"
 import * as Harness from "./Harness.js"
 import * as Report from "./Report.js"
 import * as WebhookReceiver from "./WebhookReceiver.js"
@@ -163,9 +163,39 @@ export const run = (config: RunConfig): Effect.Effect<Report.Report> =>
         return result("error", { message: `the check crashed: ${Cause.pretty(exit.cause)}` })
       })
 
+    /**
+     * After the per-resource cleanups, a sweep by the run's prefix deletes what they could not know
+     * of (a create whose answer never came back, e.g. when the run was interrupted during it).
+     */
+    const sweep = Effect.forEach(
+      [...new Set(selected.map((check) => check.dialect))],
+      (dialect) => {
+        const target = config.targets[dialect]
+        if (target === undefined || Option.isNone(target.credentials.primary)) return Effect.void
+        const harness = Harness.make({
+          dialect,
+          baseUrl: target.baseUrl,
+          credentials: target.credentials,
+          options: target.options ?? {},
+          run: runContext,
+          record: () => undefined
+        })
+        const callers = (["primary", "secondary", "member"] as const).filter((who) => Option.isSome(target.credentials[who]))
+        return Effect.forEach(callers, (who) =>
+          sweeps[dialect](who).pipe(
+            Effect.provideService(Harness.Harness, harness),
+            Effect.timeout(checkTimeout),
+            Effect.catchAllCause((cause) =>
+              Ref.update(cleanupProblems, (problems) => [...problems, `sweep of ${dialect} as ${who}: ${Cause.pretty(cause)}`])
+            )
+          ), { discard: true })
+      },
+      { discard: true }
+    )
+
     const results = yield* Effect.forEach(selected, runOne).pipe(
       // The cleanups run here, whatever happened to the checks.
-      Effect.ensuring(Scope.close(scope, Exit.void))
+      Effect.ensuring(Effect.zipRight(Scope.close(scope, Exit.void), sweep))
     )
 
     return Report.make({

@@ -7,7 +7,7 @@ import * as Effect from "effect/Effect"
 import type { Dialect } from "../src/Check.js"
 import * as Report from "../src/Report.js"
 import * as Runner from "../src/Runner.js"
-import { Reference, layer as referenceLayer, runConfig, served } from "./support/Reference.js"
+import { projectsLeft, Reference, layer as referenceLayer, runConfig, served } from "./support/Reference.js"
 
 const failures = (report: Report.Report) =>
   report.checks.filter((c) => c.status === "failed" || c.status === "error").map((c) => `${c.id}: ${c.message}\n${JSON.stringify(c.exchange)}`)
@@ -24,6 +24,8 @@ layer(referenceLayer, { excludeTestServices: true, timeout: 60_000 })("the refer
         // With every credential configured, nothing is skipped for want of one.
         expect(report.checks.filter((c) => c.status === "skipped").map((c) => `${c.id}: ${c.reason}`)).toEqual([])
         expect(report.cleanupProblems).toEqual([])
+        // It leaves no trace.
+        expect(yield* projectsLeft(info, [dialect])).toEqual([])
         expect(Report.succeeded(report)).toBe(true)
       }))
   })

@@ -492,3 +492,16 @@ const access: ReadonlyArray<Check> = [
 ]
 
 export const checks: ReadonlyArray<Check> = [...projects, ...syncing, ...exporting, ...access]
+
+/** Deletes every project of the run still there (named with its prefix). */
+export const sweep = (as: Who) =>
+  Effect.gen(function*() {
+    const h = yield* Harness
+    for (let page = 0; page < 20; page++) {
+      const listed = yield* h.request({ path: "/v1/projects", as, query: { search: h.prefix, limit: 100 } })
+      if (listed.response.status !== 200) return
+      const mine = (yield* listItems(listed)).filter((p) => String(p["title"]).startsWith(h.prefix))
+      if (mine.length === 0) return
+      for (const p of mine) yield* h.request({ method: "DELETE", path: `/v1/projects/${String(p["projectId"])}`, as })
+    }
+  })

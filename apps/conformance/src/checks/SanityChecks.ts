@@ -478,3 +478,13 @@ const access: ReadonlyArray<Check> = [
 ]
 
 export const checks: ReadonlyArray<Check> = [...projects, ...cors, ...datasets, ...tokens, ...tags, ...tagUpdate, ...access]
+
+/** Deletes every project of the run still there (named with its prefix). */
+export const sweep = (as: Who) =>
+  Effect.gen(function*() {
+    const h = yield* Harness
+    const listed = yield* api({ path: "/projects", as })
+    if (listed.response.status !== 200) return
+    const mine = (yield* arrayOf(listed)).filter((p) => String(p["displayName"]).startsWith(h.prefix))
+    for (const p of mine) yield* api({ method: "DELETE", path: `/projects/${String(p["id"])}`, as })
+  })

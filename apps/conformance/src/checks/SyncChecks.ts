@@ -631,3 +631,19 @@ const others: ReadonlyArray<Check> = [
 ]
 
 export const checks: ReadonlyArray<Check> = [...projects, ...lists, ...attachment, ...others]
+
+/**
+ * Deletes every project of the run still there (named with its prefix): what per-resource cleanups
+ * could not know of, e.g. a project created by a request the run was interrupted in.
+ */
+export const sweep = (as: Who) =>
+  Effect.gen(function*() {
+    const h = yield* Harness
+    for (let page = 0; page < 20; page++) {
+      const listed = yield* h.request({ path: "/v2/projects", as, query: { searchQuery: h.prefix, limit: 100 } })
+      if (listed.response.status !== 200) return
+      const mine = (yield* listItems(listed)).filter((p) => String(p["name"]).startsWith(h.prefix))
+      if (mine.length === 0) return
+      for (const p of mine) yield* h.request({ method: "DELETE", path: `/v2/projects/${String(p["id"])}`, as })
+    }
+  })

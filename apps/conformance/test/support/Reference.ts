@@ -117,3 +117,25 @@ export const runConfig = (
     ...overrides
   }
 }
+
+/** The projects each organization can see, per dialect, straight from the server. */
+export const projectsLeft = (info: ReferenceInfo, dialects: ReadonlyArray<Dialect> = served as ReadonlyArray<Dialect>) =>
+  Effect.promise(async () => {
+    const left: Array<string> = []
+    for (const org of [info.first, info.second]) {
+      for (const dialect of dialects) {
+        const credential = org.credentials[dialect]
+        const secret = credential?.["apiKey"] ?? credential?.["token"] ?? ""
+        const [path, headers] = dialect === "sync"
+          ? ["/sync/v2/projects?limit=100", { "x-api-key": secret }]
+          : dialect === "editor"
+          ? ["/editor/v1/projects?limit=100", { authorization: `Bearer ${secret}` }]
+          : ["/sanity/v2021-06-07/projects", { authorization: `Bearer ${secret}` }]
+        const body = await (await fetch(`${info.baseUrl}${path}`, { headers })).json() as unknown
+        const items = Array.isArray(body) ? body : (body as { items: Array<unknown> }).items
+        for (const item of items) left.push(`${dialect}: ${JSON.stringify(item).slice(0, 120)}`)
+      }
+    }
+    return left
+  })
+
