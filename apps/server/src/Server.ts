@@ -33,7 +33,7 @@ export const VERSION = "0.0.0"
 export interface ServerConfig {
   readonly port: number
   readonly host: string
-  /** A SQLite file, or ":memory:". */
+  /** A SQLite file, ":memory:", or a `postgres://` URL. */
   readonly database: string
   readonly adminToken: Redacted.Redacted
   /** The largest request body accepted; larger ones get 413. */
@@ -90,7 +90,7 @@ export const layerApi = (config: Omit<ServerConfig, "port" | "host">) =>
     Layer.provide(AdminAuthLive),
     Layer.provide(Webhooks.layer(config.webhooks).pipe(Layer.provide(FetchHttpClient.layer))),
     Layer.provideMerge(Organizations.layer),
-    Layer.provideMerge(Database.layerSqlite(config.database)),
+    Layer.provideMerge(Database.layer(config.database)),
     Layer.provide(Layer.succeed(AdminToken, config.adminToken)),
     Layer.provide(Layer.succeed(ServerInfo, { version: VERSION, dialects: dialects.map((d) => d.name) }))
   )

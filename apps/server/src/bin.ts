@@ -17,6 +17,7 @@ import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { randomSecret } from "./internal/ids.js"
+import * as Database from "./Database.js"
 import { Organizations } from "./Organizations.js"
 import * as Server from "./Server.js"
 import * as GenerationLifecycle from "./sync/GenerationLifecycle.js"
@@ -33,8 +34,16 @@ const host = Options.text("host").pipe(
   Options.withDefault("127.0.0.1")
 )
 const data = Options.text("data").pipe(
-  Options.withDescription("The SQLite database file, or :memory: (env PROJECTKIT_DATA)"),
-  Options.withFallbackConfig(Config.string("PROJECTKIT_DATA")),
+  Options.withDescription(
+    "The SQLite database file, :memory:, or a postgres:// URL (env PROJECTKIT_DATA, or DATABASE_URL for PostgreSQL)"
+  ),
+  Options.withFallbackConfig(Config.string("PROJECTKIT_DATA").pipe(
+    Config.orElse(() =>
+      Config.string("DATABASE_URL").pipe(
+        Config.validate({ message: "DATABASE_URL must be a postgres:// URL", validation: Database.isPostgresUrl })
+      )
+    )
+  )),
   Options.withDefault("./.projectkit/data.db")
 )
 const adminToken = Options.redacted("admin-token").pipe(
@@ -64,6 +73,9 @@ const logFormat = Options.choice("log-format", ["logfmt", "json", "pretty"]).pip
 
 const loggers = { logfmt: Logger.logFmt, json: Logger.json, pretty: Logger.pretty } as const
 
+const storage = (database: string) =>
+  Database.isPostgresUrl(database) ? `PostgreSQL: ${Database.redactUrl(database)}` : `SQLite: ${database}`
+
 const banner = (
   config: Server.ServerConfig,
   demo: { readonly name: string; readonly apiKey: string; readonly webhookSecret: string }
@@ -71,7 +83,7 @@ const banner = (
   const base = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`
   return [
     "",
-    `projectkit reference server ${Server.VERSION} on ${base} (SQLite: ${config.database})`,
+    `projectkit reference server ${Server.VERSION} on ${base} (${storage(config.database)})`,
     "",
     `  sync.so     ${base}/sync      (OpenAPI: ${base}/sync/openapi.json)`,
     `  control     ${base}/__projectkit  (health: ${base}/__projectkit/health)`,
@@ -86,7 +98,7 @@ const banner = (
     `  curl -s ${base}/sync/v2/projects -H "x-api-key: ${demo.apiKey}"`,
     `  curl -s -X POST ${base}/__projectkit/orgs -H "Authorization: Bearer ${Redacted.value(config.adminToken)}" -H "Content-Type: application/json" -d '{"name":"Acme"}'`,
     "",
-    "Ctrl-C stops the server; the data stays in the database file.",
+    "Ctrl-C stops the server; the data stays in the database.",
     ""
   ].join("\n")
 }
