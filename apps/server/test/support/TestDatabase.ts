@@ -23,22 +23,24 @@ const admin = <A>(url: string, f: (client: Pg.Client) => Promise<A>) =>
     }
   })
 
-/**
- * A fresh, empty schema in the PostgreSQL database at `url`, dropped when the scope closes; the
- * answer is the URL of a connection that uses it.
- */
+/** A new, empty schema in the PostgreSQL database at `url`: the URL of a connection using it, and how to drop it. */
+export const createSchema = async (url: string) => {
+  const schema = `test_${crypto.randomUUID().replaceAll("-", "")}`
+  await Effect.runPromise(admin(url, (client) => client.query(`CREATE SCHEMA ${schema}`)))
+  const scoped = new URL(url)
+  scoped.searchParams.set("options", `-c search_path=${schema},public`)
+  return {
+    url: scoped.toString(),
+    drop: () => Effect.runPromise(admin(url, (client) => client.query(`DROP SCHEMA ${schema} CASCADE`))).then(() => undefined)
+  }
+}
+
+/** A fresh, empty schema in the PostgreSQL database at `url`, dropped when the scope closes. */
 export const freshSchema = (url: string) =>
-  Effect.acquireRelease(
-    Effect.suspend(() => {
-      const schema = `test_${crypto.randomUUID().replaceAll("-", "")}`
-      return admin(url, (client) => client.query(`CREATE SCHEMA ${schema}`)).pipe(Effect.as(schema))
-    }),
-    (schema) => admin(url, (client) => client.query(`DROP SCHEMA ${schema} CASCADE`))
-  ).pipe(Effect.map((schema) => {
-    const scoped = new URL(url)
-    scoped.searchParams.set("options", `-c search_path=${schema},public`)
-    return scoped.toString()
-  }))
+  Effect.map(
+    Effect.acquireRelease(Effect.promise(() => createSchema(url)), (created) => Effect.promise(created.drop)),
+    (created) => created.url
+  )
 
 /**
  * The database of one test server: `:memory:` on SQLite; on PostgreSQL a fresh schema, or
