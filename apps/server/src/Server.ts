@@ -16,6 +16,8 @@ import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { SyncApi } from "@projectkit/sync"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
+import { identity } from "effect/Function"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import { createServer } from "node:http"
@@ -41,6 +43,8 @@ export interface ServerConfig {
   /** How long sync.so generations stay in each state. */
   readonly generations?: GenerationLifecycle.LifecycleConfig | undefined
   readonly webhooks?: Webhooks.WebhookConfig | undefined
+  /** Log every request (method, url, status); off by default. */
+  readonly logRequests?: boolean | undefined
 }
 
 /**
@@ -96,11 +100,16 @@ export const layerApi = (config: Omit<ServerConfig, "port" | "host">) =>
   )
 
 export const layer = (config: ServerConfig) =>
-  // Every request is logged (method, url, status, duration) by the default logger of the process.
-  HttpApiBuilder.serve(HttpMiddleware.logger).pipe(
+  // With `logRequests`, every request is logged (method, url, status) by the process's logger: off
+  // by default, as writing a line per request costs more than the request itself (see bench/).
+  HttpApiBuilder.serve(config.logRequests === true ? HttpMiddleware.logger : identity).pipe(
     Layer.provide(Layer.mergeAll(Layer.empty, ...dialects.map((dialect) => dialect.docs))),
     Layer.provide(Fallback.layer([...dialects, controlErrors], config.maxBodyBytes)),
     Layer.provideMerge(layerApi(config)),
     HttpServer.withLogAddress,
-    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: config.port, host: config.host }))
+    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: config.port, host: config.host })),
+    // No tracer is installed, so the spans the HTTP and SQL layers open per request and statement
+    // would only be built and dropped: not opening them is a large share of the per-request cost.
+    Layer.locally(FiberRef.currentTracerEnabled, false),
+    HttpMiddleware.withTracerDisabledWhen(() => true)
   )

@@ -71,6 +71,12 @@ const logFormat = Options.choice("log-format", ["logfmt", "json", "pretty"]).pip
   Options.withDefault("logfmt" as const)
 )
 
+const logRequests = Options.boolean("log-requests").pipe(
+  Options.withDescription("Log every request: method, url, status (env PROJECTKIT_LOG_REQUESTS)"),
+  Options.withFallbackConfig(Config.boolean("PROJECTKIT_LOG_REQUESTS")),
+  Options.withDefault(false)
+)
+
 const loggers = { logfmt: Logger.logFmt, json: Logger.json, pretty: Logger.pretty } as const
 
 const storage = (database: string) =>
@@ -105,7 +111,7 @@ const banner = (
 
 const command = Command.make(
   "projectkit-server",
-  { port, host, data, adminToken, maxBodyBytes, generationPending, generationProcessing, logFormat },
+  { port, host, data, adminToken, maxBodyBytes, generationPending, generationProcessing, logFormat, logRequests },
   (options) =>
     Effect.gen(function*() {
       const config: Server.ServerConfig = {
@@ -114,6 +120,7 @@ const command = Command.make(
         database: options.data,
         adminToken: Option.getOrElse(options.adminToken, () => Redacted.make(`pk_admin_${randomSecret()}`)),
         maxBodyBytes: options.maxBodyBytes,
+        logRequests: options.logRequests,
         generations: {
           ...GenerationLifecycle.defaultLifecycle,
           pending: Duration.millis(options.generationPending),

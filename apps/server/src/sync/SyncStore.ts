@@ -16,6 +16,7 @@ import * as Option from "effect/Option"
 import type { Caller } from "../Organizations.js"
 import { randomId } from "../internal/ids.js"
 import { containsPattern, cursors } from "../internal/keyset.js"
+import { containsFilter } from "../internal/search.js"
 
 export interface ProjectRow {
   readonly id: string
@@ -113,10 +114,13 @@ export const make = Effect.gen(function*() {
       const column = sql.literal(order.column)
       const comparison = sql.literal(order.direction === "asc" ? ">" : "<")
       const direction = sql.literal(order.direction === "asc" ? "ASC" : "DESC")
+      const searchFilter = search === ""
+        ? sql``
+        : yield* containsFilter(sql, { table: "sync_projects", column: "name_search", trigrams: "sync_projects_search" }, search)
       const rows = yield* sql<ProjectRow>`SELECT id, name, visibility, mode, created_at, updated_at
         FROM sync_projects
         WHERE ${visibleProject(caller)}
-        ${search === "" ? sql`` : sql`AND name_search LIKE ${containsPattern(search)} ESCAPE '\\'`}
+        ${searchFilter}
         ${after === undefined ? sql`` : sql`AND (${column}, id) ${comparison} (${after.value}, ${after.id})`}
         ORDER BY ${column} ${direction}, id ${direction}
         LIMIT ${query.limit + 1}`
