@@ -9,10 +9,17 @@ import { containsPattern } from "./keyset.js"
  * How many trigram-index candidates make a search "common": past this, the list reads its ordered
  * index and tests each row instead, which finds a page of a common term sooner.
  */
-const candidateCap = 2000
+const candidateCap = 500
+
+export interface ContainsSearch {
+  /** The table to select from, with the access path the search needs. */
+  readonly from: Fragment
+  /** The `AND …` filter. */
+  readonly filter: Fragment
+}
 
 /**
- * The `AND …` filter of a contains-search on `column` (lower-cased text) of `table`, exact in every
+ * The source and the `AND …` filter of a contains-search on `column` (lower-cased text) of `table`, exact in every
  * case: `column LIKE '%text%'`. On SQLite, with the FTS5 trigram table `trigrams` over it
  * (Migrations: 0007), a selective term is looked up in the index first, so it does not scan the
  * organization's rows; a common term (or one under three characters, or with LIKE wildcards,
@@ -23,9 +30,11 @@ export const containsFilter = (
   sql: SqlClient.SqlClient,
   options: { readonly table: string; readonly column: string; readonly trigrams: string },
   text: string
-): Effect.Effect<Fragment, SqlError> => {
-  const like = sql`AND ${sql.literal(options.column)} LIKE ${containsPattern(text)} ESCAPE '\\'`
+): Effect.Effect<ContainsSearch, SqlError> => {
+  const table = sql.literal(options.table)
+  const like = { from: table, filter: sql`AND ${sql.literal(options.column)} LIKE ${containsPattern(text)} ESCAPE '\\'` }
   const key = Pagination.searchKey(text)
+  if (key === "") return Effect.succeed({ from: table, filter: sql`` })
   if ([...key].length < 3 || /[\\%_]/.test(key)) return Effect.succeed(like)
   const trigrams = sql.literal(options.trigrams)
   const candidates = sql`SELECT rowid FROM ${trigrams} WHERE ${sql.literal(options.column)} LIKE ${`%${key}%`}`
@@ -33,7 +42,11 @@ export const containsFilter = (
     sqlite: () =>
       Effect.map(
         sql<{ n: number }>`SELECT COUNT(*) AS n FROM (${candidates} LIMIT ${candidateCap})`,
-        (rows) => Number(rows[0]?.n ?? 0) < candidateCap ? sql`${like} AND ${sql.literal(options.table)}.rowid IN (${candidates})` : like
+        (rows) =>
+          Number(rows[0]?.n ?? 0) < candidateCap
+            // NOT INDEXED: read the candidates by rowid, not the organization's rows in order.
+            ? { from: sql`${table} NOT INDEXED`, filter: sql`${like.filter} AND ${table}.rowid IN (${candidates})` }
+            : like
       ),
     orElse: () => Effect.succeed(like)
   })

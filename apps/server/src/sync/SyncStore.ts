@@ -114,13 +114,15 @@ export const make = Effect.gen(function*() {
       const column = sql.literal(order.column)
       const comparison = sql.literal(order.direction === "asc" ? ">" : "<")
       const direction = sql.literal(order.direction === "asc" ? "ASC" : "DESC")
-      const searchFilter = search === ""
-        ? sql``
-        : yield* containsFilter(sql, { table: "sync_projects", column: "name_search", trigrams: "sync_projects_search" }, search)
+      const searched = yield* containsFilter(
+        sql,
+        { table: "sync_projects", column: "name_search", trigrams: "sync_projects_search" },
+        search
+      )
       const rows = yield* sql<ProjectRow>`SELECT id, name, visibility, mode, created_at, updated_at
-        FROM sync_projects
+        FROM ${searched.from}
         WHERE ${visibleProject(caller)}
-        ${searchFilter}
+        ${searched.filter}
         ${after === undefined ? sql`` : sql`AND (${column}, id) ${comparison} (${after.value}, ${after.id})`}
         ORDER BY ${column} ${direction}, id ${direction}
         LIMIT ${query.limit + 1}`
