@@ -9,7 +9,7 @@ import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
 import * as Schema from "effect/Schema"
-import { Member, Organization, OrganizationSettings } from "./Organizations.js"
+import { Member, Organization, OrganizationSettings, SanityRole } from "./Organizations.js"
 
 /** The control plane's errors: `{error, message}`. */
 export class ControlUnauthorized extends Schema.Class<ControlUnauthorized>("ControlUnauthorized")(
@@ -60,6 +60,8 @@ export class ControlApi extends HttpApi.make("control").add(
       // Another user of the organization, with keys of their own: what USER visibility is about.
       HttpApiEndpoint.post("addMember", "/orgs/:id/members")
         .setPath(Schema.Struct({ id: Schema.String }))
+        // The member's role in the organization's Sanity projects (default developer).
+        .setUrlParams(Schema.Struct({ sanityRole: Schema.optional(SanityRole) }))
         .addSuccess(Member, { status: 201 })
         .addError(ControlNotFound)
         .addError(ControlInternal)

@@ -58,8 +58,8 @@ export const ControlPlaneLive = HttpApiBuilder.group(ServerApi, "control", (hand
         .handle("health", () =>
           Effect.succeed({ status: "ok" as const, version: info.version, dialects: info.dialects, storage: database.kind, location: database.location }))
         .handle("createOrganization", ({ payload }) => Effect.catchAll(organizations.create(payload.name), internal))
-        .handle("addMember", ({ path }) =>
-          organizations.addMember(path.id).pipe(
+        .handle("addMember", ({ path, urlParams }) =>
+          organizations.addMember(path.id, urlParams).pipe(
             Effect.catchAll(internal),
             Effect.flatMap(Option.match({
               onNone: () => noSuchOrganization(path.id),

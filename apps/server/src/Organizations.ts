@@ -11,15 +11,21 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { editorKey, randomId, randomSecret, syncKey } from "./internal/ids.js"
+import { editorKey, randomId, randomSecret, sanityToken, syncKey } from "./internal/ids.js"
 
 export const Credentials = Schema.Struct({
   sync: Schema.Struct({ apiKey: Schema.String }),
-  editor: Schema.Struct({ apiKey: Schema.String })
+  editor: Schema.Struct({ apiKey: Schema.String }),
+  /** A Sanity bearer token of the user, who is a member of the organization's Sanity projects with `sanityRole`. */
+  sanity: Schema.Struct({ token: Schema.String })
 })
 export type Credentials = typeof Credentials.Type
 
 export type Dialect = keyof Credentials
+
+/** The role a user holds in the organization's Sanity projects (REC, DOC role names). */
+export const SanityRole = Schema.Literal("administrator", "developer", "editor", "viewer")
+export type SanityRole = typeof SanityRole.Type
 
 export const Organization = Schema.Struct({
   id: Schema.String,
@@ -34,7 +40,8 @@ export type Organization = typeof Organization.Type
 export const Member = Schema.Struct({
   userId: Schema.String,
   organizationId: Schema.String,
-  credentials: Credentials
+  credentials: Credentials,
+  sanityRole: SanityRole
 })
 export type Member = typeof Member.Type
 
@@ -60,7 +67,10 @@ export type OrganizationSettings = typeof OrganizationSettings.Type
 export interface OrganizationsService {
   readonly create: (name: string) => Effect.Effect<Organization, SqlError>
   /** A new user of the organization with their own credentials; none if there is no such organization. */
-  readonly addMember: (orgId: string) => Effect.Effect<Option.Option<Member>, SqlError>
+  readonly addMember: (
+    orgId: string,
+    options?: { readonly sanityRole?: SanityRole | undefined }
+  ) => Effect.Effect<Option.Option<Member>, SqlError>
   /** The caller a credential of `dialect` belongs to, if any. */
   readonly authenticate: (dialect: Dialect, secret: string) => Effect.Effect<Option.Option<Authenticated>, SqlError>
   /** Grants or withdraws the editor's runtime access; none if there is no such organization. */
@@ -84,13 +94,20 @@ export class Organizations extends Context.Tag("@projectkit/server/Organizations
 export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   /** One credential per dialect for a new user of `orgId`. */
-  const issueCredentials = (orgId: string, userId: string, now: number) =>
+  const issueCredentials = (orgId: string, userId: string, now: number, sanityRole: SanityRole) =>
     Effect.gen(function*() {
-      const credentials: Credentials = { sync: { apiKey: syncKey() }, editor: { apiKey: editorKey() } }
-      for (const [dialect, { apiKey }] of Object.entries(credentials)) {
-        yield* sql`INSERT INTO credentials (secret, org_id, dialect, user_id, created_at)
-          VALUES (${apiKey}, ${orgId}, ${dialect}, ${userId}, ${now})`
+      const credentials: Credentials = {
+        sync: { apiKey: syncKey() },
+        editor: { apiKey: editorKey() },
+        sanity: { token: sanityToken() }
       }
+      const secrets = { sync: credentials.sync.apiKey, editor: credentials.editor.apiKey, sanity: credentials.sanity.token }
+      for (const [dialect, secret] of Object.entries(secrets)) {
+        yield* sql`INSERT INTO credentials (secret, org_id, dialect, user_id, created_at)
+          VALUES (${secret}, ${orgId}, ${dialect}, ${userId}, ${now})`
+      }
+      yield* sql`INSERT INTO sanity_members (user_id, org_id, role, created_at)
+        VALUES (${userId}, ${orgId}, ${sanityRole}, ${now})`
       return credentials
     })
 
@@ -102,16 +119,19 @@ export const make = Effect.gen(function*() {
         const webhookSecret = `whsec_${randomSecret()}`
         yield* sql`INSERT INTO organizations (id, name, webhook_secret, created_at)
           VALUES (${id}, ${name}, ${webhookSecret}, ${now})`
-        const credentials = yield* issueCredentials(id, randomId(), now)
+        // The organization's first user administers its Sanity projects.
+        const credentials = yield* issueCredentials(id, randomId(), now, "administrator")
         return { id, name, credentials, webhookSecret }
       })),
-    addMember: (orgId) =>
+    addMember: (orgId, options = {}) =>
       sql.withTransaction(Effect.gen(function*() {
         const exists = yield* sql`SELECT id FROM organizations WHERE id = ${orgId}`
         if (exists.length === 0) return Option.none()
         const userId = randomId()
-        const credentials = yield* issueCredentials(orgId, userId, yield* Clock.currentTimeMillis)
-        return Option.some({ userId, organizationId: orgId, credentials })
+        // INF: a member added without a role develops (manages projects, does not administer billing).
+        const sanityRole = options.sanityRole ?? "developer"
+        const credentials = yield* issueCredentials(orgId, userId, yield* Clock.currentTimeMillis, sanityRole)
+        return Option.some({ userId, organizationId: orgId, credentials, sanityRole })
       })),
     authenticate: (dialect, secret) =>
       Effect.map(
@@ -149,7 +169,7 @@ export const make = Effect.gen(function*() {
       return Option.some({
         id: org.id,
         name: org.name,
-        credentials: { sync: { apiKey: key("sync") }, editor: { apiKey: key("editor") } },
+        credentials: { sync: { apiKey: key("sync") }, editor: { apiKey: key("editor") }, sanity: { token: key("sanity") } },
         webhookSecret: org.webhook_secret
       })
     }),

@@ -13,6 +13,7 @@ import * as HttpServer from "@effect/platform/HttpServer"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as OpenApi from "@effect/platform/OpenApi"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import { SanityApi } from "@projectkit/sanity"
 import { SyncApi } from "@projectkit/sync"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -26,6 +27,8 @@ import * as Database from "./Database.js"
 import * as Fallback from "./Fallback.js"
 import * as Organizations from "./Organizations.js"
 import { ServerApi } from "./ServerApi.js"
+import * as SanityHandlers from "./sanity/SanityHandlers.js"
+import type * as SanityLifecycle from "./sanity/SanityLifecycle.js"
 import * as GenerationLifecycle from "./sync/GenerationLifecycle.js"
 import * as SyncHandlers from "./sync/SyncHandlers.js"
 import * as Webhooks from "./Webhooks.js"
@@ -43,6 +46,8 @@ export interface ServerConfig {
   /** How long sync.so generations stay in each state. */
   readonly generations?: GenerationLifecycle.LifecycleConfig | undefined
   readonly webhooks?: Webhooks.WebhookConfig | undefined
+  /** How long Sanity copy jobs and embeddings indexes take. */
+  readonly sanity?: SanityLifecycle.LifecycleConfig | undefined
   /** Log every request (method, url, status); off by default. */
   readonly logRequests?: boolean | undefined
 }
@@ -79,6 +84,12 @@ export const dialects: ReadonlyArray<Dialect> = [
     prefix: "/sync",
     body: (status, message) => ({ statusCode: status, message }),
     docs: layerDocs("/sync", SyncApi.SyncApi)
+  },
+  {
+    name: "sanity",
+    prefix: "/sanity",
+    body: (status, message) => ({ statusCode: status, error: SanityApi.reasonPhrase(status), message }),
+    docs: layerDocs("/sanity", SanityApi.SanityApi)
   }
 ]
 
@@ -90,7 +101,7 @@ const controlErrors: Fallback.DialectErrors = {
 /** Everything but the HTTP listener: the API with its handlers, services and workers. */
 export const layerApi = (config: Omit<ServerConfig, "port" | "host">) =>
   HttpApiBuilder.api(ServerApi).pipe(
-    Layer.provide([ControlPlaneLive, SyncHandlers.layer(config.generations)]),
+    Layer.provide([ControlPlaneLive, SyncHandlers.layer(config.generations), SanityHandlers.layer(config.sanity)]),
     Layer.provide(AdminAuthLive),
     Layer.provide(Webhooks.layer(config.webhooks).pipe(Layer.provide(FetchHttpClient.layer))),
     Layer.provideMerge(Organizations.layer),

@@ -84,7 +84,7 @@ const storage = (database: string) =>
 
 const banner = (
   config: Server.ServerConfig,
-  demo: { readonly name: string; readonly apiKey: string; readonly webhookSecret: string }
+  demo: { readonly name: string; readonly apiKey: string; readonly sanityToken: string; readonly webhookSecret: string }
 ) => {
   const base = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`
   return [
@@ -92,16 +92,19 @@ const banner = (
     `projectkit reference server ${Server.VERSION} on ${base} (${storage(config.database)})`,
     "",
     `  sync.so     ${base}/sync      (OpenAPI: ${base}/sync/openapi.json)`,
+    `  Sanity      ${base}/sanity    (OpenAPI: ${base}/sanity/openapi.json; @sanity/client: apiHost ${base}/sanity, useProjectHostname: false)`,
     `  control     ${base}/__projectkit  (health: ${base}/__projectkit/health)`,
     "",
     `  admin token         ${Redacted.value(config.adminToken)}`,
     `  demo organization   ${demo.name}`,
     `  demo sync.so key    ${demo.apiKey}`,
+    `  demo Sanity token   ${demo.sanityToken}   (administrator)`,
     `  webhook secret      ${demo.webhookSecret}   (Standard Webhooks signatures)`,
     "",
     "Try it:",
     `  curl -s -X POST ${base}/sync/v2/projects -H "x-api-key: ${demo.apiKey}" -H "Content-Type: application/json" -d '{"name":"My API Project"}'`,
     `  curl -s ${base}/sync/v2/projects -H "x-api-key: ${demo.apiKey}"`,
+    `  curl -s -X POST ${base}/sanity/v2021-06-07/projects -H "Authorization: Bearer ${demo.sanityToken}" -H "Content-Type: application/json" -d '{"displayName":"My Sanity Project"}'`,
     `  curl -s -X POST ${base}/__projectkit/orgs -H "Authorization: Bearer ${Redacted.value(config.adminToken)}" -H "Content-Type: application/json" -d '{"name":"Acme"}'`,
     "",
     "Ctrl-C stops the server; the data stays in the database.",
@@ -133,7 +136,12 @@ const command = Command.make(
         onNone: () => create("Demo"),
         onSome: Effect.succeed
       })
-      yield* Console.log(banner(config, { name: demo.name, apiKey: demo.credentials.sync.apiKey, webhookSecret: demo.webhookSecret }))
+      yield* Console.log(banner(config, {
+        name: demo.name,
+        apiKey: demo.credentials.sync.apiKey,
+        sanityToken: demo.credentials.sanity.token,
+        webhookSecret: demo.webhookSecret
+      }))
       return yield* Effect.never
     }).pipe(Effect.scoped, Effect.provide(loggers[options.logFormat]))
 )

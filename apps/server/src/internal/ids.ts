@@ -11,3 +11,9 @@ export const editorKey = (): string => `ek_${randomSecret()}`
 
 /** INF: sync.so keys are opaque; "sk-" makes them recognisable in logs. */
 export const syncKey = (): string => `sk-${randomSecret()}`
+
+/**
+ * INF: Sanity tokens are long opaque strings starting `sk` (as the real ones do), alphanumeric
+ * only. 64 random bytes in hexadecimal after the prefix.
+ */
+export const sanityToken = (): string => `sk${Crypto.randomBytes(64).toString("hex")}`

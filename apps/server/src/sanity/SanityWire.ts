@@ -1,0 +1,174 @@
+/**
+ * Rows as Sanity sends them: camelCase, ISO timestamps, `null` for unset fields (REC), and the
+ * Jobs API's snake_case.
+ */
+import type { SanityApi } from "@projectkit/sanity"
+import * as DateTime from "effect/DateTime"
+import type { CopyJobRow, CorsRow, DatasetRow, MemberRow, ProjectRow, TagRow, TokenRow, Who } from "./SanityStore.js"
+
+const iso = (millis: number | string) => new Date(Number(millis)).toISOString()
+
+/** Role titles and descriptions (REC for developer; DOC and the Sanity manage UI for the rest). */
+const roles: Record<string, { readonly title: string; readonly description: string }> = {
+  administrator: { title: "Administrator", description: "Read and write access to all datasets, with full access to all project settings." },
+  developer: {
+    title: "Developer",
+    description: "Read and write access to all datasets, with access to project settings for developers. (Tokens: read+write)"
+  },
+  editor: { title: "Editor", description: "Read and write access to all datasets." },
+  contributor: { title: "Contributor", description: "Read and write access to draft content within all datasets." },
+  viewer: { title: "Viewer", description: "Read access to all datasets." },
+  "deploy-studio": { title: "Deploy Studio (Token only)", description: "Deploy Studio and GraphQL APIs" }
+}
+
+const role = (name: string) => ({ name, ...(roles[name] ?? { title: name, description: "" }) })
+
+/**
+ * INF: what the projects of the emulator have on (REC's list includes these; `privateDataset`
+ * allows private datasets; copying needs Advanced Dataset Management on the real service).
+ */
+export const features: ReadonlyArray<string> = [
+  "activityFeed",
+  "advancedDatasetManagement",
+  "embeddingsIndex",
+  "privateDataset",
+  "roleContributor",
+  "roleDeveloper",
+  "roleEditor",
+  "roleViewer"
+]
+
+export const member = (row: MemberRow, who: Who) => ({
+  id: row.id,
+  createdAt: iso(row.created_at),
+  updatedAt: iso(row.created_at),
+  isCurrentUser: row.id === who.userId,
+  isRobot: row.is_robot,
+  roles: [role(row.role)]
+})
+
+export const project = (
+  row: ProjectRow,
+  members: ReadonlyArray<MemberRow> | undefined,
+  who: Who,
+  options: { readonly includeFeatures?: boolean } = {}
+): SanityApi.Project => ({
+  id: row.id,
+  displayName: row.display_name,
+  studioHost: row.studio_host,
+  organizationId: row.org_id,
+  isBlocked: false,
+  isDisabled: false,
+  isDisabledByUser: Number(row.is_disabled_by_user) === 1,
+  metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+  maxRetentionDays: 90,
+  activityFeedEnabled: Number(row.activity_feed_enabled) === 1,
+  createdAt: DateTime.unsafeMake(Number(row.created_at)),
+  updatedAt: DateTime.unsafeMake(Number(row.updated_at)),
+  ...(members === undefined ? {} : { members: members.map((m) => member(m, who)) }),
+  ...(options.includeFeatures === false ? {} : { features }),
+  pendingInvites: 0
+})
+
+export const cors = (row: CorsRow): SanityApi.CorsOrigin => ({
+  id: Number(row.id),
+  origin: row.origin,
+  allowCredentials: Number(row.allow_credentials) === 1,
+  createdAt: iso(row.created_at),
+  updatedAt: iso(row.updated_at),
+  deletedAt: row.deleted_at === null ? null : iso(row.deleted_at),
+  projectId: row.project_id
+})
+
+export const tagRef = (row: TagRow) => ({ name: row.name, title: row.title })
+
+export const tag = (row: TagRow): SanityApi.Tag => ({
+  name: row.name,
+  title: row.title,
+  description: row.description,
+  metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+  createdAt: iso(row.created_at),
+  updatedAt: iso(row.updated_at)
+})
+
+export const dataset = (row: DatasetRow, tags: ReadonlyArray<TagRow>): SanityApi.Dataset => ({
+  name: row.name,
+  aclMode: row.acl_mode as SanityApi.AclMode,
+  createdAt: iso(row.created_at),
+  createdByUserId: row.created_by,
+  tags: tags.map(tagRef)
+})
+
+export const datasetResponse = (row: DatasetRow) => ({
+  datasetName: row.name,
+  aclMode: row.acl_mode as SanityApi.AclMode,
+  description: null
+})
+
+export const embeddings = (row: DatasetRow): SanityApi.EmbeddingsSettings => ({
+  enabled: Number(row.embeddings_enabled) === 1,
+  ...(row.embeddings_projection === null ? {} : { projection: row.embeddings_projection }),
+  status: row.embeddings_status
+})
+
+export const copyJob = (row: CopyJobRow): SanityApi.CopyJob => ({
+  id: row.id,
+  state: row.state as SanityApi.JobState,
+  createdAt: iso(row.created_at),
+  updatedAt: iso(row.updated_at),
+  sourceDataset: row.source_dataset,
+  targetDataset: row.target_dataset,
+  withHistory: Number(row.with_history) === 1,
+  authors: [row.author_id]
+})
+
+export const job = (row: CopyJobRow) => ({
+  id: row.id,
+  state: row.state as SanityApi.JobState,
+  authors: [row.author_id],
+  created_at: iso(row.created_at),
+  updated_at: iso(row.updated_at)
+})
+
+/** DOC /jobs-api: a `job` event. INF: progress 0 while pending, 50 while running, 100 at the end. */
+export const jobEvent = (row: CopyJobRow) => ({
+  job_id: row.id,
+  state: row.state,
+  progress: row.state === "pending" ? 0 : row.state === "running" ? 50 : 100
+})
+
+export const token = (row: TokenRow): SanityApi.Token => ({
+  id: row.id,
+  label: row.label,
+  projectUserId: row.project_user_id,
+  createdAt: iso(row.created_at),
+  roles: [{ name: row.role, title: role(row.role).title }]
+})
+
+/** INF: the emulator knows no names or e-mails of people; it makes stable, recognisable ones. */
+const personName = (id: string) => `projectkit user ${id.slice(0, 8)}`
+
+export const user = (row: MemberRow, who: Who, projectId?: string): SanityApi.User => ({
+  id: row.id,
+  sanityUserId: row.id,
+  ...(projectId === undefined ? {} : { projectId }),
+  displayName: row.is_robot ? row.label ?? row.id : personName(row.id),
+  familyName: null,
+  givenName: null,
+  middleName: null,
+  imageUrl: null,
+  createdAt: iso(row.created_at),
+  updatedAt: iso(row.created_at),
+  isCurrentUser: row.id === who.userId,
+  provider: row.is_robot ? "sanity-token" : "sanity"
+})
+
+/** `/users/me` (OFF `CurrentSanityUser`; robots have no e-mail and provider `sanity-token`). */
+export const currentUser = (who: Who): SanityApi.CurrentUser => ({
+  id: who.userId,
+  name: who.isRobot ? who.label ?? who.userId : personName(who.userId),
+  email: who.isRobot ? null : `${who.userId}@users.projectkit.invalid`,
+  profileImage: null,
+  role: who.role,
+  provider: who.isRobot ? "sanity-token" : "sanity"
+})

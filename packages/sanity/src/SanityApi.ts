@@ -1,0 +1,943 @@
+/**
+ * Sanity's management (Projects) API on the wire, as one `HttpApi`: the reference server
+ * implements it, `SanityClient` derives its client from it, and the OpenAPI document comes from it.
+ *
+ * Sources, strongest first (see ../shared/providers/sanity.md): recorded real traffic (REC), the
+ * official docs (DOC, the seed page), Sanity's own tools (OFF: @sanity/client, the CLI), a third
+ * party Go client (3P), then inferences marked INF. Response schemas ignore fields they do not
+ * know, so new fields of the real service do not break the client.
+ *
+ * Every path starts with the API version (`v2021-06-07`, any `vYYYY-MM-DD`, `v1`, `vX`). Besides
+ * the global form `/projects/{projectId}/…`, Sanity's project host serves shortcuts without the
+ * prefix (`https://{projectId}.api.sanity.io/v…/datasets/…`); the project is then named by the
+ * host or, as `@sanity/client` sends it with `useProjectHostname: false`, by `X-Sanity-Project-ID`.
+ */
+import * as HttpApi from "@effect/platform/HttpApi"
+import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
+import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
+import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
+import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
+import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
+import * as OpenApi from "@effect/platform/OpenApi"
+import * as Context from "effect/Context"
+import * as Schema from "effect/Schema"
+
+// ---------------------------------------------------------------------------------------------
+// Errors: Boom style `{statusCode, error, message}` (REC-equivalent: issue sanity-io/sanity#2985)
+// ---------------------------------------------------------------------------------------------
+
+const errorBody = <Status extends number>(status: Status) => ({
+  statusCode: Schema.Literal(status),
+  error: Schema.String,
+  message: Schema.String,
+  /** e.g. `SIO-401-ANF` on a 401 (REC-equivalent); absent on most errors. */
+  errorCode: Schema.optional(Schema.String)
+})
+
+export class BadRequest extends Schema.Class<BadRequest>("@projectkit/sanity/BadRequest")(
+  errorBody(400),
+  HttpApiSchema.annotations({ status: 400, description: "The input is invalid (a dataset name, a CORS origin, …)" })
+) {}
+
+export class Unauthorized extends Schema.Class<Unauthorized>("@projectkit/sanity/Unauthorized")(
+  errorBody(401),
+  HttpApiSchema.annotations({ status: 401, description: "No token, or a token Sanity does not know" })
+) {}
+
+export class Forbidden extends Schema.Class<Forbidden>("@projectkit/sanity/Forbidden")(
+  errorBody(403),
+  HttpApiSchema.annotations({ status: 403, description: "The token's role lacks the grant (managing needs administrator or developer)" })
+) {}
+
+export class NotFound extends Schema.Class<NotFound>("@projectkit/sanity/NotFound")(
+  errorBody(404),
+  HttpApiSchema.annotations({ status: 404, description: "No such resource for this token (another organization's answers the same)" })
+) {}
+
+export class Conflict extends Schema.Class<Conflict>("@projectkit/sanity/Conflict")(
+  errorBody(409),
+  HttpApiSchema.annotations({ status: 409, description: "INF: the resource exists already, or is in use" })
+) {}
+
+export class TooManyRequests extends Schema.Class<TooManyRequests>("@projectkit/sanity/TooManyRequests")(
+  errorBody(429),
+  HttpApiSchema.annotations({ status: 429, description: "Rate limited" })
+) {}
+
+export class InternalServerError extends Schema.Class<InternalServerError>("@projectkit/sanity/InternalServerError")(
+  errorBody(500),
+  HttpApiSchema.annotations({ status: 500 })
+) {}
+
+export type SanityWireError = BadRequest | Unauthorized | Forbidden | NotFound | Conflict | TooManyRequests | InternalServerError
+
+/** The reason phrase Sanity (Boom) writes in `error` for a status. */
+export const reasonPhrase = (status: number): string => {
+  switch (status) {
+    case 400:
+      return "Bad Request"
+    case 401:
+      return "Unauthorized"
+    case 402:
+      return "Payment Required"
+    case 403:
+      return "Forbidden"
+    case 404:
+      return "Not Found"
+    case 405:
+      return "Method Not Allowed"
+    case 409:
+      return "Conflict"
+    case 413:
+      return "Request Entity Too Large"
+    case 429:
+      return "Too Many Requests"
+    default:
+      return status >= 500 ? "Internal Server Error" : "Bad Request"
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Authentication
+// ---------------------------------------------------------------------------------------------
+
+/** A project role (REC, DOC); `deploy-studio` and `contributor` exist for tokens (REC, 3P). */
+export const RoleName = Schema.Literal("administrator", "developer", "editor", "viewer", "contributor", "deploy-studio")
+export type RoleName = typeof RoleName.Type
+
+/** Who a bearer token belongs to, as the server resolves it. */
+export class SanityPrincipal extends Context.Tag("@projectkit/sanity/SanityPrincipal")<
+  SanityPrincipal,
+  {
+    readonly organizationId: string
+    readonly userId: string
+    readonly role: RoleName
+    /** A project token (robot) is confined to its project; a personal token is not (null). */
+    readonly projectId: string | null
+    readonly isRobot: boolean
+    /** A project token's label. */
+    readonly label?: string | undefined
+  }
+>() {}
+
+/** `Authorization: Bearer <token>`; a missing or unknown token is a 401. */
+export class SanityAuth extends HttpApiMiddleware.Tag<SanityAuth>()("@projectkit/sanity/SanityAuth", {
+  failure: Unauthorized,
+  provides: SanityPrincipal,
+  security: { bearer: HttpApiSecurity.bearer }
+}) {}
+
+// ---------------------------------------------------------------------------------------------
+// Shared shapes
+// ---------------------------------------------------------------------------------------------
+
+/** `v1`, `vX` or `vYYYY-MM-DD` (OFF `@sanity/client` validateApiVersion). */
+export const ApiVersion = Schema.String.pipe(
+  Schema.pattern(/^v(1|X|\d{4}-\d{2}-\d{2})$/),
+  Schema.annotations({ identifier: "ApiVersion", description: "v2021-06-07, any vYYYY-MM-DD, v1 or vX" })
+)
+
+export const defaultApiVersion = "v2021-06-07"
+
+const Deleted = Schema.Struct({ deleted: Schema.Boolean }).annotations({ identifier: "Deleted" })
+
+const BooleanParam = Schema.Literal("true", "false")
+
+/** The project host form names its project by header (what @sanity/client sends) or by host. */
+export const ProjectHostHeaders = Schema.Struct({
+  "x-sanity-project-id": Schema.optional(Schema.String),
+  host: Schema.optional(Schema.String)
+})
+
+/** A free-form metadata object; `null` values in a PATCH remove keys. */
+const Metadata = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+
+// ---------------------------------------------------------------------------------------------
+// Projects (DOC seed, REC)
+// ---------------------------------------------------------------------------------------------
+
+export const MemberRole = Schema.Struct({
+  name: Schema.String,
+  title: Schema.String,
+  description: Schema.optional(Schema.String)
+}).annotations({ identifier: "MemberRole" })
+
+/** The current member shape (REC); the legacy `{id, role, …}` one decodes too (client types). */
+export const ProjectMember = Schema.Struct({
+  id: Schema.String,
+  createdAt: Schema.optional(Schema.String),
+  updatedAt: Schema.optional(Schema.String),
+  isCurrentUser: Schema.Boolean,
+  isRobot: Schema.Boolean,
+  roles: Schema.optional(Schema.Array(MemberRole)),
+  role: Schema.optional(Schema.String)
+}).annotations({ identifier: "ProjectMember" })
+
+export const Project = Schema.Struct({
+  id: Schema.String,
+  displayName: Schema.String,
+  studioHost: Schema.NullOr(Schema.String),
+  organizationId: Schema.NullOr(Schema.String),
+  isBlocked: Schema.Boolean,
+  isDisabled: Schema.Boolean,
+  isDisabledByUser: Schema.Boolean,
+  metadata: Metadata,
+  maxRetentionDays: Schema.optional(Schema.NullOr(Schema.Number)),
+  activityFeedEnabled: Schema.Boolean,
+  createdAt: Schema.DateTimeUtc,
+  updatedAt: Schema.DateTimeUtc,
+  /** Left out when listed with `includeMembers=false`. */
+  members: Schema.optional(Schema.Array(ProjectMember)),
+  /** Left out when listed with `includeFeatures=false`. */
+  features: Schema.optional(Schema.Array(Schema.String)),
+  pendingInvites: Schema.optional(Schema.Number)
+}).annotations({ identifier: "Project" })
+export type Project = typeof Project.Type
+
+export const ListProjectsParams = Schema.Struct({
+  includeMembers: Schema.optional(BooleanParam),
+  includeFeatures: Schema.optional(BooleanParam),
+  organizationId: Schema.optional(Schema.String),
+  onlyExplicitMembership: Schema.optional(BooleanParam)
+})
+
+/** OFF CLI: a display name is not blank and has 80 characters at most (INF: the server's rule too). */
+export const DisplayName = Schema.String.pipe(
+  Schema.filter((name) => name.trim().length > 0 || "displayName must not be blank"),
+  Schema.maxLength(80)
+)
+
+export const CreateProjectRequest = Schema.Struct({
+  displayName: DisplayName,
+  organizationId: Schema.optional(Schema.String),
+  metadata: Schema.optional(Metadata),
+  subscription: Schema.optional(Schema.Struct({ planId: Schema.optional(Schema.String) }))
+}).annotations({ identifier: "CreateProjectRequest" })
+
+export const UpdateProjectRequest = Schema.Struct({
+  displayName: Schema.optional(DisplayName),
+  studioHost: Schema.optional(Schema.String),
+  /** Merged into the stored metadata; a key set to `null` is removed (3P). */
+  metadata: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+  isDisabledByUser: Schema.optional(Schema.Boolean),
+  activityFeedEnabled: Schema.optional(Schema.Boolean)
+}).annotations({ identifier: "UpdateProjectRequest" })
+
+// ---------------------------------------------------------------------------------------------
+// CORS origins (REC)
+// ---------------------------------------------------------------------------------------------
+
+export const CorsOrigin = Schema.Struct({
+  id: Schema.Number,
+  origin: Schema.String,
+  allowCredentials: Schema.Boolean,
+  createdAt: Schema.String,
+  updatedAt: Schema.optional(Schema.NullOr(Schema.String)),
+  deletedAt: Schema.optional(Schema.NullOr(Schema.String)),
+  projectId: Schema.optional(Schema.String)
+}).annotations({ identifier: "CorsOrigin" })
+export type CorsOrigin = typeof CorsOrigin.Type
+
+export const CreateCorsRequest = Schema.Struct({
+  origin: Schema.String,
+  allowCredentials: Schema.optional(Schema.Boolean)
+}).annotations({ identifier: "CreateCorsRequest" })
+
+export const CorsDeleted = Schema.Struct({ id: Schema.Number, deleted: Schema.Boolean })
+
+// ---------------------------------------------------------------------------------------------
+// Datasets (REC, DOC, OFF)
+// ---------------------------------------------------------------------------------------------
+
+export const AclMode = Schema.Literal("public", "private", "custom")
+export type AclMode = typeof AclMode.Type
+
+export const TagRef = Schema.Struct({ name: Schema.String, title: Schema.String }).annotations({ identifier: "TagRef" })
+
+export const Dataset = Schema.Struct({
+  name: Schema.String,
+  aclMode: AclMode,
+  createdAt: Schema.String,
+  createdByUserId: Schema.NullOr(Schema.String),
+  tags: Schema.optionalWith(Schema.Array(TagRef), { default: () => [] }),
+  addonFor: Schema.optional(Schema.NullOr(Schema.String)),
+  datasetProfile: Schema.optional(Schema.String),
+  features: Schema.optional(Schema.Array(Schema.String))
+}).annotations({ identifier: "Dataset" })
+export type Dataset = typeof Dataset.Type
+
+export const EmbeddingsRequest = Schema.Struct({
+  enabled: Schema.Boolean,
+  projection: Schema.optional(Schema.String)
+}).annotations({ identifier: "EmbeddingsRequest" })
+
+/** The body may be empty: `@sanity/client` sends none for `datasets.create(name)`. */
+export const CreateDatasetRequest = Schema.NullOr(
+  Schema.Struct({
+    aclMode: Schema.optional(AclMode),
+    embeddings: Schema.optional(EmbeddingsRequest)
+  })
+).annotations({ identifier: "CreateDatasetRequest" })
+
+export const UpdateDatasetRequest = Schema.NullOr(
+  Schema.Struct({ aclMode: Schema.optional(AclMode) })
+).annotations({ identifier: "UpdateDatasetRequest" })
+
+/** REC: `{"datasetName":"tfvcr","aclMode":"public","description":null}`. */
+export const DatasetResponse = Schema.Struct({
+  datasetName: Schema.String,
+  aclMode: AclMode,
+  description: Schema.optional(Schema.NullOr(Schema.String))
+}).annotations({ identifier: "DatasetResponse" })
+
+// ---------------------------------------------------------------------------------------------
+// Dataset copy and jobs (DOC /copy-api, /jobs-api; OFF CLI; 3P)
+// ---------------------------------------------------------------------------------------------
+
+export const CopyRequest = Schema.Struct({
+  targetDataset: Schema.String,
+  skipHistory: Schema.optional(Schema.Boolean),
+  skipContentReleases: Schema.optional(Schema.Boolean)
+}).annotations({ identifier: "CopyRequest" })
+
+export const CopyStarted = Schema.Struct({
+  datasetName: Schema.String,
+  message: Schema.String,
+  aclMode: AclMode,
+  jobId: Schema.String
+}).annotations({ identifier: "CopyStarted" })
+
+/** 3P's states; the emulator goes pending → running → completed (or failed). */
+export const JobState = Schema.Literal("pending", "running", "completed", "terminating", "terminated", "failed")
+export type JobState = typeof JobState.Type
+
+export const CopyJob = Schema.Struct({
+  id: Schema.String,
+  state: JobState,
+  createdAt: Schema.String,
+  updatedAt: Schema.String,
+  sourceDataset: Schema.String,
+  targetDataset: Schema.String,
+  withHistory: Schema.Boolean,
+  authors: Schema.optional(Schema.Array(Schema.String))
+}).annotations({ identifier: "CopyJob" })
+export type CopyJob = typeof CopyJob.Type
+
+/** A comma-separated list of states (3P), decoded to the list. */
+const StateList = Schema.transform(Schema.String, Schema.Array(JobState), {
+  strict: false,
+  decode: (text) => text.split(",").map((state) => state.trim()).filter((state) => state !== ""),
+  encode: (states) => states.join(",")
+})
+
+export const CopyJobsParams = Schema.Struct({
+  /** Default 0 (OFF CLI). */
+  offset: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.nonNegative())),
+  /** Default 10, at most 1000 (OFF CLI help). */
+  limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 1000))),
+  state: Schema.optional(StateList)
+})
+
+/** The Jobs API answers in snake_case (DOC /jobs-api). */
+export const Job = Schema.Struct({
+  id: Schema.String,
+  state: JobState,
+  authors: Schema.Array(Schema.String),
+  created_at: Schema.String,
+  updated_at: Schema.String
+}).annotations({ identifier: "Job" })
+
+/** One server-sent event of `GET /jobs/{jobId}/listen`. */
+export interface JobEvent {
+  readonly event: string
+  readonly data: unknown
+}
+
+/** The events of a complete `text/event-stream` body. */
+export const parseEvents = (text: string): ReadonlyArray<JobEvent> =>
+  text.split(/\r?\n\r?\n/).flatMap((block) => {
+    let event = "message"
+    const data: Array<string> = []
+    for (const line of block.split(/\r?\n/)) {
+      if (line.startsWith("event:")) event = line.slice(6).trim()
+      else if (line.startsWith("data:")) data.push(line.slice(5).trimStart())
+    }
+    if (data.length === 0) return []
+    const text = data.join("\n")
+    try {
+      return [{ event, data: JSON.parse(text) as unknown }]
+    } catch {
+      return [{ event, data: text }]
+    }
+  })
+
+// ---------------------------------------------------------------------------------------------
+// Embeddings settings (DOC seed, OFF client)
+// ---------------------------------------------------------------------------------------------
+
+export const EmbeddingsStatus = Schema.Literal("ready", "updating", "error", "inactive")
+
+export const EmbeddingsSettings = Schema.Struct({
+  enabled: Schema.Boolean,
+  projection: Schema.optional(Schema.String),
+  status: Schema.String
+}).annotations({ identifier: "EmbeddingsSettings" })
+export type EmbeddingsSettings = typeof EmbeddingsSettings.Type
+
+// ---------------------------------------------------------------------------------------------
+// Users (DOC seed, OFF client types)
+// ---------------------------------------------------------------------------------------------
+
+export const User = Schema.Struct({
+  id: Schema.String,
+  sanityUserId: Schema.optional(Schema.String),
+  projectId: Schema.optional(Schema.String),
+  displayName: Schema.String,
+  familyName: Schema.NullOr(Schema.String),
+  givenName: Schema.NullOr(Schema.String),
+  middleName: Schema.optional(Schema.NullOr(Schema.String)),
+  imageUrl: Schema.NullOr(Schema.String),
+  createdAt: Schema.String,
+  updatedAt: Schema.String,
+  isCurrentUser: Schema.optional(Schema.Boolean),
+  provider: Schema.optional(Schema.String)
+}).annotations({ identifier: "User" })
+export type User = typeof User.Type
+
+/** `GET /users/me` (OFF `CurrentSanityUser`). */
+export const CurrentUser = Schema.Struct({
+  id: Schema.String,
+  name: Schema.String,
+  email: Schema.NullOr(Schema.String),
+  profileImage: Schema.optional(Schema.NullOr(Schema.String)),
+  role: Schema.optional(Schema.String),
+  provider: Schema.String
+}).annotations({ identifier: "CurrentUser" })
+export type CurrentUser = typeof CurrentUser.Type
+
+/** `/users/me`, one user, or `/users/{id1},{id2}` (OFF). */
+export const UserLookup = Schema.Union(Schema.Array(User), CurrentUser, User)
+
+// ---------------------------------------------------------------------------------------------
+// Tokens (REC)
+// ---------------------------------------------------------------------------------------------
+
+const TokenRole = Schema.Struct({ name: Schema.String, title: Schema.String })
+
+export const Token = Schema.Struct({
+  id: Schema.String,
+  label: Schema.String,
+  projectUserId: Schema.String,
+  createdAt: Schema.String,
+  roles: Schema.Array(TokenRole)
+}).annotations({ identifier: "Token" })
+export type Token = typeof Token.Type
+
+export const CreateTokenRequest = Schema.Struct({
+  label: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200)),
+  roleName: Schema.String
+}).annotations({ identifier: "CreateTokenRequest" })
+
+/** The secret `key` is in this answer only; lists never show it again (REC, DOC). */
+export const CreatedToken = Schema.Struct({
+  id: Schema.String,
+  key: Schema.String,
+  roles: Schema.Array(TokenRole),
+  label: Schema.String,
+  projectUserId: Schema.String
+}).annotations({ identifier: "CreatedToken" })
+
+export const TokenDeleted = Schema.Struct({ id: Schema.String, deleted: Schema.Boolean })
+
+// ---------------------------------------------------------------------------------------------
+// Tags (DOC seed, 3P)
+// ---------------------------------------------------------------------------------------------
+
+/** INF: the tag's identifier in paths is its `name`. */
+export const Tag = Schema.Struct({
+  name: Schema.String,
+  title: Schema.String,
+  description: Schema.optional(Schema.NullOr(Schema.String)),
+  metadata: Schema.optional(Metadata),
+  createdAt: Schema.optional(Schema.String),
+  updatedAt: Schema.optional(Schema.String)
+}).annotations({ identifier: "Tag" })
+export type Tag = typeof Tag.Type
+
+export const CreateTagRequest = Schema.Struct({
+  name: Schema.String,
+  title: Schema.String,
+  description: Schema.optional(Schema.String),
+  /** The seed says `metadata.color`, 3P sends `metadata.tone`: any object is kept and echoed. */
+  metadata: Schema.optional(Metadata)
+}).annotations({ identifier: "CreateTagRequest" })
+
+export const UpdateTagRequest = Schema.Struct({
+  name: Schema.optional(Schema.String),
+  title: Schema.optional(Schema.String),
+  description: Schema.optional(Schema.NullOr(Schema.String)),
+  metadata: Schema.optional(Metadata)
+}).annotations({ identifier: "UpdateTagRequest" })
+
+// ---------------------------------------------------------------------------------------------
+// The API
+// ---------------------------------------------------------------------------------------------
+
+const V = Schema.Struct({ apiVersion: ApiVersion })
+const P = Schema.Struct({ apiVersion: ApiVersion, projectId: Schema.String })
+const PD = Schema.Struct({ apiVersion: ApiVersion, projectId: Schema.String, name: Schema.String })
+const VD = Schema.Struct({ apiVersion: ApiVersion, name: Schema.String })
+const CorsId = Schema.NumberFromString.pipe(Schema.int())
+
+// Group names are unique across every dialect the server mounts, hence the `sanity` prefix.
+export class ProjectsGroup extends HttpApiGroup.make("sanityProjects")
+  .add(
+    HttpApiEndpoint.get("list", "/:apiVersion/projects")
+      .setPath(V)
+      .setUrlParams(ListProjectsParams)
+      .addSuccess(Schema.Array(Project))
+  )
+  .add(
+    HttpApiEndpoint.post("create", "/:apiVersion/projects")
+      .setPath(V)
+      .setPayload(CreateProjectRequest)
+      .addSuccess(Project, { status: 201 })
+      .addError(BadRequest)
+      .addError(Forbidden)
+  )
+  .add(HttpApiEndpoint.get("get", "/:apiVersion/projects/:projectId").setPath(P).addSuccess(Project).addError(NotFound))
+  .add(
+    HttpApiEndpoint.patch("update", "/:apiVersion/projects/:projectId")
+      .setPath(P)
+      .setPayload(UpdateProjectRequest)
+      .addSuccess(Project)
+      .addError(BadRequest)
+      .addError(Forbidden)
+      .addError(NotFound)
+      .addError(Conflict)
+  )
+  .add(
+    // INF (3P): `{deleted: true}`.
+    HttpApiEndpoint.del("delete", "/:apiVersion/projects/:projectId")
+      .setPath(P)
+      .addSuccess(Deleted)
+      .addError(Forbidden)
+      .addError(NotFound)
+  )
+  .addError(BadRequest)
+  .addError(Forbidden)
+  .addError(NotFound)
+  .addError(Conflict)
+  .middleware(SanityAuth)
+  .annotate(OpenApi.Title, "Projects")
+{}
+
+export class CorsGroup extends HttpApiGroup.make("sanityCors")
+  .add(
+    HttpApiEndpoint.get("list", "/:apiVersion/projects/:projectId/cors").setPath(P)
+      .addSuccess(Schema.Array(CorsOrigin)).addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.post("create", "/:apiVersion/projects/:projectId/cors")
+      .setPath(P)
+      .setPayload(CreateCorsRequest)
+      .addSuccess(CorsOrigin, { status: 201 })
+      .addError(BadRequest)
+      .addError(Forbidden)
+      .addError(NotFound)
+      .addError(Conflict)
+  )
+  .add(
+    HttpApiEndpoint.del("delete", "/:apiVersion/projects/:projectId/cors/:id")
+      .setPath(Schema.Struct({ apiVersion: ApiVersion, projectId: Schema.String, id: CorsId }))
+      .addSuccess(CorsDeleted)
+      .addError(Forbidden)
+      .addError(NotFound)
+  )
+  // The project host's shortcuts (OFF: the CLI's `cors` commands).
+  .add(
+    HttpApiEndpoint.get("listHere", "/:apiVersion/cors").setPath(V).setHeaders(ProjectHostHeaders)
+      .addSuccess(Schema.Array(CorsOrigin)).addError(BadRequest).addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.post("createHere", "/:apiVersion/cors")
+      .setPath(V)
+      .setHeaders(ProjectHostHeaders)
+      .setPayload(CreateCorsRequest)
+      .addSuccess(CorsOrigin, { status: 201 })
+      .addError(BadRequest)
+      .addError(Forbidden)
+      .addError(NotFound)
+      .addError(Conflict)
+  )
+  .add(
+    HttpApiEndpoint.del("deleteHere", "/:apiVersion/cors/:id")
+      .setPath(Schema.Struct({ apiVersion: ApiVersion, id: CorsId }))
+      .setHeaders(ProjectHostHeaders)
+      .addSuccess(CorsDeleted)
+      .addError(BadRequest)
+      .addError(Forbidden)
+      .addError(NotFound)
+  )
+  .addError(BadRequest)
+  .addError(Forbidden)
+  .addError(NotFound)
+  .addError(Conflict)
+  .middleware(SanityAuth)
+  .annotate(OpenApi.Title, "CORS origins")
+{}
+
+/** The dataset endpoints, in the global form (`/projects/:projectId/datasets…`). */
+export class DatasetsGroup extends HttpApiGroup.make("sanityDatasets")
+  .add(
+    HttpApiEndpoint.get("list", "/:apiVersion/projects/:projectId/datasets").setPath(P).addSuccess(Schema.Array(Dataset))
+      .addError(NotFound)
+  )
+  .add(
+    // DOC lists it; no tool uses it (they list and filter): INF the list item's shape.
+    HttpApiEndpoint.get("get", "/:apiVersion/projects/:projectId/datasets/:name").setPath(PD).addSuccess(Dataset)
+      .addError(NotFound)
+  )
+  .add(
+    // Created by PUT (REC); 201.
+    HttpApiEndpoint.put("create", "/:apiVersion/projects/:projectId/datasets/:name")
+      .setPath(PD)
+      .setPayload(CreateDatasetRequest)
+      .addSuccess(DatasetResponse, { status: 201 })
+      .addError(BadRequest)
+      .addError(Forbidden)
+      .addError(NotFound)
+      .addError(Conflict)
+  )
+  .add(
+    HttpApiEndpoint.patch("update", "/:apiVersion/projects/:projectId/datasets/:name")
+      .setPath(PD)
+      .setPayload(UpdateDatasetRequest)
+      .addSuccess(DatasetResponse)
+      .addError(BadRequest)
+      .addError(Forbidden)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.del("delete", "/:apiVersion/projects/:projectId/datasets/:name")
+      .setPath(PD)
+      .addSuccess(Deleted)
+      .addError(Forbidden)
+      .addError(NotFound)
+  )
+  .add(
+    // A PUT (DOC /copy-api; the seed's POST is wrong), answered at once; the copy is a job.
+    HttpApiEndpoint.put("copy", "/:apiVersion/projects/:projectId/datasets/:name/copy")
+      .setPath(PD)
+      .setPayload(CopyRequest)
+      .addSuccess(CopyStarted)
+      .addError(BadRequest)
+      .addError(Forbidden)
+      .addError(NotFound)
+      .addError(Conflict)
+  )
+  .add(
+    // DOC: the history of the dataset's copy jobs, newest first, by offset and limit.
+    HttpApiEndpoint.get("copyJobs", "/:apiVersion/projects/:projectId/datasets/:name/copy")
+      .setPath(PD)
+      .setUrlParams(CopyJobsParams)
+      .addSuccess(Schema.Array(CopyJob))
+      .addError(NotFound)
+  )
+  .add(
+    // OFF CLI (`datasets copy --list`): every copy job of the project, newest first. It shadows a
+    // dataset named "copy" for GET, as it must on the real service too (INF).
+    HttpApiEndpoint.get("projectCopyJobs", "/:apiVersion/projects/:projectId/datasets/copy")
+      .setPath(P)
+      .setUrlParams(CopyJobsParams)
+      .addSuccess(Schema.Array(CopyJob))
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.get("getEmbeddings", "/:apiVersion/projects/:projectId/datasets/:name/settings/embeddings")
+      .setPath(PD)
+      .addSuccess(EmbeddingsSettings)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.put("setEmbeddings", "/:apiVersion/projects/:projectId/datasets/:name/settings/embeddings")
+      .setPath(PD)
+      .setPayload(EmbeddingsRequest)
+      .addSuccess(EmbeddingsSettings)
+      .addError(BadRequest)
+      .addError(Forbidden)
+      .addError(NotFound)
+  )
+  .addError(BadRequest)
+  .addError(Forbidden)
+  .addError(NotFound)
+  .addError(Conflict)
+  .middleware(SanityAuth)
+  .annotate(OpenApi.Title, "Datasets")
+{}
+
+/** The same dataset endpoints on the project host (`/datasets…`, project by header or host). */
+export class ProjectHostDatasetsGroup extends HttpApiGroup.make("sanityProjectHostDatasets")
+  .add(
+    HttpApiEndpoint.get("list", "/:apiVersion/datasets").setPath(V).setHeaders(ProjectHostHeaders)
+      .addSuccess(Schema.Array(Dataset)).addError(BadRequest).addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.get("get", "/:apiVersion/datasets/:name").setPath(VD).setHeaders(ProjectHostHeaders)
+      .addSuccess(Dataset).addError(BadRequest).addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.put("create", "/:apiVersion/datasets/:name")
+      .setPath(VD)
+      .setHeaders(ProjectHostHeaders)
+      .setPayload(CreateDatasetRequest)
+      .addSuccess(DatasetResponse, { status: 201 })
+      .addError(BadRequest)
+      .addError(Forbidden)
+      .addError(NotFound)
+      .addError(Conflict)
+  )
+  .add(
+    HttpApiEndpoint.patch("update", "/:apiVersion/datasets/:name")
+      .setPath(VD)
+      .setHeaders(ProjectHostHeaders)
+      .setPayload(UpdateDatasetRequest)
+      .addSuccess(DatasetResponse)
+      .addError(BadRequest)
+      .addError(Forbidden)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.del("delete", "/:apiVersion/datasets/:name")
+      .setPath(VD)
+      .setHeaders(ProjectHostHeaders)
+      .addSuccess(Deleted)
+      .addError(BadRequest)
+      .addError(Forbidden)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.put("copy", "/:apiVersion/datasets/:name/copy")
+      .setPath(VD)
+      .setHeaders(ProjectHostHeaders)
+      .setPayload(CopyRequest)
+      .addSuccess(CopyStarted)
+      .addError(BadRequest)
+      .addError(Forbidden)
+      .addError(NotFound)
+      .addError(Conflict)
+  )
+  .add(
+    HttpApiEndpoint.get("getEmbeddings", "/:apiVersion/datasets/:name/settings/embeddings")
+      .setPath(VD)
+      .setHeaders(ProjectHostHeaders)
+      .addSuccess(EmbeddingsSettings)
+      .addError(BadRequest)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.put("setEmbeddings", "/:apiVersion/datasets/:name/settings/embeddings")
+      .setPath(VD)
+      .setHeaders(ProjectHostHeaders)
+      .setPayload(EmbeddingsRequest)
+      .addSuccess(EmbeddingsSettings)
+      .addError(BadRequest)
+      .addError(Forbidden)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.get("features", "/:apiVersion/features").setPath(V).setHeaders(ProjectHostHeaders)
+      .addSuccess(Schema.Array(Schema.String)).addError(BadRequest).addError(NotFound)
+  )
+  .addError(BadRequest)
+  .addError(Forbidden)
+  .addError(NotFound)
+  .addError(Conflict)
+  .middleware(SanityAuth)
+  .annotate(OpenApi.Title, "Project host")
+{}
+
+export class JobsGroup extends HttpApiGroup.make("sanityJobs")
+  .add(
+    HttpApiEndpoint.get("get", "/:apiVersion/jobs/:jobId")
+      .setPath(Schema.Struct({ apiVersion: ApiVersion, jobId: Schema.String }))
+      .addSuccess(Job)
+      .addError(NotFound)
+  )
+  .add(
+    // DOC /jobs-api: server-sent events — `welcome` ({listener_id}), then `job` ({job_id, state,
+    // progress}) at each change; OFF CLI also handles `done` (sent once the job has ended) and
+    // `channel_error`. The stream ends after `done`.
+    HttpApiEndpoint.get("listen", "/:apiVersion/jobs/:jobId/listen")
+      .setPath(Schema.Struct({ apiVersion: ApiVersion, jobId: Schema.String }))
+      .addSuccess(Schema.String.pipe(HttpApiSchema.withEncoding({ kind: "Text", contentType: "text/event-stream" })))
+      .addError(NotFound)
+  )
+  .addError(BadRequest)
+  .addError(Forbidden)
+  .addError(NotFound)
+  .addError(Conflict)
+  .middleware(SanityAuth)
+  .annotate(OpenApi.Title, "Jobs")
+{}
+
+export class AccessGroup extends HttpApiGroup.make("sanityAccess")
+  .add(
+    HttpApiEndpoint.get("features", "/:apiVersion/projects/:projectId/features").setPath(P)
+      .addSuccess(Schema.Array(Schema.String)).addError(NotFound)
+  )
+  .add(
+    // 3P: whether one feature is active.
+    HttpApiEndpoint.get("feature", "/:apiVersion/projects/:projectId/features/:feature")
+      .setPath(Schema.Struct({ apiVersion: ApiVersion, projectId: Schema.String, feature: Schema.String }))
+      .addSuccess(Schema.Boolean)
+      .addError(NotFound)
+  )
+  .add(
+    // The caller's grants on the project (ROUTES path; 3P shape).
+    HttpApiEndpoint.get("permissions", "/:apiVersion/projects/:projectId/permissions").setPath(P)
+      .addSuccess(Schema.Array(Schema.String)).addError(NotFound)
+  )
+  .addError(BadRequest)
+  .addError(Forbidden)
+  .addError(NotFound)
+  .addError(Conflict)
+  .middleware(SanityAuth)
+  .annotate(OpenApi.Title, "Features and permissions")
+{}
+
+export class UsersGroup extends HttpApiGroup.make("sanityUsers")
+  .add(
+    HttpApiEndpoint.get("get", "/:apiVersion/users/:userId")
+      .setPath(Schema.Struct({ apiVersion: ApiVersion, userId: Schema.String }))
+      .addSuccess(UserLookup)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.get("getInProject", "/:apiVersion/projects/:projectId/users/:userId")
+      .setPath(Schema.Struct({ apiVersion: ApiVersion, projectId: Schema.String, userId: Schema.String }))
+      .addSuccess(User)
+      .addError(NotFound)
+  )
+  .addError(BadRequest)
+  .addError(Forbidden)
+  .addError(NotFound)
+  .addError(Conflict)
+  .middleware(SanityAuth)
+  .annotate(OpenApi.Title, "Users")
+{}
+
+export class TokensGroup extends HttpApiGroup.make("sanityTokens")
+  .add(
+    HttpApiEndpoint.get("list", "/:apiVersion/projects/:projectId/tokens").setPath(P).addSuccess(Schema.Array(Token))
+      .addError(Forbidden).addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.post("create", "/:apiVersion/projects/:projectId/tokens")
+      .setPath(P)
+      .setPayload(CreateTokenRequest)
+      .addSuccess(CreatedToken, { status: 201 })
+      .addError(BadRequest)
+      .addError(Forbidden)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.del("delete", "/:apiVersion/projects/:projectId/tokens/:tokenId")
+      .setPath(Schema.Struct({ apiVersion: ApiVersion, projectId: Schema.String, tokenId: Schema.String }))
+      .addSuccess(TokenDeleted)
+      .addError(Forbidden)
+      .addError(NotFound)
+  )
+  .addError(BadRequest)
+  .addError(Forbidden)
+  .addError(NotFound)
+  .addError(Conflict)
+  .middleware(SanityAuth)
+  .annotate(OpenApi.Title, "Tokens")
+{}
+
+const TagPath = Schema.Struct({ apiVersion: ApiVersion, projectId: Schema.String, tagIdentifier: Schema.String })
+const DatasetTagPath = Schema.Struct({
+  apiVersion: ApiVersion,
+  projectId: Schema.String,
+  datasetName: Schema.String,
+  tagIdentifier: Schema.String
+})
+
+export class TagsGroup extends HttpApiGroup.make("sanityTags")
+  .add(HttpApiEndpoint.get("list", "/:apiVersion/projects/:projectId/tags").setPath(P).addSuccess(Schema.Array(Tag)).addError(NotFound))
+  .add(
+    // INF: 201, as every other create by POST.
+    HttpApiEndpoint.post("create", "/:apiVersion/projects/:projectId/tags")
+      .setPath(P)
+      .setPayload(CreateTagRequest)
+      .addSuccess(Tag, { status: 201 })
+      .addError(BadRequest)
+      .addError(Forbidden)
+      .addError(NotFound)
+      .addError(Conflict)
+  )
+  .add(
+    // 3P: the update is a PUT.
+    HttpApiEndpoint.put("update", "/:apiVersion/projects/:projectId/tags/:tagIdentifier")
+      .setPath(TagPath)
+      .setPayload(UpdateTagRequest)
+      .addSuccess(Tag)
+      .addError(BadRequest)
+      .addError(Forbidden)
+      .addError(NotFound)
+      .addError(Conflict)
+  )
+  .add(
+    // DOC: a tag must not be assigned to any dataset to be deleted (INF: 409 otherwise).
+    HttpApiEndpoint.del("delete", "/:apiVersion/projects/:projectId/tags/:tagIdentifier")
+      .setPath(TagPath)
+      .addSuccess(Deleted)
+      .addError(Forbidden)
+      .addError(NotFound)
+      .addError(Conflict)
+  )
+  .add(
+    HttpApiEndpoint.get("listForDataset", "/:apiVersion/projects/:projectId/datasets/:datasetName/tags")
+      .setPath(Schema.Struct({ apiVersion: ApiVersion, projectId: Schema.String, datasetName: Schema.String }))
+      .addSuccess(Schema.Array(Tag))
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.put("assign", "/:apiVersion/projects/:projectId/datasets/:datasetName/tags/:tagIdentifier")
+      .setPath(DatasetTagPath)
+      .addSuccess(Tag)
+      .addError(Forbidden)
+      .addError(NotFound)
+  )
+  .add(
+    HttpApiEndpoint.del("unassign", "/:apiVersion/projects/:projectId/datasets/:datasetName/tags/:tagIdentifier")
+      .setPath(DatasetTagPath)
+      .addSuccess(Deleted)
+      .addError(Forbidden)
+      .addError(NotFound)
+  )
+  .addError(BadRequest)
+  .addError(Forbidden)
+  .addError(NotFound)
+  .addError(Conflict)
+  .middleware(SanityAuth)
+  .annotate(OpenApi.Title, "Tags")
+{}
+
+/** Sanity's management API. Every endpoint needs a bearer token and may answer 429 or 500. */
+export class SanityApi extends HttpApi.make("sanity")
+  .add(ProjectsGroup)
+  .add(CorsGroup)
+  .add(DatasetsGroup)
+  .add(ProjectHostDatasetsGroup)
+  .add(JobsGroup)
+  .add(AccessGroup)
+  .add(UsersGroup)
+  .add(TokensGroup)
+  .add(TagsGroup)
+  .addError(TooManyRequests)
+  .addError(InternalServerError)
+  .annotate(OpenApi.Title, "Sanity Projects API (projectkit)")
+  .annotate(OpenApi.Version, "2021-06-07")
+{}

@@ -1,0 +1,401 @@
+/**
+ * The Sanity management client: every endpoint of the contract, typed, with errors mapped to
+ * projectkit's core errors and requests retried by the core policy; and the neutral `Projects`
+ * service on top. Points at the real `https://api.sanity.io` by default, or at any base URL (the
+ * reference server's is `http://localhost:4000/sanity`).
+ */
+import * as HttpApiClient from "@effect/platform/HttpApiClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Capabilities from "@projectkit/core/Capabilities"
+import * as Pagination from "@projectkit/core/Pagination"
+import * as Project from "@projectkit/core/Project"
+import * as Projects from "@projectkit/core/Projects"
+import * as ProjectsError from "@projectkit/core/ProjectsError"
+import type * as Retry from "@projectkit/core/Retry"
+import { ProviderHttp } from "@projectkit/http"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as DateTime from "effect/DateTime"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as SanityApi from "./SanityApi.js"
+
+export const defaultBaseUrl = "https://api.sanity.io"
+
+export interface SanityConfig {
+  readonly token: Redacted.Redacted | string
+  /** `v2021-06-07` unless given (DOC: this API's default); any `vYYYY-MM-DD`, `v1`. */
+  readonly apiVersion?: string | undefined
+  /** `https://api.sanity.io` unless given; the reference server's is `http://localhost:4000/sanity`. */
+  readonly baseUrl?: string | undefined
+  readonly retryPolicy?: Retry.RetryPolicy | undefined
+}
+
+/** What a Sanity call can fail with, in projectkit's core terms. */
+export type SanityError =
+  | ProjectsError.NotFound
+  | ProjectsError.Unauthorized
+  | ProjectsError.Forbidden
+  | ProjectsError.Validation
+  | ProjectsError.Conflict
+  | ProjectsError.RateLimited
+  | ProjectsError.ProviderFailure
+
+type Call<A> = Effect.Effect<A, SanityError>
+
+type Deleted = { readonly deleted: boolean }
+export type ListProjectsParams = typeof SanityApi.ListProjectsParams.Type
+export type CreateProjectRequest = typeof SanityApi.CreateProjectRequest.Type
+export type UpdateProjectRequest = typeof SanityApi.UpdateProjectRequest.Type
+export type CreateDatasetRequest = NonNullable<typeof SanityApi.CreateDatasetRequest.Type>
+export type UpdateDatasetRequest = NonNullable<typeof SanityApi.UpdateDatasetRequest.Type>
+export type CopyJobsParams = typeof SanityApi.CopyJobsParams.Type
+
+export interface SanityClientService {
+  readonly projects: {
+    /** Every project the token can see, oldest first (no pagination: DOC). */
+    readonly list: (params?: ListProjectsParams) => Call<ReadonlyArray<SanityApi.Project>>
+    readonly create: (request: CreateProjectRequest) => Call<SanityApi.Project>
+    readonly get: (projectId: string) => Call<SanityApi.Project>
+    /** Changes only the fields sent; `metadata: { key: null }` removes `key`. */
+    readonly update: (projectId: string, patch: UpdateProjectRequest) => Call<SanityApi.Project>
+    readonly delete: (projectId: string) => Call<Deleted>
+  }
+  readonly cors: {
+    readonly list: (projectId: string) => Call<ReadonlyArray<SanityApi.CorsOrigin>>
+    readonly create: (projectId: string, request: typeof SanityApi.CreateCorsRequest.Type) => Call<SanityApi.CorsOrigin>
+    readonly delete: (projectId: string, id: number) => Call<typeof SanityApi.CorsDeleted.Type>
+  }
+  readonly datasets: {
+    readonly list: (projectId: string) => Call<ReadonlyArray<SanityApi.Dataset>>
+    readonly get: (projectId: string, name: string) => Call<SanityApi.Dataset>
+    readonly create: (
+      projectId: string,
+      name: string,
+      request?: CreateDatasetRequest
+    ) => Call<typeof SanityApi.DatasetResponse.Type>
+    readonly update: (
+      projectId: string,
+      name: string,
+      request: UpdateDatasetRequest
+    ) => Call<typeof SanityApi.DatasetResponse.Type>
+    readonly delete: (projectId: string, name: string) => Call<Deleted>
+    /** Starts copying `name` to `request.targetDataset`; follow the job with `copyJobs` or `jobs.get`. */
+    readonly copy: (
+      projectId: string,
+      name: string,
+      request: typeof SanityApi.CopyRequest.Type
+    ) => Call<typeof SanityApi.CopyStarted.Type>
+    /** The dataset's copy jobs, newest first. */
+    readonly copyJobs: (projectId: string, name: string, params?: CopyJobsParams) => Call<ReadonlyArray<SanityApi.CopyJob>>
+    /** Every copy job of the project, newest first (what the CLI's `datasets copy --list` reads). */
+    readonly projectCopyJobs: (projectId: string, params?: CopyJobsParams) => Call<ReadonlyArray<SanityApi.CopyJob>>
+    readonly getEmbeddings: (projectId: string, name: string) => Call<SanityApi.EmbeddingsSettings>
+    readonly setEmbeddings: (
+      projectId: string,
+      name: string,
+      request: typeof SanityApi.EmbeddingsRequest.Type
+    ) => Call<SanityApi.EmbeddingsSettings>
+  }
+  readonly jobs: {
+    readonly get: (jobId: string) => Call<typeof SanityApi.Job.Type>
+    /** Follows the job's event stream to its end (`done`), answering every event it sent. */
+    readonly listen: (jobId: string) => Call<ReadonlyArray<SanityApi.JobEvent>>
+  }
+  readonly features: {
+    readonly list: (projectId: string) => Call<ReadonlyArray<string>>
+    readonly has: (projectId: string, feature: string) => Call<boolean>
+  }
+  /** The caller's grants on the project. */
+  readonly permissions: (projectId: string) => Call<ReadonlyArray<string>>
+  readonly users: {
+    /** The token's own user (`/users/me`). */
+    readonly me: Call<SanityApi.CurrentUser>
+    readonly get: (userId: string) => Call<SanityApi.User>
+    readonly getInProject: (projectId: string, userId: string) => Call<SanityApi.User>
+  }
+  readonly tokens: {
+    readonly list: (projectId: string) => Call<ReadonlyArray<SanityApi.Token>>
+    /** The answer carries the secret `key`: the only time it is shown. */
+    readonly create: (
+      projectId: string,
+      request: typeof SanityApi.CreateTokenRequest.Type
+    ) => Call<typeof SanityApi.CreatedToken.Type>
+    readonly delete: (projectId: string, tokenId: string) => Call<typeof SanityApi.TokenDeleted.Type>
+  }
+  readonly tags: {
+    readonly list: (projectId: string) => Call<ReadonlyArray<SanityApi.Tag>>
+    readonly create: (projectId: string, request: typeof SanityApi.CreateTagRequest.Type) => Call<SanityApi.Tag>
+    readonly update: (
+      projectId: string,
+      tag: string,
+      request: typeof SanityApi.UpdateTagRequest.Type
+    ) => Call<SanityApi.Tag>
+    /** Fails with `Conflict` while the tag is assigned to a dataset. */
+    readonly delete: (projectId: string, tag: string) => Call<Deleted>
+    readonly listForDataset: (projectId: string, dataset: string) => Call<ReadonlyArray<SanityApi.Tag>>
+    readonly assign: (projectId: string, dataset: string, tag: string) => Call<SanityApi.Tag>
+    readonly unassign: (projectId: string, dataset: string, tag: string) => Call<Deleted>
+  }
+}
+
+export class SanityClient extends Context.Tag("@projectkit/sanity/SanityClient")<SanityClient, SanityClientService>() {}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------
+
+/** What a failing call was about, to name it in the core error. */
+interface Subject {
+  readonly resource: string
+  readonly id?: string
+}
+
+/** Maps whatever a call failed with to the core error that says what happened. */
+const toCoreError = (subject: Subject) => (error: unknown): Effect.Effect<never, SanityError> => {
+  if (error instanceof SanityApi.BadRequest) {
+    return Effect.fail(ProjectsError.Validation.single([], error.message))
+  }
+  if (error instanceof SanityApi.Unauthorized) {
+    return Effect.fail(new ProjectsError.Unauthorized({ reason: "InvalidCredentials", description: error.message }))
+  }
+  if (error instanceof SanityApi.Forbidden) {
+    return Effect.fail(new ProjectsError.Forbidden({ reason: "InsufficientRole", description: error.message }))
+  }
+  if (error instanceof SanityApi.NotFound) {
+    return Effect.fail(new ProjectsError.NotFound({ resource: subject.resource, id: subject.id ?? "" }))
+  }
+  if (error instanceof SanityApi.Conflict) {
+    return Effect.fail(new ProjectsError.Conflict({ description: error.message }))
+  }
+  if (error instanceof SanityApi.InternalServerError || error instanceof SanityApi.TooManyRequests) {
+    return Effect.fail(new ProjectsError.ProviderFailure({ provider: "sanity", status: error.statusCode, body: error }))
+  }
+  return ProviderHttp.undescribed("sanity", error)
+}
+
+const call = <A, E>(subject: Subject, effect: Effect.Effect<A, E>): Call<A> =>
+  Effect.catchAll(effect, toCoreError(subject)) as Call<A>
+
+const isCurrentUser = (user: typeof SanityApi.UserLookup.Type): user is SanityApi.CurrentUser =>
+  !Array.isArray(user) && "name" in user && "email" in user
+
+const isUser = (user: typeof SanityApi.UserLookup.Type): user is SanityApi.User =>
+  !Array.isArray(user) && "displayName" in user
+
+const unexpected = (description: string) =>
+  Effect.fail(new ProjectsError.ProviderFailure({ provider: "sanity", status: 200, body: null, description }))
+
+// ---------------------------------------------------------------------------------------------
+// The client
+// ---------------------------------------------------------------------------------------------
+
+export const make = (config: SanityConfig): Effect.Effect<SanityClientService, never, HttpClient.HttpClient> =>
+  Effect.gen(function*() {
+    const token = Redacted.isRedacted(config.token) ? Redacted.value(config.token) : config.token
+    const client = yield* HttpApiClient.make(SanityApi.SanityApi, {
+      transformClient: ProviderHttp.transport({
+        provider: "sanity",
+        baseUrl: config.baseUrl ?? defaultBaseUrl,
+        headers: { authorization: `Bearer ${token}` },
+        retryPolicy: config.retryPolicy
+      })
+    })
+    const apiVersion = config.apiVersion ?? SanityApi.defaultApiVersion
+    const p = (projectId: string) => ({ apiVersion, projectId })
+    const pd = (projectId: string, name: string) => ({ apiVersion, projectId, name })
+    const project = (projectId: string) => ({ resource: "project", id: projectId })
+    const dataset = (name: string) => ({ resource: "dataset", id: name })
+    const getUser = (userId: string) =>
+      call({ resource: "user", id: userId }, client.sanityUsers.get({ path: { apiVersion, userId } }))
+    return {
+      projects: {
+        list: (params = {}) => call({ resource: "project" }, client.sanityProjects.list({ path: { apiVersion }, urlParams: params })),
+        create: (request) => call({ resource: "project" }, client.sanityProjects.create({ path: { apiVersion }, payload: request })),
+        get: (projectId) => call(project(projectId), client.sanityProjects.get({ path: p(projectId) })),
+        update: (projectId, patch) =>
+          call(project(projectId), client.sanityProjects.update({ path: p(projectId), payload: patch })),
+        delete: (projectId) => call(project(projectId), client.sanityProjects.delete({ path: p(projectId) }))
+      },
+      cors: {
+        list: (projectId) => call(project(projectId), client.sanityCors.list({ path: p(projectId) })),
+        create: (projectId, request) =>
+          call(project(projectId), client.sanityCors.create({ path: p(projectId), payload: request })),
+        delete: (projectId, id) =>
+          call({ resource: "cors origin", id: String(id) }, client.sanityCors.delete({ path: { ...p(projectId), id } }))
+      },
+      datasets: {
+        list: (projectId) => call(project(projectId), client.sanityDatasets.list({ path: p(projectId) })),
+        get: (projectId, name) => call(dataset(name), client.sanityDatasets.get({ path: pd(projectId, name) })),
+        create: (projectId, name, request = {}) =>
+          call(dataset(name), client.sanityDatasets.create({ path: pd(projectId, name), payload: request })),
+        update: (projectId, name, request) =>
+          call(dataset(name), client.sanityDatasets.update({ path: pd(projectId, name), payload: request })),
+        delete: (projectId, name) => call(dataset(name), client.sanityDatasets.delete({ path: pd(projectId, name) })),
+        copy: (projectId, name, request) =>
+          call(dataset(name), client.sanityDatasets.copy({ path: pd(projectId, name), payload: request })),
+        copyJobs: (projectId, name, params = {}) =>
+          call(dataset(name), client.sanityDatasets.copyJobs({ path: pd(projectId, name), urlParams: params })),
+        projectCopyJobs: (projectId, params = {}) =>
+          call(project(projectId), client.sanityDatasets.projectCopyJobs({ path: p(projectId), urlParams: params })),
+        getEmbeddings: (projectId, name) =>
+          call(dataset(name), client.sanityDatasets.getEmbeddings({ path: pd(projectId, name) })),
+        setEmbeddings: (projectId, name, request) =>
+          call(dataset(name), client.sanityDatasets.setEmbeddings({ path: pd(projectId, name), payload: request }))
+      },
+      jobs: {
+        get: (jobId) => call({ resource: "job", id: jobId }, client.sanityJobs.get({ path: { apiVersion, jobId } })),
+        listen: (jobId) =>
+          Effect.map(
+            call({ resource: "job", id: jobId }, client.sanityJobs.listen({ path: { apiVersion, jobId } })),
+            SanityApi.parseEvents
+          )
+      },
+      features: {
+        list: (projectId) => call(project(projectId), client.sanityAccess.features({ path: p(projectId) })),
+        has: (projectId, feature) =>
+          call(project(projectId), client.sanityAccess.feature({ path: { ...p(projectId), feature } }))
+      },
+      permissions: (projectId) => call(project(projectId), client.sanityAccess.permissions({ path: p(projectId) })),
+      users: {
+        me: Effect.flatMap(getUser("me"), (user) =>
+          isCurrentUser(user) ? Effect.succeed(user) : unexpected("/users/me did not answer with the current user")),
+        get: (userId) =>
+          Effect.flatMap(getUser(userId), (user) =>
+            isUser(user) ? Effect.succeed(user) : unexpected(`/users/${userId} did not answer with one user`)),
+        getInProject: (projectId, userId) =>
+          call({ resource: "user", id: userId }, client.sanityUsers.getInProject({ path: { ...p(projectId), userId } }))
+      },
+      tokens: {
+        list: (projectId) => call(project(projectId), client.sanityTokens.list({ path: p(projectId) })),
+        create: (projectId, request) =>
+          call(project(projectId), client.sanityTokens.create({ path: p(projectId), payload: request })),
+        delete: (projectId, tokenId) =>
+          call({ resource: "token", id: tokenId }, client.sanityTokens.delete({ path: { ...p(projectId), tokenId } }))
+      },
+      tags: {
+        list: (projectId) => call(project(projectId), client.sanityTags.list({ path: p(projectId) })),
+        create: (projectId, request) =>
+          call(project(projectId), client.sanityTags.create({ path: p(projectId), payload: request })),
+        update: (projectId, tag, request) =>
+          call(
+            { resource: "tag", id: tag },
+            client.sanityTags.update({ path: { ...p(projectId), tagIdentifier: tag }, payload: request })
+          ),
+        delete: (projectId, tag) =>
+          call({ resource: "tag", id: tag }, client.sanityTags.delete({ path: { ...p(projectId), tagIdentifier: tag } })),
+        listForDataset: (projectId, datasetName) =>
+          call(dataset(datasetName), client.sanityTags.listForDataset({ path: { ...p(projectId), datasetName } })),
+        assign: (projectId, datasetName, tag) =>
+          call(
+            { resource: "tag", id: tag },
+            client.sanityTags.assign({ path: { ...p(projectId), datasetName, tagIdentifier: tag } })
+          ),
+        unassign: (projectId, datasetName, tag) =>
+          call(
+            { resource: "tag", id: tag },
+            client.sanityTags.unassign({ path: { ...p(projectId), datasetName, tagIdentifier: tag } })
+          )
+      }
+    } satisfies SanityClientService
+  })
+
+// ---------------------------------------------------------------------------------------------
+// The neutral Projects service
+// ---------------------------------------------------------------------------------------------
+
+const exactly = { asc: "emulated", desc: "emulated" } as const
+
+/**
+ * What Sanity projects can do: a name (`displayName`), no description. Sanity lists every project
+ * at once, unpaged and oldest first (DOC), with no search or sort; the adapter therefore emulates
+ * search, every sort and keyset paging exactly on the complete list, fetched for each page.
+ */
+export const capabilities = new Capabilities.Capabilities({
+  provider: "sanity",
+  search: "emulated",
+  sort: { name: exactly, createdAt: exactly, updatedAt: exactly },
+  defaultSort: { sortBy: "createdAt", direction: "asc" },
+  cursorPagination: "emulated",
+  description: "unsupported",
+  attachments: "unsupported",
+  maxPageSize: 100
+})
+
+export const toProject = (project: SanityApi.Project): Project.Project =>
+  new Project.Project({
+    id: project.id,
+    name: project.displayName,
+    createdAt: project.createdAt,
+    updatedAt: project.updatedAt,
+    provider: "sanity",
+    raw: project
+  })
+
+const sortValue = (project: Project.Project, sortBy: Pagination.SortKey): string | number =>
+  sortBy === "name" ? project.name : DateTime.toEpochMillis(project[sortBy])
+
+/**
+ * Cursors of the emulated list. The secret only makes them tamper-evident: every page is cut from
+ * the caller's own complete list anyway.
+ */
+const cursors = Pagination.makeCursorCodec("projectkit-sanity-projects-v1")
+
+export const makeProjects = (client: SanityClientService): Projects.ProjectsService =>
+  Projects.make({
+    capabilities,
+    create: (input) => Effect.map(client.projects.create({ displayName: input.name }), toProject),
+    get: (id) => Effect.map(client.projects.get(id), toProject),
+    update: (id, patch) =>
+      Effect.map(
+        patch.name === undefined ? client.projects.get(id) : client.projects.update(id, { displayName: patch.name }),
+        toProject
+      ),
+    delete: (id) => Effect.asVoid(client.projects.delete(id)),
+    listPage: (query) =>
+      Effect.gen(function*() {
+        const scope = `${query.sortBy}:${query.direction}:${Pagination.searchKey(query.search ?? "")}`
+        const after = query.cursor === undefined ? Option.none() : Option.some(yield* cursors.decode(scope, query.cursor))
+        const all = yield* client.projects.list({ includeMembers: "false", includeFeatures: "false" })
+        const page = Pagination.keysetPage(
+          all.map(toProject).filter((project) => Pagination.matchesSearch(project.name, query.search)),
+          {
+            position: (project) => ({ value: sortValue(project, query.sortBy), id: project.id }),
+            direction: query.direction,
+            limit: query.limit,
+            after
+          }
+        )
+        return {
+          items: page.items,
+          nextCursor: page.hasMore ? Option.map(page.last, (last) => cursors.encode(scope, last)) : Option.none()
+        }
+      })
+  })
+
+// ---------------------------------------------------------------------------------------------
+// Layers
+// ---------------------------------------------------------------------------------------------
+
+/** `SanityClient` and the core `Projects`, over the `HttpClient` in context. */
+export const layer = (config: SanityConfig): Layer.Layer<SanityClient | Projects.Projects, never, HttpClient.HttpClient> =>
+  Layer.effectContext(
+    Effect.map(make(config), (client) =>
+      Context.make(SanityClient, client).pipe(Context.add(Projects.Projects, makeProjects(client))))
+  )
+
+/**
+ * The same, configured by `SANITY_TOKEN`, `SANITY_API_VERSION` (default `v2021-06-07`) and
+ * `SANITY_BASE_URL` (default the real service).
+ */
+export const layerConfig = (
+  config: Config.Config<SanityConfig> = Config.all({
+    token: Config.redacted("SANITY_TOKEN"),
+    apiVersion: Config.string("SANITY_API_VERSION").pipe(Config.withDefault(SanityApi.defaultApiVersion)),
+    baseUrl: Config.string("SANITY_BASE_URL").pipe(Config.withDefault(defaultBaseUrl))
+  })
+): Layer.Layer<SanityClient | Projects.Projects, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.unwrapEffect(Effect.map(config, layer))
