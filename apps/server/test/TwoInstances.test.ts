@@ -129,6 +129,31 @@ describe.each(backends)("two instances on $name", ({ acquire, skip }) => {
     }
   })
 
+  it.skipIf(skip)("merge racing Sanity metadata PATCHes from both instances without losing a key", async () => {
+    const token = (await createOrganization(a.baseUrl, "Sanity race") as unknown as { credentials: { sanity: { token: string } } })
+      .credentials.sanity.token
+    const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" }
+    const created = await call(a.baseUrl, "/sanity/v2021-06-07/projects", {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify({ displayName: "Raced" })
+    })
+    expect(created.status).toBeLessThan(300)
+    const { id } = created.body as { id: string }
+    // Sixteen PATCHes at once, each adding its own metadata key, through both instances.
+    const results = await Promise.all(Array.from({ length: 16 }, (_, i) =>
+      call(i % 2 === 0 ? a.baseUrl : b.baseUrl, `/sanity/v2021-06-07/projects/${id}`, {
+        method: "PATCH",
+        headers: auth,
+        body: JSON.stringify({ metadata: { [`key${i}`]: i } })
+      })
+    ))
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 200))
+    const read = await call(b.baseUrl, `/sanity/v2021-06-07/projects/${id}`, { headers: auth })
+    const metadata = (read.body as { metadata: Record<string, unknown> }).metadata
+    for (let i = 0; i < 16; i++) expect(metadata[`key${i}`]).toBe(i)
+  })
+
   it.skipIf(skip)("leave no torn record when whole-record PATCHes race through both instances", async () => {
     const created = await call(a.baseUrl, "/sync/v2/projects", {
       method: "POST",
