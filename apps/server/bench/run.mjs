@@ -115,12 +115,25 @@ const load = async (pid, options) => {
   }
 }
 
+/**
+ * `fetch`, again once if a kept-alive connection was closed by the server while idle (during a
+ * long bulk insert): that is the client's socket reuse, not a server failure.
+ */
+const request = async (url, init) => {
+  try {
+    return await fetch(url, init)
+  } catch (error) {
+    if (error?.cause?.code !== "UND_ERR_SOCKET" && error?.cause?.code !== "ECONNRESET") throw error
+    return await fetch(url, init)
+  }
+}
+
 /** Latency of one request at a time: `count` requests, p50 and p99 in ms (for the scale figures). */
 const latency = async (url, headers, count) => {
   const times = []
   for (let i = 0; i < count; i++) {
     const started = performance.now()
-    const response = await fetch(url, { headers })
+    const response = await request(url, { headers })
     if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`)
     await response.arrayBuffer()
     times.push(performance.now() - started)
@@ -184,7 +197,7 @@ const bulkInsert = async (kind, direct, apiKey, org, count) => {
 }
 
 const createOrg = async (baseUrl, name) => {
-  const response = await fetch(`${baseUrl}/__projectkit/orgs`, {
+  const response = await request(`${baseUrl}/__projectkit/orgs`, {
     method: "POST",
     headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
     body: JSON.stringify({ name })
@@ -256,10 +269,10 @@ const runServer = async (kind, location) => {
     const rareSearch = await latency(`${url}?limit=50&searchQuery=${rareNumber}`, bigHeaders, settings.samples)
     const common = await latency(`${url}?limit=50&searchQuery=tag042`, bigHeaders, settings.samples)
     const none = await latency(`${url}?limit=50&searchQuery=nothing-matches`, bigHeaders, Math.min(settings.samples, 100))
-    const check = await (await fetch(`${url}?limit=50&cursor=${encodeURIComponent(cursor)}`, { headers: bigHeaders })).json()
+    const check = await (await request(`${url}?limit=50&cursor=${encodeURIComponent(cursor)}`, { headers: bigHeaders })).json()
     const expectedFirst = idOf(2, position - 1)
     if (check.items[0]?.id !== expectedFirst) console.warn(`  ! deep page starts at ${check.items[0]?.id}, expected ${expectedFirst}`)
-    const found = await (await fetch(`${url}?limit=50&searchQuery=${rareNumber}`, { headers: bigHeaders })).json()
+    const found = await (await request(`${url}?limit=50&searchQuery=${rareNumber}`, { headers: bigHeaders })).json()
     if (found.items.length !== 1 || found.items[0].id !== idOf(2, rare)) console.warn(`  ! rare search found ${found.items.length} items`)
     scale.push({ server: label, first, deep, rare: rareSearch, common, none })
     console.log(`    page 1 p50 ${first.p50.toFixed(1)} / p99 ${first.p99.toFixed(1)} ms; page ${settings.deepPage.toLocaleString("en")} p50 ${deep.p50.toFixed(1)} / p99 ${deep.p99.toFixed(1)} ms`)
