@@ -14,6 +14,7 @@ import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as OpenApi from "@effect/platform/OpenApi"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { SanityApi } from "@projectkit/sanity"
+import { EditorApi } from "@projectkit/editor"
 import { SyncApi } from "@projectkit/sync"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -26,6 +27,7 @@ import { AdminAuthLive, AdminToken, ControlPlaneLive, ServerInfo } from "./Contr
 import * as Database from "./Database.js"
 import * as Fallback from "./Fallback.js"
 import * as Organizations from "./Organizations.js"
+import * as EditorHandlers from "./editor/EditorHandlers.js"
 import { ServerApi } from "./ServerApi.js"
 import * as SanityHandlers from "./sanity/SanityHandlers.js"
 import type * as SanityLifecycle from "./sanity/SanityLifecycle.js"
@@ -48,6 +50,8 @@ export interface ServerConfig {
   readonly webhooks?: Webhooks.WebhookConfig | undefined
   /** How long Sanity copy jobs and embeddings indexes take. */
   readonly sanity?: SanityLifecycle.LifecycleConfig | undefined
+  /** The editor dialect: its sync rate limit, editorState size limit and export durations. */
+  readonly editor?: EditorHandlers.EditorConfig | undefined
   /** Log every request (method, url, status); off by default. */
   readonly logRequests?: boolean | undefined
 }
@@ -90,6 +94,12 @@ export const dialects: ReadonlyArray<Dialect> = [
     prefix: "/sanity",
     body: (status, message) => ({ statusCode: status, error: SanityApi.reasonPhrase(status), message }),
     docs: layerDocs("/sanity", SanityApi.SanityApi)
+  },
+  {
+    name: "editor",
+    prefix: "/editor",
+    body: (status, message) => ({ code: EditorHandlers.codeForStatus(status), message }),
+    docs: layerDocs("/editor", EditorApi.EditorApi)
   }
 ]
 
@@ -101,7 +111,12 @@ const controlErrors: Fallback.DialectErrors = {
 /** Everything but the HTTP listener: the API with its handlers, services and workers. */
 export const layerApi = (config: Omit<ServerConfig, "port" | "host">) =>
   HttpApiBuilder.api(ServerApi).pipe(
-    Layer.provide([ControlPlaneLive, SyncHandlers.layer(config.generations), SanityHandlers.layer(config.sanity)]),
+    Layer.provide([
+      ControlPlaneLive,
+      SyncHandlers.layer(config.generations),
+      EditorHandlers.layer(config.editor),
+      SanityHandlers.layer(config.sanity)
+    ]),
     Layer.provide(AdminAuthLive),
     Layer.provide(Webhooks.layer(config.webhooks).pipe(Layer.provide(FetchHttpClient.layer))),
     Layer.provideMerge(Organizations.layer),

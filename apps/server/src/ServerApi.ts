@@ -4,6 +4,7 @@
  */
 import * as HttpApi from "@effect/platform/HttpApi"
 import { SanityApi } from "@projectkit/sanity"
+import { EditorApi } from "@projectkit/editor"
 import { SyncApi } from "@projectkit/sync"
 import { ControlApi } from "./ControlApi.js"
 
@@ -14,4 +15,5 @@ export class ServerApi extends HttpApi.make("projectkit")
   // {statusCode, message} of sync.so, which would drop `error` if it came first.
   .addHttpApi(SanityApi.SanityApi.prefix("/sanity"))
   .addHttpApi(SyncApi.SyncApi.prefix("/sync"))
+  .addHttpApi(EditorApi.EditorApi.prefix("/editor"))
 {}

@@ -16,6 +16,7 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as EditorHandlers from "./editor/EditorHandlers.js"
 import { randomSecret } from "./internal/ids.js"
 import * as Database from "./Database.js"
 import { Organizations } from "./Organizations.js"
@@ -65,6 +66,23 @@ const generationProcessing = Options.integer("generation-processing-ms").pipe(
   Options.withDefault(3000)
 )
 
+const editorSyncLimit = Options.integer("editor-sync-limit").pipe(
+  Options.withDescription("Editor syncs per project admitted per window, sustained; more get 429"),
+  Options.withDefault(EditorHandlers.defaultSyncRateLimit.limit)
+)
+const editorSyncWindow = Options.integer("editor-sync-window-ms").pipe(
+  Options.withDescription("The window of the editor sync rate limit, in milliseconds"),
+  Options.withDefault(Duration.toMillis(EditorHandlers.defaultSyncRateLimit.window))
+)
+const editorSyncBurst = Options.integer("editor-sync-burst").pipe(
+  Options.withDescription("How many editor syncs of one project may come at once (1: no burst)"),
+  Options.withDefault(EditorHandlers.defaultSyncRateLimit.burst ?? 1)
+)
+const editorMaxStateBytes = Options.integer("editor-max-state-bytes").pipe(
+  Options.withDescription("The largest editorState accepted, in bytes of JSON (keep it below --max-body-bytes); larger gets 413"),
+  Options.withDefault(EditorHandlers.defaultMaxStateBytes)
+)
+
 const logFormat = Options.choice("log-format", ["logfmt", "json", "pretty"]).pipe(
   Options.withDescription("How log lines are written (env PROJECTKIT_LOG_FORMAT)"),
   Options.withFallbackConfig(Config.literal("logfmt", "json", "pretty")("PROJECTKIT_LOG_FORMAT")),
@@ -84,7 +102,13 @@ const storage = (database: string) =>
 
 const banner = (
   config: Server.ServerConfig,
-  demo: { readonly name: string; readonly apiKey: string; readonly sanityToken: string; readonly webhookSecret: string }
+  demo: {
+    readonly name: string
+    readonly apiKey: string
+    readonly editorKey: string
+    readonly sanityToken: string
+    readonly webhookSecret: string
+  }
 ) => {
   const base = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`
   return [
@@ -92,18 +116,21 @@ const banner = (
     `projectkit reference server ${Server.VERSION} on ${base} (${storage(config.database)})`,
     "",
     `  sync.so     ${base}/sync      (OpenAPI: ${base}/sync/openapi.json)`,
+    `  editor      ${base}/editor    (OpenAPI: ${base}/editor/openapi.json, docs: ${base}/editor/docs)`,
     `  Sanity      ${base}/sanity    (OpenAPI: ${base}/sanity/openapi.json; @sanity/client: apiHost ${base}/sanity, useProjectHostname: false)`,
     `  control     ${base}/__projectkit  (health: ${base}/__projectkit/health)`,
     "",
     `  admin token         ${Redacted.value(config.adminToken)}`,
     `  demo organization   ${demo.name}`,
     `  demo sync.so key    ${demo.apiKey}`,
+    `  demo editor key     ${demo.editorKey}   (Authorization: Bearer)`,
     `  demo Sanity token   ${demo.sanityToken}   (administrator)`,
     `  webhook secret      ${demo.webhookSecret}   (Standard Webhooks signatures)`,
     "",
     "Try it:",
     `  curl -s -X POST ${base}/sync/v2/projects -H "x-api-key: ${demo.apiKey}" -H "Content-Type: application/json" -d '{"name":"My API Project"}'`,
     `  curl -s ${base}/sync/v2/projects -H "x-api-key: ${demo.apiKey}"`,
+    `  curl -s -X POST ${base}/editor/v1/projects -H "Authorization: Bearer ${demo.editorKey}" -H "Content-Type: application/json" -d '{"title":"My edit","editorState":{"tracks":[]}}'`,
     `  curl -s -X POST ${base}/sanity/v2021-06-07/projects -H "Authorization: Bearer ${demo.sanityToken}" -H "Content-Type: application/json" -d '{"displayName":"My Sanity Project"}'`,
     `  curl -s -X POST ${base}/__projectkit/orgs -H "Authorization: Bearer ${Redacted.value(config.adminToken)}" -H "Content-Type: application/json" -d '{"name":"Acme"}'`,
     "",
@@ -114,7 +141,21 @@ const banner = (
 
 const command = Command.make(
   "projectkit-server",
-  { port, host, data, adminToken, maxBodyBytes, generationPending, generationProcessing, logFormat, logRequests },
+  {
+    port,
+    host,
+    data,
+    adminToken,
+    maxBodyBytes,
+    generationPending,
+    generationProcessing,
+    editorSyncLimit,
+    editorSyncWindow,
+    editorSyncBurst,
+    editorMaxStateBytes,
+    logFormat,
+    logRequests
+  },
   (options) =>
     Effect.gen(function*() {
       const config: Server.ServerConfig = {
@@ -128,6 +169,14 @@ const command = Command.make(
           ...GenerationLifecycle.defaultLifecycle,
           pending: Duration.millis(options.generationPending),
           processing: Duration.millis(options.generationProcessing)
+        },
+        editor: {
+          syncRateLimit: {
+            limit: options.editorSyncLimit,
+            window: Duration.millis(options.editorSyncWindow),
+            burst: options.editorSyncBurst
+          },
+          maxStateBytes: options.editorMaxStateBytes
         }
       }
       const context = yield* Layer.build(Server.layer(config))
@@ -139,6 +188,7 @@ const command = Command.make(
       yield* Console.log(banner(config, {
         name: demo.name,
         apiKey: demo.credentials.sync.apiKey,
+        editorKey: demo.credentials.editor.apiKey,
         sanityToken: demo.credentials.sanity.token,
         webhookSecret: demo.webhookSecret
       }))

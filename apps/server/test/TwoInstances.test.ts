@@ -49,7 +49,9 @@ describe.each(backends)("two instances on $name", ({ acquire, skip }) => {
     if (skip) return
     database = await acquire()
     // Both start at once: the migrations must run exactly once, whichever wins.
-    ;[a, b] = await Promise.all([start(database.location), start(database.location)])
+    // The editor's sync limit: a burst of 5 per project, refilling once in ten minutes.
+    const limits = ["--editor-sync-limit", "1", "--editor-sync-window-ms", "600000", "--editor-sync-burst", "5"]
+    ;[a, b] = await Promise.all([start(database.location, limits), start(database.location, limits)])
     apiKey = (await createOrganization(a.baseUrl, "Shared")).credentials.sync.apiKey
   }, 60_000)
 
@@ -152,6 +154,64 @@ describe.each(backends)("two instances on $name", ({ acquire, skip }) => {
     const read = await call(b.baseUrl, `/sanity/v2021-06-07/projects/${id}`, { headers: auth })
     const metadata = (read.body as { metadata: Record<string, unknown> }).metadata
     for (let i = 0; i < 16; i++) expect(metadata[`key${i}`]).toBe(i)
+  })
+
+  it.skipIf(skip)("share one editor sync budget per project between instances instead of doubling it", async () => {
+    const key = (await createOrganization(a.baseUrl, "Editor budget")).credentials.editor.apiKey
+    const auth = { authorization: `Bearer ${key}`, "content-type": "application/json" }
+    const created = await call(a.baseUrl, "/editor/v1/projects", { method: "POST", headers: auth, body: JSON.stringify({ title: "Budget" }) })
+    expect(created.status).toBe(201)
+    const { projectId } = created.body as { projectId: string }
+    // 20 syncs of one project at once, half through each instance: the burst of 5 admits 5 in all.
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+      call(i % 2 === 0 ? a.baseUrl : b.baseUrl, `/editor/v1/projects/${projectId}/sync`, {
+        method: "POST",
+        headers: auth,
+        body: JSON.stringify({ editorState: { step: i }, stateVersion: i + 1 })
+      })
+    ))
+    const statuses = results.map((r) => r.status)
+    expect(statuses.filter((s) => s === 200)).toHaveLength(5)
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15)
+    // The state saved is one of the admitted syncs', whole.
+    const saved = (await call(b.baseUrl, `/editor/v1/projects/${projectId}`, { headers: auth })).body as {
+      editorState: { step: number }
+      stateVersion: number
+    }
+    const admitted = results.flatMap((r, i) => r.status === 200 ? [i] : [])
+    expect(admitted).toContain(saved.editorState.step)
+    expect(saved.stateVersion).toBe(saved.editorState.step + 1)
+  })
+
+  it.skipIf(skip)("lose neither a sync nor a metadata PATCH of the editor racing through both instances", async () => {
+    const key = (await createOrganization(b.baseUrl, "Editor race")).credentials.editor.apiKey
+    const auth = { authorization: `Bearer ${key}`, "content-type": "application/json" }
+    const ids = await Promise.all(Array.from({ length: 4 }, async (_, i) => {
+      const created = await call(a.baseUrl, "/editor/v1/projects", { method: "POST", headers: auth, body: JSON.stringify({ title: `Race ${i}` }) })
+      return (created.body as { projectId: string }).projectId
+    }))
+    // For every project at once: A syncs a state, B sets the title, A sets the description.
+    const results = await Promise.all(ids.flatMap((id, i) => [
+      call(a.baseUrl, `/editor/v1/projects/${id}/sync`, {
+        method: "POST",
+        headers: auth,
+        body: JSON.stringify({ editorState: { clips: Array.from({ length: 200 }, (_, c) => ({ c, i })) }, stateVersion: 7 })
+      }),
+      call(b.baseUrl, `/editor/v1/projects/${id}`, { method: "PATCH", headers: auth, body: JSON.stringify({ title: `Titled ${i}` }) }),
+      call(a.baseUrl, `/editor/v1/projects/${id}`, { method: "PATCH", headers: auth, body: JSON.stringify({ description: `Described ${i}` }) })
+    ]))
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 200))
+    for (const [i, id] of ids.entries()) {
+      const project = (await call(b.baseUrl, `/editor/v1/projects/${id}`, { headers: auth })).body as {
+        title: string
+        description: string | null
+        stateVersion: number
+        editorState: { clips: Array<{ c: number; i: number }> }
+      }
+      expect(project).toMatchObject({ title: `Titled ${i}`, description: `Described ${i}`, stateVersion: 7 })
+      expect(project.editorState.clips).toHaveLength(200)
+      expect(project.editorState.clips.every((clip) => clip.i === i)).toBe(true)
+    }
   })
 
   it.skipIf(skip)("leave no torn record when whole-record PATCHes race through both instances", async () => {

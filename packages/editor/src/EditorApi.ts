@@ -48,14 +48,18 @@ export class NotFound extends Schema.Class<NotFound>("@projectkit/editor/NotFoun
 
 export class PayloadTooLarge extends Schema.Class<PayloadTooLarge>("@projectkit/editor/PayloadTooLarge")(
   errorBody("OPEN_API_PAYLOAD_TOO_LARGE"),
-  HttpApiSchema.annotations({ status: 413, description: "The body is larger than the server accepts" })
+  HttpApiSchema.annotations({
+    status: 413,
+    description: "The body, or the editorState in it, is larger than the server accepts (see EditorState)"
+  })
 ) {}
 
 export class UnknownAssetReference extends Schema.Class<UnknownAssetReference>("@projectkit/editor/UnknownAssetReference")(
-  errorBody("OPEN_API_ASSET_REFERENCE_INVALID"),
+  { ...errorBody("OPEN_API_ASSET_REFERENCE_INVALID"), assetIds: Schema.optional(Schema.Array(Schema.String)) },
   HttpApiSchema.annotations({
     status: 422,
-    description: "The editorState to render refers to an asset the project does not have; no task was created"
+    description: "The editorState to render refers to an asset the project (for a stateless export: the account) " +
+      "does not have; no task was created"
   })
 ) {}
 
@@ -103,8 +107,17 @@ export class EditorRuntimeAuth extends HttpApiMiddleware.Tag<EditorRuntimeAuth>(
 // Projects
 // ---------------------------------------------------------------------------------------------
 
-/** The editor's document: any JSON the editor saves. The server stores it as sent. */
-export const EditorState = Schema.Unknown.annotations({ identifier: "EditorState", description: "Any JSON value" })
+/**
+ * The editor's document: a JSON object, stored as sent. INF: an object, not any JSON value — the
+ * seed calls it a "full editorState payload", and with `Schema.Unknown` a body that left the field
+ * out would decode as `undefined` and be "saved" as nothing.
+ */
+export const EditorState = Schema.Record({ key: Schema.String, value: Schema.Unknown }).annotations({
+  identifier: "EditorState",
+  description: "The editor's document, any JSON object. Assets are referred to as `\"assetId\": \"<id>\"` " +
+    "anywhere inside it. At most the server's documented limit (10 MiB by default) of UTF-8 JSON; larger gets 413."
+})
+export type EditorState = typeof EditorState.Type
 
 const Title = Schema.String.pipe(
   Schema.filter((title) => title.trim().length > 0 || "title must not be blank"),
@@ -297,6 +310,7 @@ export class ProjectsGroup extends HttpApiGroup.make("editorProjects")
       .addSuccess(ProjectSummary)
       .addError(ValidationFailed)
       .addError(NotFound)
+      .annotate(OpenApi.Description, "Updates title and description only; editorState and stateVersion are left alone.")
   )
   .add(
     HttpApiEndpoint.post("sync", "/v1/projects/:projectId/sync")
@@ -306,6 +320,11 @@ export class ProjectsGroup extends HttpApiGroup.make("editorProjects")
       .addError(ValidationFailed)
       .addError(NotFound)
       .addError(SyncRateLimited)
+      .annotate(
+        OpenApi.Description,
+        "Replaces the project's editorState and stateVersion, nothing else. For periodic autosave: limited per " +
+          "project; over the limit, 429 OPEN_API_PROJECT_SYNC_RATE_LIMITED with Retry-After, and nothing is stored."
+      )
   )
   .add(
     HttpApiEndpoint.del("delete", "/v1/projects/:projectId")
@@ -344,17 +363,24 @@ export class ProjectsGroup extends HttpApiGroup.make("editorProjects")
       .addError(ValidationFailed)
       .addError(NotFound)
       .addError(UnknownAssetReference)
+      .annotate(OpenApi.Description, "Renders the project's latest saved editorState; the task carries projectId.")
   )
   .middleware(EditorRuntimeAuth)
   .annotate(OpenApi.Title, "Projects")
 {}
 
+/**
+ * INF: the export routes are not project routes (SEED: "Project routes require runtime OpenAPI
+ * access"), so a key is enough: an account without runtime access can still render statelessly.
+ */
 export class ExportsGroup extends HttpApiGroup.make("editorExports")
   .add(
     HttpApiEndpoint.post("create", "/v1/exports")
       .setPayload(StatelessExportRequest)
       .addSuccess(ExportTask, { status: 202 })
       .addError(ValidationFailed)
+      .addError(UnknownAssetReference)
+      .annotate(OpenApi.Description, "Renders the full editorState sent, without a project.")
   )
   .add(
     HttpApiEndpoint.get("list", "/v1/exports")

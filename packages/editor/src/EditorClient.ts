@@ -105,10 +105,12 @@ const toCoreError = (subject: Subject) => (error: unknown): Effect.Effect<never,
     return Effect.fail(new ProjectsError.NotFound({ resource, id: subject.id ?? "" }))
   }
   if (error instanceof EditorApi.UnknownAssetReference) {
-    return Effect.fail(new ProjectsError.InvalidReference({ field: "editorState.assetId", id: error.message }))
+    return Effect.fail(
+      new ProjectsError.InvalidReference({ field: "editorState.assetId", id: error.assetIds?.[0] ?? error.message })
+    )
   }
   if (error instanceof EditorApi.PayloadTooLarge) {
-    return Effect.fail(ProjectsError.Validation.single([], error.message))
+    return Effect.fail(ProjectsError.Validation.single(["editorState"], error.message))
   }
   if (error instanceof EditorApi.InternalError) {
     return Effect.fail(new ProjectsError.ProviderFailure({ provider: "editor", status: 500, body: error }))

@@ -108,10 +108,13 @@ export const make = Effect.gen(function*() {
     patch: { readonly title?: string; readonly description?: string | null }
   ) =>
     sql.withTransaction(Effect.gen(function*() {
+      // Lock the row first (a no-op write): a PATCH racing this one on another instance waits and
+      // then reads what this one wrote, so neither's field is lost.
+      yield* sql`UPDATE editor_projects SET updated_at = updated_at WHERE id = ${id} AND org_id = ${orgId}`
       const current = yield* findSummary(orgId, id)
       if (Option.isNone(current)) return current
       const now = yield* Clock.currentTimeMillis
-      const updated: ProjectRow = { ...current.value, ...patch, updated_at: Math.max(now, current.value.updated_at) }
+      const updated: ProjectRow = { ...current.value, ...patch, updated_at: Math.max(now, Number(current.value.updated_at)) }
       yield* sql`UPDATE editor_projects SET title = ${updated.title}, title_search = ${Pagination.searchKey(updated.title)},
           description = ${updated.description}, updated_at = ${updated.updated_at}
         WHERE id = ${id} AND org_id = ${orgId}`
@@ -165,7 +168,9 @@ export const make = Effect.gen(function*() {
         LIMIT ${query.limit + 1}`
       const items = rows.slice(0, query.limit)
       const last = items[items.length - 1]
-      const value = (row: ProjectRow) => sortBy === "title" ? row.title : sortBy === "updatedAt" ? row.updated_at : row.created_at
+      // Number(): PostgreSQL answers BIGINT columns as strings, and a cursor must compare as a number.
+      const value = (row: ProjectRow) =>
+        sortBy === "title" ? row.title : sortBy === "updatedAt" ? Number(row.updated_at) : Number(row.created_at)
       return {
         items,
         nextCursor: rows.length > query.limit && last !== undefined
@@ -287,7 +292,7 @@ export const make = Effect.gen(function*() {
       return {
         items,
         nextCursor: rows.length > query.limit && last !== undefined
-          ? cursors.encode(scope, { value: last.created_at, id: last.id })
+          ? cursors.encode(scope, { value: Number(last.created_at), id: last.id })
           : null
       }
     })

@@ -44,13 +44,14 @@ export const startsAt = (config: ExportLifecycleConfig) => (createdAt: number) =
 export const toWire = (row: ExportRow): EditorApi.ExportTask => ({
   taskId: row.id,
   status: row.status as EditorApi.ExportStatus,
-  progress: row.progress,
+  progress: Number(row.progress),
   format: row.format as EditorApi.ExportTask["format"],
   ...(row.output_url === null ? {} : { outputUrl: row.output_url }),
   ...(row.error === null ? {} : { error: row.error }),
   ...(row.project_id === null ? {} : { projectId: row.project_id }),
-  createdAt: DateTime.unsafeMake(row.created_at),
-  updatedAt: DateTime.unsafeMake(row.updated_at)
+  // Read defensively: PostgreSQL answers BIGINT columns as strings.
+  createdAt: DateTime.unsafeMake(Number(row.created_at)),
+  updatedAt: DateTime.unsafeMake(Number(row.updated_at))
 })
 
 interface DueExport extends ExportRow {
@@ -69,7 +70,7 @@ export const layer = (config: ExportLifecycleConfig = defaultLifecycle) =>
     const advance = (row: DueExport) =>
       sql.withTransaction(Effect.gen(function*() {
         const now = yield* Clock.currentTimeMillis
-        const progress = row.status === "queued" ? 0 : Math.min(100, row.progress + 100 / steps)
+        const progress = row.status === "queued" ? 0 : Math.min(100, Number(row.progress) + 100 / steps)
         const done = row.status === "rendering" && progress >= 100
         const failed = done && (row.editor_state ?? "").includes("projectkit-fail")
         const next: ExportRow = done
@@ -85,7 +86,7 @@ export const layer = (config: ExportLifecycleConfig = defaultLifecycle) =>
           : { ...row, status: "rendering", progress, updated_at: now }
         const changed = yield* sql`UPDATE editor_exports SET status = ${next.status}, progress = ${next.progress},
             output_url = ${next.output_url}, error = ${next.error}, updated_at = ${now},
-            next_transition_at = ${done ? null : row.next_transition_at + step}
+            next_transition_at = ${done ? null : Number(row.next_transition_at) + step}
           WHERE id = ${row.id} AND status = ${row.status} AND progress = ${row.progress} RETURNING id`
         if (done && changed.length > 0 && row.webhook_url !== null) {
           yield* webhooks.enqueue({
