@@ -83,7 +83,9 @@ const peakMb = (pid) => {
 const startServer = async (database) => {
   // Ready once the banner is out (storage migrated); the port is in the "Listening on" log line.
   const { child, line } = await spawn(
-    [bin, "--port", "0", "--data", database, "--admin-token", adminToken, "--log-format", "json"],
+    // The editor's per-project sync limit is lifted: the scenario measures saving, not refusing.
+    [bin, "--port", "0", "--data", database, "--admin-token", adminToken, "--log-format", "json",
+      "--editor-sync-limit", "1000000", "--editor-sync-window-ms", "1000", "--editor-sync-burst", "1000000"],
     /Ctrl-C stops/,
     {},
     true
