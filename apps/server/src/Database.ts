@@ -12,6 +12,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import Pg from "pg"
@@ -33,20 +34,62 @@ const migrate = Migrator.make({})({ loader: Migrator.fromRecord(migrations), tab
 /** Whether `location` names a PostgreSQL database rather than a SQLite file. */
 export const isPostgresUrl = (location: string): boolean => /^postgres(ql)?:\/\//i.test(location)
 
+/** Whether `error` is SQLite's "database is locked": another process holds the lock for now. */
+const isBusy = (error: unknown): boolean => {
+  for (let cause: unknown = error, depth = 0; cause !== undefined && cause !== null && depth < 5; depth++) {
+    if (typeof cause === "object" && "code" in cause && (cause.code === "SQLITE_BUSY" || cause.code === "SQLITE_LOCKED")) {
+      return true
+    }
+    if (String(cause).includes("database is locked")) return true
+    cause = typeof cause === "object" && "cause" in cause ? cause.cause : undefined
+  }
+  return false
+}
+
+class MigrationsIncomplete extends Error {
+  constructor() {
+    super("another process is still migrating the database")
+  }
+}
+
+const latestMigration = Math.max(...Object.keys(migrations).map((key) => Number(key.split("_")[0])))
+
+/**
+ * Waits out another process on the same SQLite file: while it holds the lock (starting up at the
+ * same moment, migrating), a step is retried for up to ~10 s instead of failing the start.
+ */
+const whileBusy = Schedule.intersect(Schedule.spaced("50 millis"), Schedule.recurs(200)).pipe(
+  Schedule.whileInput((error: unknown) => isBusy(error) || error instanceof MigrationsIncomplete)
+)
+
+/**
+ * The migrations on SQLite, safe when two processes start at once on one file: the Migrator
+ * answers "already running" to the one that loses the race, which then waits until the winner's
+ * migrations are committed before serving.
+ */
+const migrateSqlite = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  yield* migrate
+  const applied = yield* sql<{ id: number | null }>`SELECT MAX(migration_id) AS id FROM ${sql(migrationsTable)}`
+  if (Number(applied[0]?.id ?? 0) < latestMigration) return yield* Effect.fail(new MigrationsIncomplete())
+}).pipe(Effect.retry(whileBusy))
+
 /** SQLite in `filename` (its folder is created), or in memory for `:memory:`. */
 export const layerSqlite = (filename: string): Layer.Layer<Database | SqlClient.SqlClient, unknown> => {
   const client = Layer.unwrapEffect(Effect.sync(() => {
     if (filename !== ":memory:") Fs.mkdirSync(Path.dirname(Path.resolve(filename)), { recursive: true })
-    return SqliteClient.layer({ filename })
-  }))
+    // WAL is set below, where a busy file is waited for (the client would fail outright).
+    return SqliteClient.layer({ filename, disableWAL: true })
+  })).pipe(Layer.retry(whileBusy))
   const tuned = Layer.effectDiscard(Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    // WAL (set by the client) with synchronous=NORMAL keeps every committed write through a
+    // WAL with synchronous=NORMAL keeps every committed write through a
     // process kill; only an OS crash may lose the last transactions, which an emulator can afford.
+    yield* sql.unsafe("PRAGMA busy_timeout = 5000")
+    yield* sql.unsafe("PRAGMA journal_mode = WAL").pipe(Effect.retry(whileBusy))
     yield* sql.unsafe("PRAGMA synchronous = NORMAL")
     yield* sql.unsafe("PRAGMA foreign_keys = ON")
-    yield* sql.unsafe("PRAGMA busy_timeout = 5000")
-    yield* migrate
+    yield* migrateSqlite
   }))
   return Layer.merge(
     Layer.succeed(Database, { kind: "sqlite", location: filename }),
