@@ -36,7 +36,10 @@ export const Health = Schema.Struct({
   status: Schema.Literal("ok"),
   version: Schema.String,
   dialects: Schema.Array(Schema.String),
-  storage: Schema.String
+  /** "sqlite" or "postgres". */
+  storage: Schema.String,
+  /** The SQLite file, or the PostgreSQL URL without its password. */
+  location: Schema.String
 })
 
 export const CreateOrganization = Schema.Struct({

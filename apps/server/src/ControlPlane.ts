@@ -56,7 +56,7 @@ export const ControlPlaneLive = HttpApiBuilder.group(ServerApi, "control", (hand
       const info = yield* ServerInfo
       return handlers
         .handle("health", () =>
-          Effect.succeed({ status: "ok" as const, version: info.version, dialects: info.dialects, storage: database.kind }))
+          Effect.succeed({ status: "ok" as const, version: info.version, dialects: info.dialects, storage: database.kind, location: database.location }))
         .handle("createOrganization", ({ payload }) => Effect.catchAll(organizations.create(payload.name), internal))
         .handle("addMember", ({ path, urlParams }) =>
           organizations.addMember(path.id, urlParams).pipe(

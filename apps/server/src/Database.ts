@@ -1,45 +1,168 @@
 /**
  * The server's storage: one `SqlClient`, migrated on start. SQLite (a file by default, or
- * `:memory:`) is the embedded default; the SQL is kept portable so PostgreSQL can follow.
+ * `:memory:`) is the embedded default; PostgreSQL (a `postgres://` URL) lets several server
+ * instances share one database. The SQL of the stores is portable between the two.
  */
 import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
+import * as PgClient from "@effect/sql-pg/PgClient"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
+import Pg from "pg"
 import { migrations } from "./Migrations.js"
 
 export interface DatabaseInfo {
   /** "sqlite" or "postgres": what `/__projectkit/health` reports. */
-  readonly kind: "sqlite"
+  readonly kind: "sqlite" | "postgres"
   /** Where the data lives, without secrets. */
   readonly location: string
 }
 
 export class Database extends Context.Tag("@projectkit/server/Database")<Database, DatabaseInfo>() {}
 
-const migrate = Migrator.make({})({ loader: Migrator.fromRecord(migrations), table: "projectkit_migrations" })
+const migrationsTable = "projectkit_migrations"
+
+const migrate = Migrator.make({})({ loader: Migrator.fromRecord(migrations), table: migrationsTable })
+
+/** Whether `location` names a PostgreSQL database rather than a SQLite file. */
+export const isPostgresUrl = (location: string): boolean => /^postgres(ql)?:\/\//i.test(location)
+
+/** Whether `error` is SQLite's "database is locked": another process holds the lock for now. */
+const isBusy = (error: unknown): boolean => {
+  for (let cause: unknown = error, depth = 0; cause !== undefined && cause !== null && depth < 5; depth++) {
+    if (typeof cause === "object" && "code" in cause && (cause.code === "SQLITE_BUSY" || cause.code === "SQLITE_LOCKED")) {
+      return true
+    }
+    if (String(cause).includes("database is locked")) return true
+    cause = typeof cause === "object" && "cause" in cause ? cause.cause : undefined
+  }
+  return false
+}
+
+class MigrationsIncomplete extends Error {
+  constructor() {
+    super("another process is still migrating the database")
+  }
+}
+
+const latestMigration = Math.max(...Object.keys(migrations).map((key) => Number(key.split("_")[0])))
+
+/**
+ * Waits out another process on the same SQLite file: while it holds the lock (starting up at the
+ * same moment, migrating), a step is retried for up to ~10 s instead of failing the start.
+ */
+const whileBusy = Schedule.intersect(Schedule.spaced("50 millis"), Schedule.recurs(200)).pipe(
+  Schedule.whileInput((error: unknown) => isBusy(error) || error instanceof MigrationsIncomplete)
+)
+
+/**
+ * The migrations on SQLite, safe when two processes start at once on one file: the Migrator
+ * answers "already running" to the one that loses the race, which then waits until the winner's
+ * migrations are committed before serving.
+ */
+const migrateSqlite = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  yield* migrate
+  const applied = yield* sql<{ id: number | null }>`SELECT MAX(migration_id) AS id FROM ${sql(migrationsTable)}`
+  if (Number(applied[0]?.id ?? 0) < latestMigration) return yield* Effect.fail(new MigrationsIncomplete())
+}).pipe(Effect.retry(whileBusy))
 
 /** SQLite in `filename` (its folder is created), or in memory for `:memory:`. */
 export const layerSqlite = (filename: string): Layer.Layer<Database | SqlClient.SqlClient, unknown> => {
   const client = Layer.unwrapEffect(Effect.sync(() => {
     if (filename !== ":memory:") Fs.mkdirSync(Path.dirname(Path.resolve(filename)), { recursive: true })
-    return SqliteClient.layer({ filename })
-  }))
+    // WAL is set below, where a busy file is waited for (the client would fail outright).
+    return SqliteClient.layer({ filename, disableWAL: true })
+  })).pipe(Layer.retry(whileBusy))
   const tuned = Layer.effectDiscard(Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    // WAL (set by the client) with synchronous=NORMAL keeps every committed write through a
+    // WAL with synchronous=NORMAL keeps every committed write through a
     // process kill; only an OS crash may lose the last transactions, which an emulator can afford.
+    yield* sql.unsafe("PRAGMA busy_timeout = 5000")
+    yield* sql.unsafe("PRAGMA journal_mode = WAL").pipe(Effect.retry(whileBusy))
     yield* sql.unsafe("PRAGMA synchronous = NORMAL")
     yield* sql.unsafe("PRAGMA foreign_keys = ON")
-    yield* sql.unsafe("PRAGMA busy_timeout = 5000")
-    yield* migrate
+    yield* migrateSqlite
   }))
   return Layer.merge(
     Layer.succeed(Database, { kind: "sqlite", location: filename }),
     Layer.provideMerge(tuned, client)
   )
 }
+
+/** `url` without its password, for logs and the health route. */
+export const redactUrl = (url: string): string => {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password !== "") parsed.password = "***"
+    parsed.searchParams.delete("password")
+    return parsed.toString()
+  } catch {
+    return "postgres://(unparsable URL)"
+  }
+}
+
+/**
+ * BIGINT (int8), NUMERIC and the aggregates over them come back as JS numbers, as SQLite gives
+ * them, so the stores read the same rows on both backends. Every BIGINT the server writes is an
+ * epoch-millisecond time, a size or a counter, all far below 2^53.
+ */
+const numericOids = new Set([20, 1700])
+const types: Pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    numericOids.has(oid) && format !== "binary"
+      ? (value: string) => Number(value)
+      : Pg.types.getTypeParser(oid, format ?? "text")) as Pg.CustomTypesConfig["getTypeParser"]
+}
+
+export interface PgOptions {
+  /** The most connections one server instance holds; several instances add up on the database. */
+  readonly maxConnections?: number | undefined
+}
+
+/**
+ * PostgreSQL at `url`. Several instances may start at once on one database: the migrations run in
+ * one transaction under a transaction-scoped advisory lock, so one instance migrates and the others
+ * wait for it and then find nothing left to do.
+ */
+export const layerPg = (url: string, options: PgOptions = {}): Layer.Layer<Database | SqlClient.SqlClient, unknown> => {
+  const client = PgClient.layer({
+    url: Redacted.make(url),
+    // INF: 10 per instance is pg's own default and well under PostgreSQL's default 100 connections
+    // for a handful of instances; one request needs at most one connection at a time.
+    maxConnections: options.maxConnections ?? 10,
+    idleTimeout: Duration.seconds(30),
+    connectTimeout: Duration.seconds(10),
+    applicationName: "projectkit-server",
+    types
+  })
+  const migrated = Layer.effectDiscard(Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    yield* sql.withTransaction(Effect.gen(function*() {
+      yield* sql`SELECT pg_advisory_xact_lock(hashtext(${migrationsTable}))`
+      // Created here, under the lock, in the Migrator's own shape: its existence probe would
+      // otherwise fail inside this transaction and abort it.
+      yield* sql`CREATE TABLE IF NOT EXISTS ${sql(migrationsTable)} (
+        migration_id integer primary key,
+        created_at timestamp with time zone not null default now(),
+        name text not null
+      )`
+      yield* migrate
+    }))
+  }))
+  return Layer.merge(
+    Layer.succeed(Database, { kind: "postgres", location: redactUrl(url) }),
+    Layer.provideMerge(migrated, client)
+  )
+}
+
+/** The backend `location` names: a `postgres://` URL, or else a SQLite file (or `:memory:`). */
+export const layer = (location: string, options: PgOptions = {}): Layer.Layer<Database | SqlClient.SqlClient, unknown> =>
+  isPostgresUrl(location) ? layerPg(location, options) : layerSqlite(location)

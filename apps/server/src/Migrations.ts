@@ -275,5 +275,58 @@ export const migrations = {
         sql`INSERT INTO sanity_members (user_id, org_id, role, created_at)
           VALUES (${user.user_id}, ${user.org_id}, 'administrator', ${user.created_at})`
       ), { discard: true })
+  }),
+  "0007_search_indexes": searchIndexes()
+}
+
+/**
+ * Name search (`LIKE '%text%'` on the lower-cased `name_search`) served from a trigram index, so
+ * it stays fast at a million projects: FTS5's trigram tokenizer on SQLite (an external-content
+ * table kept in step by triggers), pg_trgm's GIN index on PostgreSQL. The stores keep the LIKE as
+ * the exact test; the index only finds the candidates. Numbered after the dialect migrations
+ * written at the same time (0005, 0006): the Migrator runs only ids above the last one applied, so
+ * ids must keep growing in the order they land.
+ */
+function searchIndexes() {
+  return Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    yield* sql.onDialectOrElse({
+      pg: () =>
+        Effect.gen(function*() {
+          // pg_trgm ships with PostgreSQL (contrib) and is a trusted extension: the database's
+          // owner may install it. Without it search still works, by scanning.
+          const installed = yield* sql<{ schema: string }>`SELECT n.nspname AS schema FROM pg_extension e
+            JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'`
+          const schema = installed[0]?.schema ?? (yield* sql.withTransaction(Effect.gen(function*() {
+            yield* sql`CREATE EXTENSION IF NOT EXISTS pg_trgm`
+            const created = yield* sql<{ schema: string }>`SELECT n.nspname AS schema FROM pg_extension e
+              JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'`
+            return created[0]?.schema
+          })).pipe(
+            Effect.tapError((error) => Effect.logWarning("pg_trgm is not available; name search will scan", error)),
+            Effect.orElseSucceed(() => undefined)
+          ))
+          if (schema === undefined) return
+          yield* sql.unsafe(
+            `CREATE INDEX sync_projects_name_trigrams ON sync_projects USING gin (name_search "${schema}".gin_trgm_ops)`
+          )
+        }),
+      orElse: () =>
+        statements(
+          `CREATE VIRTUAL TABLE sync_projects_search USING fts5(name_search, content='sync_projects',
+            content_rowid='rowid', tokenize='trigram', detail='none')`,
+          `CREATE TRIGGER sync_projects_search_insert AFTER INSERT ON sync_projects BEGIN
+            INSERT INTO sync_projects_search (rowid, name_search) VALUES (new.rowid, new.name_search);
+          END`,
+          `CREATE TRIGGER sync_projects_search_delete AFTER DELETE ON sync_projects BEGIN
+            INSERT INTO sync_projects_search (sync_projects_search, rowid, name_search) VALUES ('delete', old.rowid, old.name_search);
+          END`,
+          `CREATE TRIGGER sync_projects_search_update AFTER UPDATE OF name_search ON sync_projects BEGIN
+            INSERT INTO sync_projects_search (sync_projects_search, rowid, name_search) VALUES ('delete', old.rowid, old.name_search);
+            INSERT INTO sync_projects_search (rowid, name_search) VALUES (new.rowid, new.name_search);
+          END`,
+          `INSERT INTO sync_projects_search (sync_projects_search) VALUES ('rebuild')`
+        )
+    })
   })
 }

@@ -9,20 +9,31 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 
+/** PostgreSQL's TEXT cannot hold NUL, which core's keys use as a separator: escaped, injectively. */
+const storedKey = (key: string) => key.replace(/\\/g, "\\\\").replace(/\u0000/g, "\\0")
+
 export const layerStoreSql: Layer.Layer<RateLimit.RateLimiterStore, never, SqlClient.SqlClient> = Layer.effect(
   RateLimit.RateLimiterStore,
   Effect.map(SqlClient.SqlClient, (sql) =>
     RateLimit.RateLimiterStore.of({
       modify: (key, f) =>
         sql.withTransaction(Effect.gen(function*() {
+          const stored = storedKey(key)
+          // Two instances deciding on one key at once must not both read the old state (that would
+          // double the budget): the first statement takes the key's lock until the commit, an
+          // advisory lock on PostgreSQL, the database's write lock on SQLite.
+          yield* sql.onDialectOrElse({
+            pg: () => sql`SELECT pg_advisory_xact_lock(hashtext(${stored}))`,
+            orElse: () => sql`UPDATE rate_limits SET tat = tat WHERE key = ${stored}`
+          })
           const now = yield* Clock.currentTimeMillis
-          const rows = yield* sql<{ tat: string }>`SELECT tat FROM rate_limits WHERE key = ${key}`
+          const rows = yield* sql<{ tat: string }>`SELECT tat FROM rate_limits WHERE key = ${stored}`
           const [answer, next] = f(Option.map(Option.fromNullable(rows[0]), (row) => BigInt(row.tat)), now)
           if (Option.isSome(next)) {
-            yield* sql`INSERT INTO rate_limits (key, tat) VALUES (${key}, ${next.value.toString()})
+            yield* sql`INSERT INTO rate_limits (key, tat) VALUES (${stored}, ${next.value.toString()})
               ON CONFLICT (key) DO UPDATE SET tat = excluded.tat`
           } else {
-            yield* sql`DELETE FROM rate_limits WHERE key = ${key}`
+            yield* sql`DELETE FROM rate_limits WHERE key = ${stored}`
           }
           return answer
         })).pipe(

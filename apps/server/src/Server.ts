@@ -18,6 +18,8 @@ import { EditorApi } from "@projectkit/editor"
 import { SyncApi } from "@projectkit/sync"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
+import { identity } from "effect/Function"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import { createServer } from "node:http"
@@ -38,7 +40,7 @@ export const VERSION = "0.0.0"
 export interface ServerConfig {
   readonly port: number
   readonly host: string
-  /** A SQLite file, or ":memory:". */
+  /** A SQLite file, ":memory:", or a `postgres://` URL. */
   readonly database: string
   readonly adminToken: Redacted.Redacted
   /** The largest request body accepted; larger ones get 413. */
@@ -50,6 +52,8 @@ export interface ServerConfig {
   readonly sanity?: SanityLifecycle.LifecycleConfig | undefined
   /** The editor dialect: its sync rate limit, editorState size limit and export durations. */
   readonly editor?: EditorHandlers.EditorConfig | undefined
+  /** Log every request (method, url, status); off by default. */
+  readonly logRequests?: boolean | undefined
 }
 
 /**
@@ -116,17 +120,22 @@ export const layerApi = (config: Omit<ServerConfig, "port" | "host">) =>
     Layer.provide(AdminAuthLive),
     Layer.provide(Webhooks.layer(config.webhooks).pipe(Layer.provide(FetchHttpClient.layer))),
     Layer.provideMerge(Organizations.layer),
-    Layer.provideMerge(Database.layerSqlite(config.database)),
+    Layer.provideMerge(Database.layer(config.database)),
     Layer.provide(Layer.succeed(AdminToken, config.adminToken)),
     Layer.provide(Layer.succeed(ServerInfo, { version: VERSION, dialects: dialects.map((d) => d.name) }))
   )
 
 export const layer = (config: ServerConfig) =>
-  // Every request is logged (method, url, status, duration) by the default logger of the process.
-  HttpApiBuilder.serve(HttpMiddleware.logger).pipe(
+  // With `logRequests`, every request is logged (method, url, status) by the process's logger: off
+  // by default, as writing a line per request costs more than the request itself (see bench/).
+  HttpApiBuilder.serve(config.logRequests === true ? HttpMiddleware.logger : identity).pipe(
     Layer.provide(Layer.mergeAll(Layer.empty, ...dialects.map((dialect) => dialect.docs))),
     Layer.provide(Fallback.layer([...dialects, controlErrors], config.maxBodyBytes)),
     Layer.provideMerge(layerApi(config)),
     HttpServer.withLogAddress,
-    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: config.port, host: config.host }))
+    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: config.port, host: config.host })),
+    // No tracer is installed, so the spans the HTTP and SQL layers open per request and statement
+    // would only be built and dropped: not opening them is a large share of the per-request cost.
+    Layer.locally(FiberRef.currentTracerEnabled, false),
+    HttpMiddleware.withTracerDisabledWhen(() => true)
   )

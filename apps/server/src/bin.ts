@@ -18,6 +18,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as EditorHandlers from "./editor/EditorHandlers.js"
 import { randomSecret } from "./internal/ids.js"
+import * as Database from "./Database.js"
 import { Organizations } from "./Organizations.js"
 import * as Server from "./Server.js"
 import * as GenerationLifecycle from "./sync/GenerationLifecycle.js"
@@ -34,8 +35,16 @@ const host = Options.text("host").pipe(
   Options.withDefault("127.0.0.1")
 )
 const data = Options.text("data").pipe(
-  Options.withDescription("The SQLite database file, or :memory: (env PROJECTKIT_DATA)"),
-  Options.withFallbackConfig(Config.string("PROJECTKIT_DATA")),
+  Options.withDescription(
+    "The SQLite database file, :memory:, or a postgres:// URL (env PROJECTKIT_DATA, or DATABASE_URL for PostgreSQL)"
+  ),
+  Options.withFallbackConfig(Config.string("PROJECTKIT_DATA").pipe(
+    Config.orElse(() =>
+      Config.string("DATABASE_URL").pipe(
+        Config.validate({ message: "DATABASE_URL must be a postgres:// URL", validation: Database.isPostgresUrl })
+      )
+    )
+  )),
   Options.withDefault("./.projectkit/data.db")
 )
 const adminToken = Options.redacted("admin-token").pipe(
@@ -80,7 +89,16 @@ const logFormat = Options.choice("log-format", ["logfmt", "json", "pretty"]).pip
   Options.withDefault("logfmt" as const)
 )
 
+const logRequests = Options.boolean("log-requests").pipe(
+  Options.withDescription("Log every request: method, url, status (env PROJECTKIT_LOG_REQUESTS)"),
+  Options.withFallbackConfig(Config.boolean("PROJECTKIT_LOG_REQUESTS")),
+  Options.withDefault(false)
+)
+
 const loggers = { logfmt: Logger.logFmt, json: Logger.json, pretty: Logger.pretty } as const
+
+const storage = (database: string) =>
+  Database.isPostgresUrl(database) ? `PostgreSQL: ${Database.redactUrl(database)}` : `SQLite: ${database}`
 
 const banner = (
   config: Server.ServerConfig,
@@ -95,7 +113,7 @@ const banner = (
   const base = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`
   return [
     "",
-    `projectkit reference server ${Server.VERSION} on ${base} (SQLite: ${config.database})`,
+    `projectkit reference server ${Server.VERSION} on ${base} (${storage(config.database)})`,
     "",
     `  sync.so     ${base}/sync      (OpenAPI: ${base}/sync/openapi.json)`,
     `  editor      ${base}/editor    (OpenAPI: ${base}/editor/openapi.json, docs: ${base}/editor/docs)`,
@@ -116,7 +134,7 @@ const banner = (
     `  curl -s -X POST ${base}/sanity/v2021-06-07/projects -H "Authorization: Bearer ${demo.sanityToken}" -H "Content-Type: application/json" -d '{"displayName":"My Sanity Project"}'`,
     `  curl -s -X POST ${base}/__projectkit/orgs -H "Authorization: Bearer ${Redacted.value(config.adminToken)}" -H "Content-Type: application/json" -d '{"name":"Acme"}'`,
     "",
-    "Ctrl-C stops the server; the data stays in the database file.",
+    "Ctrl-C stops the server; the data stays in the database.",
     ""
   ].join("\n")
 }
@@ -135,7 +153,8 @@ const command = Command.make(
     editorSyncWindow,
     editorSyncBurst,
     editorMaxStateBytes,
-    logFormat
+    logFormat,
+    logRequests
   },
   (options) =>
     Effect.gen(function*() {
@@ -145,6 +164,7 @@ const command = Command.make(
         database: options.data,
         adminToken: Option.getOrElse(options.adminToken, () => Redacted.make(`pk_admin_${randomSecret()}`)),
         maxBodyBytes: options.maxBodyBytes,
+        logRequests: options.logRequests,
         generations: {
           ...GenerationLifecycle.defaultLifecycle,
           pending: Duration.millis(options.generationPending),

@@ -1,5 +1,6 @@
 import { describe, expect, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as TestDatabase from "./support/TestDatabase.js"
 import { request, TestServer, layer as testServer } from "./support/TestServer.js"
 
 const admin = (token: string) => ({ authorization: `Bearer ${token}`, "content-type": "application/json" })
@@ -9,7 +10,16 @@ layer(testServer())("control plane", (it) => {
     Effect.gen(function*() {
       const { body, status } = yield* request("/__projectkit/health")
       expect(status).toBe(200)
-      expect(body).toMatchObject({ status: "ok", storage: "sqlite" })
+      expect(body).toMatchObject({ status: "ok", storage: TestDatabase.backend })
+      const { location } = body as { location: string }
+      if (TestDatabase.postgresUrl === undefined) {
+        expect(location).toBe(":memory:")
+      } else {
+        // The URL is reported without its password.
+        const password = new URL(TestDatabase.postgresUrl).password
+        expect(location).toMatch(/^postgres(ql)?:\/\//)
+        if (password !== "") expect(location).not.toContain(`:${password}@`)
+      }
     }))
 
   it.effect("creates organizations for the admin only", () =>

@@ -108,6 +108,9 @@ export const make = Effect.gen(function*() {
     patch: { readonly title?: string; readonly description?: string | null }
   ) =>
     sql.withTransaction(Effect.gen(function*() {
+      // Lock the row first (a no-op write): a PATCH racing this one on another instance waits and
+      // then reads what this one wrote, so neither's field is lost.
+      yield* sql`UPDATE editor_projects SET updated_at = updated_at WHERE id = ${id} AND org_id = ${orgId}`
       const current = yield* findSummary(orgId, id)
       if (Option.isNone(current)) return current
       const now = yield* Clock.currentTimeMillis

@@ -321,6 +321,9 @@ export const make = (durations: LifecycleDurations) =>
 
     const updateProject = (who: Who, id: string, patch: typeof SanityApi.UpdateProjectRequest.Type) =>
       Effect.gen(function*() {
+        // Lock the row first (a no-op write): a PATCH racing this one on another instance waits,
+        // then merges into what this one wrote, instead of both merging into the same old metadata.
+        yield* sql`UPDATE sanity_projects SET updated_at = updated_at WHERE id = ${id}`
         const current = yield* project(who, id)
         yield* requireGrant(who, "sanity.project/update")
         const metadata = JSON.parse(current.metadata) as Record<string, unknown>

@@ -16,6 +16,7 @@ import * as Option from "effect/Option"
 import type { Caller } from "../Organizations.js"
 import { randomId } from "../internal/ids.js"
 import { containsPattern, cursors } from "../internal/keyset.js"
+import { containsFilter } from "../internal/search.js"
 
 export interface ProjectRow {
   readonly id: string
@@ -66,23 +67,32 @@ export const make = Effect.gen(function*() {
       return row
     })
 
-  /** Changes the fields given, in one transaction; none when the project is not visible. */
+  /**
+   * Changes the fields given, and only those, in one statement; none when the project is not
+   * visible. Concurrent PATCHes of different fields (from any instance) therefore all land, and
+   * the row is never seen half-written.
+   */
   const updateProject = (
     caller: Caller,
     id: string,
     patch: { readonly name?: string; readonly visibility?: string; readonly mode?: string }
   ) =>
-    sql.withTransaction(Effect.gen(function*() {
-      const current = yield* findProject(caller, id)
-      if (Option.isNone(current)) return current
+    Effect.gen(function*() {
       const now = yield* Clock.currentTimeMillis
-      // Time never runs backwards for a record, even if the clock does.
-      const updated: ProjectRow = { ...current.value, ...patch, updated_at: Math.max(now, current.value.updated_at) }
-      yield* sql`UPDATE sync_projects SET name = ${updated.name}, name_search = ${Pagination.searchKey(updated.name)},
-        visibility = ${updated.visibility}, mode = ${updated.mode}, updated_at = ${updated.updated_at}
-        WHERE id = ${id}`
-      return Option.some(updated)
-    }))
+      const changes = [
+        ...(patch.name === undefined
+          ? []
+          : [sql`name = ${patch.name}`, sql`name_search = ${Pagination.searchKey(patch.name)}`]),
+        ...(patch.visibility === undefined ? [] : [sql`visibility = ${patch.visibility}`]),
+        ...(patch.mode === undefined ? [] : [sql`mode = ${patch.mode}`]),
+        // Time never runs backwards for a record, even if the clock does.
+        sql`updated_at = CASE WHEN updated_at > ${now} THEN updated_at ELSE ${now} END`
+      ]
+      const rows = yield* sql<ProjectRow>`UPDATE sync_projects SET ${sql.csv(changes)}
+        WHERE id = ${id} AND ${visibleProject(caller)}
+        RETURNING id, name, visibility, mode, created_at, updated_at`
+      return Option.fromNullable(rows[0])
+    })
 
   /** Deletes the project; its assets and generations are detached by the schema (ON DELETE SET NULL). */
   const deleteProject = (caller: Caller, id: string) =>
@@ -104,10 +114,15 @@ export const make = Effect.gen(function*() {
       const column = sql.literal(order.column)
       const comparison = sql.literal(order.direction === "asc" ? ">" : "<")
       const direction = sql.literal(order.direction === "asc" ? "ASC" : "DESC")
+      const searched = yield* containsFilter(
+        sql,
+        { table: "sync_projects", column: "name_search", trigrams: "sync_projects_search" },
+        search
+      )
       const rows = yield* sql<ProjectRow>`SELECT id, name, visibility, mode, created_at, updated_at
-        FROM sync_projects
+        FROM ${searched.from}
         WHERE ${visibleProject(caller)}
-        ${search === "" ? sql`` : sql`AND name_search LIKE ${containsPattern(search)} ESCAPE '\\'`}
+        ${searched.filter}
         ${after === undefined ? sql`` : sql`AND (${column}, id) ${comparison} (${after.value}, ${after.id})`}
         ORDER BY ${column} ${direction}, id ${direction}
         LIMIT ${query.limit + 1}`

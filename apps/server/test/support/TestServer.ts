@@ -1,5 +1,6 @@
 /**
- * A reference server on a free loopback port with an in-memory database, for tests over real HTTP.
+ * A reference server on a free loopback port, for tests over real HTTP: with an in-memory SQLite
+ * database, or a fresh PostgreSQL schema when PROJECTKIT_TEST_DATABASE_URL is set (TestDatabase.ts).
  */
 import * as HttpServer from "@effect/platform/HttpServer"
 import * as Context from "effect/Context"
@@ -9,6 +10,7 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
 import * as Server from "../../src/Server.js"
+import * as TestDatabase from "./TestDatabase.js"
 
 export interface TestServerInfo {
   readonly baseUrl: string
@@ -17,7 +19,13 @@ export interface TestServerInfo {
 
 export class TestServer extends Context.Tag("test/TestServer")<TestServer, TestServerInfo>() {}
 
-export const layer = (overrides: Partial<Omit<Server.ServerConfig, "port" | "host">> = {}) => {
+export const layer = (overrides: Partial<Omit<Server.ServerConfig, "port" | "host">> = {}) =>
+  Layer.unwrapScoped(Effect.map(
+    overrides.database === undefined ? TestDatabase.database : Effect.succeed(overrides.database),
+    (database) => layerOn({ ...overrides, database })
+  ))
+
+const layerOn = (overrides: Partial<Omit<Server.ServerConfig, "port" | "host">> & { readonly database: string }) => {
   const adminToken = "test-admin-token"
   return Layer.effect(
     TestServer,
@@ -31,7 +39,6 @@ export const layer = (overrides: Partial<Omit<Server.ServerConfig, "port" | "hos
       Server.layer({
         port: 0,
         host: "127.0.0.1",
-        database: ":memory:",
         adminToken: Redacted.make(adminToken),
         maxBodyBytes: 1024 * 1024,
         ...overrides

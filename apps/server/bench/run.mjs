@@ -1,0 +1,429 @@
+// `pnpm bench`: load from this process (autocannon, on loopback) against the reference server on
+// SQLite, then on PostgreSQL (when PROJECTKIT_BENCH_DATABASE_URL or PROJECTKIT_TEST_DATABASE_URL
+// names one), next to the hand-written node:http + better-sqlite3 baseline measured in the same
+// run; then the scale figures (a million projects in one organization) and the adapter's stream.
+// Figures, not assertions: it prints a report and the targets met or missed. `--quick` shrinks
+// every duration and size for a smoke run.
+import autocannon from "autocannon"
+import Sqlite from "better-sqlite3"
+import * as ChildProcess from "node:child_process"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import Pg from "pg"
+import * as Pagination from "@projectkit/core/Pagination"
+
+const quick = process.argv.includes("--quick")
+const here = import.meta.dirname
+const bin = Path.resolve(here, "../dist/bin.js")
+const pgUrl = process.env.PROJECTKIT_BENCH_DATABASE_URL || process.env.PROJECTKIT_TEST_DATABASE_URL || undefined
+const adminToken = "bench-admin-token"
+const settings = quick
+  ? { duration: 2, connections: 20, seed: 2_000, scale: 100_000, deepPage: 2_000, stream: 10_000, samples: 100 }
+  : { duration: 6, connections: 20, seed: 10_000, scale: 1_000_000, deepPage: 20_000, stream: 100_000, samples: 400 }
+const tmp = Fs.mkdtempSync(Path.join(Os.tmpdir(), "projectkit-bench-"))
+const children = new Set()
+process.on("exit", () => {
+  for (const child of children) child.kill("SIGKILL")
+  Fs.rmSync(tmp, { recursive: true, force: true })
+})
+
+// ---------------------------------------------------------------------------------------------
+// processes
+// ---------------------------------------------------------------------------------------------
+
+/** Spawns `args`, resolving with the child and its first stdout line matching `ready`. */
+const spawn = (args, ready, extraEnv = {}, wholeOutput = false) =>
+  new Promise((resolve, reject) => {
+    const child = ChildProcess.spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...extraEnv } })
+    children.add(child)
+    let output = ""
+    let started = false
+    const onData = (chunk) => {
+      output = (output + chunk.toString()).slice(-20_000)
+      const line = started ? undefined : output.split("\n").find((l) => ready.test(l))
+      if (line !== undefined) {
+        started = true
+        resolve({ child, line: wholeOutput ? output : line })
+      }
+    }
+    child.stdout.on("data", onData)
+    child.stderr.on("data", (chunk) => (output = (output + chunk.toString()).slice(-20_000)))
+    child.once("exit", (code, signal) => {
+      if (!started) reject(new Error(`${args.join(" ")} exited ${code}:\n${output.slice(-2000)}`))
+      else if (code !== 0 && signal !== "SIGTERM" && signal !== "SIGKILL") console.warn(`  ! ${Path.basename(args.at(-1) === undefined ? "" : args[0])} exited ${code ?? signal}:\n${output.slice(-3000)}`)
+    })
+  })
+
+const stopChild = (child) =>
+  new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve()
+    child.once("exit", () => resolve())
+    child.kill("SIGTERM")
+    setTimeout(() => child.kill("SIGKILL"), 5000).unref()
+  }).then(() => children.delete(child))
+
+/** Resets the peak RSS of `pid` (Linux: clear_refs 5), so each scenario's peak is its own. */
+const resetPeak = (pid) => {
+  try {
+    Fs.writeFileSync(`/proc/${pid}/clear_refs`, "5")
+  } catch {
+    // not Linux, or not allowed: the peak is then the process's peak so far
+  }
+}
+const peakMb = (pid) => {
+  try {
+    const status = Fs.readFileSync(`/proc/${pid}/status`, "utf8")
+    return Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024
+  } catch {
+    return NaN
+  }
+}
+
+const startServer = async (database) => {
+  // Ready once the banner is out (storage migrated); the port is in the "Listening on" log line.
+  const { child, line } = await spawn(
+    // The editor's per-project sync limit is lifted: the scenario measures saving, not refusing.
+    [bin, "--port", "0", "--data", database, "--admin-token", adminToken, "--log-format", "json",
+      "--editor-sync-limit", "1000000", "--editor-sync-window-ms", "1000", "--editor-sync-burst", "1000000"],
+    /Ctrl-C stops/,
+    {},
+    true
+  )
+  const port = /Listening on http:\/\/[^:]+:(\d+)/.exec(line)[1]
+  return { child, baseUrl: `http://127.0.0.1:${port}` }
+}
+
+// ---------------------------------------------------------------------------------------------
+// measuring
+// ---------------------------------------------------------------------------------------------
+
+const load = async (pid, options) => {
+  resetPeak(pid)
+  const result = await autocannon({
+    connections: settings.connections,
+    duration: settings.duration,
+    ...options,
+    headers: { "content-type": "application/json", ...options.headers }
+  })
+  const failures = result.non2xx + result.errors + result.timeouts
+  if (failures > 0) console.warn(`  ! ${options.title}: ${failures} failed requests of ${result.requests.total}`)
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    peakMb: peakMb(pid),
+    failures
+  }
+}
+
+/**
+ * `fetch`, again once if a kept-alive connection was closed by the server while idle (during a
+ * long bulk insert): that is the client's socket reuse, not a server failure.
+ */
+const request = async (url, init) => {
+  try {
+    return await fetch(url, init)
+  } catch (error) {
+    if (error?.cause?.code !== "UND_ERR_SOCKET" && error?.cause?.code !== "ECONNRESET") throw error
+    return await fetch(url, init)
+  }
+}
+
+/** Latency of one request at a time: `count` requests, p50 and p99 in ms (for the scale figures). */
+const latency = async (url, headers, count) => {
+  const times = []
+  for (let i = 0; i < count; i++) {
+    const started = performance.now()
+    const response = await request(url, { headers })
+    if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`)
+    await response.arrayBuffer()
+    times.push(performance.now() - started)
+  }
+  times.sort((a, b) => a - b)
+  const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))]
+  return { p50: at(0.5), p99: at(0.99) }
+}
+
+// ---------------------------------------------------------------------------------------------
+// data
+// ---------------------------------------------------------------------------------------------
+
+const tags = 97
+/** The seeded projects' names: a unique 7-digit number (rare searches) and one of 97 tags (common ones). */
+const nameSql = {
+  sqlite: (i) => `'Project ' || printf('%07d', ${i}) || ' tag' || printf('%03d', ${i} % ${tags})`,
+  pg: (i) => `'Project ' || lpad((${i})::text, 7, '0') || ' tag' || lpad(((${i}) % ${tags})::text, 3, '0')`
+}
+const idOf = (org, i) => `00000000-0000-4000-${String(8000 + org).padStart(4, "0")}-${String(i).padStart(12, "0")}`
+const idSql = {
+  sqlite: (org, i) => `'00000000-0000-4000-${String(8000 + org)}-' || printf('%012d', ${i})`,
+  pg: (org, i) => `'00000000-0000-4000-${String(8000 + org)}-' || lpad((${i})::text, 12, '0')`
+}
+const baseTime = Date.UTC(2025, 0, 1)
+
+/** Direct SQL on the server's database, for setup speed. */
+const openDirect = async (kind, location) => {
+  if (kind === "sqlite") {
+    const db = new Sqlite(location)
+    db.pragma("busy_timeout = 10000")
+    return { all: async (q, p = []) => db.prepare(q).all(...p), run: async (q) => db.exec(q), close: async () => db.close() }
+  }
+  const client = new Pg.Client({ connectionString: location })
+  await client.connect()
+  return {
+    all: async (q, p = []) => (await client.query(q.replace(/\?/g, (() => { let n = 0; return () => `$${++n}` })()), p)).rows,
+    run: async (q) => void (await client.query(q)),
+    close: () => client.end()
+  }
+}
+
+/** Inserts `count` projects (numbered from 0) into the organization of `apiKey`, in SQL. */
+const bulkInsert = async (kind, direct, apiKey, org, count) => {
+  const [caller] = await direct.all("SELECT org_id, user_id FROM credentials WHERE secret = ?", [apiKey])
+  const chunk = 200_000
+  for (let from = 0; from < count; from += chunk) {
+    const to = Math.min(count, from + chunk) - 1
+    const i = kind === "sqlite" ? "n.i" : "i"
+    const source = kind === "sqlite"
+      ? `(WITH RECURSIVE n(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM n WHERE i < ${to}) SELECT i FROM n) n`
+      : `generate_series(${from}, ${to}) AS i`
+    const name = nameSql[kind](i)
+    await direct.run(`INSERT INTO sync_projects (id, org_id, owner_id, name, name_search, visibility, mode, created_at, updated_at)
+      SELECT ${idSql[kind](org, i)}, '${caller.org_id}', '${caller.user_id}', ${name}, lower(${name}),
+        'ORGANIZATION', 'CREATOR', ${baseTime} + ${i}, ${baseTime} + ${i}
+      FROM ${source}`)
+  }
+  if (kind === "pg") await direct.run("ANALYZE sync_projects")
+  return caller
+}
+
+const createOrg = async (baseUrl, name) => {
+  const response = await request(`${baseUrl}/__projectkit/orgs`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ name })
+  })
+  if (response.status !== 201) throw new Error(`create org: ${response.status}`)
+  return (await response.json()).credentials
+}
+
+// ---------------------------------------------------------------------------------------------
+// runs
+// ---------------------------------------------------------------------------------------------
+
+const rows = []
+const record = (server, scenario, figures) => {
+  rows.push({ server, scenario, ...figures })
+  const f = (n, d = 1) => Number.isFinite(n) ? n.toFixed(d) : "-"
+  console.log(`  ${server.padEnd(10)} ${scenario.padEnd(22)} ${f(figures.rps, 0).padStart(7)} req/s  p50 ${f(figures.p50)} ms  p99 ${f(figures.p99)} ms  peak ${f(figures.peakMb, 0)} MB`)
+}
+
+const runBaseline = async () => {
+  console.log(`baseline: node:http + better-sqlite3 (${settings.seed} projects)`)
+  const { child, line } = await spawn([Path.join(here, "baseline.mjs"), Path.join(tmp, "baseline.db"), String(settings.seed)], /^\{/)
+  const { port, apiKey, id } = JSON.parse(line)
+  const url = `http://127.0.0.1:${port}/sync/v2/projects`
+  const headers = { "x-api-key": apiKey }
+  record("baseline", "create", await load(child.pid, { title: "create", url, method: "POST", headers, body: JSON.stringify({ name: "Bench project" }) }))
+  record("baseline", "get", await load(child.pid, { title: "get", url: `${url}/${id}`, headers }))
+  record("baseline", "list 50", await load(child.pid, { title: "list", url: `${url}?limit=50`, headers }))
+  await stopChild(child)
+}
+
+const runServer = async (kind, location) => {
+  const label = kind === "sqlite" ? "sqlite" : "postgres"
+  console.log(`reference server on ${label} (${settings.seed} projects)`)
+  const { child, baseUrl } = await startServer(location)
+  const direct = await openDirect(kind, location)
+  try {
+    const credentials = await createOrg(baseUrl, "Bench")
+    const apiKey = credentials.sync.apiKey
+    await bulkInsert(kind, direct, apiKey, 1, settings.seed)
+    const url = `${baseUrl}/sync/v2/projects`
+    const headers = { "x-api-key": apiKey }
+    record(label, "create", await load(child.pid, { title: "create", url, method: "POST", headers, body: JSON.stringify({ name: "Bench project" }) }))
+    record(label, "get", await load(child.pid, { title: "get", url: `${url}/${idOf(1, 42)}`, headers }))
+    record(label, "list 50", await load(child.pid, { title: "list", url: `${url}?limit=50`, headers }))
+    record(label, "search (rare) 50", await load(child.pid, { title: "search", url: `${url}?limit=50&searchQuery=0000777`, headers }))
+    record(label, "search (common) 50", await load(child.pid, { title: "search", url: `${url}?limit=50&searchQuery=tag042`, headers }))
+    await editorSync(label, child, baseUrl, credentials)
+
+    // Scale: one organization with a million projects.
+    console.log(`  scale: ${settings.scale.toLocaleString("en")} projects in one organization (bulk insert)`)
+    const big = (await createOrg(baseUrl, "Scale")).sync.apiKey
+    const insertStarted = performance.now()
+    const caller = await bulkInsert(kind, direct, big, 2, settings.scale)
+    console.log(`    inserted in ${((performance.now() - insertStarted) / 1000).toFixed(1)} s`)
+    const bigHeaders = { "x-api-key": big }
+    // The cursor page `deepPage` starts from: the last item of the page before it (newest first).
+    const position = settings.scale - (settings.deepPage - 1) * 50
+    const cursor = Pagination.makeCursorCodec("projectkit-server-cursor-v1").encode(
+      `sync/projects/${caller.org_id}/${caller.user_id}/createdAt/`,
+      { value: baseTime + position, id: idOf(2, position) }
+    )
+    // One project's unique number: the search that matches one row in the million.
+    const rare = Math.floor(settings.scale * 0.4567)
+    const rareNumber = String(rare).padStart(7, "0")
+    await latency(`${url}?limit=50`, bigHeaders, 20) // warm-up
+    const first = await latency(`${url}?limit=50`, bigHeaders, settings.samples)
+    const deep = await latency(`${url}?limit=50&cursor=${encodeURIComponent(cursor)}`, bigHeaders, settings.samples)
+    const rareSearch = await latency(`${url}?limit=50&searchQuery=${rareNumber}`, bigHeaders, settings.samples)
+    const common = await latency(`${url}?limit=50&searchQuery=tag042`, bigHeaders, settings.samples)
+    const none = await latency(`${url}?limit=50&searchQuery=nothing-matches`, bigHeaders, Math.min(settings.samples, 100))
+    const check = await (await request(`${url}?limit=50&cursor=${encodeURIComponent(cursor)}`, { headers: bigHeaders })).json()
+    const expectedFirst = idOf(2, position - 1)
+    if (check.items[0]?.id !== expectedFirst) console.warn(`  ! deep page starts at ${check.items[0]?.id}, expected ${expectedFirst}`)
+    const found = await (await request(`${url}?limit=50&searchQuery=${rareNumber}`, { headers: bigHeaders })).json()
+    if (found.items.length !== 1 || found.items[0].id !== idOf(2, rare)) console.warn(`  ! rare search found ${found.items.length} items`)
+    scale.push({ server: label, first, deep, rare: rareSearch, common, none })
+    console.log(`    page 1 p50 ${first.p50.toFixed(1)} / p99 ${first.p99.toFixed(1)} ms; page ${settings.deepPage.toLocaleString("en")} p50 ${deep.p50.toFixed(1)} / p99 ${deep.p99.toFixed(1)} ms`)
+    console.log(`    search rare p99 ${rareSearch.p99.toFixed(1)} ms, common p99 ${common.p99.toFixed(1)} ms, no match p99 ${none.p99.toFixed(1)} ms`)
+
+    // The adapter streaming an organization's projects.
+    const streamed = (await createOrg(baseUrl, "Stream")).sync.apiKey
+    await bulkInsert(kind, direct, streamed, 3, settings.stream)
+    const { child: streamer, line } = await spawn(["--expose-gc", Path.join(here, "stream.mjs"), baseUrl, streamed, String(settings.stream)], /^\{/)
+    await stopChild(streamer)
+    const result = JSON.parse(line)
+    const rss = result.samples.map((s) => s.rss / 1024 / 1024)
+    const heap = result.samples.map((s) => s.heap / 1024 / 1024)
+    const secondHalf = heap.slice(Math.floor(heap.length / 2))
+    streams.push({
+      server: label,
+      count: result.count,
+      seconds: result.seconds,
+      rssFirst: rss[0],
+      rssLast: rss[rss.length - 1],
+      rssMax: Math.max(...rss),
+      heapMax: Math.max(...heap),
+      heapSecondHalfMax: Math.max(...secondHalf),
+      heapFirstHalfMax: Math.max(...heap.slice(0, Math.floor(heap.length / 2)))
+    })
+    console.log(`    stream: ${result.count} projects in ${result.seconds.toFixed(1)} s, RSS ${rss[0].toFixed(0)} → ${rss[rss.length - 1].toFixed(0)} MB (max ${Math.max(...rss).toFixed(0)}), heap max ${Math.max(...heap).toFixed(0)} MB`)
+  } finally {
+    await direct.close()
+    await stopChild(child)
+  }
+}
+
+/** Editor autosave sync with a 1 MB state, when the server has the editor dialect. */
+const editorSync = async (label, child, baseUrl, credentials) => {
+  const probe = await fetch(`${baseUrl}/editor/openapi.json`)
+  if (probe.status !== 200 || credentials.editor === undefined) {
+    console.log(`  ${label.padEnd(10)} editor sync 1 MB       skipped: this build has no editor dialect`)
+    return
+  }
+  await editorSyncLoad(label, child, baseUrl, credentials.editor.apiKey)
+}
+/**
+ * Autosave syncs of a 1 MB editor state, spread over many projects (the sync rate limit is per
+ * project); a 429 from the limit is counted apart, not as a failure.
+ */
+const editorSyncLoad = async (label, child, baseUrl, apiKey) => {
+  const auth = { authorization: `Bearer ${apiKey}`, "content-type": "application/json" }
+  const ids = []
+  for (let i = 0; i < 100; i++) {
+    const response = await fetch(`${baseUrl}/editor/v1/projects`, { method: "POST", headers: auth, body: JSON.stringify({ title: `Sync ${i}` }) })
+    if (response.status !== 201) throw new Error(`editor create: ${response.status} ${await response.text()}`)
+    ids.push((await response.json()).projectId)
+  }
+  // About 1 MB of JSON: an editor document of 5,000 clips.
+  const clips = Array.from({ length: 5_000 }, (_, i) => ({ id: `clip-${i}`, start: i * 40, duration: 40, src: `https://media.invalid/${"x".repeat(120)}/${i}.mp4`, effects: ["fade", "zoom"] }))
+  let version = 0
+  const body = (n) => JSON.stringify({ editorState: { clips }, stateVersion: n })
+  const size = Buffer.byteLength(body(1))
+  let next = 0
+  resetPeak(child.pid)
+  const result = await autocannon({
+    url: baseUrl,
+    connections: 4,
+    duration: settings.duration,
+    requests: [{
+      method: "POST",
+      headers: auth,
+      setupRequest: (request) => ({ ...request, path: `/editor/v1/projects/${ids[next++ % ids.length]}/sync`, body: body(++version) })
+    }]
+  })
+  const limited = result.statusCodeStats?.["429"]?.count ?? 0
+  const failures = result.non2xx - limited + result.errors + result.timeouts
+  if (failures > 0) console.warn(`  ! editor sync: ${failures} failed requests of ${result.requests.total}`)
+  record(label, `editor sync ${(size / 1e6).toFixed(1)} MB`, {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    peakMb: peakMb(child.pid),
+    failures
+  })
+  if (limited > 0) console.log(`    (${limited} syncs answered 429 by the per-project sync limit)`)
+}
+
+const scale = []
+const streams = []
+
+// ---------------------------------------------------------------------------------------------
+
+const started = performance.now()
+console.log(`projectkit bench${quick ? " (--quick)" : ""}: ${Os.cpus().length} cores, node ${process.version}, ${settings.connections} connections × ${settings.duration} s per scenario\n`)
+await runBaseline()
+await runServer("sqlite", Path.join(tmp, "server.db"))
+if (pgUrl === undefined) {
+  console.log("reference server on postgres: skipped (set PROJECTKIT_BENCH_DATABASE_URL or PROJECTKIT_TEST_DATABASE_URL to a postgres:// URL)")
+} else {
+  // A schema of its own, dropped afterwards, so the bench never touches other data.
+  const admin = new Pg.Client({ connectionString: pgUrl })
+  await admin.connect()
+  const schema = `bench_${process.pid}`
+  await admin.query(`CREATE SCHEMA ${schema}`)
+  const url = new URL(pgUrl)
+  url.searchParams.set("options", `-c search_path=${schema},public`)
+  try {
+    await runServer("pg", url.toString())
+  } finally {
+    await admin.query(`DROP SCHEMA ${schema} CASCADE`)
+    await admin.end()
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// report
+// ---------------------------------------------------------------------------------------------
+
+const baselineOf = (scenario) => rows.find((r) => r.server === "baseline" && r.scenario === scenario)
+const f = (n, d = 1) => Number.isFinite(n) ? n.toFixed(d) : "-"
+console.log("\n| server | scenario | req/s | × baseline | p50 ms | p99 ms | peak RSS MB |")
+console.log("|---|---|---|---|---|---|---|")
+for (const r of rows) {
+  const base = baselineOf(r.scenario)
+  console.log(`| ${r.server} | ${r.scenario} | ${f(r.rps, 0)} | ${base ? f(r.rps / base.rps, 2) : "-"} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.peakMb, 0)} |`)
+}
+console.log(`\n| server | projects | page 1 p50/p99 ms | page ${settings.deepPage.toLocaleString("en")} p50/p99 ms | depth ratio (p50) | search rare p50/p99 | search common p50/p99 | no match p50/p99 |`)
+console.log("|---|---|---|---|---|---|---|---|")
+for (const s of scale) {
+  const pair = (x) => `${f(x.p50)} / ${f(x.p99)}`
+  console.log(`| ${s.server} | ${settings.scale.toLocaleString("en")} | ${pair(s.first)} | ${pair(s.deep)} | ${f(s.deep.p50 / s.first.p50, 2)} | ${pair(s.rare)} | ${pair(s.common)} | ${pair(s.none)} |`)
+}
+console.log(`\n| server | streamed | seconds | RSS first → last (max) MB | heap max 1st half / 2nd half MB |`)
+console.log("|---|---|---|---|---|")
+for (const s of streams) {
+  console.log(`| ${s.server} | ${s.count.toLocaleString("en")} | ${f(s.seconds)} | ${f(s.rssFirst, 0)} → ${f(s.rssLast, 0)} (${f(s.rssMax, 0)}) | ${f(s.heapFirstHalfMax, 0)} / ${f(s.heapSecondHalfMax, 0)} |`)
+}
+
+console.log("\ntargets:")
+const target = (ok, text) => console.log(`  ${ok ? "met   " : "MISSED"} ${text}`)
+for (const server of ["sqlite", "postgres"]) {
+  for (const scenario of ["get", "list 50"]) {
+    const r = rows.find((x) => x.server === server && x.scenario === scenario)
+    if (r) target(r.rps / baselineOf(scenario).rps >= 0.5, `${server} ${scenario} throughput ≥ 0.5 × baseline (${f(r.rps / baselineOf(scenario).rps, 2)})`)
+  }
+}
+for (const s of scale) {
+  target(s.deep.p50 <= 1.5 * s.first.p50, `${s.server} page ${settings.deepPage} within 1.5 × page 1 (${f(s.deep.p50 / s.first.p50, 2)})`)
+  const worst = Math.max(s.rare.p99, s.common.p99, s.none.p99)
+  target(worst < 20, `${s.server} search at ${settings.scale.toLocaleString("en")} under 20 ms p99 (worst ${f(worst)} ms)`)
+}
+for (const s of streams) {
+  target(s.heapSecondHalfMax <= s.heapFirstHalfMax * 1.25 + 5, `${s.server} stream of ${s.count.toLocaleString("en")}: no heap growth (${f(s.heapFirstHalfMax, 0)} → ${f(s.heapSecondHalfMax, 0)} MB)`)
+}
+console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(0)} s`)
+process.exit(0)

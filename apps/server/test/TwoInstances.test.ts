@@ -1,0 +1,268 @@
+/**
+ * Two server instances on one database, as a team scaling out would run them: a tenant's rate-limit
+ * budget is shared (not doubled), pagination started on one instance continues on the other, and
+ * concurrent PATCHes through both lose no update and leave no torn record. On one SQLite file shared
+ * by two processes, and on PostgreSQL when PROJECTKIT_TEST_DATABASE_URL is set.
+ */
+import * as RateLimit from "@projectkit/core/RateLimit"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import * as Database from "../src/Database.js"
+import * as RateLimits from "../src/RateLimits.js"
+import { call, createOrganization, type ServerProcess, start, stop } from "./support/ServerProcess.js"
+import * as TestDatabase from "./support/TestDatabase.js"
+
+interface Acquired {
+  readonly location: string
+  readonly release: () => Promise<void>
+}
+
+const sqliteFile = async (): Promise<Acquired> => {
+  const folder = Fs.mkdtempSync(Path.join(Os.tmpdir(), "projectkit-two-"))
+  return { location: Path.join(folder, "data.db"), release: async () => Fs.rmSync(folder, { recursive: true, force: true }) }
+}
+
+const postgresSchema = async (): Promise<Acquired> => {
+  const created = await TestDatabase.createSchema(TestDatabase.postgresUrl!)
+  return { location: created.url, release: created.drop }
+}
+
+const backends = [
+  { name: "one SQLite file", skip: false, acquire: sqliteFile },
+  { name: "PostgreSQL", skip: TestDatabase.postgresUrl === undefined, acquire: postgresSchema }
+] as const
+
+const json = (apiKey: string) => ({ "x-api-key": apiKey, "content-type": "application/json" })
+
+describe.each(backends)("two instances on $name", ({ acquire, skip }) => {
+  let database: Acquired
+  let a: ServerProcess
+  let b: ServerProcess
+  let apiKey: string
+
+  beforeAll(async () => {
+    if (skip) return
+    database = await acquire()
+    // Both start at once: the migrations must run exactly once, whichever wins.
+    // The editor's sync limit: a burst of 5 per project, refilling once in ten minutes.
+    const limits = ["--editor-sync-limit", "1", "--editor-sync-window-ms", "600000", "--editor-sync-burst", "5"]
+    ;[a, b] = await Promise.all([start(database.location, limits), start(database.location, limits)])
+    apiKey = (await createOrganization(a.baseUrl, "Shared")).credentials.sync.apiKey
+  }, 60_000)
+
+  afterAll(async () => {
+    if (skip) return
+    await Promise.all([a, b].filter((s) => s !== undefined).map(stop))
+    await database?.release()
+  }, 30_000)
+
+  it.skipIf(skip)("see the same organizations and projects", async () => {
+    const created = await call(b.baseUrl, "/sync/v2/projects", {
+      method: "POST",
+      headers: json(apiKey),
+      body: JSON.stringify({ name: "Made on B" })
+    })
+    expect(created.status).toBe(201)
+    const { id } = created.body as { id: string }
+    const read = await call(a.baseUrl, `/sync/v2/projects/${id}`, { headers: json(apiKey) })
+    expect(read.status).toBe(200)
+    expect(read.body).toMatchObject({ id, name: "Made on B" })
+  })
+
+  it.skipIf(skip)("page through one list across both instances, each project exactly once and in order", async () => {
+    const org = (await createOrganization(b.baseUrl, "Paged")).credentials.sync.apiKey
+    const names = Array.from({ length: 23 }, (_, i) => `Paged ${String(i).padStart(2, "0")}`)
+    // Created through both instances, alternating.
+    for (const [i, name] of names.entries()) {
+      const created = await call(i % 2 === 0 ? a.baseUrl : b.baseUrl, "/sync/v2/projects", {
+        method: "POST",
+        headers: json(org),
+        body: JSON.stringify({ name })
+      })
+      expect(created.status).toBe(201)
+    }
+    const seen: Array<string> = []
+    let cursor: string | undefined
+    let page = 0
+    do {
+      const query = new URLSearchParams({ limit: "5", sortBy: "name", ...(cursor === undefined ? {} : { cursor }) })
+      // Each page from the other instance than the last: a cursor of one is good on the other.
+      const listed = await call(page++ % 2 === 0 ? a.baseUrl : b.baseUrl, `/sync/v2/projects?${query}`, { headers: json(org) })
+      expect(listed.status).toBe(200)
+      const body = listed.body as { items: Array<{ name: string }>; nextCursor?: string | null }
+      seen.push(...body.items.map((item) => item.name))
+      cursor = body.nextCursor ?? undefined
+    } while (cursor !== undefined)
+    expect(seen).toEqual(names)
+    expect(page).toBe(5)
+  })
+
+  it.skipIf(skip)("lose no update when PATCHes of different fields race through both instances", async () => {
+    const ids = await Promise.all(Array.from({ length: 12 }, async (_, i) => {
+      const created = await call(a.baseUrl, "/sync/v2/projects", {
+        method: "POST",
+        headers: json(apiKey),
+        body: JSON.stringify({ name: `Race ${i}`, visibility: "ORGANIZATION" })
+      })
+      return (created.body as { id: string }).id
+    }))
+    // For every project, A renames it while B changes its visibility, at the same moment.
+    const results = await Promise.all(ids.flatMap((id, i) => [
+      call(a.baseUrl, `/sync/v2/projects/${id}`, {
+        method: "PATCH",
+        headers: json(apiKey),
+        body: JSON.stringify({ name: `Renamed ${i}` })
+      }),
+      call(b.baseUrl, `/sync/v2/projects/${id}`, {
+        method: "PATCH",
+        headers: json(apiKey),
+        body: JSON.stringify({ visibility: "USER" })
+      })
+    ]))
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 200))
+    for (const [i, id] of ids.entries()) {
+      const read = await call(i % 2 === 0 ? b.baseUrl : a.baseUrl, `/sync/v2/projects/${id}`, { headers: json(apiKey) })
+      expect(read.body).toMatchObject({ name: `Renamed ${i}`, visibility: "USER" })
+    }
+  })
+
+  it.skipIf(skip)("merge racing Sanity metadata PATCHes from both instances without losing a key", async () => {
+    const token = (await createOrganization(a.baseUrl, "Sanity race") as unknown as { credentials: { sanity: { token: string } } })
+      .credentials.sanity.token
+    const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" }
+    const created = await call(a.baseUrl, "/sanity/v2021-06-07/projects", {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify({ displayName: "Raced" })
+    })
+    expect(created.status).toBeLessThan(300)
+    const { id } = created.body as { id: string }
+    // Sixteen PATCHes at once, each adding its own metadata key, through both instances.
+    const results = await Promise.all(Array.from({ length: 16 }, (_, i) =>
+      call(i % 2 === 0 ? a.baseUrl : b.baseUrl, `/sanity/v2021-06-07/projects/${id}`, {
+        method: "PATCH",
+        headers: auth,
+        body: JSON.stringify({ metadata: { [`key${i}`]: i } })
+      })
+    ))
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 200))
+    const read = await call(b.baseUrl, `/sanity/v2021-06-07/projects/${id}`, { headers: auth })
+    const metadata = (read.body as { metadata: Record<string, unknown> }).metadata
+    for (let i = 0; i < 16; i++) expect(metadata[`key${i}`]).toBe(i)
+  })
+
+  it.skipIf(skip)("share one editor sync budget per project between instances instead of doubling it", async () => {
+    const key = (await createOrganization(a.baseUrl, "Editor budget")).credentials.editor.apiKey
+    const auth = { authorization: `Bearer ${key}`, "content-type": "application/json" }
+    const created = await call(a.baseUrl, "/editor/v1/projects", { method: "POST", headers: auth, body: JSON.stringify({ title: "Budget" }) })
+    expect(created.status).toBe(201)
+    const { projectId } = created.body as { projectId: string }
+    // 20 syncs of one project at once, half through each instance: the burst of 5 admits 5 in all.
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+      call(i % 2 === 0 ? a.baseUrl : b.baseUrl, `/editor/v1/projects/${projectId}/sync`, {
+        method: "POST",
+        headers: auth,
+        body: JSON.stringify({ editorState: { step: i }, stateVersion: i + 1 })
+      })
+    ))
+    const statuses = results.map((r) => r.status)
+    expect(statuses.filter((s) => s === 200)).toHaveLength(5)
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15)
+    // The state saved is one of the admitted syncs', whole.
+    const saved = (await call(b.baseUrl, `/editor/v1/projects/${projectId}`, { headers: auth })).body as {
+      editorState: { step: number }
+      stateVersion: number
+    }
+    const admitted = results.flatMap((r, i) => r.status === 200 ? [i] : [])
+    expect(admitted).toContain(saved.editorState.step)
+    expect(saved.stateVersion).toBe(saved.editorState.step + 1)
+  })
+
+  it.skipIf(skip)("lose neither a sync nor a metadata PATCH of the editor racing through both instances", async () => {
+    const key = (await createOrganization(b.baseUrl, "Editor race")).credentials.editor.apiKey
+    const auth = { authorization: `Bearer ${key}`, "content-type": "application/json" }
+    const ids = await Promise.all(Array.from({ length: 4 }, async (_, i) => {
+      const created = await call(a.baseUrl, "/editor/v1/projects", { method: "POST", headers: auth, body: JSON.stringify({ title: `Race ${i}` }) })
+      return (created.body as { projectId: string }).projectId
+    }))
+    // For every project at once: A syncs a state, B sets the title, A sets the description.
+    const results = await Promise.all(ids.flatMap((id, i) => [
+      call(a.baseUrl, `/editor/v1/projects/${id}/sync`, {
+        method: "POST",
+        headers: auth,
+        body: JSON.stringify({ editorState: { clips: Array.from({ length: 200 }, (_, c) => ({ c, i })) }, stateVersion: 7 })
+      }),
+      call(b.baseUrl, `/editor/v1/projects/${id}`, { method: "PATCH", headers: auth, body: JSON.stringify({ title: `Titled ${i}` }) }),
+      call(a.baseUrl, `/editor/v1/projects/${id}`, { method: "PATCH", headers: auth, body: JSON.stringify({ description: `Described ${i}` }) })
+    ]))
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 200))
+    for (const [i, id] of ids.entries()) {
+      const project = (await call(b.baseUrl, `/editor/v1/projects/${id}`, { headers: auth })).body as {
+        title: string
+        description: string | null
+        stateVersion: number
+        editorState: { clips: Array<{ c: number; i: number }> }
+      }
+      expect(project).toMatchObject({ title: `Titled ${i}`, description: `Described ${i}`, stateVersion: 7 })
+      expect(project.editorState.clips).toHaveLength(200)
+      expect(project.editorState.clips.every((clip) => clip.i === i)).toBe(true)
+    }
+  })
+
+  it.skipIf(skip)("leave no torn record when whole-record PATCHes race through both instances", async () => {
+    const created = await call(a.baseUrl, "/sync/v2/projects", {
+      method: "POST",
+      headers: json(apiKey),
+      body: JSON.stringify({ name: "Torn?" })
+    })
+    const { id } = created.body as { id: string }
+    // Each writer sends a coherent pair: its own name and the visibility of its parity.
+    const writers = Array.from({ length: 24 }, (_, i) => ({ name: `Writer ${i}`, visibility: i % 2 === 0 ? "USER" : "ORGANIZATION" }))
+    const results = await Promise.all(writers.map((patch, i) =>
+      call(i % 2 === 0 ? a.baseUrl : b.baseUrl, `/sync/v2/projects/${id}`, {
+        method: "PATCH",
+        headers: json(apiKey),
+        body: JSON.stringify(patch)
+      })
+    ))
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 200))
+    const final = (await call(b.baseUrl, `/sync/v2/projects/${id}`, { headers: json(apiKey) })).body as {
+      name: string
+      visibility: string
+    }
+    expect(writers).toContainEqual({ name: final.name, visibility: final.visibility })
+    // The search key was written with the name it belongs to.
+    const found = await call(a.baseUrl, `/sync/v2/projects?${new URLSearchParams({ searchQuery: final.name })}`, { headers: json(apiKey) })
+    expect((found.body as { items: Array<{ id: string }> }).items.map((p) => p.id)).toEqual([id])
+  })
+})
+
+describe.skipIf(TestDatabase.postgresUrl === undefined)("the rate limiter on PostgreSQL, two instances", () => {
+  it("shares one budget per tenant between instances instead of doubling it", async () => {
+    const { location, release } = await postgresSchema()
+    try {
+      const rule = new RateLimit.RateLimitRule({ name: "two.instances", limit: 1, window: Duration.minutes(10), burst: 10 })
+      const instance = () => Layer.build(RateLimits.layer.pipe(Layer.provide(Database.layerPg(location, { maxConnections: 8 }))))
+      const allowed = await Effect.gen(function*() {
+        const [first, second] = yield* Effect.all([instance(), instance()])
+        const limiters = [first, second].map((context) => context.unsafeMap.get(RateLimit.RateLimiter.key) as RateLimit.RateLimiterService)
+        // 40 requests of one tenant at once, alternating instances: 10 may pass, not 20.
+        const decisions = yield* Effect.all(
+          Array.from({ length: 40 }, (_, i) => limiters[i % 2]!.decide({ tenant: "org-1", rule })),
+          { concurrency: "unbounded" }
+        )
+        const other = yield* limiters[1]!.decide({ tenant: "org-2", rule })
+        expect(other._tag).toBe("Allowed")
+        return decisions.filter((d) => d._tag === "Allowed").length
+      }).pipe(Effect.scoped, Effect.runPromise)
+      expect(allowed).toBe(rule.burst)
+    } finally {
+      await release()
+    }
+  }, 30_000)
+})
