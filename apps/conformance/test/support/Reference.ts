@@ -1,5 +1,7 @@
 /**
- * The reference server in-process on a free loopback port with an in-memory database, and the
+ * The reference server in-process on a free loopback port — on an in-memory SQLite database, or,
+ * when PROJECTKIT_TEST_DATABASE_URL names a PostgreSQL database (as in CI), in a schema of its own
+ * there, dropped afterwards — and the
  * organizations the suite needs, made through its control plane: a first one with another user,
  * a second one (isolation), and one without the editor's runtime access.
  */
@@ -12,6 +14,7 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import Pg from "pg"
 import type { Dialect } from "../../src/Check.js"
 import type * as Runner from "../../src/Runner.js"
 
@@ -60,6 +63,48 @@ const provision = (baseUrl: string) =>
     return { baseUrl, dialects: health.dialects, first, member, second, ineligible }
   })
 
+const postgresUrl: string | undefined = process.env["PROJECTKIT_TEST_DATABASE_URL"] || undefined
+
+/** Runs one statement as the test database's owner. */
+const administer = (url: string, statement: string) =>
+  Effect.promise(async () => {
+    const client = new Pg.Client({ connectionString: url })
+    await client.connect()
+    try {
+      await client.query(statement)
+    } finally {
+      await client.end()
+    }
+  })
+
+/** `:memory:`, or a fresh PostgreSQL schema that lives as long as the enclosing scope. */
+const database = Effect.suspend(() => {
+  if (postgresUrl === undefined) return Effect.succeed(":memory:")
+  const schema = `conformance_${crypto.randomUUID().replaceAll("-", "")}`
+  const scoped = new URL(postgresUrl)
+  scoped.searchParams.set("options", `-c search_path=${schema},public`)
+  return Effect.as(
+    Effect.acquireRelease(
+      administer(postgresUrl, `CREATE SCHEMA ${schema}`),
+      () => administer(postgresUrl, `DROP SCHEMA ${schema} CASCADE`)
+    ),
+    scoped.toString()
+  )
+})
+
+const serverOn = (database: string) =>
+  Server.layer({
+    port: 0,
+    host: "127.0.0.1",
+    database,
+    adminToken: Redacted.make(adminToken),
+    maxBodyBytes: 1024 * 1024,
+    // Short lifecycles, so that webhook checks do not wait for seconds.
+    generations: { pending: "50 millis", processing: "150 millis", pollInterval: "25 millis" },
+    editor: { exports: { queued: "50 millis", rendering: "200 millis", pollInterval: "25 millis" } },
+    webhooks: { retryBaseDelay: "100 millis", maxAttempts: 3, timeout: "2 seconds", pollInterval: "25 millis" }
+  }).pipe(Layer.provide(Logger.minimumLogLevel(LogLevel.Warning)))
+
 export const layer = Layer.effect(
   Reference,
   Effect.flatMap(HttpServer.HttpServer, (server) => {
@@ -67,21 +112,7 @@ export const layer = Layer.effect(
     if (address._tag !== "TcpAddress") return Effect.dieMessage("expected a TCP address")
     return provision(`http://127.0.0.1:${address.port}`)
   })
-).pipe(
-  Layer.provide(
-    Server.layer({
-      port: 0,
-      host: "127.0.0.1",
-      database: ":memory:",
-      adminToken: Redacted.make(adminToken),
-      maxBodyBytes: 1024 * 1024,
-      // Short lifecycles, so that webhook checks do not wait for seconds.
-      generations: { pending: "50 millis", processing: "150 millis", pollInterval: "25 millis" },
-      editor: { exports: { queued: "50 millis", rendering: "200 millis", pollInterval: "25 millis" } },
-      webhooks: { retryBaseDelay: "100 millis", maxAttempts: 3, timeout: "2 seconds", pollInterval: "25 millis" }
-    }).pipe(Layer.provide(Logger.minimumLogLevel(LogLevel.Warning)))
-  )
-)
+).pipe(Layer.provide(Layer.unwrapScoped(Effect.map(database, serverOn))))
 
 /** The dialect's secret in a credentials record (`apiKey`, or Sanity's `token`). */
 const secretOf = (credentials: Credentials, dialect: Dialect): Option.Option<string> => {
