@@ -80,4 +80,23 @@ export class HarnessError extends Data.TaggedError("HarnessError")<{
   readonly cause?: unknown
 }> {}
 
-export const make = (check: Check): Check => check
+/**
+ * How a dialect's module declares its checks: `check(id, title, source, run, options)`, in the core
+ * profile unless told otherwise.
+ */
+export const forDialect = (dialect: Dialect) =>
+(
+  id: string,
+  title: string,
+  source: Source,
+  run: Check["run"],
+  options: { readonly profile?: Profile; readonly requires?: ReadonlyArray<Requirement> } = {}
+): Check => ({
+  id,
+  title,
+  dialect,
+  profile: options.profile ?? "core",
+  source,
+  run,
+  ...(options.requires ? { requires: options.requires } : {})
+})

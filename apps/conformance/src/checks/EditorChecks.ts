@@ -5,7 +5,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { type Check, type Exchange, make, type Profile, type Requirement, type Source } from "../Check.js"
+import { type Check, type Exchange, forDialect, type Source } from "../Check.js"
 import * as Expect from "../Expect.js"
 import { Harness, type Who } from "../Harness.js"
 import { listItems, nextCursor, token } from "../internal/common.js"
@@ -49,14 +49,7 @@ const S = {
   retryAfter: from(NOTES, "with `Retry-After` in seconds on the 429")
 }
 
-const check = (
-  id: string,
-  title: string,
-  source: Source,
-  run: Check["run"],
-  options: { readonly profile?: Profile; readonly requires?: ReadonlyArray<Requirement> } = {}
-): Check =>
-  make({ id, title, dialect: "editor", profile: options.profile ?? "core", source, run, ...(options.requires ? { requires: options.requires } : {}) })
+const check = forDialect("editor")
 
 // ---------------------------------------------------------------------------------------------
 // Operations

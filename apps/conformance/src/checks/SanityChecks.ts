@@ -4,7 +4,7 @@
  * Paths are relative to the API host (e.g. `https://api.sanity.io`); the version comes first.
  */
 import * as Effect from "effect/Effect"
-import { type Check, type Exchange, make, type Profile, type Requirement, type Source } from "../Check.js"
+import { type Check, type Exchange, forDialect, type Source } from "../Check.js"
 import * as Expect from "../Expect.js"
 import { Harness, type RequestOptions, type Who } from "../Harness.js"
 import { token } from "../internal/common.js"
@@ -57,14 +57,7 @@ const S = {
   deletedBody: from(NOTES, "deletes return `{deleted:true}`")
 }
 
-const check = (
-  id: string,
-  title: string,
-  source: Source,
-  run: Check["run"],
-  options: { readonly profile?: Profile; readonly requires?: ReadonlyArray<Requirement> } = {}
-): Check =>
-  make({ id, title, dialect: "sanity", profile: options.profile ?? "core", source, run, ...(options.requires ? { requires: options.requires } : {}) })
+const check = forDialect("sanity")
 
 // ---------------------------------------------------------------------------------------------
 // Operations

@@ -4,7 +4,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { type Check, type Exchange, make, type Profile, type Requirement, type Source } from "../Check.js"
+import { type Check, type Exchange, forDialect, type Source } from "../Check.js"
 import * as Expect from "../Expect.js"
 import { Harness, type Who } from "../Harness.js"
 import { listItems, monotonic, nextCursor, token } from "../internal/common.js"
@@ -66,13 +66,7 @@ const S = {
   webhook: from(NOTES, "Webhook: when a generation carries `webhookUrl`, sync.so POSTs a GenerationNotification when it ends:")
 }
 
-const check = (
-  id: string,
-  title: string,
-  source: Source,
-  run: Check["run"],
-  options: { readonly profile?: Profile; readonly requires?: ReadonlyArray<Requirement> } = {}
-): Check => make({ id, title, dialect: "sync", profile: options.profile ?? "core", source, run, ...(options.requires ? { requires: options.requires } : {}) })
+const check = forDialect("sync")
 
 // ---------------------------------------------------------------------------------------------
 // Operations
