@@ -4,70 +4,26 @@
  * middle of a write load keeps every write it acknowledged.
  */
 import { afterEach, describe, expect, it } from "vitest"
-import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
-import * as Net from "node:net"
 import * as Os from "node:os"
 import * as Path from "node:path"
+import * as ServerProcess from "./support/ServerProcess.js"
 
-const bin = Path.resolve(import.meta.dirname, "../dist/bin.js")
-const adminToken = "persistence-admin-token"
-
-interface Running {
-  readonly process: ChildProcess.ChildProcess
-  readonly baseUrl: string
-  readonly exited: Promise<number | null>
-}
-
-const running = new Set<ChildProcess.ChildProcess>()
+const running = new Set<ServerProcess.ServerProcess>()
 
 afterEach(() => {
-  for (const child of running) child.kill("SIGKILL")
+  for (const server of running) server.process.kill("SIGKILL")
   running.clear()
 })
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = Net.createServer()
-    probe.once("error", reject)
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address() as Net.AddressInfo
-      probe.close(() => resolve(address.port))
-    })
-  })
-
-const start = async (database: string): Promise<Running> => {
-  const port = await freePort()
-  const child = ChildProcess.spawn(
-    process.execPath,
-    [bin, "--port", String(port), "--data", database, "--admin-token", adminToken, "--log-format", "json"],
-    { stdio: ["ignore", "pipe", "pipe"] }
-  )
-  running.add(child)
-  let output = ""
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()))
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()))
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
-  const baseUrl = `http://127.0.0.1:${port}`
-  for (let attempt = 0; attempt < 200; attempt++) {
-    if (child.exitCode !== null) throw new Error(`the server exited early:\n${output}`)
-    const healthy = await fetch(`${baseUrl}/__projectkit/health`).then((r) => r.ok, () => false)
-    if (healthy) return { process: child, baseUrl, exited }
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error(`the server did not become healthy:\n${output}`)
+const start = async (database: string) => {
+  const server = await ServerProcess.start(database)
+  running.add(server)
+  return server
 }
 
-const createOrganization = async (baseUrl: string) => {
-  const response = await fetch(`${baseUrl}/__projectkit/orgs`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
-    body: JSON.stringify({ name: "Durable" })
-  })
-  expect(response.status).toBe(201)
-  const org = (await response.json()) as { credentials: { sync: { apiKey: string } } }
-  return org.credentials.sync.apiKey
-}
+const createOrganization = async (baseUrl: string) =>
+  (await ServerProcess.createOrganization(baseUrl, "Durable")).credentials.sync.apiKey
 
 const createProject = (baseUrl: string, apiKey: string, name: string) =>
   fetch(`${baseUrl}/sync/v2/projects`, {

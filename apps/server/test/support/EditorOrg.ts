@@ -5,7 +5,7 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as Retry from "@projectkit/core/Retry"
 import { EditorClient } from "@projectkit/editor"
 import * as Effect from "effect/Effect"
-import { request, TestServer } from "./TestServer.js"
+import { createOrganization, request, TestServer } from "./TestServer.js"
 
 export interface EditorOrg {
   readonly id: string
@@ -21,14 +21,7 @@ export const editorClientFor = (apiKey: string, retryPolicy?: Retry.RetryPolicy)
 /** A new organization on the test server, and a client for it. */
 export const makeEditorOrg = (name: string, retryPolicy?: Retry.RetryPolicy) =>
   Effect.gen(function*() {
-    const { adminToken } = yield* TestServer
-    const created = yield* request("/__projectkit/orgs", {
-      method: "POST",
-      headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
-      body: JSON.stringify({ name })
-    })
-    if (created.status !== 201) return yield* Effect.dieMessage(`could not create an organization: ${created.status}`)
-    const org = created.body as { id: string; credentials: { editor: { apiKey: string } }; webhookSecret: string }
+    const org = yield* createOrganization(name)
     const client = yield* editorClientFor(org.credentials.editor.apiKey, retryPolicy)
     return { id: org.id, apiKey: org.credentials.editor.apiKey, webhookSecret: org.webhookSecret, client } satisfies EditorOrg
   })

@@ -5,7 +5,7 @@
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { SanityClient } from "@projectkit/sanity"
 import * as Effect from "effect/Effect"
-import { request, TestServer } from "./TestServer.js"
+import { createOrganization, request, TestServer } from "./TestServer.js"
 
 export type SanityRole = "administrator" | "developer" | "editor" | "viewer"
 
@@ -23,14 +23,7 @@ export const sanityClient = (token: string, apiVersion?: string) =>
 /** A new organization on the test server; its first user administers its Sanity projects. */
 export const makeSanityOrg = (name: string) =>
   Effect.gen(function*() {
-    const { adminToken } = yield* TestServer
-    const created = yield* request("/__projectkit/orgs", {
-      method: "POST",
-      headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
-      body: JSON.stringify({ name })
-    })
-    if (created.status !== 201) return yield* Effect.dieMessage(`could not create an organization: ${created.status}`)
-    const org = created.body as { id: string; credentials: { sanity: { token: string } } }
+    const org = yield* createOrganization(name)
     const token = org.credentials.sanity.token
     return { id: org.id, token, client: yield* sanityClient(token) } satisfies SanityOrg
   })

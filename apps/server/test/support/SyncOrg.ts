@@ -5,7 +5,7 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { SyncClient } from "@projectkit/sync"
 import type * as Retry from "@projectkit/core/Retry"
 import * as Effect from "effect/Effect"
-import { request, TestServer } from "./TestServer.js"
+import { createOrganization, request, TestServer } from "./TestServer.js"
 
 export interface SyncOrg {
   readonly id: string
@@ -34,14 +34,7 @@ export const addSyncMember = (org: SyncOrg) =>
 /** A new organization on the test server, and a client for it. */
 export const makeSyncOrg = (name: string, retryPolicy?: Retry.RetryPolicy) =>
   Effect.gen(function*() {
-    const { adminToken } = yield* TestServer
-    const created = yield* request("/__projectkit/orgs", {
-      method: "POST",
-      headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
-      body: JSON.stringify({ name })
-    })
-    if (created.status !== 201) return yield* Effect.dieMessage(`could not create an organization: ${created.status}`)
-    const org = created.body as { id: string; credentials: { sync: { apiKey: string } }; webhookSecret: string }
+    const org = yield* createOrganization(name)
     const client = yield* clientFor(org.credentials.sync.apiKey, retryPolicy)
     return { id: org.id, apiKey: org.credentials.sync.apiKey, webhookSecret: org.webhookSecret, client } satisfies SyncOrg
   })

@@ -64,3 +64,27 @@ export const request = (path: string, init: RequestInit = {}) =>
       }
       return { status: response.status, headers: response.headers, body }
     }))
+
+/** What the control plane answers for a new organization. */
+export interface CreatedOrganization {
+  readonly id: string
+  readonly credentials: {
+    readonly sync: { readonly apiKey: string }
+    readonly editor: { readonly apiKey: string }
+    readonly sanity: { readonly token: string }
+  }
+  readonly webhookSecret: string
+}
+
+/** A new organization on the test server, through its control plane. */
+export const createOrganization = (name: string) =>
+  Effect.gen(function*() {
+    const { adminToken } = yield* TestServer
+    const created = yield* request("/__projectkit/orgs", {
+      method: "POST",
+      headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ name })
+    })
+    if (created.status !== 201) return yield* Effect.dieMessage(`could not create an organization: ${created.status}`)
+    return created.body as CreatedOrganization
+  })
