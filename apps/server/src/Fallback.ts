@@ -75,8 +75,11 @@ export const layer = (dialects: ReadonlyArray<DialectErrors>, maxBodyBytes: numb
     Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
       // Refuse by the declared length before reading anything: reading past the limit would have
       // to reset the connection, and the client would never see the 413.
-      const declared = Number(request.headers["content-length"] ?? 0)
-      return declared > maxBodyBytes
+      const length = request.headers["content-length"]
+      // A request with neither a length nor a chunked encoding has no body (RFC 9112 §6.3): there
+      // is nothing to limit, and setting the limit costs a fiber-local change on every GET.
+      if (length === undefined && request.headers["transfer-encoding"] === undefined) return app
+      return Number(length ?? 0) > maxBodyBytes
         ? respond(tooLarge)
         : HttpIncomingMessage.withMaxBodySize(app, Option.some(maxBodyBytes))
     })

@@ -91,8 +91,42 @@ export class Organizations extends Context.Tag("@projectkit/server/Organizations
   OrganizationsService
 >() {}
 
+/**
+ * How long a credential this instance has resolved is trusted without asking the database again:
+ * authenticating is a statement per request otherwise, a large share of a GET's cost. This
+ * instance forgets every entry at once whenever it changes organizations or credentials itself
+ * (create, add member, runtime access, reset), so here a change is seen by the next request; other
+ * instances sharing a PostgreSQL database see it within this time. Only found credentials are kept,
+ * so a new one works at once everywhere.
+ */
+export const authenticationTtlMillis = 1_000
+/** Past this many entries the cache starts over, so a flood of distinct keys cannot grow it without bound. */
+const authenticationCacheSize = 10_000
+
 export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
+  const authenticated = new Map<string, { readonly caller: Authenticated; readonly until: number }>()
+  // Bumped by every change: a lookup that began before a change does not store what it read.
+  let generation = 0
+  const invalidate = Effect.sync(() => {
+    generation++
+    authenticated.clear()
+  })
+  // Before (nothing read before the change is served after it) and after (nor read during it).
+  const forget = <A, E, R>(change: Effect.Effect<A, E, R>) => Effect.ensuring(Effect.zipRight(invalidate, change), invalidate)
+  const lookup = (dialect: Dialect, secret: string) =>
+    Effect.map(
+      sql<{ org_id: string; user_id: string; editor_runtime_access: number }>`SELECT c.org_id, c.user_id,
+          o.editor_runtime_access
+        FROM credentials c JOIN organizations o ON o.id = c.org_id
+        WHERE c.secret = ${secret} AND c.dialect = ${dialect}`,
+      (rows): Option.Option<Authenticated> =>
+        Option.map(Option.fromNullable(rows[0]), (row) => ({
+          orgId: row.org_id,
+          userId: row.user_id,
+          editorRuntimeAccess: Number(row.editor_runtime_access) === 1
+        }))
+    )
   /** One credential per dialect for a new user of `orgId`. */
   const issueCredentials = (orgId: string, userId: string, now: number, sanityRole: SanityRole) =>
     Effect.gen(function*() {
@@ -113,7 +147,7 @@ export const make = Effect.gen(function*() {
 
   const service: OrganizationsService = {
     create: (name) =>
-      sql.withTransaction(Effect.gen(function*() {
+      forget(sql.withTransaction(Effect.gen(function*() {
         const now = yield* Clock.currentTimeMillis
         const id = randomId()
         const webhookSecret = `whsec_${randomSecret()}`
@@ -122,9 +156,9 @@ export const make = Effect.gen(function*() {
         // The organization's first user administers its Sanity projects.
         const credentials = yield* issueCredentials(id, randomId(), now, "administrator")
         return { id, name, credentials, webhookSecret }
-      })),
+      }))),
     addMember: (orgId, options = {}) =>
-      sql.withTransaction(Effect.gen(function*() {
+      forget(sql.withTransaction(Effect.gen(function*() {
         const exists = yield* sql`SELECT id FROM organizations WHERE id = ${orgId}`
         if (exists.length === 0) return Option.none()
         const userId = randomId()
@@ -132,25 +166,24 @@ export const make = Effect.gen(function*() {
         const sanityRole = options.sanityRole ?? "developer"
         const credentials = yield* issueCredentials(orgId, userId, yield* Clock.currentTimeMillis, sanityRole)
         return Option.some({ userId, organizationId: orgId, credentials, sanityRole })
-      })),
+      }))),
     authenticate: (dialect, secret) =>
-      Effect.map(
-        sql<{ org_id: string; user_id: string; editor_runtime_access: number }>`SELECT c.org_id, c.user_id,
-            o.editor_runtime_access
-          FROM credentials c JOIN organizations o ON o.id = c.org_id
-          WHERE c.secret = ${secret} AND c.dialect = ${dialect}`,
-        (rows) =>
-          Option.map(Option.fromNullable(rows[0]), (row) => ({
-            orgId: row.org_id,
-            userId: row.user_id,
-            editorRuntimeAccess: Number(row.editor_runtime_access) === 1
-          }))
-      ),
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const key = `${dialect}:${secret}`
+        const hit = authenticated.get(key)
+        if (hit !== undefined && hit.until > now) return Effect.succeed(Option.some(hit.caller))
+        const started = generation
+        return Effect.tap(lookup(dialect, secret), (found) => {
+          if (Option.isNone(found) || generation !== started) return
+          if (authenticated.size >= authenticationCacheSize) authenticated.clear()
+          authenticated.set(key, { caller: found.value, until: now + authenticationTtlMillis })
+        })
+      }),
     setEditorRuntimeAccess: (orgId, enabled) =>
-      Effect.map(
+      forget(Effect.map(
         sql`UPDATE organizations SET editor_runtime_access = ${enabled ? 1 : 0} WHERE id = ${orgId} RETURNING id`,
         (rows) => rows.length === 0 ? Option.none() : Option.some({ id: orgId, editorRuntimeAccess: enabled })
-      ),
+      )),
     webhookSecret: (orgId) =>
       Effect.map(
         sql<{ webhook_secret: string }>`SELECT webhook_secret FROM organizations WHERE id = ${orgId}`,
@@ -173,7 +206,7 @@ export const make = Effect.gen(function*() {
         webhookSecret: org.webhook_secret
       })
     }),
-    reset: Effect.asVoid(sql`DELETE FROM organizations`)
+    reset: forget(Effect.asVoid(sql`DELETE FROM organizations`))
   }
   return service
 })

@@ -19,7 +19,6 @@ import { SyncApi } from "@projectkit/sync"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
-import { identity } from "effect/Function"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import { createServer } from "node:http"
@@ -128,7 +127,7 @@ export const layerApi = (config: Omit<ServerConfig, "port" | "host">) =>
 export const layer = (config: ServerConfig) =>
   // With `logRequests`, every request is logged (method, url, status) by the process's logger: off
   // by default, as writing a line per request costs more than the request itself (see bench/).
-  HttpApiBuilder.serve(config.logRequests === true ? HttpMiddleware.logger : identity).pipe(
+  (config.logRequests === true ? HttpApiBuilder.serve(HttpMiddleware.logger) : HttpApiBuilder.serve()).pipe(
     Layer.provide(Layer.mergeAll(Layer.empty, ...dialects.map((dialect) => dialect.docs))),
     Layer.provide(Fallback.layer([...dialects, controlErrors], config.maxBodyBytes)),
     Layer.provideMerge(layerApi(config)),
