@@ -2,7 +2,9 @@
  * The neutral projects service every adapter provides, whatever the provider underneath.
  */
 import * as Context from "effect/Context"
+import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import type { Capabilities } from "./Capabilities.js"
@@ -37,6 +39,38 @@ export interface ResolvedListQuery {
   readonly limit: number
   readonly cursor: string | undefined
 }
+
+/**
+ * The page `query` asks for out of `all` the projects: searched, sorted and cut at the cursor's
+ * keyset position exactly as a native implementation would. How an implementation without native
+ * search, sort or cursors (one that can only read everything) emulates them, exactly.
+ */
+export const emulatePage = (
+  cursors: Pagination.CursorCodec,
+  all: Iterable<Project>,
+  query: ResolvedListQuery
+): Effect.Effect<Pagination.Page<Project>, Validation> =>
+  Effect.gen(function*() {
+    const scope = `${query.sortBy}:${query.direction}:${Pagination.searchKey(query.search ?? "")}`
+    const after = query.cursor === undefined ? Option.none() : Option.some(yield* cursors.decode(scope, query.cursor))
+    const { sortBy } = query
+    const page = Pagination.keysetPage(
+      Array.from(all).filter((project) => Pagination.matchesSearch(project.name, query.search)),
+      {
+        position: (project) => ({
+          value: sortBy === "name" ? project.name : DateTime.toEpochMillis(project[sortBy]),
+          id: project.id
+        }),
+        direction: query.direction,
+        limit: query.limit,
+        after
+      }
+    )
+    return {
+      items: page.items,
+      nextCursor: page.hasMore ? Option.map(page.last, (last) => cursors.encode(scope, last)) : Option.none()
+    }
+  })
 
 /** What an implementation writes; `make` adds validation, capability checks and `list`. */
 export interface ProjectsImplementation {

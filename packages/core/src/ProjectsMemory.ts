@@ -6,13 +6,12 @@
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import { Capabilities } from "./Capabilities.js"
 import { randomUuid } from "./internal/uuid.js"
 import * as Pagination from "./Pagination.js"
 import { applyPatch, Project } from "./Project.js"
 import { NotFound } from "./ProjectsError.js"
-import { make as makeProjects, Projects, type ProjectsService } from "./Projects.js"
+import { emulatePage, make as makeProjects, Projects, type ProjectsService } from "./Projects.js"
 
 export interface Options {
   /** The `provider` projects report; "memory" by default. */
@@ -35,9 +34,6 @@ export const capabilities = (options: Options = {}): Capabilities =>
     attachments: "unsupported",
     maxPageSize: options.maxPageSize ?? 100
   })
-
-const sortValue = (project: Project, sortBy: Pagination.SortKey): string | number =>
-  sortBy === "name" ? project.name : DateTime.toEpochMillis(project[sortBy])
 
 export const make = (options: Options = {}): Effect.Effect<ProjectsService> =>
   Effect.sync(() => {
@@ -76,26 +72,7 @@ export const make = (options: Options = {}): Effect.Effect<ProjectsService> =>
           return yield* save(new Project({ ...fields, ...rest, raw: { ...fields, ...rest } }))
         }),
       delete: (id) => Effect.flatMap(find(id), () => Effect.sync(() => void store.delete(id))),
-      listPage: (query) =>
-        Effect.gen(function*() {
-          const scope = `${query.sortBy}:${query.direction}:${Pagination.searchKey(query.search ?? "")}`
-          const after = query.cursor === undefined
-            ? Option.none()
-            : Option.some(yield* codec.decode(scope, query.cursor))
-          const page = Pagination.keysetPage(
-            Array.from(store.values()).filter((project) => Pagination.matchesSearch(project.name, query.search)),
-            {
-              position: (project) => ({ value: sortValue(project, query.sortBy), id: project.id }),
-              direction: query.direction,
-              limit: query.limit,
-              after
-            }
-          )
-          return {
-            items: page.items,
-            nextCursor: page.hasMore ? Option.map(page.last, (last) => codec.encode(scope, last)) : Option.none()
-          }
-        })
+      listPage: (query) => emulatePage(codec, store.values(), query)
     })
   })
 

@@ -16,10 +16,8 @@ import { ProviderHttp } from "@projectkit/http"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
-import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as SanityApi from "./SanityApi.js"
 
@@ -335,9 +333,6 @@ export const toProject = (project: SanityApi.Project): Project.Project =>
     raw: project
   })
 
-const sortValue = (project: Project.Project, sortBy: Pagination.SortKey): string | number =>
-  sortBy === "name" ? project.name : DateTime.toEpochMillis(project[sortBy])
-
 /**
  * Cursors of the emulated list. The secret only makes them tamper-evident: every page is cut from
  * the caller's own complete list anyway.
@@ -356,24 +351,10 @@ export const makeProjects = (client: SanityClientService): Projects.ProjectsServ
       ),
     delete: (id) => Effect.asVoid(client.projects.delete(id)),
     listPage: (query) =>
-      Effect.gen(function*() {
-        const scope = `${query.sortBy}:${query.direction}:${Pagination.searchKey(query.search ?? "")}`
-        const after = query.cursor === undefined ? Option.none() : Option.some(yield* cursors.decode(scope, query.cursor))
-        const all = yield* client.projects.list({ includeMembers: "false", includeFeatures: "false" })
-        const page = Pagination.keysetPage(
-          all.map(toProject).filter((project) => Pagination.matchesSearch(project.name, query.search)),
-          {
-            position: (project) => ({ value: sortValue(project, query.sortBy), id: project.id }),
-            direction: query.direction,
-            limit: query.limit,
-            after
-          }
-        )
-        return {
-          items: page.items,
-          nextCursor: page.hasMore ? Option.map(page.last, (last) => cursors.encode(scope, last)) : Option.none()
-        }
-      })
+      Effect.flatMap(
+        client.projects.list({ includeMembers: "false", includeFeatures: "false" }),
+        (all) => Projects.emulatePage(cursors, all.map(toProject), query)
+      )
   })
 
 // ---------------------------------------------------------------------------------------------
