@@ -12,9 +12,9 @@ import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import * as Crypto from "node:crypto"
-import * as Http from "node:http"
 import { editorClientFor, type EditorOrg, makeEditorOrg, rawEditor, setRuntimeAccess } from "../support/EditorOrg.js"
 import { request, layer as testServer } from "../support/TestServer.js"
+import { expectedSignature, receiver } from "../support/WebhookReceiver.js"
 
 const MiB = 1024 * 1024
 
@@ -46,31 +46,6 @@ const exhaust = (org: TestOrg, projectId: string, from: number) =>
       if (outcome._tag === "Left") return { error: outcome.left, lastAdmitted: version - 1 }
     }
     return yield* Effect.dieMessage("the sync rate limit never applied")
-  })
-
-/** A receiver on a free loopback port that records deliveries; the first `failFirst` get a 500. */
-const receiver = (failFirst: number) =>
-  Effect.gen(function*() {
-    const received: Array<{ headers: Http.IncomingHttpHeaders; body: string; status: number }> = []
-    const server = yield* Effect.acquireRelease(
-      Effect.async<Http.Server>((resume) => {
-        const server = Http.createServer((req, res) => {
-          let body = ""
-          req.on("data", (chunk) => (body += chunk))
-          req.on("end", () => {
-            const status = received.length < failFirst ? 500 : 204
-            received.push({ headers: req.headers, body, status })
-            res.writeHead(status).end()
-          })
-        })
-        server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
-      }),
-      (server) =>
-        Effect.async<void>((resume) => {
-          server.close(() => resume(Effect.void))
-        })
-    )
-    return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`, received }
   })
 
 // The typed client's sync, shortened.
@@ -416,11 +391,8 @@ layer(server, { excludeTestServices: true })("editor dialect through EditorClien
           Effect.retry(Schedule.spaced("20 millis").pipe(Schedule.upTo("10 seconds")))
         )
         for (const delivery of hook.received) {
-          const id = delivery.headers["webhook-id"] as string
-          const timestamp = delivery.headers["webhook-timestamp"] as string
-          const expected = Crypto.createHmac("sha256", org.webhookSecret).update(`${id}.${timestamp}.${delivery.body}`).digest("base64")
-          expect(delivery.headers["webhook-signature"]).toBe(`v1,${expected}`)
-          expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(60)
+          expect(delivery.headers["webhook-signature"]).toBe(expectedSignature(org.webhookSecret, delivery))
+          expect(Math.abs(Number(delivery.headers["webhook-timestamp"]) - Date.now() / 1000)).toBeLessThan(60)
         }
         // The first attempt got a 500 and was retried with the same id.
         const [first] = hook.received

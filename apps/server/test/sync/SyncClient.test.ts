@@ -12,9 +12,9 @@ import * as Fiber from "effect/Fiber"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import * as Crypto from "node:crypto"
-import * as Http from "node:http"
 import { addSyncMember, makeSyncOrg, type SyncOrg } from "../support/SyncOrg.js"
 import { request, TestServer, layer as testServer } from "../support/TestServer.js"
+import { expectedSignature, receiver } from "../support/WebhookReceiver.js"
 
 const server = testServer({
   generations: { pending: "100 millis", processing: "200 millis", pollInterval: "20 millis" },
@@ -336,35 +336,14 @@ layer(server, { excludeTestServices: true })("sync.so dialect through SyncClient
     it.effect("delivers the webhook signed, retrying a receiver that failed", () =>
       Effect.gen(function*() {
         const org = yield* makeSyncOrg("webhooks")
-        const received: Array<{ headers: Http.IncomingHttpHeaders; body: string; status: number }> = []
-        const receiver = yield* Effect.acquireRelease(
-          Effect.async<Http.Server>((resume) => {
-            const server = Http.createServer((req, res) => {
-              let body = ""
-              req.on("data", (chunk) => (body += chunk))
-              req.on("end", () => {
-                // The first attempt fails: the server must try again.
-                const status = received.length === 0 ? 500 : 204
-                received.push({ headers: req.headers, body, status })
-                res.writeHead(status).end()
-              })
-            })
-            server.listen(0, "127.0.0.1", () => {
-              resume(Effect.succeed(server))
-            })
-          }),
-          (server) =>
-            Effect.async<void>((resume) => {
-              server.close(() => resume(Effect.void))
-            })
-        )
-        const port = (receiver.address() as { port: number }).port
+        // The first attempt fails: the server must try again.
+        const { received, url } = yield* receiver(1)
         const project = yield* org.client.projects.create({ name: "Hooked" })
         const created = yield* org.client.generations.create({
           model: "lipsync-2",
           input: [video, audio],
           projectId: project.id,
-          webhookUrl: `http://127.0.0.1:${port}/hook`
+          webhookUrl: url
         })
         yield* Effect.sync(() => received.length).pipe(
           Effect.filterOrFail((n) => n >= 2),
@@ -373,12 +352,7 @@ layer(server, { excludeTestServices: true })("sync.so dialect through SyncClient
         const [first, second] = received
         expect(first!.headers["webhook-id"]).toBe(second!.headers["webhook-id"])
         for (const delivery of [first!, second!]) {
-          const id = delivery.headers["webhook-id"] as string
-          const timestamp = delivery.headers["webhook-timestamp"] as string
-          const expected = Crypto.createHmac("sha256", org.webhookSecret).update(`${id}.${timestamp}.${delivery.body}`).digest(
-            "base64"
-          )
-          expect(delivery.headers["webhook-signature"]).toBe(`v1,${expected}`)
+          expect(delivery.headers["webhook-signature"]).toBe(expectedSignature(org.webhookSecret, delivery))
         }
         expect(JSON.parse(second!.body)).toMatchObject({ id: created.id, status: "COMPLETED", projectId: project.id })
         yield* Effect.sleep("300 millis")
