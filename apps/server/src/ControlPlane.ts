@@ -1,7 +1,7 @@
 /**
  * The control plane's handlers and its admin-token check.
  */
-import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import * as CompiledApi from "./CompiledApi.js"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -49,7 +49,7 @@ export const AdminAuthLive = Layer.effect(
     }))
 )
 
-export const ControlPlaneLive = HttpApiBuilder.group(ServerApi, "control", (handlers) =>
+export const ControlPlaneLive = CompiledApi.group(ServerApi, "control", (handlers) =>
     Effect.gen(function*() {
       const organizations = yield* Organizations
       const database = yield* Database

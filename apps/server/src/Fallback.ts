@@ -20,10 +20,14 @@ export interface DialectErrors {
   readonly body: (status: number, message: string) => unknown
 }
 
-interface Failure {
+export interface Failure {
   readonly status: number
   readonly message: string
 }
+
+export const tooLarge: Failure = { status: 413, message: "The request body is too large" }
+export const notJson: Failure = { status: 400, message: "The request body is not valid JSON" }
+export const internalError: Failure = { status: 500, message: "Internal server error" }
 
 type Issue = { readonly path: ReadonlyArray<PropertyKey>; readonly message: string }
 
@@ -41,7 +45,7 @@ const issuesMessage = (issues: ReadonlyArray<Issue>) => {
 }
 
 /** The failures this module renders; anything else is a declared error, rendered by the API. */
-const classify = (error: unknown): Option.Option<Failure> => {
+export const classify = (error: unknown): Option.Option<Failure> => {
   if (!Predicate.hasProperty(error, "_tag")) return Option.none()
   switch (error._tag) {
     case "HttpApiDecodeError": {
@@ -52,25 +56,27 @@ const classify = (error: unknown): Option.Option<Failure> => {
       return Option.some({ status: 404, message: "No such route" })
     case "RequestError": {
       const cause = Predicate.hasProperty(error, "cause") ? error.cause : undefined
-      return cause instanceof Error && cause.message === "maxBytes exceeded"
-        ? Option.some({ status: 413, message: "The request body is too large" } as const)
-        : Option.some({ status: 400, message: "The request body is not valid JSON" })
+      return Option.some(cause instanceof Error && cause.message === "maxBytes exceeded" ? tooLarge : notJson)
     }
   }
   return Option.none()
 }
 
-export const layer = (dialects: ReadonlyArray<DialectErrors>, maxBodyBytes: number) => {
+/** The error body of `failure` for a request to `url`, in the format of the dialect serving it. */
+export const renderer = (dialects: ReadonlyArray<DialectErrors>) => {
   // Longest prefix first, so "/sync" wins over "".
   const ordered = [...dialects].sort((a, b) => b.prefix.length - a.prefix.length)
-  const dialectOf = (url: string) =>
-    ordered.find((d) => d.prefix === "" || url === d.prefix || url.startsWith(`${d.prefix}/`)) ?? ordered[0]!
-  const tooLarge = { status: 413, message: "The request body is too large" }
+  return (url: string, failure: Failure): unknown => {
+    const dialect = ordered.find((d) => d.prefix === "" || url === d.prefix || url.startsWith(`${d.prefix}/`)) ?? ordered[0]!
+    return dialect.body(failure.status, failure.message)
+  }
+}
+
+export const layer = (dialects: ReadonlyArray<DialectErrors>, maxBodyBytes: number) => {
+  const render = renderer(dialects)
   const respond = (failure: Failure) =>
     Effect.map(HttpServerRequest.HttpServerRequest, (request) =>
-      HttpServerResponse.unsafeJson(dialectOf(request.url).body(failure.status, failure.message), {
-        status: failure.status
-      }))
+      HttpServerResponse.unsafeJson(render(request.url, failure), { status: failure.status }))
   const limited = (app: HttpApp.Default) =>
     Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
       // Refuse by the declared length before reading anything: reading past the limit would have
@@ -92,7 +98,7 @@ export const layer = (dialects: ReadonlyArray<DialectErrors>, maxBodyBytes: numb
       // The framework reads request bodies with `orDie`: a malformed body arrives as a defect.
       const known = Option.orElse(Option.flatMap(failure, classify), () => Option.flatMap(Cause.dieOption(cause), classify))
       if (Option.isSome(known)) return respond(known.value)
-      return Effect.zipRight(Effect.logError("unhandled failure", cause), respond({ status: 500, message: "Internal server error" }))
+      return Effect.zipRight(Effect.logError("unhandled failure", cause), respond(internalError))
     })
   )
 }

@@ -12,7 +12,6 @@ import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
 import * as HttpServer from "@effect/platform/HttpServer"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as OpenApi from "@effect/platform/OpenApi"
-import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { SanityApi } from "@projectkit/sanity"
 import { EditorApi } from "@projectkit/editor"
 import { SyncApi } from "@projectkit/sync"
@@ -22,6 +21,7 @@ import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import { createServer } from "node:http"
+import * as CompiledApi from "./CompiledApi.js"
 import { AdminAuthLive, AdminToken, ControlPlaneLive, ServerInfo } from "./ControlPlane.js"
 import * as Database from "./Database.js"
 import * as Fallback from "./Fallback.js"
@@ -121,20 +121,31 @@ export const layerApi = (config: Omit<ServerConfig, "port" | "host">) =>
     Layer.provideMerge(Organizations.layer),
     Layer.provideMerge(Database.layer(config.database)),
     Layer.provide(Layer.succeed(AdminToken, config.adminToken)),
-    Layer.provide(Layer.succeed(ServerInfo, { version: VERSION, dialects: dialects.map((d) => d.name) }))
+    Layer.provide(Layer.succeed(ServerInfo, { version: VERSION, dialects: dialects.map((d) => d.name) })),
+    // One registry per server, shared by the handler groups and the listener that compiles them.
+    Layer.provideMerge(CompiledApi.Registry.layer)
   )
 
-export const layer = (config: ServerConfig) =>
+export const layer = (config: ServerConfig) => {
   // With `logRequests`, every request is logged (method, url, status) by the process's logger: off
   // by default, as writing a line per request costs more than the request itself (see bench/).
-  (config.logRequests === true ? HttpApiBuilder.serve(HttpMiddleware.logger) : HttpApiBuilder.serve()).pipe(
+  const logRequests = config.logRequests === true
+  const errors = [...dialects, controlErrors]
+  return (logRequests ? HttpApiBuilder.serve(HttpMiddleware.logger) : HttpApiBuilder.serve()).pipe(
     Layer.provide(Layer.mergeAll(Layer.empty, ...dialects.map((dialect) => dialect.docs))),
-    Layer.provide(Fallback.layer([...dialects, controlErrors], config.maxBodyBytes)),
-    Layer.provideMerge(layerApi(config)),
+    Layer.provide(Fallback.layer(errors, config.maxBodyBytes)),
     HttpServer.withLogAddress,
-    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: config.port, host: config.host })),
+    // The API's endpoints are served by their compiled routes; the platform's app (given to the
+    // server by `serve` above) answers the rest: docs, unknown routes, multipart and raw endpoints.
+    Layer.provideMerge(CompiledApi.layerServer(
+      createServer,
+      { port: config.port, host: config.host },
+      { maxBodyBytes: config.maxBodyBytes, dialects: errors, logRequests }
+    )),
+    Layer.provideMerge(layerApi(config)),
     // No tracer is installed, so the spans the HTTP and SQL layers open per request and statement
     // would only be built and dropped: not opening them is a large share of the per-request cost.
     Layer.locally(FiberRef.currentTracerEnabled, false),
     HttpMiddleware.withTracerDisabledWhen(() => true)
   )
+}

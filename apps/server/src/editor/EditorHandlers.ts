@@ -3,7 +3,7 @@
  * every endpoint of `EditorApi`, over `EditorStore`. Errors leave in the editor's own
  * `{code, message}` body.
  */
-import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import * as CompiledApi from "../CompiledApi.js"
 import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
@@ -304,7 +304,7 @@ const mediaType = (given: string | undefined, name: string) => {
 const uploadUrl = (id: string, name: string) => `https://assets.projectkit.invalid/editor/${id}/${encodeURIComponent(name)}`
 
 export const ProjectsLive = (config: Resolved) =>
-  HttpApiBuilder.group(ServerApi, "editorProjects", (handlers) =>
+  CompiledApi.group(ServerApi, "editorProjects", (handlers) =>
     Effect.gen(function*() {
       const store = yield* EditorStore.EditorStore
       const limiter = yield* RateLimit.RateLimiter
@@ -415,7 +415,7 @@ export const ProjectsLive = (config: Resolved) =>
     }))
 
 export const ExportsLive = (config: Resolved) =>
-  HttpApiBuilder.group(ServerApi, "editorExports", (handlers) =>
+  CompiledApi.group(ServerApi, "editorExports", (handlers) =>
     Effect.gen(function*() {
       const store = yield* EditorStore.EditorStore
       const toJson = stateJson(config.maxStateBytes)

@@ -2,7 +2,7 @@
  * The Sanity dialect: bearer-token authentication and the handlers of every endpoint of
  * `SanityApi`, over `SanityStore`. Errors leave in Sanity's own `{statusCode, error, message}`.
  */
-import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import * as CompiledApi from "../CompiledApi.js"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import type { SqlError } from "@effect/sql/SqlError"
 import { SanityApi } from "@projectkit/sanity"
@@ -116,7 +116,7 @@ const hostProject = (headers: typeof SanityApi.ProjectHostHeaders.Type) =>
 
 const deleted = { deleted: true } as const
 
-export const ProjectsLive = HttpApiBuilder.group(ServerApi, "sanityProjects", (handlers) =>
+export const ProjectsLive = CompiledApi.group(ServerApi, "sanityProjects", (handlers) =>
   Effect.map(SanityStore.SanityStore, (store) => {
     const full = (who: Who, row: SanityStore.ProjectRow) =>
       Effect.map(store.members(who, row.id), (members) => SanityWire.project(row, members, who))
@@ -139,7 +139,7 @@ export const ProjectsLive = HttpApiBuilder.group(ServerApi, "sanityProjects", (h
       .handle("delete", ({ path }) => as((who) => Effect.as(store.deleteProject(who, path.projectId), deleted)))
   }))
 
-export const CorsLive = HttpApiBuilder.group(ServerApi, "sanityCors", (handlers) =>
+export const CorsLive = CompiledApi.group(ServerApi, "sanityCors", (handlers) =>
   Effect.map(SanityStore.SanityStore, (store) => {
     const list = (projectId: string) => as((who) => Effect.map(store.listCors(who, projectId), (rows) => rows.map(SanityWire.cors)))
     const create = (projectId: string, payload: typeof SanityApi.CreateCorsRequest.Type) =>
@@ -180,7 +180,7 @@ const datasetHandlers = (store: SanityStore.SanityStoreService) => ({
     as((who) => Effect.map(store.setEmbeddings(who, projectId, name, payload), SanityWire.embeddings))
 })
 
-export const DatasetsLive = HttpApiBuilder.group(ServerApi, "sanityDatasets", (handlers) =>
+export const DatasetsLive = CompiledApi.group(ServerApi, "sanityDatasets", (handlers) =>
   Effect.map(SanityStore.SanityStore, (store) => {
     const d = datasetHandlers(store)
     // OFF CLI: offset 0 and limit 10 unless asked.
@@ -203,7 +203,7 @@ export const DatasetsLive = HttpApiBuilder.group(ServerApi, "sanityDatasets", (h
       .handle("setEmbeddings", ({ path, payload }) => d.setEmbeddings(path.projectId, path.name, payload))
   }))
 
-export const ProjectHostDatasetsLive = HttpApiBuilder.group(ServerApi, "sanityProjectHostDatasets", (handlers) =>
+export const ProjectHostDatasetsLive = CompiledApi.group(ServerApi, "sanityProjectHostDatasets", (handlers) =>
   Effect.map(SanityStore.SanityStore, (store) => {
     const d = datasetHandlers(store)
     return handlers
@@ -226,7 +226,7 @@ const ended: ReadonlySet<string> = new Set(["completed", "failed", "terminated"]
 const sse = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`
 
 export const JobsLive = (lifecycle: SanityLifecycle.LifecycleConfig) =>
-  HttpApiBuilder.group(ServerApi, "sanityJobs", (handlers) =>
+  CompiledApi.group(ServerApi, "sanityJobs", (handlers) =>
     Effect.map(SanityStore.SanityStore, (store) =>
       handlers
         .handle("get", ({ path }) => as((who) => Effect.map(store.findJob(who, path.jobId), SanityWire.job)))
@@ -260,7 +260,7 @@ export const JobsLive = (lifecycle: SanityLifecycle.LifecycleConfig) =>
           ))
     ))
 
-export const AccessLive = HttpApiBuilder.group(ServerApi, "sanityAccess", (handlers) =>
+export const AccessLive = CompiledApi.group(ServerApi, "sanityAccess", (handlers) =>
   Effect.map(SanityStore.SanityStore, (store) =>
     handlers
       .handle("features", ({ path }) => as((who) => Effect.as(store.project(who, path.projectId), SanityWire.features)))
@@ -269,7 +269,7 @@ export const AccessLive = HttpApiBuilder.group(ServerApi, "sanityAccess", (handl
       .handle("permissions", ({ path }) =>
         as((who) => Effect.as(store.project(who, path.projectId), SanityStore.permissionsOf(who.role))))))
 
-export const UsersLive = HttpApiBuilder.group(ServerApi, "sanityUsers", (handlers) =>
+export const UsersLive = CompiledApi.group(ServerApi, "sanityUsers", (handlers) =>
   Effect.map(SanityStore.SanityStore, (store) =>
     handlers
       .handle("get", ({ path }) =>
@@ -291,7 +291,7 @@ export const UsersLive = HttpApiBuilder.group(ServerApi, "sanityUsers", (handler
           Effect.map(store.projectUser(who, path.projectId, path.userId), (user) => SanityWire.user(user, who, path.projectId))
         ))))
 
-export const TokensLive = HttpApiBuilder.group(ServerApi, "sanityTokens", (handlers) =>
+export const TokensLive = CompiledApi.group(ServerApi, "sanityTokens", (handlers) =>
   Effect.map(SanityStore.SanityStore, (store) =>
     handlers
       .handle("list", ({ path }) => as((who) => Effect.map(store.listTokens(who, path.projectId), (rows) => rows.map(SanityWire.token))))
@@ -305,7 +305,7 @@ export const TokensLive = HttpApiBuilder.group(ServerApi, "sanityTokens", (handl
       .handle("delete", ({ path }) =>
         as((who) => Effect.as(store.deleteToken(who, path.projectId, path.tokenId), { id: path.tokenId, deleted: true })))))
 
-export const TagsLive = HttpApiBuilder.group(ServerApi, "sanityTags", (handlers) =>
+export const TagsLive = CompiledApi.group(ServerApi, "sanityTags", (handlers) =>
   Effect.map(SanityStore.SanityStore, (store) =>
     handlers
       .handle("list", ({ path }) => as((who) => Effect.map(store.listTags(who, path.projectId), (rows) => rows.map(SanityWire.tag))))

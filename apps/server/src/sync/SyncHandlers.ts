@@ -2,7 +2,7 @@
  * The sync.so dialect: `x-api-key` authentication and the handlers of every endpoint of
  * `SyncApi`, over `SyncStore`. Errors leave in sync.so's own `{statusCode, message}` body.
  */
-import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import * as CompiledApi from "../CompiledApi.js"
 import type { SqlError } from "@effect/sql/SqlError"
 import type { InvalidReference, Validation } from "@projectkit/core/ProjectsError"
 import { SyncApi } from "@projectkit/sync"
@@ -70,7 +70,7 @@ const notFound = (resource: string, id: string) =>
 const found = <A>(resource: string, id: string) =>
   Effect.flatMap(Option.match({ onNone: () => notFound(resource, id), onSome: (row: A) => Effect.succeed(row) }))
 
-export const ProjectsLive = HttpApiBuilder.group(ServerApi, "syncProjects", (handlers) =>
+export const ProjectsLive = CompiledApi.group(ServerApi, "syncProjects", (handlers) =>
   Effect.map(SyncStore.SyncStore, (store) =>
     handlers
       .handle("create", ({ payload }) =>
@@ -109,7 +109,7 @@ export const ProjectsLive = HttpApiBuilder.group(ServerApi, "syncProjects", (han
   ))
 
 export const GenerationsLive = (lifecycle: GenerationLifecycle.LifecycleConfig) =>
-  HttpApiBuilder.group(ServerApi, "syncGenerations", (handlers) =>
+  CompiledApi.group(ServerApi, "syncGenerations", (handlers) =>
     Effect.map(SyncStore.SyncStore, (store) =>
       handlers
         .handle("create", ({ payload }) =>
@@ -144,7 +144,7 @@ export const GenerationsLive = (lifecycle: GenerationLifecycle.LifecycleConfig) 
           }).pipe(Effect.catchTag("SqlError", internal)))
     ))
 
-export const AssetsLive = HttpApiBuilder.group(ServerApi, "syncAssets", (handlers) =>
+export const AssetsLive = CompiledApi.group(ServerApi, "syncAssets", (handlers) =>
   Effect.map(SyncStore.SyncStore, (store) =>
     handlers
       .handle("create", ({ payload }) =>
@@ -186,7 +186,7 @@ export const AssetsLive = HttpApiBuilder.group(ServerApi, "syncAssets", (handler
         ))
   ))
 
-export const ModelsLive = HttpApiBuilder.group(
+export const ModelsLive = CompiledApi.group(
   ServerApi,
   "syncModels",
   (handlers) => handlers.handle("list", () => Effect.succeed(SyncCatalog.models))

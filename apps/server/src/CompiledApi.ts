@@ -1,0 +1,615 @@
+/**
+ * The server's `HttpApi` served straight on `node:http`, with each endpoint compiled once at start:
+ * its path into a route table, its schemas into synchronous decoders and encoders, its middleware
+ * into one Effect. A request then costs one fiber running the middleware and the handler, instead
+ * of the platform's per-request pipeline (a scope, a router, Effect-based decoding and encoding,
+ * response conversion), which measured at over half of a GET's time (see bench/).
+ *
+ * The `HttpApi` definition stays the one source of truth: handlers are written with `group`, a
+ * drop-in for `HttpApiBuilder.group` that also registers them here, and the platform's own
+ * `HttpApp` is still built and serves everything not compiled — the OpenAPI and Swagger routes,
+ * raw (`handleRaw`) and multipart endpoints, unknown routes, HEAD. Behaviour is the platform's:
+ * the same decoding, middleware order, statuses, pre-response handlers and client-abort
+ * interruption; failures are rendered as `Fallback` renders them, in each dialect's format.
+ * What compiled routes do not give a handler is a per-request `Scope`: none of the handlers here
+ * needs one, and one that did would fail loudly with the service missing.
+ */
+import * as Cookies from "@effect/platform/Cookies"
+import * as HttpApi from "@effect/platform/HttpApi"
+import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
+import { HttpApiDecodeError } from "@effect/platform/HttpApiError"
+import type * as HttpApiGroup from "@effect/platform/HttpApiGroup"
+import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
+import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
+import * as HttpApp from "@effect/platform/HttpApp"
+import * as HttpMethod from "@effect/platform/HttpMethod"
+import * as HttpServer from "@effect/platform/HttpServer"
+import * as HttpServerError from "@effect/platform/HttpServerError"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as UrlParams from "@effect/platform/UrlParams"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import * as Cause from "effect/Cause"
+import * as Chunk from "effect/Chunk"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Runtime from "effect/Runtime"
+import * as Schema from "effect/Schema"
+import type * as AST from "effect/SchemaAST"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import type * as Http from "node:http"
+import type * as Net from "node:net"
+import * as Fallback from "./Fallback.js"
+import { NodeRequest, readBody } from "./internal/nodeRequest.js"
+import { normalizeQuery, parseQuery, RouteTable } from "./internal/routes.js"
+
+// ---------------------------------------------------------------------------------------------
+// registration
+// ---------------------------------------------------------------------------------------------
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- the platform types handlers per endpoint; here they are data */
+type AnyItem = HttpApiBuilder.Handlers.Item<any, any>
+type AnyHandlers = HttpApiBuilder.Handlers<any, any, any, any>
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/** The handlers of one group, with the context their layer was built in. */
+interface GroupHandlers {
+  readonly group: HttpApiGroup.HttpApiGroup.AnyWithProps
+  readonly items: ReadonlyArray<AnyItem>
+  readonly context: Context.Context<never>
+}
+
+/** The handlers `group` registered, for this server instance. */
+export class Registry extends Context.Tag("@projectkit/server/CompiledApi/Registry")<Registry, {
+  readonly add: (handlers: GroupHandlers) => void
+  readonly groups: ReadonlyArray<GroupHandlers>
+}>() {
+  static readonly layer = Layer.sync(Registry, () => {
+    const groups: Array<GroupHandlers> = []
+    return { add: (handlers) => void groups.push(handlers), groups }
+  })
+}
+
+/**
+ * `HttpApiBuilder.group`, with the handlers also registered for compilation: the same arguments,
+ * the same layer, which additionally needs the `Registry`.
+ */
+export const group = <
+  ApiId extends string,
+  Groups extends HttpApiGroup.HttpApiGroup.Any,
+  ApiError,
+  ApiR,
+  const Name extends HttpApiGroup.HttpApiGroup.Name<Groups>,
+  Return
+>(
+  api: HttpApi.HttpApi<ApiId, Groups, ApiError, ApiR>,
+  groupName: Name,
+  build: (
+    handlers: HttpApiBuilder.Handlers.FromGroup<ApiError, ApiR, HttpApiGroup.HttpApiGroup.WithName<Groups, Name>>
+  ) => HttpApiBuilder.Handlers.ValidateReturn<Return>
+): Layer.Layer<
+  HttpApiGroup.ApiGroup<ApiId, Name>,
+  HttpApiBuilder.Handlers.Error<Return>,
+  | Exclude<HttpApiBuilder.Handlers.Context<Return> | HttpApiGroup.HttpApiGroup.MiddlewareWithName<Groups, Name>, Scope.Scope>
+  | Registry
+> => {
+  const register = (handlers: AnyHandlers) =>
+    Effect.flatMap(Effect.context<never>(), (context) =>
+      Effect.map(Registry, (registry) => {
+        registry.add({ group: handlers.group, items: Chunk.toReadonlyArray(handlers.handlers), context })
+        return handlers
+      }))
+  const registered = HttpApiBuilder.group(api, groupName, (handlers) => {
+    const built = build(handlers) as unknown as AnyHandlers | Effect.Effect<AnyHandlers, unknown, unknown>
+    return (Effect.isEffect(built) ? Effect.flatMap(built, register) : register(built)) as never
+  })
+  return registered as unknown as Layer.Layer<
+    HttpApiGroup.ApiGroup<ApiId, Name>,
+    HttpApiBuilder.Handlers.Error<Return>,
+    | Exclude<HttpApiBuilder.Handlers.Context<Return> | HttpApiGroup.HttpApiGroup.MiddlewareWithName<Groups, Name>, Scope.Scope>
+    | Registry
+  >
+}
+
+// ---------------------------------------------------------------------------------------------
+// compilation
+// ---------------------------------------------------------------------------------------------
+
+/** A response ready to write: a status, a content type, and the bytes or text of the body. */
+interface Reply {
+  readonly status: number
+  readonly contentType?: string | undefined
+  readonly body?: string | Uint8Array | undefined
+}
+
+type Outcome = Reply | HttpServerResponse.HttpServerResponse
+
+/** A request body that could not be turned into a payload: rendered like `Fallback` does. */
+class BodyInvalid {
+  readonly _tag = "BodyInvalid"
+  constructor(readonly failure: Fallback.Failure) {}
+}
+
+/** What a compiled route reads of its request, in the context of the fiber answering it. */
+interface RequestInput {
+  readonly request: NodeRequest
+  readonly params: Record<string, string>
+  readonly query: Record<string, string | Array<string>>
+}
+const RequestInput = Context.GenericTag<RequestInput>("@projectkit/server/CompiledApi/RequestInput")
+
+interface CompiledRoute {
+  readonly readsBody: boolean
+  readonly context: Context.Context<never>
+  /** Answers the request in the fiber's context (see `RequestInput`). */
+  readonly run: Effect.Effect<Outcome, unknown>
+  /** The declared error `error` as a reply, if it is one of the endpoint's. */
+  readonly encodeError: (error: unknown) => Reply | undefined
+}
+
+const decodeFailure = (error: ParseResult.ParseError) =>
+  new HttpApiDecodeError({
+    issues: ParseResult.ArrayFormatter.formatErrorSync(error),
+    message: ParseResult.TreeFormatter.formatErrorSync(error)
+  })
+
+// The contracts' schemas need no services: decoding and encoding them is synchronous.
+const decoder = (schema: Schema.Schema.Any) => {
+  const decode = Schema.decodeUnknownEither(schema as Schema.Schema<unknown, unknown, never>)
+  return (input: unknown): Either.Either<unknown, HttpApiDecodeError> => Either.mapLeft(decode(input), decodeFailure)
+}
+
+const textOf = (body: Uint8Array | undefined) => body === undefined ? "" : new TextDecoder().decode(body)
+
+/** The payload of a request with a body, as the platform reads it for each content type. */
+const bodyPayload = (request: NodeRequest): Either.Either<unknown, BodyInvalid> => {
+  const contentType = request.headers["content-type"]?.toLowerCase().trim() ?? "application/json"
+  if (contentType.includes("application/json")) {
+    const text = textOf(request.body)
+    try {
+      return Either.right(text === "" ? null : JSON.parse(text) as unknown)
+    } catch {
+      return Either.left(new BodyInvalid(Fallback.notJson))
+    }
+  }
+  if (contentType.includes("x-www-form-urlencoded")) {
+    return Either.right(UrlParams.toRecord(UrlParams.fromInput(new URLSearchParams(textOf(request.body)))))
+  }
+  if (contentType.startsWith("text/")) return Either.right(textOf(request.body))
+  return Either.right(request.body ?? new Uint8Array(0))
+}
+
+/** Encodes values of one of `schema`'s members into replies, the member chosen as a union would. */
+const replies = (
+  schemas: ReadonlyArray<Schema.Schema.Any>,
+  statusOf: (ast: AST.AST) => number
+) => {
+  const members = new Set<Schema.Schema.Any>()
+  for (const schema of schemas) HttpApiSchema.deunionize(members, schema)
+  const encoders = Array.from(members, (member) => {
+    const schema = member as Schema.Schema<unknown, unknown, never>
+    const status = statusOf(schema.ast)
+    const is = Schema.is(schema)
+    if (HttpApiSchema.isVoid(schema.ast)) return { is, encode: () => Either.right<Reply>({ status }) }
+    const encoding = HttpApiSchema.getEncoding(schema.ast)
+    const encode = Schema.encodeUnknownEither(schema)
+    return {
+      is,
+      encode: (value: unknown) =>
+        Either.map(encode(value), (encoded): Reply => {
+          switch (encoding.kind) {
+            case "Json":
+              return { status, contentType: encoding.contentType, body: JSON.stringify(encoded) }
+            case "Text":
+              return { status, contentType: encoding.contentType, body: String(encoded) }
+            case "Uint8Array":
+              return { status, contentType: encoding.contentType, body: encoded as Uint8Array }
+            case "UrlParams":
+              return {
+                status,
+                contentType: encoding.contentType,
+                body: UrlParams.toString(UrlParams.fromInput(encoded as UrlParams.Input))
+              }
+          }
+        })
+    }
+  })
+  const [only] = encoders
+  return (value: unknown): Either.Either<Reply, ParseResult.ParseError> | undefined => {
+    const encoder = encoders.length === 1 ? only : encoders.find((candidate) => candidate.is(value))
+    return encoder?.encode(value)
+  }
+}
+
+type MiddlewareEntry = { readonly tag: HttpApiMiddleware.TagClassAny; readonly context: Context.Context<never> }
+
+/** The middleware of `tags`, wrapped around `handler` in the order HttpApiBuilder applies it. */
+const withMiddleware = <A>(
+  entries: ReadonlyArray<MiddlewareEntry>,
+  handler: Effect.Effect<A, unknown, never>
+): Effect.Effect<A, unknown, never> => {
+  let wrapped: Effect.Effect<A, unknown, unknown> = handler
+  for (const { context, tag } of entries) {
+    const implementation: unknown = Context.unsafeGet(context, tag as unknown as Context.Tag<unknown, unknown>)
+    let effect: Effect.Effect<unknown, unknown, unknown>
+    if (HttpApiMiddleware.isSecurity(tag)) {
+      const handlers = implementation as Record<string, (credential: unknown) => Effect.Effect<unknown, unknown>>
+      let security: Effect.Effect<unknown, unknown, unknown> | undefined
+      for (const [key, scheme] of Object.entries(tag.security)) {
+        const attempt = Effect.flatMap(HttpApiBuilder.securityDecode(scheme), handlers[key]!)
+        security = security === undefined ? attempt : Effect.catchAll(security, () => attempt)
+      }
+      effect = security ?? Effect.void
+    } else {
+      effect = implementation as Effect.Effect<unknown, unknown, unknown>
+    }
+    const provides = tag.provides as Context.Tag<unknown, unknown> | undefined
+    const previous = wrapped
+    if (tag.optional) {
+      wrapped = Effect.matchEffect(effect, {
+        onFailure: () => previous,
+        onSuccess: (value) => provides === undefined ? previous : Effect.provideService(previous, provides, value)
+      })
+    } else {
+      wrapped = provides === undefined
+        ? Effect.zipRight(effect, previous)
+        : Effect.provideServiceEffect(previous, provides, effect)
+    }
+  }
+  return wrapped as Effect.Effect<A, unknown, never>
+}
+
+const compileRoute = (
+  api: HttpApi.HttpApi.AnyWithProps,
+  apiContext: Context.Context<never>,
+  handlers: GroupHandlers,
+  item: AnyItem
+): CompiledRoute | undefined => {
+  const endpoint = item.endpoint as HttpApiEndpoint.HttpApiEndpoint.AnyWithProps
+  const payloadSchema = Option.getOrUndefined(endpoint.payloadSchema)
+  // Raw handlers read the request themselves, and multipart bodies are streamed to disk: the
+  // platform serves both.
+  if (item.withFullRequest) return undefined
+  if (payloadSchema !== undefined && (HttpApiSchema.getMultipart(payloadSchema.ast) !== undefined ||
+    HttpApiSchema.getMultipartStream(payloadSchema.ast) !== undefined)) return undefined
+
+  const decodePath = Option.getOrUndefined(Option.map(endpoint.pathSchema, (schema) => decoder(schema)))
+  const decodePayload = payloadSchema === undefined ? undefined : decoder(payloadSchema)
+  const decodeHeaders = Option.getOrUndefined(Option.map(endpoint.headersSchema, (schema) => decoder(schema)))
+  const urlParamsSchema = Option.getOrUndefined(endpoint.urlParamsSchema)
+  const decodeUrlParams = urlParamsSchema === undefined ? undefined : decoder(urlParamsSchema)
+  const readsBody = HttpMethod.hasBody(endpoint.method)
+  const encodeSuccess = replies([endpoint.successSchema], HttpApiSchema.getStatusSuccessAST)
+  const encodeError = replies(
+    [endpoint.errorSchema, handlers.group.errorSchema, api.errorSchema],
+    HttpApiSchema.getStatusErrorAST
+  )
+  const middleware: Array<MiddlewareEntry> = []
+  const seen = new Set<string>()
+  // Group middleware first, then the endpoint's; each wraps the previous, so the last runs first.
+  for (const tag of [...handlers.group.middlewares, ...endpoint.middlewares]) {
+    if (seen.has(tag.key)) continue
+    seen.add(tag.key)
+    middleware.push({ tag, context: handlers.context })
+  }
+  const apiMiddleware = Array.from(api.middlewares, (tag): MiddlewareEntry => ({ tag, context: apiContext }))
+
+  const handle = ({ params, query, request }: RequestInput): Effect.Effect<Outcome, unknown> => {
+    const input: Record<string, unknown> = { request }
+    if (decodePath !== undefined) {
+      const path = decodePath(params)
+      if (Either.isLeft(path)) return Effect.fail(path.left)
+      input.path = path.right
+    }
+    if (decodePayload !== undefined) {
+      const raw = readsBody ? bodyPayload(request) : Either.right(query)
+      if (Either.isLeft(raw)) return Effect.fail(raw.left)
+      const payload = decodePayload(raw.right)
+      if (Either.isLeft(payload)) return Effect.fail(payload.left)
+      input.payload = payload.right
+    }
+    if (decodeHeaders !== undefined) {
+      const headers = decodeHeaders(request.headers)
+      if (Either.isLeft(headers)) return Effect.fail(headers.left)
+      input.headers = headers.right
+    }
+    if (decodeUrlParams !== undefined && urlParamsSchema !== undefined) {
+      const urlParams = decodeUrlParams(normalizeQuery(query, urlParamsSchema.ast))
+      if (Either.isLeft(urlParams)) return Effect.fail(urlParams.left)
+      input.urlParams = urlParams.right
+    }
+    return Effect.flatMap(
+      item.handler(input as never) as Effect.Effect<unknown, unknown>,
+      (value): Effect.Effect<Outcome, unknown> => {
+        if (HttpServerResponse.isServerResponse(value)) return Effect.succeed(value)
+        const reply = encodeSuccess(value)
+        if (reply !== undefined && Either.isRight(reply)) return Effect.succeed(reply.right)
+        return Effect.die(new Error(`the response of ${endpoint.name} does not match its schema`, {
+          cause: reply === undefined ? undefined : reply.left
+        }))
+      }
+    )
+  }
+
+  // Built once: the middleware (security decoding included) is the same Effect for every request.
+  const handler = withMiddleware(
+    middleware,
+    Effect.withFiberRuntime<Outcome, unknown>((fiber) => handle(Context.unsafeGet(fiber.currentContext, RequestInput)))
+  )
+  const run = apiMiddleware.length === 0 ? handler : withMiddleware(apiMiddleware, handler)
+  return {
+    readsBody,
+    context: handlers.context,
+    encodeError: (error) => {
+      const reply = encodeError(error)
+      return reply !== undefined && Either.isRight(reply) ? reply.right : undefined
+    },
+    run: item.uninterruptible ? Effect.uninterruptible(run) : run
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// responding
+// ---------------------------------------------------------------------------------------------
+
+const toServerResponse = (outcome: Outcome): HttpServerResponse.HttpServerResponse => {
+  if (HttpServerResponse.isServerResponse(outcome)) return outcome
+  const options = { status: outcome.status, ...(outcome.contentType === undefined ? {} : { contentType: outcome.contentType }) }
+  if (outcome.body === undefined) return HttpServerResponse.empty({ status: outcome.status })
+  return typeof outcome.body === "string"
+    ? HttpServerResponse.text(outcome.body, options)
+    : HttpServerResponse.uint8Array(outcome.body, options)
+}
+
+const writeReply = (response: Http.ServerResponse, reply: Reply): void => {
+  if (reply.body === undefined) {
+    response.writeHead(reply.status)
+    response.end()
+    return
+  }
+  const length = typeof reply.body === "string" ? Buffer.byteLength(reply.body) : reply.body.byteLength
+  response.writeHead(reply.status, { "content-type": reply.contentType ?? "application/json", "content-length": length })
+  response.end(reply.body)
+}
+
+/** Writes a platform response, as `@effect/platform-node` does, streaming a `Stream` body with backpressure. */
+const writeServerResponse = (
+  response: Http.ServerResponse,
+  outcome: HttpServerResponse.HttpServerResponse
+): Effect.Effect<void> => {
+  const headers: Record<string, string | Array<string>> = { ...outcome.headers }
+  if (!Cookies.isEmpty(outcome.cookies)) {
+    const previous = headers["set-cookie"]
+    headers["set-cookie"] = [...Cookies.toSetCookieHeaders(outcome.cookies), ...(previous === undefined ? [] : [previous].flat())]
+  }
+  const body = outcome.body
+  switch (body._tag) {
+    case "Empty":
+      return Effect.sync(() => {
+        response.writeHead(outcome.status, headers)
+        response.end()
+      })
+    case "Uint8Array":
+    case "Raw":
+      return Effect.sync(() => {
+        if (body._tag === "Uint8Array" && headers["content-type"] === undefined) headers["content-type"] = body.contentType
+        response.writeHead(outcome.status, headers)
+        response.end(body.body as string | Uint8Array)
+      })
+    case "Stream":
+      return Effect.suspend(() => {
+        if (headers["content-type"] === undefined) headers["content-type"] = body.contentType
+        response.writeHead(outcome.status, headers)
+        const drained = Effect.unsafeMakeLatch()
+        response.on("drain", () => drained.unsafeOpen())
+        return body.stream.pipe(
+          Stream.orDie,
+          Stream.runForEachChunk((chunk) => {
+            let full = false
+            for (const bytes of chunk) full = !response.write(bytes)
+            if (!full) return Effect.void
+            drained.unsafeClose()
+            return drained.await
+          }),
+          Effect.interruptible,
+          Effect.ensuring(Effect.sync(() => response.end()))
+        )
+      })
+    case "FormData":
+      return Effect.die(new Error("FormData responses are not served by compiled routes"))
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// serving
+// ---------------------------------------------------------------------------------------------
+
+export interface Options {
+  /** The largest request body accepted; larger ones get 413. */
+  readonly maxBodyBytes: number
+  /** How each dialect writes an error body (see Fallback). */
+  readonly dialects: ReadonlyArray<Fallback.DialectErrors>
+  /** Log every request (method, url, status). */
+  readonly logRequests: boolean
+}
+
+const emptyQuery: Record<string, string | Array<string>> = {}
+
+/**
+ * A `node:http` request listener serving every compiled route of the API registered in the
+ * `Registry`, and passing anything else to `fallback` (the platform's handler).
+ */
+const makeListener = (options: Options, fallback: (request: Http.IncomingMessage, response: Http.ServerResponse) => void) =>
+  Effect.gen(function*() {
+    const { api, context: apiContext } = yield* HttpApi.Api
+    const registry = yield* Registry
+    const runtime = yield* Effect.runtime<never>()
+    const render = Fallback.renderer(options.dialects)
+    const table = new RouteTable<CompiledRoute>()
+    for (const handlers of registry.groups) {
+      for (const item of handlers.items) {
+        const route = compileRoute(api as unknown as HttpApi.HttpApi.AnyWithProps, apiContext, handlers, item)
+        const endpoint = item.endpoint as HttpApiEndpoint.HttpApiEndpoint.AnyWithProps
+        // A path this table cannot express stays with the platform's router.
+        if (route !== undefined) table.add(endpoint.method, endpoint.path, route)
+      }
+    }
+
+    const failureReply = (url: string, failure: Fallback.Failure): Reply => ({
+      status: failure.status,
+      contentType: "application/json",
+      body: JSON.stringify(render(url, failure))
+    })
+
+    /** The reply for a failed request, or undefined when the client went away. */
+    const failed = (route: CompiledRoute, url: string, cause: Cause.Cause<unknown>): Effect.Effect<Reply | undefined> => {
+      const failure = Cause.failureOption(cause)
+      if (Option.isSome(failure)) {
+        const error = failure.value
+        if (error instanceof BodyInvalid) return Effect.succeed(failureReply(url, error.failure))
+        const known = Fallback.classify(error)
+        if (Option.isSome(known)) return Effect.succeed(failureReply(url, known.value))
+        const declared = route.encodeError(error)
+        if (declared !== undefined) return Effect.succeed(declared)
+      } else if (Cause.isInterruptedOnly(cause)) {
+        return Effect.succeed(undefined)
+      }
+      return Effect.as(Effect.logError("unhandled failure", cause), failureReply(url, Fallback.internalError))
+    }
+
+    const respond = (request: NodeRequest, response: Http.ServerResponse, outcome: Outcome) =>
+      Effect.withFiberRuntime<void>((fiber) => {
+        if (response.writableEnded) return Effect.void
+        const preResponse = fiber.getFiberRef(HttpApp.currentPreResponseHandlers)
+        if (Option.isNone(preResponse)) {
+          if (HttpServerResponse.isServerResponse(outcome)) return writeServerResponse(response, outcome)
+          writeReply(response, outcome)
+          return Effect.void
+        }
+        return preResponse.value(request, toServerResponse(outcome)).pipe(
+          Effect.flatMap((final) => writeServerResponse(response, final)),
+          Effect.catchAllCause((cause) =>
+            Effect.zipRight(
+              Effect.logError("a pre-response handler failed", cause),
+              Effect.sync(() => writeReply(response, failureReply(request.url, Fallback.internalError)))
+            )
+          )
+        )
+      })
+
+    const logged = (request: NodeRequest, response: Http.ServerResponse) =>
+      Effect.annotateLogs(Effect.log("Sent HTTP response"), {
+        "http.method": request.method,
+        "http.url": request.url,
+        "http.status": response.statusCode
+      })
+
+    const start = (
+      route: CompiledRoute,
+      params: Record<string, string>,
+      nodeRequest: Http.IncomingMessage,
+      response: Http.ServerResponse,
+      body: Uint8Array | undefined
+    ) => {
+      const url = nodeRequest.url ?? "/"
+      const queryAt = url.indexOf("?")
+      const query = queryAt === -1 ? emptyQuery : parseQuery(url.slice(queryAt + 1))
+      const request = new NodeRequest(nodeRequest, body)
+      const program = route.run.pipe(
+        Effect.matchCauseEffect({
+          onSuccess: (outcome) => respond(request, response, outcome),
+          onFailure: (cause) =>
+            Effect.flatMap(failed(route, url, cause), (reply) => reply === undefined ? Effect.void : respond(request, response, reply))
+        })
+      )
+      const context = Context.add(
+        Context.add(
+          Context.add(route.context, HttpServerRequest.HttpServerRequest, request),
+          HttpServerRequest.ParsedSearchParams,
+          query
+        ),
+        RequestInput,
+        { request, params, query }
+      )
+      const fiber = Runtime.runFork(Runtime.make({ context, fiberRefs: runtime.fiberRefs, runtimeFlags: runtime.runtimeFlags }))(
+        options.logRequests ? Effect.zipRight(program, logged(request, response)) : program
+      )
+      response.on("close", () => {
+        if (!response.writableEnded) fiber.unsafeInterruptAsFork(HttpServerError.clientAbortFiberId)
+      })
+    }
+
+    return (nodeRequest: Http.IncomingMessage, response: Http.ServerResponse): void => {
+      const url = nodeRequest.url ?? "/"
+      const queryAt = url.indexOf("?")
+      const found = table.match(nodeRequest.method ?? "GET", queryAt === -1 ? url : url.slice(0, queryAt))
+      if (found === undefined) return fallback(nodeRequest, response)
+      const { params, route } = found
+      if (!route.readsBody) return start(route, params, nodeRequest, response, undefined)
+      if (nodeRequest.headers["content-type"]?.toLowerCase().includes("multipart/") === true) {
+        return fallback(nodeRequest, response)
+      }
+      readBody(nodeRequest, options.maxBodyBytes, (body) => {
+        if (body === "Aborted") return void response.destroy()
+        if (body === "TooLarge") return writeReply(response, failureReply(url, Fallback.tooLarge))
+        start(route, params, nodeRequest, response, body)
+      })
+    }
+  })
+
+/**
+ * An `HttpServer` on `node:http` whose `serve` puts the compiled routes in front of the
+ * platform's handler for the app it is given (`HttpApiBuilder.serve` gives it the whole API).
+ */
+export const layerServer = (
+  evaluate: () => Http.Server,
+  listen: Net.ListenOptions,
+  options: Options
+): Layer.Layer<
+  HttpServer.HttpServer | Layer.Layer.Success<typeof NodeHttpServer.layerContext>,
+  HttpServerError.ServeError,
+  HttpApi.Api | Registry
+> =>
+  Layer.scoped(
+    HttpServer.HttpServer,
+    Effect.gen(function*() {
+      const server = yield* Effect.acquireRelease(
+        Effect.sync(evaluate),
+        (server) =>
+          Effect.async<void>((resume) => {
+            if (!server.listening) return resume(Effect.void)
+            server.close(() => resume(Effect.void))
+          })
+      )
+      yield* Effect.async<void, HttpServerError.ServeError>((resume) => {
+        const onError = (cause: Error) => resume(Effect.fail(new HttpServerError.ServeError({ cause })))
+        server.once("error", onError)
+        server.listen(listen, () => {
+          server.off("error", onError)
+          resume(Effect.void)
+        })
+      })
+      const address = server.address() as Net.AddressInfo
+      const context = yield* Effect.context<HttpApi.Api | Registry>()
+      return HttpServer.make({
+        address: {
+          _tag: "TcpAddress",
+          hostname: address.address === "::" ? "0.0.0.0" : address.address,
+          port: address.port
+        },
+        serve: (app, middleware) =>
+          Effect.gen(function*() {
+            const fallback = yield* NodeHttpServer.makeHandler(app as never, middleware as never)
+            const listener = yield* Effect.provide(makeListener(options, fallback), context)
+            yield* Effect.addFinalizer(() => Effect.sync(() => server.off("request", listener)))
+            server.on("request", listener)
+          }) as never
+      })
+    })
+  ).pipe(Layer.provideMerge(NodeHttpServer.layerContext))
