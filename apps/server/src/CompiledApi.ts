@@ -437,6 +437,8 @@ export interface Options {
   readonly dialects: ReadonlyArray<Fallback.DialectErrors>
   /** Log every request (method, url, status). */
   readonly logRequests: boolean
+  /** False serves everything through the platform's app: the reference the compiled routes match. */
+  readonly compile: boolean
 }
 
 const emptyQuery: Record<string, string | Array<string>> = {}
@@ -452,7 +454,7 @@ const makeListener = (options: Options, fallback: (request: Http.IncomingMessage
     const runtime = yield* Effect.runtime<never>()
     const render = Fallback.renderer(options.dialects)
     const table = new RouteTable<CompiledRoute>()
-    for (const handlers of registry.groups) {
+    for (const handlers of options.compile ? registry.groups : []) {
       for (const item of handlers.items) {
         const route = compileRoute(api as unknown as HttpApi.HttpApi.AnyWithProps, apiContext, handlers, item)
         const endpoint = item.endpoint as HttpApiEndpoint.HttpApiEndpoint.AnyWithProps
@@ -528,15 +530,12 @@ const makeListener = (options: Options, fallback: (request: Http.IncomingMessage
             Effect.flatMap(failed(route, url, cause), (reply) => reply === undefined ? Effect.void : respond(request, response, reply))
         })
       )
-      const context = Context.add(
-        Context.add(
-          Context.add(route.context, HttpServerRequest.HttpServerRequest, request),
-          HttpServerRequest.ParsedSearchParams,
-          query
-        ),
-        RequestInput,
-        { request, params, query }
-      )
+      // One copy of the route's services with the request's added (Context.add would copy thrice).
+      const services = new Map(route.context.unsafeMap)
+      services.set(HttpServerRequest.HttpServerRequest.key, request)
+      services.set(HttpServerRequest.ParsedSearchParams.key, query)
+      services.set(RequestInput.key, { request, params, query })
+      const context = Context.unsafeMake<never>(services)
       const fiber = Runtime.runFork(Runtime.make({ context, fiberRefs: runtime.fiberRefs, runtimeFlags: runtime.runtimeFlags }))(
         options.logRequests ? Effect.zipRight(program, logged(request, response)) : program
       )

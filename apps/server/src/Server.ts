@@ -53,6 +53,11 @@ export interface ServerConfig {
   readonly editor?: EditorHandlers.EditorConfig | undefined
   /** Log every request (method, url, status); off by default. */
   readonly logRequests?: boolean | undefined
+  /**
+   * Serve the API through its compiled routes (the default), or false: through the platform's
+   * HttpApi router alone, slower, which the compiled routes must match response for response.
+   */
+  readonly compiledRoutes?: boolean | undefined
 }
 
 /**
@@ -140,7 +145,7 @@ export const layer = (config: ServerConfig) => {
     Layer.provideMerge(CompiledApi.layerServer(
       createServer,
       { port: config.port, host: config.host },
-      { maxBodyBytes: config.maxBodyBytes, dialects: errors, logRequests }
+      { maxBodyBytes: config.maxBodyBytes, dialects: errors, logRequests, compile: config.compiledRoutes !== false }
     )),
     Layer.provideMerge(layerApi(config)),
     // No tracer is installed, so the spans the HTTP and SQL layers open per request and statement

@@ -95,6 +95,11 @@ const logRequests = Options.boolean("log-requests").pipe(
   Options.withDefault(false)
 )
 
+const platformRouter = Options.boolean("platform-router").pipe(
+  Options.withDescription("Serve every request through the platform's HttpApi router instead of the compiled routes (slower; for comparison)"),
+  Options.withDefault(false)
+)
+
 const loggers = { logfmt: Logger.logFmt, json: Logger.json, pretty: Logger.pretty } as const
 
 const storage = (database: string) =>
@@ -154,7 +159,8 @@ const command = Command.make(
     editorSyncBurst,
     editorMaxStateBytes,
     logFormat,
-    logRequests
+    logRequests,
+    platformRouter
   },
   (options) =>
     Effect.gen(function*() {
@@ -165,6 +171,7 @@ const command = Command.make(
         adminToken: Option.getOrElse(options.adminToken, () => Redacted.make(`pk_admin_${randomSecret()}`)),
         maxBodyBytes: options.maxBodyBytes,
         logRequests: options.logRequests,
+        compiledRoutes: !options.platformRouter,
         generations: {
           ...GenerationLifecycle.defaultLifecycle,
           pending: Duration.millis(options.generationPending),
