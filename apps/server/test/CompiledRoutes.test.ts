@@ -7,7 +7,6 @@
  */
 import * as HttpServer from "@effect/platform/HttpServer"
 import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
