@@ -22,6 +22,7 @@ import { HttpApiDecodeError } from "@effect/platform/HttpApiError"
 import type * as HttpApiGroup from "@effect/platform/HttpApiGroup"
 import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
+import type * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
 import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpMethod from "@effect/platform/HttpMethod"
 import * as HttpServer from "@effect/platform/HttpServer"
@@ -37,6 +38,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import * as ParseResult from "effect/ParseResult"
 import * as Runtime from "effect/Runtime"
 import * as Schema from "effect/Schema"
@@ -53,10 +55,9 @@ import { normalizeQuery, parseQuery, RouteTable } from "./internal/routes.js"
 // registration
 // ---------------------------------------------------------------------------------------------
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- the platform types handlers per endpoint; here they are data */
-type AnyItem = HttpApiBuilder.Handlers.Item<any, any>
-type AnyHandlers = HttpApiBuilder.Handlers<any, any, any, any>
-/* eslint-enable @typescript-eslint/no-explicit-any */
+// The platform types handlers per endpoint; here they are data, whatever their endpoint.
+type AnyItem = HttpApiBuilder.Handlers.Item<unknown, unknown>
+type AnyHandlers = HttpApiBuilder.Handlers<unknown, unknown, unknown, HttpApiEndpoint.HttpApiEndpoint.Any>
 
 /** The handlers of one group, with the context their layer was built in. */
 interface GroupHandlers {
@@ -227,6 +228,32 @@ const replies = (
   }
 }
 
+/**
+ * The credential `scheme` finds in the request, read as `HttpApiBuilder.securityDecode` reads it
+ * (a missing one is empty), without decoding every header through a schema on each request.
+ */
+const credential = (scheme: HttpApiSecurity.HttpApiSecurity): Effect.Effect<unknown, never, never> => {
+  const read = (f: (input: RequestInput) => string | ReadonlyArray<string> | undefined) =>
+    Effect.withFiberRuntime<unknown>((fiber) => {
+      const value = f(Context.unsafeGet(fiber.currentContext, RequestInput))
+      return Effect.succeed(Redacted.make(typeof value === "string" ? value : ""))
+    })
+  switch (scheme._tag) {
+    case "Bearer":
+      return read(({ request }) => (request.headers.authorization ?? "").slice("Bearer ".length))
+    case "ApiKey": {
+      const key = scheme.in === "header" ? scheme.key.toLowerCase() : scheme.key
+      return scheme.in === "header"
+        ? read(({ request }) => request.headers[key])
+        : scheme.in === "query"
+        ? read(({ query }) => query[key])
+        : read(({ request }) => request.cookies[key])
+    }
+    case "Basic":
+      return HttpApiBuilder.securityDecode(scheme) as Effect.Effect<unknown, never, never>
+  }
+}
+
 type MiddlewareEntry = { readonly tag: HttpApiMiddleware.TagClassAny; readonly context: Context.Context<never> }
 
 /** The middleware of `tags`, wrapped around `handler` in the order HttpApiBuilder applies it. */
@@ -242,7 +269,7 @@ const withMiddleware = <A>(
       const handlers = implementation as Record<string, (credential: unknown) => Effect.Effect<unknown, unknown>>
       let security: Effect.Effect<unknown, unknown, unknown> | undefined
       for (const [key, scheme] of Object.entries(tag.security)) {
-        const attempt = Effect.flatMap(HttpApiBuilder.securityDecode(scheme), handlers[key]!)
+        const attempt = Effect.flatMap(credential(scheme), handlers[key]!)
         security = security === undefined ? attempt : Effect.catchAll(security, () => attempt)
       }
       effect = security ?? Effect.void
