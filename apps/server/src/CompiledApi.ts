@@ -423,11 +423,18 @@ const writeServerResponse = (
         response.end()
       })
     case "Uint8Array":
-    case "Raw":
       return Effect.sync(() => {
-        if (body._tag === "Uint8Array" && headers["content-type"] === undefined) headers["content-type"] = body.contentType
+        if (headers["content-type"] === undefined) headers["content-type"] = body.contentType
         response.writeHead(outcome.status, headers)
-        response.end(body.body as string | Uint8Array)
+        response.end(body.body)
+      })
+    case "Raw":
+      if (typeof body.body !== "string" && !(body.body instanceof Uint8Array)) {
+        return Effect.die(new Error("raw response bodies other than text and bytes are not served by compiled routes"))
+      }
+      return Effect.sync(() => {
+        response.writeHead(outcome.status, headers)
+        response.end(body.body)
       })
     case "Stream":
       return Effect.suspend(() => {
@@ -445,6 +452,10 @@ const writeServerResponse = (
             return drained.await
           }),
           Effect.interruptible,
+          // The status is sent: a stream failing now can only cut the body short, and be logged.
+          Effect.tapErrorCause((cause) =>
+            Cause.isInterruptedOnly(cause) ? Effect.void : Effect.logError("a streamed response failed", cause)
+          ),
           Effect.ensuring(Effect.sync(() => response.end()))
         )
       })
