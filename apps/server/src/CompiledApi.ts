@@ -139,6 +139,8 @@ class BodyInvalid {
 
 /** What a compiled route reads of its request, in the context of the fiber answering it. */
 interface RequestInput {
+  /** The services of the fiber answering the request: the route's, and the request's own. */
+  readonly services: Map<string, unknown>
   readonly request: NodeRequest
   readonly params: Record<string, string>
   readonly query: Record<string, string | Array<string>>
@@ -254,6 +256,19 @@ const credential = (scheme: HttpApiSecurity.HttpApiSecurity): Effect.Effect<unkn
   }
 }
 
+/**
+ * `effect` with `value` as the `tag` service. Added in place to the request's own services (see
+ * `start`) while they are the fiber's context, which spares a context copy and two fiber-local
+ * changes (each comparing whole contexts) per middleware; through `provideService` otherwise.
+ */
+const provideTo = <A, R>(tag: Context.Tag<unknown, unknown>, effect: Effect.Effect<A, unknown, R>) => (value: unknown) =>
+  Effect.withFiberRuntime<A, unknown, R>((fiber) => {
+    const { services } = Context.unsafeGet(fiber.currentContext, RequestInput)
+    if (fiber.currentContext.unsafeMap !== services) return Effect.provideService(effect, tag, value)
+    services.set(tag.key, value)
+    return effect
+  })
+
 type MiddlewareEntry = { readonly tag: HttpApiMiddleware.TagClassAny; readonly context: Context.Context<never> }
 
 /** The middleware of `tags`, wrapped around `handler` in the order HttpApiBuilder applies it. */
@@ -278,16 +293,10 @@ const withMiddleware = <A>(
     }
     const provides = tag.provides as Context.Tag<unknown, unknown> | undefined
     const previous = wrapped
-    if (tag.optional) {
-      wrapped = Effect.matchEffect(effect, {
-        onFailure: () => previous,
-        onSuccess: (value) => provides === undefined ? previous : Effect.provideService(previous, provides, value)
-      })
-    } else {
-      wrapped = provides === undefined
-        ? Effect.zipRight(effect, previous)
-        : Effect.provideServiceEffect(previous, provides, effect)
-    }
+    const provide = provides === undefined ? () => previous : provideTo(provides, previous)
+    wrapped = tag.optional
+      ? Effect.matchEffect(effect, { onFailure: () => previous, onSuccess: provide })
+      : Effect.flatMap(effect, provide)
   }
   return wrapped as Effect.Effect<A, unknown, never>
 }
@@ -572,7 +581,7 @@ const makeListener = (options: Options, fallback: (request: Http.IncomingMessage
       const services = new Map(route.context.unsafeMap)
       services.set(HttpServerRequest.HttpServerRequest.key, request)
       services.set(HttpServerRequest.ParsedSearchParams.key, query)
-      services.set(RequestInput.key, { request, params, query })
+      services.set(RequestInput.key, { services, request, params, query })
       const context = Context.unsafeMake<never>(services)
       const fiber = Runtime.runFork(Runtime.make({ context, fiberRefs: runtime.fiberRefs, runtimeFlags: runtime.runtimeFlags }))(
         options.logRequests ? Effect.zipRight(program, logged(request, response)) : program
