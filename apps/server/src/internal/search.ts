@@ -65,10 +65,10 @@ export interface SearchPageOptions {
  *   term is rare there, and the GIN index's candidates after the last match found are sorted
  *   (~1 ms for one match or none). A term common only late in the order still pays for sorting
  *   its candidates, but no longer for reading the whole index first. Terms pg_trgm cannot index
- *   (no run of three letters or digits) keep the plain LIKE and the planner's choice. Larger
- *   statistics targets (c) only make the planner's bet likelier right; a GIN index on
- *   (org_id, name_search) with btree_gin (d) narrows the candidates to the organization but still
- *   sorts them all.
+ *   (no run of three letters or digits) keep the plain LIKE and the planner's choice. A larger
+ *   statistics target would only make the planner's bet likelier right, and a GIN index on
+ *   (org_id, name_search) with btree_gin (not measured) would narrow the candidates to the
+ *   organization but still read and sort every one of them.
  */
 export const searchPage = <Row extends { readonly id: string }>(
   sql: SqlClient.SqlClient,
