@@ -3,7 +3,8 @@
 // names one), next to the hand-written node:http + better-sqlite3 baseline measured in the same
 // run; then the scale figures (a million projects in one organization) and the adapter's stream.
 // Figures, not assertions: it prints a report and the targets met or missed. `--quick` shrinks
-// every duration and size for a smoke run.
+// every duration and size for a smoke run. `--only scale` runs only the scale figures (and the
+// stream); `--backend sqlite|postgres` only that backend.
 import autocannon from "autocannon"
 import Sqlite from "better-sqlite3"
 import * as ChildProcess from "node:child_process"
@@ -14,6 +15,14 @@ import Pg from "pg"
 import * as Pagination from "@projectkit/core/Pagination"
 
 const quick = process.argv.includes("--quick")
+const flag = (name) => {
+  const at = process.argv.indexOf(name)
+  return at === -1 ? undefined : process.argv[at + 1]
+}
+const only = flag("--only")
+const backend = flag("--backend")
+if (only !== undefined && only !== "scale") throw new Error(`--only ${only}: only "scale" is known`)
+if (backend !== undefined && backend !== "sqlite" && backend !== "postgres") throw new Error(`--backend ${backend}: sqlite or postgres`)
 const here = import.meta.dirname
 const bin = Path.resolve(here, "../dist/bin.js")
 const pgUrl = process.env.PROJECTKIT_BENCH_DATABASE_URL || process.env.PROJECTKIT_TEST_DATABASE_URL || undefined
@@ -239,15 +248,17 @@ const runServer = async (kind, location) => {
   try {
     const credentials = await createOrg(baseUrl, "Bench")
     const apiKey = credentials.sync.apiKey
-    await bulkInsert(kind, direct, apiKey, 1, settings.seed)
     const url = `${baseUrl}/sync/v2/projects`
-    const headers = { "x-api-key": apiKey }
-    record(label, "create", await load(child.pid, { title: "create", url, method: "POST", headers, body: JSON.stringify({ name: "Bench project" }) }))
-    record(label, "get", await load(child.pid, { title: "get", url: `${url}/${idOf(1, 42)}`, headers }))
-    record(label, "list 50", await load(child.pid, { title: "list", url: `${url}?limit=50`, headers }))
-    record(label, "search (rare) 50", await load(child.pid, { title: "search", url: `${url}?limit=50&searchQuery=0000777`, headers }))
-    record(label, "search (common) 50", await load(child.pid, { title: "search", url: `${url}?limit=50&searchQuery=tag042`, headers }))
-    await editorSync(label, child, baseUrl, credentials)
+    if (only !== "scale") {
+      await bulkInsert(kind, direct, apiKey, 1, settings.seed)
+      const headers = { "x-api-key": apiKey }
+      record(label, "create", await load(child.pid, { title: "create", url, method: "POST", headers, body: JSON.stringify({ name: "Bench project" }) }))
+      record(label, "get", await load(child.pid, { title: "get", url: `${url}/${idOf(1, 42)}`, headers }))
+      record(label, "list 50", await load(child.pid, { title: "list", url: `${url}?limit=50`, headers }))
+      record(label, "search (rare) 50", await load(child.pid, { title: "search", url: `${url}?limit=50&searchQuery=0000777`, headers }))
+      record(label, "search (common) 50", await load(child.pid, { title: "search", url: `${url}?limit=50&searchQuery=tag042`, headers }))
+      await editorSync(label, child, baseUrl, credentials)
+    }
 
     // Scale: one organization with a million projects.
     console.log(`  scale: ${settings.scale.toLocaleString("en")} projects in one organization (bulk insert)`)
@@ -365,9 +376,11 @@ const streams = []
 
 const started = performance.now()
 console.log(`projectkit bench${quick ? " (--quick)" : ""}: ${Os.cpus().length} cores, node ${process.version}, ${settings.connections} connections × ${settings.duration} s per scenario\n`)
-await runBaseline()
-await runServer("sqlite", Path.join(tmp, "server.db"))
-if (pgUrl === undefined) {
+if (only === undefined) await runBaseline()
+if (backend !== "postgres") await runServer("sqlite", Path.join(tmp, "server.db"))
+if (backend === "sqlite") {
+  // --backend sqlite
+} else if (pgUrl === undefined) {
   console.log("reference server on postgres: skipped (set PROJECTKIT_BENCH_DATABASE_URL or PROJECTKIT_TEST_DATABASE_URL to a postgres:// URL)")
 } else {
   // A schema of its own, dropped afterwards, so the bench never touches other data.
@@ -414,7 +427,7 @@ const target = (ok, text) => console.log(`  ${ok ? "met   " : "MISSED"} ${text}`
 for (const server of ["sqlite", "postgres"]) {
   for (const scenario of ["get", "list 50"]) {
     const r = rows.find((x) => x.server === server && x.scenario === scenario)
-    if (r) target(r.rps / baselineOf(scenario).rps >= 0.5, `${server} ${scenario} throughput ≥ 0.5 × baseline (${f(r.rps / baselineOf(scenario).rps, 2)})`)
+    if (r && baselineOf(scenario)) target(r.rps / baselineOf(scenario).rps >= 0.5, `${server} ${scenario} throughput ≥ 0.5 × baseline (${f(r.rps / baselineOf(scenario).rps, 2)})`)
   }
 }
 for (const s of scale) {

@@ -16,7 +16,7 @@ import * as Option from "effect/Option"
 import type { Caller } from "../Organizations.js"
 import { randomId } from "../internal/ids.js"
 import { containsPattern, cursors } from "../internal/keyset.js"
-import { containsFilter } from "../internal/search.js"
+import { searchPage } from "../internal/search.js"
 
 export interface ProjectRow {
   readonly id: string
@@ -111,24 +111,19 @@ export const make = Effect.gen(function*() {
       const search = query.searchQuery ?? ""
       const scope = `sync/projects/${caller.orgId}/${caller.userId}/${sortBy}/${Pagination.searchKey(search)}`
       const after = query.cursor === undefined ? undefined : yield* cursors.decode(scope, query.cursor)
-      const column = sql.literal(order.column)
-      const comparison = sql.literal(order.direction === "asc" ? ">" : "<")
-      const direction = sql.literal(order.direction === "asc" ? "ASC" : "DESC")
-      const searched = yield* containsFilter(
-        sql,
-        { table: "sync_projects", column: "name_search", trigrams: "sync_projects_search" },
-        search
-      )
-      const rows = yield* sql<ProjectRow>`SELECT id, name, visibility, mode, created_at, updated_at
-        FROM ${searched.from}
-        WHERE ${visibleProject(caller)}
-        ${searched.filter}
-        ${after === undefined ? sql`` : sql`AND (${column}, id) ${comparison} (${after.value}, ${after.id})`}
-        ORDER BY ${column} ${direction}, id ${direction}
-        LIMIT ${query.limit + 1}`
+      const value = (row: ProjectRow) => sortBy === "name" ? row.name : sortBy === "updatedAt" ? row.updated_at : row.created_at
+      const rows = yield* searchPage<ProjectRow>(sql, {
+        table: "sync_projects",
+        column: "name_search",
+        trigrams: "sync_projects_search",
+        select: sql`id, name, visibility, mode, created_at, updated_at`,
+        where: visibleProject(caller),
+        order,
+        after,
+        limit: query.limit + 1
+      }, search)
       const items = rows.slice(0, query.limit)
       const last = items[items.length - 1]
-      const value = (row: ProjectRow) => sortBy === "name" ? row.name : sortBy === "updatedAt" ? row.updated_at : row.created_at
       return {
         items,
         nextCursor: rows.length > query.limit && last !== undefined
