@@ -88,14 +88,18 @@ export const make = (
       waiters = []
       for (const wake of woken) wake()
     }
-    const waitTurn = Effect.async<void>((resume) => {
-      const wake = () => resume(Effect.void)
-      waiters.push(wake)
-      return Effect.sync(() => {
-        const index = waiters.indexOf(wake)
-        if (index >= 0) waiters.splice(index, 1)
+    const mayRun = (owner: Holder | undefined) => holder === undefined || holder === owner
+    /** Until `owner` may use the connection (checked again here: the fiber may have yielded since). */
+    const waitTurn = (owner: Holder | undefined) =>
+      Effect.async<void>((resume) => {
+        const wake = () => resume(Effect.void)
+        if (mayRun(owner)) return wake()
+        waiters.push(wake)
+        return Effect.sync(() => {
+          const index = waiters.indexOf(wake)
+          if (index >= 0) waiters.splice(index, 1)
+        })
       })
-    })
 
     /** `run` in the calling fiber as soon as `owner` may use the connection. */
     const gated = <A>(
@@ -105,7 +109,7 @@ export const make = (
     ): Effect.Effect<A, SqlError> => {
       const attempt: Effect.Effect<A, SqlError> = Effect.withFiberRuntime((fiber) => {
         // A holder that has ended (a fiber that outlived its transaction) counts as no holder.
-        if (holder !== undefined && holder !== owner) return Effect.zipRight(waitTurn, attempt)
+        if (!mayRun(owner)) return Effect.zipRight(waitTurn(owner), attempt)
         try {
           return Effect.succeed(run(fiber))
         } catch (cause) {
@@ -175,7 +179,7 @@ export const make = (
       const self: Holder = { _holder: true }
       const own = connection(self)
       const take: Effect.Effect<Connection, never, Scope.Scope> = Effect.suspend(() => {
-        if (holder !== undefined) return Effect.zipRight(restore(waitTurn), take)
+        if (holder !== undefined) return Effect.zipRight(restore(waitTurn(self)), take)
         holder = self
         return Effect.as(Effect.addFinalizer(() => Effect.sync(() => release(self))), own)
       })
