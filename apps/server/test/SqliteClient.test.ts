@@ -269,4 +269,22 @@ describe("SqliteClient", () => {
       yield* settle
       expect(yield* names).toEqual([])
     })))
+  it.live("completes every statement and transaction while fibers yield every few steps", () =>
+    withTable(Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      yield* insert(1, "0")
+      const increment = sql.withTransaction(Effect.gen(function*() {
+        const [row] = yield* sql<{ name: string }>`SELECT name FROM t WHERE id = 1`
+        yield* sql`UPDATE t SET name = ${String(Number(row?.name) + 1)} WHERE id = 1`
+      }))
+      const work = Array.from({ length: 200 }, (_, i) => i % 2 === 0 ? increment : names)
+      // Frequent yields interleave the transactions' and the reads' steps every which way (a
+      // transaction may end while a statement is between deciding to wait and waiting): every one
+      // must still run, and no increment be lost. (Effect 3 itself stalls below ~10 ops.)
+      yield* Effect.all(work, { concurrency: "unbounded", discard: true }).pipe(
+        Effect.withMaxOpsBeforeYield(10),
+        Effect.timeoutFail({ duration: "10 seconds", onTimeout: () => "a statement never ran" })
+      )
+      expect(yield* names).toEqual(["100"])
+    })))
 })
