@@ -124,13 +124,14 @@ export const make = (
       params: ReadonlyArray<unknown>,
       fiber: Fiber.RuntimeFiber<unknown, unknown>,
       raw: boolean
-    ): ReadonlyArray<any> => {
+    ): ReadonlyArray<object> => {
       const safe = Context.get(fiber.currentContext, SqlClient.SafeIntegers)
       if (safe) statement.safeIntegers(true)
       try {
-        if (statement.reader) return statement.all(...params) as ReadonlyArray<any>
+        if (statement.reader) return statement.all(...params) as Array<object>
         const result = statement.run(...params)
-        return raw ? result as unknown as ReadonlyArray<any> : []
+        // `.raw` answers what the driver answers: for a write, its changes and last row id.
+        return raw ? result as unknown as ReadonlyArray<object> : []
       } finally {
         if (safe) statement.safeIntegers(false)
       }
