@@ -287,4 +287,69 @@ describe("SqliteClient", () => {
       )
       expect(yield* names).toEqual(["100"])
     })))
+  describe("direct transactions", () => {
+    const direct = Effect.map(SqlClient.SqlClient, (sql) => Option.getOrThrow(SqliteClient.direct(sql)))
+
+    it.effect("commit, or roll back when the function throws", () =>
+      withTable(Effect.gen(function*() {
+        const { transaction } = yield* direct
+        const count = yield* transaction((db) => {
+          db.run("INSERT INTO t (id, name) VALUES (?, ?)", [1, "kept"])
+          return db.all("SELECT count(*) AS n FROM t")[0]?.["n"]
+        })
+        expect(count).toBe(1)
+        const error = yield* Effect.flip(transaction((db) => {
+          db.run("INSERT INTO t (id, name) VALUES (?, ?)", [2, "lost"])
+          db.run("INSERT INTO t (id, name) VALUES (?, ?)", [1, "duplicate"])
+        }))
+        expect(error).toBeInstanceOf(SqlError)
+        expect(error.cause).toMatchObject({ code: "SQLITE_CONSTRAINT_PRIMARYKEY" })
+        expect(yield* names).toEqual(["kept"])
+      })))
+
+    it.effect("wait for another fiber's open transaction instead of running inside it", () =>
+      withTable(Effect.gen(function*() {
+        const sql = yield* SqlClient.SqlClient
+        const { transaction } = yield* direct
+        const opened = yield* Deferred.make<void>()
+        const finish = yield* Deferred.make<void>()
+        const other = yield* Effect.fork(sql.withTransaction(Effect.gen(function*() {
+          yield* insert(1, "rolled back")
+          yield* Deferred.succeed(opened, undefined)
+          yield* Deferred.await(finish)
+          return yield* Effect.fail("roll back")
+        })))
+        yield* Deferred.await(opened)
+        const waiting = yield* Effect.fork(transaction((db) => {
+          db.run("INSERT INTO t (id, name) VALUES (?, ?)", [2, "direct"])
+          return db.all("SELECT name FROM t ORDER BY id").map((row) => row["name"])
+        }))
+        yield* settle
+        expect(Option.isNone(yield* Fiber.poll(waiting))).toBe(true)
+        yield* Deferred.succeed(finish, undefined)
+        yield* Fiber.await(other)
+        expect(yield* Fiber.join(waiting)).toEqual(["direct"])
+        expect(yield* names).toEqual(["direct"])
+      })))
+
+    it.effect("nest as a savepoint inside the caller's own transaction", () =>
+      withTable(Effect.gen(function*() {
+        const sql = yield* SqlClient.SqlClient
+        const { transaction } = yield* direct
+        yield* sql.withTransaction(Effect.gen(function*() {
+          yield* insert(1, "outer")
+          yield* transaction((db) => db.run("INSERT INTO t (id, name) VALUES (?, ?)", [2, "direct, kept"]))
+          yield* Effect.ignore(transaction((db) => {
+            db.run("INSERT INTO t (id, name) VALUES (?, ?)", [3, "direct, rolled back"])
+            throw new Error("inner")
+          }))
+        }))
+        expect(yield* names).toEqual(["outer", "direct, kept"])
+        yield* Effect.ignore(sql.withTransaction(Effect.gen(function*() {
+          yield* transaction((db) => db.run("INSERT INTO t (id, name) VALUES (?, ?)", [4, "taken by the outer rollback"]))
+          return yield* Effect.fail("outer")
+        })))
+        expect(yield* names).toEqual(["outer", "direct, kept"])
+      })))
+  })
 })
