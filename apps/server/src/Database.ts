@@ -6,7 +6,6 @@
 import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as PgClient from "@effect/sql-pg/PgClient"
-import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -16,6 +15,7 @@ import * as Schedule from "effect/Schedule"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import Pg from "pg"
+import * as Sqlite from "./internal/sqlite.js"
 import { migrations } from "./Migrations.js"
 
 export interface DatabaseInfo {
@@ -78,8 +78,8 @@ const migrateSqlite = Effect.gen(function*() {
 export const layerSqlite = (filename: string): Layer.Layer<Database | SqlClient.SqlClient, unknown> => {
   const client = Layer.unwrapEffect(Effect.sync(() => {
     if (filename !== ":memory:") Fs.mkdirSync(Path.dirname(Path.resolve(filename)), { recursive: true })
-    // WAL is set below, where a busy file is waited for (the client would fail outright).
-    return SqliteClient.layer({ filename, disableWAL: true })
+    // WAL is set below, where a busy file is waited for.
+    return Sqlite.layer({ filename })
   })).pipe(Layer.retry(whileBusy))
   const tuned = Layer.effectDiscard(Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient

@@ -1,0 +1,263 @@
+/**
+ * The server's SQLite `SqlClient`: `@effect/sql`'s own `SqlClient.make` (so the `sql` tag,
+ * `withTransaction`, savepoints, `onDialectOrElse` and the Migrator behave as everywhere else)
+ * over one better-sqlite3 connection, with as little as possible between a statement and SQLite.
+ *
+ * Why not `@effect/sql-sqlite-node`: it looks up prepared statements in an Effect `Cache` and takes
+ * the connection's semaphore in a scope for every statement, about 70 µs per statement, which is
+ * most of the time of a GET. better-sqlite3 is synchronous, so a statement cannot interleave with
+ * another one on the connection; the only thing to guard is a transaction, which spans yields:
+ * while one is open, statements of other fibers wait until it ends, and transactions take turns.
+ * Whether a statement may run is decided in the same synchronous step that runs it.
+ */
+import * as Reactivity from "@effect/experimental/Reactivity"
+import * as SqlClient from "@effect/sql/SqlClient"
+import type { Connection } from "@effect/sql/SqlConnection"
+import { SqlError } from "@effect/sql/SqlError"
+import * as Statement from "@effect/sql/Statement"
+import Sqlite from "better-sqlite3"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import type * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+
+export interface SqliteOptions {
+  /** A file path, or `:memory:`. */
+  readonly filename: string
+  /** How many prepared statements are kept, least recently used evicted first; 500 by default. */
+  readonly prepareCacheSize?: number | undefined
+}
+
+type TransformRows = (<A extends object>(rows: ReadonlyArray<A>) => ReadonlyArray<A>) | undefined
+
+/** The holder of the connection while a transaction (or a `reserve`) is open. */
+interface Holder {
+  readonly _holder: true
+}
+
+const fail = (cause: unknown, message: string) => new SqlError({ cause, message })
+
+/** The connection's statements, synchronously, inside `SqliteDirect.transaction`. */
+export interface DirectStatements {
+  readonly all: (sql: string, params?: ReadonlyArray<unknown>) => ReadonlyArray<Readonly<Record<string, unknown>>>
+  readonly run: (sql: string, params?: ReadonlyArray<unknown>) => void
+}
+
+/**
+ * A short read-modify-write with no yield inside, for the hot paths where the few microseconds of
+ * plain better-sqlite3 matter (an Effect transaction costs ~100 µs in `@effect/sql`'s machinery).
+ */
+export interface SqliteDirect {
+  /**
+   * Runs `f` synchronously in one transaction (`BEGIN IMMEDIATE`, so another process's writer is
+   * waited for up front; a savepoint inside the caller's own open transaction), once no other
+   * fiber's transaction is open; rolled back if `f` throws.
+   */
+  readonly transaction: <A>(f: (statements: DirectStatements) => A) => Effect.Effect<A, SqlError>
+}
+
+const DirectId: unique symbol = Symbol.for("@projectkit/server/SqliteDirect")
+
+/** The synchronous access of `sql` when it is this module's SQLite client. */
+export const direct = (sql: SqlClient.SqlClient): Option.Option<SqliteDirect> =>
+  DirectId in sql ? Option.some((sql as SqlClient.SqlClient & { readonly [DirectId]: SqliteDirect })[DirectId]) : Option.none()
+
+/** A client over one new better-sqlite3 connection, closed with the scope. */
+export const make = (
+  options: SqliteOptions
+): Effect.Effect<SqlClient.SqlClient, SqlError, Scope.Scope | Reactivity.Reactivity> =>
+  Effect.gen(function*() {
+    const db = yield* Effect.acquireRelease(
+      Effect.try({
+        try: () => new Sqlite(options.filename),
+        catch: (cause) => fail(cause, `Failed to open the SQLite database ${options.filename}`)
+      }),
+      (db) => Effect.sync(() => db.close())
+    )
+
+    // A Map iterates in insertion order: re-inserting on each hit keeps the least recently used
+    // first, where eviction takes it.
+    const capacity = Math.max(1, options.prepareCacheSize ?? 500)
+    const prepared = new Map<string, Sqlite.Statement>()
+    const prepare = (sql: string): Sqlite.Statement => {
+      let statement = prepared.get(sql)
+      if (statement !== undefined) {
+        prepared.delete(sql)
+      } else {
+        statement = db.prepare(sql)
+        if (prepared.size >= capacity) prepared.delete(prepared.keys().next().value!)
+      }
+      prepared.set(sql, statement)
+      return statement
+    }
+
+    // The open transaction's holder, and the fibers waiting for it to end. A plain statement runs
+    // only when `holder` is undefined; a transaction's statements only while it is the holder.
+    let holder: Holder | undefined = undefined
+    let waiters: Array<() => void> = []
+    const release = (self: Holder) => {
+      if (holder !== self) return
+      // A COMMIT that failed (it dies in SqlClient.make) leaves SQLite inside the transaction:
+      // ending it here keeps the next holder's BEGIN and everyone's statements out of it.
+      if (db.inTransaction) {
+        try {
+          db.exec("ROLLBACK")
+        } catch {
+          // Nothing more can be done; the next BEGIN reports the state as an SqlError.
+        }
+      }
+      holder = undefined
+      const woken = waiters
+      waiters = []
+      for (const wake of woken) wake()
+    }
+    const mayRun = (owner: Holder | undefined) => holder === undefined || holder === owner
+    /** Until `owner` may use the connection (checked again here: the fiber may have yielded since). */
+    const waitTurn = (owner: Holder | undefined) =>
+      Effect.async<void>((resume) => {
+        const wake = () => resume(Effect.void)
+        if (mayRun(owner)) return wake()
+        waiters.push(wake)
+        return Effect.sync(() => {
+          const index = waiters.indexOf(wake)
+          if (index >= 0) waiters.splice(index, 1)
+        })
+      })
+
+    /** `run` in the calling fiber as soon as `owner` may use the connection. */
+    const gated = <A>(
+      owner: Holder | undefined,
+      message: string,
+      run: (fiber: Fiber.RuntimeFiber<unknown, unknown>) => A
+    ): Effect.Effect<A, SqlError> => {
+      const attempt: Effect.Effect<A, SqlError> = Effect.withFiberRuntime((fiber) => {
+        // A holder that has ended (a fiber that outlived its transaction) counts as no holder.
+        if (!mayRun(owner)) return Effect.zipRight(waitTurn(owner), attempt)
+        try {
+          return Effect.succeed(run(fiber))
+        } catch (cause) {
+          return Effect.fail(fail(cause, message))
+        }
+      })
+      return attempt
+    }
+
+    const rows = (
+      statement: Sqlite.Statement,
+      params: ReadonlyArray<unknown>,
+      fiber: Fiber.RuntimeFiber<unknown, unknown>,
+      raw: boolean
+    ): ReadonlyArray<object> => {
+      const safe = Context.get(fiber.currentContext, SqlClient.SafeIntegers)
+      if (safe) statement.safeIntegers(true)
+      try {
+        if (statement.reader) return statement.all(...params) as Array<object>
+        const result = statement.run(...params)
+        // `.raw` answers what the driver answers: for a write, its changes and last row id.
+        return raw ? result as unknown as ReadonlyArray<object> : []
+      } finally {
+        if (safe) statement.safeIntegers(false)
+      }
+    }
+
+    const owners = new WeakMap<Connection, Holder>()
+    const connection = (owner: Holder | undefined): Connection => {
+      const made: Connection = {
+        execute: (sql, params, transformRows: TransformRows) =>
+          gated(owner, "Failed to execute statement", (fiber) => {
+            const result = rows(prepare(sql), params, fiber, false)
+            return transformRows ? transformRows(result) : result
+          }),
+        executeRaw: (sql, params) =>
+          gated(owner, "Failed to execute statement", (fiber) => rows(prepare(sql), params, fiber, true)),
+        executeValues: (sql, params) =>
+          gated(owner, "Failed to execute statement", () => {
+            const statement = prepare(sql)
+            if (!statement.reader) {
+              statement.run(...params)
+              return []
+            }
+            statement.raw(true)
+            try {
+              return statement.all(...params) as Array<ReadonlyArray<unknown>>
+            } finally {
+              statement.raw(false)
+            }
+          }),
+        // Cached as well: SqlClient.make sends BEGIN, COMMIT, ROLLBACK and the savepoints this way,
+        // and preparing them anew was a tenth of a transaction's time.
+        executeUnprepared: (sql, params, transformRows: TransformRows) =>
+          gated(owner, "Failed to execute statement", (fiber) => {
+            const result = rows(prepare(sql), params ?? [], fiber, false)
+            return transformRows ? transformRows(result) : result
+          }),
+        // All rows at once: a better-sqlite3 iterator keeps the connection busy until it is done,
+        // which would fail every other fiber's statement in between.
+        executeStream: (sql, params, transformRows: TransformRows) =>
+          Stream.fromIterableEffect(gated(owner, "Failed to execute statement", (fiber) => {
+            const result = rows(prepare(sql), params, fiber, false)
+            return transformRows ? transformRows(result) : result
+          }))
+      }
+      if (owner !== undefined) owners.set(made, owner)
+      return made
+    }
+
+    const plain = connection(undefined)
+    const transactionAcquirer: Effect.Effect<Connection, never, Scope.Scope> = Effect.uninterruptibleMask((restore) => {
+      const self: Holder = { _holder: true }
+      const own = connection(self)
+      const take: Effect.Effect<Connection, never, Scope.Scope> = Effect.suspend(() => {
+        if (holder !== undefined) return Effect.zipRight(restore(waitTurn(self)), take)
+        holder = self
+        return Effect.as(Effect.addFinalizer(() => Effect.sync(() => release(self))), own)
+      })
+      return take
+    })
+
+    const statements: DirectStatements = {
+      all: (sql, params = []) => prepare(sql).all(...params) as ReadonlyArray<Readonly<Record<string, unknown>>>,
+      run: (sql, params = []) => void prepare(sql).run(...params)
+    }
+    const sqliteDirect: SqliteDirect = {
+      transaction: <A>(f: (statements: DirectStatements) => A) =>
+        Effect.flatMap(Effect.serviceOption(SqlClient.TransactionConnection), (open) =>
+          gated(
+            Option.isSome(open) ? owners.get(open.value[0]) : undefined,
+            "Failed to run a transaction",
+            () => {
+              // Nothing else runs until this returns, so one savepoint name is enough.
+              const nested = db.inTransaction
+              prepare(nested ? "SAVEPOINT projectkit_direct" : "BEGIN IMMEDIATE").run()
+              try {
+                const result = f(statements)
+                prepare(nested ? "RELEASE projectkit_direct" : "COMMIT").run()
+                return result
+              } catch (cause) {
+                if (db.inTransaction) {
+                  db.exec(nested ? "ROLLBACK TO projectkit_direct; RELEASE projectkit_direct" : "ROLLBACK")
+                }
+                throw cause
+              }
+            }
+          ))
+    }
+
+    const client = yield* SqlClient.make({
+      acquirer: Effect.succeed(plain),
+      transactionAcquirer,
+      compiler: Statement.makeCompilerSqlite(),
+      spanAttributes: [["db.system.name", "sqlite"]]
+    })
+    return Object.assign(client, { [DirectId]: sqliteDirect })
+  })
+
+/**
+ * `SqlClient` on SQLite. `Reactivity` is provided here only because `SqlClient.make` requires it
+ * (for `sql.reactive`, which the server does not use).
+ */
+export const layer = (options: SqliteOptions): Layer.Layer<SqlClient.SqlClient, SqlError> =>
+  Layer.scoped(SqlClient.SqlClient, make(options)).pipe(Layer.provide(Reactivity.layer))
