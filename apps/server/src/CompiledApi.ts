@@ -43,7 +43,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Runtime from "effect/Runtime"
 import * as Schema from "effect/Schema"
 import type * as AST from "effect/SchemaAST"
-import type * as Scope from "effect/Scope"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as Http from "node:http"
 import type * as Net from "node:net"
@@ -379,9 +379,12 @@ const compileRoute = (
     Effect.withFiberRuntime<Outcome, unknown>((fiber) => handle(Context.unsafeGet(fiber.currentContext, RequestInput)))
   )
   const run = apiMiddleware.length === 0 ? handler : withMiddleware(apiMiddleware, handler)
+  // The group layer's own scope is in its context: a handler must never add finalizers to it (they
+  // would run at shutdown), so requests get no Scope at all (see the module's comment).
+  const routeContext = Context.omit(Scope.Scope)(handlers.context) as Context.Context<never>
   return {
     readsBody,
-    context: handlers.context,
+    context: routeContext,
     encodeError: (error) => {
       const reply = encodeError(error)
       return reply !== undefined && Either.isRight(reply) ? reply.right : undefined
