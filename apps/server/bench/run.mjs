@@ -89,12 +89,12 @@ const peakMb = (pid) => {
   }
 }
 
-const startServer = async (database) => {
+const startServer = async (database, extraArgs = []) => {
   // Ready once the banner is out (storage migrated); the port is in the "Listening on" log line.
   const { child, line } = await spawn(
     // The editor's per-project sync limit is lifted: the scenario measures saving, not refusing.
     [bin, "--port", "0", "--data", database, "--admin-token", adminToken, "--log-format", "json",
-      "--editor-sync-limit", "1000000", "--editor-sync-window-ms", "1000", "--editor-sync-burst", "1000000"],
+      "--editor-sync-limit", "1000000", "--editor-sync-window-ms", "1000", "--editor-sync-burst", "1000000", ...extraArgs],
     /Ctrl-C stops/,
     {},
     true
@@ -228,16 +228,32 @@ const record = (server, scenario, figures) => {
   console.log(`  ${server.padEnd(10)} ${scenario.padEnd(22)} ${f(figures.rps, 0).padStart(7)} req/s  p50 ${f(figures.p50)} ms  p99 ${f(figures.p99)} ms  peak ${f(figures.peakMb, 0)} MB`)
 }
 
-const runBaseline = async () => {
+/**
+ * The baseline, running for the whole bench: each server throughput figure is paired with the
+ * baseline measured just before it, so a change in the machine's load moves both alike.
+ */
+const startBaseline = async () => {
   console.log(`baseline: node:http + better-sqlite3 (${settings.seed} projects)`)
   const { child, line } = await spawn([Path.join(here, "baseline.mjs"), Path.join(tmp, "baseline.db"), String(settings.seed)], /^\{/)
   const { port, apiKey, id } = JSON.parse(line)
   const url = `http://127.0.0.1:${port}/sync/v2/projects`
   const headers = { "x-api-key": apiKey }
-  record("baseline", "create", await load(child.pid, { title: "create", url, method: "POST", headers, body: JSON.stringify({ name: "Bench project" }) }))
-  record("baseline", "get", await load(child.pid, { title: "get", url: `${url}/${id}`, headers }))
-  record("baseline", "list 50", await load(child.pid, { title: "list", url: `${url}?limit=50`, headers }))
-  await stopChild(child)
+  return {
+    child,
+    scenarios: {
+      create: { title: "create", url, method: "POST", headers, body: JSON.stringify({ name: "Bench project" }) },
+      get: { title: "get", url: `${url}/${id}`, headers },
+      "list 50": { title: "list", url: `${url}?limit=50`, headers }
+    }
+  }
+}
+let baseline
+
+/** `scenario` on the server `pid`, right after the same scenario on the baseline. */
+const paired = async (label, scenario, pid, options) => {
+  const base = baseline === undefined ? undefined : await load(baseline.child.pid, baseline.scenarios[scenario])
+  if (base !== undefined) record("baseline", `${scenario} (for ${label})`, base)
+  record(label, scenario, { ...(await load(pid, options)), baselineRps: base?.rps })
 }
 
 const runServer = async (kind, location) => {
@@ -252,9 +268,19 @@ const runServer = async (kind, location) => {
     if (only !== "scale") {
       await bulkInsert(kind, direct, apiKey, 1, settings.seed)
       const headers = { "x-api-key": apiKey }
-      record(label, "create", await load(child.pid, { title: "create", url, method: "POST", headers, body: JSON.stringify({ name: "Bench project" }) }))
-      record(label, "get", await load(child.pid, { title: "get", url: `${url}/${idOf(1, 42)}`, headers }))
-      record(label, "list 50", await load(child.pid, { title: "list", url: `${url}?limit=50`, headers }))
+      const get = { title: "get", url: `${url}/${idOf(1, 42)}`, headers }
+      const list = { title: "list", url: `${url}?limit=50`, headers }
+      await paired(label, "create", child.pid, { title: "create", url, method: "POST", headers, body: JSON.stringify({ name: "Bench project" }) })
+      await paired(label, "get", child.pid, get)
+      await paired(label, "list 50", child.pid, list)
+      if (kind === "sqlite") {
+        // The same API through @effect/platform's HttpApi router alone: what the compiled routes gain.
+        const platform = await startServer(location, ["--platform-router"])
+        const at = (options) => ({ ...options, url: options.url.replace(baseUrl, platform.baseUrl) })
+        await paired(`${label}, platform router`, "get", platform.child.pid, at(get))
+        await paired(`${label}, platform router`, "list 50", platform.child.pid, at(list))
+        await stopChild(platform.child)
+      }
       record(label, "search (rare) 50", await load(child.pid, { title: "search", url: `${url}?limit=50&searchQuery=0000777`, headers }))
       record(label, "search (common) 50", await load(child.pid, { title: "search", url: `${url}?limit=50&searchQuery=tag042`, headers }))
       await editorSync(label, child, baseUrl, credentials)
@@ -376,7 +402,7 @@ const streams = []
 
 const started = performance.now()
 console.log(`projectkit bench${quick ? " (--quick)" : ""}: ${Os.cpus().length} cores, node ${process.version}, ${settings.connections} connections × ${settings.duration} s per scenario\n`)
-if (only === undefined) await runBaseline()
+if (only === undefined) baseline = await startBaseline()
 if (backend !== "postgres") await runServer("sqlite", Path.join(tmp, "server.db"))
 if (backend === "sqlite") {
   // --backend sqlite
@@ -402,13 +428,13 @@ if (backend === "sqlite") {
 // report
 // ---------------------------------------------------------------------------------------------
 
-const baselineOf = (scenario) => rows.find((r) => r.server === "baseline" && r.scenario === scenario)
+if (baseline !== undefined) await stopChild(baseline.child)
 const f = (n, d = 1) => Number.isFinite(n) ? n.toFixed(d) : "-"
-console.log("\n| server | scenario | req/s | × baseline | p50 ms | p99 ms | peak RSS MB |")
-console.log("|---|---|---|---|---|---|---|")
-for (const r of rows) {
-  const base = baselineOf(r.scenario)
-  console.log(`| ${r.server} | ${r.scenario} | ${f(r.rps, 0)} | ${base ? f(r.rps / base.rps, 2) : "-"} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.peakMb, 0)} |`)
+console.log("\n| server | scenario | req/s | baseline req/s, just before | × baseline | p50 ms | p99 ms | peak RSS MB |")
+console.log("|---|---|---|---|---|---|---|---|")
+for (const r of rows.filter((row) => row.server !== "baseline")) {
+  const ratio = r.baselineRps === undefined ? "-" : f(r.rps / r.baselineRps, 2)
+  console.log(`| ${r.server} | ${r.scenario} | ${f(r.rps, 0)} | ${f(r.baselineRps, 0)} | ${ratio} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.peakMb, 0)} |`)
 }
 console.log(`\n| server | projects | page 1 p50/p99 ms | page ${settings.deepPage.toLocaleString("en")} p50/p99 ms | depth ratio (p50) | search rare p50/p99 | search common p50/p99 | no match p50/p99 |`)
 console.log("|---|---|---|---|---|---|---|---|")
@@ -427,7 +453,7 @@ const target = (ok, text) => console.log(`  ${ok ? "met   " : "MISSED"} ${text}`
 for (const server of ["sqlite", "postgres"]) {
   for (const scenario of ["get", "list 50"]) {
     const r = rows.find((x) => x.server === server && x.scenario === scenario)
-    if (r && baselineOf(scenario)) target(r.rps / baselineOf(scenario).rps >= 0.5, `${server} ${scenario} throughput ≥ 0.5 × baseline (${f(r.rps / baselineOf(scenario).rps, 2)})`)
+    if (r?.baselineRps !== undefined) target(r.rps / r.baselineRps >= 0.5, `${server} ${scenario} throughput ≥ 0.5 × baseline (${f(r.rps / r.baselineRps, 2)})`)
   }
 }
 for (const s of scale) {
