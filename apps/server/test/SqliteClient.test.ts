@@ -4,7 +4,7 @@
  * fiber's statements.
  */
 import * as Reactivity from "@effect/experimental/Reactivity"
-import { describe, expect, it } from "@effect/vitest"
+import { describe, expect, it as vitest } from "@effect/vitest"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { SqlError } from "@effect/sql/SqlError"
 import Sqlite from "better-sqlite3"
@@ -16,6 +16,8 @@ import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as Tracer from "effect/Tracer"
+import * as Statement from "@effect/sql/Statement"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
@@ -47,7 +49,48 @@ const temporaryFile = Effect.acquireRelease(
   (dir) => Effect.sync(() => Fs.rmSync(dir, { recursive: true, force: true }))
 ).pipe(Effect.map((dir) => Path.join(dir, "test.db")))
 
-describe("SqliteClient", () => {
+/**
+ * Every test runs twice: with tracing on, statements go through `@effect/sql`'s own path (a span
+ * and a scope each); with it off, as the server runs, the client runs them directly.
+ */
+describe.each([
+  ["through @effect/sql's statement path", true],
+  ["run directly", false]
+])("SqliteClient, statements %s", (_path, tracing) => {
+  const traced = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.withTracerEnabled(effect, tracing)
+  const it = {
+    effect: <A, E>(name: string, test: () => Effect.Effect<A, E>) => vitest.effect(name, () => traced(test())),
+    scoped: <A, E>(name: string, test: () => Effect.Effect<A, E, Scope.Scope>) => vitest.scoped(name, () => traced(test())),
+    live: <A, E>(name: string, test: () => Effect.Effect<A, E>) => vitest.live(name, () => traced(test()))
+  }
+
+  it.effect("opens a span per statement exactly when tracing is on", () =>
+    Effect.gen(function*() {
+      const spans: Array<string> = []
+      const recording = Tracer.make({
+        span: (name, parent, context, links, startTime, kind, options) => {
+          spans.push(name)
+          return Effect.runSync(Effect.map(Effect.tracer, (native) => native.span(name, parent, context, links, startTime, kind, options)))
+        },
+        context: (f) => f()
+      })
+      const sql = yield* SqlClient.SqlClient
+      expect(yield* Effect.withTracer(sql<{ n: number }>`SELECT ${1} AS n`, recording)).toEqual([{ n: 1 }])
+      expect(spans).toEqual(tracing ? ["sql.execute"] : [])
+    }).pipe(Effect.provide(memory)))
+
+  it.effect("applies a statement transformer", () =>
+    withTable(Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      yield* insert(1, "one")
+      yield* insert(2, "two")
+      const onlyTwo = Statement.withTransformer(
+        sql<{ name: string }>`SELECT name FROM t ORDER BY id`,
+        (_statement, sql) => Effect.succeed(sql`SELECT name FROM t WHERE id = ${2}`)
+      )
+      expect(yield* onlyTwo).toEqual([{ name: "two" }])
+    })))
+
   it.effect("runs statements with parameters, raw, values and unprepared", () =>
     withTable(Effect.gen(function*() {
       const sql = yield* SqlClient.SqlClient

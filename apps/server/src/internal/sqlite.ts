@@ -8,7 +8,8 @@
  * most of the time of a GET. better-sqlite3 is synchronous, so a statement cannot interleave with
  * another one on the connection; the only thing to guard is a transaction, which spans yields:
  * while one is open, statements of other fibers wait until it ends, and transactions take turns.
- * Whether a statement may run is decided in the same synchronous step that runs it.
+ * Whether a statement may run is decided in the same synchronous step that runs it. With tracing
+ * off (as the server runs), a statement skips `@effect/sql`'s per-statement span and scope too.
  */
 import * as Reactivity from "@effect/experimental/Reactivity"
 import * as SqlClient from "@effect/sql/SqlClient"
@@ -18,6 +19,7 @@ import * as Statement from "@effect/sql/Statement"
 import Sqlite from "better-sqlite3"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
 import type * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -246,13 +248,50 @@ export const make = (
           ))
     }
 
-    const client = yield* SqlClient.make({
+    const library = yield* SqlClient.make({
       acquirer: Effect.succeed(plain),
       transactionAcquirer,
       compiler: Statement.makeCompilerSqlite(),
       spanAttributes: [["db.system.name", "sqlite"]]
     })
-    return Object.assign(client, { [DirectId]: sqliteDirect })
+
+    /**
+     * Runs a statement the way `@effect/sql` would, without its per-statement span and scope
+     * (~15 µs of CPU, a tenth of a GET's, measured A/B under load): only when they would do
+     * nothing, with tracing disabled (as the server runs) and no statement transformer;
+     * otherwise `@effect/sql` runs it.
+     */
+    const execute = <A>(statement: Statement.Statement<A>, commit: () => Effect.Effect<ReadonlyArray<A>, SqlError>) =>
+      Effect.withFiberRuntime<ReadonlyArray<A>, SqlError>((fiber) => {
+        if (fiber.getFiberRef(FiberRef.currentTracerEnabled) || Option.isSome(fiber.getFiberRef(Statement.currentTransformer))) {
+          return commit()
+        }
+        const open = Context.getOption(fiber.currentContext, SqlClient.TransactionConnection)
+        const [sql, params] = statement.compile()
+        return gated(
+          Option.isSome(open) ? owners.get(open.value[0]) : undefined,
+          "Failed to execute statement",
+          (fiber) => rows(prepare(sql), params, fiber, false) as ReadonlyArray<A>
+        )
+      })
+    // A statement is an Effect whose `commit` the runtime calls to run it: shadowed on each one.
+    type Committable = { commit: () => Effect.Effect<ReadonlyArray<unknown>, SqlError> }
+    const runDirectly = <S extends Statement.Statement<unknown>>(statement: S): S => {
+      const viaLibrary = (statement as unknown as Committable).commit
+      ;(statement as unknown as Committable).commit = () => execute(statement, () => viaLibrary.call(statement))
+      return statement
+    }
+
+    const client: SqlClient.SqlClient = Object.assign(
+      function sql(strings: unknown, ...args: Array<unknown>) {
+        const made = (library as unknown as (...all: Array<unknown>) => unknown)(strings, ...args)
+        return Statement.isFragment(made) && Array.isArray(strings) ? runDirectly(made as Statement.Statement<unknown>) : made
+      },
+      library,
+      { unsafe: (sql: string, params?: ReadonlyArray<unknown>) => runDirectly(library.unsafe(sql, params)) }
+    ) as unknown as SqlClient.SqlClient
+    Object.assign(client, { safe: client, [DirectId]: sqliteDirect })
+    return client
   })
 
 /**
