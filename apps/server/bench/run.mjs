@@ -1,7 +1,7 @@
 // `pnpm bench`: load from this process (autocannon, on loopback) against the reference server on
 // SQLite, then on PostgreSQL (when PROJECTKIT_BENCH_DATABASE_URL or PROJECTKIT_TEST_DATABASE_URL
 // names one), next to the hand-written node:http + better-sqlite3 baseline measured in the same
-// run; then the scale figures (a million projects in one organization) and the adapter's stream.
+// run (and, on PostgreSQL, the same hand-written server over `pg`); then the scale figures (a million projects in one organization) and the adapter's stream.
 // Figures, not assertions: it prints a report and the targets met or missed. `--quick` shrinks
 // every duration and size for a smoke run. `--only scale` runs only the scale figures (and the
 // stream); `--backend sqlite|postgres` only that backend.
@@ -232,9 +232,10 @@ const record = (server, scenario, figures) => {
  * The baseline, running for the whole bench: each server throughput figure is paired with the
  * baseline measured just before it, so a change in the machine's load moves both alike.
  */
-const startBaseline = async () => {
-  console.log(`baseline: node:http + better-sqlite3 (${settings.seed} projects)`)
-  const { child, line } = await spawn([Path.join(here, "baseline.mjs"), Path.join(tmp, "baseline.db"), String(settings.seed)], /^\{/)
+/** A hand-written baseline on `location` (a SQLite file, or a postgres:// URL), its scenarios. */
+const startBaseline = async (location, title) => {
+  console.log(`${title} (${settings.seed} projects)`)
+  const { child, line } = await spawn([Path.join(here, "baseline.mjs"), location, String(settings.seed)], /^\{/)
   const { port, apiKey, id } = JSON.parse(line)
   const url = `http://127.0.0.1:${port}/sync/v2/projects`
   const headers = { "x-api-key": apiKey }
@@ -249,14 +250,19 @@ const startBaseline = async () => {
 }
 let baseline
 
-/** `scenario` on the server `pid`, right after the same scenario on the baseline. */
-const paired = async (label, scenario, pid, options) => {
+/**
+ * `scenario` on the server `pid`, right after the same scenario on the baseline (and on the
+ * node:http + pg `ceiling`, when there is one).
+ */
+const paired = async (label, scenario, pid, options, ceiling) => {
   const base = baseline === undefined ? undefined : await load(baseline.child.pid, baseline.scenarios[scenario])
   if (base !== undefined) record("baseline", `${scenario} (for ${label})`, base)
-  record(label, scenario, { ...(await load(pid, options)), baselineRps: base?.rps })
+  const pg = ceiling === undefined ? undefined : await load(ceiling.child.pid, ceiling.scenarios[scenario])
+  if (pg !== undefined) record("node:http + pg", scenario, pg)
+  record(label, scenario, { ...(await load(pid, options)), baselineRps: base?.rps, ceilingRps: pg?.rps })
 }
 
-const runServer = async (kind, location) => {
+const runServer = async (kind, location, ceiling) => {
   const label = kind === "sqlite" ? "sqlite" : "postgres"
   console.log(`reference server on ${label} (${settings.seed} projects)`)
   const { child, baseUrl } = await startServer(location)
@@ -270,9 +276,9 @@ const runServer = async (kind, location) => {
       const headers = { "x-api-key": apiKey }
       const get = { title: "get", url: `${url}/${idOf(1, 42)}`, headers }
       const list = { title: "list", url: `${url}?limit=50`, headers }
-      await paired(label, "create", child.pid, { title: "create", url, method: "POST", headers, body: JSON.stringify({ name: "Bench project" }) })
-      await paired(label, "get", child.pid, get)
-      await paired(label, "list 50", child.pid, list)
+      await paired(label, "create", child.pid, { title: "create", url, method: "POST", headers, body: JSON.stringify({ name: "Bench project" }) }, ceiling)
+      await paired(label, "get", child.pid, get, ceiling)
+      await paired(label, "list 50", child.pid, list, ceiling)
       if (kind === "sqlite") {
         // The same API through @effect/platform's HttpApi router alone: what the compiled routes gain.
         const platform = await startServer(location, ["--platform-router"])
@@ -402,7 +408,7 @@ const streams = []
 
 const started = performance.now()
 console.log(`projectkit bench${quick ? " (--quick)" : ""}: ${Os.cpus().length} cores, node ${process.version}, ${settings.connections} connections × ${settings.duration} s per scenario\n`)
-if (only === undefined) baseline = await startBaseline()
+if (only === undefined) baseline = await startBaseline(Path.join(tmp, "baseline.db"), "baseline: node:http + better-sqlite3")
 if (backend !== "postgres") await runServer("sqlite", Path.join(tmp, "server.db"))
 if (backend === "sqlite") {
   // --backend sqlite
@@ -414,12 +420,21 @@ if (backend === "sqlite") {
   await admin.connect()
   const schema = `bench_${process.pid}`
   await admin.query(`CREATE SCHEMA ${schema}`)
-  const url = new URL(pgUrl)
-  url.searchParams.set("options", `-c search_path=${schema},public`)
+  await admin.query(`CREATE SCHEMA ${schema}_ceiling`)
+  const inSchema = (name) => {
+    const url = new URL(pgUrl)
+    url.searchParams.set("options", `-c search_path=${name},public`)
+    return url.toString()
+  }
+  let ceiling
   try {
-    await runServer("pg", url.toString())
+    // What Node itself reaches when every statement is a round trip to PostgreSQL.
+    if (only === undefined) ceiling = await startBaseline(inSchema(`${schema}_ceiling`), "node:http + pg, hand-written")
+    await runServer("pg", inSchema(schema), ceiling)
   } finally {
+    if (ceiling !== undefined) await stopChild(ceiling.child)
     await admin.query(`DROP SCHEMA ${schema} CASCADE`)
+    await admin.query(`DROP SCHEMA ${schema}_ceiling CASCADE`)
     await admin.end()
   }
 }
@@ -430,11 +445,11 @@ if (backend === "sqlite") {
 
 if (baseline !== undefined) await stopChild(baseline.child)
 const f = (n, d = 1) => Number.isFinite(n) ? n.toFixed(d) : "-"
-console.log("\n| server | scenario | req/s | baseline req/s, just before | × baseline | p50 ms | p99 ms | peak RSS MB |")
-console.log("|---|---|---|---|---|---|---|---|")
+console.log("\n| server | scenario | req/s | baseline req/s, just before | × baseline | × node:http + pg | p50 ms | p99 ms | peak RSS MB |")
+console.log("|---|---|---|---|---|---|---|---|---|")
 for (const r of rows.filter((row) => row.server !== "baseline")) {
-  const ratio = r.baselineRps === undefined ? "-" : f(r.rps / r.baselineRps, 2)
-  console.log(`| ${r.server} | ${r.scenario} | ${f(r.rps, 0)} | ${f(r.baselineRps, 0)} | ${ratio} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.peakMb, 0)} |`)
+  const ratio = (of) => of === undefined ? "-" : f(r.rps / of, 2)
+  console.log(`| ${r.server} | ${r.scenario} | ${f(r.rps, 0)} | ${f(r.baselineRps, 0)} | ${ratio(r.baselineRps)} | ${ratio(r.ceilingRps)} | ${f(r.p50)} | ${f(r.p99)} | ${f(r.peakMb, 0)} |`)
 }
 console.log(`\n| server | projects | page 1 p50/p99 ms | page ${settings.deepPage.toLocaleString("en")} p50/p99 ms | depth ratio (p50) | search rare p50/p99 | search common p50/p99 | no match p50/p99 |`)
 console.log("|---|---|---|---|---|---|---|---|")
@@ -454,6 +469,7 @@ for (const server of ["sqlite", "postgres"]) {
   for (const scenario of ["get", "list 50"]) {
     const r = rows.find((x) => x.server === server && x.scenario === scenario)
     if (r?.baselineRps !== undefined) target(r.rps / r.baselineRps >= 0.5, `${server} ${scenario} throughput ≥ 0.5 × baseline (${f(r.rps / r.baselineRps, 2)})`)
+    if (r?.ceilingRps !== undefined) console.log(`         (${server} ${scenario}: ${f(r.rps / r.ceilingRps, 2)} × node:http + pg)`)
   }
 }
 for (const s of scale) {
