@@ -10,6 +10,7 @@ import * as Http from "node:http"
 import Pg from "pg"
 
 const [location, seedCount] = [process.argv[2], Number(process.argv[3] ?? 1000)]
+const onPostgres = location.startsWith("postgres://")
 const apiKey = `sk-${Crypto.randomBytes(16).toString("hex")}`
 const orgId = Crypto.randomUUID()
 const userId = Crypto.randomUUID()
@@ -34,7 +35,7 @@ const seedRows = Array.from({ length: seedCount }, (_, i) => {
 /** Each statement as a function of its parameters giving its rows: synchronously on SQLite (so
  * that baseline pays for no promise), as a promise on PostgreSQL. */
 let query
-if (location.startsWith("postgres://")) {
+if (onPostgres) {
   const pool = new Pg.Pool({ connectionString: location, max: 10 })
   await pool.query(schema)
   await pool.query("INSERT INTO credentials VALUES ($1, $2, $3)", [apiKey, orgId, userId])
@@ -87,7 +88,7 @@ const send = (res, status, body) => {
 // that both make one round trip per request; on SQLite it is a statement each time.
 const remembered = new Map()
 const authenticate = (key) => {
-  if (!location.startsWith("postgres://")) return query.auth(key)[0]
+  if (!onPostgres) return query.auth(key)[0]
   const hit = remembered.get(key)
   if (hit !== undefined && hit.until > Date.now()) return hit.caller
   return query.auth(key).then(([caller]) => {

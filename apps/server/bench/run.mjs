@@ -1,7 +1,8 @@
 // `pnpm bench`: load from this process (autocannon, on loopback) against the reference server on
 // SQLite, then on PostgreSQL (when PROJECTKIT_BENCH_DATABASE_URL or PROJECTKIT_TEST_DATABASE_URL
 // names one), next to the hand-written node:http + better-sqlite3 baseline measured in the same
-// run (and, on PostgreSQL, the same hand-written server over `pg`); then the scale figures (a million projects in one organization) and the adapter's stream.
+// run (and, on PostgreSQL, the same hand-written server over `pg`); then the scale figures (a
+// million projects in one organization) and the adapter's stream.
 // Figures, not assertions: it prints a report and the targets met or missed. `--quick` shrinks
 // every duration and size for a smoke run. `--only scale` runs only the scale figures (and the
 // stream); `--backend sqlite|postgres` only that backend.
@@ -230,10 +231,6 @@ const record = (server, scenario, figures) => {
   console.log(`  ${server.padEnd(10)} ${scenario.padEnd(22)} ${f(figures.rps, 0).padStart(7)} req/s  p50 ${f(figures.p50)} ms  p99 ${f(figures.p99)} ms  peak ${f(figures.peakMb, 0)} MB`)
 }
 
-/**
- * The baseline, running for the whole bench: each server throughput figure is paired with the
- * baseline measured just before it, so a change in the machine's load moves both alike.
- */
 /** A hand-written baseline on `location` (a SQLite file, or a postgres:// URL), its scenarios. */
 const startBaseline = async (location, title) => {
   console.log(`${title} (${settings.seed} projects)`)
@@ -250,6 +247,11 @@ const startBaseline = async (location, title) => {
     }
   }
 }
+
+/**
+ * The baseline, running for the whole bench: each server throughput figure is paired with the
+ * baseline measured just before it, so a change in the machine's load moves both alike.
+ */
 let baseline
 
 /**

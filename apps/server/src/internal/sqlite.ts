@@ -266,13 +266,13 @@ export const make = (
         if (fiber.getFiberRef(FiberRef.currentTracerEnabled) || Option.isSome(fiber.getFiberRef(Statement.currentTransformer))) {
           return commit()
         }
+        // The connection `@effect/sql` would acquire: the open transaction's, or the plain one.
         const open = Context.getOption(fiber.currentContext, SqlClient.TransactionConnection)
         const [sql, params] = statement.compile()
-        return gated(
-          Option.isSome(open) ? owners.get(open.value[0]) : undefined,
-          "Failed to execute statement",
-          (fiber) => rows(prepare(sql), params, fiber, false) as ReadonlyArray<A>
-        )
+        return (Option.isSome(open) ? open.value[0] : plain).execute(sql, params, undefined) as Effect.Effect<
+          ReadonlyArray<A>,
+          SqlError
+        >
       })
     // A statement is an Effect whose `commit` the runtime calls to run it: shadowed on each one.
     type Committable = { commit: () => Effect.Effect<ReadonlyArray<unknown>, SqlError> }
@@ -285,7 +285,8 @@ export const make = (
     const client: SqlClient.SqlClient = Object.assign(
       function sql(strings: unknown, ...args: Array<unknown>) {
         const made = (library as unknown as (...all: Array<unknown>) => unknown)(strings, ...args)
-        return Statement.isFragment(made) && Array.isArray(strings) ? runDirectly(made as Statement.Statement<unknown>) : made
+        // A template call makes a statement; `sql("name")` makes an identifier.
+        return Array.isArray(strings) ? runDirectly(made as Statement.Statement<unknown>) : made
       },
       library,
       { unsafe: (sql: string, params?: ReadonlyArray<unknown>) => runDirectly(library.unsafe(sql, params)) }
