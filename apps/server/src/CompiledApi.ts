@@ -565,12 +565,12 @@ const makeListener = (options: Options, fallback: (request: Http.IncomingMessage
     const start = (
       route: CompiledRoute,
       params: Record<string, string>,
+      url: string,
+      queryAt: number,
       nodeRequest: Http.IncomingMessage,
       response: Http.ServerResponse,
       body: Uint8Array | undefined
     ) => {
-      const url = nodeRequest.url ?? "/"
-      const queryAt = url.indexOf("?")
       const query = queryAt === -1 ? emptyQuery : parseQuery(url.slice(queryAt + 1))
       const request = new NodeRequest(nodeRequest, body)
       const program = route.run.pipe(
@@ -600,14 +600,14 @@ const makeListener = (options: Options, fallback: (request: Http.IncomingMessage
       const found = table.match(nodeRequest.method ?? "GET", queryAt === -1 ? url : url.slice(0, queryAt))
       if (found === undefined) return fallback(nodeRequest, response)
       const { params, route } = found
-      if (!route.readsBody) return start(route, params, nodeRequest, response, undefined)
+      if (!route.readsBody) return start(route, params, url, queryAt, nodeRequest, response, undefined)
       if (nodeRequest.headers["content-type"]?.toLowerCase().includes("multipart/") === true) {
         return fallback(nodeRequest, response)
       }
       readBody(nodeRequest, options.maxBodyBytes, (body) => {
         if (body === "Aborted") return void response.destroy()
         if (body === "TooLarge") return writeReply(response, failureReply(url, Fallback.tooLarge))
-        start(route, params, nodeRequest, response, body)
+        start(route, params, url, queryAt, nodeRequest, response, body)
       })
     }
   })
