@@ -16,12 +16,12 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as EditorHandlers from "./editor/EditorHandlers.js"
+import * as EditorHandlers from "./dialects/editor/EditorHandlers.js"
 import { randomSecret } from "./internal/ids.js"
 import * as Database from "./Database.js"
 import { Organizations } from "./Organizations.js"
 import * as Server from "./Server.js"
-import * as GenerationLifecycle from "./sync/GenerationLifecycle.js"
+import * as GenerationLifecycle from "./dialects/sync/GenerationLifecycle.js"
 
 const port = Options.integer("port").pipe(
   Options.withAlias("p"),

@@ -9,10 +9,12 @@ import * as Schema from "effect/Schema"
 /** The resource or record that was looked up and is not there (or belongs to another tenant). */
 export class NotFound extends Schema.TaggedError<NotFound>("@projectkit/core/NotFound")("NotFound", {
   resource: Schema.String,
-  id: Schema.String
+  id: Schema.String,
+  /** What the provider said, when it says more than "not found" (e.g. a tag not on a dataset). */
+  description: Schema.optional(Schema.String)
 }) {
   override get message(): string {
-    return `${this.resource} ${JSON.stringify(this.id)} was not found`
+    return this.description ?? `${this.resource} ${JSON.stringify(this.id)} was not found`
   }
 }
 
@@ -65,11 +67,14 @@ export class InvalidReference extends Schema.TaggedError<InvalidReference>("@pro
   "InvalidReference",
   {
     field: Schema.String,
-    id: Schema.String
+    id: Schema.String,
+    /** Every id that did not resolve, when there were several (`id` is the first). */
+    ids: Schema.optional(Schema.Array(Schema.String)),
+    description: Schema.optional(Schema.String)
   }
 ) {
   override get message(): string {
-    return `${this.field} ${JSON.stringify(this.id)} does not reference a project of your organization`
+    return this.description ?? `${this.field} ${JSON.stringify(this.id)} does not reference a project of your organization`
   }
 }
 
@@ -80,9 +85,13 @@ export const ValidationIssue = Schema.Struct({
 })
 export type ValidationIssue = typeof ValidationIssue.Type
 
-/** The input is malformed: wrong types, values out of range, a tampered cursor. */
+/**
+ * The input is malformed: wrong types, values out of range, a tampered cursor; or, with reason
+ * `TooLarge`, larger than the service accepts (an HTTP 413 where the provider has one).
+ */
 export class Validation extends Schema.TaggedError<Validation>("@projectkit/core/Validation")("Validation", {
-  issues: Schema.Array(ValidationIssue)
+  issues: Schema.Array(ValidationIssue),
+  reason: Schema.optional(Schema.Literal("Invalid", "TooLarge"))
 }) {
   override get message(): string {
     return this.issues

@@ -31,7 +31,7 @@ export type Failure<Core> = Core | ProjectsError.RateLimited | ProjectsError.Pro
  * `effect`, a call of the provider's contract about `subject`, with its failures as core errors:
  * a wire error by `table.toCore`, anything below the contract by `ProviderHttp.undescribed`.
  */
-export const call = <Wire, Core extends ProjectsError.ProjectsError>(table: ErrorTable.ErrorTable<Wire, Core>) =>
+export const call = <Wire, Core extends ProjectsError.ProjectsError>(table: ErrorTable.ErrorTable<Wire, Core, any>) =>
 <A, E>(subject: ErrorTable.Subject, effect: Effect.Effect<A, E>): Effect.Effect<A, Failure<Core>> =>
   Effect.catchAll(effect, (error): Effect.Effect<never, Failure<Core>> =>
     ErrorTable.isWire(table, error)

@@ -24,7 +24,18 @@ export interface Subject {
 /** A wire error class (see `WireError.Class`). */
 export type WireClass<Wire> = new(...args: ReadonlyArray<any>) => Wire
 
-export interface ErrorTable<Wire, Core extends ProjectsError.ProjectsError = ProjectsError.ProjectsError> {
+/**
+ * Which wire error answers each core error, by its `_tag`: what `fromCore` returns, as a type, so
+ * a server handler failing with a `NotFound` is known to answer with the provider's 404 class (and
+ * the compiler checks that its endpoint declares it).
+ */
+export type ByTag<Wire> = { readonly [Tag in ProjectsError.ProjectsError["_tag"]]: Wire }
+
+export interface ErrorTable<
+  Wire,
+  Core extends ProjectsError.ProjectsError = ProjectsError.ProjectsError,
+  Map extends ByTag<Wire> = ByTag<Wire>
+> {
   /** Names the provider in errors: "sync", "editor", "sanity". */
   readonly provider: string
   /** Every wire error class of the provider, each annotated with its status. */
@@ -32,15 +43,16 @@ export interface ErrorTable<Wire, Core extends ProjectsError.ProjectsError = Pro
   /** wire → core: what a client reports for `error`, a call about `subject` having failed with it. */
   readonly toCore: (error: Wire, subject: Subject) => Core
   /** core → wire: how a server answers `error`. */
-  readonly fromCore: (error: ProjectsError.ProjectsError) => Wire
+  readonly fromCore: <E extends ProjectsError.ProjectsError>(error: E) => Map[E["_tag"]]
   /** A failure the contract does not describe (bad JSON, unknown route, 413, 500), as this provider's body. */
   readonly body: (status: number, message: string) => unknown
 }
 
 /** Whether `error` is one of `table`'s wire errors. */
-export const isWire = <Wire>(table: ErrorTable<Wire, ProjectsError.ProjectsError>, error: unknown): error is Wire =>
+export const isWire = <Wire>(table: ErrorTable<Wire, any, any>, error: unknown): error is Wire =>
   table.classes.some((klass) => error instanceof klass)
 
 /** `table`, typed (an identity: it only fixes the types of the mappings to the classes). */
-export const make = <Wire, Core extends ProjectsError.ProjectsError>(table: ErrorTable<Wire, Core>): ErrorTable<Wire, Core> =>
-  table
+export const make = <Wire, Core extends ProjectsError.ProjectsError, Map extends ByTag<Wire>>(
+  table: ErrorTable<Wire, Core, Map>
+): ErrorTable<Wire, Core, Map> => table

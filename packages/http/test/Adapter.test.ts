@@ -15,17 +15,18 @@ import * as WireError from "../src/WireError.js"
 class Missing extends WireError.Class<Missing>("test/Missing")(404, { statusCode: Schema.Literal(404), message: Schema.String }) {}
 class Refused extends WireError.Class<Refused>("test/Refused")(403, { statusCode: Schema.Literal(403), message: Schema.String }) {}
 
-const table = ErrorTable.make<Missing | Refused, ProjectsError.NotFound | ProjectsError.Forbidden>({
+type ByTag = ErrorTable.ByTag<Missing | Refused> & { readonly NotFound: Missing }
+const table = ErrorTable.make<Missing | Refused, ProjectsError.NotFound | ProjectsError.Forbidden, ByTag>({
   provider: "test",
   classes: [Missing, Refused],
   toCore: (error, subject) =>
     error instanceof Missing
       ? new ProjectsError.NotFound({ resource: subject.resource, id: subject.id ?? "" })
       : new ProjectsError.Forbidden({ reason: "Other", description: error.message }),
-  fromCore: (error) =>
-    error._tag === "NotFound"
+  fromCore: <E extends ProjectsError.ProjectsError>(error: E) =>
+    (error._tag === "NotFound"
       ? new Missing({ statusCode: 404, message: `${error.resource} ${error.id} not found` })
-      : new Refused({ statusCode: 403, message: error.message }),
+      : new Refused({ statusCode: 403, message: error.message })) as ByTag[E["_tag"]],
   body: (status, message) => ({ statusCode: status, message })
 })
 const call = Adapter.call(table)
@@ -50,6 +51,13 @@ describe("Adapter", () => {
       expect(Exit.isFailure(exit) && Exit.causeOption(exit).pipe((c) => c._tag === "Some")).toBe(true)
       expect(Exit.isFailure(exit) ? exit.cause._tag : "").toBe("Die")
     }))
+
+  it("fromCore: the wire error answering a core error", () => {
+    const wire: Missing = table.fromCore(new ProjectsError.NotFound({ resource: "project", id: "p1" }))
+    expect(wire).toEqual(new Missing({ statusCode: 404, message: "project p1 not found" }))
+    expect(ErrorTable.isWire(table, wire)).toBe(true)
+    expect(ErrorTable.isWire(table, { statusCode: 404, message: "project p1 not found" })).toBe(false)
+  })
 
   it.effect("call: a success passes through", () =>
     Effect.map(call({ resource: "project" }, Effect.succeed(42)), (value) => expect(value).toBe(42)))

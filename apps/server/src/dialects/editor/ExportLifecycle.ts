@@ -16,8 +16,8 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
-import { forkPoller } from "../internal/poller.js"
-import { Webhooks } from "../Webhooks.js"
+import { forkPoller } from "../../internal/poller.js"
+import { Webhooks } from "../../Webhooks.js"
 import type { ExportRow } from "./EditorStore.js"
 
 export interface ExportLifecycleConfig {

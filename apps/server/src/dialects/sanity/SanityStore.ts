@@ -14,7 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Crypto from "node:crypto"
-import { sanityToken } from "../internal/ids.js"
+import { sanityToken } from "../../internal/ids.js"
 
 /** Who is calling, as the bearer token says. */
 export interface Who {

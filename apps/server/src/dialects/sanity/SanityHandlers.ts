@@ -2,7 +2,7 @@
  * The Sanity dialect: bearer-token authentication and the handlers of every endpoint of
  * `SanityApi`, over `SanityStore`. Errors leave in Sanity's own `{statusCode, error, message}`.
  */
-import * as CompiledApi from "../CompiledApi.js"
+import * as CompiledApi from "../../CompiledApi.js"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import type { SqlError } from "@effect/sql/SqlError"
 import { SanityApi } from "@projectkit/sanity"
@@ -13,7 +13,7 @@ import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import * as crypto from "node:crypto"
-import { ServerApi } from "../ServerApi.js"
+import { ServerApi } from "../../ServerApi.js"
 import * as SanityLifecycle from "./SanityLifecycle.js"
 import * as SanityStore from "./SanityStore.js"
 import type { Refusal, Who } from "./SanityStore.js"

@@ -2,7 +2,7 @@
  * The sync.so dialect: `x-api-key` authentication and the handlers of every endpoint of
  * `SyncApi`, over `SyncStore`. Errors leave in sync.so's own `{statusCode, message}` body.
  */
-import * as CompiledApi from "../CompiledApi.js"
+import * as CompiledApi from "../../CompiledApi.js"
 import type { SqlError } from "@effect/sql/SqlError"
 import type { InvalidReference, Validation } from "@projectkit/core/ProjectsError"
 import { SyncApi } from "@projectkit/sync"
@@ -10,10 +10,10 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import { compact } from "../internal/compact.js"
-import type { Caller } from "../Organizations.js"
-import { Organizations } from "../Organizations.js"
-import { ServerApi } from "../ServerApi.js"
+import { compact } from "../../internal/compact.js"
+import type { Caller } from "../../Organizations.js"
+import { Organizations } from "../../Organizations.js"
+import { ServerApi } from "../../ServerApi.js"
 import * as GenerationLifecycle from "./GenerationLifecycle.js"
 import * as SyncCatalog from "./SyncCatalog.js"
 import * as SyncStore from "./SyncStore.js"

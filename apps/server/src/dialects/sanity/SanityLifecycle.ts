@@ -12,7 +12,7 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { forkPoller } from "../internal/poller.js"
+import { forkPoller } from "../../internal/poller.js"
 import type { LifecycleDurations } from "./SanityStore.js"
 
 export interface LifecycleConfig {

@@ -13,10 +13,10 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import type { Caller } from "../Organizations.js"
-import { randomId } from "../internal/ids.js"
-import { containsPattern, cursors } from "../internal/keyset.js"
-import { searchPage } from "../internal/search.js"
+import type { Caller } from "../../Organizations.js"
+import { randomId } from "../../internal/ids.js"
+import { containsPattern, cursors } from "../../internal/keyset.js"
+import { searchPage } from "../../internal/search.js"
 
 export interface ProjectRow {
   readonly id: string

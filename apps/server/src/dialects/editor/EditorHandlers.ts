@@ -3,7 +3,7 @@
  * every endpoint of `EditorApi`, over `EditorStore`. Errors leave in the editor's own
  * `{code, message}` body.
  */
-import * as CompiledApi from "../CompiledApi.js"
+import * as CompiledApi from "../../CompiledApi.js"
 import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
@@ -19,10 +19,10 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Crypto from "node:crypto"
-import { compact } from "../internal/compact.js"
-import { Organizations } from "../Organizations.js"
-import * as RateLimits from "../RateLimits.js"
-import { ServerApi } from "../ServerApi.js"
+import { compact } from "../../internal/compact.js"
+import { Organizations } from "../../Organizations.js"
+import * as RateLimits from "../../RateLimits.js"
+import { ServerApi } from "../../ServerApi.js"
 import * as EditorStore from "./EditorStore.js"
 import * as ExportLifecycle from "./ExportLifecycle.js"
 

@@ -12,8 +12,8 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import { randomId } from "../internal/ids.js"
-import { containsPattern, cursors } from "../internal/keyset.js"
+import { randomId } from "../../internal/ids.js"
+import { containsPattern, cursors } from "../../internal/keyset.js"
 
 export interface ProjectRow {
   readonly id: string

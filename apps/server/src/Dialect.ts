@@ -1,0 +1,71 @@
+/**
+ * A dialect of the reference server: one provider's API, served under its own base path, built
+ * the same way for every provider. A dialect is one folder, `dialects/<name>/`:
+ * - `<Name>Handlers.ts` — the handlers of every endpoint of the provider's contract, and its
+ *   authentication (always through `Organizations`);
+ * - `<Name>Store.ts` — its SQL, returning rows and core errors (`NotFound`, `Forbidden`,
+ *   `Conflict`, `Validation`, …), never HTTP statuses;
+ * - `<Name>Wire.ts` — rows as the provider sends them;
+ * - its lifecycles (work the real service does on the clock) and `Migrations.ts`;
+ * - `<Name>Dialect.ts` — the `Dialect` value below, registered in `dialects/index.ts`.
+ *
+ * How errors leave is decided by the provider package's error table alone (`<Provider>Errors`):
+ * handlers fail with core errors, `answer` turns them into that provider's wire errors, and the
+ * fallback renders framework failures with the same table's `body`.
+ */
+import type * as HttpApi from "@effect/platform/HttpApi"
+import type * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import * as ProjectsError from "@projectkit/core/ProjectsError"
+import type { ErrorTable } from "@projectkit/http"
+import * as Effect from "effect/Effect"
+import * as Predicate from "effect/Predicate"
+
+/** One provider's API, as the server mounts it. */
+export interface Dialect {
+  /** Its name, as the control plane and the request log call it: "sync", "editor", "sanity". */
+  readonly name: string
+  /** The base path it is mounted under, e.g. "/sync". */
+  readonly prefix: `/${string}`
+  /** The provider's contract, for its OpenAPI document and docs page. */
+  readonly contract: HttpApi.HttpApi.Any
+  /** How its errors look on the wire, both ways (from the provider's package). */
+  readonly errors: ErrorTable.ErrorTable<unknown, any, any>
+  /** Its tables: migration id → migration (ids are one sequence across the server). */
+  readonly migrations: Readonly<Record<string, Effect.Effect<void, SqlError, SqlClient.SqlClient>>>
+}
+
+const coreTags: ReadonlySet<string> = new Set(ProjectsError.ProjectsError.members.map((member) => member._tag))
+
+const isCoreError = (error: unknown): error is ProjectsError.ProjectsError =>
+  error instanceof Error && Predicate.hasProperty(error, "_tag") && typeof error._tag === "string" && coreTags.has(error._tag)
+
+const isSqlError = (error: unknown): error is SqlError => Predicate.isTagged(error, "SqlError")
+
+/** What a handler failing with `E` answers in a dialect whose core → wire table is `Map`. */
+export type Answered<E, Map extends ErrorTable.ByTag<unknown>> =
+  | Exclude<E, ProjectsError.ProjectsError | SqlError>
+  | Map[Extract<E, ProjectsError.ProjectsError>["_tag"]]
+  | ([Extract<E, SqlError>] extends [never] ? never : Map["ProviderFailure"])
+
+/**
+ * A handler's failures as `errors`' provider answers them: a core error by the table's
+ * `fromCore`; a storage failure logged and answered as the provider's 500 (the server's fault,
+ * not the caller's); anything else (already a wire error) as it is.
+ */
+export const answer = <Wire, Map extends ErrorTable.ByTag<Wire>>(errors: ErrorTable.ErrorTable<Wire, any, Map>) =>
+<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, Answered<E, Map>, R> =>
+  Effect.catchAll(effect, (error): Effect.Effect<never, Answered<E, Map>> => {
+    if (isSqlError(error)) {
+      return Effect.zipRight(
+        Effect.logError(`${errors.provider} storage failure`, error),
+        Effect.fail(errors.fromCore(storageFailure(errors.provider)) as Answered<E, Map>)
+      )
+    }
+    if (isCoreError(error)) return Effect.fail(errors.fromCore(error) as Answered<E, Map>)
+    return Effect.fail(error as Answered<E, Map>)
+  })
+
+/** The core error a storage failure is answered as: the provider's own 500. */
+const storageFailure = (provider: string) =>
+  new ProjectsError.ProviderFailure({ provider, status: 500, body: null, description: "Internal server error" })
