@@ -1,7 +1,7 @@
 /**
  * The control plane's handlers and its admin-token check.
  */
-import * as CompiledApi from "./CompiledApi.js"
+import * as CompiledApi from "./compiled/CompiledApi.js"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"

@@ -79,7 +79,7 @@ export const layerSqlite = (filename: string): Layer.Layer<Database | SqlClient.
   const client = Layer.unwrapEffect(Effect.sync(() => {
     if (filename !== ":memory:") Fs.mkdirSync(Path.dirname(Path.resolve(filename)), { recursive: true })
     // WAL is set below, where a busy file is waited for.
-    return Sqlite.layer({ filename })
+    return Sqlite.layer({ filename, directStatements: true })
   })).pipe(Layer.retry(whileBusy))
   const tuned = Layer.effectDiscard(Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient

@@ -14,7 +14,7 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Redacted from "effect/Redacted"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Server from "../src/Server.js"
-import { RouteTable } from "../src/internal/routes.js"
+import { RouteTable } from "../src/compiled/routes.js"
 
 const adminToken = "compiled-admin-token"
 

@@ -13,6 +13,7 @@ import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
@@ -23,10 +24,9 @@ import * as Os from "node:os"
 import * as Path from "node:path"
 import * as SqliteClient from "../src/internal/sqlite.js"
 
-const memory = SqliteClient.layer({ filename: ":memory:" })
-
-/** `effect` on a fresh in-memory database with a table `t (id INTEGER PRIMARY KEY, name TEXT)`. */
-const withTable = <A, E>(effect: Effect.Effect<A, E, SqlClient.SqlClient>) =>
+/** `effect` on a fresh database of `memory` with a table `t (id INTEGER PRIMARY KEY, name TEXT)`. */
+const withTableOn = (memory: Layer.Layer<SqlClient.SqlClient, SqlError>) =>
+<A, E>(effect: Effect.Effect<A, E, SqlClient.SqlClient>) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     yield* sql`CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL)`
@@ -50,13 +50,17 @@ const temporaryFile = Effect.acquireRelease(
 ).pipe(Effect.map((dir) => Path.join(dir, "test.db")))
 
 /**
- * Every test runs twice: with tracing on, statements go through `@effect/sql`'s own path (a span
- * and a scope each); with it off, as the server runs, the client runs them directly.
+ * Every test runs three times: without `directStatements`, statements go through `@effect/sql`'s
+ * own path (a span and a scope each); with it and tracing on, still; with it and tracing off, as
+ * the server runs, the client runs them directly.
  */
 describe.each([
-  ["through @effect/sql's statement path", true],
-  ["run directly", false]
-])("SqliteClient, statements %s", (_path, tracing) => {
+  ["through @effect/sql's statement path (directStatements off)", false, false],
+  ["through @effect/sql's statement path (directStatements on, tracing on)", true, true],
+  ["run directly (directStatements on, tracing off)", true, false]
+])("SqliteClient, statements %s", (_path, directStatements, tracing) => {
+  const memory = SqliteClient.layer({ filename: ":memory:", directStatements })
+  const withTable = withTableOn(memory)
   const traced = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.withTracerEnabled(effect, tracing)
   const it = {
     effect: <A, E>(name: string, test: () => Effect.Effect<A, E>) => vitest.effect(name, () => traced(test())),
@@ -121,7 +125,7 @@ describe.each([
           expect(yield* sql.unsafe<{ n: number }>(`SELECT ${i} AS n`)).toEqual([{ n: i }])
         }
       }
-    }).pipe(Effect.provide(SqliteClient.layer({ filename: ":memory:", prepareCacheSize: 3 }))))
+    }).pipe(Effect.provide(SqliteClient.layer({ filename: ":memory:", prepareCacheSize: 3, directStatements }))))
 
   it.effect("fails with an SqlError carrying SQLite's error", () =>
     withTable(Effect.gen(function*() {
@@ -140,7 +144,7 @@ describe.each([
   it.scoped("reports a locked database as SQLITE_BUSY in the SqlError's cause", () =>
     Effect.gen(function*() {
       const file = yield* temporaryFile
-      const sql = yield* SqliteClient.make({ filename: file }).pipe(Effect.provide(Reactivity.layer))
+      const sql = yield* SqliteClient.make({ filename: file, directStatements }).pipe(Effect.provide(Reactivity.layer))
       yield* sql`CREATE TABLE t (id INTEGER PRIMARY KEY)`
       yield* sql`PRAGMA busy_timeout = 0`
       const other = new Sqlite(file)
@@ -167,7 +171,7 @@ describe.each([
     Effect.gen(function*() {
       const file = yield* temporaryFile
       const scope = yield* Scope.make()
-      const sql = yield* SqliteClient.make({ filename: file }).pipe(Effect.provide(Reactivity.layer), Scope.extend(scope))
+      const sql = yield* SqliteClient.make({ filename: file, directStatements }).pipe(Effect.provide(Reactivity.layer), Scope.extend(scope))
       yield* sql`PRAGMA journal_mode = WAL`
       yield* sql`CREATE TABLE t (id INTEGER PRIMARY KEY)`
       yield* sql`INSERT INTO t (id) VALUES (1)`

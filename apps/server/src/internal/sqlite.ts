@@ -8,8 +8,19 @@
  * most of the time of a GET. better-sqlite3 is synchronous, so a statement cannot interleave with
  * another one on the connection; the only thing to guard is a transaction, which spans yields:
  * while one is open, statements of other fibers wait until it ends, and transactions take turns.
- * Whether a statement may run is decided in the same synchronous step that runs it. With tracing
- * off (as the server runs), a statement skips `@effect/sql`'s per-statement span and scope too.
+ * Whether a statement may run is decided in the same synchronous step that runs it.
+ *
+ * Opt-in fast path (`directStatements`, which the server turns on): with tracing off, a statement
+ * skips `@effect/sql`'s per-statement span and scope too. `@effect/sql` has no supported way to do
+ * that, so this is the one place that relies on its internals, fenced below (`runDirectly`):
+ * - a `Statement` is an `Effectable` whose `commit()` the runtime calls to run it: the client
+ *   shadows `commit` on each statement it makes, and falls back to the library's own `commit`
+ *   whenever tracing is on or a statement transformer is set;
+ * - `SqlClient.make` answers a callable `sql` with the client's members on it: the client is a new
+ *   callable with the same members (`Object.assign`), whose template calls and `unsafe` make
+ *   statements that run directly.
+ * Every test of this client runs with the option off, on with tracing on, and on with tracing off
+ * (test/SqliteClient.test.ts), so an `@effect/sql` upgrade that changes either is caught there.
  */
 import * as Reactivity from "@effect/experimental/Reactivity"
 import * as SqlClient from "@effect/sql/SqlClient"
@@ -31,6 +42,11 @@ export interface SqliteOptions {
   readonly filename: string
   /** How many prepared statements are kept, least recently used evicted first; 500 by default. */
   readonly prepareCacheSize?: number | undefined
+  /**
+   * With tracing off, run statements without `@effect/sql`'s per-statement span and scope (~15 µs
+   * of CPU each, a tenth of a GET's): see the module's comment. Off by default.
+   */
+  readonly directStatements?: boolean | undefined
 }
 
 type TransformRows = (<A extends object>(rows: ReadonlyArray<A>) => ReadonlyArray<A>) | undefined
@@ -281,6 +297,8 @@ export const make = (
       ;(statement as unknown as Committable).commit = () => execute(statement, () => viaLibrary.call(statement))
       return statement
     }
+
+    if (options.directStatements !== true) return Object.assign(library, { [DirectId]: sqliteDirect })
 
     const client: SqlClient.SqlClient = Object.assign(
       function sql(strings: unknown, ...args: Array<unknown>) {

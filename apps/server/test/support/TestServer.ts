@@ -1,6 +1,9 @@
 /**
  * A reference server on a free loopback port, for tests over real HTTP: with an in-memory SQLite
  * database, or a fresh PostgreSQL schema when PROJECTKIT_TEST_DATABASE_URL is set (TestDatabase.ts).
+ * With PROJECTKIT_TEST_ROUTER=platform it serves through the platform's HttpApi router instead of
+ * the compiled routes (`compiledRoutes: false`): CI runs the contract suites both ways, since the
+ * compiled routes must answer exactly as the platform does (see src/compiled/README.md).
  */
 import * as HttpServer from "@effect/platform/HttpServer"
 import * as Context from "effect/Context"
@@ -41,6 +44,7 @@ const layerOn = (overrides: Partial<Omit<Server.ServerConfig, "port" | "host">> 
         host: "127.0.0.1",
         adminToken: Redacted.make(adminToken),
         maxBodyBytes: 1024 * 1024,
+        ...(process.env.PROJECTKIT_TEST_ROUTER === "platform" ? { compiledRoutes: false } : {}),
         ...overrides
       }).pipe(
         // Request logs would drown the test output; warnings and errors still show.

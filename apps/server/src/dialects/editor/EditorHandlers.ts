@@ -3,7 +3,7 @@
  * every endpoint of `EditorApi`, over `EditorStore`. Errors leave in the editor's own
  * `{code, message}` body.
  */
-import * as CompiledApi from "../../CompiledApi.js"
+import * as CompiledApi from "../../compiled/CompiledApi.js"
 import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"

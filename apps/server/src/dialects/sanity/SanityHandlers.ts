@@ -2,7 +2,7 @@
  * The Sanity dialect: bearer-token authentication and the handlers of every endpoint of
  * `SanityApi`, over `SanityStore`. Errors leave in Sanity's own `{statusCode, error, message}`.
  */
-import * as CompiledApi from "../../CompiledApi.js"
+import * as CompiledApi from "../../compiled/CompiledApi.js"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import type { SqlError } from "@effect/sql/SqlError"
 import { SanityApi } from "@projectkit/sanity"

@@ -2,7 +2,7 @@
  * The sync.so dialect: `x-api-key` authentication and the handlers of every endpoint of
  * `SyncApi`, over `SyncStore`. Errors leave in sync.so's own `{statusCode, message}` body.
  */
-import * as CompiledApi from "../../CompiledApi.js"
+import * as CompiledApi from "../../compiled/CompiledApi.js"
 import type { SqlError } from "@effect/sql/SqlError"
 import type { InvalidReference, Validation } from "@projectkit/core/ProjectsError"
 import { SyncApi } from "@projectkit/sync"

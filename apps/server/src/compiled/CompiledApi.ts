@@ -47,9 +47,9 @@ import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as Http from "node:http"
 import type * as Net from "node:net"
-import * as Fallback from "./Fallback.js"
-import { NodeRequest, readBody } from "./internal/nodeRequest.js"
-import { normalizeQuery, parseQuery, RouteTable } from "./internal/routes.js"
+import * as Fallback from "../Fallback.js"
+import { NodeRequest, readBody } from "./nodeRequest.js"
+import { normalizeQuery, parseQuery, RouteTable } from "./routes.js"
 
 // ---------------------------------------------------------------------------------------------
 // registration
