@@ -11,7 +11,9 @@ import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as Either from "effect/Either"
 import * as Predicate from "effect/Predicate"
+import * as Untrusted from "./internal/untrusted.js"
 
 /** How one dialect writes an error body. */
 export interface DialectErrors {
@@ -28,6 +30,8 @@ export interface Failure {
 export const tooLarge: Failure = { status: 413, message: "The request body is too large" }
 export const notJson: Failure = { status: 400, message: "The request body is not valid JSON" }
 export const internalError: Failure = { status: 500, message: "Internal server error" }
+/** Text the server never accepts (see `internal/untrusted.ts`): a 400 saying where. */
+export const refused = (refused: Untrusted.Refused): Failure => ({ status: 400, message: refused.message })
 
 type Issue = { readonly path: ReadonlyArray<PropertyKey>; readonly message: string }
 
@@ -85,9 +89,20 @@ export const layer = (dialects: ReadonlyArray<DialectErrors>, maxBodyBytes: numb
       // A request with neither a length nor a chunked encoding has no body (RFC 9112 §6.3): there
       // is nothing to limit, and setting the limit costs a fiber-local change on every GET.
       if (length === undefined && request.headers["transfer-encoding"] === undefined) return app
-      return Number(length ?? 0) > maxBodyBytes
-        ? respond(tooLarge)
-        : HttpIncomingMessage.withMaxBodySize(app, Option.some(maxBodyBytes))
+      if (Number(length ?? 0) > maxBodyBytes) return respond(tooLarge)
+      const bounded = HttpIncomingMessage.withMaxBodySize(app, Option.some(maxBodyBytes))
+      if (!(request.headers["content-type"] ?? "application/json").toLowerCase().includes("application/json")) return bounded
+      // A JSON body is checked before the app parses it (the text is read once: the request caches it).
+      return HttpIncomingMessage.withMaxBodySize(
+        // As the framework reads bodies: a failed read is a defect, classified below.
+        Effect.flatMap(Effect.orDie(request.text), (text) => {
+          if (text === "") return bounded
+          const parsed = Untrusted.parseJson(text)
+          if (Either.isRight(parsed) || parsed.left === "NotJson") return bounded
+          return respond(refused(parsed.left))
+        }),
+        Option.some(maxBodyBytes)
+      )
     })
   return HttpApiBuilder.middleware((app) =>
     Effect.catchAllCause(limited(app), (cause) => {

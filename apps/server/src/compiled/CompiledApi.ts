@@ -48,6 +48,7 @@ import * as Stream from "effect/Stream"
 import type * as Http from "node:http"
 import type * as Net from "node:net"
 import * as Fallback from "../Fallback.js"
+import * as Untrusted from "../internal/untrusted.js"
 import { NodeRequest, readBody } from "./nodeRequest.js"
 import { normalizeQuery, parseQuery, RouteTable } from "./routes.js"
 
@@ -175,11 +176,11 @@ const bodyPayload = (request: NodeRequest): Either.Either<unknown, BodyInvalid> 
   const contentType = request.headers["content-type"]?.toLowerCase().trim() ?? "application/json"
   if (contentType.includes("application/json")) {
     const text = textOf(request.body)
-    try {
-      return Either.right(text === "" ? null : JSON.parse(text) as unknown)
-    } catch {
-      return Either.left(new BodyInvalid(Fallback.notJson))
-    }
+    if (text === "") return Either.right(null)
+    return Either.mapLeft(
+      Untrusted.parseJson(text),
+      (refused) => new BodyInvalid(refused === "NotJson" ? Fallback.notJson : Fallback.refused(refused))
+    )
   }
   if (contentType.includes("x-www-form-urlencoded")) {
     return Either.right(UrlParams.toRecord(UrlParams.fromInput(new URLSearchParams(textOf(request.body)))))
@@ -555,12 +556,15 @@ const makeListener = (options: Options, fallback: (request: Http.IncomingMessage
         )
       })
 
+    // Suspended: the status is read once the response is written, not when the request starts.
     const logged = (request: NodeRequest, response: Http.ServerResponse) =>
-      Effect.annotateLogs(Effect.log("Sent HTTP response"), {
-        "http.method": request.method,
-        "http.url": request.url,
-        "http.status": response.statusCode
-      })
+      Effect.suspend(() =>
+        Effect.annotateLogs(Effect.log("Sent HTTP response"), {
+          "http.method": request.method,
+          "http.url": request.url,
+          "http.status": response.statusCode
+        })
+      )
 
     const start = (
       route: CompiledRoute,
@@ -594,8 +598,23 @@ const makeListener = (options: Options, fallback: (request: Http.IncomingMessage
       })
     }
 
+    /** A reply written before any route runs (a refused URL, a body too large), logged like the others. */
+    const answerNow = (nodeRequest: Http.IncomingMessage, response: Http.ServerResponse, reply: Reply) => {
+      writeReply(response, reply)
+      if (options.logRequests) {
+        Runtime.runFork(runtime)(Effect.annotateLogs(Effect.log("Sent HTTP response"), {
+          "http.method": nodeRequest.method ?? "GET",
+          "http.url": nodeRequest.url ?? "/",
+          "http.status": reply.status
+        }))
+      }
+    }
+
     return (nodeRequest: Http.IncomingMessage, response: Http.ServerResponse): void => {
       const url = nodeRequest.url ?? "/"
+      // Every request, compiled or not: the platform's router decodes the same path and query.
+      const refusedUrl = Untrusted.checkUrl(url)
+      if (refusedUrl !== undefined) return answerNow(nodeRequest, response, failureReply(url, Fallback.refused(refusedUrl)))
       const queryAt = url.indexOf("?")
       const found = table.match(nodeRequest.method ?? "GET", queryAt === -1 ? url : url.slice(0, queryAt))
       if (found === undefined) return fallback(nodeRequest, response)
@@ -606,7 +625,7 @@ const makeListener = (options: Options, fallback: (request: Http.IncomingMessage
       }
       readBody(nodeRequest, options.maxBodyBytes, (body) => {
         if (body === "Aborted") return void response.destroy()
-        if (body === "TooLarge") return writeReply(response, failureReply(url, Fallback.tooLarge))
+        if (body === "TooLarge") return answerNow(nodeRequest, response, failureReply(url, Fallback.tooLarge))
         start(route, params, url, queryAt, nodeRequest, response, body)
       })
     }

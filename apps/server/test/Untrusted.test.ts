@@ -1,0 +1,117 @@
+/**
+ * Text the server never accepts, refused at the door with a 400 in the dialect's own format, on
+ * every dialect, both routers and both backends (issue 14: U+0000 answered 500 on PostgreSQL, lone
+ * surrogates were acknowledged then read back altered, deep JSON overflowed the stack); and what
+ * was refused changed nothing stored.
+ */
+import { describe, expect, it, layer } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Untrusted from "../src/internal/untrusted.js"
+import { createOrganization, request, layer as testServer } from "./support/TestServer.js"
+
+const deep = (depth: number) => "[".repeat(depth) + "]".repeat(depth)
+
+describe("Untrusted", () => {
+  describe("checkUrl", () => {
+    it("lets plain and well-encoded URLs through", () => {
+      expect(Untrusted.checkUrl("/sync/v2/projects?limit=5")).toBeUndefined()
+      expect(Untrusted.checkUrl("/sync/v2/projects?searchQuery=%F0%9F%98%80%20x")).toBeUndefined()
+    })
+    it("refuses U+0000 in the path or a query parameter, and bytes that are not UTF-8", () => {
+      expect(Untrusted.checkUrl("/sync/v2/projects/a%00b")?.message).toBe("The path must not contain U+0000")
+      expect(Untrusted.checkUrl("/x?searchQuery=%00")?.message).toBe(`The query parameter "searchQuery" must not contain U+0000`)
+      expect(Untrusted.checkUrl("/x/%ED%A0%80")?.message).toBe("The path is not valid percent-encoded UTF-8")
+    })
+  })
+
+  describe("parseJson", () => {
+    it("parses ordinary documents, pairs of surrogates (emoji) included", () => {
+      expect(Untrusted.parseJson(`{"name":"x\\ud83d\\ude00y"}`)).toEqual(Either.right({ name: "x😀y" }))
+      expect(Untrusted.parseJson(deep(Untrusted.maxJsonDepth))).toSatisfy(Either.isRight)
+      // Brackets inside strings do not count, escaped quotes do not end a string.
+      expect(Untrusted.parseJson(JSON.stringify({ a: "[".repeat(500) + `\\"{` }))).toSatisfy(Either.isRight)
+    })
+    it("refuses U+0000 and lone surrogates wherever they are, naming where", () => {
+      expect(Untrusted.parseJson(`{"a":[{"b":"x\\u0000"}]}`)).toEqual(Either.left({ message: "a.0.b: must not contain U+0000" }))
+      expect(Untrusted.parseJson(`{"a":"\\udc00"}`)).toEqual(
+        Either.left({ message: "a: must be valid Unicode (it contains a lone surrogate)" })
+      )
+      expect(Untrusted.parseJson(`{"a\\ud800":1}`)).toEqual(
+        Either.left({ message: "A property name in the body must be valid Unicode (it contains a lone surrogate)" })
+      )
+      // An escaped backslash before "u0000" is text, not an escape.
+      expect(Untrusted.parseJson(`{"a":"\\\\u0000"}`)).toEqual(Either.right({ a: "\\u0000" }))
+    })
+    it("refuses documents nested deeper than the limit before parsing them, and tells non-JSON apart", () => {
+      expect(Untrusted.parseJson(deep(Untrusted.maxJsonDepth + 1))).toEqual(
+        Either.left({ message: `The request body nests deeper than ${Untrusted.maxJsonDepth} levels` })
+      )
+      expect(Untrusted.parseJson(deep(100_000))).toSatisfy(Either.isLeft)
+      expect(Untrusted.parseJson("{nope")).toEqual(Either.left("NotJson"))
+    })
+  })
+})
+
+const json = (headers: Record<string, string>, body: string) => ({
+  method: "POST",
+  headers: { ...headers, "content-type": "application/json" },
+  body
+})
+
+for (const router of ["compiled", "platform"] as const) {
+  layer(testServer(router === "platform" ? { compiledRoutes: false } : {}))(`refused at the door (${router} routes)`, (it) => {
+    it.effect("every dialect answers 400 in its own format, and nothing is stored", () =>
+      Effect.gen(function*() {
+        const org = yield* createOrganization(`untrusted-${router}`)
+        const sync = { "x-api-key": org.credentials.sync.apiKey }
+        const editor = { authorization: `Bearer ${org.credentials.editor.apiKey}` }
+        const sanity = { authorization: `Bearer ${org.credentials.sanity.token}` }
+
+        const cases: ReadonlyArray<readonly [string, RequestInit, unknown]> = [
+          ["/sync/v2/projects/a%00b", { headers: sync }, { statusCode: 400, message: "The path must not contain U+0000" }],
+          ["/sync/v2/projects?searchQuery=%00", { headers: sync }, {
+            statusCode: 400,
+            message: `The query parameter "searchQuery" must not contain U+0000`
+          }],
+          ["/sync/v2/projects", json(sync, `{"name":"a\\u0000b"}`), { statusCode: 400, message: "name: must not contain U+0000" }],
+          ["/sync/v2/projects", json(sync, `{"name":"x\\ud800y"}`), {
+            statusCode: 400,
+            message: "name: must be valid Unicode (it contains a lone surrogate)"
+          }],
+          ["/sync/v2/projects", json(sync, deep(100_000)), {
+            statusCode: 400,
+            message: "The request body nests deeper than 100 levels"
+          }],
+          ["/editor/v1/projects", json(editor, `{"title":"t","editorState":${deep(4_100)}}`), {
+            code: "OPEN_API_VALIDATION_FAILED",
+            message: "The request body nests deeper than 100 levels"
+          }],
+          ["/editor/v1/projects/a%00b", { headers: editor }, { code: "OPEN_API_VALIDATION_FAILED", message: "The path must not contain U+0000" }],
+          ["/sanity/v2021-06-07/projects", json(sanity, `{"displayName":"x","metadata":{"deep":${deep(4_100)}}}`), {
+            statusCode: 400,
+            error: "Bad Request",
+            message: "The request body nests deeper than 100 levels"
+          }],
+          ["/sanity/v2021-06-07/projects", json(sanity, `{"displayName":"a\\u0000"}`), {
+            statusCode: 400,
+            error: "Bad Request",
+            message: "displayName: must not contain U+0000"
+          }]
+        ]
+        for (const [path, init, body] of cases) {
+          const answer = yield* request(path, init)
+          expect({ path, status: answer.status, body: answer.body }).toEqual({ path, status: 400, body })
+        }
+        // Refused means nothing was stored, and every list still reads.
+        expect((yield* request("/sync/v2/projects", { headers: sync })).body).toEqual({ items: [] })
+        expect((yield* request("/editor/v1/projects", { headers: editor })).status).toBe(200)
+        expect((yield* request("/sanity/v2021-06-07/projects", { headers: sanity })).status).toBe(200)
+        // What is valid still goes through: an emoji is a surrogate pair, not a lone surrogate.
+        const created = yield* request("/sync/v2/projects", json(sync, `{"name":"x\\ud83d\\ude00y"}`))
+        expect(created).toMatchObject({ status: 201, body: { name: "x😀y" } })
+        const read = yield* request(`/sync/v2/projects/${(created.body as { id: string }).id}`, { headers: sync })
+        expect(read.body).toMatchObject({ name: "x😀y" })
+      }))
+  })
+}
