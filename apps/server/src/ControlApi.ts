@@ -32,15 +32,29 @@ export class AdminAuth extends HttpApiMiddleware.Tag<AdminAuth>()("@projectkit/s
   security: { admin: HttpApiSecurity.bearer }
 }) {}
 
-export const Health = Schema.Struct({
-  status: Schema.Literal("ok"),
+const healthFields = {
   version: Schema.String,
   dialects: Schema.Array(Schema.String),
   /** "sqlite" or "postgres". */
   storage: Schema.String,
   /** The SQLite file, or the PostgreSQL URL without its password. */
-  location: Schema.String
+  location: Schema.String,
+  /** How long the storage took to answer a trivial statement (at most `healthTimeoutMillis`). */
+  storageLatencyMs: Schema.Number
+}
+
+/** How long health waits for the storage before it says the storage does not answer. */
+export const healthTimeoutMillis = 2_000
+
+export const Health = Schema.Struct({ status: Schema.Literal("ok"), ...healthFields }).annotations({
+  description: "The server answers, and so does its storage"
 })
+
+/** 503: the storage did not answer within `healthTimeoutMillis`, or failed; a load balancer takes the instance out. */
+export class HealthUnavailable extends Schema.Class<HealthUnavailable>("HealthUnavailable")(
+  { status: Schema.Literal("unavailable"), ...healthFields, error: Schema.String },
+  HttpApiSchema.annotations({ status: 503, description: "The storage does not answer" })
+) {}
 
 export const CreateOrganization = Schema.Struct({
   name: Schema.Trim.pipe(Schema.compose(Schema.NonEmptyString, { strict: true }), Schema.maxLength(200))
@@ -48,7 +62,7 @@ export const CreateOrganization = Schema.Struct({
 
 export class ControlApi extends HttpApi.make("control").add(
   HttpApiGroup.make("control")
-    .add(HttpApiEndpoint.get("health", "/health").addSuccess(Health))
+    .add(HttpApiEndpoint.get("health", "/health").addSuccess(Health).addError(HealthUnavailable))
     .add(
       HttpApiEndpoint.post("createOrganization", "/orgs")
         .setPayload(CreateOrganization)

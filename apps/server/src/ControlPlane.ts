@@ -2,13 +2,24 @@
  * The control plane's handlers and its admin-token check.
  */
 import * as CompiledApi from "./compiled/CompiledApi.js"
+import * as SqlClient from "@effect/sql/SqlClient"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Crypto from "node:crypto"
-import { AdminAuth, ControlInternal, ControlNotFound, ControlUnauthorized } from "./ControlApi.js"
+import {
+  AdminAuth,
+  ControlInternal,
+  ControlNotFound,
+  ControlUnauthorized,
+  HealthUnavailable,
+  healthTimeoutMillis
+} from "./ControlApi.js"
 import { Database } from "./Database.js"
 import { Organizations } from "./Organizations.js"
 import { ServerApi } from "./ServerApi.js"
@@ -54,9 +65,35 @@ export const ControlPlaneLive = CompiledApi.group(ServerApi, "control", (handler
       const organizations = yield* Organizations
       const database = yield* Database
       const info = yield* ServerInfo
+      const sql = yield* SqlClient.SqlClient
+      // Health says whether the storage answers, within a bounded time: an instance whose database
+      // is gone answers 503, which a load balancer understands, instead of 200 and then 500s.
+      const health = Effect.gen(function*() {
+        const start = yield* Clock.currentTimeMillis
+        const probe = yield* sql`SELECT 1 AS ok`.pipe(
+          // A connection attempt cannot be interrupted: the answer must not wait for it to give up.
+          Effect.disconnect,
+          Effect.timeoutFail({
+            duration: Duration.millis(healthTimeoutMillis),
+            onTimeout: () => `no answer within ${healthTimeoutMillis} ms`
+          }),
+          Effect.mapError((error) => typeof error === "string" ? error : "the storage failed (see the log)"),
+          Effect.tapError(() => Effect.logWarning("health: the storage does not answer")),
+          Effect.either
+        )
+        const fields = {
+          version: info.version,
+          dialects: info.dialects,
+          storage: database.kind,
+          location: database.location,
+          storageLatencyMs: (yield* Clock.currentTimeMillis) - start
+        }
+        return Either.isRight(probe)
+          ? { status: "ok" as const, ...fields }
+          : yield* Effect.fail(new HealthUnavailable({ status: "unavailable", ...fields, error: probe.left }))
+      })
       return handlers
-        .handle("health", () =>
-          Effect.succeed({ status: "ok" as const, version: info.version, dialects: info.dialects, storage: database.kind, location: database.location }))
+        .handle("health", () => health)
         .handle("createOrganization", ({ payload }) => Effect.catchAll(organizations.create(payload.name), internal))
         .handle("addMember", ({ path, urlParams }) =>
           organizations.addMember(path.id, urlParams).pipe(
