@@ -21,6 +21,7 @@ import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import { createServer } from "node:http"
+import type * as Net from "node:net"
 import * as CompiledApi from "./compiled/CompiledApi.js"
 import { AdminAuthLive, AdminToken, ControlPlaneLive, ServerInfo } from "./ControlPlane.js"
 import * as Database from "./Database.js"
@@ -58,6 +59,52 @@ export interface ServerConfig {
    * HttpApi router alone, slower, which the compiled routes must match response for response.
    */
   readonly compiledRoutes?: boolean | undefined
+  /** Bounds on connections, so slow or idle clients cannot exhaust the server (see `defaultConnections`). */
+  readonly connections?: Partial<ConnectionLimits> | undefined
+}
+
+/** How many connections the server holds, and how long it waits for a slow or idle one. */
+export interface ConnectionLimits {
+  /** Connections held at once; one more is closed on arrival (Node's `server.maxConnections`). */
+  readonly maxConnections: number
+  /** How long a client may take to send a request's headers (slowloris): then 408 and closed. */
+  readonly headersTimeoutMs: number
+  /** How long a client may take to send a whole request, body included: then 408 and closed. */
+  readonly requestTimeoutMs: number
+  /** How long an idle keep-alive connection is kept open between requests. */
+  readonly keepAliveTimeoutMs: number
+}
+
+/**
+ * Node's defaults wait 300 s for a request body and keep no count of connections: ~20,000 slow
+ * clients exhausted the file descriptors and every other client was refused. These bound both,
+ * with room for a large body on a slow link (16 MB at ~1 Mbit/s fits in 120 s).
+ */
+export const defaultConnections: ConnectionLimits = {
+  maxConnections: 10_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 120_000,
+  keepAliveTimeoutMs: 5_000
+}
+
+/** A `node:http` server with `limits` set. */
+const createBoundedServer = (limits: ConnectionLimits) => () => {
+  const server = createServer({
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    // How often Node checks the two timeouts above (30 s by default): a tenth of the shorter one,
+    // so a slow client is cut close to its deadline.
+    connectionsCheckingInterval: Math.max(50, Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 10)
+  })
+  server.maxConnections = limits.maxConnections
+  // Node's two timeouts start with a request's first byte: a client that connects and says nothing
+  // would hold its connection forever. It gets the headers' deadline too.
+  server.on("connection", (socket: Net.Socket) => {
+    socket.setTimeout(limits.headersTimeoutMs, () => socket.destroy())
+    socket.once("data", () => socket.setTimeout(0))
+  })
+  return server
 }
 
 /**
@@ -143,7 +190,7 @@ export const layer = (config: ServerConfig) => {
     // The API's endpoints are served by their compiled routes; the platform's app (given to the
     // server by `serve` above) answers the rest: docs, unknown routes, multipart and raw endpoints.
     Layer.provideMerge(CompiledApi.layerServer(
-      createServer,
+      createBoundedServer({ ...defaultConnections, ...config.connections }),
       { port: config.port, host: config.host },
       { maxBodyBytes: config.maxBodyBytes, dialects: errors, logRequests, compile: config.compiledRoutes !== false }
     )),

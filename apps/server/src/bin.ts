@@ -57,6 +57,23 @@ const maxBodyBytes = Options.integer("max-body-bytes").pipe(
   Options.withDefault(16 * 1024 * 1024)
 )
 
+const maxConnections = Options.integer("max-connections").pipe(
+  Options.withDescription("Connections held at once; more are closed on arrival"),
+  Options.withDefault(Server.defaultConnections.maxConnections)
+)
+const headersTimeout = Options.integer("headers-timeout-ms").pipe(
+  Options.withDescription("How long a client may take to send a request's headers, in milliseconds (then 408)"),
+  Options.withDefault(Server.defaultConnections.headersTimeoutMs)
+)
+const requestTimeout = Options.integer("request-timeout-ms").pipe(
+  Options.withDescription("How long a client may take to send a whole request, in milliseconds (then 408)"),
+  Options.withDefault(Server.defaultConnections.requestTimeoutMs)
+)
+const keepAliveTimeout = Options.integer("keep-alive-timeout-ms").pipe(
+  Options.withDescription("How long an idle keep-alive connection is kept open, in milliseconds"),
+  Options.withDefault(Server.defaultConnections.keepAliveTimeoutMs)
+)
+
 const generationPending = Options.integer("generation-pending-ms").pipe(
   Options.withDescription("How long a sync.so generation stays PENDING, in milliseconds"),
   Options.withDefault(1000)
@@ -152,6 +169,10 @@ const command = Command.make(
     data,
     adminToken,
     maxBodyBytes,
+    maxConnections,
+    headersTimeout,
+    requestTimeout,
+    keepAliveTimeout,
     generationPending,
     generationProcessing,
     editorSyncLimit,
@@ -172,6 +193,12 @@ const command = Command.make(
         maxBodyBytes: options.maxBodyBytes,
         logRequests: options.logRequests,
         compiledRoutes: !options.platformRouter,
+        connections: {
+          maxConnections: options.maxConnections,
+          headersTimeoutMs: options.headersTimeout,
+          requestTimeoutMs: options.requestTimeout,
+          keepAliveTimeoutMs: options.keepAliveTimeout
+        },
         generations: {
           ...GenerationLifecycle.defaultLifecycle,
           pending: Duration.millis(options.generationPending),

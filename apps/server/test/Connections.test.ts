@@ -1,0 +1,79 @@
+/**
+ * Connections are bounded (issue 14: with Node's defaults slow-body connections lived 300 s and
+ * ~20,000 half-open ones exhausted the file limit): slow and silent clients are cut at their
+ * deadline, a client past the connection cap is closed on arrival, and meanwhile a normal client
+ * is answered as usual.
+ */
+import { expect, layer } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Net from "node:net"
+import { request, TestServer, layer as testServer } from "./support/TestServer.js"
+
+const limits = { maxConnections: 40, headersTimeoutMs: 600, requestTimeoutMs: 1_500, keepAliveTimeoutMs: 500 }
+
+interface Probe {
+  readonly socket: Net.Socket
+  /** When the server closed it, in ms after it was opened; undefined while open. */
+  closedAfter: number | undefined
+}
+
+/** A connection to `port` that sends `start` and then a byte every `dripMs` (never finishing). */
+const slowClient = (port: number, start: string, dripMs: number): Probe => {
+  const socket = Net.connect(port, "127.0.0.1")
+  const opened = Date.now()
+  const probe: Probe = { socket, closedAfter: undefined }
+  socket.on("error", () => undefined)
+  socket.on("close", () => {
+    probe.closedAfter = Date.now() - opened
+    clearInterval(drip)
+  })
+  socket.on("connect", () => socket.write(start))
+  const drip = setInterval(() => {
+    if (!socket.destroyed) socket.write("x")
+  }, dripMs)
+  return probe
+}
+
+layer(testServer({ connections: limits }), { excludeTestServices: true })("connection limits", (it) => {
+  it.effect("slow and silent clients are cut at their deadline while a normal client is answered", () =>
+    Effect.gen(function*() {
+      const { baseUrl } = yield* TestServer
+      const port = Number(new URL(baseUrl).port)
+      const probes = [
+        // Headers sent a byte at a time, forever (slowloris).
+        ...Array.from({ length: 10 }, () => slowClient(port, "GET /sync/v2/projects HTTP/1.1\r\nHost: x\r\nX-Slow: ", 100)),
+        // A body promised and sent a byte at a time.
+        ...Array.from({ length: 10 }, () =>
+          slowClient(port, "POST /sync/v2/projects HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{", 100)
+        ),
+        // Connected, silent.
+        ...Array.from({ length: 10 }, () => slowClient(port, "", 1_000_000))
+      ]
+      // Meanwhile a normal client gets its answers at once.
+      for (let i = 0; i < 5; i++) {
+        const started = Date.now()
+        expect((yield* request("/__projectkit/health")).status).toBe(200)
+        expect(Date.now() - started).toBeLessThan(500)
+        yield* Effect.sleep("100 millis")
+      }
+      // Every slow client is cut near its deadline, not after Node's 300 s.
+      yield* Effect.sleep("3 seconds")
+      expect(probes.filter((probe) => probe.closedAfter === undefined)).toHaveLength(0)
+      for (const probe of probes) expect(probe.closedAfter).toBeLessThan(limits.requestTimeoutMs + 1_000)
+    }), 30_000)
+
+  it.effect("a connection past the cap is closed on arrival; once slots free up, clients are served again", () =>
+    Effect.gen(function*() {
+      const { baseUrl } = yield* TestServer
+      const port = Number(new URL(baseUrl).port)
+      const probes = Array.from({ length: limits.maxConnections + 10 }, () => slowClient(port, "", 1_000_000))
+      yield* Effect.sleep("300 millis")
+      // The server holds at most its cap: the rest were closed long before any deadline.
+      const closedEarly = probes.filter((probe) => probe.closedAfter !== undefined && probe.closedAfter < 300)
+      expect(closedEarly.length).toBeGreaterThanOrEqual(10)
+      // Once the silent ones are cut, a normal client is served.
+      yield* Effect.sleep("2 seconds")
+      expect((yield* request("/__projectkit/health")).status).toBe(200)
+      for (const probe of probes) probe.socket.destroy()
+    }), 30_000)
+})
