@@ -23,6 +23,12 @@ import * as SyncWire from "./SyncWire.js"
 /** INF: the documents give no default page size; 20, as most cursor APIs. */
 const defaultLimit = 20
 
+/** A list's query as the store takes it: the parameters sent, and the page size or its default. */
+const listQuery = <Params extends { readonly limit?: number | undefined }>(params: Params) => ({
+  ...Adapter.defined(params),
+  limit: params.limit ?? defaultLimit
+})
+
 /** A handler's failures as sync.so answers them (core errors by `SyncErrors.fromCore`). */
 const answer = Dialect.answer(SyncErrors.table)
 
@@ -61,11 +67,10 @@ export const ProjectsLive = CompiledApi.group(ServerApi, "syncProjects", (handle
             mode: payload.mode ?? "CREATOR"
           })).pipe(Effect.map(SyncWire.project), answer))
       .handle("list", ({ urlParams }) =>
-        Effect.flatMap(caller, (who) =>
-          store.listProjects(who, { ...Adapter.defined(urlParams), limit: urlParams.limit ?? defaultLimit })).pipe(
-            Effect.map(SyncWire.projectList),
-            answer
-          ))
+        Effect.flatMap(caller, (who) => store.listProjects(who, listQuery(urlParams))).pipe(
+          Effect.map(SyncWire.projectList),
+          answer
+        ))
       .handle("get", ({ path }) =>
         Effect.flatMap(caller, (who) => store.getProject(who, path.id)).pipe(Effect.map(SyncWire.project), answer))
       .handle("update", ({ path, payload }) =>
@@ -139,11 +144,10 @@ export const AssetsLive = CompiledApi.group(ServerApi, "syncAssets", (handlers) 
             payload.projectId
           )).pipe(Effect.map(SyncWire.asset), answer))
       .handle("list", ({ urlParams }) =>
-        Effect.flatMap(caller, (who) =>
-          store.listAssets(who, { ...Adapter.defined(urlParams), limit: urlParams.limit ?? defaultLimit })).pipe(
-            Effect.map(SyncWire.assetList),
-            answer
-          ))
+        Effect.flatMap(caller, (who) => store.listAssets(who, listQuery(urlParams))).pipe(
+          Effect.map(SyncWire.assetList),
+          answer
+        ))
       .handle("get", ({ path }) =>
         Effect.flatMap(caller, (who) => store.getAsset(who, path.id)).pipe(Effect.map(SyncWire.asset), answer))
   ))

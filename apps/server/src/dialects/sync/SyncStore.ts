@@ -140,11 +140,25 @@ export const make = Effect.gen(function*() {
   }
 
   /**
-   * Whether `projectId` names a project this caller may file work under. Runs inside the creating
-   * transaction, so a project deleted concurrently cannot end up with new work filed under it.
+   * Creates work (an asset, a generation) filed under `reference`, at the current time: `create`
+   * runs only once the reference resolved to one of the caller's projects (or was absent or null);
+   * otherwise nothing is created and this fails with `InvalidReference`, which sync.so answers 422
+   * (see `SyncErrors`). The project is looked up in the creating transaction, so a project deleted
+   * concurrently cannot end up with new work filed under it.
    */
-  const projectOwner = (caller: Caller) => (projectId: string) =>
-    Effect.map(findProject(caller, projectId), Option.map(() => caller.orgId))
+  const createFiled = <A, E>(
+    caller: Caller,
+    reference: string | null | undefined,
+    create: (projectId: string | null, now: number) => Effect.Effect<A, E>
+  ) =>
+    sql.withTransaction(
+      Attachment.createFiled({
+        tenant: caller.orgId,
+        reference,
+        ownerOf: (projectId) => Effect.map(findProject(caller, projectId), Option.map(() => caller.orgId)),
+        create: (projectId) => Effect.flatMap(Clock.currentTimeMillis, (now) => create(projectId, now))
+      })
+    )
 
   // -------------------------------------------------------------------------------------------
   // Assets
@@ -164,24 +178,17 @@ export const make = Effect.gen(function*() {
     input: Omit<AssetRow, "id" | "created_at" | "updated_at" | "project_id">,
     projectReference: string | null | undefined
   ) =>
-    sql.withTransaction(
-      Attachment.createFiled({
-        tenant: caller.orgId,
-        reference: projectReference,
-        ownerOf: projectOwner(caller),
-        create: (projectId) =>
-          Effect.gen(function*() {
-            const now = yield* Clock.currentTimeMillis
-            const row: AssetRow = { ...input, id: randomId(), project_id: projectId, created_at: now, updated_at: now }
-            yield* sql`INSERT INTO sync_assets (id, org_id, project_id, type, visibility, name, name_search, url, size,
-                format, input_type, duration_seconds, thumbnail_url, width, height, created_at, updated_at)
-              VALUES (${row.id}, ${caller.orgId}, ${row.project_id}, ${row.type}, ${row.visibility}, ${row.name},
-                ${Pagination.searchKey(row.name ?? "")}, ${row.url}, ${row.size}, ${row.format}, ${row.input_type},
-                ${row.duration_seconds}, ${row.thumbnail_url}, ${row.width}, ${row.height}, ${now}, ${now})`
-            return row
-          })
-      })
-    )
+    createFiled(caller, projectReference, (projectId, now) => {
+      const row: AssetRow = { ...input, id: randomId(), project_id: projectId, created_at: now, updated_at: now }
+      return Effect.as(
+        sql`INSERT INTO sync_assets (id, org_id, project_id, type, visibility, name, name_search, url, size,
+            format, input_type, duration_seconds, thumbnail_url, width, height, created_at, updated_at)
+          VALUES (${row.id}, ${caller.orgId}, ${row.project_id}, ${row.type}, ${row.visibility}, ${row.name},
+            ${Pagination.searchKey(row.name ?? "")}, ${row.url}, ${row.size}, ${row.format}, ${row.input_type},
+            ${row.duration_seconds}, ${row.thumbnail_url}, ${row.width}, ${row.height}, ${now}, ${now})`,
+        row
+      )
+    })
 
   const listAssets = (
     caller: Caller,
@@ -249,36 +256,29 @@ export const make = Effect.gen(function*() {
     projectReference: string | null | undefined,
     startsAt: (now: number) => number
   ) =>
-    sql.withTransaction(
-      Attachment.createFiled({
-        tenant: caller.orgId,
-        reference: projectReference,
-        ownerOf: projectOwner(caller),
-        create: (projectId) =>
-          Effect.gen(function*() {
-            const now = yield* Clock.currentTimeMillis
-            const row: GenerationRow = {
-              id: randomId(),
-              project_id: projectId,
-              status: "PENDING",
-              model: input.model,
-              request: JSON.stringify(input.request),
-              webhook_url: input.webhookUrl,
-              output_url: null,
-              output_duration: null,
-              error: null,
-              error_code: null,
-              created_at: now,
-              updated_at: now
-            }
-            yield* sql`INSERT INTO sync_generations (id, org_id, project_id, status, model, request, webhook_url,
-                created_at, updated_at, next_transition_at)
-              VALUES (${row.id}, ${caller.orgId}, ${projectId}, ${row.status}, ${row.model}, ${row.request},
-                ${row.webhook_url}, ${now}, ${now}, ${startsAt(now)})`
-            return row
-          })
-      })
-    )
+    createFiled(caller, projectReference, (projectId, now) => {
+      const row: GenerationRow = {
+        id: randomId(),
+        project_id: projectId,
+        status: "PENDING",
+        model: input.model,
+        request: JSON.stringify(input.request),
+        webhook_url: input.webhookUrl,
+        output_url: null,
+        output_duration: null,
+        error: null,
+        error_code: null,
+        created_at: now,
+        updated_at: now
+      }
+      return Effect.as(
+        sql`INSERT INTO sync_generations (id, org_id, project_id, status, model, request, webhook_url,
+            created_at, updated_at, next_transition_at)
+          VALUES (${row.id}, ${caller.orgId}, ${projectId}, ${row.status}, ${row.model}, ${row.request},
+            ${row.webhook_url}, ${now}, ${now}, ${startsAt(now)})`,
+        row
+      )
+    })
 
   const listGenerations = (
     caller: Caller,
