@@ -8,7 +8,7 @@
  *
  * How a sync.so 422 is built and sent: a generation or asset filed under a `projectId` that is not
  * a project of the caller's organization (unknown, or another organization's: they answer alike)
- * makes the server's store fail with the core `InvalidReference` (`Attachment.createFiled`). The
+ * makes the server's store fail with the core `InvalidReference` (`SyncStore`'s `createFiled`). The
  * handler's effect is piped through `Dialect.answer(SyncErrors.table)`, which hands it to
  * `fromCore` below; its `InvalidReference` entry builds an `UnprocessableEntity`, and the contract
  * (every endpoint that files work declares that class) sends it with the 422 annotated on the
