@@ -15,64 +15,23 @@ import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
 import * as OpenApi from "@effect/platform/OpenApi"
 import * as Context from "effect/Context"
 import * as Schema from "effect/Schema"
+import { BadRequest, InternalServerError, NotFound, TooManyRequests, Unauthorized, UnprocessableEntity } from "./SyncErrors.js"
 
 // ---------------------------------------------------------------------------------------------
-// Errors: `{statusCode, message}` (SDK `GenerationError`; INF: every error has this shape)
+// Errors: the wire error classes live in `SyncErrors`, with what they mean both ways; re-exported
+// here so the contract reads whole (`SyncApi.NotFound`, …).
 // ---------------------------------------------------------------------------------------------
 
-/** sync.so's error body; `message` is a list when several fields are invalid (NestJS style). */
-const errorBody = <Status extends number>(status: Status) => ({
-  statusCode: Schema.Literal(status),
-  message: Schema.Union(Schema.String, Schema.Array(Schema.String))
-})
-
-export class BadRequest extends Schema.Class<BadRequest>("@projectkit/sync/BadRequest")(
-  errorBody(400),
-  HttpApiSchema.annotations({ status: 400, description: "The request is malformed or a field is invalid" })
-) {}
-
-export class Unauthorized extends Schema.Class<Unauthorized>("@projectkit/sync/Unauthorized")(
-  errorBody(401),
-  HttpApiSchema.annotations({ status: 401, description: "The x-api-key header is missing or unknown" })
-) {}
-
-export class PaymentRequired extends Schema.Class<PaymentRequired>("@projectkit/sync/PaymentRequired")(
-  errorBody(402),
-  HttpApiSchema.annotations({ status: 402, description: "The organization has no credit left" })
-) {}
-
-export class NotFound extends Schema.Class<NotFound>("@projectkit/sync/NotFound")(
-  errorBody(404),
-  HttpApiSchema.annotations({ status: 404, description: "No such resource in the caller's organization" })
-) {}
-
-export class UnprocessableEntity extends Schema.Class<UnprocessableEntity>("@projectkit/sync/UnprocessableEntity")(
-  errorBody(422),
-  HttpApiSchema.annotations({
-    status: 422,
-    description: "projectId does not reference a project of the caller's organization; nothing was created"
-  })
-) {}
-
-export class TooManyRequests extends Schema.Class<TooManyRequests>("@projectkit/sync/TooManyRequests")(
-  errorBody(429),
-  HttpApiSchema.annotations({ status: 429, description: "Rate limited; see Retry-After" })
-) {}
-
-export class InternalServerError extends Schema.Class<InternalServerError>("@projectkit/sync/InternalServerError")(
-  errorBody(500),
-  HttpApiSchema.annotations({ status: 500 })
-) {}
-
-/** Every error body a sync.so endpoint may answer with. */
-export type SyncWireError =
-  | BadRequest
-  | Unauthorized
-  | PaymentRequired
-  | NotFound
-  | UnprocessableEntity
-  | TooManyRequests
-  | InternalServerError
+export {
+  BadRequest,
+  InternalServerError,
+  NotFound,
+  PaymentRequired,
+  type SyncWireError,
+  TooManyRequests,
+  Unauthorized,
+  UnprocessableEntity
+} from "./SyncErrors.js"
 
 // ---------------------------------------------------------------------------------------------
 // Authentication
@@ -403,8 +362,17 @@ export type ModelInfo = typeof ModelInfo.Type
 
 const IdPath = Schema.Struct({ id: Id })
 
-// Group names are unique across every dialect the server mounts, hence the `sync` prefix.
-export class ProjectsGroup extends HttpApiGroup.make("syncProjects")
+/**
+ * A group of sync.so endpoints, with what every one of them has: the `x-api-key` (a missing or
+ * unknown key is a 401) and the 429 and 500 any endpoint may answer. Each endpoint then declares
+ * only the errors of its own. (Group names are unique across every dialect the server mounts,
+ * hence the `sync` prefix of each. The 429 and 500 come before the middleware's 401 only so the
+ * OpenAPI document lists its schemas in the order it always has.)
+ */
+const group = <const Name extends string>(name: Name) =>
+  HttpApiGroup.make(name).addError(TooManyRequests).addError(InternalServerError).middleware(SyncAuth)
+
+export class ProjectsGroup extends group("syncProjects")
   .add(
     HttpApiEndpoint.post("create", "/v2/projects")
       .setPayload(CreateProjectRequest)
@@ -433,11 +401,10 @@ export class ProjectsGroup extends HttpApiGroup.make("syncProjects")
       .addSuccess(HttpApiSchema.NoContent)
       .addError(NotFound)
   )
-  .middleware(SyncAuth)
   .annotate(OpenApi.Title, "Projects")
 {}
 
-export class GenerationsGroup extends HttpApiGroup.make("syncGenerations")
+export class GenerationsGroup extends group("syncGenerations")
   .add(
     HttpApiEndpoint.post("create", "/v2/generate")
       .setPayload(CreateGenerationRequest)
@@ -460,11 +427,10 @@ export class GenerationsGroup extends HttpApiGroup.make("syncGenerations")
       .addError(BadRequest)
       .addError(UnprocessableEntity)
   )
-  .middleware(SyncAuth)
   .annotate(OpenApi.Title, "Generations")
 {}
 
-export class AssetsGroup extends HttpApiGroup.make("syncAssets")
+export class AssetsGroup extends group("syncAssets")
   .add(
     HttpApiEndpoint.post("create", "/v2/assets")
       .setPayload(CreateAssetRequest)
@@ -479,24 +445,20 @@ export class AssetsGroup extends HttpApiGroup.make("syncAssets")
       .addError(BadRequest)
   )
   .add(HttpApiEndpoint.get("get", "/v2/assets/:id").setPath(IdPath).addSuccess(Asset).addError(NotFound))
-  .middleware(SyncAuth)
   .annotate(OpenApi.Title, "Assets")
 {}
 
-export class ModelsGroup extends HttpApiGroup.make("syncModels")
+export class ModelsGroup extends group("syncModels")
   .add(HttpApiEndpoint.get("list", "/v2/models").addSuccess(Schema.Array(ModelInfo)))
-  .middleware(SyncAuth)
   .annotate(OpenApi.Title, "Models")
 {}
 
-/** sync.so v2. Every endpoint needs an `x-api-key` and may answer 429 or 500. */
+/** sync.so v2: its routes, group by group. Every endpoint needs an `x-api-key` and may answer 429 or 500. */
 export class SyncApi extends HttpApi.make("sync")
   .add(ProjectsGroup)
   .add(GenerationsGroup)
   .add(AssetsGroup)
   .add(ModelsGroup)
-  .addError(TooManyRequests)
-  .addError(InternalServerError)
   .annotate(OpenApi.Title, "sync.so API v2 (projectkit)")
   .annotate(OpenApi.Version, "2")
 {}

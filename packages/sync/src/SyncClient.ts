@@ -5,24 +5,24 @@
  * is `http://localhost:4000/sync`).
  */
 import * as HttpApiClient from "@effect/platform/HttpApiClient"
-import { ProviderHttp } from "@projectkit/http"
-import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Capabilities from "@projectkit/core/Capabilities"
-import * as Pagination from "@projectkit/core/Pagination"
+import type * as Pagination from "@projectkit/core/Pagination"
 import * as Project from "@projectkit/core/Project"
 import * as Projects from "@projectkit/core/Projects"
-import * as ProjectsError from "@projectkit/core/ProjectsError"
-import * as Retry from "@projectkit/core/Retry"
+import type * as Retry from "@projectkit/core/Retry"
+import { Adapter, ProviderHttp } from "@projectkit/http"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
+import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
+import type * as Redacted from "effect/Redacted"
 import type * as Schema from "effect/Schema"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import * as SyncApi from "./SyncApi.js"
+import * as SyncErrors from "./SyncErrors.js"
 
 export const defaultBaseUrl = "https://api.sync.so"
 
@@ -33,14 +33,11 @@ export interface SyncConfig {
   readonly retryPolicy?: Retry.RetryPolicy | undefined
 }
 
-/** What a sync.so call can fail with, in projectkit's core terms. */
-export type SyncError =
-  | ProjectsError.NotFound
-  | ProjectsError.Unauthorized
-  | ProjectsError.InvalidReference
-  | ProjectsError.Validation
-  | ProjectsError.RateLimited
-  | ProjectsError.ProviderFailure
+/**
+ * What a sync.so call can fail with, in projectkit's core terms: NotFound, Unauthorized,
+ * InvalidReference, Validation (by `SyncErrors.table`), RateLimited or ProviderFailure.
+ */
+export type SyncError = Adapter.Failure<SyncErrors.SyncCoreError>
 
 type Call<A> = Effect.Effect<A, SyncError>
 
@@ -82,67 +79,8 @@ export interface SyncClientService {
 
 export class SyncClient extends Context.Tag("@projectkit/sync/SyncClient")<SyncClient, SyncClientService>() {}
 
-// ---------------------------------------------------------------------------------------------
-// Transport: authentication, base URL, retries
-// ---------------------------------------------------------------------------------------------
-
-// ---------------------------------------------------------------------------------------------
-// Errors
-// ---------------------------------------------------------------------------------------------
-
-/** What a failing call was about, to name it in the core error. */
-interface Subject {
-  readonly resource: string
-  readonly id?: string
-  /** The `projectId` the request filed its work under, for a 422. */
-  readonly projectId?: string | null | undefined
-}
-
-const messages = (message: string | ReadonlyArray<string>) => typeof message === "string" ? [message] : message
-
-/** Maps whatever a call failed with to the core error that says what happened. */
-const toCoreError = (subject: Subject) => (error: unknown): Effect.Effect<never, SyncError> => {
-  if (error instanceof SyncApi.BadRequest) {
-    return Effect.fail(new ProjectsError.Validation({ issues: messages(error.message).map((message) => ({ path: [], message })) }))
-  }
-  if (error instanceof SyncApi.Unauthorized) {
-    return Effect.fail(
-      new ProjectsError.Unauthorized({ reason: "InvalidCredentials", description: messages(error.message).join("; ") })
-    )
-  }
-  if (error instanceof SyncApi.NotFound) {
-    return Effect.fail(new ProjectsError.NotFound({ resource: subject.resource, id: subject.id ?? "" }))
-  }
-  if (error instanceof SyncApi.UnprocessableEntity) {
-    return Effect.fail(new ProjectsError.InvalidReference({ field: "projectId", id: subject.projectId ?? "" }))
-  }
-  if (error instanceof SyncApi.PaymentRequired || error instanceof SyncApi.InternalServerError || error instanceof SyncApi.TooManyRequests) {
-    return Effect.fail(new ProjectsError.ProviderFailure({ provider: "sync", status: error.statusCode, body: error }))
-  }
-  return ProviderHttp.undescribed("sync", error)
-}
-
-const call = <A, E>(subject: Subject, effect: Effect.Effect<A, E>): Call<A> =>
-  Effect.catchAll(effect, toCoreError(subject)) as Call<A>
-
-// ---------------------------------------------------------------------------------------------
-// The client
-// ---------------------------------------------------------------------------------------------
-
-/** Pages of a cursor-paginated list, fetched as the stream is pulled. */
-const pages = <A>(
-  fetch: (cursor: string | undefined) => Call<{ readonly items: ReadonlyArray<A>; readonly nextCursor?: string | null | undefined }>
-) =>
-  Pagination.stream((cursor) =>
-    Effect.map(fetch(Option.getOrUndefined(cursor)), (page) => ({
-      items: page.items,
-      nextCursor: Option.fromNullable(page.nextCursor)
-    }))
-  )
-
-/** `params` without its undefined entries (exactOptionalPropertyTypes keeps "absent" honest). */
-const defined = <A extends object>(params: A): A =>
-  Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined)) as A
+/** A contract call, its failures as core errors by sync.so's error table. */
+const call = Adapter.call(SyncErrors.table)
 
 export const make = (config: SyncConfig): Effect.Effect<SyncClientService, never, HttpClient.HttpClient> =>
   Effect.gen(function*() {
@@ -150,7 +88,7 @@ export const make = (config: SyncConfig): Effect.Effect<SyncClientService, never
       transformClient: ProviderHttp.transport({
         provider: "sync",
         baseUrl: config.baseUrl ?? defaultBaseUrl,
-        headers: { "x-api-key": Redacted.isRedacted(config.apiKey) ? Redacted.value(config.apiKey) : config.apiKey },
+        headers: { "x-api-key": Adapter.secret(config.apiKey) },
         retryPolicy: config.retryPolicy
       })
     })
@@ -166,7 +104,7 @@ export const make = (config: SyncConfig): Effect.Effect<SyncClientService, never
           call({ resource: "project", id }, client.syncProjects.update({ path: { id }, payload: patch })),
         delete: (id) => call({ resource: "project", id }, client.syncProjects.delete({ path: { id } })),
         list: listProjects,
-        stream: (params = {}) => pages((cursor) => listProjects(defined({ ...params, cursor })))
+        stream: (params = {}) => Adapter.pages((cursor) => listProjects(Adapter.defined({ ...params, cursor })))
       },
       generations: {
         create: (request) =>
@@ -187,7 +125,7 @@ export const make = (config: SyncConfig): Effect.Effect<SyncClientService, never
           call({ resource: "asset", projectId: request.projectId }, client.syncAssets.create({ payload: request })),
         get: (id) => call({ resource: "asset", id }, client.syncAssets.get({ path: { id } })),
         list: listAssets,
-        stream: (params = {}) => pages((cursor) => listAssets(defined({ ...params, cursor })))
+        stream: (params = {}) => Adapter.pages((cursor) => listAssets(Adapter.defined({ ...params, cursor })))
       },
       models: {
         list: call({ resource: "model" }, client.syncModels.list())
@@ -243,7 +181,7 @@ export const makeProjects = (client: SyncClientService): Projects.ProjectsServic
     delete: client.projects.delete,
     listPage: (query) =>
       Effect.map(
-        client.projects.list(defined({
+        client.projects.list(Adapter.defined({
           limit: query.limit,
           cursor: query.cursor,
           searchQuery: query.search === "" ? undefined : query.search,
@@ -258,11 +196,8 @@ export const makeProjects = (client: SyncClientService): Projects.ProjectsServic
 // ---------------------------------------------------------------------------------------------
 
 /** `SyncClient` and the core `Projects`, over the `HttpClient` in context. */
-export const layer = (config: SyncConfig): Layer.Layer<SyncClient | Projects.Projects, never, HttpClient.HttpClient> =>
-  Layer.effectContext(
-    Effect.map(make(config), (client) =>
-      Context.make(SyncClient, client).pipe(Context.add(Projects.Projects, makeProjects(client))))
-  )
+export const layer: (config: SyncConfig) => Layer.Layer<SyncClient | Projects.Projects, never, HttpClient.HttpClient> =
+  Adapter.layer(SyncClient, make, makeProjects)
 
 /** The same, configured by `SYNC_API_KEY` and `SYNC_BASE_URL` (default the real service). */
 export const layerConfig = (
@@ -271,4 +206,4 @@ export const layerConfig = (
     baseUrl: Config.string("SYNC_BASE_URL").pipe(Config.withDefault(defaultBaseUrl))
   })
 ): Layer.Layer<SyncClient | Projects.Projects, ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Layer.unwrapEffect(Effect.map(config, layer))
+  Adapter.layerConfig(layer, config)

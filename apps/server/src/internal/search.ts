@@ -3,7 +3,7 @@ import type { SqlError } from "@effect/sql/SqlError"
 import type { Fragment } from "@effect/sql/Statement"
 import * as Pagination from "@projectkit/core/Pagination"
 import * as Effect from "effect/Effect"
-import { containsPattern } from "./keyset.js"
+import * as Keyset from "./keyset.js"
 
 /**
  * How many trigram-index candidates make a search "common" on SQLite: past this, the list reads
@@ -30,14 +30,14 @@ export interface SearchPageOptions {
   readonly column: string
   /** SQLite: the FTS5 trigram table over `column` (Migrations: 0007). */
   readonly trigrams: string
-  /** The columns of a row, unqualified, with `id` and `order.column`. */
+  /** The columns of a row, unqualified, with `id` and `order.key`. */
   readonly select: Fragment
   /** The rows of the list before the search, e.g. the caller's organization, unqualified. */
   readonly where: Fragment
-  /** The list's order: `column` then `id`, both in `direction`, served by an `(…, column, id)` index. */
-  readonly order: { readonly column: string; readonly direction: "asc" | "desc" }
+  /** The list's order: `key` (a column) then `id`, both in `direction`, served by an `(…, key, id)` index. */
+  readonly order: Keyset.Order
   /** The keyset position to read after (a cursor's last row). */
-  readonly after: { readonly value: string | number; readonly id: string } | undefined
+  readonly after: Keyset.Position | undefined
   /** How many rows to read (a page and one more, to know whether there is a next page). */
   readonly limit: number
 }
@@ -45,7 +45,8 @@ export interface SearchPageOptions {
 /**
  * One keyset page of a list searched by name, exact in every case: the rows of `where` with
  * `column LIKE '%text%'`, after `after` in `order`, the first `limit` of them — the rows, their
- * order and so the cursors are those of the plain `LIKE`; only the access path is chosen.
+ * order and so the cursors are those of the plain `LIKE`; only the access path is chosen. It is
+ * the `read` of a `Keyset.page`, whose `clauses` it uses for the page's own keyset SQL.
  *
  * A common term is found soonest by reading the list's ordered index and testing each row; a rare
  * one by its trigram index's candidates, sorted. The trigram index cannot tell how common a term
@@ -78,20 +79,20 @@ export const searchPage = <Row extends { readonly id: string }>(
   const table = sql.literal(options.table)
   const column = sql.literal(options.column)
   const key = Pagination.searchKey(text)
-  const like = sql`AND ${column} LIKE ${containsPattern(text)} ESCAPE '\\'`
-  const orderKey = sql.literal(options.order.column)
+  const like = sql`AND ${column} LIKE ${Keyset.containsPattern(text)} ESCAPE '\\'`
+  const { after, orderBy } = Keyset.clauses(sql, options.order, options.after)
+  // PostgreSQL's statement below also compares `(key, id)` with a row a subquery found (not with a
+  // cursor's position, which is all `Keyset.clauses` writes) and orders its parts by the key.
+  const orderKey = sql.literal(options.order.key)
   const direction = sql.literal(options.order.direction === "asc" ? "ASC" : "DESC")
   const comparison = sql.literal(options.order.direction === "asc" ? ">" : "<")
-  const orderBy = sql`ORDER BY ${orderKey} ${direction}, id ${direction}`
-  const from = (after: SearchPageOptions["after"]) =>
-    after === undefined ? sql`` : sql`AND (${orderKey}, id) ${comparison} (${after.value}, ${after.id})`
-  const page = (source: Fragment, filter: Fragment, after: SearchPageOptions["after"], limit: number) =>
-    sql<Row>`SELECT ${options.select} FROM ${source} WHERE ${options.where} ${filter} ${from(after)} ${orderBy}
+  const page = (source: Fragment, filter: Fragment, limit: number) =>
+    sql<Row>`SELECT ${options.select} FROM ${source} WHERE ${options.where} ${filter} ${after} ${orderBy}
       LIMIT ${limit}`
-  if (key === "") return page(table, sql``, options.after, options.limit)
+  if (key === "") return page(table, sql``, options.limit)
   return sql.onDialectOrElse({
     sqlite: () => {
-      if ([...key].length < 3 || /[\\%_]/.test(key)) return page(table, like, options.after, options.limit)
+      if ([...key].length < 3 || /[\\%_]/.test(key)) return page(table, like, options.limit)
       const trigrams = sql.literal(options.trigrams)
       const candidates = sql`SELECT rowid FROM ${trigrams} WHERE ${column} LIKE ${`%${key}%`}`
       return Effect.flatMap(
@@ -99,14 +100,14 @@ export const searchPage = <Row extends { readonly id: string }>(
         (rows) =>
           Number(rows[0]?.n ?? 0) < candidateCap
             // NOT INDEXED: read the candidates by rowid, not the organization's rows in order.
-            ? page(sql`${table} NOT INDEXED`, sql`${like} AND ${table}.rowid IN (${candidates})`, options.after, options.limit)
-            : page(table, like, options.after, options.limit)
+            ? page(sql`${table} NOT INDEXED`, sql`${like} AND ${table}.rowid IN (${candidates})`, options.limit)
+            : page(table, like, options.limit)
       )
     },
     orElse: () => {
       // pg_trgm extracts no trigram from a term without three letters or digits in a row (it
       // splits words on everything else): its GIN index would then read every entry.
-      if (!/[a-z0-9]{3}/.test(key)) return page(table, like, options.after, options.limit)
+      if (!/[a-z0-9]{3}/.test(key)) return page(table, like, options.limit)
       const limit = options.limit
       const first = limit * windowPerRow
       const reverse = sql.literal(options.order.direction === "asc" ? "DESC" : "ASC")
@@ -114,8 +115,8 @@ export const searchPage = <Row extends { readonly id: string }>(
       const matching = (rows: Fragment) =>
         sql`SELECT * FROM (${rows}) window_rows WHERE TRUE ${like} ${orderBy} LIMIT ${limit}`
       /** The next `size` rows of the list `after` a position. */
-      const window = (after: Fragment, size: Fragment | number) =>
-        sql`SELECT * FROM ${table} WHERE ${options.where} ${after} ${orderBy} LIMIT ${size}`
+      const window = (from: Fragment, size: Fragment | number) =>
+        sql`SELECT * FROM ${table} WHERE ${options.where} ${from} ${orderBy} LIMIT ${size}`
       /** The last of `rows` (key and id) in the list's order. */
       const lastOf = (rows: Fragment) =>
         sql`(SELECT ${orderKey}, id FROM (${rows}) found ORDER BY ${orderKey} ${reverse}, id ${reverse} LIMIT 1)`
@@ -133,11 +134,11 @@ export const searchPage = <Row extends { readonly id: string }>(
       // window already held the rest of the list.
       return Effect.map(
         sql<Row & { readonly search_part: number }>`WITH search_first AS MATERIALIZED (
-            ${matching(window(from(options.after), first))}),
+            ${matching(window(after, first))}),
           search_more AS MATERIALIZED (
             ${matching(window(sql`AND (${orderKey}, id) ${comparison} ${lastOf(sql`SELECT * FROM search_first`)}`, more))}),
           search_rest AS MATERIALIZED (
-            SELECT * FROM ${table} WHERE ${options.where} ${like} ${from(options.after)}
+            SELECT * FROM ${table} WHERE ${options.where} ${like} ${after}
               AND ((${orderKey}, id) ${comparison} ${lastOf(foundKeys)}) IS NOT FALSE)
           SELECT ${options.select}, 1 AS search_part FROM search_first
           UNION ALL
@@ -145,7 +146,7 @@ export const searchPage = <Row extends { readonly id: string }>(
           UNION ALL
           SELECT ${options.select}, 3 AS search_part FROM (SELECT * FROM search_rest
             WHERE (SELECT COUNT(*) FROM search_first) + (SELECT COUNT(*) FROM search_more) < ${limit}
-              AND EXISTS (${window(from(options.after), 1)} OFFSET ${first - 1})
+              AND EXISTS (${window(after, 1)} OFFSET ${first - 1})
             ${orderBy} LIMIT ${limit}) search_rest_page
           ORDER BY search_part, ${orderKey} ${direction}, id ${direction}`,
         (rows) => rows.slice(0, limit).map(({ search_part: _part, ...row }) => row as unknown as Row)

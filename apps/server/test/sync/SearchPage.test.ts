@@ -25,9 +25,9 @@ interface Row {
 
 const count = 3_000
 const orders = [
-  { column: "created_at", direction: "desc" },
-  { column: "updated_at", direction: "desc" },
-  { column: "name", direction: "asc" }
+  { key: "created_at", direction: "desc" },
+  { key: "updated_at", direction: "desc" },
+  { key: "name", direction: "asc" }
 ] as const
 
 const database = Layer.unwrapScoped(Effect.map(TestDatabase.database, (location) => Database.layer(location)))
@@ -85,7 +85,7 @@ layer(database, { timeout: 120_000 })(`searchPage on ${TestDatabase.backend}`, (
       const terms = ["common", "medium", "lateword", "item 01234", "nothing here", "twin", "00", "em 0"]
       let pages = 0
       for (const order of orders) {
-        const key = sql.literal(order.column)
+        const key = sql.literal(order.key)
         const direction = sql.literal(order.direction === "asc" ? "ASC" : "DESC")
         const comparison = sql.literal(order.direction === "asc" ? ">" : "<")
         for (const term of terms) {
@@ -107,14 +107,14 @@ layer(database, { timeout: 120_000 })(`searchPage on ${TestDatabase.backend}`, (
                 AND name_search LIKE ${containsPattern(term)} ESCAPE '\\'
                 ${after === undefined ? sql`` : sql`AND (${key}, id) ${comparison} (${after.value}, ${after.id})`}
                 ORDER BY ${key} ${direction}, id ${direction} LIMIT ${size + 1}`
-              expect({ order: order.column, term, size, after, ids: page.map((row) => row.id) })
-                .toEqual({ order: order.column, term, size, after, ids: plain.map((row) => row.id) })
+              expect({ order: order.key, term, size, after, ids: page.map((row) => row.id) })
+                .toEqual({ order: order.key, term, size, after, ids: plain.map((row) => row.id) })
               pages++
               const items = page.slice(0, size)
               seen.push(...items.map((row) => row.id))
               const last = items[items.length - 1]
               after = page.length > size && last !== undefined
-                ? { value: order.column === "name" ? last.name : Number(last[order.column]), id: last.id }
+                ? { value: order.key === "name" ? last.name : Number(last[order.key]), id: last.id }
                 : undefined
             } while (after !== undefined)
             // Every match, once, and no other project.

@@ -1,16 +1,17 @@
 /**
  * The sync.so dialect: `x-api-key` authentication and the handlers of every endpoint of
- * `SyncApi`, over `SyncStore`. Errors leave in sync.so's own `{statusCode, message}` body.
+ * `SyncApi`, over `SyncStore`. Handlers fail with core errors; `answer` sends each as sync.so's
+ * own `{statusCode, message}`, by `SyncErrors.table` alone.
  */
 import * as CompiledApi from "../../compiled/CompiledApi.js"
-import type { SqlError } from "@effect/sql/SqlError"
-import type { InvalidReference, Validation } from "@projectkit/core/ProjectsError"
-import { SyncApi } from "@projectkit/sync"
+import { Adapter } from "@projectkit/http"
+import { Unauthorized } from "@projectkit/core/ProjectsError"
+import { SyncApi, SyncErrors } from "@projectkit/sync"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import { compact } from "../../internal/compact.js"
+import * as Dialect from "../../Dialect.js"
 import type { Caller } from "../../Organizations.js"
 import { Organizations } from "../../Organizations.js"
 import { ServerApi } from "../../ServerApi.js"
@@ -22,21 +23,29 @@ import * as SyncWire from "./SyncWire.js"
 /** INF: the documents give no default page size; 20, as most cursor APIs. */
 const defaultLimit = 20
 
+/** A list's query as the store takes it: the parameters sent, and the page size or its default. */
+const listQuery = <Params extends { readonly limit?: number | undefined }>(params: Params) => ({
+  ...Adapter.defined(params),
+  limit: params.limit ?? defaultLimit
+})
+
+/** A handler's failures as sync.so answers them (core errors by `SyncErrors.fromCore`). */
+const answer = Dialect.answer(SyncErrors.table)
+
 export const SyncAuthLive = Layer.effect(
   SyncApi.SyncAuth,
   Effect.map(Organizations, (organizations) =>
     SyncApi.SyncAuth.of({
       apiKey: (key) => {
         const secret = Redacted.value(key)
-        if (secret === "") {
-          return Effect.fail(new SyncApi.Unauthorized({ statusCode: 401, message: "Missing API key: send it in the x-api-key header" }))
-        }
+        if (secret === "") return answer(Effect.fail(new Unauthorized({ reason: "MissingCredentials" })))
         return organizations.authenticate("sync", secret).pipe(
           Effect.orDie,
           Effect.flatMap(Option.match({
-            onNone: () => Effect.fail(new SyncApi.Unauthorized({ statusCode: 401, message: "Invalid API key" })),
+            onNone: () => Effect.fail(new Unauthorized({ reason: "InvalidCredentials" })),
             onSome: (caller) => Effect.succeed({ organizationId: caller.orgId, userId: caller.userId })
-          }))
+          })),
+          answer
         )
       }
     }))
@@ -47,29 +56,6 @@ const caller: Effect.Effect<Caller, never, SyncApi.SyncPrincipal> = Effect.map(
   (principal) => ({ orgId: principal.organizationId, userId: principal.userId })
 )
 
-/** A storage failure is the server's fault: logged, and answered 500 in sync.so's format. */
-const internal = (error: SqlError) =>
-  Effect.zipRight(
-    Effect.logError("sync.so storage failure", error),
-    Effect.fail(new SyncApi.InternalServerError({ statusCode: 500, message: "Internal server error" }))
-  )
-
-const badRequest = (error: Validation) => Effect.fail(new SyncApi.BadRequest({ statusCode: 400, message: error.message }))
-
-const unprocessable = (error: InvalidReference) =>
-  Effect.fail(
-    new SyncApi.UnprocessableEntity({
-      statusCode: 422,
-      message: `projectId ${error.id} does not reference a project in your organization`
-    })
-  )
-
-const notFound = (resource: string, id: string) =>
-  Effect.fail(new SyncApi.NotFound({ statusCode: 404, message: `${resource} ${id} not found` }))
-
-const found = <A>(resource: string, id: string) =>
-  Effect.flatMap(Option.match({ onNone: () => notFound(resource, id), onSome: (row: A) => Effect.succeed(row) }))
-
 export const ProjectsLive = CompiledApi.group(ServerApi, "syncProjects", (handlers) =>
   Effect.map(SyncStore.SyncStore, (store) =>
     handlers
@@ -79,33 +65,21 @@ export const ProjectsLive = CompiledApi.group(ServerApi, "syncProjects", (handle
             name: payload.name.trim(),
             visibility: payload.visibility ?? "USER",
             mode: payload.mode ?? "CREATOR"
-          })).pipe(Effect.map(SyncWire.project), Effect.catchTag("SqlError", internal)))
+          })).pipe(Effect.map(SyncWire.project), answer))
       .handle("list", ({ urlParams }) =>
-        Effect.flatMap(caller, (who) =>
-          store.listProjects(who, { ...compact(urlParams), limit: urlParams.limit ?? defaultLimit })).pipe(
-            Effect.map((page) => ({
-              items: page.items.map(SyncWire.project),
-              ...(page.nextCursor === null ? {} : { nextCursor: page.nextCursor })
-            })),
-            Effect.catchTags({ SqlError: internal, Validation: badRequest })
-          ))
+        Effect.flatMap(caller, (who) => store.listProjects(who, listQuery(urlParams))).pipe(
+          Effect.map(SyncWire.projectList),
+          answer
+        ))
       .handle("get", ({ path }) =>
-        Effect.flatMap(caller, (who) => store.findProject(who, path.id)).pipe(
-          found("Project", path.id),
-          Effect.map(SyncWire.project),
-          Effect.catchTag("SqlError", internal)
-        ))
+        Effect.flatMap(caller, (who) => store.getProject(who, path.id)).pipe(Effect.map(SyncWire.project), answer))
       .handle("update", ({ path, payload }) =>
-        Effect.flatMap(caller, (who) => {
-          const patch = compact({ ...payload, name: payload.name?.trim() })
-          // A PATCH that sends no field changes nothing, not even updatedAt.
-          return Object.keys(patch).length === 0 ? store.findProject(who, path.id) : store.updateProject(who, path.id, patch)
-        }).pipe(found("Project", path.id), Effect.map(SyncWire.project), Effect.catchTag("SqlError", internal)))
-      .handle("delete", ({ path }) =>
-        Effect.flatMap(caller, (who) => store.deleteProject(who, path.id)).pipe(
-          Effect.flatMap((deleted) => deleted ? Effect.void : notFound("Project", path.id)),
-          Effect.catchTag("SqlError", internal)
-        ))
+        Effect.flatMap(caller, (who) =>
+          store.updateProject(who, path.id, Adapter.defined({ ...payload, name: payload.name?.trim() }))).pipe(
+            Effect.map(SyncWire.project),
+            answer
+          ))
+      .handle("delete", ({ path }) => Effect.flatMap(caller, (who) => store.deleteProject(who, path.id)).pipe(answer))
   ))
 
 export const GenerationsLive = (lifecycle: GenerationLifecycle.LifecycleConfig) =>
@@ -115,33 +89,33 @@ export const GenerationsLive = (lifecycle: GenerationLifecycle.LifecycleConfig) 
         .handle("create", ({ payload }) =>
           Effect.flatMap(caller, (who) => {
             const { model, projectId, webhookUrl, ...request } = payload
+            // A projectId that is not one of the caller's projects fails here with
+            // `InvalidReference`, which `answer` sends as sync.so's 422.
             return store.createGeneration(
               who,
               { model, request, webhookUrl: webhookUrl ?? null },
               projectId,
               GenerationLifecycle.startsAt(lifecycle)
             )
-          }).pipe(
-            Effect.map(SyncWire.generation),
-            Effect.catchTags({ SqlError: internal, InvalidReference: unprocessable })
-          ))
+          }).pipe(Effect.map(SyncWire.generation), answer))
         .handle("get", ({ path }) =>
-          Effect.flatMap(caller, (who) => store.findGeneration(who, path.id)).pipe(
-            found("Generation", path.id),
-            Effect.map(SyncWire.generation),
-            Effect.catchTag("SqlError", internal)
-          ))
+          Effect.flatMap(caller, (who) => store.getGeneration(who, path.id)).pipe(Effect.map(SyncWire.generation), answer))
         .handle("list", ({ urlParams }) =>
-          Effect.flatMap(caller, (who) =>
-            store.listGenerations(who, compact(urlParams))).pipe(Effect.map((rows) => rows.map(SyncWire.generation)), Effect.catchTag("SqlError", internal)))
+          Effect.flatMap(caller, (who) => store.listGenerations(who, Adapter.defined(urlParams))).pipe(
+            Effect.map((rows) => rows.map(SyncWire.generation)),
+            answer
+          ))
         .handle("estimateCost", ({ payload }) =>
           Effect.gen(function*() {
             const who = yield* caller
             const assetId = SyncCatalog.videoInput(payload)?.assetId
-            const asset = assetId === undefined ? Option.none() : yield* store.findAsset(who, assetId)
-            const seconds = Option.getOrUndefined(Option.flatMapNullable(asset, (row) => row.duration_seconds))
+            // An asset the caller cannot see leaves the estimate to its other sources.
+            const seconds = assetId === undefined ? undefined : yield* store.getAsset(who, assetId).pipe(
+              Effect.map((row) => row.duration_seconds ?? undefined),
+              Effect.catchTag("NotFound", () => Effect.succeed(undefined))
+            )
             return [SyncCatalog.estimate(payload, seconds)]
-          }).pipe(Effect.catchTag("SqlError", internal)))
+          }).pipe(answer))
     ))
 
 export const AssetsLive = CompiledApi.group(ServerApi, "syncAssets", (handlers) =>
@@ -166,24 +140,16 @@ export const AssetsLive = CompiledApi.group(ServerApi, "syncAssets", (handlers) 
               width: payload.width ?? null,
               height: payload.height ?? null
             },
+            // Not one of the caller's projects: `InvalidReference`, sync.so's 422.
             payload.projectId
-          )).pipe(Effect.map(SyncWire.asset), Effect.catchTags({ SqlError: internal, InvalidReference: unprocessable })))
+          )).pipe(Effect.map(SyncWire.asset), answer))
       .handle("list", ({ urlParams }) =>
-        Effect.flatMap(caller, (who) =>
-          store.listAssets(who, { ...compact(urlParams), limit: urlParams.limit ?? defaultLimit })).pipe(
-            Effect.map((page) => ({
-              items: page.items.map(SyncWire.asset),
-              totalCount: page.totalCount,
-              ...(page.nextCursor === null ? {} : { nextCursor: page.nextCursor })
-            })),
-            Effect.catchTags({ SqlError: internal, Validation: badRequest })
-          ))
-      .handle("get", ({ path }) =>
-        Effect.flatMap(caller, (who) => store.findAsset(who, path.id)).pipe(
-          found("Asset", path.id),
-          Effect.map(SyncWire.asset),
-          Effect.catchTag("SqlError", internal)
+        Effect.flatMap(caller, (who) => store.listAssets(who, listQuery(urlParams))).pipe(
+          Effect.map(SyncWire.assetList),
+          answer
         ))
+      .handle("get", ({ path }) =>
+        Effect.flatMap(caller, (who) => store.getAsset(who, path.id)).pipe(Effect.map(SyncWire.asset), answer))
   ))
 
 export const ModelsLive = CompiledApi.group(

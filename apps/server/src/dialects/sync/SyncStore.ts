@@ -2,12 +2,16 @@
  * sync.so's storage: projects, assets and generations of each organization. Every statement is
  * confined to the caller's organization; a project of another organization, or one with USER
  * visibility owned by someone else, is indistinguishable from one that does not exist.
+ *
+ * It answers in core terms: rows, or `NotFound` (an id the caller cannot see), `InvalidReference`
+ * (work filed under a `projectId` that is not one of the caller's projects: sync.so's 422),
+ * `Validation` (a cursor that is not this list's); how they look on the wire is `SyncErrors`'.
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Pagination from "@projectkit/core/Pagination"
 import * as Attachment from "@projectkit/core/Attachment"
-import type { Validation } from "@projectkit/core/ProjectsError"
+import { NotFound, type Validation } from "@projectkit/core/ProjectsError"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -15,7 +19,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type { Caller } from "../../Organizations.js"
 import { randomId } from "../../internal/ids.js"
-import { containsPattern, cursors } from "../../internal/keyset.js"
+import * as Keyset from "../../internal/keyset.js"
 import { searchPage } from "../../internal/search.js"
 
 export interface ProjectRow {
@@ -33,16 +37,18 @@ export type ProjectSort = "createdAt" | "updatedAt" | "name"
  * The order of each project sort. INF: the documents name `sortBy` (updatedAt or name) but no
  * direction; we sort names A→Z and times newest first, and with no `sortBy` newest created first.
  */
-const projectOrders = {
-  createdAt: { column: "created_at", direction: "desc" },
-  updatedAt: { column: "updated_at", direction: "desc" },
-  name: { column: "name", direction: "asc" }
-} as const
-
-export interface Page<A> {
-  readonly items: ReadonlyArray<A>
-  readonly nextCursor: string | null
+const projectOrders: Record<ProjectSort, Keyset.Order> = {
+  createdAt: { key: "created_at", direction: "desc" },
+  updatedAt: { key: "updated_at", direction: "desc" },
+  name: { key: "name", direction: "asc" }
 }
+
+/** `row`, or `NotFound` naming `resource` and `id` when there is none. */
+const found = <A>(resource: string, id: string) => (row: Option.Option<A>): Effect.Effect<A, NotFound> =>
+  Option.match(row, {
+    onNone: () => Effect.fail(new NotFound({ resource, id })),
+    onSome: Effect.succeed
+  })
 
 export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
@@ -57,6 +63,8 @@ export const make = Effect.gen(function*() {
       (rows) => Option.fromNullable(rows[0])
     )
 
+  const getProject = (caller: Caller, id: string) => Effect.flatMap(findProject(caller, id), found("Project", id))
+
   const createProject = (caller: Caller, input: { name: string; visibility: string; mode: string }) =>
     Effect.gen(function*() {
       const now = yield* Clock.currentTimeMillis
@@ -68,16 +76,17 @@ export const make = Effect.gen(function*() {
     })
 
   /**
-   * Changes the fields given, and only those, in one statement; none when the project is not
-   * visible. Concurrent PATCHes of different fields (from any instance) therefore all land, and
-   * the row is never seen half-written.
+   * Changes the fields given, and only those, in one statement (`NotFound` when the project is not
+   * visible). Concurrent PATCHes of different fields (from any instance) therefore all land, and
+   * the row is never seen half-written. A patch of no field changes nothing, not even `updatedAt`.
    */
   const updateProject = (
     caller: Caller,
     id: string,
     patch: { readonly name?: string; readonly visibility?: string; readonly mode?: string }
-  ) =>
+  ): Effect.Effect<ProjectRow, NotFound | SqlError> =>
     Effect.gen(function*() {
+      if (Object.keys(patch).length === 0) return yield* getProject(caller, id)
       const now = yield* Clock.currentTimeMillis
       const changes = [
         ...(patch.name === undefined
@@ -91,53 +100,65 @@ export const make = Effect.gen(function*() {
       const rows = yield* sql<ProjectRow>`UPDATE sync_projects SET ${sql.csv(changes)}
         WHERE id = ${id} AND ${visibleProject(caller)}
         RETURNING id, name, visibility, mode, created_at, updated_at`
-      return Option.fromNullable(rows[0])
+      return yield* found<ProjectRow>("Project", id)(Option.fromNullable(rows[0]))
     })
 
   /** Deletes the project; its assets and generations are detached by the schema (ON DELETE SET NULL). */
   const deleteProject = (caller: Caller, id: string) =>
-    Effect.map(
+    Effect.flatMap(
       sql`DELETE FROM sync_projects WHERE id = ${id} AND ${visibleProject(caller)} RETURNING id`,
-      (rows) => rows.length > 0
+      (rows) => rows.length > 0 ? Effect.void : Effect.fail(new NotFound({ resource: "Project", id }))
     )
 
   const listProjects = (
     caller: Caller,
     query: { readonly limit: number; readonly cursor?: string; readonly searchQuery?: string; readonly sortBy?: ProjectSort }
-  ): Effect.Effect<Page<ProjectRow>, SqlError | Validation> =>
-    Effect.gen(function*() {
-      const sortBy = query.sortBy ?? "createdAt"
-      const order = projectOrders[sortBy]
-      const search = query.searchQuery ?? ""
-      const scope = `sync/projects/${caller.orgId}/${caller.userId}/${sortBy}/${Pagination.searchKey(search)}`
-      const after = query.cursor === undefined ? undefined : yield* cursors.decode(scope, query.cursor)
-      const value = (row: ProjectRow) => sortBy === "name" ? row.name : sortBy === "updatedAt" ? row.updated_at : row.created_at
-      const rows = yield* searchPage<ProjectRow>(sql, {
-        table: "sync_projects",
-        column: "name_search",
-        trigrams: "sync_projects_search",
-        select: sql`id, name, visibility, mode, created_at, updated_at`,
-        where: visibleProject(caller),
-        order,
-        after,
-        limit: query.limit + 1
-      }, search)
-      const items = rows.slice(0, query.limit)
-      const last = items[items.length - 1]
-      return {
-        items,
-        nextCursor: rows.length > query.limit && last !== undefined
-          ? cursors.encode(scope, { value: value(last), id: last.id })
-          : null
-      }
+  ): Effect.Effect<Keyset.Page<ProjectRow>, SqlError | Validation> => {
+    const sortBy = query.sortBy ?? "createdAt"
+    const order = projectOrders[sortBy]
+    const search = query.searchQuery ?? ""
+    return Keyset.page({
+      scope: `sync/projects/${caller.orgId}/${caller.userId}/${sortBy}/${Pagination.searchKey(search)}`,
+      cursor: query.cursor,
+      limit: query.limit,
+      read: (after, limit) =>
+        searchPage<ProjectRow>(sql, {
+          table: "sync_projects",
+          column: "name_search",
+          trigrams: "sync_projects_search",
+          select: sql`id, name, visibility, mode, created_at, updated_at`,
+          where: visibleProject(caller),
+          order,
+          after,
+          limit
+        }, search),
+      position: (row) => ({
+        value: sortBy === "name" ? row.name : sortBy === "updatedAt" ? row.updated_at : row.created_at,
+        id: row.id
+      })
     })
+  }
 
   /**
-   * Whether `projectId` names a project this caller may file work under. Runs inside the creating
-   * transaction, so a project deleted concurrently cannot end up with new work filed under it.
+   * Creates work (an asset, a generation) filed under `reference`, at the current time: `create`
+   * runs only once the reference resolved to one of the caller's projects (or was absent or null);
+   * otherwise nothing is created and this fails with `InvalidReference`, which sync.so answers 422
+   * (see `SyncErrors`). The project is looked up in the creating transaction, so a project deleted
+   * concurrently cannot end up with new work filed under it.
    */
-  const projectOwner = (caller: Caller) => (projectId: string) =>
-    Effect.map(findProject(caller, projectId), Option.map(() => caller.orgId))
+  const createFiled = <A, E>(
+    caller: Caller,
+    reference: string | null | undefined,
+    create: (projectId: string | null, now: number) => Effect.Effect<A, E>
+  ) =>
+    sql.withTransaction(
+      Attachment.createFiled({
+        tenant: caller.orgId,
+        reference,
+        ownerOf: (projectId) => Effect.map(findProject(caller, projectId), Option.map(() => caller.orgId)),
+        create: (projectId) => Effect.flatMap(Clock.currentTimeMillis, (now) => create(projectId, now))
+      })
+    )
 
   // -------------------------------------------------------------------------------------------
   // Assets
@@ -146,10 +167,10 @@ export const make = Effect.gen(function*() {
   const assetColumns = sql.literal(`id, project_id, type, visibility, name, url, size, format, input_type,
     duration_seconds, thumbnail_url, width, height, created_at, updated_at`)
 
-  const findAsset = (caller: Caller, id: string) =>
-    Effect.map(
+  const getAsset = (caller: Caller, id: string) =>
+    Effect.flatMap(
       sql<AssetRow>`SELECT ${assetColumns} FROM sync_assets WHERE id = ${id} AND org_id = ${caller.orgId}`,
-      (rows) => Option.fromNullable(rows[0])
+      (rows) => found<AssetRow>("Asset", id)(Option.fromNullable(rows[0]))
     )
 
   const createAsset = (
@@ -157,24 +178,17 @@ export const make = Effect.gen(function*() {
     input: Omit<AssetRow, "id" | "created_at" | "updated_at" | "project_id">,
     projectReference: string | null | undefined
   ) =>
-    sql.withTransaction(
-      Attachment.createFiled({
-        tenant: caller.orgId,
-        reference: projectReference,
-        ownerOf: projectOwner(caller),
-        create: (projectId) =>
-          Effect.gen(function*() {
-            const now = yield* Clock.currentTimeMillis
-            const row: AssetRow = { ...input, id: randomId(), project_id: projectId, created_at: now, updated_at: now }
-            yield* sql`INSERT INTO sync_assets (id, org_id, project_id, type, visibility, name, name_search, url, size,
-                format, input_type, duration_seconds, thumbnail_url, width, height, created_at, updated_at)
-              VALUES (${row.id}, ${caller.orgId}, ${row.project_id}, ${row.type}, ${row.visibility}, ${row.name},
-                ${Pagination.searchKey(row.name ?? "")}, ${row.url}, ${row.size}, ${row.format}, ${row.input_type},
-                ${row.duration_seconds}, ${row.thumbnail_url}, ${row.width}, ${row.height}, ${now}, ${now})`
-            return row
-          })
-      })
-    )
+    createFiled(caller, projectReference, (projectId, now) => {
+      const row: AssetRow = { ...input, id: randomId(), project_id: projectId, created_at: now, updated_at: now }
+      return Effect.as(
+        sql`INSERT INTO sync_assets (id, org_id, project_id, type, visibility, name, name_search, url, size,
+            format, input_type, duration_seconds, thumbnail_url, width, height, created_at, updated_at)
+          VALUES (${row.id}, ${caller.orgId}, ${row.project_id}, ${row.type}, ${row.visibility}, ${row.name},
+            ${Pagination.searchKey(row.name ?? "")}, ${row.url}, ${row.size}, ${row.format}, ${row.input_type},
+            ${row.duration_seconds}, ${row.thumbnail_url}, ${row.width}, ${row.height}, ${now}, ${now})`,
+        row
+      )
+    })
 
   const listAssets = (
     caller: Caller,
@@ -186,40 +200,40 @@ export const make = Effect.gen(function*() {
       readonly projectId?: string
       readonly types?: ReadonlyArray<string>
     }
-  ): Effect.Effect<Page<AssetRow> & { readonly totalCount: number }, SqlError | Validation> =>
+  ): Effect.Effect<Keyset.Page<AssetRow> & { readonly totalCount: number }, SqlError | Validation> =>
     Effect.gen(function*() {
       const sortBy = query.sortBy ?? "dateDesc"
       const order = assetOrders[sortBy]
       const search = query.searchQuery ?? ""
       const types = [...(query.types ?? [])].sort()
-      const scope = `sync/assets/${caller.orgId}/${sortBy}/${Pagination.searchKey(search)}/${query.projectId ?? ""}/${
-        types.join(",")
-      }`
-      const after = query.cursor === undefined ? undefined : yield* cursors.decode(scope, query.cursor)
-      const key = sql.literal(order.expression)
-      const comparison = sql.literal(order.direction === "asc" ? ">" : "<")
-      const direction = sql.literal(order.direction === "asc" ? "ASC" : "DESC")
       const filters = sql.and([
         sql`org_id = ${caller.orgId}`,
-        ...(search === "" ? [] : [sql`name_search LIKE ${containsPattern(search)} ESCAPE '\\'`]),
+        ...(search === "" ? [] : [sql`name_search LIKE ${Keyset.containsPattern(search)} ESCAPE '\\'`]),
         ...(query.projectId === undefined ? [] : [sql`project_id = ${query.projectId}`]),
         ...(types.length === 0 ? [] : [sql.in("type", types)])
       ])
-      const rows = yield* sql<AssetRow & { readonly sort_key: string | number }>`SELECT ${assetColumns}, ${key} AS sort_key
-        FROM sync_assets
-        WHERE ${filters}
-        ${after === undefined ? sql`` : sql`AND (${key}, id) ${comparison} (${after.value}, ${after.id})`}
-        ORDER BY ${key} ${direction}, id ${direction}
-        LIMIT ${query.limit + 1}`
+      const page = yield* Keyset.page({
+        scope: `sync/assets/${caller.orgId}/${sortBy}/${Pagination.searchKey(search)}/${query.projectId ?? ""}/${
+          types.join(",")
+        }`,
+        cursor: query.cursor,
+        limit: query.limit,
+        read: (after, limit) => {
+          const { after: afterPosition, orderBy } = Keyset.clauses(sql, order, after)
+          return sql<AssetRow & { readonly sort_key: string | number }>`SELECT ${assetColumns},
+              ${sql.literal(order.key)} AS sort_key
+            FROM sync_assets
+            WHERE ${filters} ${afterPosition}
+            ${orderBy}
+            LIMIT ${limit}`
+        },
+        position: (row) => ({ value: row.sort_key, id: row.id })
+      })
       const counted = yield* sql<{ total: number }>`SELECT COUNT(*) AS total FROM sync_assets WHERE ${filters}`
-      const items = rows.slice(0, query.limit)
-      const last = items[items.length - 1]
       return {
-        items: items.map(({ sort_key: _, ...row }) => row),
+        items: page.items.map(({ sort_key: _, ...row }) => row),
         totalCount: Number(counted[0]?.total ?? 0),
-        nextCursor: rows.length > query.limit && last !== undefined
-          ? cursors.encode(scope, { value: last.sort_key, id: last.id })
-          : null
+        nextCursor: page.nextCursor
       }
     })
 
@@ -230,10 +244,10 @@ export const make = Effect.gen(function*() {
   const generationColumns = sql.literal(`id, project_id, status, model, request, webhook_url, output_url,
     output_duration, error, error_code, created_at, updated_at`)
 
-  const findGeneration = (caller: Caller, id: string) =>
-    Effect.map(
+  const getGeneration = (caller: Caller, id: string) =>
+    Effect.flatMap(
       sql<GenerationRow>`SELECT ${generationColumns} FROM sync_generations WHERE id = ${id} AND org_id = ${caller.orgId}`,
-      (rows) => Option.fromNullable(rows[0])
+      (rows) => found<GenerationRow>("Generation", id)(Option.fromNullable(rows[0]))
     )
 
   const createGeneration = (
@@ -242,36 +256,29 @@ export const make = Effect.gen(function*() {
     projectReference: string | null | undefined,
     startsAt: (now: number) => number
   ) =>
-    sql.withTransaction(
-      Attachment.createFiled({
-        tenant: caller.orgId,
-        reference: projectReference,
-        ownerOf: projectOwner(caller),
-        create: (projectId) =>
-          Effect.gen(function*() {
-            const now = yield* Clock.currentTimeMillis
-            const row: GenerationRow = {
-              id: randomId(),
-              project_id: projectId,
-              status: "PENDING",
-              model: input.model,
-              request: JSON.stringify(input.request),
-              webhook_url: input.webhookUrl,
-              output_url: null,
-              output_duration: null,
-              error: null,
-              error_code: null,
-              created_at: now,
-              updated_at: now
-            }
-            yield* sql`INSERT INTO sync_generations (id, org_id, project_id, status, model, request, webhook_url,
-                created_at, updated_at, next_transition_at)
-              VALUES (${row.id}, ${caller.orgId}, ${projectId}, ${row.status}, ${row.model}, ${row.request},
-                ${row.webhook_url}, ${now}, ${now}, ${startsAt(now)})`
-            return row
-          })
-      })
-    )
+    createFiled(caller, projectReference, (projectId, now) => {
+      const row: GenerationRow = {
+        id: randomId(),
+        project_id: projectId,
+        status: "PENDING",
+        model: input.model,
+        request: JSON.stringify(input.request),
+        webhook_url: input.webhookUrl,
+        output_url: null,
+        output_duration: null,
+        error: null,
+        error_code: null,
+        created_at: now,
+        updated_at: now
+      }
+      return Effect.as(
+        sql`INSERT INTO sync_generations (id, org_id, project_id, status, model, request, webhook_url,
+            created_at, updated_at, next_transition_at)
+          VALUES (${row.id}, ${caller.orgId}, ${projectId}, ${row.status}, ${row.model}, ${row.request},
+            ${row.webhook_url}, ${now}, ${now}, ${startsAt(now)})`,
+        row
+      )
+    })
 
   const listGenerations = (
     caller: Caller,
@@ -288,15 +295,15 @@ export const make = Effect.gen(function*() {
       ORDER BY created_at DESC, id DESC`
 
   return {
-    findProject,
+    getProject,
     createProject,
     updateProject,
     deleteProject,
     listProjects,
-    findAsset,
+    getAsset,
     createAsset,
     listAssets,
-    findGeneration,
+    getGeneration,
     createGeneration,
     listGenerations
   } as const
@@ -343,17 +350,17 @@ export type AssetSort =
  * The keyset expression of each asset sort. Missing values (an asset without a size, …) sort as
  * the smallest, through COALESCE, so the keyset stays a total order.
  */
-const assetOrders: Record<AssetSort, { readonly expression: string; readonly direction: "asc" | "desc" }> = {
-  nameAsc: { expression: "COALESCE(name, '')", direction: "asc" },
-  nameDesc: { expression: "COALESCE(name, '')", direction: "desc" },
-  dateAsc: { expression: "created_at", direction: "asc" },
-  dateDesc: { expression: "created_at", direction: "desc" },
-  durationAsc: { expression: "COALESCE(duration_seconds, -1)", direction: "asc" },
-  durationDesc: { expression: "COALESCE(duration_seconds, -1)", direction: "desc" },
-  sizeAsc: { expression: "COALESCE(size, -1)", direction: "asc" },
-  sizeDesc: { expression: "COALESCE(size, -1)", direction: "desc" },
-  kindAsc: { expression: "type", direction: "asc" },
-  kindDesc: { expression: "type", direction: "desc" }
+const assetOrders: Record<AssetSort, Keyset.Order> = {
+  nameAsc: { key: "COALESCE(name, '')", direction: "asc" },
+  nameDesc: { key: "COALESCE(name, '')", direction: "desc" },
+  dateAsc: { key: "created_at", direction: "asc" },
+  dateDesc: { key: "created_at", direction: "desc" },
+  durationAsc: { key: "COALESCE(duration_seconds, -1)", direction: "asc" },
+  durationDesc: { key: "COALESCE(duration_seconds, -1)", direction: "desc" },
+  sizeAsc: { key: "COALESCE(size, -1)", direction: "asc" },
+  sizeDesc: { key: "COALESCE(size, -1)", direction: "desc" },
+  kindAsc: { key: "type", direction: "asc" },
+  kindDesc: { key: "type", direction: "desc" }
 }
 
 export interface GenerationRow {

@@ -5,6 +5,7 @@
 import { SyncApi } from "@projectkit/sync"
 import * as DateTime from "effect/DateTime"
 import * as Schema from "effect/Schema"
+import type * as Keyset from "../../internal/keyset.js"
 import type { AssetRow, GenerationRow, ProjectRow } from "./SyncStore.js"
 
 const at = (millis: number) => DateTime.unsafeMake(millis)
@@ -42,6 +43,21 @@ export const asset = (row: AssetRow): SyncApi.Asset => ({
     height: row.height
   }),
   projectId: row.project_id
+})
+
+/** A page of the project list: `nextCursor` only when there is a next page. */
+export const projectList = (page: Keyset.Page<ProjectRow>): typeof SyncApi.ProjectList.Type => ({
+  items: page.items.map(project),
+  ...(page.nextCursor === null ? {} : { nextCursor: page.nextCursor })
+})
+
+/** A page of the asset list, with how many assets the list has in all. */
+export const assetList = (
+  page: Keyset.Page<AssetRow> & { readonly totalCount: number }
+): typeof SyncApi.AssetList.Type => ({
+  items: page.items.map(asset),
+  totalCount: page.totalCount,
+  ...(page.nextCursor === null ? {} : { nextCursor: page.nextCursor })
 })
 
 /** What of a create request a generation keeps and echoes (the request was validated on the way in). */

@@ -1,0 +1,21 @@
+/**
+ * The sync.so dialect as one unit: mounted under `/sync`, its contract (`SyncApi`: which routes it
+ * has), its errors both ways (`SyncErrors.table`: how each one looks on the wire), its tables, and
+ * the Layer that serves it (handlers, `x-api-key` authentication through `Organizations`, storage
+ * and the generation lifecycle).
+ */
+import { SyncApi, SyncErrors } from "@projectkit/sync"
+import type * as Dialect from "../../Dialect.js"
+import { migrations } from "./Migrations.js"
+import * as SyncHandlers from "./SyncHandlers.js"
+
+export const dialect: Dialect.Dialect = {
+  name: "sync",
+  prefix: "/sync",
+  contract: SyncApi.SyncApi,
+  errors: SyncErrors.table,
+  migrations
+}
+
+/** Every handler of the dialect, its authentication, storage and generation worker, timed by `lifecycle`. */
+export const layer = SyncHandlers.layer

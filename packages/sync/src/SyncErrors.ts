@@ -1,0 +1,194 @@
+/**
+ * sync.so's errors, in one place: how they look on the wire, what they mean in projectkit's core
+ * terms (wire → core, for `SyncClient`), and how the reference server answers a core error
+ * (core → wire, for its handlers and its fallback).
+ *
+ * Every body is `{statusCode, message}` (SDK `GenerationError`; INF: every error has this shape),
+ * `message` being a list when several fields are invalid (NestJS style).
+ *
+ * How a sync.so 422 is built and sent: a generation or asset filed under a `projectId` that is not
+ * a project of the caller's organization (unknown, or another organization's: they answer alike)
+ * makes the server's store fail with the core `InvalidReference` (`SyncStore`'s `createFiled`). The
+ * handler's effect is piped through `Dialect.answer(SyncErrors.table)`, which hands it to
+ * `fromCore` below; its `InvalidReference` entry builds an `UnprocessableEntity`, and the contract
+ * (every endpoint that files work declares that class) sends it with the 422 annotated on the
+ * class, as `{"statusCode":422,"message":"projectId … does not reference a project in your organization"}`.
+ * `SyncClient` reads that body back, through `toCore`, as the same `InvalidReference`.
+ */
+import type * as ProjectsError from "@projectkit/core/ProjectsError"
+import { InvalidReference, NotFound as CoreNotFound, ProviderFailure, Unauthorized as CoreUnauthorized, Validation } from "@projectkit/core/ProjectsError"
+import { ErrorTable, WireError } from "@projectkit/http"
+import * as Schema from "effect/Schema"
+
+// ---------------------------------------------------------------------------------------------
+// The wire error classes
+// ---------------------------------------------------------------------------------------------
+
+/** sync.so's error body with `status`; `message` is a list when several fields are invalid. */
+const errorBody = <Status extends number>(status: Status) => ({
+  statusCode: Schema.Literal(status),
+  message: Schema.Union(Schema.String, Schema.Array(Schema.String))
+})
+
+export class BadRequest extends WireError.Class<BadRequest>("@projectkit/sync/BadRequest")(400, errorBody(400), {
+  description: "The request is malformed or a field is invalid"
+}) {}
+
+export class Unauthorized extends WireError.Class<Unauthorized>("@projectkit/sync/Unauthorized")(401, errorBody(401), {
+  description: "The x-api-key header is missing or unknown"
+}) {}
+
+export class PaymentRequired extends WireError.Class<PaymentRequired>("@projectkit/sync/PaymentRequired")(
+  402,
+  errorBody(402),
+  { description: "The organization has no credit left" }
+) {}
+
+export class NotFound extends WireError.Class<NotFound>("@projectkit/sync/NotFound")(404, errorBody(404), {
+  description: "No such resource in the caller's organization"
+}) {}
+
+export class UnprocessableEntity extends WireError.Class<UnprocessableEntity>("@projectkit/sync/UnprocessableEntity")(
+  422,
+  errorBody(422),
+  { description: "projectId does not reference a project of the caller's organization; nothing was created" }
+) {}
+
+export class TooManyRequests extends WireError.Class<TooManyRequests>("@projectkit/sync/TooManyRequests")(
+  429,
+  errorBody(429),
+  { description: "Rate limited; see Retry-After" }
+) {}
+
+export class InternalServerError extends WireError.Class<InternalServerError>("@projectkit/sync/InternalServerError")(
+  500,
+  errorBody(500)
+) {}
+
+/** Every error body a sync.so endpoint may answer with. */
+export type SyncWireError =
+  | BadRequest
+  | Unauthorized
+  | PaymentRequired
+  | NotFound
+  | UnprocessableEntity
+  | TooManyRequests
+  | InternalServerError
+
+// ---------------------------------------------------------------------------------------------
+// wire → core (the client)
+// ---------------------------------------------------------------------------------------------
+
+/** What a sync.so error body means in core terms (transport failures and 429s aside). */
+export type SyncCoreError =
+  | ProjectsError.NotFound
+  | ProjectsError.Unauthorized
+  | ProjectsError.InvalidReference
+  | ProjectsError.Validation
+  | ProjectsError.ProviderFailure
+
+const messages = (message: string | ReadonlyArray<string>): ReadonlyArray<string> =>
+  typeof message === "string" ? [message] : message
+
+/** The core error a sync.so error body stands for, a call about `subject` having failed with it. */
+const toCore = (error: SyncWireError, subject: ErrorTable.Subject): SyncCoreError => {
+  switch (error.statusCode) {
+    case 400:
+      return new Validation({ issues: messages(error.message).map((message) => ({ path: [], message })) })
+    case 401:
+      return new CoreUnauthorized({ reason: "InvalidCredentials", description: messages(error.message).join("; ") })
+    case 404:
+      return new CoreNotFound({ resource: subject.resource, id: subject.id ?? "" })
+    case 422:
+      return new InvalidReference({ field: "projectId", id: subject.projectId ?? "" })
+    // No credit, a 429 that reached the contract (the transport turns those it sees into
+    // `RateLimited`), a server failure: the provider failed, its body kept as it came.
+    case 402:
+    case 429:
+    case 500:
+      return new ProviderFailure({ provider: "sync", status: error.statusCode, body: error })
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// core → wire (the reference server)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The wire error answering each core error. sync.so documents no 403, 409 or 413; where a core
+ * error has no class of its own, the closest one that says why answers it (see `fromCore`).
+ */
+export interface ByTag extends ErrorTable.ByTag<SyncWireError> {
+  readonly NotFound: NotFound
+  readonly Unauthorized: Unauthorized
+  readonly Forbidden: Unauthorized
+  readonly RateLimited: TooManyRequests
+  readonly InvalidReference: UnprocessableEntity
+  readonly Validation: BadRequest
+  readonly Conflict: BadRequest
+  readonly Unsupported: BadRequest
+  readonly ProviderFailure: InternalServerError
+}
+
+type Answers = {
+  readonly [Tag in keyof ByTag]: (error: Extract<ProjectsError.ProjectsError, { readonly _tag: Tag }>) => ByTag[Tag]
+}
+
+/** The message of an `x-api-key` refusal, by what was wrong with it. */
+const unauthorizedMessage = {
+  MissingCredentials: "Missing API key: send it in the x-api-key header",
+  InvalidCredentials: "Invalid API key"
+} as const
+
+const answers: Answers = {
+  NotFound: (error) =>
+    new NotFound({ statusCode: 404, message: error.description ?? `${error.resource} ${error.id} not found` }),
+  Unauthorized: (error) =>
+    new Unauthorized({ statusCode: 401, message: error.description ?? unauthorizedMessage[error.reason] }),
+  // No 403 in sync.so: known credentials that may not do something are refused as credentials
+  // are, with the 401 every endpoint declares (through `SyncAuth`). (The server never does this
+  // today: another user's USER-visibility project answers 404, as an unknown one.)
+  Forbidden: (error) => new Unauthorized({ statusCode: 401, message: error.message }),
+  RateLimited: (error) => new TooManyRequests({ statusCode: 429, message: error.message }),
+  // The 422 of work filed under a project that is not the caller's organization's (see the header).
+  InvalidReference: (error) =>
+    new UnprocessableEntity({
+      statusCode: 422,
+      message: error.description ?? `${error.field} ${error.id} does not reference a project in your organization`
+    }),
+  // Every issue on one line. sync.so has no 413 class: a `TooLarge` raised by a handler is a 400;
+  // a body too large to be read at all is the fallback's 413, through `body`.
+  Validation: (error) => new BadRequest({ statusCode: 400, message: error.message }),
+  // No 409 in sync.so (nothing conflicts in its documents): the request cannot be done as sent.
+  Conflict: (error) => new BadRequest({ statusCode: 400, message: error.message }),
+  // The request asks for what this implementation does not do: the caller's to change, a 400.
+  Unsupported: (error) => new BadRequest({ statusCode: 400, message: error.message }),
+  // The server's own failure (a storage failure, through `Dialect.answer`): its 500.
+  ProviderFailure: (error) => new InternalServerError({ statusCode: 500, message: error.description ?? "Internal server error" })
+}
+
+/** The wire error answering `error`: its tag's entry of `answers`, typed by `ByTag`. */
+const fromCore = <E extends ProjectsError.ProjectsError>(error: E): ByTag[E["_tag"]] => {
+  // `answers[tag]` takes that tag's error; TypeScript cannot relate the two through a generic tag.
+  const answer = answers[error._tag] as (error: ProjectsError.ProjectsError) => SyncWireError
+  return answer(error) as ByTag[E["_tag"]]
+}
+
+// ---------------------------------------------------------------------------------------------
+// The table
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A failure below the contract (a body that is not JSON, an unknown route, a body too large, a
+ * defect) as sync.so writes it: the same `{statusCode, message}`, whatever the status.
+ */
+const body = (status: number, message: string) => ({ statusCode: status, message })
+
+/** sync.so's errors, both ways. */
+export const table = ErrorTable.make<SyncWireError, SyncCoreError, ByTag>({
+  provider: "sync",
+  classes: [BadRequest, Unauthorized, PaymentRequired, NotFound, UnprocessableEntity, TooManyRequests, InternalServerError],
+  toCore,
+  fromCore,
+  body
+})
