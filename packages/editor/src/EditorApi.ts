@@ -15,66 +15,32 @@ import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
 import * as OpenApi from "@effect/platform/OpenApi"
 import * as Context from "effect/Context"
 import * as Schema from "effect/Schema"
+import {
+  InternalError,
+  NotFound,
+  PayloadTooLarge,
+  RuntimeAccessForbidden,
+  SyncRateLimited,
+  Unauthorized,
+  UnknownAssetReference,
+  ValidationFailed
+} from "./EditorErrors.js"
 
 // ---------------------------------------------------------------------------------------------
-// Errors: `{code, message}` (SEED: the codes OPEN_API_PROJECT_SYNC_RATE_LIMITED and
-// OPEN_API_RUNTIME_ACCESS_FORBIDDEN; INF: the body shape and the other codes, in the same style)
+// Errors: defined with their mappings in `EditorErrors`; re-exported so `EditorApi.NotFound` etc.
+// name them beside the endpoints that declare them.
 // ---------------------------------------------------------------------------------------------
 
-const errorBody = <const Codes extends ReadonlyArray<string>>(...codes: Codes) => ({
-  code: Schema.Literal(...codes),
-  message: Schema.String
-})
-
-export class ValidationFailed extends Schema.Class<ValidationFailed>("@projectkit/editor/ValidationFailed")(
-  errorBody("OPEN_API_VALIDATION_FAILED"),
-  HttpApiSchema.annotations({ status: 400 })
-) {}
-
-export class Unauthorized extends Schema.Class<Unauthorized>("@projectkit/editor/Unauthorized")(
-  errorBody("OPEN_API_UNAUTHORIZED"),
-  HttpApiSchema.annotations({ status: 401, description: "The bearer API key is missing or unknown" })
-) {}
-
-export class RuntimeAccessForbidden extends Schema.Class<RuntimeAccessForbidden>("@projectkit/editor/RuntimeAccessForbidden")(
-  errorBody("OPEN_API_RUNTIME_ACCESS_FORBIDDEN"),
-  HttpApiSchema.annotations({ status: 403, description: "The account is not eligible for runtime OpenAPI access" })
-) {}
-
-export class NotFound extends Schema.Class<NotFound>("@projectkit/editor/NotFound")(
-  errorBody("OPEN_API_PROJECT_NOT_FOUND", "OPEN_API_EXPORT_NOT_FOUND", "OPEN_API_ASSET_NOT_FOUND", "OPEN_API_NOT_FOUND"),
-  HttpApiSchema.annotations({ status: 404 })
-) {}
-
-export class PayloadTooLarge extends Schema.Class<PayloadTooLarge>("@projectkit/editor/PayloadTooLarge")(
-  errorBody("OPEN_API_PAYLOAD_TOO_LARGE"),
-  HttpApiSchema.annotations({
-    status: 413,
-    description: "The body, or the editorState in it, is larger than the server accepts (see EditorState)"
-  })
-) {}
-
-export class UnknownAssetReference extends Schema.Class<UnknownAssetReference>("@projectkit/editor/UnknownAssetReference")(
-  { ...errorBody("OPEN_API_ASSET_REFERENCE_INVALID"), assetIds: Schema.optional(Schema.Array(Schema.String)) },
-  HttpApiSchema.annotations({
-    status: 422,
-    description: "The editorState to render refers to an asset the project (for a stateless export: the account) " +
-      "does not have; no task was created"
-  })
-) {}
-
-export class SyncRateLimited extends Schema.Class<SyncRateLimited>("@projectkit/editor/SyncRateLimited")(
-  errorBody("OPEN_API_PROJECT_SYNC_RATE_LIMITED"),
-  HttpApiSchema.annotations({
-    status: 429,
-    description: "Too many syncs of this project; back off (Retry-After, in seconds) and retry with jitter"
-  })
-) {}
-
-export class InternalError extends Schema.Class<InternalError>("@projectkit/editor/InternalError")(
-  errorBody("OPEN_API_INTERNAL_ERROR"),
-  HttpApiSchema.annotations({ status: 500 })
-) {}
+export {
+  InternalError,
+  NotFound,
+  PayloadTooLarge,
+  RuntimeAccessForbidden,
+  SyncRateLimited,
+  Unauthorized,
+  UnknownAssetReference,
+  ValidationFailed
+} from "./EditorErrors.js"
 
 // ---------------------------------------------------------------------------------------------
 // Authentication and runtime access
@@ -288,8 +254,17 @@ export const ExportWebhook = Schema.Struct({
 
 const ProjectPath = Schema.Struct({ projectId: Schema.String })
 
-// Group names are unique across every dialect the server mounts, hence the `editor` prefix.
-export class ProjectsGroup extends HttpApiGroup.make("editorProjects")
+/**
+ * A group of the editor API: every endpoint of it is behind `auth` (whose failures it declares)
+ * and may answer 413 (a body, or the editorState in it, too large) or 500, declared here once.
+ * Group names are unique across every dialect the server mounts, hence the `editor` prefix.
+ */
+const group = <const Name extends `editor${string}`, Auth extends HttpApiMiddleware.HttpApiMiddleware.AnyId, Service>(
+  name: Name,
+  auth: Context.Tag<Auth, Service>
+) => HttpApiGroup.make(name).addError(PayloadTooLarge).addError(InternalError).middleware(auth)
+
+export class ProjectsGroup extends group("editorProjects", EditorRuntimeAuth)
   .add(
     HttpApiEndpoint.post("create", "/v1/projects")
       .setPayload(CreateProjectRequest)
@@ -365,7 +340,6 @@ export class ProjectsGroup extends HttpApiGroup.make("editorProjects")
       .addError(UnknownAssetReference)
       .annotate(OpenApi.Description, "Renders the project's latest saved editorState; the task carries projectId.")
   )
-  .middleware(EditorRuntimeAuth)
   .annotate(OpenApi.Title, "Projects")
 {}
 
@@ -373,7 +347,7 @@ export class ProjectsGroup extends HttpApiGroup.make("editorProjects")
  * INF: the export routes are not project routes (SEED: "Project routes require runtime OpenAPI
  * access"), so a key is enough: an account without runtime access can still render statelessly.
  */
-export class ExportsGroup extends HttpApiGroup.make("editorExports")
+export class ExportsGroup extends group("editorExports", EditorAuth)
   .add(
     HttpApiEndpoint.post("create", "/v1/exports")
       .setPayload(StatelessExportRequest)
@@ -394,16 +368,13 @@ export class ExportsGroup extends HttpApiGroup.make("editorExports")
       .addSuccess(ExportTask)
       .addError(NotFound)
   )
-  .middleware(EditorAuth)
   .annotate(OpenApi.Title, "Exports")
 {}
 
-/** The editor Open API v1. Every endpoint needs a bearer key and may answer 413 or 500. */
+/** The editor Open API v1. Every endpoint needs a bearer key and may answer 413 or 500 (see `group`). */
 export class EditorApi extends HttpApi.make("editor")
   .add(ProjectsGroup)
   .add(ExportsGroup)
-  .addError(PayloadTooLarge)
-  .addError(InternalError)
   .annotate(OpenApi.Title, "Editor Open API v1 (projectkit)")
   .annotate(OpenApi.Version, "1")
 {}
