@@ -15,16 +15,7 @@ import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
 import * as OpenApi from "@effect/platform/OpenApi"
 import * as Context from "effect/Context"
 import * as Schema from "effect/Schema"
-import {
-  InternalError,
-  NotFound,
-  PayloadTooLarge,
-  RuntimeAccessForbidden,
-  SyncRateLimited,
-  Unauthorized,
-  UnknownAssetReference,
-  ValidationFailed
-} from "./EditorErrors.js"
+import * as EditorErrors from "./EditorErrors.js"
 
 // ---------------------------------------------------------------------------------------------
 // Errors: defined with their mappings in `EditorErrors`; re-exported so `EditorApi.NotFound` etc.
@@ -54,7 +45,7 @@ export class EditorPrincipal extends Context.Tag("@projectkit/editor/EditorPrinc
 
 /** INF: `Authorization: Bearer <api key>`; a missing or unknown key is a 401. */
 export class EditorAuth extends HttpApiMiddleware.Tag<EditorAuth>()("@projectkit/editor/EditorAuth", {
-  failure: Unauthorized,
+  failure: EditorErrors.Unauthorized,
   provides: EditorPrincipal,
   security: { bearer: HttpApiSecurity.bearer }
 }) {}
@@ -64,7 +55,7 @@ export class EditorAuth extends HttpApiMiddleware.Tag<EditorAuth>()("@projectkit
  * it gets 403 OPEN_API_RUNTIME_ACCESS_FORBIDDEN on every one of them.
  */
 export class EditorRuntimeAuth extends HttpApiMiddleware.Tag<EditorRuntimeAuth>()("@projectkit/editor/EditorRuntimeAuth", {
-  failure: Schema.Union(Unauthorized, RuntimeAccessForbidden),
+  failure: Schema.Union(EditorErrors.Unauthorized, EditorErrors.RuntimeAccessForbidden),
   provides: EditorPrincipal,
   security: { bearer: HttpApiSecurity.bearer }
 }) {}
@@ -262,29 +253,29 @@ const ProjectPath = Schema.Struct({ projectId: Schema.String })
 const group = <const Name extends `editor${string}`, Auth extends HttpApiMiddleware.HttpApiMiddleware.AnyId, Service>(
   name: Name,
   auth: Context.Tag<Auth, Service>
-) => HttpApiGroup.make(name).addError(PayloadTooLarge).addError(InternalError).middleware(auth)
+) => HttpApiGroup.make(name).addError(EditorErrors.PayloadTooLarge).addError(EditorErrors.InternalError).middleware(auth)
 
 export class ProjectsGroup extends group("editorProjects", EditorRuntimeAuth)
   .add(
     HttpApiEndpoint.post("create", "/v1/projects")
       .setPayload(CreateProjectRequest)
       .addSuccess(Project, { status: 201 })
-      .addError(ValidationFailed)
+      .addError(EditorErrors.ValidationFailed)
   )
   .add(
     HttpApiEndpoint.get("list", "/v1/projects")
       .setUrlParams(ListProjectsParams)
       .addSuccess(ProjectList)
-      .addError(ValidationFailed)
+      .addError(EditorErrors.ValidationFailed)
   )
-  .add(HttpApiEndpoint.get("get", "/v1/projects/:projectId").setPath(ProjectPath).addSuccess(Project).addError(NotFound))
+  .add(HttpApiEndpoint.get("get", "/v1/projects/:projectId").setPath(ProjectPath).addSuccess(Project).addError(EditorErrors.NotFound))
   .add(
     HttpApiEndpoint.patch("update", "/v1/projects/:projectId")
       .setPath(ProjectPath)
       .setPayload(UpdateProjectRequest)
       .addSuccess(ProjectSummary)
-      .addError(ValidationFailed)
-      .addError(NotFound)
+      .addError(EditorErrors.ValidationFailed)
+      .addError(EditorErrors.NotFound)
       .annotate(OpenApi.Description, "Updates title and description only; editorState and stateVersion are left alone.")
   )
   .add(
@@ -292,9 +283,9 @@ export class ProjectsGroup extends group("editorProjects", EditorRuntimeAuth)
       .setPath(ProjectPath)
       .setPayload(SyncRequest)
       .addSuccess(SyncResult)
-      .addError(ValidationFailed)
-      .addError(NotFound)
-      .addError(SyncRateLimited)
+      .addError(EditorErrors.ValidationFailed)
+      .addError(EditorErrors.NotFound)
+      .addError(EditorErrors.SyncRateLimited)
       .annotate(
         OpenApi.Description,
         "Replaces the project's editorState and stateVersion, nothing else. For periodic autosave: limited per " +
@@ -305,15 +296,15 @@ export class ProjectsGroup extends group("editorProjects", EditorRuntimeAuth)
     HttpApiEndpoint.del("delete", "/v1/projects/:projectId")
       .setPath(ProjectPath)
       .addSuccess(HttpApiSchema.NoContent)
-      .addError(NotFound)
+      .addError(EditorErrors.NotFound)
   )
   .add(
     HttpApiEndpoint.post("registerAsset", "/v1/projects/:projectId/assets")
       .setPath(ProjectPath)
       .setPayload(RegisterAssetRequest)
       .addSuccess(Asset, { status: 201 })
-      .addError(ValidationFailed)
-      .addError(NotFound)
+      .addError(EditorErrors.ValidationFailed)
+      .addError(EditorErrors.NotFound)
   )
   .add(
     HttpApiEndpoint.post("uploadAsset", "/v1/projects/:projectId/assets/upload")
@@ -321,23 +312,23 @@ export class ProjectsGroup extends group("editorProjects", EditorRuntimeAuth)
       .setUrlParams(UploadAssetParams)
       .setPayload(HttpApiSchema.Uint8Array())
       .addSuccess(Asset, { status: 201 })
-      .addError(ValidationFailed)
-      .addError(NotFound)
+      .addError(EditorErrors.ValidationFailed)
+      .addError(EditorErrors.NotFound)
   )
   .add(
     HttpApiEndpoint.get("listAssets", "/v1/projects/:projectId/assets")
       .setPath(ProjectPath)
       .addSuccess(AssetList)
-      .addError(NotFound)
+      .addError(EditorErrors.NotFound)
   )
   .add(
     HttpApiEndpoint.post("export", "/v1/projects/:projectId/exports")
       .setPath(ProjectPath)
       .setPayload(ProjectExportRequest)
       .addSuccess(ExportTask, { status: 202 })
-      .addError(ValidationFailed)
-      .addError(NotFound)
-      .addError(UnknownAssetReference)
+      .addError(EditorErrors.ValidationFailed)
+      .addError(EditorErrors.NotFound)
+      .addError(EditorErrors.UnknownAssetReference)
       .annotate(OpenApi.Description, "Renders the project's latest saved editorState; the task carries projectId.")
   )
   .annotate(OpenApi.Title, "Projects")
@@ -352,21 +343,21 @@ export class ExportsGroup extends group("editorExports", EditorAuth)
     HttpApiEndpoint.post("create", "/v1/exports")
       .setPayload(StatelessExportRequest)
       .addSuccess(ExportTask, { status: 202 })
-      .addError(ValidationFailed)
-      .addError(UnknownAssetReference)
+      .addError(EditorErrors.ValidationFailed)
+      .addError(EditorErrors.UnknownAssetReference)
       .annotate(OpenApi.Description, "Renders the full editorState sent, without a project.")
   )
   .add(
     HttpApiEndpoint.get("list", "/v1/exports")
       .setUrlParams(ListExportsParams)
       .addSuccess(ExportList)
-      .addError(ValidationFailed)
+      .addError(EditorErrors.ValidationFailed)
   )
   .add(
     HttpApiEndpoint.get("get", "/v1/exports/:taskId")
       .setPath(Schema.Struct({ taskId: Schema.String }))
       .addSuccess(ExportTask)
-      .addError(NotFound)
+      .addError(EditorErrors.NotFound)
   )
   .annotate(OpenApi.Title, "Exports")
 {}
