@@ -15,66 +15,23 @@ import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
 import * as OpenApi from "@effect/platform/OpenApi"
 import * as Context from "effect/Context"
 import * as Schema from "effect/Schema"
+import * as EditorErrors from "./EditorErrors.js"
 
 // ---------------------------------------------------------------------------------------------
-// Errors: `{code, message}` (SEED: the codes OPEN_API_PROJECT_SYNC_RATE_LIMITED and
-// OPEN_API_RUNTIME_ACCESS_FORBIDDEN; INF: the body shape and the other codes, in the same style)
+// Errors: defined with their mappings in `EditorErrors`; re-exported so `EditorApi.NotFound` etc.
+// name them beside the endpoints that declare them.
 // ---------------------------------------------------------------------------------------------
 
-const errorBody = <const Codes extends ReadonlyArray<string>>(...codes: Codes) => ({
-  code: Schema.Literal(...codes),
-  message: Schema.String
-})
-
-export class ValidationFailed extends Schema.Class<ValidationFailed>("@projectkit/editor/ValidationFailed")(
-  errorBody("OPEN_API_VALIDATION_FAILED"),
-  HttpApiSchema.annotations({ status: 400 })
-) {}
-
-export class Unauthorized extends Schema.Class<Unauthorized>("@projectkit/editor/Unauthorized")(
-  errorBody("OPEN_API_UNAUTHORIZED"),
-  HttpApiSchema.annotations({ status: 401, description: "The bearer API key is missing or unknown" })
-) {}
-
-export class RuntimeAccessForbidden extends Schema.Class<RuntimeAccessForbidden>("@projectkit/editor/RuntimeAccessForbidden")(
-  errorBody("OPEN_API_RUNTIME_ACCESS_FORBIDDEN"),
-  HttpApiSchema.annotations({ status: 403, description: "The account is not eligible for runtime OpenAPI access" })
-) {}
-
-export class NotFound extends Schema.Class<NotFound>("@projectkit/editor/NotFound")(
-  errorBody("OPEN_API_PROJECT_NOT_FOUND", "OPEN_API_EXPORT_NOT_FOUND", "OPEN_API_ASSET_NOT_FOUND", "OPEN_API_NOT_FOUND"),
-  HttpApiSchema.annotations({ status: 404 })
-) {}
-
-export class PayloadTooLarge extends Schema.Class<PayloadTooLarge>("@projectkit/editor/PayloadTooLarge")(
-  errorBody("OPEN_API_PAYLOAD_TOO_LARGE"),
-  HttpApiSchema.annotations({
-    status: 413,
-    description: "The body, or the editorState in it, is larger than the server accepts (see EditorState)"
-  })
-) {}
-
-export class UnknownAssetReference extends Schema.Class<UnknownAssetReference>("@projectkit/editor/UnknownAssetReference")(
-  { ...errorBody("OPEN_API_ASSET_REFERENCE_INVALID"), assetIds: Schema.optional(Schema.Array(Schema.String)) },
-  HttpApiSchema.annotations({
-    status: 422,
-    description: "The editorState to render refers to an asset the project (for a stateless export: the account) " +
-      "does not have; no task was created"
-  })
-) {}
-
-export class SyncRateLimited extends Schema.Class<SyncRateLimited>("@projectkit/editor/SyncRateLimited")(
-  errorBody("OPEN_API_PROJECT_SYNC_RATE_LIMITED"),
-  HttpApiSchema.annotations({
-    status: 429,
-    description: "Too many syncs of this project; back off (Retry-After, in seconds) and retry with jitter"
-  })
-) {}
-
-export class InternalError extends Schema.Class<InternalError>("@projectkit/editor/InternalError")(
-  errorBody("OPEN_API_INTERNAL_ERROR"),
-  HttpApiSchema.annotations({ status: 500 })
-) {}
+export {
+  InternalError,
+  NotFound,
+  PayloadTooLarge,
+  RuntimeAccessForbidden,
+  SyncRateLimited,
+  Unauthorized,
+  UnknownAssetReference,
+  ValidationFailed
+} from "./EditorErrors.js"
 
 // ---------------------------------------------------------------------------------------------
 // Authentication and runtime access
@@ -88,7 +45,7 @@ export class EditorPrincipal extends Context.Tag("@projectkit/editor/EditorPrinc
 
 /** INF: `Authorization: Bearer <api key>`; a missing or unknown key is a 401. */
 export class EditorAuth extends HttpApiMiddleware.Tag<EditorAuth>()("@projectkit/editor/EditorAuth", {
-  failure: Unauthorized,
+  failure: EditorErrors.Unauthorized,
   provides: EditorPrincipal,
   security: { bearer: HttpApiSecurity.bearer }
 }) {}
@@ -98,7 +55,7 @@ export class EditorAuth extends HttpApiMiddleware.Tag<EditorAuth>()("@projectkit
  * it gets 403 OPEN_API_RUNTIME_ACCESS_FORBIDDEN on every one of them.
  */
 export class EditorRuntimeAuth extends HttpApiMiddleware.Tag<EditorRuntimeAuth>()("@projectkit/editor/EditorRuntimeAuth", {
-  failure: Schema.Union(Unauthorized, RuntimeAccessForbidden),
+  failure: Schema.Union(EditorErrors.Unauthorized, EditorErrors.RuntimeAccessForbidden),
   provides: EditorPrincipal,
   security: { bearer: HttpApiSecurity.bearer }
 }) {}
@@ -288,28 +245,37 @@ export const ExportWebhook = Schema.Struct({
 
 const ProjectPath = Schema.Struct({ projectId: Schema.String })
 
-// Group names are unique across every dialect the server mounts, hence the `editor` prefix.
-export class ProjectsGroup extends HttpApiGroup.make("editorProjects")
+/**
+ * A group of the editor API: every endpoint of it is behind `auth` (whose failures it declares)
+ * and may answer 413 (a body, or the editorState in it, too large) or 500, declared here once.
+ * Group names are unique across every dialect the server mounts, hence the `editor` prefix.
+ */
+const group = <const Name extends `editor${string}`, Auth extends HttpApiMiddleware.HttpApiMiddleware.AnyId, Service>(
+  name: Name,
+  auth: Context.Tag<Auth, Service>
+) => HttpApiGroup.make(name).addError(EditorErrors.PayloadTooLarge).addError(EditorErrors.InternalError).middleware(auth)
+
+export class ProjectsGroup extends group("editorProjects", EditorRuntimeAuth)
   .add(
     HttpApiEndpoint.post("create", "/v1/projects")
       .setPayload(CreateProjectRequest)
       .addSuccess(Project, { status: 201 })
-      .addError(ValidationFailed)
+      .addError(EditorErrors.ValidationFailed)
   )
   .add(
     HttpApiEndpoint.get("list", "/v1/projects")
       .setUrlParams(ListProjectsParams)
       .addSuccess(ProjectList)
-      .addError(ValidationFailed)
+      .addError(EditorErrors.ValidationFailed)
   )
-  .add(HttpApiEndpoint.get("get", "/v1/projects/:projectId").setPath(ProjectPath).addSuccess(Project).addError(NotFound))
+  .add(HttpApiEndpoint.get("get", "/v1/projects/:projectId").setPath(ProjectPath).addSuccess(Project).addError(EditorErrors.NotFound))
   .add(
     HttpApiEndpoint.patch("update", "/v1/projects/:projectId")
       .setPath(ProjectPath)
       .setPayload(UpdateProjectRequest)
       .addSuccess(ProjectSummary)
-      .addError(ValidationFailed)
-      .addError(NotFound)
+      .addError(EditorErrors.ValidationFailed)
+      .addError(EditorErrors.NotFound)
       .annotate(OpenApi.Description, "Updates title and description only; editorState and stateVersion are left alone.")
   )
   .add(
@@ -317,9 +283,9 @@ export class ProjectsGroup extends HttpApiGroup.make("editorProjects")
       .setPath(ProjectPath)
       .setPayload(SyncRequest)
       .addSuccess(SyncResult)
-      .addError(ValidationFailed)
-      .addError(NotFound)
-      .addError(SyncRateLimited)
+      .addError(EditorErrors.ValidationFailed)
+      .addError(EditorErrors.NotFound)
+      .addError(EditorErrors.SyncRateLimited)
       .annotate(
         OpenApi.Description,
         "Replaces the project's editorState and stateVersion, nothing else. For periodic autosave: limited per " +
@@ -330,15 +296,15 @@ export class ProjectsGroup extends HttpApiGroup.make("editorProjects")
     HttpApiEndpoint.del("delete", "/v1/projects/:projectId")
       .setPath(ProjectPath)
       .addSuccess(HttpApiSchema.NoContent)
-      .addError(NotFound)
+      .addError(EditorErrors.NotFound)
   )
   .add(
     HttpApiEndpoint.post("registerAsset", "/v1/projects/:projectId/assets")
       .setPath(ProjectPath)
       .setPayload(RegisterAssetRequest)
       .addSuccess(Asset, { status: 201 })
-      .addError(ValidationFailed)
-      .addError(NotFound)
+      .addError(EditorErrors.ValidationFailed)
+      .addError(EditorErrors.NotFound)
   )
   .add(
     HttpApiEndpoint.post("uploadAsset", "/v1/projects/:projectId/assets/upload")
@@ -346,26 +312,25 @@ export class ProjectsGroup extends HttpApiGroup.make("editorProjects")
       .setUrlParams(UploadAssetParams)
       .setPayload(HttpApiSchema.Uint8Array())
       .addSuccess(Asset, { status: 201 })
-      .addError(ValidationFailed)
-      .addError(NotFound)
+      .addError(EditorErrors.ValidationFailed)
+      .addError(EditorErrors.NotFound)
   )
   .add(
     HttpApiEndpoint.get("listAssets", "/v1/projects/:projectId/assets")
       .setPath(ProjectPath)
       .addSuccess(AssetList)
-      .addError(NotFound)
+      .addError(EditorErrors.NotFound)
   )
   .add(
     HttpApiEndpoint.post("export", "/v1/projects/:projectId/exports")
       .setPath(ProjectPath)
       .setPayload(ProjectExportRequest)
       .addSuccess(ExportTask, { status: 202 })
-      .addError(ValidationFailed)
-      .addError(NotFound)
-      .addError(UnknownAssetReference)
+      .addError(EditorErrors.ValidationFailed)
+      .addError(EditorErrors.NotFound)
+      .addError(EditorErrors.UnknownAssetReference)
       .annotate(OpenApi.Description, "Renders the project's latest saved editorState; the task carries projectId.")
   )
-  .middleware(EditorRuntimeAuth)
   .annotate(OpenApi.Title, "Projects")
 {}
 
@@ -373,37 +338,34 @@ export class ProjectsGroup extends HttpApiGroup.make("editorProjects")
  * INF: the export routes are not project routes (SEED: "Project routes require runtime OpenAPI
  * access"), so a key is enough: an account without runtime access can still render statelessly.
  */
-export class ExportsGroup extends HttpApiGroup.make("editorExports")
+export class ExportsGroup extends group("editorExports", EditorAuth)
   .add(
     HttpApiEndpoint.post("create", "/v1/exports")
       .setPayload(StatelessExportRequest)
       .addSuccess(ExportTask, { status: 202 })
-      .addError(ValidationFailed)
-      .addError(UnknownAssetReference)
+      .addError(EditorErrors.ValidationFailed)
+      .addError(EditorErrors.UnknownAssetReference)
       .annotate(OpenApi.Description, "Renders the full editorState sent, without a project.")
   )
   .add(
     HttpApiEndpoint.get("list", "/v1/exports")
       .setUrlParams(ListExportsParams)
       .addSuccess(ExportList)
-      .addError(ValidationFailed)
+      .addError(EditorErrors.ValidationFailed)
   )
   .add(
     HttpApiEndpoint.get("get", "/v1/exports/:taskId")
       .setPath(Schema.Struct({ taskId: Schema.String }))
       .addSuccess(ExportTask)
-      .addError(NotFound)
+      .addError(EditorErrors.NotFound)
   )
-  .middleware(EditorAuth)
   .annotate(OpenApi.Title, "Exports")
 {}
 
-/** The editor Open API v1. Every endpoint needs a bearer key and may answer 413 or 500. */
+/** The editor Open API v1. Every endpoint needs a bearer key and may answer 413 or 500 (see `group`). */
 export class EditorApi extends HttpApi.make("editor")
   .add(ProjectsGroup)
   .add(ExportsGroup)
-  .addError(PayloadTooLarge)
-  .addError(InternalError)
   .annotate(OpenApi.Title, "Editor Open API v1 (projectkit)")
   .annotate(OpenApi.Version, "1")
 {}

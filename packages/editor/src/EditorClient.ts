@@ -6,21 +6,18 @@
 import * as HttpApiClient from "@effect/platform/HttpApiClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Capabilities from "@projectkit/core/Capabilities"
-import * as Pagination from "@projectkit/core/Pagination"
 import * as Project from "@projectkit/core/Project"
 import * as Projects from "@projectkit/core/Projects"
-import * as ProjectsError from "@projectkit/core/ProjectsError"
 import type * as Retry from "@projectkit/core/Retry"
-import { ProviderHttp } from "@projectkit/http"
+import { Adapter, ProviderHttp } from "@projectkit/http"
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
-import * as Stream from "effect/Stream"
+import type * as Redacted from "effect/Redacted"
+import type * as Stream from "effect/Stream"
 import * as EditorApi from "./EditorApi.js"
+import * as EditorErrors from "./EditorErrors.js"
 
 /**
  * INF: the real service's host is not in our sources, so the default is the reference server's
@@ -35,15 +32,8 @@ export interface EditorConfig {
   readonly retryPolicy?: Retry.RetryPolicy | undefined
 }
 
-/** What an editor call can fail with, in projectkit's core terms. */
-export type EditorError =
-  | ProjectsError.NotFound
-  | ProjectsError.Unauthorized
-  | ProjectsError.Forbidden
-  | ProjectsError.InvalidReference
-  | ProjectsError.Validation
-  | ProjectsError.RateLimited
-  | ProjectsError.ProviderFailure
+/** What an editor call can fail with, in projectkit's core terms (see `EditorErrors.table`). */
+export type EditorError = EditorErrors.CoreError
 
 type Call<A> = Effect.Effect<A, EditorError>
 
@@ -82,70 +72,19 @@ export interface EditorClientService {
 export class EditorClient extends Context.Tag("@projectkit/editor/EditorClient")<EditorClient, EditorClientService>() {}
 
 // ---------------------------------------------------------------------------------------------
-// Errors
-// ---------------------------------------------------------------------------------------------
-
-interface Subject {
-  readonly resource: string
-  readonly id?: string
-}
-
-const toCoreError = (subject: Subject) => (error: unknown): Effect.Effect<never, EditorError> => {
-  if (error instanceof EditorApi.ValidationFailed) {
-    return Effect.fail(ProjectsError.Validation.single([], error.message))
-  }
-  if (error instanceof EditorApi.Unauthorized) {
-    return Effect.fail(new ProjectsError.Unauthorized({ reason: "InvalidCredentials", description: error.message }))
-  }
-  if (error instanceof EditorApi.RuntimeAccessForbidden) {
-    return Effect.fail(new ProjectsError.Forbidden({ reason: "AccessDisabled", description: error.message }))
-  }
-  if (error instanceof EditorApi.NotFound) {
-    const resource = error.code === "OPEN_API_EXPORT_NOT_FOUND" ? "export" : error.code === "OPEN_API_ASSET_NOT_FOUND" ? "asset" : subject.resource
-    return Effect.fail(new ProjectsError.NotFound({ resource, id: subject.id ?? "" }))
-  }
-  if (error instanceof EditorApi.UnknownAssetReference) {
-    return Effect.fail(
-      new ProjectsError.InvalidReference({ field: "editorState.assetId", id: error.assetIds?.[0] ?? error.message })
-    )
-  }
-  if (error instanceof EditorApi.PayloadTooLarge) {
-    return Effect.fail(ProjectsError.Validation.single(["editorState"], error.message))
-  }
-  if (error instanceof EditorApi.InternalError) {
-    return Effect.fail(new ProjectsError.ProviderFailure({ provider: "editor", status: 500, body: error }))
-  }
-  return ProviderHttp.undescribed("editor", error)
-}
-
-const call = <A, E>(subject: Subject, effect: Effect.Effect<A, E>): Call<A> =>
-  Effect.catchAll(effect, toCoreError(subject)) as Call<A>
-
-// ---------------------------------------------------------------------------------------------
 // The client
 // ---------------------------------------------------------------------------------------------
 
-const pages = <A>(
-  fetch: (cursor: string | undefined) => Call<{ readonly items: ReadonlyArray<A>; readonly nextCursor: string | null }>
-) =>
-  Pagination.stream((cursor) =>
-    Effect.map(fetch(Option.getOrUndefined(cursor)), (page) => ({
-      items: page.items,
-      nextCursor: Option.fromNullable(page.nextCursor)
-    }))
-  )
-
-const defined = <A extends object>(params: A): A =>
-  Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined)) as A
+const call = Adapter.call(EditorErrors.table)
+const { defined, pages } = Adapter
 
 export const make = (config: EditorConfig): Effect.Effect<EditorClientService, never, HttpClient.HttpClient> =>
   Effect.gen(function*() {
-    const apiKey = Redacted.isRedacted(config.apiKey) ? Redacted.value(config.apiKey) : config.apiKey
     const client = yield* HttpApiClient.make(EditorApi.EditorApi, {
       transformClient: ProviderHttp.transport({
         provider: "editor",
         baseUrl: config.baseUrl ?? defaultBaseUrl,
-        headers: { authorization: `Bearer ${apiKey}` },
+        headers: { authorization: `Bearer ${Adapter.secret(config.apiKey)}` },
         retryPolicy: config.retryPolicy
       })
     })
@@ -223,7 +162,8 @@ export const toProject = (project: EditorApi.ProjectSummary): Project.Project =>
 export const makeProjects = (client: EditorClientService): Projects.ProjectsService =>
   Projects.make({
     capabilities,
-    create: (input) => Effect.map(client.projects.create(defined({ title: input.name, description: input.description })), toProject),
+    create: (input) =>
+      Effect.map(client.projects.create({ title: input.name, ...defined({ description: input.description }) }), toProject),
     get: (id) => Effect.map(client.projects.get(id), toProject),
     update: (id, patch) =>
       Effect.map(
@@ -249,11 +189,7 @@ export const makeProjects = (client: EditorClientService): Projects.ProjectsServ
 // ---------------------------------------------------------------------------------------------
 
 /** `EditorClient` and the core `Projects`, over the `HttpClient` in context. */
-export const layer = (config: EditorConfig): Layer.Layer<EditorClient | Projects.Projects, never, HttpClient.HttpClient> =>
-  Layer.effectContext(
-    Effect.map(make(config), (client) =>
-      Context.make(EditorClient, client).pipe(Context.add(Projects.Projects, makeProjects(client))))
-  )
+export const layer = Adapter.layer(EditorClient, make, makeProjects)
 
 /** The same, configured by `EDITOR_API_KEY` and `EDITOR_BASE_URL`. */
 export const layerConfig = (
@@ -261,5 +197,4 @@ export const layerConfig = (
     apiKey: Config.redacted("EDITOR_API_KEY"),
     baseUrl: Config.string("EDITOR_BASE_URL").pipe(Config.withDefault(defaultBaseUrl))
   })
-): Layer.Layer<EditorClient | Projects.Projects, ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Layer.unwrapEffect(Effect.map(config, layer))
+) => Adapter.layerConfig(layer, config)

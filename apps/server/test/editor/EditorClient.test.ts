@@ -456,7 +456,9 @@ layer(server, { excludeTestServices: true })("editor dialect through EditorClien
           yield* org.client.sync(project.projectId, 2, { tracks: [{ clips: [{ assetId }] }] })
           expect(yield* Effect.flip(org.client.exports.fromProject(project.projectId))).toMatchObject({
             _tag: "InvalidReference",
-            id: assetId
+            id: assetId,
+            ids: [assetId],
+            message: `editorState refers to assets that project ${project.projectId} does not have: ${assetId}`
           })
         }
         const raw = yield* rawEditor(org, `/v1/projects/${project.projectId}/exports`, { method: "POST", body: "{}" })
@@ -468,7 +470,9 @@ layer(server, { excludeTestServices: true })("editor dialect through EditorClien
         expect(stateless.projectId).toBeUndefined()
         expect(yield* Effect.flip(org.client.exports.fromState({ editorState: { clips: [{ assetId: missing }] } }))).toMatchObject({
           _tag: "InvalidReference",
-          id: missing
+          id: missing,
+          ids: [missing],
+          message: `editorState refers to assets that your account does not have: ${missing}`
         })
         // Another account's asset is as unknown as a made-up id.
         const other = yield* makeOrg("assets, elsewhere")
@@ -491,7 +495,7 @@ layer(server, { excludeTestServices: true })("editor dialect through EditorClien
 
         // Over the editorState limit (6 MiB here) but under the body limit: refused by the dialect.
         const tooBig = { blob: "y".repeat(7 * MiB) }
-        expect(yield* Effect.flip(org.client.sync(project.projectId, 2, tooBig))).toMatchObject({ _tag: "Validation" })
+        expect(yield* Effect.flip(org.client.sync(project.projectId, 2, tooBig))).toMatchObject({ _tag: "Validation", reason: "TooLarge" })
         const raw = yield* rawEditor(org, `/v1/projects/${project.projectId}/sync`, {
           method: "POST",
           body: JSON.stringify({ editorState: tooBig, stateVersion: 3 })

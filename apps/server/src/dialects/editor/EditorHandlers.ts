@@ -1,29 +1,29 @@
 /**
  * The editor dialect: bearer authentication with the runtime-access rule, and the handlers of
- * every endpoint of `EditorApi`, over `EditorStore`. Errors leave in the editor's own
- * `{code, message}` body.
+ * every endpoint of `EditorApi`, over `EditorStore`. Handlers fail with core errors; `answer`
+ * sends each as the editor's own `{code, message}` body (`EditorErrors`).
  */
 import * as CompiledApi from "../../compiled/CompiledApi.js"
 import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import type { SqlError } from "@effect/sql/SqlError"
-import type { RateLimited, Validation } from "@projectkit/core/ProjectsError"
+import * as ProjectsError from "@projectkit/core/ProjectsError"
 import * as RateLimit from "@projectkit/core/RateLimit"
-import { EditorApi } from "@projectkit/editor"
+import { EditorApi, EditorErrors } from "@projectkit/editor"
+import { Adapter } from "@projectkit/http"
 import * as Clock from "effect/Clock"
-import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Crypto from "node:crypto"
-import { compact } from "../../internal/compact.js"
+import * as Dialect from "../../Dialect.js"
 import { Organizations } from "../../Organizations.js"
 import * as RateLimits from "../../RateLimits.js"
 import { ServerApi } from "../../ServerApi.js"
 import * as EditorStore from "./EditorStore.js"
+import * as EditorWire from "./EditorWire.js"
 import * as ExportLifecycle from "./ExportLifecycle.js"
 
 export interface EditorConfig {
@@ -58,62 +58,29 @@ export const defaultMaxStateBytes = 10 * 1024 * 1024
 /** INF: no default page size is documented; 20, as most cursor APIs. */
 const defaultLimit = 20
 
-// ---------------------------------------------------------------------------------------------
-// Errors
-// ---------------------------------------------------------------------------------------------
+/** A handler's core errors, and storage failures, as the editor answers them. */
+const answer = Dialect.answer(EditorErrors.table)
 
-/** The code of an error the framework raised (decoding, routing, body limits) rather than a handler. */
-export const codeForStatus = (status: number): string => {
-  switch (status) {
-    case 400:
-      return "OPEN_API_VALIDATION_FAILED"
-    case 401:
-      return "OPEN_API_UNAUTHORIZED"
-    case 403:
-      return "OPEN_API_RUNTIME_ACCESS_FORBIDDEN"
-    case 404:
-      return "OPEN_API_NOT_FOUND"
-    case 413:
-      return "OPEN_API_PAYLOAD_TOO_LARGE"
-    case 429:
-      return "OPEN_API_RATE_LIMITED"
-    default:
-      return status >= 500 ? "OPEN_API_INTERNAL_ERROR" : "OPEN_API_BAD_REQUEST"
-  }
-}
-
-/** A storage failure is the server's fault: logged, and answered 500 in the editor's format. */
-const internal = (error: SqlError) =>
-  Effect.zipRight(
-    Effect.logError("editor storage failure", error),
-    Effect.fail(new EditorApi.InternalError({ code: "OPEN_API_INTERNAL_ERROR", message: "Internal server error" }))
-  )
-
-const invalid = (message: string) => Effect.fail(new EditorApi.ValidationFailed({ code: "OPEN_API_VALIDATION_FAILED", message }))
-
-const badRequest = (error: Validation) => invalid(error.message)
-
-const projectNotFound = (id: string) =>
-  Effect.fail(new EditorApi.NotFound({ code: "OPEN_API_PROJECT_NOT_FOUND", message: `Project ${id} not found` }))
-
-const exportNotFound = (id: string) =>
-  Effect.fail(new EditorApi.NotFound({ code: "OPEN_API_EXPORT_NOT_FOUND", message: `Export task ${id} not found` }))
-
-const project = <A>(id: string) =>
-  Effect.flatMap(Option.match({ onNone: () => projectNotFound(id), onSome: (row: A) => Effect.succeed(row) }))
+/**
+ * The code of an error the framework raised rather than a handler.
+ * @deprecated `EditorErrors.codeForStatus`; kept until `Server.ts` renders with `EditorDialect.dialect.errors.body`.
+ */
+export const codeForStatus = EditorErrors.codeForStatus
 
 // ---------------------------------------------------------------------------------------------
 // Authentication
 // ---------------------------------------------------------------------------------------------
 
-/** The caller a bearer key belongs to, with whether the account has runtime access; 401 if none. */
+/** The caller a bearer key belongs to, with whether the account has runtime access; `Unauthorized` if none. */
 const resolveKey = Effect.map(Organizations, (organizations) => (token: Redacted.Redacted) => {
   const secret = Redacted.value(token)
-  const unauthorized = (message: string) => Effect.fail(new EditorApi.Unauthorized({ code: "OPEN_API_UNAUTHORIZED", message }))
-  if (secret === "") return unauthorized("Missing API key: send it as Authorization: Bearer <key>")
+  if (secret === "") return Effect.fail(new ProjectsError.Unauthorized({ reason: "MissingCredentials" }))
   return organizations.authenticate("editor", secret).pipe(
     Effect.orDie,
-    Effect.flatMap(Option.match({ onNone: () => unauthorized("Invalid API key"), onSome: Effect.succeed }))
+    Effect.flatMap(Option.match({
+      onNone: () => Effect.fail(new ProjectsError.Unauthorized({ reason: "InvalidCredentials" })),
+      onSome: Effect.succeed
+    }))
   )
 })
 
@@ -124,7 +91,7 @@ const principal = (caller: { readonly orgId: string; readonly userId: string }) 
 
 export const EditorAuthLive = Layer.effect(
   EditorApi.EditorAuth,
-  Effect.map(resolveKey, (resolve) => EditorApi.EditorAuth.of({ bearer: (token) => Effect.map(resolve(token), principal) }))
+  Effect.map(resolveKey, (resolve) => EditorApi.EditorAuth.of({ bearer: (token) => answer(Effect.map(resolve(token), principal)) }))
 )
 
 /** SEED: project routes need runtime OpenAPI access; without it, 403 on every one of them. */
@@ -133,64 +100,28 @@ export const EditorRuntimeAuthLive = Layer.effect(
   Effect.map(resolveKey, (resolve) =>
     EditorApi.EditorRuntimeAuth.of({
       bearer: (token) =>
-        Effect.flatMap(resolve(token), (caller) =>
+        answer(Effect.flatMap(resolve(token), (caller) =>
           caller.editorRuntimeAccess
             ? Effect.succeed(principal(caller))
-            : Effect.fail(
-              new EditorApi.RuntimeAccessForbidden({
-                code: "OPEN_API_RUNTIME_ACCESS_FORBIDDEN",
-                message: "This account does not have runtime OpenAPI access, which project routes require"
-              })
-            ))
+            : Effect.fail(new ProjectsError.Forbidden({ reason: "AccessDisabled" }))))
     }))
 )
 
 const orgId = Effect.map(EditorApi.EditorPrincipal, (principal) => principal.organizationId)
 
 // ---------------------------------------------------------------------------------------------
-// Wire shapes
-// ---------------------------------------------------------------------------------------------
-
-// Read defensively: PostgreSQL answers BIGINT columns as strings.
-const time = (millis: number) => DateTime.unsafeMake(Number(millis))
-
-const summary = (row: EditorStore.ProjectRow): EditorApi.ProjectSummary => ({
-  projectId: row.id,
-  title: row.title,
-  description: row.description,
-  stateVersion: Number(row.state_version),
-  createdAt: time(row.created_at),
-  updatedAt: time(row.updated_at)
-})
-
-const full = (row: EditorStore.ProjectWithState): EditorApi.Project => ({
-  ...summary(row),
-  editorState: row.editor_state === null ? null : JSON.parse(row.editor_state) as EditorApi.EditorState
-})
-
-const asset = (row: EditorStore.AssetRow): EditorApi.Asset => ({
-  assetId: row.id,
-  projectId: row.project_id,
-  name: row.name,
-  contentType: row.content_type,
-  size: row.size === null ? null : Number(row.size),
-  url: row.url,
-  createdAt: time(row.created_at)
-})
-
-// ---------------------------------------------------------------------------------------------
 // editorState: size and asset references
 // ---------------------------------------------------------------------------------------------
 
-/** The state as the JSON text it is stored as, or 413 when it is over the limit. */
+/** The state as the JSON text it is stored as, or `Validation` (a 413) when it is over the limit. */
 const stateJson = (maxStateBytes: number) => (state: EditorApi.EditorState) => {
   const json = JSON.stringify(state)
   const bytes = Buffer.byteLength(json, "utf8")
   return bytes > maxStateBytes
     ? Effect.fail(
-      new EditorApi.PayloadTooLarge({
-        code: "OPEN_API_PAYLOAD_TOO_LARGE",
-        message: `editorState is ${bytes} bytes; at most ${maxStateBytes} are accepted`
+      new ProjectsError.Validation({
+        issues: [{ path: [], message: `editorState is ${bytes} bytes; at most ${maxStateBytes} are accepted` }],
+        reason: "TooLarge"
       })
     )
     : Effect.succeed(json)
@@ -242,36 +173,13 @@ const resolve = (config: EditorConfig): Resolved => {
   }
 }
 
-/** The 429 of a rejected sync, with `Retry-After` in whole seconds (at least 1, never early). */
-const syncRateLimited = (error: RateLimited) => {
-  const seconds = Math.max(1, Math.ceil(Duration.toMillis(error.retryAfter) / 1000))
-  return Effect.zipRight(
-    HttpApp.appendPreResponseHandler((_request, response) =>
-      Effect.succeed(HttpServerResponse.setHeader(response, "retry-after", String(seconds)))
-    ),
-    Effect.fail(
-      new EditorApi.SyncRateLimited({
-        code: "OPEN_API_PROJECT_SYNC_RATE_LIMITED",
-        message: `Too many syncs of this project; retry after ${seconds} s, with jitter`
-      })
+/** A rejected sync's `Retry-After`, in whole seconds as its 429 body says; the body is `EditorErrors`'. */
+const retryAfterHeader = (error: ProjectsError.RateLimited) =>
+  HttpApp.appendPreResponseHandler((_request, response) =>
+    Effect.succeed(
+      HttpServerResponse.setHeader(response, "retry-after", String(EditorErrors.retryAfterSeconds(error.retryAfter)))
     )
   )
-}
-
-/** Refuses an export whose state names assets the project (or, statelessly, the organization) lacks. */
-const checkReferences = (store: EditorStore.EditorStoreService, org: string, projectId: string | null, state: unknown) =>
-  Effect.flatMap(store.unknownAssets(org, projectId, assetReferences(state)), (unknown) =>
-    unknown.length === 0
-      ? Effect.void
-      : Effect.fail(
-        new EditorApi.UnknownAssetReference({
-          code: "OPEN_API_ASSET_REFERENCE_INVALID",
-          message: `editorState refers to assets that ${
-            projectId === null ? "your account does not have" : `project ${projectId} does not have`
-          }: ${unknown.join(", ")}`,
-          assetIds: unknown
-        })
-      ))
 
 const mediaTypes: Readonly<Record<string, string>> = {
   mp4: "video/mp4",
@@ -319,48 +227,41 @@ export const ProjectsLive = (config: Resolved) =>
               description: payload.description ?? null,
               editorState
             })
-            return full(row)
-          }).pipe(Effect.catchTag("SqlError", internal)))
+            return EditorWire.project(row)
+          }).pipe(answer))
         .handle("list", ({ urlParams }) =>
-          Effect.flatMap(orgId, (org) => store.listProjects(org, { ...compact(urlParams), limit: urlParams.limit ?? defaultLimit })).pipe(
-            Effect.map((page) => ({ items: page.items.map(summary), nextCursor: page.nextCursor })),
-            Effect.catchTags({ SqlError: internal, Validation: badRequest })
-          ))
+          Effect.flatMap(orgId, (org) =>
+            store.listProjects(org, { ...Adapter.defined(urlParams), limit: urlParams.limit ?? defaultLimit })).pipe(
+              Effect.map((page) => ({ items: page.items.map(EditorWire.summary), nextCursor: page.nextCursor })),
+              answer
+            ))
         .handle("get", ({ path }) =>
-          Effect.flatMap(orgId, (org) => store.findProject(org, path.projectId)).pipe(
-            project(path.projectId),
-            Effect.map(full),
-            Effect.catchTag("SqlError", internal)
-          ))
+          Effect.flatMap(orgId, (org) => store.findProject(org, path.projectId)).pipe(Effect.map(EditorWire.project), answer))
         .handle("update", ({ path, payload }) =>
           Effect.flatMap(orgId, (org) => {
             // SEED: title and description only; any other member of the body was not decoded at all.
-            const patch = compact({ title: payload.title?.trim(), description: payload.description })
+            const patch = Adapter.defined({ title: payload.title?.trim(), description: payload.description })
             // A PATCH that sends neither changes nothing, not even updatedAt.
             return Object.keys(patch).length === 0
               ? store.findSummary(org, path.projectId)
               : store.updateMetadata(org, path.projectId, patch)
-          }).pipe(project(path.projectId), Effect.map(summary), Effect.catchTag("SqlError", internal)))
+          }).pipe(Effect.map(EditorWire.summary), answer))
         .handle("sync", ({ path, payload }) =>
           Effect.gen(function*() {
             const org = yield* orgId
             // Everything that can refuse the request without spending budget comes first; the
             // budget is spent before the write, so a rejected call stores nothing.
             const json = yield* toJson(payload.editorState)
-            yield* store.findSummary(org, path.projectId).pipe(project(path.projectId))
+            yield* store.findSummary(org, path.projectId)
             yield* limiter.consume({ tenant: `${org}/${path.projectId}`, rule: config.syncRule }).pipe(
-              Effect.catchTags({ RateLimited: syncRateLimited, Validation: (error) => Effect.die(error) })
+              // The rule is ours and valid: a Validation here is a bug, not the caller's fault.
+              Effect.catchTag("Validation", Effect.die),
+              Effect.tapErrorTag("RateLimited", retryAfterHeader)
             )
-            const saved = yield* store.saveState(org, path.projectId, { json, version: payload.stateVersion }).pipe(
-              project(path.projectId)
-            )
-            return { projectId: saved.id, stateVersion: Number(saved.state_version), updatedAt: time(saved.updated_at) }
-          }).pipe(Effect.catchTag("SqlError", internal)))
-        .handle("delete", ({ path }) =>
-          Effect.flatMap(orgId, (org) => store.deleteProject(org, path.projectId)).pipe(
-            Effect.flatMap((deleted) => deleted ? Effect.void : projectNotFound(path.projectId)),
-            Effect.catchTag("SqlError", internal)
-          ))
+            const saved = yield* store.saveState(org, path.projectId, { json, version: payload.stateVersion })
+            return EditorWire.syncResult(saved)
+          }).pipe(answer))
+        .handle("delete", ({ path }) => Effect.flatMap(orgId, (org) => store.deleteProject(org, path.projectId)).pipe(answer))
         .handle("registerAsset", ({ path, payload }) =>
           Effect.flatMap(orgId, (org) =>
             store.createAsset(org, path.projectId, {
@@ -370,11 +271,13 @@ export const ProjectsLive = (config: Resolved) =>
               size: null,
               sha256: null,
               url: () => payload.url
-            })).pipe(project(path.projectId), Effect.map(asset), Effect.catchTag("SqlError", internal)))
+            })).pipe(Effect.map(EditorWire.asset), answer))
         .handle("uploadAsset", ({ path, payload, urlParams }) =>
           Effect.gen(function*() {
             const org = yield* orgId
-            if (payload.length === 0) return yield* invalid("The upload is empty: send the file's bytes as the body")
+            if (payload.length === 0) {
+              return yield* ProjectsError.Validation.single([], "The upload is empty: send the file's bytes as the body")
+            }
             const request = yield* HttpServerRequest.HttpServerRequest
             const name = urlParams.name ?? "upload"
             const contentType = mediaType(request.headers["content-type"]?.split(";")[0]?.trim(), name)
@@ -384,25 +287,28 @@ export const ProjectsLive = (config: Resolved) =>
               size: payload.length,
               sha256: Crypto.createHash("sha256").update(payload).digest("hex"),
               url: (id) => uploadUrl(id, name)
-            }).pipe(project(path.projectId))
-            return asset(row)
-          }).pipe(Effect.catchTag("SqlError", internal)))
+            })
+            return EditorWire.asset(row)
+          }).pipe(answer))
         .handle("listAssets", ({ path }) =>
           Effect.gen(function*() {
             const org = yield* orgId
-            yield* store.findSummary(org, path.projectId).pipe(project(path.projectId))
+            yield* store.findSummary(org, path.projectId)
             const rows = yield* store.listAssets(org, path.projectId)
-            return { items: rows.map(asset) }
-          }).pipe(Effect.catchTag("SqlError", internal)))
+            return { items: rows.map(EditorWire.asset) }
+          }).pipe(answer))
         .handle("export", ({ path, payload }) =>
           Effect.gen(function*() {
             const org = yield* orgId
-            const saved = yield* store.findProject(org, path.projectId).pipe(project(path.projectId))
+            const saved = yield* store.findProject(org, path.projectId)
             // SEED: a project export renders the latest saved state; INF: with none saved there is nothing to render.
             if (saved.editor_state === null) {
-              return yield* invalid(`Project ${path.projectId} has no saved editorState yet: sync one before exporting`)
+              return yield* ProjectsError.Validation.single(
+                [],
+                `Project ${path.projectId} has no saved editorState yet: sync one before exporting`
+              )
             }
-            yield* checkReferences(store, org, path.projectId, JSON.parse(saved.editor_state))
+            yield* store.requireAssets(org, path.projectId, assetReferences(JSON.parse(saved.editor_state)))
             const row = yield* store.createExport(org, {
               projectId: path.projectId,
               format: payload.format ?? "mp4",
@@ -410,8 +316,8 @@ export const ProjectsLive = (config: Resolved) =>
               webhookUrl: payload.webhookUrl ?? null,
               startsAt: ExportLifecycle.startsAt(config.exports)(yield* Clock.currentTimeMillis)
             })
-            return ExportLifecycle.toWire(row)
-          }).pipe(Effect.catchTag("SqlError", internal)))
+            return EditorWire.exportTask(row)
+          }).pipe(answer))
     }))
 
 export const ExportsLive = (config: Resolved) =>
@@ -425,7 +331,7 @@ export const ExportsLive = (config: Resolved) =>
             const org = yield* orgId
             const json = yield* toJson(payload.editorState)
             // Without a project, the state may name any asset of the account.
-            yield* checkReferences(store, org, null, payload.editorState)
+            yield* store.requireAssets(org, null, assetReferences(payload.editorState))
             const row = yield* store.createExport(org, {
               projectId: null,
               format: payload.format ?? "mp4",
@@ -433,19 +339,16 @@ export const ExportsLive = (config: Resolved) =>
               webhookUrl: payload.webhookUrl ?? null,
               startsAt: ExportLifecycle.startsAt(config.exports)(yield* Clock.currentTimeMillis)
             })
-            return ExportLifecycle.toWire(row)
-          }).pipe(Effect.catchTag("SqlError", internal)))
+            return EditorWire.exportTask(row)
+          }).pipe(answer))
         .handle("list", ({ urlParams }) =>
-          Effect.flatMap(orgId, (org) => store.listExports(org, { ...compact(urlParams), limit: urlParams.limit ?? defaultLimit })).pipe(
-            Effect.map((page) => ({ items: page.items.map(ExportLifecycle.toWire), nextCursor: page.nextCursor })),
-            Effect.catchTags({ SqlError: internal, Validation: badRequest })
-          ))
+          Effect.flatMap(orgId, (org) =>
+            store.listExports(org, { ...Adapter.defined(urlParams), limit: urlParams.limit ?? defaultLimit })).pipe(
+              Effect.map((page) => ({ items: page.items.map(EditorWire.exportTask), nextCursor: page.nextCursor })),
+              answer
+            ))
         .handle("get", ({ path }) =>
-          Effect.flatMap(orgId, (org) => store.findExport(org, path.taskId)).pipe(
-            Effect.flatMap(Option.match({ onNone: () => exportNotFound(path.taskId), onSome: Effect.succeed })),
-            Effect.map(ExportLifecycle.toWire),
-            Effect.catchTag("SqlError", internal)
-          ))
+          Effect.flatMap(orgId, (org) => store.findExport(org, path.taskId)).pipe(Effect.map(EditorWire.exportTask), answer))
     }))
 
 /** The whole dialect: handlers, authentication, storage, the sync rate limiter and the export worker. */

@@ -1,19 +1,19 @@
 /**
  * The editor's storage: projects with their saved `editorState`, assets uploaded to them, and
  * export tasks. Every statement is confined to the caller's organization; another organization's
- * project is indistinguishable from one that does not exist.
+ * project is indistinguishable from one that does not exist. What cannot be done fails with a
+ * core error (`NotFound`, `InvalidReference`, `Validation` for a bad cursor); how the editor says
+ * so on the wire is `EditorErrors`' business.
  */
 import * as SqlClient from "@effect/sql/SqlClient"
-import type { SqlError } from "@effect/sql/SqlError"
 import * as Pagination from "@projectkit/core/Pagination"
-import type { Validation } from "@projectkit/core/ProjectsError"
+import * as ProjectsError from "@projectkit/core/ProjectsError"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import { randomId } from "../../internal/ids.js"
-import { containsPattern, cursors } from "../../internal/keyset.js"
+import * as Keyset from "../../internal/keyset.js"
 
 export interface ProjectRow {
   readonly id: string
@@ -27,6 +27,13 @@ export interface ProjectRow {
 export interface ProjectWithState extends ProjectRow {
   /** The saved state as the JSON text it was sent as, or null before any. */
   readonly editor_state: string | null
+}
+
+/** What a sync leaves on the project. */
+export interface SavedState {
+  readonly id: string
+  readonly state_version: number
+  readonly updated_at: number
 }
 
 export interface AssetRow {
@@ -52,15 +59,17 @@ export interface ExportRow {
   readonly updated_at: number
 }
 
-export interface Page<A> {
-  readonly items: ReadonlyArray<A>
-  readonly nextCursor: string | null
-}
-
 const sortColumns = { title: "title", createdAt: "created_at", updatedAt: "updated_at" } as const
 
 const projectColumns = "id, title, description, state_version, created_at, updated_at"
 const exportColumns = "id, project_id, status, progress, format, output_url, error, webhook_url, created_at, updated_at"
+
+/** The first row, or `NotFound` for the `resource` with `id`. */
+const one = (resource: "project" | "export", id: string) => <Row, E, R>(rows: Effect.Effect<ReadonlyArray<Row>, E, R>) =>
+  Effect.flatMap(rows, (found) => {
+    const row = found[0]
+    return row === undefined ? Effect.fail(new ProjectsError.NotFound({ resource, id })) : Effect.succeed(row)
+  })
 
 export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
@@ -68,16 +77,11 @@ export const make = Effect.gen(function*() {
   const exportFields = sql.literal(exportColumns)
 
   const findProject = (orgId: string, id: string) =>
-    Effect.map(
-      sql<ProjectWithState>`SELECT ${projectFields}, editor_state FROM editor_projects WHERE id = ${id} AND org_id = ${orgId}`,
-      (rows) => Option.fromNullable(rows[0])
-    )
+    sql<ProjectWithState>`SELECT ${projectFields}, editor_state FROM editor_projects WHERE id = ${id} AND org_id = ${orgId}`
+      .pipe(one("project", id))
 
   const findSummary = (orgId: string, id: string) =>
-    Effect.map(
-      sql<ProjectRow>`SELECT ${projectFields} FROM editor_projects WHERE id = ${id} AND org_id = ${orgId}`,
-      (rows) => Option.fromNullable(rows[0])
-    )
+    sql<ProjectRow>`SELECT ${projectFields} FROM editor_projects WHERE id = ${id} AND org_id = ${orgId}`.pipe(one("project", id))
 
   const createProject = (
     orgId: string,
@@ -112,33 +116,28 @@ export const make = Effect.gen(function*() {
       // then reads what this one wrote, so neither's field is lost.
       yield* sql`UPDATE editor_projects SET updated_at = updated_at WHERE id = ${id} AND org_id = ${orgId}`
       const current = yield* findSummary(orgId, id)
-      if (Option.isNone(current)) return current
       const now = yield* Clock.currentTimeMillis
-      const updated: ProjectRow = { ...current.value, ...patch, updated_at: Math.max(now, Number(current.value.updated_at)) }
+      const updated: ProjectRow = { ...current, ...patch, updated_at: Math.max(now, Number(current.updated_at)) }
       yield* sql`UPDATE editor_projects SET title = ${updated.title}, title_search = ${Pagination.searchKey(updated.title)},
           description = ${updated.description}, updated_at = ${updated.updated_at}
         WHERE id = ${id} AND org_id = ${orgId}`
-      return Option.some(updated)
+      return updated
     }))
 
   /** Replaces the saved state and its version, nothing else; one statement, so never torn. */
   const saveState = (orgId: string, id: string, state: { readonly json: string; readonly version: number }) =>
     Effect.gen(function*() {
       const now = yield* Clock.currentTimeMillis
-      const rows = yield* sql<{ id: string; state_version: number; updated_at: number }>`UPDATE editor_projects
+      return yield* sql<SavedState>`UPDATE editor_projects
         SET editor_state = ${state.json}, state_version = ${state.version},
           updated_at = CASE WHEN updated_at > ${now} THEN updated_at ELSE ${now} END
         WHERE id = ${id} AND org_id = ${orgId}
-        RETURNING id, state_version, updated_at`
-      return Option.fromNullable(rows[0])
+        RETURNING id, state_version, updated_at`.pipe(one("project", id))
     })
 
   /** Deletes the project and its assets; its export tasks stay, still naming it. */
   const deleteProject = (orgId: string, id: string) =>
-    Effect.map(
-      sql`DELETE FROM editor_projects WHERE id = ${id} AND org_id = ${orgId} RETURNING id`,
-      (rows) => rows.length > 0
-    )
+    Effect.asVoid(sql`DELETE FROM editor_projects WHERE id = ${id} AND org_id = ${orgId} RETURNING id`.pipe(one("project", id)))
 
   const listProjects = (
     orgId: string,
@@ -149,35 +148,30 @@ export const make = Effect.gen(function*() {
       readonly sortBy?: keyof typeof sortColumns
       readonly order?: "asc" | "desc"
     }
-  ): Effect.Effect<Page<ProjectRow>, SqlError | Validation> =>
-    Effect.gen(function*() {
-      const sortBy = query.sortBy ?? "createdAt"
-      // INF: titles A→Z and times newest first unless told otherwise.
-      const order = query.order ?? (sortBy === "title" ? "asc" : "desc")
-      const search = query.search ?? ""
-      const scope = `editor/projects/${orgId}/${sortBy}/${order}/${Pagination.searchKey(search)}`
-      const after = query.cursor === undefined ? undefined : yield* cursors.decode(scope, query.cursor)
-      const column = sql.literal(sortColumns[sortBy])
-      const comparison = sql.literal(order === "asc" ? ">" : "<")
-      const direction = sql.literal(order === "asc" ? "ASC" : "DESC")
-      const rows = yield* sql<ProjectRow>`SELECT ${projectFields} FROM editor_projects
-        WHERE org_id = ${orgId}
-        ${search === "" ? sql`` : sql`AND title_search LIKE ${containsPattern(search)} ESCAPE '\\'`}
-        ${after === undefined ? sql`` : sql`AND (${column}, id) ${comparison} (${after.value}, ${after.id})`}
-        ORDER BY ${column} ${direction}, id ${direction}
-        LIMIT ${query.limit + 1}`
-      const items = rows.slice(0, query.limit)
-      const last = items[items.length - 1]
-      // Number(): PostgreSQL answers BIGINT columns as strings, and a cursor must compare as a number.
-      const value = (row: ProjectRow) =>
-        sortBy === "title" ? row.title : sortBy === "updatedAt" ? Number(row.updated_at) : Number(row.created_at)
-      return {
-        items,
-        nextCursor: rows.length > query.limit && last !== undefined
-          ? cursors.encode(scope, { value: value(last), id: last.id })
-          : null
-      }
+  ) => {
+    const sortBy = query.sortBy ?? "createdAt"
+    // INF: titles A→Z and times newest first unless told otherwise.
+    const order: Keyset.Order = { key: sortColumns[sortBy], direction: query.order ?? (sortBy === "title" ? "asc" : "desc") }
+    const search = query.search ?? ""
+    return Keyset.page({
+      scope: `editor/projects/${orgId}/${sortBy}/${order.direction}/${Pagination.searchKey(search)}`,
+      cursor: query.cursor,
+      limit: query.limit,
+      read: (after, limit) => {
+        const page = Keyset.clauses(sql, order, after)
+        return sql<ProjectRow>`SELECT ${projectFields} FROM editor_projects
+          WHERE org_id = ${orgId}
+          ${search === "" ? sql`` : sql`AND title_search LIKE ${Keyset.containsPattern(search)} ESCAPE '\\'`}
+          ${page.after}
+          ${page.orderBy}
+          LIMIT ${limit}`
+      },
+      position: (row) => ({
+        value: sortBy === "title" ? row.title : Keyset.int(sortBy === "updatedAt" ? row.updated_at : row.created_at),
+        id: row.id
+      })
     })
+  }
 
   // -------------------------------------------------------------------------------------------
   // Assets
@@ -191,8 +185,7 @@ export const make = Effect.gen(function*() {
     input: { readonly name: string; readonly contentType: string; readonly size: number | null; readonly sha256: string | null; readonly url: (id: string) => string }
   ) =>
     sql.withTransaction(Effect.gen(function*() {
-      const project = yield* findSummary(orgId, projectId)
-      if (Option.isNone(project)) return Option.none<AssetRow>()
+      yield* findSummary(orgId, projectId)
       const now = yield* Clock.currentTimeMillis
       const id = randomId()
       const row: AssetRow = {
@@ -207,23 +200,37 @@ export const make = Effect.gen(function*() {
       yield* sql`INSERT INTO editor_assets (id, org_id, project_id, name, content_type, size, sha256, url, created_at)
         VALUES (${id}, ${orgId}, ${projectId}, ${row.name}, ${row.content_type}, ${row.size}, ${input.sha256},
           ${row.url}, ${now})`
-      return Option.some(row)
+      return row
     }))
 
   const listAssets = (orgId: string, projectId: string) =>
     sql<AssetRow>`SELECT ${assetFields} FROM editor_assets WHERE project_id = ${projectId} AND org_id = ${orgId}
       ORDER BY created_at, id`
 
-  /** Which of `ids` are not assets of the organization (of `projectId`, when given). */
-  const unknownAssets = (orgId: string, projectId: string | null, ids: ReadonlyArray<string>) =>
+  /**
+   * Fails with `InvalidReference` naming every one of `ids` that is not an asset of the
+   * organization (of `projectId`, when given): nothing may be rendered from media it lacks.
+   */
+  const requireAssets = (orgId: string, projectId: string | null, ids: ReadonlyArray<string>) =>
     ids.length === 0
-      ? Effect.succeed([])
-      : Effect.map(
+      ? Effect.void
+      : Effect.flatMap(
         sql<{ id: string }>`SELECT id FROM editor_assets WHERE org_id = ${orgId} AND ${sql.in("id", ids)}
           ${projectId === null ? sql`` : sql`AND project_id = ${projectId}`}`,
         (rows) => {
           const known = new Set(rows.map((row) => row.id))
-          return ids.filter((id) => !known.has(id))
+          const unknown = ids.filter((id) => !known.has(id))
+          const [first] = unknown
+          if (first === undefined) return Effect.void
+          const owner = projectId === null ? "your account does not have" : `project ${projectId} does not have`
+          return Effect.fail(
+            new ProjectsError.InvalidReference({
+              field: "editorState.assetId",
+              id: first,
+              ids: unknown,
+              description: `editorState refers to assets that ${owner}: ${unknown.join(", ")}`
+            })
+          )
         }
       )
 
@@ -263,38 +270,28 @@ export const make = Effect.gen(function*() {
     })
 
   const findExport = (orgId: string, id: string) =>
-    Effect.map(
-      sql<ExportRow>`SELECT ${exportFields} FROM editor_exports WHERE id = ${id} AND org_id = ${orgId}`,
-      (rows) => Option.fromNullable(rows[0])
-    )
+    sql<ExportRow>`SELECT ${exportFields} FROM editor_exports WHERE id = ${id} AND org_id = ${orgId}`.pipe(one("export", id))
 
   /** Newest first, by `projectId` and `status` when given; keyset cursors. */
   const listExports = (
     orgId: string,
     query: { readonly limit: number; readonly cursor?: string; readonly projectId?: string; readonly status?: string }
-  ): Effect.Effect<Page<ExportRow>, SqlError | Validation> =>
-    Effect.gen(function*() {
-      const scope = `editor/exports/${orgId}/${query.projectId ?? ""}/${query.status ?? ""}`
-      const after = query.cursor === undefined ? undefined : yield* cursors.decode(scope, query.cursor)
-      const rows = yield* sql<ExportRow>`SELECT ${exportFields} FROM editor_exports
-        WHERE ${
-        sql.and([
-          sql`org_id = ${orgId}`,
-          ...(query.projectId === undefined ? [] : [sql`project_id = ${query.projectId}`]),
-          ...(query.status === undefined ? [] : [sql`status = ${query.status}`]),
-          ...(after === undefined ? [] : [sql`(created_at, id) < (${after.value}, ${after.id})`])
-        ])
-      }
-        ORDER BY created_at DESC, id DESC
-        LIMIT ${query.limit + 1}`
-      const items = rows.slice(0, query.limit)
-      const last = items[items.length - 1]
-      return {
-        items,
-        nextCursor: rows.length > query.limit && last !== undefined
-          ? cursors.encode(scope, { value: Number(last.created_at), id: last.id })
-          : null
-      }
+  ) =>
+    Keyset.page({
+      scope: `editor/exports/${orgId}/${query.projectId ?? ""}/${query.status ?? ""}`,
+      cursor: query.cursor,
+      limit: query.limit,
+      read: (after, limit) => {
+        const page = Keyset.clauses(sql, { key: "created_at", direction: "desc" }, after)
+        return sql<ExportRow>`SELECT ${exportFields} FROM editor_exports
+          WHERE org_id = ${orgId}
+          ${query.projectId === undefined ? sql`` : sql`AND project_id = ${query.projectId}`}
+          ${query.status === undefined ? sql`` : sql`AND status = ${query.status}`}
+          ${page.after}
+          ${page.orderBy}
+          LIMIT ${limit}`
+      },
+      position: (row) => ({ value: Keyset.int(row.created_at), id: row.id })
     })
 
   return {
@@ -307,7 +304,7 @@ export const make = Effect.gen(function*() {
     listProjects,
     createAsset,
     listAssets,
-    unknownAssets,
+    requireAssets,
     createExport,
     findExport,
     listExports

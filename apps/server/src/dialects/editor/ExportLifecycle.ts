@@ -9,9 +9,8 @@
  * failure paths can be tested.
  */
 import * as SqlClient from "@effect/sql/SqlClient"
-import * as EditorApi from "@projectkit/editor/EditorApi"
+import { EditorApi } from "@projectkit/editor"
 import * as Clock from "effect/Clock"
-import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -19,6 +18,7 @@ import * as Schema from "effect/Schema"
 import { forkPoller } from "../../internal/poller.js"
 import { Webhooks } from "../../Webhooks.js"
 import type { ExportRow } from "./EditorStore.js"
+import * as EditorWire from "./EditorWire.js"
 
 export interface ExportLifecycleConfig {
   /** How long a task stays queued. */
@@ -39,20 +39,6 @@ const steps = 4
 
 /** When a new task starts rendering. */
 export const startsAt = (config: ExportLifecycleConfig) => (createdAt: number) => createdAt + Duration.toMillis(config.queued)
-
-/** A task as the API answers it. */
-export const toWire = (row: ExportRow): EditorApi.ExportTask => ({
-  taskId: row.id,
-  status: row.status as EditorApi.ExportStatus,
-  progress: Number(row.progress),
-  format: row.format as EditorApi.ExportTask["format"],
-  ...(row.output_url === null ? {} : { outputUrl: row.output_url }),
-  ...(row.error === null ? {} : { error: row.error }),
-  ...(row.project_id === null ? {} : { projectId: row.project_id }),
-  // Read defensively: PostgreSQL answers BIGINT columns as strings.
-  createdAt: DateTime.unsafeMake(Number(row.created_at)),
-  updatedAt: DateTime.unsafeMake(Number(row.updated_at))
-})
 
 interface DueExport extends ExportRow {
   readonly org_id: string
@@ -93,7 +79,7 @@ export const layer = (config: ExportLifecycleConfig = defaultLifecycle) =>
             orgId: row.org_id,
             dialect: "editor",
             url: row.webhook_url,
-            payload: encodeWebhook({ event: failed ? "export.failed" : "export.completed", task: toWire(next) })
+            payload: encodeWebhook({ event: failed ? "export.failed" : "export.completed", task: EditorWire.exportTask(next) })
           })
         }
       }))
