@@ -35,16 +35,28 @@ export const refused = (refused: Untrusted.Refused): Failure => ({ status: 400, 
 
 type Issue = { readonly path: ReadonlyArray<PropertyKey>; readonly message: string }
 
+/** The longest a refused value is echoed back: a 15 MB name must not make a 15 MB error body. */
+export const maxEchoedCharacters = 120
+
+/** `message` with each quoted value in it (the value a decoder refused) cut to `maxEchoedCharacters`. */
+export const cutEchoes = (message: string): string =>
+  message.replace(/"(?:[^"\\]|\\.)*"/g, (quoted) =>
+    quoted.length <= maxEchoedCharacters + 2
+      ? quoted
+      : `${quoted.slice(0, maxEchoedCharacters + 1)}…" (${quoted.length - 2} characters)`)
+
 /**
  * One line per problem. An optional field that is present but wrong fails both sides of its
  * union ("Expected undefined" being the other): that half says nothing to the caller, so it goes.
+ * Refused values are echoed cut (`cutEchoes`), and a body with many problems names the first ten.
  */
 const issuesMessage = (issues: ReadonlyArray<Issue>) => {
   const key = (issue: Issue) => issue.path.map(String).join(".")
   const explained = new Set(issues.filter((issue) => !issue.message.startsWith("Expected undefined")).map(key))
   return issues
     .filter((issue) => !(issue.message.startsWith("Expected undefined") && explained.has(key(issue))))
-    .map((issue) => issue.path.length === 0 ? issue.message : `${key(issue)}: ${issue.message}`)
+    .slice(0, 10)
+    .map((issue) => cutEchoes(issue.path.length === 0 ? issue.message : `${key(issue)}: ${issue.message}`))
     .join("; ")
 }
 

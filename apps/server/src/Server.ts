@@ -169,7 +169,11 @@ export const layerApi = (config: Omit<ServerConfig, "port" | "host">) =>
       SanityHandlers.layer(config.sanity)
     ]),
     Layer.provide(AdminAuthLive),
-    Layer.provide(Webhooks.layer(config.webhooks).pipe(Layer.provide(FetchHttpClient.layer))),
+    // Deliveries never follow a redirect: the signature headers would go to wherever it points.
+    Layer.provide(Webhooks.layer(config.webhooks).pipe(
+      Layer.provide(FetchHttpClient.layer),
+      Layer.provide(Layer.succeed(FetchHttpClient.RequestInit, { redirect: "manual" }))
+    )),
     Layer.provideMerge(Organizations.layer),
     Layer.provideMerge(Database.layer(config.database)),
     Layer.provide(Layer.succeed(AdminToken, config.adminToken)),

@@ -70,6 +70,16 @@ interface DueDelivery {
   readonly webhook_secret: string
 }
 
+/** Whether `url` is an absolute http(s) URL: the only receivers deliveries go to (loopback included). */
+export const isHttpUrl = (url: string): boolean => {
+  try {
+    const { protocol } = new URL(url)
+    return protocol === "http:" || protocol === "https:"
+  } catch {
+    return false
+  }
+}
+
 export const layer = (config: WebhookConfig = defaultConfig) =>
   Layer.scoped(
     Webhooks,
@@ -82,6 +92,12 @@ export const layer = (config: WebhookConfig = defaultConfig) =>
       const attempt = (delivery: DueDelivery) =>
         Effect.gen(function*() {
           const now = yield* Clock.currentTimeMillis
+          // Only http(s) receivers (the dialects refuse other URLs up front; this holds for rows from before).
+          if (!isHttpUrl(delivery.url)) {
+            yield* sql`UPDATE webhook_deliveries SET status = 'failed', attempts = ${delivery.attempts + 1},
+              next_attempt_at = NULL, last_error = ${"only http and https receivers are called"} WHERE id = ${delivery.id}`
+            return
+          }
           const request = HttpClientRequest.post(delivery.url).pipe(
             HttpClientRequest.setHeaders(sign(delivery.webhook_secret, delivery.id, Math.floor(now / 1000), delivery.payload)),
             HttpClientRequest.bodyText(delivery.payload, "application/json")

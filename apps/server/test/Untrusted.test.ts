@@ -8,7 +8,18 @@ import { describe, expect, it, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Untrusted from "../src/internal/untrusted.js"
-import { createOrganization, request, layer as testServer } from "./support/TestServer.js"
+import * as Net from "node:net"
+import { createOrganization, request, TestServer, layer as testServer } from "./support/TestServer.js"
+
+/** Sends `text` as it is on a new connection and answers everything the server wrote back. */
+const raw = (port: number, text: string) =>
+  new Promise<string>((resolve, reject) => {
+    const socket = Net.connect(port, "127.0.0.1", () => socket.end(text))
+    let answer = ""
+    socket.on("data", (chunk) => answer += chunk.toString("utf8"))
+    socket.on("end", () => resolve(answer))
+    socket.on("error", reject)
+  })
 
 const deep = (depth: number) => "[".repeat(depth) + "]".repeat(depth)
 
@@ -68,7 +79,7 @@ for (const router of ["compiled", "platform"] as const) {
         const editor = { authorization: `Bearer ${org.credentials.editor.apiKey}` }
         const sanity = { authorization: `Bearer ${org.credentials.sanity.token}` }
 
-        const cases: ReadonlyArray<readonly [string, RequestInit, unknown]> = [
+        const cases: Array<readonly [string, RequestInit, unknown]> = [
           ["/sync/v2/projects/a%00b", { headers: sync }, { statusCode: 400, message: "The path must not contain U+0000" }],
           ["/sync/v2/projects?searchQuery=%00", { headers: sync }, {
             statusCode: 400,
@@ -103,6 +114,23 @@ for (const router of ["compiled", "platform"] as const) {
           const answer = yield* request(path, init)
           expect({ path, status: answer.status, body: answer.body }).toEqual({ path, status: 400, body })
         }
+        // Two Authorization headers (fetch would join them into one): which one counts is ambiguous,
+        // so neither does.
+        const { baseUrl } = yield* TestServer
+        const twice = yield* Effect.promise(() =>
+          raw(
+            Number(new URL(baseUrl).port),
+            `GET /editor/v1/projects HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${org.credentials.editor.apiKey}\r\n` +
+              "Authorization: Bearer other\r\nConnection: close\r\n\r\n"
+          )
+        )
+        expect(twice).toMatch(/^HTTP\/1\.1 400 /)
+        expect(twice).toContain(`{"code":"OPEN_API_VALIDATION_FAILED","message":"Send one Authorization header, not several"}`)
+        // A refused value is echoed cut, not whole (a 15 MB name made a 15 MB error body).
+        const huge = yield* request("/sync/v2/projects", json(sync, JSON.stringify({ name: "ok", visibility: "x".repeat(200_000) })))
+        expect(huge.status).toBe(400)
+        expect(JSON.stringify(huge.body).length).toBeLessThan(1_000)
+        expect((huge.body as { message: string }).message).toContain("(200000 characters)")
         // Refused means nothing was stored, and every list still reads.
         expect((yield* request("/sync/v2/projects", { headers: sync })).body).toEqual({ items: [] })
         expect((yield* request("/editor/v1/projects", { headers: editor })).status).toBe(200)

@@ -613,8 +613,8 @@ const makeListener = (options: Options, fallback: (request: Http.IncomingMessage
     return (nodeRequest: Http.IncomingMessage, response: Http.ServerResponse): void => {
       const url = nodeRequest.url ?? "/"
       // Every request, compiled or not: the platform's router decodes the same path and query.
-      const refusedUrl = Untrusted.checkUrl(url)
-      if (refusedUrl !== undefined) return answerNow(nodeRequest, response, failureReply(url, Fallback.refused(refusedUrl)))
+      const refused = Untrusted.checkUrl(url) ?? Untrusted.checkCredentialHeaders(nodeRequest.rawHeaders)
+      if (refused !== undefined) return answerNow(nodeRequest, response, failureReply(url, Fallback.refused(refused)))
       const queryAt = url.indexOf("?")
       const found = table.match(nodeRequest.method ?? "GET", queryAt === -1 ? url : url.slice(0, queryAt))
       if (found === undefined) return fallback(nodeRequest, response)

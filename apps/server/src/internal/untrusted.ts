@@ -7,6 +7,10 @@
  *   so what was acknowledged would read back as U+FFFD: refused with 400 rather than altered;
  * - JSON bodies nested at most `maxJsonDepth` deep: deeper documents are refused with 400 before
  *   they are parsed, so no decoder, encoder or stored document can ever overflow the stack.
+ * - at most one `Authorization` header: Node keeps the first of several and drops the rest, while
+ *   a proxy in front may have read another one, so a request sending two is refused with 400
+ *   rather than authenticated by a guess (`x-api-key` twice is joined by Node into one value,
+ *   which no key matches: 401).
  * The OpenAPI documents say so (`Server.ts` documents the rules on every dialect).
  */
 import * as Either from "effect/Either"
@@ -129,4 +133,16 @@ export const parseJson = (text: string): Either.Either<unknown, Refused | "NotJs
   if (!mayHideForbidden.test(text)) return Either.right(value)
   const refused = walk(value, [])
   return refused === undefined ? Either.right(value) : Either.left(refused)
+}
+
+/** A request's refusal for sending more than one `Authorization` header (`rawHeaders`: name, value, …). */
+export const checkCredentialHeaders = (rawHeaders: ReadonlyArray<string>): Refused | undefined => {
+  let seen = 0
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!
+    if (name.length === 13 && name.toLowerCase() === "authorization" && ++seen > 1) {
+      return { message: "Send one Authorization header, not several" }
+    }
+  }
+  return undefined
 }
