@@ -22,7 +22,7 @@ const redirecting = (location: string) =>
         req.resume()
         req.on("end", () => {
           hits.push(Date.now())
-          res.writeHead(307, { location }).end()
+          res.writeHead(302, { location }).end()
         })
       })
       server.listen(0, "127.0.0.1", () => resume(Effect.succeed({ server, hits })))
