@@ -21,81 +21,23 @@ import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
 import * as OpenApi from "@effect/platform/OpenApi"
 import * as Context from "effect/Context"
 import * as Schema from "effect/Schema"
+import { BadRequest, Conflict, Forbidden, InternalServerError, NotFound, TooManyRequests, Unauthorized } from "./SanityErrors.js"
 
 // ---------------------------------------------------------------------------------------------
-// Errors: Boom style `{statusCode, error, message}` (REC-equivalent: issue sanity-io/sanity#2985)
+// Errors: Boom style `{statusCode, error, message}`, declared in SanityErrors with what they mean
 // ---------------------------------------------------------------------------------------------
 
-const errorBody = <Status extends number>(status: Status) => ({
-  statusCode: Schema.Literal(status),
-  error: Schema.String,
-  message: Schema.String,
-  /** e.g. `SIO-401-ANF` on a 401 (REC-equivalent); absent on most errors. */
-  errorCode: Schema.optional(Schema.String)
-})
-
-export class BadRequest extends Schema.Class<BadRequest>("@projectkit/sanity/BadRequest")(
-  errorBody(400),
-  HttpApiSchema.annotations({ status: 400, description: "The input is invalid (a dataset name, a CORS origin, …)" })
-) {}
-
-export class Unauthorized extends Schema.Class<Unauthorized>("@projectkit/sanity/Unauthorized")(
-  errorBody(401),
-  HttpApiSchema.annotations({ status: 401, description: "No token, or a token Sanity does not know" })
-) {}
-
-export class Forbidden extends Schema.Class<Forbidden>("@projectkit/sanity/Forbidden")(
-  errorBody(403),
-  HttpApiSchema.annotations({ status: 403, description: "The token's role lacks the grant (managing needs administrator or developer)" })
-) {}
-
-export class NotFound extends Schema.Class<NotFound>("@projectkit/sanity/NotFound")(
-  errorBody(404),
-  HttpApiSchema.annotations({ status: 404, description: "No such resource for this token (another organization's answers the same)" })
-) {}
-
-export class Conflict extends Schema.Class<Conflict>("@projectkit/sanity/Conflict")(
-  errorBody(409),
-  HttpApiSchema.annotations({ status: 409, description: "INF: the resource exists already, or is in use" })
-) {}
-
-export class TooManyRequests extends Schema.Class<TooManyRequests>("@projectkit/sanity/TooManyRequests")(
-  errorBody(429),
-  HttpApiSchema.annotations({ status: 429, description: "Rate limited" })
-) {}
-
-export class InternalServerError extends Schema.Class<InternalServerError>("@projectkit/sanity/InternalServerError")(
-  errorBody(500),
-  HttpApiSchema.annotations({ status: 500 })
-) {}
-
-export type SanityWireError = BadRequest | Unauthorized | Forbidden | NotFound | Conflict | TooManyRequests | InternalServerError
-
-/** The reason phrase Sanity (Boom) writes in `error` for a status. */
-export const reasonPhrase = (status: number): string => {
-  switch (status) {
-    case 400:
-      return "Bad Request"
-    case 401:
-      return "Unauthorized"
-    case 402:
-      return "Payment Required"
-    case 403:
-      return "Forbidden"
-    case 404:
-      return "Not Found"
-    case 405:
-      return "Method Not Allowed"
-    case 409:
-      return "Conflict"
-    case 413:
-      return "Request Entity Too Large"
-    case 429:
-      return "Too Many Requests"
-    default:
-      return status >= 500 ? "Internal Server Error" : "Bad Request"
-  }
-}
+export {
+  BadRequest,
+  Conflict,
+  Forbidden,
+  InternalServerError,
+  NotFound,
+  reasonPhrase,
+  type SanityWireError,
+  TooManyRequests,
+  Unauthorized
+} from "./SanityErrors.js"
 
 // ---------------------------------------------------------------------------------------------
 // Authentication
