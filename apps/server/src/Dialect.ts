@@ -29,8 +29,11 @@ export interface Dialect {
   readonly prefix: `/${string}`
   /** The provider's contract, for its OpenAPI document and docs page. */
   readonly contract: HttpApi.HttpApi.Any
-  /** How its errors look on the wire, both ways (from the provider's package). */
-  readonly errors: ErrorTable.ErrorTable<unknown, any, any>
+  /**
+   * How its errors look on the wire, both ways (from the provider's package). Any wire type: a
+   * table's `toCore` takes only its own classes, which a parameter of type `unknown` would refuse.
+   */
+  readonly errors: ErrorTable.ErrorTable<any, any, any>
   /** Its tables: migration id → migration (ids are one sequence across the server). */
   readonly migrations: Readonly<Record<string, Effect.Effect<void, SqlError, SqlClient.SqlClient>>>
 }
