@@ -8,7 +8,10 @@
  *
  * - wire → core (`table.toCore`, used by `SanityClient`): a 400 is `Validation`, a 401
  *   `Unauthorized`, a 403 `Forbidden` (its message kept as the description), a 404 `NotFound`
- *   naming what the call was about, a 409 `Conflict`, a 429 or 500 a `ProviderFailure`;
+ *   naming what the call was about, a 409 `Conflict`, a 429 or 500 a `ProviderFailure`. The
+ *   client decodes each error body into the class declared for its status (the contract declares
+ *   them all), and `Adapter.call(table)` fails the call with `toCore` of it: a Sanity 403 reaches
+ *   `@projectkit/sanity` users as that `Forbidden`;
  * - core → wire (`table.fromCore`, used by the reference server's handlers): the body Sanity
  *   sends for each core error;
  * - `table.body`: a failure below the contract (bad JSON, an unknown route, a body too large, a
