@@ -73,6 +73,21 @@ export interface OrganizationsService {
   ) => Effect.Effect<Option.Option<Member>, SqlError>
   /** The caller a credential of `dialect` belongs to, if any. */
   readonly authenticate: (dialect: Dialect, secret: string) => Effect.Effect<Option.Option<Authenticated>, SqlError>
+  /**
+   * `lookup`, a dialect's own resolution of its credentials to callers (Sanity's: a person's role,
+   * project tokens), behind a cache like `authenticate`'s: what it finds is kept as long, and
+   * forgotten with everything else whenever credentials change. Each call makes a cache of its own:
+   * call it once, when the dialect's authentication is built.
+   */
+  readonly cachedLookup: <A>(
+    lookup: (secret: string) => Effect.Effect<Option.Option<A>, SqlError>
+  ) => (secret: string) => Effect.Effect<Option.Option<A>, SqlError>
+  /**
+   * `change`, a change to credentials made outside this module (a Sanity project token deleted,
+   * alone or with its project), with every cached credential forgotten as for this module's own
+   * changes, so the next request on this instance sees it.
+   */
+  readonly changingCredentials: <A, E, R>(change: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   /** Grants or withdraws the editor's runtime access; none if there is no such organization. */
   readonly setEditorRuntimeAccess: (
     orgId: string,
@@ -105,13 +120,31 @@ const authenticationCacheSize = 10_000
 
 export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
-  const authenticated = new Map<string, { readonly caller: Authenticated; readonly until: number }>()
+  // Every cache of found credentials (`authenticate`'s and each `cachedLookup`'s), forgotten together.
+  const caches = new Set<Map<string, unknown>>()
   // Bumped by every change: a lookup that began before a change does not store what it read.
   let generation = 0
   const invalidate = Effect.sync(() => {
     generation++
-    authenticated.clear()
+    for (const cache of caches) cache.clear()
   })
+  /** A cache of found credentials: `lookup` (made only on a miss) for `key`, its finding kept for a while. */
+  const cache = <A>() => {
+    const entries = new Map<string, { readonly found: A; readonly until: number }>()
+    caches.add(entries)
+    return (key: string, lookup: () => Effect.Effect<Option.Option<A>, SqlError>) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const hit = entries.get(key)
+        if (hit !== undefined && hit.until > now) return Effect.succeed(Option.some(hit.found))
+        const started = generation
+        return Effect.tap(lookup(), (found) => {
+          if (Option.isNone(found) || generation !== started) return
+          if (entries.size >= authenticationCacheSize) entries.clear()
+          entries.set(key, { found: found.value, until: now + authenticationTtlMillis })
+        })
+      })
+  }
+  const authenticated = cache<Authenticated>()
   // Before (nothing read before the change is served after it) and after (nor read during it).
   const forget = <A, E, R>(change: Effect.Effect<A, E, R>) => Effect.ensuring(Effect.zipRight(invalidate, change), invalidate)
   const lookup = (dialect: Dialect, secret: string) =>
@@ -167,18 +200,12 @@ export const make = Effect.gen(function*() {
         const credentials = yield* issueCredentials(orgId, userId, yield* Clock.currentTimeMillis, sanityRole)
         return Option.some({ userId, organizationId: orgId, credentials, sanityRole })
       }))),
-    authenticate: (dialect, secret) =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) => {
-        const key = `${dialect}:${secret}`
-        const hit = authenticated.get(key)
-        if (hit !== undefined && hit.until > now) return Effect.succeed(Option.some(hit.caller))
-        const started = generation
-        return Effect.tap(lookup(dialect, secret), (found) => {
-          if (Option.isNone(found) || generation !== started) return
-          if (authenticated.size >= authenticationCacheSize) authenticated.clear()
-          authenticated.set(key, { caller: found.value, until: now + authenticationTtlMillis })
-        })
-      }),
+    authenticate: (dialect, secret) => authenticated(`${dialect}:${secret}`, () => lookup(dialect, secret)),
+    cachedLookup: <A>(lookup: (secret: string) => Effect.Effect<Option.Option<A>, SqlError>) => {
+      const found = cache<A>()
+      return (secret: string) => found(secret, () => lookup(secret))
+    },
+    changingCredentials: forget,
     setEditorRuntimeAccess: (orgId, enabled) =>
       forget(Effect.map(
         sql`UPDATE organizations SET editor_runtime_access = ${enabled ? 1 : 0} WHERE id = ${orgId} RETURNING id`,

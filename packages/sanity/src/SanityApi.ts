@@ -20,82 +20,26 @@ import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
 import * as OpenApi from "@effect/platform/OpenApi"
 import * as Context from "effect/Context"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as AST from "effect/SchemaAST"
+import { BadRequest, Conflict, Forbidden, InternalServerError, NotFound, TooManyRequests, Unauthorized } from "./SanityErrors.js"
 
 // ---------------------------------------------------------------------------------------------
-// Errors: Boom style `{statusCode, error, message}` (REC-equivalent: issue sanity-io/sanity#2985)
+// Errors: Boom style `{statusCode, error, message}`, declared in SanityErrors with what they mean
 // ---------------------------------------------------------------------------------------------
 
-const errorBody = <Status extends number>(status: Status) => ({
-  statusCode: Schema.Literal(status),
-  error: Schema.String,
-  message: Schema.String,
-  /** e.g. `SIO-401-ANF` on a 401 (REC-equivalent); absent on most errors. */
-  errorCode: Schema.optional(Schema.String)
-})
-
-export class BadRequest extends Schema.Class<BadRequest>("@projectkit/sanity/BadRequest")(
-  errorBody(400),
-  HttpApiSchema.annotations({ status: 400, description: "The input is invalid (a dataset name, a CORS origin, …)" })
-) {}
-
-export class Unauthorized extends Schema.Class<Unauthorized>("@projectkit/sanity/Unauthorized")(
-  errorBody(401),
-  HttpApiSchema.annotations({ status: 401, description: "No token, or a token Sanity does not know" })
-) {}
-
-export class Forbidden extends Schema.Class<Forbidden>("@projectkit/sanity/Forbidden")(
-  errorBody(403),
-  HttpApiSchema.annotations({ status: 403, description: "The token's role lacks the grant (managing needs administrator or developer)" })
-) {}
-
-export class NotFound extends Schema.Class<NotFound>("@projectkit/sanity/NotFound")(
-  errorBody(404),
-  HttpApiSchema.annotations({ status: 404, description: "No such resource for this token (another organization's answers the same)" })
-) {}
-
-export class Conflict extends Schema.Class<Conflict>("@projectkit/sanity/Conflict")(
-  errorBody(409),
-  HttpApiSchema.annotations({ status: 409, description: "INF: the resource exists already, or is in use" })
-) {}
-
-export class TooManyRequests extends Schema.Class<TooManyRequests>("@projectkit/sanity/TooManyRequests")(
-  errorBody(429),
-  HttpApiSchema.annotations({ status: 429, description: "Rate limited" })
-) {}
-
-export class InternalServerError extends Schema.Class<InternalServerError>("@projectkit/sanity/InternalServerError")(
-  errorBody(500),
-  HttpApiSchema.annotations({ status: 500 })
-) {}
-
-export type SanityWireError = BadRequest | Unauthorized | Forbidden | NotFound | Conflict | TooManyRequests | InternalServerError
-
-/** The reason phrase Sanity (Boom) writes in `error` for a status. */
-export const reasonPhrase = (status: number): string => {
-  switch (status) {
-    case 400:
-      return "Bad Request"
-    case 401:
-      return "Unauthorized"
-    case 402:
-      return "Payment Required"
-    case 403:
-      return "Forbidden"
-    case 404:
-      return "Not Found"
-    case 405:
-      return "Method Not Allowed"
-    case 409:
-      return "Conflict"
-    case 413:
-      return "Request Entity Too Large"
-    case 429:
-      return "Too Many Requests"
-    default:
-      return status >= 500 ? "Internal Server Error" : "Bad Request"
-  }
-}
+export {
+  BadRequest,
+  Conflict,
+  Forbidden,
+  InternalServerError,
+  NotFound,
+  reasonPhrase,
+  type SanityWireError,
+  TooManyRequests,
+  Unauthorized
+} from "./SanityErrors.js"
 
 // ---------------------------------------------------------------------------------------------
 // Authentication
@@ -486,11 +430,23 @@ export const UpdateTagRequest = Schema.Struct({
 const V = Schema.Struct({ apiVersion: ApiVersion })
 const P = Schema.Struct({ apiVersion: ApiVersion, projectId: Schema.String })
 const PD = Schema.Struct({ apiVersion: ApiVersion, projectId: Schema.String, name: Schema.String })
-const VD = Schema.Struct({ apiVersion: ApiVersion, name: Schema.String })
 const CorsId = Schema.NumberFromString.pipe(Schema.int())
 
+/**
+ * A group of Sanity's API. Every endpoint needs a bearer token (`SanityAuth`, whose failure is the
+ * 401) and may answer a 400, 403, 404 or 409 in Sanity's error body (the API adds 429 and 500):
+ * declared here once, for the whole group, rather than again on each endpoint.
+ */
+const group = <const Name extends string>(name: Name) =>
+  HttpApiGroup.make(name)
+    .addError(BadRequest)
+    .addError(Forbidden)
+    .addError(NotFound)
+    .addError(Conflict)
+    .middleware(SanityAuth)
+
 // Group names are unique across every dialect the server mounts, hence the `sanity` prefix.
-export class ProjectsGroup extends HttpApiGroup.make("sanityProjects")
+export class ProjectsGroup extends group("sanityProjects")
   .add(
     HttpApiEndpoint.get("list", "/:apiVersion/projects")
       .setPath(V)
@@ -502,62 +458,43 @@ export class ProjectsGroup extends HttpApiGroup.make("sanityProjects")
       .setPath(V)
       .setPayload(CreateProjectRequest)
       .addSuccess(Project, { status: 201 })
-      .addError(BadRequest)
-      .addError(Forbidden)
   )
-  .add(HttpApiEndpoint.get("get", "/:apiVersion/projects/:projectId").setPath(P).addSuccess(Project).addError(NotFound))
+  .add(HttpApiEndpoint.get("get", "/:apiVersion/projects/:projectId").setPath(P).addSuccess(Project))
   .add(
     HttpApiEndpoint.patch("update", "/:apiVersion/projects/:projectId")
       .setPath(P)
       .setPayload(UpdateProjectRequest)
       .addSuccess(Project)
-      .addError(BadRequest)
-      .addError(Forbidden)
-      .addError(NotFound)
-      .addError(Conflict)
   )
   .add(
     // INF (3P): `{deleted: true}`.
     HttpApiEndpoint.del("delete", "/:apiVersion/projects/:projectId")
       .setPath(P)
       .addSuccess(Deleted)
-      .addError(Forbidden)
-      .addError(NotFound)
   )
-  .addError(BadRequest)
-  .addError(Forbidden)
-  .addError(NotFound)
-  .addError(Conflict)
-  .middleware(SanityAuth)
   .annotate(OpenApi.Title, "Projects")
 {}
 
-export class CorsGroup extends HttpApiGroup.make("sanityCors")
+export class CorsGroup extends group("sanityCors")
   .add(
     HttpApiEndpoint.get("list", "/:apiVersion/projects/:projectId/cors").setPath(P)
-      .addSuccess(Schema.Array(CorsOrigin)).addError(NotFound)
+      .addSuccess(Schema.Array(CorsOrigin))
   )
   .add(
     HttpApiEndpoint.post("create", "/:apiVersion/projects/:projectId/cors")
       .setPath(P)
       .setPayload(CreateCorsRequest)
       .addSuccess(CorsOrigin, { status: 201 })
-      .addError(BadRequest)
-      .addError(Forbidden)
-      .addError(NotFound)
-      .addError(Conflict)
   )
   .add(
     HttpApiEndpoint.del("delete", "/:apiVersion/projects/:projectId/cors/:id")
       .setPath(Schema.Struct({ apiVersion: ApiVersion, projectId: Schema.String, id: CorsId }))
       .addSuccess(CorsDeleted)
-      .addError(Forbidden)
-      .addError(NotFound)
   )
   // The project host's shortcuts (OFF: the CLI's `cors` commands).
   .add(
     HttpApiEndpoint.get("listHere", "/:apiVersion/cors").setPath(V).setHeaders(ProjectHostHeaders)
-      .addSuccess(Schema.Array(CorsOrigin)).addError(BadRequest).addError(NotFound)
+      .addSuccess(Schema.Array(CorsOrigin))
   )
   .add(
     HttpApiEndpoint.post("createHere", "/:apiVersion/cors")
@@ -565,38 +502,24 @@ export class CorsGroup extends HttpApiGroup.make("sanityCors")
       .setHeaders(ProjectHostHeaders)
       .setPayload(CreateCorsRequest)
       .addSuccess(CorsOrigin, { status: 201 })
-      .addError(BadRequest)
-      .addError(Forbidden)
-      .addError(NotFound)
-      .addError(Conflict)
   )
   .add(
     HttpApiEndpoint.del("deleteHere", "/:apiVersion/cors/:id")
       .setPath(Schema.Struct({ apiVersion: ApiVersion, id: CorsId }))
       .setHeaders(ProjectHostHeaders)
       .addSuccess(CorsDeleted)
-      .addError(BadRequest)
-      .addError(Forbidden)
-      .addError(NotFound)
   )
-  .addError(BadRequest)
-  .addError(Forbidden)
-  .addError(NotFound)
-  .addError(Conflict)
-  .middleware(SanityAuth)
   .annotate(OpenApi.Title, "CORS origins")
 {}
 
 /** The dataset endpoints, in the global form (`/projects/:projectId/datasets…`). */
-export class DatasetsGroup extends HttpApiGroup.make("sanityDatasets")
+export class DatasetsGroup extends group("sanityDatasets")
   .add(
     HttpApiEndpoint.get("list", "/:apiVersion/projects/:projectId/datasets").setPath(P).addSuccess(Schema.Array(Dataset))
-      .addError(NotFound)
   )
   .add(
     // DOC lists it; no tool uses it (they list and filter): INF the list item's shape.
     HttpApiEndpoint.get("get", "/:apiVersion/projects/:projectId/datasets/:name").setPath(PD).addSuccess(Dataset)
-      .addError(NotFound)
   )
   .add(
     // Created by PUT (REC); 201.
@@ -604,26 +527,17 @@ export class DatasetsGroup extends HttpApiGroup.make("sanityDatasets")
       .setPath(PD)
       .setPayload(CreateDatasetRequest)
       .addSuccess(DatasetResponse, { status: 201 })
-      .addError(BadRequest)
-      .addError(Forbidden)
-      .addError(NotFound)
-      .addError(Conflict)
   )
   .add(
     HttpApiEndpoint.patch("update", "/:apiVersion/projects/:projectId/datasets/:name")
       .setPath(PD)
       .setPayload(UpdateDatasetRequest)
       .addSuccess(DatasetResponse)
-      .addError(BadRequest)
-      .addError(Forbidden)
-      .addError(NotFound)
   )
   .add(
     HttpApiEndpoint.del("delete", "/:apiVersion/projects/:projectId/datasets/:name")
       .setPath(PD)
       .addSuccess(Deleted)
-      .addError(Forbidden)
-      .addError(NotFound)
   )
   .add(
     // A PUT (DOC /copy-api; the seed's POST is wrong), answered at once; the copy is a job.
@@ -631,10 +545,6 @@ export class DatasetsGroup extends HttpApiGroup.make("sanityDatasets")
       .setPath(PD)
       .setPayload(CopyRequest)
       .addSuccess(CopyStarted)
-      .addError(BadRequest)
-      .addError(Forbidden)
-      .addError(NotFound)
-      .addError(Conflict)
   )
   .add(
     // DOC: the history of the dataset's copy jobs, newest first, by offset and limit.
@@ -642,7 +552,6 @@ export class DatasetsGroup extends HttpApiGroup.make("sanityDatasets")
       .setPath(PD)
       .setUrlParams(CopyJobsParams)
       .addSuccess(Schema.Array(CopyJob))
-      .addError(NotFound)
   )
   .add(
     // OFF CLI (`datasets copy --list`): every copy job of the project, newest first. It shadows a
@@ -651,118 +560,108 @@ export class DatasetsGroup extends HttpApiGroup.make("sanityDatasets")
       .setPath(P)
       .setUrlParams(CopyJobsParams)
       .addSuccess(Schema.Array(CopyJob))
-      .addError(NotFound)
   )
   .add(
     HttpApiEndpoint.get("getEmbeddings", "/:apiVersion/projects/:projectId/datasets/:name/settings/embeddings")
       .setPath(PD)
       .addSuccess(EmbeddingsSettings)
-      .addError(NotFound)
   )
   .add(
     HttpApiEndpoint.put("setEmbeddings", "/:apiVersion/projects/:projectId/datasets/:name/settings/embeddings")
       .setPath(PD)
       .setPayload(EmbeddingsRequest)
       .addSuccess(EmbeddingsSettings)
-      .addError(BadRequest)
-      .addError(Forbidden)
-      .addError(NotFound)
   )
-  .addError(BadRequest)
-  .addError(Forbidden)
-  .addError(NotFound)
-  .addError(Conflict)
-  .middleware(SanityAuth)
   .annotate(OpenApi.Title, "Datasets")
 {}
 
+/** The dataset routes the project host serves too (the copy job lists are global only). */
+type ProjectHostRoute = "list" | "get" | "create" | "update" | "delete" | "copy" | "getEmbeddings" | "setEmbeddings"
+
+type DatasetEndpoint<Name extends string> = HttpApiEndpoint.HttpApiEndpoint.WithName<
+  HttpApiGroup.HttpApiGroup.Endpoints<typeof DatasetsGroup>,
+  Name
+>
+
+/** A global endpoint as the project host serves it: no `projectId` in its path, `ProjectHostHeaders` instead. */
+type OnProjectHost<Endpoint> = Endpoint extends HttpApiEndpoint.HttpApiEndpoint<
+  infer Name,
+  infer Method,
+  infer Path,
+  infer UrlParams,
+  infer Payload,
+  infer _Headers,
+  infer Success,
+  infer Error,
+  infer R,
+  infer RE
+> ? HttpApiEndpoint.HttpApiEndpoint<
+    Name,
+    Method,
+    Omit<Path, "projectId">,
+    UrlParams,
+    Payload,
+    typeof ProjectHostHeaders.Type,
+    Success,
+    Error,
+    R,
+    RE
+  >
+  : never
+
+/**
+ * The dataset endpoint `name` of `DatasetsGroup` on the project host: the same method, payload,
+ * answers and errors, its path without `/projects/:projectId` (`/:apiVersion/datasets/:name`), the
+ * project named by `X-Sanity-Project-ID` or the host instead.
+ */
+const onProjectHost = <Name extends ProjectHostRoute>(name: Name): OnProjectHost<DatasetEndpoint<Name>> => {
+  // `endpoints` is keyed by endpoint name, so this is the endpoint `DatasetEndpoint<Name>` names;
+  // read here through the shape every endpoint has.
+  const global = DatasetsGroup.endpoints[name] as unknown as HttpApiEndpoint.HttpApiEndpoint.AnyWithProps
+  // Every dataset path is a `Schema.Struct` (P, PD above).
+  const path = (Option.getOrThrow(global.pathSchema) as Schema.Struct<Schema.Struct.Fields>).omit("projectId")
+  const hosted = HttpApiEndpoint.make(global.method)(
+    global.name,
+    global.path.replace("/projects/:projectId", "") as HttpApiEndpoint.PathSegment
+  )
+    .setPath(path)
+    .setHeaders(ProjectHostHeaders)
+    .addSuccess(global.successSchema)
+    .annotateContext(global.annotations)
+  const withErrors = AST.isNeverKeyword(global.errorSchema.ast) ? hosted : hosted.addError(global.errorSchema)
+  const withPayload = Option.match(global.payloadSchema, {
+    onNone: () => withErrors,
+    onSome: (payload) => withErrors.setPayload(payload)
+  })
+  // Built at run time from the global endpoint, so its type is stated rather than inferred.
+  return Option.match(global.urlParamsSchema, {
+    onNone: () => withPayload,
+    onSome: (params) => withPayload.setUrlParams(params as Schema.Schema<unknown, Readonly<Record<string, string | undefined>>>)
+  }) as unknown as OnProjectHost<DatasetEndpoint<Name>>
+}
+
 /** The same dataset endpoints on the project host (`/datasets…`, project by header or host). */
-export class ProjectHostDatasetsGroup extends HttpApiGroup.make("sanityProjectHostDatasets")
-  .add(
-    HttpApiEndpoint.get("list", "/:apiVersion/datasets").setPath(V).setHeaders(ProjectHostHeaders)
-      .addSuccess(Schema.Array(Dataset)).addError(BadRequest).addError(NotFound)
-  )
-  .add(
-    HttpApiEndpoint.get("get", "/:apiVersion/datasets/:name").setPath(VD).setHeaders(ProjectHostHeaders)
-      .addSuccess(Dataset).addError(BadRequest).addError(NotFound)
-  )
-  .add(
-    HttpApiEndpoint.put("create", "/:apiVersion/datasets/:name")
-      .setPath(VD)
-      .setHeaders(ProjectHostHeaders)
-      .setPayload(CreateDatasetRequest)
-      .addSuccess(DatasetResponse, { status: 201 })
-      .addError(BadRequest)
-      .addError(Forbidden)
-      .addError(NotFound)
-      .addError(Conflict)
-  )
-  .add(
-    HttpApiEndpoint.patch("update", "/:apiVersion/datasets/:name")
-      .setPath(VD)
-      .setHeaders(ProjectHostHeaders)
-      .setPayload(UpdateDatasetRequest)
-      .addSuccess(DatasetResponse)
-      .addError(BadRequest)
-      .addError(Forbidden)
-      .addError(NotFound)
-  )
-  .add(
-    HttpApiEndpoint.del("delete", "/:apiVersion/datasets/:name")
-      .setPath(VD)
-      .setHeaders(ProjectHostHeaders)
-      .addSuccess(Deleted)
-      .addError(BadRequest)
-      .addError(Forbidden)
-      .addError(NotFound)
-  )
-  .add(
-    HttpApiEndpoint.put("copy", "/:apiVersion/datasets/:name/copy")
-      .setPath(VD)
-      .setHeaders(ProjectHostHeaders)
-      .setPayload(CopyRequest)
-      .addSuccess(CopyStarted)
-      .addError(BadRequest)
-      .addError(Forbidden)
-      .addError(NotFound)
-      .addError(Conflict)
-  )
-  .add(
-    HttpApiEndpoint.get("getEmbeddings", "/:apiVersion/datasets/:name/settings/embeddings")
-      .setPath(VD)
-      .setHeaders(ProjectHostHeaders)
-      .addSuccess(EmbeddingsSettings)
-      .addError(BadRequest)
-      .addError(NotFound)
-  )
-  .add(
-    HttpApiEndpoint.put("setEmbeddings", "/:apiVersion/datasets/:name/settings/embeddings")
-      .setPath(VD)
-      .setHeaders(ProjectHostHeaders)
-      .setPayload(EmbeddingsRequest)
-      .addSuccess(EmbeddingsSettings)
-      .addError(BadRequest)
-      .addError(Forbidden)
-      .addError(NotFound)
-  )
+export class ProjectHostDatasetsGroup extends group("sanityProjectHostDatasets")
+  .add(onProjectHost("list"))
+  .add(onProjectHost("get"))
+  .add(onProjectHost("create"))
+  .add(onProjectHost("update"))
+  .add(onProjectHost("delete"))
+  .add(onProjectHost("copy"))
+  .add(onProjectHost("getEmbeddings"))
+  .add(onProjectHost("setEmbeddings"))
   .add(
     HttpApiEndpoint.get("features", "/:apiVersion/features").setPath(V).setHeaders(ProjectHostHeaders)
-      .addSuccess(Schema.Array(Schema.String)).addError(BadRequest).addError(NotFound)
+      .addSuccess(Schema.Array(Schema.String))
   )
-  .addError(BadRequest)
-  .addError(Forbidden)
-  .addError(NotFound)
-  .addError(Conflict)
-  .middleware(SanityAuth)
   .annotate(OpenApi.Title, "Project host")
 {}
 
-export class JobsGroup extends HttpApiGroup.make("sanityJobs")
+export class JobsGroup extends group("sanityJobs")
   .add(
     HttpApiEndpoint.get("get", "/:apiVersion/jobs/:jobId")
       .setPath(Schema.Struct({ apiVersion: ApiVersion, jobId: Schema.String }))
       .addSuccess(Job)
-      .addError(NotFound)
   )
   .add(
     // DOC /jobs-api: server-sent events — `welcome` ({listener_id}), then `job` ({job_id, state,
@@ -771,88 +670,58 @@ export class JobsGroup extends HttpApiGroup.make("sanityJobs")
     HttpApiEndpoint.get("listen", "/:apiVersion/jobs/:jobId/listen")
       .setPath(Schema.Struct({ apiVersion: ApiVersion, jobId: Schema.String }))
       .addSuccess(Schema.String.pipe(HttpApiSchema.withEncoding({ kind: "Text", contentType: "text/event-stream" })))
-      .addError(NotFound)
   )
-  .addError(BadRequest)
-  .addError(Forbidden)
-  .addError(NotFound)
-  .addError(Conflict)
-  .middleware(SanityAuth)
   .annotate(OpenApi.Title, "Jobs")
 {}
 
-export class AccessGroup extends HttpApiGroup.make("sanityAccess")
+export class AccessGroup extends group("sanityAccess")
   .add(
     HttpApiEndpoint.get("features", "/:apiVersion/projects/:projectId/features").setPath(P)
-      .addSuccess(Schema.Array(Schema.String)).addError(NotFound)
+      .addSuccess(Schema.Array(Schema.String))
   )
   .add(
     // 3P: whether one feature is active.
     HttpApiEndpoint.get("feature", "/:apiVersion/projects/:projectId/features/:feature")
       .setPath(Schema.Struct({ apiVersion: ApiVersion, projectId: Schema.String, feature: Schema.String }))
       .addSuccess(Schema.Boolean)
-      .addError(NotFound)
   )
   .add(
     // The caller's grants on the project (ROUTES path; 3P shape).
     HttpApiEndpoint.get("permissions", "/:apiVersion/projects/:projectId/permissions").setPath(P)
-      .addSuccess(Schema.Array(Schema.String)).addError(NotFound)
+      .addSuccess(Schema.Array(Schema.String))
   )
-  .addError(BadRequest)
-  .addError(Forbidden)
-  .addError(NotFound)
-  .addError(Conflict)
-  .middleware(SanityAuth)
   .annotate(OpenApi.Title, "Features and permissions")
 {}
 
-export class UsersGroup extends HttpApiGroup.make("sanityUsers")
+export class UsersGroup extends group("sanityUsers")
   .add(
     HttpApiEndpoint.get("get", "/:apiVersion/users/:userId")
       .setPath(Schema.Struct({ apiVersion: ApiVersion, userId: Schema.String }))
       .addSuccess(UserLookup)
-      .addError(NotFound)
   )
   .add(
     HttpApiEndpoint.get("getInProject", "/:apiVersion/projects/:projectId/users/:userId")
       .setPath(Schema.Struct({ apiVersion: ApiVersion, projectId: Schema.String, userId: Schema.String }))
       .addSuccess(User)
-      .addError(NotFound)
   )
-  .addError(BadRequest)
-  .addError(Forbidden)
-  .addError(NotFound)
-  .addError(Conflict)
-  .middleware(SanityAuth)
   .annotate(OpenApi.Title, "Users")
 {}
 
-export class TokensGroup extends HttpApiGroup.make("sanityTokens")
+export class TokensGroup extends group("sanityTokens")
   .add(
     HttpApiEndpoint.get("list", "/:apiVersion/projects/:projectId/tokens").setPath(P).addSuccess(Schema.Array(Token))
-      .addError(Forbidden).addError(NotFound)
   )
   .add(
     HttpApiEndpoint.post("create", "/:apiVersion/projects/:projectId/tokens")
       .setPath(P)
       .setPayload(CreateTokenRequest)
       .addSuccess(CreatedToken, { status: 201 })
-      .addError(BadRequest)
-      .addError(Forbidden)
-      .addError(NotFound)
   )
   .add(
     HttpApiEndpoint.del("delete", "/:apiVersion/projects/:projectId/tokens/:tokenId")
       .setPath(Schema.Struct({ apiVersion: ApiVersion, projectId: Schema.String, tokenId: Schema.String }))
       .addSuccess(TokenDeleted)
-      .addError(Forbidden)
-      .addError(NotFound)
   )
-  .addError(BadRequest)
-  .addError(Forbidden)
-  .addError(NotFound)
-  .addError(Conflict)
-  .middleware(SanityAuth)
   .annotate(OpenApi.Title, "Tokens")
 {}
 
@@ -864,18 +733,14 @@ const DatasetTagPath = Schema.Struct({
   tagIdentifier: Schema.String
 })
 
-export class TagsGroup extends HttpApiGroup.make("sanityTags")
-  .add(HttpApiEndpoint.get("list", "/:apiVersion/projects/:projectId/tags").setPath(P).addSuccess(Schema.Array(Tag)).addError(NotFound))
+export class TagsGroup extends group("sanityTags")
+  .add(HttpApiEndpoint.get("list", "/:apiVersion/projects/:projectId/tags").setPath(P).addSuccess(Schema.Array(Tag)))
   .add(
     // INF: 201, as every other create by POST.
     HttpApiEndpoint.post("create", "/:apiVersion/projects/:projectId/tags")
       .setPath(P)
       .setPayload(CreateTagRequest)
       .addSuccess(Tag, { status: 201 })
-      .addError(BadRequest)
-      .addError(Forbidden)
-      .addError(NotFound)
-      .addError(Conflict)
   )
   .add(
     // 3P: the update is a PUT.
@@ -883,45 +748,28 @@ export class TagsGroup extends HttpApiGroup.make("sanityTags")
       .setPath(TagPath)
       .setPayload(UpdateTagRequest)
       .addSuccess(Tag)
-      .addError(BadRequest)
-      .addError(Forbidden)
-      .addError(NotFound)
-      .addError(Conflict)
   )
   .add(
     // DOC: a tag must not be assigned to any dataset to be deleted (INF: 409 otherwise).
     HttpApiEndpoint.del("delete", "/:apiVersion/projects/:projectId/tags/:tagIdentifier")
       .setPath(TagPath)
       .addSuccess(Deleted)
-      .addError(Forbidden)
-      .addError(NotFound)
-      .addError(Conflict)
   )
   .add(
     HttpApiEndpoint.get("listForDataset", "/:apiVersion/projects/:projectId/datasets/:datasetName/tags")
       .setPath(Schema.Struct({ apiVersion: ApiVersion, projectId: Schema.String, datasetName: Schema.String }))
       .addSuccess(Schema.Array(Tag))
-      .addError(NotFound)
   )
   .add(
     HttpApiEndpoint.put("assign", "/:apiVersion/projects/:projectId/datasets/:datasetName/tags/:tagIdentifier")
       .setPath(DatasetTagPath)
       .addSuccess(Tag)
-      .addError(Forbidden)
-      .addError(NotFound)
   )
   .add(
     HttpApiEndpoint.del("unassign", "/:apiVersion/projects/:projectId/datasets/:datasetName/tags/:tagIdentifier")
       .setPath(DatasetTagPath)
       .addSuccess(Deleted)
-      .addError(Forbidden)
-      .addError(NotFound)
   )
-  .addError(BadRequest)
-  .addError(Forbidden)
-  .addError(NotFound)
-  .addError(Conflict)
-  .middleware(SanityAuth)
   .annotate(OpenApi.Title, "Tags")
 {}
 

@@ -12,14 +12,15 @@ import * as Project from "@projectkit/core/Project"
 import * as Projects from "@projectkit/core/Projects"
 import * as ProjectsError from "@projectkit/core/ProjectsError"
 import type * as Retry from "@projectkit/core/Retry"
-import { ProviderHttp } from "@projectkit/http"
+import { Adapter, ProviderHttp } from "@projectkit/http"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import * as Redacted from "effect/Redacted"
+import type * as Layer from "effect/Layer"
+import type * as Redacted from "effect/Redacted"
 import * as SanityApi from "./SanityApi.js"
+import * as SanityErrors from "./SanityErrors.js"
 
 export const defaultBaseUrl = "https://api.sanity.io"
 
@@ -32,15 +33,8 @@ export interface SanityConfig {
   readonly retryPolicy?: Retry.RetryPolicy | undefined
 }
 
-/** What a Sanity call can fail with, in projectkit's core terms. */
-export type SanityError =
-  | ProjectsError.NotFound
-  | ProjectsError.Unauthorized
-  | ProjectsError.Forbidden
-  | ProjectsError.Validation
-  | ProjectsError.Conflict
-  | ProjectsError.RateLimited
-  | ProjectsError.ProviderFailure
+/** What a Sanity call can fail with, in projectkit's core terms (see `SanityErrors`). */
+export type SanityError = Adapter.Failure<SanityErrors.SanityCoreError>
 
 type Call<A> = Effect.Effect<A, SanityError>
 
@@ -143,40 +137,10 @@ export interface SanityClientService {
 export class SanityClient extends Context.Tag("@projectkit/sanity/SanityClient")<SanityClient, SanityClientService>() {}
 
 // ---------------------------------------------------------------------------------------------
-// Errors
+// Errors: what each wire error means is SanityErrors' call
 // ---------------------------------------------------------------------------------------------
 
-/** What a failing call was about, to name it in the core error. */
-interface Subject {
-  readonly resource: string
-  readonly id?: string
-}
-
-/** Maps whatever a call failed with to the core error that says what happened. */
-const toCoreError = (subject: Subject) => (error: unknown): Effect.Effect<never, SanityError> => {
-  if (error instanceof SanityApi.BadRequest) {
-    return Effect.fail(ProjectsError.Validation.single([], error.message))
-  }
-  if (error instanceof SanityApi.Unauthorized) {
-    return Effect.fail(new ProjectsError.Unauthorized({ reason: "InvalidCredentials", description: error.message }))
-  }
-  if (error instanceof SanityApi.Forbidden) {
-    return Effect.fail(new ProjectsError.Forbidden({ reason: "InsufficientRole", description: error.message }))
-  }
-  if (error instanceof SanityApi.NotFound) {
-    return Effect.fail(new ProjectsError.NotFound({ resource: subject.resource, id: subject.id ?? "" }))
-  }
-  if (error instanceof SanityApi.Conflict) {
-    return Effect.fail(new ProjectsError.Conflict({ description: error.message }))
-  }
-  if (error instanceof SanityApi.InternalServerError || error instanceof SanityApi.TooManyRequests) {
-    return Effect.fail(new ProjectsError.ProviderFailure({ provider: "sanity", status: error.statusCode, body: error }))
-  }
-  return ProviderHttp.undescribed("sanity", error)
-}
-
-const call = <A, E>(subject: Subject, effect: Effect.Effect<A, E>): Call<A> =>
-  Effect.catchAll(effect, toCoreError(subject)) as Call<A>
+const call = Adapter.call(SanityErrors.table)
 
 const isCurrentUser = (user: typeof SanityApi.UserLookup.Type): user is SanityApi.CurrentUser =>
   !Array.isArray(user) && "name" in user && "email" in user
@@ -193,12 +157,11 @@ const unexpected = (description: string) =>
 
 export const make = (config: SanityConfig): Effect.Effect<SanityClientService, never, HttpClient.HttpClient> =>
   Effect.gen(function*() {
-    const token = Redacted.isRedacted(config.token) ? Redacted.value(config.token) : config.token
     const client = yield* HttpApiClient.make(SanityApi.SanityApi, {
       transformClient: ProviderHttp.transport({
         provider: "sanity",
         baseUrl: config.baseUrl ?? defaultBaseUrl,
-        headers: { authorization: `Bearer ${token}` },
+        headers: { authorization: `Bearer ${Adapter.secret(config.token)}` },
         retryPolicy: config.retryPolicy
       })
     })
@@ -362,11 +325,8 @@ export const makeProjects = (client: SanityClientService): Projects.ProjectsServ
 // ---------------------------------------------------------------------------------------------
 
 /** `SanityClient` and the core `Projects`, over the `HttpClient` in context. */
-export const layer = (config: SanityConfig): Layer.Layer<SanityClient | Projects.Projects, never, HttpClient.HttpClient> =>
-  Layer.effectContext(
-    Effect.map(make(config), (client) =>
-      Context.make(SanityClient, client).pipe(Context.add(Projects.Projects, makeProjects(client))))
-  )
+export const layer: (config: SanityConfig) => Layer.Layer<SanityClient | Projects.Projects, never, HttpClient.HttpClient> =
+  Adapter.layer(SanityClient, make, makeProjects)
 
 /**
  * The same, configured by `SANITY_TOKEN`, `SANITY_API_VERSION` (default `v2021-06-07`) and
@@ -379,4 +339,4 @@ export const layerConfig = (
     baseUrl: Config.string("SANITY_BASE_URL").pipe(Config.withDefault(defaultBaseUrl))
   })
 ): Layer.Layer<SanityClient | Projects.Projects, ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Layer.unwrapEffect(Effect.map(config, layer))
+  Adapter.layerConfig(layer, config)

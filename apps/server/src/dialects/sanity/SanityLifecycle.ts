@@ -13,7 +13,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { forkPoller } from "../../internal/poller.js"
-import type { LifecycleDurations } from "./SanityStore.js"
+import type { LifecycleDurations } from "./SanityDatasetStore.js"
 
 export interface LifecycleConfig {
   /** How long a copy job stays pending, then running. */

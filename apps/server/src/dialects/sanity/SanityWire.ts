@@ -4,7 +4,9 @@
  */
 import type { SanityApi } from "@projectkit/sanity"
 import * as DateTime from "effect/DateTime"
-import type { CopyJobRow, CorsRow, DatasetRow, MemberRow, ProjectRow, TagRow, TokenRow, Who } from "./SanityStore.js"
+import type { Who } from "./SanityAccess.js"
+import type { CopyJobRow, DatasetRow, TagRow } from "./SanityDatasetStore.js"
+import type { CorsRow, MemberRow, ProjectRow, TokenRow } from "./SanityProjectStore.js"
 
 const iso = (millis: number | string) => new Date(Number(millis)).toISOString()
 

@@ -1,0 +1,31 @@
+/**
+ * The Sanity dialect as the server registers it: Sanity's management API under `/sanity`, its
+ * contract and error table from `@projectkit/sanity`, its tables, and the Layer serving it.
+ *
+ * The folder, by concern:
+ * - `SanityHandlers.ts` — every endpoint of `SanityApi`, and bearer-token authentication through
+ *   `Organizations`;
+ * - `SanityAccess.ts` — who may do what: roles, grants, project-token confinement (`Forbidden`);
+ * - `SanityInput.ts` — what input is acceptable beyond the contract's schemas (`Validation`);
+ * - `SanityProjectStore.ts`, `SanityDatasetStore.ts` — the SQL, returning rows, `NotFound` and
+ *   `Conflict`;
+ * - `SanityWire.ts` — rows as Sanity sends them;
+ * - `SanityLifecycle.ts` — copy jobs and embeddings indexes on the clock;
+ * - `Migrations.ts` — the tables.
+ * How any failure looks on the wire is `SanityErrors`' alone (in `@projectkit/sanity`).
+ */
+import { SanityApi, SanityErrors } from "@projectkit/sanity"
+import type * as Dialect from "../../Dialect.js"
+import { migrations } from "./Migrations.js"
+import * as SanityHandlers from "./SanityHandlers.js"
+
+export const dialect: Dialect.Dialect = {
+  name: "sanity",
+  prefix: "/sanity",
+  contract: SanityApi.SanityApi,
+  errors: SanityErrors.table,
+  migrations
+}
+
+/** The dialect's handlers, authentication, storage and background jobs (copy jobs, embeddings indexes). */
+export const layer = SanityHandlers.layer

@@ -1,0 +1,127 @@
+/**
+ * What the Sanity dialect accepts beyond what the contract's schemas check: dataset and tag names,
+ * CORS origins, embeddings projections, studio hosts, a project's metadata, token roles, and the
+ * project a project-host request names. Each refusal is a `Validation` carrying Sanity's message,
+ * answered as a 400 (see `SanityErrors`).
+ */
+import * as ProjectsError from "@projectkit/core/ProjectsError"
+import type { SanityApi } from "@projectkit/sanity"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import type { ProjectChange, ProjectRow } from "./SanityProjectStore.js"
+
+const invalid = (message: string) => Effect.fail(ProjectsError.Validation.single([], message))
+
+/**
+ * DOC: 1–64 characters, only a-z, 0-9, `-` and `_`, beginning and ending with a lowercase letter
+ * or a number.
+ */
+export const validDatasetName = (name: string) => /^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$/.test(name)
+
+export const datasetName = (name: string): Effect.Effect<void, ProjectsError.Validation> =>
+  validDatasetName(name)
+    ? Effect.void
+    : invalid(
+      `Invalid dataset name "${name}": names are 1-64 characters, only lowercase letters, numbers, ` +
+        `underscores and dashes, and must begin and end with a lowercase letter or number`
+    )
+
+/** OFF CLI: a projection is a GROQ projection, `{…}`. */
+export const projection = (projection: string | undefined): Effect.Effect<void, ProjectsError.Validation> =>
+  projection === undefined || /^\s*\{[\s\S]*\}\s*$/.test(projection)
+    ? Effect.void
+    : invalid(`Invalid projection: must be a GROQ projection such as "{title, author}"`)
+
+/**
+ * DOC /cors: `protocol://hostname[:port]`, `*` wildcards allowed in the host and port; the CLI's
+ * specials `*`, `null` and `file:///*` verbatim. INF: anything else (a path, a bare host) is a 400.
+ */
+export const normalizeOrigin = (origin: string): Option.Option<string> => {
+  const text = origin.trim()
+  if (text === "*" || text === "null" || text === "file:///*") return Option.some(text)
+  const match = /^([a-z][a-z0-9+.-]*):\/\/((?:\*|[a-z0-9-]+)(?:\.(?:\*|[a-z0-9-]+))*|\[[0-9a-f:]+\])(?::(\d{1,5}|\*))?\/?$/i
+    .exec(text)
+  if (match === null || match[1]!.toLowerCase() === "file") return Option.none()
+  const protocol = match[1]!.toLowerCase()
+  const port = match[3]
+  // Default ports are not part of an origin (OFF CLI normalisation).
+  const keepPort = port !== undefined && !(protocol === "http" && port === "80") && !(protocol === "https" && port === "443")
+  return Option.some(`${protocol}://${match[2]!.toLowerCase()}${keepPort ? `:${port}` : ""}`)
+}
+
+/** The origin as stored, normalised, or a refusal. */
+export const origin = (origin: string): Effect.Effect<string, ProjectsError.Validation> =>
+  Option.match(normalizeOrigin(origin), {
+    onNone: () => invalid(`Invalid origin "${origin}": expected protocol://hostname[:port]`),
+    onSome: Effect.succeed
+  })
+
+/** INF: tag names follow the dataset naming rule; a title is required (DOC seed: both sent). */
+export const tag = (name: string | undefined, title: string | undefined): Effect.Effect<void, ProjectsError.Validation> => {
+  if (name !== undefined && !validDatasetName(name)) {
+    return invalid(`Invalid tag name "${name}": 1-64 lowercase letters, numbers, underscores and dashes`)
+  }
+  if (title !== undefined && title.trim() === "") return invalid("A tag needs a title")
+  return Effect.void
+}
+
+/** Roles a project token may have (REC: `deploy-studio`; OFF: roles that apply to robots). */
+const robotRoles: ReadonlySet<string> = new Set(["administrator", "developer", "editor", "viewer", "contributor", "deploy-studio"])
+
+export const robotRole = (roleName: string): Effect.Effect<void, ProjectsError.Validation> =>
+  robotRoles.has(roleName) ? Effect.void : invalid(`Invalid role "${roleName}"`)
+
+/**
+ * What a PATCH of `current` changes, checked: the fields sent replace the stored ones, metadata
+ * merges (a key sent as `null` is removed, 3P), a colour is lowercase hex (3P), and a studio host
+ * is set once (3P), lowercase letters, numbers and dashes.
+ */
+export const projectChange = (
+  current: ProjectRow,
+  patch: typeof SanityApi.UpdateProjectRequest.Type
+): Effect.Effect<ProjectChange, ProjectsError.Validation> => {
+  const metadata = JSON.parse(current.metadata) as Record<string, unknown>
+  for (const [key, value] of Object.entries(patch.metadata ?? {})) {
+    if (value === null) delete metadata[key]
+    else metadata[key] = value
+  }
+  const color = metadata.color
+  if (
+    patch.metadata?.color !== undefined && patch.metadata.color !== null &&
+    (typeof color !== "string" || !/^#[0-9a-f]{3}([0-9a-f]{3})?$/.test(color))
+  ) {
+    return invalid("metadata.color must be a lowercase hex colour, e.g. #ff0000")
+  }
+  const studioHost = patch.studioHost !== undefined && patch.studioHost !== current.studio_host ? patch.studioHost : undefined
+  if (studioHost !== undefined) {
+    if (current.studio_host !== null) return invalid("The studio host of a project cannot be changed")
+    if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(studioHost)) {
+      return invalid("Invalid studio host: lowercase letters, numbers and dashes")
+    }
+  }
+  return Effect.succeed({
+    displayName: patch.displayName?.trim() ?? current.display_name,
+    metadata,
+    studioHost,
+    isDisabledByUser: patch.isDisabledByUser ?? Number(current.is_disabled_by_user) === 1,
+    activityFeedEnabled: patch.activityFeedEnabled ?? Number(current.activity_feed_enabled) === 1
+  })
+}
+
+/**
+ * The project a project-host request is about: `X-Sanity-Project-ID` (what @sanity/client sends
+ * with `useProjectHostname: false`), else the first label of `{projectId}.api.sanity.io`.
+ */
+export const hostProject = (headers: typeof SanityApi.ProjectHostHeaders.Type): Effect.Effect<string, ProjectsError.Validation> =>
+  Effect.suspend(() => {
+    const header = headers["x-sanity-project-id"]?.trim()
+    if (header !== undefined && header !== "") return Effect.succeed(header)
+    const host = (headers.host ?? "").replace(/:\d+$/, "")
+    const labels = host.split(".")
+    const first = labels[0] ?? ""
+    // An IP address or a bare host names no project; nor does the global host itself.
+    if (labels.length > 1 && !/^\d+$/.test(first) && first !== "api" && /^[-a-z0-9]+$/i.test(first)) {
+      return Effect.succeed(first.toLowerCase())
+    }
+    return invalid("No project: use the project hostname ({projectId}.api.sanity.io) or send X-Sanity-Project-ID")
+  })
