@@ -28,7 +28,7 @@ export interface Dialect {
   /** The base path it is mounted under, e.g. "/sync". */
   readonly prefix: `/${string}`
   /** The provider's contract, for its OpenAPI document and docs page. */
-  readonly contract: HttpApi.HttpApi.Any
+  readonly contract: HttpApi.HttpApi<string, any, any, any>
   /**
    * How its errors look on the wire, both ways (from the provider's package). Any wire type: a
    * table's `toCore` takes only its own classes, which a parameter of type `unknown` would refuse.

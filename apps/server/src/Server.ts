@@ -12,9 +12,6 @@ import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
 import * as HttpServer from "@effect/platform/HttpServer"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as OpenApi from "@effect/platform/OpenApi"
-import { SanityApi } from "@projectkit/sanity"
-import { EditorApi } from "@projectkit/editor"
-import { SyncApi } from "@projectkit/sync"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
@@ -25,19 +22,15 @@ import type * as Net from "node:net"
 import * as CompiledApi from "./compiled/CompiledApi.js"
 import { AdminAuthLive, AdminToken, ControlPlaneLive, ServerInfo } from "./ControlPlane.js"
 import * as Database from "./Database.js"
+import * as Dialects from "./dialects/index.js"
 import * as Fallback from "./Fallback.js"
 import * as Organizations from "./Organizations.js"
-import * as EditorHandlers from "./dialects/editor/EditorHandlers.js"
 import { ServerApi } from "./ServerApi.js"
-import * as SanityHandlers from "./dialects/sanity/SanityHandlers.js"
-import type * as SanityLifecycle from "./dialects/sanity/SanityLifecycle.js"
-import * as GenerationLifecycle from "./dialects/sync/GenerationLifecycle.js"
-import * as SyncHandlers from "./dialects/sync/SyncHandlers.js"
 import * as Webhooks from "./Webhooks.js"
 
 export const VERSION = "0.0.0"
 
-export interface ServerConfig {
+export interface ServerConfig extends Dialects.DialectsConfig {
   readonly port: number
   readonly host: string
   /** A SQLite file, ":memory:", or a `postgres://` URL. */
@@ -45,13 +38,7 @@ export interface ServerConfig {
   readonly adminToken: Redacted.Redacted
   /** The largest request body accepted; larger ones get 413. */
   readonly maxBodyBytes: number
-  /** How long sync.so generations stay in each state. */
-  readonly generations?: GenerationLifecycle.LifecycleConfig | undefined
   readonly webhooks?: Webhooks.WebhookConfig | undefined
-  /** How long Sanity copy jobs and embeddings indexes take. */
-  readonly sanity?: SanityLifecycle.LifecycleConfig | undefined
-  /** The editor dialect: its sync rate limit, editorState size limit and export durations. */
-  readonly editor?: EditorHandlers.EditorConfig | undefined
   /** Log every request (method, url, status); off by default. */
   readonly logRequests?: boolean | undefined
   /**
@@ -127,32 +114,11 @@ const layerDocs = <Id extends string, Groups extends HttpApiGroup.HttpApiGroup.A
   return Layer.merge(openApi, swagger)
 }
 
-/** A dialect: where it is mounted, how it writes errors, and its documentation routes. */
-interface Dialect extends Fallback.DialectErrors {
-  readonly name: string
-  readonly docs: Layer.Layer<never>
-}
-
-export const dialects: ReadonlyArray<Dialect> = [
-  {
-    name: "sync",
-    prefix: "/sync",
-    body: (status, message) => ({ statusCode: status, message }),
-    docs: layerDocs("/sync", SyncApi.SyncApi)
-  },
-  {
-    name: "sanity",
-    prefix: "/sanity",
-    body: (status, message) => ({ statusCode: status, error: SanityApi.reasonPhrase(status), message }),
-    docs: layerDocs("/sanity", SanityApi.SanityApi)
-  },
-  {
-    name: "editor",
-    prefix: "/editor",
-    body: (status, message) => ({ code: EditorHandlers.codeForStatus(status), message }),
-    docs: layerDocs("/editor", EditorApi.EditorApi)
-  }
-]
+/** Where each dialect is mounted and how it writes a failure no handler describes (by its error table). */
+export const dialectErrors: ReadonlyArray<Fallback.DialectErrors> = Dialects.all.map((dialect) => ({
+  prefix: dialect.prefix,
+  body: dialect.errors.body
+}))
 
 const controlErrors: Fallback.DialectErrors = {
   prefix: "",
@@ -162,12 +128,7 @@ const controlErrors: Fallback.DialectErrors = {
 /** Everything but the HTTP listener: the API with its handlers, services and workers. */
 export const layerApi = (config: Omit<ServerConfig, "port" | "host">) =>
   HttpApiBuilder.api(ServerApi).pipe(
-    Layer.provide([
-      ControlPlaneLive,
-      SyncHandlers.layer(config.generations),
-      EditorHandlers.layer(config.editor),
-      SanityHandlers.layer(config.sanity)
-    ]),
+    Layer.provide([ControlPlaneLive, Dialects.layer(config)]),
     Layer.provide(AdminAuthLive),
     // Deliveries never follow a redirect: the signature headers would go to wherever it points.
     Layer.provide(Webhooks.layer(config.webhooks).pipe(
@@ -177,7 +138,7 @@ export const layerApi = (config: Omit<ServerConfig, "port" | "host">) =>
     Layer.provideMerge(Organizations.layer),
     Layer.provideMerge(Database.layer(config.database)),
     Layer.provide(Layer.succeed(AdminToken, config.adminToken)),
-    Layer.provide(Layer.succeed(ServerInfo, { version: VERSION, dialects: dialects.map((d) => d.name) })),
+    Layer.provide(Layer.succeed(ServerInfo, { version: VERSION, dialects: Dialects.all.map((d) => d.name) })),
     // One registry per server, shared by the handler groups and the listener that compiles them.
     Layer.provideMerge(CompiledApi.Registry.layer)
   )
@@ -186,9 +147,9 @@ export const layer = (config: ServerConfig) => {
   // With `logRequests`, every request is logged (method, url, status) by the process's logger: off
   // by default, as writing a line per request costs more than the request itself (see bench/).
   const logRequests = config.logRequests === true
-  const errors = [...dialects, controlErrors]
+  const errors = [...dialectErrors, controlErrors]
   return (logRequests ? HttpApiBuilder.serve(HttpMiddleware.logger) : HttpApiBuilder.serve()).pipe(
-    Layer.provide(Layer.mergeAll(Layer.empty, ...dialects.map((dialect) => dialect.docs))),
+    Layer.provide(Layer.mergeAll(Layer.empty, ...Dialects.all.map((dialect) => layerDocs(dialect.prefix, dialect.contract)))),
     Layer.provide(Fallback.layer(errors, config.maxBodyBytes)),
     HttpServer.withLogAddress,
     // The API's endpoints are served by their compiled routes; the platform's app (given to the

@@ -10,10 +10,9 @@ import { ControlApi } from "./ControlApi.js"
 
 export class ServerApi extends HttpApi.make("projectkit")
   .addHttpApi(ControlApi)
-  // Sanity before the others: errors are encoded by one API-wide union, tried in order and matched
-  // structurally, and Sanity's bodies ({statusCode, error, message}) also satisfy the looser
-  // {statusCode, message} of sync.so, which would drop `error` if it came first.
-  .addHttpApi(SanityApi.SanityApi.prefix("/sanity"))
+  // In any order: each provider's wire errors encode only their own instances (`WireError`), so
+  // one API-wide error union cannot write one provider's error in another's shape.
   .addHttpApi(SyncApi.SyncApi.prefix("/sync"))
   .addHttpApi(EditorApi.EditorApi.prefix("/editor"))
+  .addHttpApi(SanityApi.SanityApi.prefix("/sanity"))
 {}

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { EditorApi, EditorErrors } from "@projectkit/editor"
 import { dialect } from "../../src/dialects/editor/EditorDialect.js"
+import * as Fallback from "../../src/Fallback.js"
 import * as Server from "../../src/Server.js"
 
 describe("EditorDialect", () => {
@@ -15,11 +16,14 @@ describe("EditorDialect", () => {
     expect(Object.keys(dialect.migrations)).toEqual(["0004_editor"])
   })
 
-  it("renders framework failures as the server's fallback does", () => {
-    const mounted = Server.dialects.find((d) => d.name === "editor")
-    expect(mounted?.prefix).toBe(dialect.prefix)
+  it("is what the server's fallback renders framework failures under /editor with", () => {
+    const render = Fallback.renderer(Server.dialectErrors)
+    expect(render("/editor/v1/nope", { status: 404, message: "No such route" })).toEqual({
+      code: "OPEN_API_NOT_FOUND",
+      message: "No such route"
+    })
     for (const status of [400, 401, 403, 404, 405, 409, 413, 422, 429, 500, 502, 503]) {
-      expect(dialect.errors.body(status, "message")).toEqual(mounted?.body(status, "message"))
+      expect(render("/editor/v1/projects", { status, message: "message" })).toEqual(dialect.errors.body(status, "message"))
     }
   })
 })
