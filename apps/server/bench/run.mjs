@@ -9,6 +9,7 @@
 import autocannon from "autocannon"
 import Sqlite from "better-sqlite3"
 import * as ChildProcess from "node:child_process"
+import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
@@ -190,7 +191,9 @@ const openDirect = async (kind, location) => {
 
 /** Inserts `count` projects (numbered from 0) into the organization of `apiKey`, in SQL. */
 const bulkInsert = async (kind, direct, apiKey, org, count) => {
-  const [caller] = await direct.all("SELECT org_id, user_id FROM credentials WHERE secret = ?", [apiKey])
+  // Credentials are stored as their SHA-256 (src/internal/ids.ts hashSecret).
+  const secretHash = Crypto.createHash("sha256").update(apiKey).digest("hex")
+  const [caller] = await direct.all("SELECT org_id, user_id FROM credentials WHERE secret_hash = ?", [secretHash])
   const chunk = 200_000
   for (let from = 0; from < count; from += chunk) {
     const to = Math.min(count, from + chunk) - 1

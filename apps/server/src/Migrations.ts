@@ -5,6 +5,9 @@
 import * as EditorMigrations from "./dialects/editor/Migrations.js"
 import * as SanityMigrations from "./dialects/sanity/Migrations.js"
 import * as SyncMigrations from "./dialects/sync/Migrations.js"
+import * as SqlClient from "@effect/sql/SqlClient"
+import * as Effect from "effect/Effect"
+import { hashSecret } from "./internal/ids.js"
 import { statements } from "./internal/migration.js"
 
 /** The server's own tables: organizations, their credentials, webhook deliveries. */
@@ -46,6 +49,17 @@ const serverMigrations = {
 }
 
 /**
+ * Credentials stored as their SHA-256 only (see `hashSecret`): each is shown once, when issued.
+ * The secrets stored before are hashed in place, so they keep working.
+ */
+const hashedCredentials = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const rows = yield* sql<{ secret: string }>`SELECT secret FROM credentials`
+  for (const row of rows) yield* sql`UPDATE credentials SET secret = ${hashSecret(row.secret)} WHERE secret = ${row.secret}`
+  yield* sql.unsafe(`ALTER TABLE credentials RENAME COLUMN secret TO secret_hash`)
+})
+
+/**
  * Every migration, the server's and each dialect's (each dialect keeps its own in its folder). Ids
  * are one sequence across all of them, and must keep growing in the order they land: the Migrator
  * runs only ids above the last one applied.
@@ -54,5 +68,6 @@ export const migrations = {
   ...serverMigrations,
   ...SyncMigrations.migrations,
   ...EditorMigrations.migrations,
-  ...SanityMigrations.migrations
+  ...SanityMigrations.migrations,
+  "0008_hashed_credentials": hashedCredentials
 }

@@ -11,7 +11,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { editorKey, randomId, randomSecret, sanityToken, syncKey } from "./internal/ids.js"
+import { editorKey, hashSecret, randomId, randomSecret, sanityToken, syncKey } from "./internal/ids.js"
 
 export const Credentials = Schema.Struct({
   sync: Schema.Struct({ apiKey: Schema.String }),
@@ -95,8 +95,12 @@ export interface OrganizationsService {
   ) => Effect.Effect<Option.Option<OrganizationSettings>, SqlError>
   /** The secret that signs this organization's webhooks. */
   readonly webhookSecret: (orgId: string) => Effect.Effect<Option.Option<string>, SqlError>
-  /** The oldest organization with its credentials: the demo one the server made on first start. */
-  readonly oldest: Effect.Effect<Option.Option<Organization>, SqlError>
+  /**
+   * The demo organization the start banner shows: the oldest one, its first user's credentials
+   * issued anew (credentials are stored hashed, so earlier ones cannot be shown again, and stop
+   * working); `name` made on the first start.
+   */
+  readonly demo: (name: string) => Effect.Effect<Organization, SqlError>
   /** Deletes every organization and, through the cascades, everything they own. */
   readonly reset: Effect.Effect<void, SqlError>
 }
@@ -152,7 +156,7 @@ export const make = Effect.gen(function*() {
       sql<{ org_id: string; user_id: string; editor_runtime_access: number }>`SELECT c.org_id, c.user_id,
           o.editor_runtime_access
         FROM credentials c JOIN organizations o ON o.id = c.org_id
-        WHERE c.secret = ${secret} AND c.dialect = ${dialect}`,
+        WHERE c.secret_hash = ${hashSecret(secret)} AND c.dialect = ${dialect}`,
       (rows): Option.Option<Authenticated> =>
         Option.map(Option.fromNullable(rows[0]), (row) => ({
           orgId: row.org_id,
@@ -160,8 +164,8 @@ export const make = Effect.gen(function*() {
           editorRuntimeAccess: Number(row.editor_runtime_access) === 1
         }))
     )
-  /** One credential per dialect for a new user of `orgId`. */
-  const issueCredentials = (orgId: string, userId: string, now: number, sanityRole: SanityRole) =>
+  /** One credential per dialect for `userId`, stored hashed: the returned secrets are all there will ever be. */
+  const issueKeys = (orgId: string, userId: string, now: number) =>
     Effect.gen(function*() {
       const credentials: Credentials = {
         sync: { apiKey: syncKey() },
@@ -170,9 +174,15 @@ export const make = Effect.gen(function*() {
       }
       const secrets = { sync: credentials.sync.apiKey, editor: credentials.editor.apiKey, sanity: credentials.sanity.token }
       for (const [dialect, secret] of Object.entries(secrets)) {
-        yield* sql`INSERT INTO credentials (secret, org_id, dialect, user_id, created_at)
-          VALUES (${secret}, ${orgId}, ${dialect}, ${userId}, ${now})`
+        yield* sql`INSERT INTO credentials (secret_hash, org_id, dialect, user_id, created_at)
+          VALUES (${hashSecret(secret)}, ${orgId}, ${dialect}, ${userId}, ${now})`
       }
+      return credentials
+    })
+  /** A new user of `orgId`: credentials in every dialect, and a member of its Sanity projects with `sanityRole`. */
+  const issueCredentials = (orgId: string, userId: string, now: number, sanityRole: SanityRole) =>
+    Effect.gen(function*() {
+      const credentials = yield* issueKeys(orgId, userId, now)
       yield* sql`INSERT INTO sanity_members (user_id, org_id, role, created_at)
         VALUES (${userId}, ${orgId}, ${sanityRole}, ${now})`
       return credentials
@@ -216,23 +226,19 @@ export const make = Effect.gen(function*() {
         sql<{ webhook_secret: string }>`SELECT webhook_secret FROM organizations WHERE id = ${orgId}`,
         (rows) => Option.map(Option.fromNullable(rows[0]), (row) => row.webhook_secret)
       ),
-    oldest: Effect.gen(function*() {
-      const first = yield* sql<{ id: string; name: string; webhook_secret: string; user_id: string }>`
-        SELECT o.id, o.name, o.webhook_secret, c.user_id FROM organizations o
-        JOIN credentials c ON c.org_id = o.id
-        ORDER BY o.created_at, o.id, c.created_at, c.user_id LIMIT 1`
-      if (first[0] === undefined) return Option.none()
-      const org = first[0]
-      const keys = yield* sql<{ dialect: Dialect; secret: string }>`SELECT dialect, secret FROM credentials
-        WHERE org_id = ${org.id} AND user_id = ${org.user_id}`
-      const key = (dialect: Dialect) => keys.find((row) => row.dialect === dialect)?.secret ?? ""
-      return Option.some({
-        id: org.id,
-        name: org.name,
-        credentials: { sync: { apiKey: key("sync") }, editor: { apiKey: key("editor") }, sanity: { token: key("sanity") } },
-        webhookSecret: org.webhook_secret
-      })
-    }),
+    demo: (name) =>
+      forget(sql.withTransaction(Effect.gen(function*() {
+        const first = yield* sql<{ id: string; name: string; webhook_secret: string; user_id: string }>`
+          SELECT o.id, o.name, o.webhook_secret, c.user_id FROM organizations o
+          JOIN credentials c ON c.org_id = o.id
+          ORDER BY o.created_at, o.id, c.created_at, c.user_id LIMIT 1`
+        const org = first[0]
+        if (org === undefined) return yield* service.create(name)
+        // Its first user's credentials, issued anew: only their hashes were kept.
+        yield* sql`DELETE FROM credentials WHERE org_id = ${org.id} AND user_id = ${org.user_id}`
+        const credentials = yield* issueKeys(org.id, org.user_id, yield* Clock.currentTimeMillis)
+        return { id: org.id, name: org.name, credentials, webhookSecret: org.webhook_secret }
+      }))),
     reset: forget(Effect.asVoid(sql`DELETE FROM organizations`))
   }
   return service

@@ -214,11 +214,7 @@ const command = Command.make(
         }
       }
       const context = yield* Layer.build(Server.layer(config))
-      const { create, oldest } = Context.get(context, Organizations)
-      const demo = yield* Option.match(yield* oldest, {
-        onNone: () => create("Demo"),
-        onSome: Effect.succeed
-      })
+      const demo = yield* Context.get(context, Organizations).demo("Demo")
       yield* Console.log(banner(config, {
         name: demo.name,
         apiKey: demo.credentials.sync.apiKey,

@@ -17,3 +17,10 @@ export const syncKey = (): string => `sk-${randomSecret()}`
  * only. 64 random bytes in hexadecimal after the prefix.
  */
 export const sanityToken = (): string => `sk${Crypto.randomBytes(64).toString("hex")}`
+
+/**
+ * What is stored of a credential: its SHA-256, in hexadecimal. A credential is shown once, when it
+ * is issued; the database alone does not let anyone call the API. (Unsalted: these are 32+ random
+ * bytes, not passwords, and a lookup must find the row from the secret alone.)
+ */
+export const hashSecret = (secret: string): string => Crypto.createHash("sha256").update(secret).digest("hex")

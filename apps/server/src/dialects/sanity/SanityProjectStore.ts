@@ -17,6 +17,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Crypto from "node:crypto"
+import { hashSecret } from "../../internal/ids.js"
 import { sanityToken } from "../../internal/ids.js"
 import type { Who } from "./SanityAccess.js"
 
@@ -77,7 +78,7 @@ export const mixedCase = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01
 const randomCorsId = () => Crypto.randomInt(1_000_000, 2_147_483_647)
 
 /** Only a hash of a project token is kept, so its secret is shown once. */
-export const hashToken = (token: string) => Crypto.createHash("sha256").update(token).digest("hex")
+export const hashToken = hashSecret
 
 const projectColumns = `id, org_id, display_name, studio_host, metadata, is_disabled_by_user, activity_feed_enabled,
   created_at, updated_at`
