@@ -49,7 +49,7 @@ const isSqlError = (error: unknown): error is SqlError => Predicate.isTagged(err
 export type Answered<E, Map extends ErrorTable.ByTag<unknown>> =
   | Exclude<E, ProjectsError.ProjectsError | SqlError>
   | Map[Extract<E, ProjectsError.ProjectsError>["_tag"]]
-  | ([Extract<E, SqlError>] extends [never] ? never : Map["ProviderFailure"])
+  | ([Extract<E, SqlError>] extends [never] ? never : Map["ProviderFailure"] | Map["Unauthorized"])
 
 /**
  * A handler's failures as `errors`' provider answers them: a core error by the table's
@@ -60,6 +60,11 @@ export const answer = <Wire, Map extends ErrorTable.ByTag<Wire>>(errors: ErrorTa
 <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, Answered<E, Map>, R> =>
   Effect.catchAll(effect, (error): Effect.Effect<never, Answered<E, Map>> => {
     if (isSqlError(error)) {
+      // The caller's organization is gone (deleted, or reset, by another instance within its
+      // credential cache's second): the credential is stale, refused as any unknown one is.
+      if (referencesMissingOrganization(error)) {
+        return Effect.fail(errors.fromCore(new ProjectsError.Unauthorized({ reason: "InvalidCredentials" })) as Answered<E, Map>)
+      }
       return Effect.zipRight(
         Effect.logError(`${errors.provider} storage failure`, error),
         Effect.fail(errors.fromCore(storageFailure(errors.provider)) as Answered<E, Map>)
@@ -68,6 +73,26 @@ export const answer = <Wire, Map extends ErrorTable.ByTag<Wire>>(errors: ErrorTa
     if (isCoreError(error)) return Effect.fail(errors.fromCore(error) as Answered<E, Map>)
     return Effect.fail(error as Answered<E, Map>)
   })
+
+/**
+ * Whether a write failed because the organization it names no longer exists: a foreign-key
+ * violation on an `org_id` column on PostgreSQL (23503, constraint `<table>_org_id_fkey`); on
+ * SQLite, whose message names no column, any foreign-key violation, since a dialect's own
+ * references are checked in the same transaction as the write (SQLite serializes writers).
+ */
+export const referencesMissingOrganization = (error: SqlError): boolean => {
+  for (let cause: unknown = error.cause, depth = 0; typeof cause === "object" && cause !== null && depth < 5; depth++) {
+    const code = Predicate.hasProperty(cause, "code") ? cause.code : undefined
+    if (code === "23503") {
+      const constraint = Predicate.hasProperty(cause, "constraint") ? String(cause.constraint) : ""
+      const detail = Predicate.hasProperty(cause, "detail") ? String(cause.detail) : ""
+      return constraint.endsWith("_org_id_fkey") || detail.includes("(org_id)")
+    }
+    if (code === "SQLITE_CONSTRAINT_FOREIGNKEY") return true
+    cause = Predicate.hasProperty(cause, "cause") ? cause.cause : undefined
+  }
+  return false
+}
 
 /** The core error a storage failure is answered as: the provider's own 500. */
 const storageFailure = (provider: string) =>
