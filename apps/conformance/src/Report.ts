@@ -117,6 +117,15 @@ export const make = (input: MakeInput): Report => {
 /** Whether the run passed: nothing failed and nothing errored. */
 export const succeeded = (report: Report) => report.summary.failed === 0 && report.summary.error === 0
 
+/** Where a check's rule is written, for people to follow: document, sentence and public page. */
+export const sourceText = (check: Pick<CheckResult, "source">): string => {
+  const { document, sentence, url } = check.source
+  return `source: ${document}: \u201c${sentence.replace(/\s*\n\s*/g, " ")}\u201d${url ? ` (${url})` : ""}`
+}
+
+const exchangeText = (exchange: Exchange) =>
+  `${exchange.request.method} ${exchange.request.url}${exchange.request.body ? `\n${exchange.request.body}` : ""}\n\u2192 ${exchange.response.status}\n${exchange.response.body}`
+
 const mark: Record<Status, string> = { passed: "PASS", failed: "FAIL", skipped: "SKIP", error: "ERR " }
 
 export const summary = (report: Report): string => {
@@ -153,41 +162,59 @@ const xml = (text: string) =>
     // Characters XML 1.0 cannot carry at all.
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, "")
 
+/**
+ * JUnit XML that validates against the schema CI systems check reports with (the Jenkins xUnit
+ * plugin's junit-10.xsd, restated in test/support/junit-10.xsd): per dialect a `testsuite` with the
+ * run's settings as `properties`; per check a `testcase` (classname, name, time — what GitLab and
+ * GitHub reporters read) holding `failure`, `error` or `skipped`, and the check's source in
+ * `system-out` (a test case may not carry `properties` in that schema).
+ */
 export const junit = (report: Report): string => {
   const seconds = (ms: number) => (ms / 1000).toFixed(3)
   const suites = report.dialects.map((dialect) => {
     const checks = report.checks.filter((check) => check.dialect === dialect)
     const count = (status: Status) => checks.filter((check) => check.status === status).length
+    const target = report.config.targets[dialect]
+    const baseUrl = typeof target === "object" && target !== null && "baseUrl" in target ? String(target.baseUrl) : ""
+    const properties = [
+      ["suite", `${report.suite} ${report.version}`],
+      ["profile", report.profile],
+      ["prefix", report.config.prefix],
+      ...(baseUrl === "" ? [] : [["baseUrl", baseUrl]])
+    ].map(([name, value]) => `      <property name="${xml(name!)}" value="${xml(value!)}"/>`)
     const cases = checks.map((check) => {
-      const open = `    <testcase classname="projectkit-conformance.${dialect}" name="${xml(`${check.id} ${check.title}`)}" time="${
-        seconds(check.durationMs)
-      }">`
-      const exchange = check.exchange
-        ? xml(
-          `${check.exchange.request.method} ${check.exchange.request.url}\n${check.exchange.request.body ?? ""}\n→ ${check.exchange.response.status}\n${check.exchange.response.body}`
-        )
-        : ""
-      const body = check.status === "failed"
-        ? `\n      <failure message="${xml(check.message ?? "")}">${exchange}</failure>\n    `
-        : check.status === "error"
-        ? `\n      <error message="${xml(check.message ?? "")}">${exchange}</error>\n    `
-        : check.status === "skipped"
-        ? `\n      <skipped message="${xml(check.reason ?? "")}"/>\n    `
-        : ""
-      const source = `\n      <properties><property name="source" value="${xml(`${check.source.document}: ${check.source.sentence}`)}"/><property name="profile" value="${check.profile}"/></properties>\n    `
-      return `${open}${source}${body}</testcase>`
+      const lines = [
+        `    <testcase classname="projectkit-conformance.${dialect}" name="${xml(`${check.id} ${check.title}`)}" time="${
+          seconds(check.durationMs)
+        }">`
+      ]
+      const details = [check.message ?? "", sourceText(check), ...(check.exchange ? [exchangeText(check.exchange)] : [])]
+        .filter((part) => part !== "").join("\n\n")
+      if (check.status === "failed") {
+        lines.push(`      <failure message="${xml(check.message ?? "")}" type="CheckFailed">${xml(details)}</failure>`)
+      } else if (check.status === "error") {
+        lines.push(`      <error message="${xml(check.message ?? "")}" type="HarnessError">${xml(details)}</error>`)
+      } else if (check.status === "skipped") {
+        lines.push(`      <skipped message="${xml(check.reason ?? "")}"/>`)
+      }
+      lines.push(`      <system-out>${xml(`${sourceText(check)}\nprofile: ${check.profile}`)}</system-out>`, "    </testcase>")
+      return lines.join("\n")
     })
     return [
       `  <testsuite name="projectkit-conformance.${dialect}" tests="${checks.length}" failures="${count("failed")}" errors="${
         count("error")
       }" skipped="${count("skipped")}" time="${seconds(checks.reduce((t, c) => t + c.durationMs, 0))}" timestamp="${report.startedAt}">`,
+      "    <properties>",
+      ...properties,
+      "    </properties>",
       ...cases,
       "  </testsuite>"
     ].join("\n")
   })
   return [
     `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<testsuites name="projectkit-conformance" tests="${report.checks.length}" failures="${report.summary.failed}" errors="${report.summary.error}" skipped="${report.summary.skipped}" time="${
+    // No `skipped` here: the schema allows it on each testsuite only.
+    `<testsuites name="projectkit-conformance" tests="${report.checks.length}" failures="${report.summary.failed}" errors="${report.summary.error}" time="${
       seconds(report.durationMs)
     }">`,
     ...suites,
