@@ -53,8 +53,16 @@ const report = Report.make(input)
 
 describe("Report", () => {
   it("counts every status", () => {
-    expect(report.summary).toEqual({ passed: 1, failed: 1, skipped: 1, error: 1 })
+    expect(report.summary).toEqual({ passed: 1, failed: 1, skipped: 1, error: 1, unconfigured: 0 })
     expect(Report.succeeded(report)).toBe(false)
+  })
+
+  it("shows each failure's source: document, sentence, public page", () => {
+    const text = Report.summary(Report.make({
+      ...input,
+      results: [{ ...base, id: "SYNC-A-002", status: "failed", message: "no", source: { ...base.source, url: "https://example.com/doc" } }]
+    }))
+    expect(text).toContain(`       source: seeds/000.txt: \u201cA "sentence".\u201d (https://example.com/doc)`)
   })
 
   it("ends the summary with `N passed, N failed, N skipped`, errors on the line before", () => {
@@ -90,6 +98,47 @@ describe("Report", () => {
     expect(failure).toContain("source: seeds/000.txt")
     expect(failure).toContain("POST http://server/sync/v2/projects")
     expect(failure).toContain("→ 500")
+  })
+})
+
+describe("a run that checked nothing", () => {
+  const unconfigured = (id: string, dialect: "sync" | "editor", option: string) => ({
+    ...base,
+    id,
+    dialect,
+    status: "skipped" as const,
+    reason: `needs ${option}`,
+    unconfigured: option
+  })
+  const partly = Report.make({
+    ...input,
+    dialects: ["sync", "editor"],
+    results: [
+      { ...base, id: "SYNC-A-001", status: "passed" },
+      unconfigured("SYNC-A-002", "sync", "--sync-api-key-2"),
+      unconfigured("EDIT-A-001", "editor", "--editor-api-key"),
+      unconfigured("EDIT-A-002", "editor", "--editor-api-key")
+    ]
+  })
+
+  it("is not a pass: unchecked, unless declared expected", () => {
+    expect(Report.outcome(partly)).toBe("unchecked")
+    expect(Report.uncheckedDialects(partly)).toEqual(["editor"])
+    expect(Report.outcome(partly, { allowUnchecked: true })).toBe("passed")
+    expect(Report.outcome(Report.make({ ...input, results: [] }))).toBe("unchecked")
+    expect(Report.outcome(report)).toBe("failed")
+  })
+
+  it("counts the checks skipped for lack of configuration and names the options that would run them", () => {
+    expect(partly.summary.unconfigured).toBe(3)
+    const text = Report.summary(partly)
+    expect(text).toContain("3 skipped for lack of configuration; these options would run them:")
+    expect(text).toContain("  --sync-api-key-2 (or PROJECTKIT_CONFORMANCE_SYNC_API_KEY_2): 1 check")
+    expect(text).toContain("  --editor-api-key (or PROJECTKIT_CONFORMANCE_EDITOR_API_KEY): 2 checks")
+    // A dialect skipped whole is one line.
+    expect(text).toContain("SKIP editor: all 2 checks (needs --editor-api-key)")
+    expect(text).not.toContain("SKIP EDIT-A-001")
+    expect(text).toContain("SKIP SYNC-A-002")
   })
 })
 
