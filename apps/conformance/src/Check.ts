@@ -24,6 +24,8 @@ export interface Source {
   readonly sentence: string
   /** The provider's public documentation page the sentence comes from, when there is one. */
   readonly url?: string
+  /** How the sentence leads to what the check asserts, where that is a reading rather than its words. */
+  readonly note?: string
 }
 
 /**

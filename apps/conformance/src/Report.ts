@@ -181,8 +181,8 @@ export const envOf = (option: string) => `PROJECTKIT_CONFORMANCE_${option.replac
 
 /** Where a check's rule is written, for people to follow: document, sentence and public page. */
 export const sourceText = (check: Pick<CheckResult, "source">): string => {
-  const { document, sentence, url } = check.source
-  return `source: ${document}: \u201c${sentence.replace(/\s*\n\s*/g, " ")}\u201d${url ? ` (${url})` : ""}`
+  const { document, note, sentence, url } = check.source
+  return `source: ${document}: \u201c${sentence.replace(/\s*\n\s*/g, " ")}\u201d${url ? ` (${url})` : ""}${note ? ` \u2014 ${note}` : ""}`
 }
 
 const exchangeText = (exchange: Exchange) =>
