@@ -22,12 +22,19 @@ const PROJECT_FIELDS = "- idstring\n- displayNamestring\n- studioHoststring | nu
   "- createdAtstring (date-time)\n- membersarray"
 
 const S = {
-  authenticated: cite(SEED, "All requests must be authenticated."),
+  authenticated: cite(NOTES, "401 missing/invalid token", {
+    url: PROJECTS_API,
+    note: "all requests must be authenticated (the seed); one without a valid token is a 401"
+  }),
   roles: cite(SEED, "Managing projects requires the Administrator or Developer role, or equivalent."),
   list: cite(SEED, `A list of projects.\n${PROJECT_FIELDS}`),
   created: cite(SEED, `Project created successfully.\n${PROJECT_FIELDS}`),
   details: cite(SEED, `Project details.\n${PROJECT_FIELDS}`),
-  updated: cite(SEED, "Project updated successfully."),
+  partialPatch: cite(
+    NOTES,
+    "`PATCH /projects/{pid}` | partial `{displayName?, studioHost?, metadata?:{color?, externalStudioHost?, cliInitializedAt?, initialTemplate?}, isDisabledByUser?, activityFeedEnabled?}`",
+    { url: PROJECTS_API }
+  ),
   deleted: cite(SEED, "Project deleted successfully."),
   corsList: cite(SEED, "A list of CORS entries.\n- idinteger\n- originstring\n- allowCredentialsboolean\n- createdAtstring (date-time)"),
   corsDelete: cite(SEED, "Deletes a specific CORS origin for a project."),
@@ -77,7 +84,10 @@ const S = {
   versions: cite(NOTES, "accept any `v1`/`vX`/`vYYYY-MM-DD`"),
   statuses: cite(NOTES, "POST project/CORS/token and PUT dataset ⇒ 201; everything else 200; deletes return `{deleted:true}`"),
   boom: cite(NOTES, "Format (Boom style): `{\"statusCode\":401,\"error\":\"Unauthorized\",\"message\":\"Session not found\""),
-  displayNameRequired: cite(NOTES, "`{displayName (req), organizationId?, metadata?, subscription?:{planId}}`", { url: PROJECTS_API }),
+  displayNameRequired: cite(NOTES, "`{displayName (req), organizationId?, metadata?, subscription?:{planId}}`", {
+    url: PROJECTS_API,
+    note: "a create without its required displayName is invalid input, a 400 (\"400 invalid input\" in the notes' errors)"
+  }),
   patchAnswer: cite(NOTES, "`metadata.<key>: null` removes a key | 200 Project |"),
   listOptions: cite(NOTES, "`includeMembers=false`, `includeFeatures=false`, `organizationId=…`, `onlyExplicitMembership=true`"),
   datasetName: cite(NOTES, "1–64 chars, only `a-z 0-9 - _`, must **begin and end** with a lowercase letter or number.", {
@@ -189,7 +199,7 @@ const projects: ReadonlyArray<Check> = [
     yield* Expect.fields(item, projectFields, "the list item", listed)
     yield* Expect.values(item, { displayName }, "the list item", listed)
   })),
-  check("SAN-PROJ-004", "PATCH changes what it is sent and keeps the rest", S.updated, Effect.gen(function*() {
+  check("SAN-PROJ-004", "PATCH changes what it is sent and keeps the rest", S.partialPatch, Effect.gen(function*() {
     const h = yield* Harness
     const { id } = yield* createProject({ metadata: { color: "#445566" } })
     const renamed = h.unique("renamed")

@@ -78,7 +78,15 @@ const S = {
   badRequest: cite(NOTES, STATUSES),
   notFound: cite(NOTES, STATUSES),
   envelope: cite(NOTES, "INF: the same as assets, `{items, nextCursor}`.", { url: `${API}/projects-api/list` }),
-  limits: cite(NOTES, "`limit` (1–100)", { url: `${API}/assets-api/list` }),
+  limits: cite(NOTES, "`limit` (1–100)", {
+    url: `${API}/assets-api/list`,
+    note: "the notes give the asset list's bounds; the project list, whose envelope is the assets' (INF), is read as having the same"
+  }),
+  organizationVisible: cite(
+    SEED_PROJECTS,
+    "visibility defaults to USER (visible only to the key owner) and mode to CREATOR; both are optional.",
+    { note: "ORGANIZATION, the other visibility (USER | ORGANIZATION), widens it from the key owner to the whole organization" }
+  ),
   assetShape: cite(
     NOTES,
     "Asset: `id`, `createdAt`, `updatedAt`, `name?`, `url?`, `size?` (bytes), `format?` (\"mp4\", \"wav\"), `type`",
@@ -662,7 +670,7 @@ const others: ReadonlyArray<Check> = [
     yield* Expect.ok(listed)
     yield* Expect.that(!ids(yield* listItems(listed)).includes(id), "another user of the organization lists a USER project", listed)
   }), { requires: ["member"] }),
-  check("SYNC-VIS-002", "An ORGANIZATION project is visible to the organization's other users", S.defaults, Effect.gen(function*() {
+  check("SYNC-VIS-002", "An ORGANIZATION project is visible to the organization's other users", S.organizationVisible, Effect.gen(function*() {
     const { id } = yield* newProject("shared", { visibility: "ORGANIZATION" })
     yield* Expect.status(yield* getProject(id, "member"), 200)
   }), { requires: ["member"] }),
