@@ -171,7 +171,7 @@ export const editorBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   // Every documented field, on every route that answers it; every documented request option.
   {
-    name: "a PATCH answers the project without updatedAt",
+    name: "an editor PATCH answers the metadata without updatedAt",
     dialect: "editor",
     caughtBy: ["EDIT-PROJ-011"],
     broken: editAnswers(project, "PATCH", withoutField("updatedAt"))
