@@ -1,7 +1,8 @@
 /**
- * Runs the selected checks of the selected dialects, one after the other, each with its own record
- * of exchanges, inside one scope whose finalizers delete what the checks created — after the last
- * check, or as soon as the run fails or is interrupted.
+ * Runs the selected checks — each dialect's one after the other, the dialects side by side (they
+ * share nothing, and most of a run is spent waiting on lifecycles: a generation, an export) — each
+ * check with its own record of exchanges, inside one scope whose finalizers delete what the checks
+ * created: after the last check, or as soon as the run fails or is interrupted.
  */
 import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
@@ -223,7 +224,15 @@ export const run = (config: RunConfig): Effect.Effect<Report.Report> =>
       { discard: true }
     )
 
-    const results = yield* Effect.forEach(selected, runOne).pipe(
+    const byDialect = [...new Set(selected.map((check) => check.dialect))].map((dialect) =>
+      selected.filter((check) => check.dialect === dialect)
+    )
+    const results = yield* Effect.forEach(byDialect, (checks) => Effect.forEach(checks, runOne), { concurrency: "unbounded" }).pipe(
+      // In the order the checks were selected, whichever dialect finished first.
+      Effect.map((perDialect) => {
+        const byId = new Map(perDialect.flat().map((result) => [`${result.dialect} ${result.id}`, result]))
+        return selected.map((check) => byId.get(`${check.dialect} ${check.id}`)!)
+      }),
       // The cleanups run here, whatever happened to the checks.
       Effect.ensuring(Effect.zipRight(Scope.close(scope, Exit.void), sweep))
     )
