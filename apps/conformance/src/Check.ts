@@ -15,10 +15,17 @@ export type Dialect = (typeof dialects)[number]
  */
 export type Profile = "core" | "extended"
 
-/** Where a check's rule is written: a document (relative to the shared documents) and its words, verbatim. */
+/**
+ * Where a check's rule is written: a document (relative to the shared documents), its words
+ * verbatim, and the provider's public page for it where one exists.
+ */
 export interface Source {
   readonly document: string
   readonly sentence: string
+  /** The provider's public documentation page the sentence comes from, when there is one. */
+  readonly url?: string
+  /** How the sentence leads to what the check asserts, where that is a reading rather than its words. */
+  readonly note?: string
 }
 
 /**

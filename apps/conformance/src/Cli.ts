@@ -1,6 +1,8 @@
 /**
- * `projectkit-conformance`: configured by flags or the environment, runs the checks, prints the
- * summary, writes the JSON and JUnit reports, and exits 0 only when nothing failed or errored.
+ * `projectkit-conformance`: configured by flags or the environment; first makes sure each selected
+ * dialect's server answers and accepts its credential, then runs the checks, prints the summary,
+ * writes the JSON and JUnit reports, and records how the run went for the exit code (see
+ * `exitCodes`): 0 only when something was checked — every selected dialect — and nothing failed.
  */
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
@@ -28,6 +30,7 @@ const text = (name: string, env: string, description: string) =>
 
 const secret = (name: string, env: string, description: string) =>
   Options.redacted(name).pipe(
+    Options.withPseudoName("key"),
     Options.withDescription(`${description} (env ${ENV}${env})`),
     Options.withFallbackConfig(Config.redacted(`${ENV}${env}`)),
     Options.optional
@@ -52,26 +55,38 @@ const profile = Options.choice("profile", ["core", "extended"]).pipe(
   Options.withFallbackConfig(Config.literal("core", "extended")(`${ENV}PROFILE`)),
   Options.withDefault("extended" as const)
 )
+// Repeatable and optional: a default of none shows them as optional (`[--filter text...]`) in the usage.
 const filter = Options.text("filter").pipe(
   Options.withDescription(
     `Run only checks whose id or title contains this (case-insensitive); repeatable, or comma-separated in env ${ENV}FILTER`
   ),
-  Options.repeated
+  Options.repeated,
+  Options.withDefault([] as ReadonlyArray<string>)
 )
 
 const unsupported = Options.text("unsupported").pipe(
   Options.withDescription(
     `Declare checks (ids, or text of ids or titles) unsupported: they are reported skipped; repeatable, or comma-separated in env ${ENV}UNSUPPORTED`
   ),
-  Options.repeated
+  Options.repeated,
+  Options.withDefault([] as ReadonlyArray<string>)
+)
+
+const allowSkippedDialects = Options.boolean("allow-skipped-dialects").pipe(
+  Options.withDescription(
+    `Do not fail when a selected dialect, or the whole run, checked nothing (no credential given, or everything filtered out or unsupported); without it that exits 3 (env ${ENV}ALLOW_SKIPPED_DIALECTS)`
+  ),
+  Options.withFallbackConfig(Config.boolean(`${ENV}ALLOW_SKIPPED_DIALECTS`)),
+  Options.withDefault(false)
 )
 
 const options = {
-  unsupported,
   dialect,
   baseUrl,
   profile,
   filter,
+  unsupported,
+  allowSkippedDialects,
   syncBaseUrl: text("sync-base-url", "SYNC_BASE_URL", "The sync.so base URL, e.g. https://api.sync.so"),
   syncApiKey: secret("sync-api-key", "SYNC_API_KEY", "An x-api-key of the first organization"),
   syncApiKey2: secret("sync-api-key-2", "SYNC_API_KEY_2", "An x-api-key of a second organization (isolation checks)"),
@@ -96,8 +111,8 @@ const options = {
     Options.withFallbackConfig(Config.string(`${ENV}SANITY_API_VERSION`)),
     Options.withDefault("v2021-06-07")
   ),
-  jsonReport: text("json-report", "JSON_REPORT", "Where to write the JSON report"),
-  junitReport: text("junit-report", "JUNIT_REPORT", "Where to write the JUnit XML report"),
+  jsonReport: text("json-report", "JSON_REPORT", "Where to write the JSON report").pipe(Options.withPseudoName("file")),
+  junitReport: text("junit-report", "JUNIT_REPORT", "Where to write the JUnit XML report").pipe(Options.withPseudoName("file")),
   webhookHost: text(
     "webhook-host",
     "WEBHOOK_HOST",
@@ -115,10 +130,27 @@ const options = {
 }
 
 /**
+ * How a run ended, each with its own exit code so that a CI job can tell them apart: checks
+ * failed (1), the command line was wrong (2), nothing — or nothing of a selected dialect — was
+ * checked (3), a server could not be reached (4), a server refused the credential (5).
+ */
+export type Outcome = "not run" | "passed" | "failed" | "usage" | "unchecked" | "unreachable" | "rejected"
+
+export const exitCodes: Record<Outcome, number> = {
+  "not run": 0,
+  passed: 0,
+  failed: 1,
+  usage: 2,
+  unchecked: 3,
+  unreachable: 4,
+  rejected: 5
+}
+
+/**
  * How the run went, for the process's exit code (set by the bin, so that running the command
  * in-process, as the tests do, does not decide the exit code of the host).
  */
-export class Outcome extends Context.Tag("@projectkit/conformance/Outcome")<Outcome, Ref.Ref<"passed" | "failed" | "not run">>() {}
+export class RunOutcome extends Context.Tag("@projectkit/conformance/RunOutcome")<RunOutcome, Ref.Ref<Outcome>>() {}
 
 type Parsed = Command.Command.ParseConfig<typeof options>
 
@@ -180,9 +212,22 @@ export const toRunConfig = (
 
 export const command = Command.make("projectkit-conformance", options, (parsed) =>
   Effect.gen(function*() {
+    const outcome = yield* RunOutcome
     const envList = (name: string) =>
       Config.string(`${ENV}${name}`).pipe(Config.map((text) => list([text])), Config.withDefault([] as ReadonlyArray<string>))
-    const report = yield* Runner.run(toRunConfig(parsed, { filter: yield* envList("FILTER"), unsupported: yield* envList("UNSUPPORTED") }))
+    const config = toRunConfig(parsed, { filter: yield* envList("FILTER"), unsupported: yield* envList("UNSUPPORTED") })
+
+    // One request per dialect first: an unreachable server or a refused key is one message, not a
+    // failure per check.
+    const problems = yield* Runner.preflight(config)
+    if (problems.length > 0) {
+      for (const problem of problems) yield* Console.error(`projectkit-conformance: ${problem.message}`)
+      const kind = problems.some((problem) => problem.kind === "unreachable") ? "unreachable" : "rejected"
+      yield* Console.error(`projectkit-conformance: no check was run (exit code ${exitCodes[kind]})`)
+      return yield* Ref.set(outcome, kind)
+    }
+
+    const report = yield* Runner.run(config)
     const fs = yield* FileSystem.FileSystem
     const path = yield* Path.Path
     const write = (file: Option.Option<string>, content: string) =>
@@ -197,7 +242,44 @@ export const command = Command.make("projectkit-conformance", options, (parsed) 
     yield* write(parsed.jsonReport, Report.json(report))
     yield* write(parsed.junitReport, Report.junit(report))
     yield* Console.log(Report.summary(report))
-    yield* Ref.set(yield* Outcome, Report.succeeded(report) ? "passed" : "failed")
+    const result = Report.outcome(report, { allowUnchecked: parsed.allowSkippedDialects })
+    if (result === "unchecked") {
+      const unchecked = Report.uncheckedDialects(report)
+      yield* Console.error(
+        `projectkit-conformance: ${
+          unchecked.length > 0 ? `nothing was checked of ${unchecked.join(", ")}` : "nothing was checked"
+        }; give the options above, or --allow-skipped-dialects if that is expected (exit code ${exitCodes.unchecked})`
+      )
+    }
+    yield* Ref.set(outcome, result)
   }))
 
 export const cli = Command.run(command, { name: "projectkit-conformance", version: Report.SUITE_VERSION })
+
+const ansiEscape = new RegExp(String.raw`\u001b\[[0-9;]*[A-Za-z]`, "g")
+
+/** Whether output may be coloured: only on a terminal, and never with NO_COLOR set (https://no-color.org). */
+export const colours = (stream: { readonly isTTY?: boolean }, env: Readonly<Record<string, string | undefined>>) =>
+  stream.isTTY === true && (env["NO_COLOR"] ?? "") === ""
+
+/**
+ * A console that writes without ANSI escapes: @effect/cli always styles its help and its error
+ * messages, which a log file, a CI page or `NO_COLOR` must get as plain text.
+ */
+export const plainConsole = (console: Console.Console): Console.Console => {
+  const strip = (args: ReadonlyArray<unknown>) => args.map((arg) => (typeof arg === "string" ? arg.replace(ansiEscape, "") : arg))
+  return {
+    ...console,
+    log: (...args) => console.log(...strip(args)),
+    error: (...args) => console.error(...strip(args)),
+    info: (...args) => console.info(...strip(args)),
+    warn: (...args) => console.warn(...strip(args)),
+    unsafe: {
+      ...console.unsafe,
+      log: (...args) => console.unsafe.log(...strip(args)),
+      error: (...args) => console.unsafe.error(...strip(args)),
+      info: (...args) => console.unsafe.info(...strip(args)),
+      warn: (...args) => console.unsafe.warn(...strip(args))
+    }
+  }
+}

@@ -84,3 +84,76 @@ export const list = (exchange: Exchange, field: string): Effect.Effect<ReadonlyA
       ? Effect.succeed(items as ReadonlyArray<Record<string, unknown>>)
       : fail(`expected "${field}" to be a list of objects, got ${show(items)}`, exchange)
   })
+
+/** What a documented field holds. A list of strings is an enumeration of its allowed values. */
+export type Kind = "string" | "boolean" | "integer" | "number" | "date-time" | "array" | "object" | ReadonlyArray<string>
+
+/** A documented field: its kind, whether it may be left out (`optional`), whether it may be null. */
+export interface FieldRule {
+  readonly kind: Kind
+  readonly optional?: boolean
+  readonly nullable?: boolean
+}
+
+/** The documented fields of a record: a kind alone means present and not null. */
+export type Shape = Readonly<Record<string, Kind | FieldRule>>
+
+export const optional = (kind: Kind): FieldRule => ({ kind, optional: true })
+export const nullable = (kind: Kind): FieldRule => ({ kind, nullable: true })
+
+const fits = (value: unknown, kind: Kind): boolean => {
+  if (typeof kind !== "string") return typeof value === "string" && kind.includes(value)
+  switch (kind) {
+    case "string":
+      return typeof value === "string"
+    case "boolean":
+      return typeof value === "boolean"
+    case "integer":
+      return Number.isInteger(value)
+    case "number":
+      return typeof value === "number" && Number.isFinite(value)
+    case "date-time":
+      return isDateTime(value)
+    case "array":
+      return Array.isArray(value)
+    case "object":
+      return isRecord(value)
+  }
+}
+
+const describe = (kind: Kind) => (typeof kind === "string" ? `a ${kind}` : `one of ${kind.join(", ")}`)
+
+/**
+ * The record has every documented field of `shape`, each of its kind; `where` names the answer
+ * (e.g. "the PATCH answer") in the failure. Fields the shape does not name are not looked at.
+ */
+export const fields = (record: unknown, shape: Shape, where: string, exchange?: Exchange): Effect.Effect<void, CheckFailed> => {
+  if (!isRecord(record)) return fail(`${where} is not a JSON object: ${show(record)}`, exchange)
+  for (const [field, spec] of Object.entries(shape)) {
+    const rule: FieldRule = typeof spec === "object" && !Array.isArray(spec) ? spec as FieldRule : { kind: spec as Kind }
+    const value = record[field]
+    if (value === undefined) {
+      if (rule.optional === true) continue
+      return fail(`${where} has no "${field}"`, exchange)
+    }
+    if (value === null) {
+      if (rule.nullable === true) continue
+      return fail(`${where}: "${field}" is null, expected ${describe(rule.kind)}`, exchange)
+    }
+    if (!fits(value, rule.kind)) return fail(`${where}: "${field}" is ${show(value)}, expected ${describe(rule.kind)}`, exchange)
+  }
+  return Effect.void
+}
+
+/** The record's fields have the given values (what was sent comes back). */
+export const values = (
+  record: unknown,
+  expected: Readonly<Record<string, unknown>>,
+  where: string,
+  exchange?: Exchange
+): Effect.Effect<void, CheckFailed> =>
+  Effect.forEach(
+    Object.entries(expected),
+    ([field, value]) => equal(isRecord(record) ? record[field] : undefined, value, `${where}: "${field}"`, exchange),
+    { discard: true }
+  )

@@ -1,7 +1,8 @@
 /**
- * Runs the selected checks of the selected dialects, one after the other, each with its own record
- * of exchanges, inside one scope whose finalizers delete what the checks created — after the last
- * check, or as soon as the run fails or is interrupted.
+ * Runs the selected checks — each dialect's one after the other, the dialects side by side (they
+ * share nothing, and most of a run is spent waiting on lifecycles: a generation, an export) — each
+ * check with its own record of exchanges, inside one scope whose finalizers delete what the checks
+ * created: after the last check, or as soon as the run fails or is interrupted.
  */
 import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
@@ -59,11 +60,41 @@ export const select = (config: Pick<RunConfig, "dialects" | "profile" | "filter"
     (config.filter.length === 0 || matches(check, config.filter))
   )
 
+/** What a check needs to run: the first organization's credential, or one of its requirements. */
+export type Setting = "primary" | Requirement
+
+/**
+ * The command-line option that provides each setting, per dialect (its environment variable is
+ * `PROJECTKIT_CONFORMANCE_` and the option's name in capitals, e.g. `SYNC_API_KEY_2`). The summary
+ * names them for the checks skipped without them.
+ */
+export const optionFor: Record<Dialect, Partial<Record<Setting, string>>> = {
+  sync: {
+    primary: "--sync-api-key",
+    secondOrganization: "--sync-api-key-2",
+    member: "--sync-member-api-key",
+    webhooks: "--webhook-host"
+  },
+  editor: {
+    primary: "--editor-api-key",
+    secondOrganization: "--editor-api-key-2",
+    ineligible: "--editor-ineligible-api-key",
+    webhooks: "--webhook-host"
+  },
+  sanity: { primary: "--sanity-token", secondOrganization: "--sanity-token-2", webhooks: "--webhook-host" }
+}
+
 const requirementReason: Record<Requirement, string> = {
   secondOrganization: "needs a second organization's credential (isolation checks); none configured",
   member: "needs a credential of another user of the first organization; none configured",
   ineligible: "needs a credential of an account without runtime OpenAPI access; none configured",
   webhooks: "needs a webhook receiver the server can reach (--webhook-host); none configured"
+}
+
+/** A skip for want of a setting: the reason, and the option that would have run the check. */
+const unconfigured = (dialect: Dialect, setting: Setting, reason: string): Partial<Report.CheckResult> => {
+  const option = optionFor[dialect][setting]
+  return { reason, ...(option === undefined ? {} : { unconfigured: option }) }
 }
 
 const whoOf: Record<Exclude<Requirement, "webhooks">, keyof Harness.DialectCredentials> = {
@@ -112,7 +143,7 @@ export const run = (config: RunConfig): Effect.Effect<Report.Report> =>
           ...extra
         })
         if (target === undefined || Option.isNone(target.credentials.primary)) {
-          return result("skipped", { reason: `no ${check.dialect} base URL and credential configured` })
+          return result("skipped", unconfigured(check.dialect, "primary", `no ${check.dialect} credential configured`))
         }
         if (matches(check, config.unsupported ?? [])) {
           return result("skipped", { reason: "declared unsupported by the implementation (--unsupported)" })
@@ -120,7 +151,7 @@ export const run = (config: RunConfig): Effect.Effect<Report.Report> =>
         const missing = (check.requires ?? []).find((r) =>
           r === "webhooks" ? Option.isNone(runContext.webhooks) : Option.isNone(target.credentials[whoOf[r]])
         )
-        if (missing !== undefined) return result("skipped", { reason: requirementReason[missing] })
+        if (missing !== undefined) return result("skipped", unconfigured(check.dialect, missing, requirementReason[missing]))
 
         const exchanges: Array<Exchange> = []
         const harness = Harness.make({
@@ -193,7 +224,15 @@ export const run = (config: RunConfig): Effect.Effect<Report.Report> =>
       { discard: true }
     )
 
-    const results = yield* Effect.forEach(selected, runOne).pipe(
+    const byDialect = [...new Set(selected.map((check) => check.dialect))].map((dialect) =>
+      selected.filter((check) => check.dialect === dialect)
+    )
+    const results = yield* Effect.forEach(byDialect, (checks) => Effect.forEach(checks, runOne), { concurrency: "unbounded" }).pipe(
+      // In the order the checks were selected, whichever dialect finished first.
+      Effect.map((perDialect) => {
+        const byId = new Map(perDialect.flat().map((result) => [`${result.dialect} ${result.id}`, result]))
+        return selected.map((check) => byId.get(`${check.dialect} ${check.id}`)!)
+      }),
       // The cleanups run here, whatever happened to the checks.
       Effect.ensuring(Effect.zipRight(Scope.close(scope, Exit.void), sweep))
     )
@@ -222,4 +261,98 @@ export const run = (config: RunConfig): Effect.Effect<Report.Report> =>
         )
       ]
     })
+  })
+
+/** Why a dialect cannot be checked at all: its server is not there, or it refuses the credential. */
+export interface PreflightProblem {
+  readonly dialect: Dialect
+  readonly kind: "unreachable" | "rejected"
+  /** One line saying what happened and what to look at. */
+  readonly message: string
+}
+
+/** One cheap authenticated read per dialect: its project list, first page. */
+const probes: Record<Dialect, (options: Readonly<Record<string, string>>) => Harness.RequestOptions> = {
+  sync: () => ({ path: "/v2/projects", query: { limit: 1 } }),
+  editor: () => ({ path: "/v1/projects", query: { limit: 1 } }),
+  sanity: (options) => ({ path: `/${options["apiVersion"] ?? "v2021-06-07"}/projects` })
+}
+
+/** The innermost cause of a failed fetch, e.g. `ECONNREFUSED 127.0.0.1:9`, for a message people can act on. */
+const rootCause = (cause: unknown): string => {
+  let current: unknown = cause
+  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null && "cause" in current && current.cause; depth++) {
+    current = current.cause
+  }
+  if (typeof current === "object" && current !== null && "code" in current && typeof current.code === "string") {
+    const address = "address" in current && typeof current.address === "string" ? ` ${current.address}` : ""
+    const port = "port" in current && typeof current.port === "number" ? `:${current.port}` : ""
+    return `${current.code}${address}${port}`
+  }
+  return current instanceof Error ? current.message : String(current)
+}
+
+/**
+ * Before any check: one request per selected dialect that has checks to run and a credential,
+ * so that an unreachable server or a refused key is one clear message rather than a failure (or
+ * error) per check. Answers the problems found; none means go ahead.
+ */
+export const preflight = (config: RunConfig): Effect.Effect<ReadonlyArray<PreflightProblem>> =>
+  Effect.gen(function*() {
+    const selected = select(config)
+    const dialects = [...new Set(selected.map((check) => check.dialect))]
+    const scope = yield* Scope.make()
+    const runContext: Harness.RunContext = {
+      scope,
+      cleanupProblems: yield* Ref.make<ReadonlyArray<string>>([]),
+      secrets: yield* Ref.make<ReadonlyArray<string>>([]),
+      prefix: randomPrefix(),
+      serial: yield* Ref.make(1),
+      requestTimeout: Duration.decode(config.requestTimeout ?? "15 seconds"),
+      webhooks: Option.none()
+    }
+    const problems = yield* Effect.forEach(dialects, (dialect) => {
+      const target = config.targets[dialect]
+      if (target === undefined || Option.isNone(target.credentials.primary)) return Effect.succeed([])
+      const harness = Harness.make({
+        dialect,
+        baseUrl: target.baseUrl,
+        credentials: target.credentials,
+        options: target.options ?? {},
+        run: runContext,
+        record: () => undefined
+      })
+      const probe = probes[dialect](target.options ?? {})
+      const where = `${harness.baseUrl}${probe.path}`
+      return harness.request({ ...probe, retryRateLimited: false }).pipe(
+        Effect.map((exchange): ReadonlyArray<PreflightProblem> => {
+          const status = exchange.response.status
+          const said = exchange.response.body.slice(0, 200)
+          if (status === 401 || status === 403) {
+            return [{
+              dialect,
+              kind: "rejected",
+              message: `${dialect}: the server refused the credential (${optionFor[dialect].primary}): GET ${where} answered ${status} ${said}`
+            }]
+          }
+          if (status === 404) {
+            return [{
+              dialect,
+              kind: "unreachable",
+              message: `${dialect}: no ${dialect} API at ${harness.baseUrl}: GET ${where} answered 404 — is the base URL right?`
+            }]
+          }
+          return []
+        }),
+        Effect.catchAll((error) =>
+          Effect.succeed<ReadonlyArray<PreflightProblem>>([{
+            dialect,
+            kind: "unreachable",
+            message: `${dialect}: cannot reach ${harness.baseUrl} (${error.cause === undefined ? error.message : rootCause(error.cause)})`
+          }])
+        )
+      )
+    }, { concurrency: "unbounded" })
+    yield* Scope.close(scope, Exit.void)
+    return problems.flat()
   })

@@ -14,6 +14,19 @@ import { syncBreaks } from "./support/breaks/sync.js"
 
 const breaks: ReadonlyArray<Proxy.BrokenBehaviour> = [...syncBreaks, ...editorBreaks, ...sanityBreaks]
 
+/**
+ * The checks of every documented response field on every route that answers it, and of every
+ * documented request option's effect: each must be shown able to fail.
+ */
+const fieldAndOptionChecks = [
+  "SYNC-PROJ-013", "SYNC-PROJ-016", "SYNC-ASSET-003", "SYNC-ASSET-004", "SYNC-ASSET-005", "SYNC-ASSET-006", "SYNC-ASSET-007",
+  "SYNC-ASSET-008", "SYNC-GEN-001", "SYNC-GEN-002", "SYNC-GEN-003", "SYNC-MODEL-001", "SYNC-COST-001",
+  "EDIT-PROJ-007", "EDIT-PROJ-011", "EDIT-EXP-008", "EDIT-EXP-011", "EDIT-EXP-012", "EDIT-EXP-013",
+  "SAN-PROJ-001", "SAN-PROJ-002", "SAN-PROJ-003", "SAN-PROJ-010", "SAN-PROJ-011", "SAN-PROJ-012", "SAN-PROJ-013", "SAN-PROJ-014",
+  "SAN-CORS-001", "SAN-CORS-004", "SAN-DS-008", "SAN-DS-009", "SAN-DS-010", "SAN-DS-011", "SAN-DS-012", "SAN-DS-013",
+  "SAN-DS-014", "SAN-DS-015", "SAN-EMB-003", "SAN-USER-002", "SAN-TOK-004", "SAN-TOK-005", "SAN-TAG-004"
+]
+
 layer(referenceLayer, { excludeTestServices: true, timeout: 60_000 })("a broken server", (it) => {
   it.effect("there are at least 12 distinct breaks, each named for checks that exist", () =>
     Effect.sync(() => {
@@ -21,6 +34,12 @@ layer(referenceLayer, { excludeTestServices: true, timeout: 60_000 })("a broken 
       expect(breaks.length).toBeGreaterThanOrEqual(12)
       const ids = new Set(allChecks.map((c) => c.id))
       for (const b of breaks) for (const id of b.caughtBy) expect(ids.has(id), `${b.name}: ${id}`).toBe(true)
+    }))
+
+  it.effect("every check of a documented field or request option has a break that it must catch", () =>
+    Effect.sync(() => {
+      const caught = new Set(breaks.flatMap((b) => b.caughtBy))
+      expect(fieldAndOptionChecks.filter((id) => !caught.has(id))).toEqual([])
     }))
 
   describe.each(["sync", "editor", "sanity"] as const)("%s, through a proxy that breaks nothing", (dialect) => {

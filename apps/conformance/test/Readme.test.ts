@@ -8,11 +8,12 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { allChecks } from "../src/checks/index.js"
 import * as Readme from "../src/Readme.js"
+import { type Document, documents } from "../src/Sources.js"
 
 const readme = readFileSync(fileURLToPath(new URL("../README.md", import.meta.url)), "utf8")
 
 /** The shared provider documents, when this checkout has them (the team's shared folder). */
-const documents = process.env["PROJECTKIT_SHARED_DIR"] ?? fileURLToPath(new URL("../../../../shared", import.meta.url))
+const shared = process.env["PROJECTKIT_SHARED_DIR"] ?? fileURLToPath(new URL("../../../../shared", import.meta.url))
 
 describe("the checks", () => {
   it("have unique ids of the form DIALECT-AREA-NNN", () => {
@@ -31,14 +32,27 @@ describe("the checks", () => {
     }
   })
 
-  it.skipIf(!existsSync(join(documents, "seeds")))("quote their documents verbatim", () => {
+  it("cite a known document, and give the provider's public page wherever the document has one", () => {
     for (const check of allChecks) {
-      const text = readFileSync(join(documents, check.source.document), "utf8")
+      expect(Object.keys(documents), check.id).toContain(check.source.document)
+      const document: Document = documents[check.source.document as keyof typeof documents]
+      if (document.url !== undefined) expect(check.source.url, check.id).toBeDefined()
+      if (check.source.url !== undefined) expect(check.source.url, check.id).toMatch(/^https:\/\/(www\.)?(sync\.so|sanity\.io)\//)
+    }
+    // Every check of sync.so and Sanity has a public page to follow; the editor's document has none known.
+    for (const check of allChecks.filter((c) => c.dialect !== "editor" && c.source.document.startsWith("seeds/"))) {
+      expect(check.source.url, check.id).toBeDefined()
+    }
+  })
+
+  it.skipIf(!existsSync(join(shared, "seeds")))("quote their documents verbatim", () => {
+    for (const check of allChecks) {
+      const text = readFileSync(join(shared, check.source.document), "utf8")
       expect(text.includes(check.source.sentence), `${check.id}: "${check.source.sentence}" in ${check.source.document}`).toBe(true)
     }
   })
 
-  it.skipIf(!existsSync(join(documents, "seeds")))("enforce every seed document", () => {
+  it.skipIf(!existsSync(join(shared, "seeds")))("enforce every seed document", () => {
     const seeds = new Set(allChecks.map((c) => c.source.document).filter((d) => d.startsWith("seeds/")))
     expect([...seeds].sort()).toEqual(
       ["seeds/000_86ea530f0552be1f.txt", "seeds/001_1d497ce5a3a811e3.txt", "seeds/002_ca4c5324aa88fbe4.txt", "seeds/003_a94817e391f0b551.txt"]
@@ -53,5 +67,11 @@ describe("the README", () => {
 
   it("lists every check id", () => {
     for (const check of allChecks) expect(readme).toContain(`\`${check.id}\``)
+  })
+
+  it("links each cited document to its public page", () => {
+    for (const url of new Set(allChecks.flatMap((c) => (c.source.url === undefined ? [] : [c.source.url])))) {
+      expect(readme).toContain(`](${url})`)
+    }
   })
 })

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import type { Exchange } from "../src/Check.js"
 import * as Report from "../src/Report.js"
+import * as Junit from "./support/Junit.js"
 
 const secret = "sk-very-secret-key"
 
@@ -31,7 +32,7 @@ const base = {
   durationMs: 5
 }
 
-const report = Report.make({
+const input: Report.MakeInput = {
   startedAt: new Date(),
   dialects: ["sync"],
   profile: "core",
@@ -46,12 +47,22 @@ const report = Report.make({
   ],
   cleanupProblems: [],
   secrets: [secret]
-})
+}
+
+const report = Report.make(input)
 
 describe("Report", () => {
   it("counts every status", () => {
-    expect(report.summary).toEqual({ passed: 1, failed: 1, skipped: 1, error: 1 })
+    expect(report.summary).toEqual({ passed: 1, failed: 1, skipped: 1, error: 1, unconfigured: 0 })
     expect(Report.succeeded(report)).toBe(false)
+  })
+
+  it("shows each failure's source: document, sentence, public page", () => {
+    const text = Report.summary(Report.make({
+      ...input,
+      results: [{ ...base, id: "SYNC-A-002", status: "failed", message: "no", source: { ...base.source, url: "https://example.com/doc" } }]
+    }))
+    expect(text).toContain(`       source: seeds/000.txt: \u201cA "sentence".\u201d (https://example.com/doc)`)
   })
 
   it("ends the summary with `N passed, N failed, N skipped`, errors on the line before", () => {
@@ -72,10 +83,91 @@ describe("Report", () => {
     const xml = Report.junit(report)
     expect(xml).toContain(`<testsuite name="projectkit-conformance.sync" tests="4" failures="1" errors="1" skipped="1"`)
     expect(xml).toContain(`name="SYNC-A-002 A check &amp; its &lt;title&gt;"`)
-    expect(xml).toContain(`<failure message="expected 201 for [REDACTED]">`)
-    expect(xml).toContain(`<error message="connection refused">`)
+    expect(xml).toContain(`<failure message="expected 201 for [REDACTED]" type="CheckFailed">`)
+    expect(xml).toContain(`<error message="connection refused" type="HarnessError">`)
     expect(xml).toContain(`<skipped message="needs a second organization"/>`)
     expect(xml).toContain(`A &quot;sentence&quot;.`)
     expect(xml).not.toContain(secret)
+  })
+
+  it("puts what GitLab and GitHub read where they read it: testcase classname, name, time; failure, skipped", () => {
+    const xml = Report.junit(report)
+    expect(xml).toMatch(/<testcase classname="projectkit-conformance\.sync" name="SYNC-A-001 [^"]*" time="\d+\.\d{3}">/)
+    // The failure's text says what failed, where the rule is written, and the exchange.
+    const failure = xml.slice(xml.indexOf("<failure"), xml.indexOf("</failure>"))
+    expect(failure).toContain("source: seeds/000.txt")
+    expect(failure).toContain("POST http://server/sync/v2/projects")
+    expect(failure).toContain("→ 500")
+  })
+})
+
+describe("a run that checked nothing", () => {
+  const unconfigured = (id: string, dialect: "sync" | "editor", option: string) => ({
+    ...base,
+    id,
+    dialect,
+    status: "skipped" as const,
+    reason: `needs ${option}`,
+    unconfigured: option
+  })
+  const partly = Report.make({
+    ...input,
+    dialects: ["sync", "editor"],
+    results: [
+      { ...base, id: "SYNC-A-001", status: "passed" },
+      unconfigured("SYNC-A-002", "sync", "--sync-api-key-2"),
+      unconfigured("EDIT-A-001", "editor", "--editor-api-key"),
+      unconfigured("EDIT-A-002", "editor", "--editor-api-key")
+    ]
+  })
+
+  it("is not a pass: unchecked, unless declared expected", () => {
+    expect(Report.outcome(partly)).toBe("unchecked")
+    expect(Report.uncheckedDialects(partly)).toEqual(["editor"])
+    expect(Report.outcome(partly, { allowUnchecked: true })).toBe("passed")
+    expect(Report.outcome(Report.make({ ...input, results: [] }))).toBe("unchecked")
+    expect(Report.outcome(report)).toBe("failed")
+  })
+
+  it("counts the checks skipped for lack of configuration and names the options that would run them", () => {
+    expect(partly.summary.unconfigured).toBe(3)
+    const text = Report.summary(partly)
+    expect(text).toContain("3 skipped for lack of configuration; these options would run them:")
+    expect(text).toContain("  --sync-api-key-2 (or PROJECTKIT_CONFORMANCE_SYNC_API_KEY_2): 1 check")
+    expect(text).toContain("  --editor-api-key (or PROJECTKIT_CONFORMANCE_EDITOR_API_KEY): 2 checks")
+    // A dialect skipped whole is one line.
+    expect(text).toContain("SKIP editor: all 2 checks (needs --editor-api-key)")
+    expect(text).not.toContain("SKIP EDIT-A-001")
+    expect(text).toContain("SKIP SYNC-A-002")
+  })
+})
+
+describe.skipIf(!Junit.available)("JUnit XML, against the Jenkins xUnit junit-10.xsd (xmllint --schema)", () => {
+  it("validates, for every status", () => {
+    const result = Junit.validate(Report.junit(report))
+    expect(result.output).toContain("validates")
+    expect(result.valid).toBe(true)
+  })
+
+  it("validates for an empty run and for a run of several dialects", () => {
+    const empty = Report.make({ ...input, results: [] })
+    expect(Junit.validate(Report.junit(empty)).valid).toBe(true)
+    const several = Report.make({
+      ...input,
+      dialects: ["sync", "editor"],
+      results: [...input.results, { ...base, dialect: "editor", id: "EDIT-A-001", status: "passed" }]
+    })
+    expect(Junit.validate(Report.junit(several)).valid).toBe(true)
+  })
+
+  it("is a real check: the schema refuses properties in a test case and skipped on testsuites", () => {
+    const valid = Report.junit(report)
+    const propertiesInCase = valid.replace(
+      /(<testcase [^>]*>)/,
+      `$1<properties><property name="source" value="x"/></properties>`
+    )
+    expect(Junit.validate(propertiesInCase).valid).toBe(false)
+    const skippedOnRoot = valid.replace(`<testsuites name="projectkit-conformance"`, `<testsuites skipped="1" name="projectkit-conformance"`)
+    expect(Junit.validate(skippedOnRoot).valid).toBe(false)
   })
 })

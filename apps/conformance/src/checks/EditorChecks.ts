@@ -5,48 +5,65 @@
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { type Check, type Exchange, forDialect, type Source } from "../Check.js"
+import { type Check, type Exchange, forDialect } from "../Check.js"
 import * as Expect from "../Expect.js"
 import { Harness, type Who } from "../Harness.js"
 import { listItems, nextCursor, token } from "../internal/common.js"
+import { cite } from "../Sources.js"
 
 const SEED = "seeds/001_1d497ce5a3a811e3.txt"
 const NOTES = "providers/editor.md"
 
-const from = (document: string, sentence: string): Source => ({ document, sentence })
+/** The routes the seed says carry a task's projectId. */
+const APPEARS_IN = "That projectId also appears in:\n\n  • GET /v1/exports\n  • GET /v1/exports/{taskId}\n  • export webhook payloads"
+
+/** The documents do not speak of organizations. */
+const ISOLATION = "a project and its tasks belong to the account whose key made them: to another account's key they are " +
+  "as if they did not exist (404, never listed)"
 
 const S = {
-  create: from(SEED, "Create a project with POST /v1/projects"),
-  read: from(SEED, "Read the full project with GET /v1/projects/{projectId}"),
-  getBoth: from(SEED, "GET /v1/projects/{projectId} returns both metadata and the latest persisted editorState"),
-  patchOnly: from(SEED, "PATCH /v1/projects/{projectId} updates only title and description"),
-  independently: from(SEED, "update title and description independently from autosave traffic"),
-  syncOnly: from(SEED, "POST /v1/projects/{projectId}/sync updates only editorState and stateVersion"),
-  replaces: from(SEED, "each call replaces the stored editorState with the provided payload."),
-  remove: from(SEED, "Delete the project with DELETE /v1/projects/{projectId}"),
-  exportSaved: from(SEED, "Use POST /v1/projects/{projectId}/exports when you want to render the latest saved project state."),
-  sameStructure: from(SEED, "Project-based exports return the same task structure as stateless exports, plus an optional projectId."),
-  stateless: from(
+  create: cite(SEED, "Create a project with POST /v1/projects", {
+    note: "the answer is the new project: its projectId (how every other route names it) and the title it was given"
+  }),
+  read: cite(SEED, "Read the full project with GET /v1/projects/{projectId}"),
+  isolated: cite(SEED, "Read the full project with GET /v1/projects/{projectId}", { note: ISOLATION }),
+  getBoth: cite(SEED, "GET /v1/projects/{projectId} returns both metadata and the latest persisted editorState"),
+  patchOnly: cite(SEED, "PATCH /v1/projects/{projectId} updates only title and description"),
+  independently: cite(SEED, "update title and description independently from autosave traffic"),
+  syncOnly: cite(SEED, "POST /v1/projects/{projectId}/sync updates only editorState and stateVersion"),
+  replaces: cite(SEED, "each call replaces the stored editorState with the provided payload."),
+  remove: cite(SEED, "Delete the project with DELETE /v1/projects/{projectId}"),
+  exportSaved: cite(SEED, "Use POST /v1/projects/{projectId}/exports when you want to render the latest saved project state."),
+  sameStructure: cite(SEED, "Project-based exports return the same task structure as stateless exports, plus an optional projectId."),
+  stateless: cite(
     SEED,
     "Use POST /v1/exports when you want to submit a full editorState payload and render it immediately without creating a project."
   ),
-  alsoInExports: from(SEED, "That projectId also appears in:"),
-  getExports: from(SEED, "GET /v1/exports"),
-  getExport: from(SEED, "GET /v1/exports/{taskId}"),
-  rateLimited: from(SEED, "If the API returns 429 OPEN_API_PROJECT_SYNC_RATE_LIMITED, back off and retry with jitter."),
-  runtime: from(SEED, "If the current account is not eligible for these routes, the API returns 403 OPEN_API_RUNTIME_ACCESS_FORBIDDEN."),
-  correlate: from(SEED, "Use it to correlate task history back to one project."),
-  uploadFirst: from(SEED, "upload assets before final render"),
-  webhookPayloads: from(SEED, "export webhook payloads"),
-  multiple: from(SEED, "create multiple export tasks from the same saved project"),
-  keepState: from(SEED, "keep editorState on the server"),
-  auth: from(NOTES, "Auth: `Authorization: Bearer <api key>`."),
-  errorBody: from(NOTES, "Error body: `{\"code\": \"OPEN_API_…\", \"message\": \"…\"}` with the HTTP status"),
-  listPaginated: from(NOTES, "list `GET /v1/projects` cursor-paginated"),
-  stateVersion: from(NOTES, "the seed says each sync replaces, so the server"),
-  history: from(NOTES, "task history stays after the project is deleted (retry-safe workflows)"),
-  task: from(NOTES, "Export task: `{taskId, status: queued | rendering | completed | failed, progress (0–100), outputUrl?,"),
-  retryAfter: from(NOTES, "with `Retry-After` in seconds on the 429")
+  appearsIn: cite(SEED, APPEARS_IN),
+  isolatedTask: cite(SEED, APPEARS_IN, { note: ISOLATION }),
+  rateLimited: cite(SEED, "If the API returns 429 OPEN_API_PROJECT_SYNC_RATE_LIMITED, back off and retry with jitter."),
+  runtime: cite(SEED, "If the current account is not eligible for these routes, the API returns 403 OPEN_API_RUNTIME_ACCESS_FORBIDDEN."),
+  uploadFirst: cite(SEED, "upload assets before final render"),
+  projectRoutesOnly: cite(SEED, "Project routes require runtime OpenAPI access.", {
+    note: "a stateless export (POST /v1/exports) is not a project route, so it needs no runtime access"
+  }),
+  multiple: cite(SEED, "create multiple export tasks from the same saved project"),
+  keepState: cite(SEED, "keep editorState on the server"),
+  auth: cite(NOTES, "Auth: `Authorization: Bearer <api key>`."),
+  errorBody: cite(NOTES, "Error body: `{\"code\": \"OPEN_API_…\", \"message\": \"…\"}` with the HTTP status"),
+  codes: cite(NOTES, "the same style (`OPEN_API_PROJECT_NOT_FOUND`, `OPEN_API_VALIDATION_FAILED`, `OPEN_API_UNAUTHORIZED`, …)."),
+  projectShape: cite(NOTES, "Project: `{projectId, title, description, editorState, stateVersion, createdAt, updatedAt}`", {
+    note: "GET answers the full project (the seed); the metadata answers — PATCH and the list — carry the same fields " +
+      "but the editorState, which the seed keeps apart from metadata"
+  }),
+  listPaginated: cite(NOTES, "list `GET /v1/projects` cursor-paginated"),
+  stateVersion: cite(NOTES, "the seed says each sync replaces, so the server"),
+  history: cite(NOTES, "task history stays after the project is deleted (retry-safe workflows)"),
+  task: cite(NOTES, "Export task: `{taskId, status: queued | rendering | completed | failed, progress (0–100), outputUrl?,\n  error?, createdAt, updatedAt, projectId?}`"),
+  taskFilters: cite(NOTES, "`GET /v1/exports` filterable by `projectId` and status,"),
+  taskPages: cite(NOTES, "`GET /v1/exports` filterable by `projectId` and status,\n  cursor-paginated;"),
+  webhookBody: cite(NOTES, "`{event: \"export.completed\" | \"export.failed\", task}`"),
+  retryAfter: cite(NOTES, "with `Retry-After` in seconds on the 429")
 }
 
 const check = forDialect("editor")
@@ -97,6 +114,28 @@ const exportProject = (projectId: string, as: Who = "primary") =>
 const statelessExport = (as: Who = "primary") =>
   Effect.flatMap(Harness, (h) =>
     h.request({ method: "POST", path: "/v1/exports", json: { editorState: { scenes: [{ id: token(), text: "stateless" }] } }, as }))
+
+/** An export task's documented fields (notes); `projectId` only on a project's tasks. */
+const taskFields: Expect.Shape = {
+  taskId: "string",
+  status: ["queued", "rendering", "completed", "failed"],
+  progress: "number",
+  outputUrl: Expect.optional("string"),
+  error: Expect.optional("string"),
+  createdAt: "date-time",
+  updatedAt: "date-time",
+  projectId: Expect.optional("string")
+}
+
+/** The project's metadata fields (notes), and the editorState of the full project. */
+const metadataFields: Expect.Shape = {
+  projectId: "string",
+  title: "string",
+  description: Expect.nullable("string"),
+  stateVersion: "integer",
+  createdAt: "date-time",
+  updatedAt: "date-time"
+}
 
 /** The editor's error body: `{code, message}`. */
 const errorCode = (exchange: Exchange, code: string) =>
@@ -199,14 +238,13 @@ const projects: ReadonlyArray<Check> = [
     yield* Expect.ok(yield* h.request({ method: "DELETE", path: `/v1/projects/${projectId}` }))
     yield* Expect.status(yield* getProject(projectId), 404)
   })),
-  check("EDIT-PROJ-007", "A create answers 201 and an unknown project 404 OPEN_API_PROJECT_NOT_FOUND", S.errorBody, Effect.gen(function*() {
-    const { exchange } = yield* newProject("created")
-    yield* Expect.status(exchange, 201)
+  // No document gives the create's status (it was checked for 201 here before): only the 404's code is.
+  check("EDIT-PROJ-007", "An unknown project is a 404 OPEN_API_PROJECT_NOT_FOUND", S.codes, Effect.gen(function*() {
     const missing = yield* getProject(crypto.randomUUID())
     yield* Expect.status(missing, 404)
     yield* errorCode(missing, "OPEN_API_PROJECT_NOT_FOUND")
   }), { profile: "extended" }),
-  check("EDIT-PROJ-008", "A project without a title is refused with 400 OPEN_API_VALIDATION_FAILED", S.errorBody, Effect.gen(function*() {
+  check("EDIT-PROJ-008", "A project without a title is refused with 400 OPEN_API_VALIDATION_FAILED", S.codes, Effect.gen(function*() {
     const h = yield* Harness
     const exchange = yield* h.request({ method: "POST", path: "/v1/projects", json: { description: "no title" } })
     yield* Expect.status(exchange, 400)
@@ -328,7 +366,7 @@ const exporting: ReadonlyArray<Check> = [
     const projectId = (yield* Expect.object(exchange))["projectId"]
     yield* Expect.that(projectId === undefined || projectId === null, "a stateless task is filed under a project", exchange)
   })),
-  check("EDIT-EXP-004", "GET /v1/exports/{taskId} shows the task's projectId", S.getExport, Effect.gen(function*() {
+  check("EDIT-EXP-004", "GET /v1/exports/{taskId} shows the task's projectId", S.appearsIn, Effect.gen(function*() {
     const h = yield* Harness
     const { projectId } = yield* savedProject("get-task")
     const taskId = yield* Expect.string(yield* exportProject(projectId), "taskId")
@@ -336,7 +374,7 @@ const exporting: ReadonlyArray<Check> = [
     yield* Expect.status(read, 200)
     yield* Expect.equal((yield* Expect.object(read))["projectId"], projectId, "projectId", read)
   })),
-  check("EDIT-EXP-005", "GET /v1/exports lists the task with its projectId", S.getExports, Effect.gen(function*() {
+  check("EDIT-EXP-005", "GET /v1/exports lists the task with its projectId", S.appearsIn, Effect.gen(function*() {
     const { projectId } = yield* savedProject("list-task")
     const taskId = yield* Expect.string(yield* exportProject(projectId), "taskId")
     const { items, last } = yield* allExports({})
@@ -344,7 +382,7 @@ const exporting: ReadonlyArray<Check> = [
     yield* Expect.that(task !== undefined, "the task is not in GET /v1/exports", last)
     yield* Expect.equal(task?.["projectId"], projectId, "the listed task's projectId", last)
   })),
-  check("EDIT-EXP-006", "GET /v1/exports?projectId= lists exactly the project's tasks", S.correlate, Effect.gen(function*() {
+  check("EDIT-EXP-006", "GET /v1/exports?projectId= lists exactly the project's tasks", S.taskFilters, Effect.gen(function*() {
     const { projectId } = yield* savedProject("filter-tasks")
     const taskId = yield* Expect.string(yield* exportProject(projectId), "taskId")
     const other = yield* Expect.string(yield* statelessExport(), "taskId")
@@ -362,14 +400,37 @@ const exporting: ReadonlyArray<Check> = [
     yield* Expect.status(read, 200)
     yield* Expect.equal((yield* Expect.object(read))["projectId"], projectId, "projectId", read)
   }), { profile: "extended" }),
-  check("EDIT-EXP-008", "A task has a known status and a progress from 0 to 100", S.task, Effect.gen(function*() {
-    const exchange = yield* statelessExport()
-    const body = yield* Expect.object(exchange)
-    yield* Expect.that(["queued", "rendering", "completed", "failed"].includes(String(body["status"])), "unknown status", exchange)
-    const progress = body["progress"]
-    yield* Expect.that(typeof progress === "number" && progress >= 0 && progress <= 100, "progress is not 0–100", exchange)
-  }), { profile: "extended" }),
-  check("EDIT-EXP-009", "The export webhook payload carries the task's projectId", S.webhookPayloads, Effect.gen(function*() {
+  check(
+    "EDIT-EXP-008",
+    "Every task answer has its documented fields, a known status and a progress from 0 to 100: both exports, the task and the list",
+    S.task,
+    Effect.gen(function*() {
+      const h = yield* Harness
+      const { projectId } = yield* savedProject("task-fields")
+      const filed = yield* exportProject(projectId)
+      yield* Expect.ok(filed)
+      const taskId = yield* Expect.string(filed, "taskId")
+      const stateless = yield* statelessExport()
+      yield* Expect.ok(stateless)
+      const read = yield* h.request({ path: `/v1/exports/${taskId}` })
+      yield* Expect.status(read, 200)
+      const { items, last } = yield* allExports({ projectId })
+      const item = items.find((t) => t["taskId"] === taskId)
+      if (item === undefined) return yield* Expect.fail("the task is not in GET /v1/exports", last)
+      for (const [where, exchange, task] of [
+        ["the project export's answer", filed, filed.response.json],
+        ["the stateless export's answer", stateless, stateless.response.json],
+        ["the GET answer", read, read.response.json],
+        ["the list item", last, item]
+      ] as const) {
+        yield* Expect.fields(task, taskFields, where, exchange)
+        const progress = (task as Record<string, unknown>)["progress"] as number
+        yield* Expect.that(progress >= 0 && progress <= 100, `${where}: progress ${progress} is not 0–100`, exchange)
+      }
+    }),
+    { profile: "extended" }
+  ),
+  check("EDIT-EXP-009", "The export webhook payload carries the task's projectId", S.appearsIn, Effect.gen(function*() {
     const h = yield* Harness
     if (Option.isNone(h.webhooks)) return yield* Expect.skip("no webhook receiver")
     const receiver = h.webhooks.value
@@ -405,7 +466,7 @@ const exporting: ReadonlyArray<Check> = [
     if (registered.response.status === 404 || registered.response.status === 405) {
       return yield* Expect.skip("the server has no asset route on projects (not documented)")
     }
-    yield* Expect.status(registered, 201)
+    yield* Expect.ok(registered)
     const assetId = yield* Expect.string(registered, "assetId")
     const listed = yield* h.request({ path: `/v1/projects/${projectId}/assets` })
     yield* Expect.status(listed, 200)
@@ -438,7 +499,7 @@ const access: ReadonlyArray<Check> = [
       yield* errorCode(exchange, "OPEN_API_RUNTIME_ACCESS_FORBIDDEN")
     }
   }), { requires: ["ineligible"] }),
-  check("EDIT-ACCESS-002", "Runtime access is not needed for stateless exports", S.stateless, Effect.gen(function*() {
+  check("EDIT-ACCESS-002", "Runtime access is not needed for stateless exports", S.projectRoutesOnly, Effect.gen(function*() {
     yield* Expect.ok(yield* statelessExport("ineligible"))
   }), { profile: "extended", requires: ["ineligible"] }),
   check("EDIT-AUTH-001", "A request without a bearer key is a 401 OPEN_API_UNAUTHORIZED", S.auth, Effect.gen(function*() {
@@ -457,7 +518,7 @@ const access: ReadonlyArray<Check> = [
     yield* errorBody(yield* h.request({ path: "/v1/projects", as: "anonymous" }))
     yield* errorBody(yield* h.request({ method: "POST", path: "/v1/projects", json: {} }))
   }), { profile: "extended" }),
-  check("EDIT-ISO-001", "Another organization cannot read, change, sync, export or delete a project", S.create, Effect.gen(function*() {
+  check("EDIT-ISO-001", "Another organization cannot read, change, sync, export or delete a project", S.isolated, Effect.gen(function*() {
     const h = yield* Harness
     const { projectId } = yield* savedProject("isolated")
     const attempts = [
@@ -472,7 +533,7 @@ const access: ReadonlyArray<Check> = [
     yield* Expect.status(read, 200)
     yield* Expect.equal((yield* Expect.object(read))["stateVersion"], 1, "stateVersion after another organization's sync", read)
   }), { requires: ["secondOrganization"] }),
-  check("EDIT-ISO-002", "Another organization cannot see an export task", S.getExport, Effect.gen(function*() {
+  check("EDIT-ISO-002", "Another organization cannot see an export task", S.isolatedTask, Effect.gen(function*() {
     const h = yield* Harness
     const { projectId } = yield* savedProject("isolated-task")
     const taskId = yield* Expect.string(yield* exportProject(projectId), "taskId")
@@ -484,7 +545,100 @@ const access: ReadonlyArray<Check> = [
   }), { requires: ["secondOrganization"] })
 ]
 
-export const checks: ReadonlyArray<Check> = [...projects, ...syncing, ...exporting, ...access]
+// ---------------------------------------------------------------------------------------------
+// Every documented field and request option
+// ---------------------------------------------------------------------------------------------
+
+const documented: ReadonlyArray<Check> = [
+  check(
+    "EDIT-PROJ-011",
+    "Every project answer has its documented fields: create and read in full, update and list as metadata",
+    S.projectShape,
+    Effect.gen(function*() {
+      const h = yield* Harness
+      const title = h.unique(`fields-${token()}`)
+      const state = { scenes: [{ id: token() }] }
+      const { exchange: created, project, projectId } = yield* createProject({ title, description: "described", editorState: state })
+      const read = yield* getProject(projectId)
+      yield* Expect.status(read, 200)
+      const retitled = h.unique(`fields-${token()}`)
+      const updated = yield* h.request({ method: "PATCH", path: `/v1/projects/${projectId}`, json: { title: retitled } })
+      yield* Expect.status(updated, 200)
+      const listed = yield* h.request({ path: "/v1/projects", query: { search: retitled, limit: 100 } })
+      yield* Expect.status(listed, 200)
+      const item = (yield* listItems(listed)).find((p) => p["projectId"] === projectId)
+      if (item === undefined) return yield* Expect.fail("the project is not in the list", listed)
+      const full = { ...metadataFields, editorState: Expect.nullable("object") }
+      yield* Expect.fields(project, full, "the create answer", created)
+      yield* Expect.values(project, { projectId, title, description: "described", editorState: state }, "the create answer", created)
+      yield* Expect.fields(read.response.json, full, "the GET answer", read)
+      yield* Expect.values(read.response.json, { projectId, title, description: "described", editorState: state }, "the GET answer", read)
+      yield* Expect.fields(updated.response.json, metadataFields, "the PATCH answer", updated)
+      yield* Expect.values(updated.response.json, { projectId, title: retitled, description: "described" }, "the PATCH answer", updated)
+      yield* Expect.fields(item, metadataFields, "the list item", listed)
+      yield* Expect.values(item, { projectId, title: retitled, description: "described" }, "the list item", listed)
+    }),
+    { profile: "extended" }
+  ),
+  check("EDIT-EXP-011", "GET /v1/exports?status= lists only tasks of that status", S.taskFilters, Effect.gen(function*() {
+    const h = yield* Harness
+    const { projectId } = yield* savedProject("status-filter")
+    const taskId = yield* Expect.string(yield* exportProject(projectId), "taskId")
+    const read = yield* h.request({ path: `/v1/exports/${taskId}` })
+    const status = String((yield* Expect.object(read))["status"])
+    // Another status than the task's: the task is not listed, and every listed task has that status.
+    const other = status === "failed" ? "completed" : "failed"
+    const { items, last } = yield* allExports({ projectId, status: other })
+    yield* Expect.that(items.every((t) => t["status"] === other), `a task of another status is listed for status=${other}`, last)
+    const again = String((yield* Expect.object(yield* h.request({ path: `/v1/exports/${taskId}` })))["status"])
+    if (again === status) yield* Expect.that(!items.some((t) => t["taskId"] === taskId), `a ${status} task is listed for status=${other}`, last)
+  }), { profile: "extended" }),
+  check("EDIT-EXP-012", "GET /v1/exports: limit bounds each page and the cursors walk every task once", S.taskPages, Effect.gen(function*() {
+    const h = yield* Harness
+    const { projectId } = yield* savedProject("task-pages")
+    const created: Array<string> = []
+    for (let i = 0; i < 3; i++) created.push(yield* Expect.string(yield* exportProject(projectId), "taskId"))
+    const seen: Array<unknown> = []
+    let cursor: string | undefined
+    let last: Exchange | undefined
+    for (let pages = 0; pages < 20; pages++) {
+      const exchange = yield* h.request({ path: "/v1/exports", query: { projectId, limit: 1, ...(cursor ? { cursor } : {}) } })
+      last = exchange
+      yield* Expect.status(exchange, 200)
+      const items = yield* listItems(exchange)
+      yield* Expect.that(items.length <= 1, "a page has more than limit=1 tasks", exchange)
+      seen.push(...items.map((t) => t["taskId"]))
+      const next = nextCursor(exchange)
+      if (next !== undefined && next === cursor) return yield* Expect.fail("the next cursor is the cursor just used", exchange)
+      cursor = next
+      if (cursor === undefined) break
+    }
+    yield* Expect.that(new Set(seen).size === seen.length, "a task came twice across the pages", last)
+    yield* Expect.that(created.every((id) => seen.includes(id)), "a task never came across the pages", last)
+  }), { profile: "extended" }),
+  check("EDIT-EXP-013", "The export webhook body is {event, task}, the task with its documented fields", S.webhookBody, Effect.gen(function*() {
+    const h = yield* Harness
+    if (Option.isNone(h.webhooks)) return yield* Expect.skip("no webhook receiver")
+    const receiver = h.webhooks.value
+    const tag = `editor-body-${token()}`
+    const started = yield* h.request({
+      method: "POST",
+      path: "/v1/exports",
+      json: { editorState: { scenes: [{ id: token() }] }, webhookUrl: receiver.url(tag) }
+    })
+    yield* Expect.ok(started)
+    const taskId = yield* Expect.string(started, "taskId")
+    const deliveries = yield* receiver.deliveries(tag)
+    yield* Expect.that(deliveries.length > 0, `no webhook arrived in ${receiver.waitMs} ms`, started)
+    const body = deliveries[0]!.json
+    yield* Expect.fields(body, { event: ["export.completed", "export.failed"], task: "object" }, "the webhook body", started)
+    const task = (body as Record<string, unknown>)["task"]
+    yield* Expect.fields(task, { ...taskFields, status: ["completed", "failed"] }, "the webhook's task", started)
+    yield* Expect.values(task, { taskId }, "the webhook's task", started)
+  }), { profile: "extended", requires: ["webhooks"] })
+]
+
+export const checks: ReadonlyArray<Check> = [...projects, ...syncing, ...exporting, ...access, ...documented]
 
 /** Deletes every project of the run still there (named with its prefix). */
 export const sweep = (as: Who) =>

@@ -4,66 +4,110 @@
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { type Check, type Exchange, forDialect, type Source } from "../Check.js"
+import { type Check, type Exchange, forDialect } from "../Check.js"
 import * as Expect from "../Expect.js"
 import { Harness, type Who } from "../Harness.js"
 import { listItems, monotonic, nextCursor, token } from "../internal/common.js"
+import { cite } from "../Sources.js"
 
 const SEED_PROJECTS = "seeds/000_86ea530f0552be1f.txt"
 const SEED_ASSET = "seeds/002_ca4c5324aa88fbe4.txt"
 const NOTES = "providers/sync.md"
 
-const from = (document: string, sentence: string): Source => ({ document, sentence })
+/** sync.so's API reference, for the facts the notes took from the official SDK. */
+const API = "https://sync.so/docs/api-reference/api"
+
+/** Every status the official client distinguishes, 404 included (it is on the sentence's second line). */
+const STATUSES = "Statuses the official client distinguishes: 400 BadRequest, 401 Unauthorized, 402 PaymentRequired,\n  404 NotFound, 429 TooManyRequests, 500 InternalServerError"
+
+/** Another organization's resources: the documents treat them as a wrong id. */
+const ISOLATION = "Resources belong to an organization: to another organization's key a project (or generation, or asset) " +
+  "is as if it did not exist — a 404 like an unknown id, never listed, never changed."
 
 const S = {
-  returnsId: from(SEED_PROJECTS, "POST /v2/projects returns the new project’s id."),
-  defaults: from(
+  returnsId: cite(SEED_PROJECTS, "POST /v2/projects returns the new project’s id."),
+  defaults: cite(
     SEED_PROJECTS,
     "visibility defaults to USER (visible only to the key owner) and mode to CREATOR; both are optional."
   ),
-  nameRequired: from(SEED_PROJECTS, "A project is lightweight — only a name is required."),
-  getOne: from(SEED_PROJECTS, "Get oneGET /v2/projects/{id}"),
-  list: from(SEED_PROJECTS, "ListGET /v2/projects"),
-  remove: from(SEED_PROJECTS, "DeleteDELETE /v2/projects/{id}"),
-  patch: from(SEED_PROJECTS, "PATCH only changes the fields you send."),
-  paginated: from(
+  nameRequired: cite(SEED_PROJECTS, "A project is lightweight — only a name is required."),
+  getOne: cite(SEED_PROJECTS, "Get oneGET /v2/projects/{id}"),
+  list: cite(SEED_PROJECTS, "ListGET /v2/projects"),
+  remove: cite(SEED_PROJECTS, "DeleteDELETE /v2/projects/{id}"),
+  patch: cite(SEED_PROJECTS, "PATCH only changes the fields you send."),
+  paginated: cite(
     SEED_PROJECTS,
     "GET /v2/projects is cursor-paginated (limit, cursor) and supports searchQuery (by name) and sortBy (updatedAt or name)."
   ),
-  optional: from(
+  optional: cite(
     SEED_PROJECTS,
     "The field is optional on both endpoints — omit it and the work simply isn’t grouped under a project."
   ),
-  echo: from(
+  echo: cite(
     SEED_PROJECTS,
     "The generation and asset responses echo back the projectId they were filed under (or null when none was given)."
   ),
-  mustReference: from(SEED_PROJECTS, "projectId must reference a project in your organization."),
-  rejected: from(
+  mustReference: cite(SEED_PROJECTS, "projectId must reference a project in your organization.", { note: ISOLATION }),
+  rejected: cite(
     SEED_PROJECTS,
     "If it doesn’t (wrong id, or a project from another org), the create request is rejected with 422 Unprocessable Entity — the generation or asset is not created."
   ),
-  nullFine: from(SEED_PROJECTS, "A missing or null projectId is always fine."),
-  detach: from(
+  nullFine: cite(SEED_PROJECTS, "A missing or null projectId is always fine."),
+  detach: cite(
     SEED_PROJECTS,
     "Deleting a project does not delete the generations or assets that were attached to it; they simply stop being grouped under it."
   ),
-  listBack: from(
+  listBack: cite(
     SEED_PROJECTS,
     "Projects let you group related generations and assets together so they appear under one project in the Studio — and so you can list them back out from the API."
   ),
-  getAsset: from(SEED_ASSET, "Retrieve a specific asset by ID."),
-  assetNotFound: from(SEED_ASSET, "Not Found Error"),
-  unauthorized: from(SEED_ASSET, "Unauthorized Error"),
-  apiKey: from(SEED_ASSET, "API Key authentication via header"),
-  timestamps: from(NOTES, "`createdAt`, `updatedAt` (ISO datetimes)"),
-  onlyCreator: from(NOTES, "accept only CREATOR until known"),
-  errorBody: from(NOTES, "Error body (SDK `GenerationError`): `{statusCode, message}`"),
-  statuses: from(NOTES, "Statuses the official client distinguishes: 400 BadRequest, 401 Unauthorized, 402 PaymentRequired,"),
-  envelope: from(NOTES, "INF: the same as assets, `{items, nextCursor}`."),
-  limits: from(NOTES, "`limit` (1–100)"),
-  assetRoute: from(NOTES, "INF: `POST /v2/assets` with `{name?, url, type, projectId?}`"),
-  webhook: from(NOTES, "Webhook: when a generation carries `webhookUrl`, sync.so POSTs a GenerationNotification when it ends:")
+  getAsset: cite(SEED_ASSET, "Retrieve a specific asset by ID."),
+  assetFields: cite(SEED_ASSET, "Asset retrieved successfully", {
+    note: "the page lists the answer's fields under it: id, createdAt, updatedAt, type and visibility, then name, url, size, " +
+      "format, inputType, durationSeconds, thumbnailUrl, width and height, each with its type"
+  }),
+  assetNotFound: cite(SEED_ASSET, "404\nNot Found Error"),
+  unauthorized: cite(SEED_ASSET, "401\nUnauthorized Error"),
+  timestamps: cite(NOTES, "`createdAt`, `updatedAt` (ISO datetimes)", { url: `${API}/projects-api/get` }),
+  projectShape: cite(
+    NOTES,
+    "Project (seed 000 + INF): `id` (uuid), `name`, `visibility` (USER | ORGANIZATION), `mode` (CREATOR; other",
+    { url: `${API}/projects-api/get` }
+  ),
+  errorBody: cite(NOTES, "Error body (SDK `GenerationError`): `{statusCode, message}`", { url: `${API}/models-api/list` }),
+  badRequest: cite(NOTES, STATUSES),
+  notFound: cite(NOTES, STATUSES),
+  envelope: cite(NOTES, "INF: the same as assets, `{items, nextCursor}`.", { url: `${API}/projects-api/list` }),
+  limits: cite(NOTES, "`limit` (1–100)", {
+    url: `${API}/assets-api/list`,
+    note: "the notes give the asset list's bounds; the project list, whose envelope is the assets' (INF), is read as having the same"
+  }),
+  organizationVisible: cite(
+    SEED_PROJECTS,
+    "visibility defaults to USER (visible only to the key owner) and mode to CREATOR; both are optional.",
+    { note: "ORGANIZATION, the other visibility (USER | ORGANIZATION), widens it from the key owner to the whole organization" }
+  ),
+  assetShape: cite(
+    NOTES,
+    "Asset: `id`, `createdAt`, `updatedAt`, `name?`, `url?`, `size?` (bytes), `format?` (\"mp4\", \"wav\"), `type`",
+    { url: `${API}/assets-api/list` }
+  ),
+  assetList: cite(
+    NOTES,
+    "`projectId?`, `limit` (1–100), `cursor`, `searchQuery` (name), `sortBy` (AssetSort), `types` (comma list of AUDIO,VIDEO,IMAGE) → `{items, nextCursor?, totalCount?}`",
+    { url: `${API}/assets-api/list` }
+  ),
+  generationShape: cite(
+    NOTES,
+    "Generation: `id`, `createdAt`, `status` (PENDING | PROCESSING | COMPLETED | FAILED | REJECTED), `model`",
+    { url: `${API}/generate-api/get` }
+  ),
+  generationFilters: cite(NOTES, "list; filters `status` (multi), `ids` (multi)", { url: `${API}/generate-api/list` }),
+  models: cite(NOTES, "ModelInfo: `id`, `name`, `type`, `version`, `description?`, `deprecatedAt?`.", { url: `${API}/models-api/list` }),
+  cost: cite(NOTES, "estimate: `{estimatedFrameCount, estimatedGenerationCost}`", { url: `${API}/generate-api/estimate-cost` }),
+  webhook: cite(NOTES, "Webhook: when a generation carries `webhookUrl`, sync.so POSTs a GenerationNotification when it ends:", {
+    url: `${API}/webhooks-payload-reference/webhooks/generation-status-update`
+  })
 }
 
 const check = forDialect("sync")
@@ -89,6 +133,32 @@ const newProject = (label: string, extra: Record<string, unknown> = {}, as: Who 
 
 const getProject = (id: string, as: Who = "primary") =>
   Effect.flatMap(Harness, (h) => h.request({ path: `/v2/projects/${id}`, as }))
+
+/**
+ * One project as every route answers it: the create, a read, an update (of its name) and the
+ * list — each answer with where it came from, and the project's id and final name.
+ */
+const projectAnswers = (label: string) =>
+  Effect.gen(function*() {
+    const h = yield* Harness
+    const first = h.unique(label)
+    const { exchange: created, id, project } = yield* createProject({ name: first, visibility: "ORGANIZATION" })
+    const read = yield* getProject(id)
+    yield* Expect.status(read, 200)
+    const name = h.unique(`${label}-${token()}`)
+    const updated = yield* h.request({ method: "PATCH", path: `/v2/projects/${id}`, json: { name } })
+    yield* Expect.status(updated, 200)
+    const listed = yield* h.request({ path: "/v2/projects", query: { searchQuery: name } })
+    yield* Expect.status(listed, 200)
+    const item = (yield* listItems(listed)).find((p) => p["id"] === id)
+    if (item === undefined) return yield* Expect.fail("the project is not in the list", listed)
+    return [
+      { where: "the create answer", exchange: created, project, id, name: first },
+      { where: "the GET answer", exchange: read, project: yield* Expect.object(read), id, name: first },
+      { where: "the PATCH answer", exchange: updated, project: yield* Expect.object(updated), id, name },
+      { where: "the list item", exchange: listed, project: item, id, name }
+    ]
+  })
 
 const mediaUrl = (tag: string, kind: string) => `https://example.com/projectkit-conformance/${tag}/${kind}`
 
@@ -259,7 +329,7 @@ const projects: ReadonlyArray<Check> = [
     const read = yield* getProject(id)
     yield* Expect.status(read, 404)
   })),
-  check("SYNC-PROJ-010", "An unknown project id is a 404", S.statuses, Effect.gen(function*() {
+  check("SYNC-PROJ-010", "An unknown project id is a 404", S.notFound, Effect.gen(function*() {
     const read = yield* getProject(crypto.randomUUID())
     yield* Expect.status(read, 404)
   })),
@@ -270,16 +340,21 @@ const projects: ReadonlyArray<Check> = [
     const { pages, last } = yield* allPages({ searchQuery: name })
     yield* Expect.that(pages.flat().some((p) => p["id"] === id), "the new project is not in the list", last)
   })),
-  check("SYNC-PROJ-012", "A create answers 201 Created", S.returnsId, Effect.gen(function*() {
-    const { exchange } = yield* newProject("created-status")
-    yield* Expect.status(exchange, 201)
-  }), { profile: "extended" }),
-  check("SYNC-PROJ-013", "A project has createdAt and updatedAt date-times", S.timestamps, Effect.gen(function*() {
-    const { exchange, project } = yield* newProject("timestamps")
-    yield* Expect.that(Expect.isDateTime(project["createdAt"]), "createdAt is not a date-time", exchange)
-    yield* Expect.that(Expect.isDateTime(project["updatedAt"]), "updatedAt is not a date-time", exchange)
-  }), { profile: "extended" }),
-  check("SYNC-PROJ-014", "An unknown mode or visibility is refused (400)", S.onlyCreator, Effect.gen(function*() {
+  // SYNC-PROJ-012 ("A create answers 201 Created") was retired: no document gives the create's
+  // status — the seed says only that it returns the new project's id (SYNC-PROJ-001).
+  check(
+    "SYNC-PROJ-013",
+    "Every project answer has createdAt and updatedAt date-times: create, read, update and list",
+    S.timestamps,
+    Effect.gen(function*() {
+      const answers = yield* projectAnswers("timestamps")
+      for (const { exchange, project, where } of answers) {
+        yield* Expect.fields(project, { createdAt: "date-time", updatedAt: "date-time" }, where, exchange)
+      }
+    }),
+    { profile: "extended" }
+  ),
+  check("SYNC-PROJ-014", "An unknown mode or visibility is refused (400)", S.projectShape, Effect.gen(function*() {
     const h = yield* Harness
     for (const body of [{ name: h.unique("bad-mode"), mode: "EDITOR" }, { name: h.unique("bad-vis"), visibility: "EVERYONE" }]) {
       const exchange = yield* h.request({ method: "POST", path: "/v2/projects", json: body })
@@ -290,12 +365,24 @@ const projects: ReadonlyArray<Check> = [
       yield* Expect.status(exchange, 400)
     }
   }), { profile: "extended" }),
-  check("SYNC-PROJ-015", "A PATCH or DELETE of an unknown project is a 404", S.statuses, Effect.gen(function*() {
+  check("SYNC-PROJ-015", "A PATCH or DELETE of an unknown project is a 404", S.notFound, Effect.gen(function*() {
     const h = yield* Harness
     const id = crypto.randomUUID()
     yield* Expect.status(yield* h.request({ method: "PATCH", path: `/v2/projects/${id}`, json: { name: "x" } }), 404)
     yield* Expect.status(yield* h.request({ method: "DELETE", path: `/v2/projects/${id}` }), 404)
-  }), { profile: "extended" })
+  }), { profile: "extended" }),
+  check(
+    "SYNC-PROJ-016",
+    "Every project answer has its id, name, visibility and mode: create, read, update and list",
+    S.projectShape,
+    Effect.gen(function*() {
+      for (const { exchange, id, name, project, where } of yield* projectAnswers("shape")) {
+        yield* Expect.fields(project, { id: "string", name: "string", visibility: ["USER", "ORGANIZATION"], mode: "string" }, where, exchange)
+        yield* Expect.values(project, { id, name, visibility: "ORGANIZATION", mode: "CREATOR" }, where, exchange)
+      }
+    }),
+    { profile: "extended" }
+  )
 ]
 
 // ---------------------------------------------------------------------------------------------
@@ -369,7 +456,7 @@ const lists: ReadonlyArray<Check> = [
     const body = yield* Expect.object(exchange)
     yield* Expect.that(body["nextCursor"] === undefined || body["nextCursor"] === null, "the only page has a nextCursor", exchange)
   }), { profile: "extended" }),
-  check("SYNC-LIST-006", "A tampered cursor is refused (400)", S.paginated, Effect.gen(function*() {
+  check("SYNC-LIST-006", "A tampered cursor is refused (400)", S.badRequest, Effect.gen(function*() {
     const h = yield* Harness
     const exchange = yield* h.request({ path: "/v2/projects", query: { cursor: "not-a-cursor!" } })
     yield* Expect.status(exchange, 400)
@@ -378,7 +465,7 @@ const lists: ReadonlyArray<Check> = [
     const h = yield* Harness
     for (const limit of [0, 101]) yield* Expect.status(yield* h.request({ path: "/v2/projects", query: { limit } }), 400)
   }), { profile: "extended" }),
-  check("SYNC-LIST-008", "An unknown sortBy is refused (400)", S.paginated, Effect.gen(function*() {
+  check("SYNC-LIST-008", "An unknown sortBy is refused (400)", S.badRequest, Effect.gen(function*() {
     const h = yield* Harness
     yield* Expect.status(yield* h.request({ path: "/v2/projects", query: { sortBy: "colour" } }), 400)
   }), { profile: "extended" })
@@ -536,7 +623,7 @@ const others: ReadonlyArray<Check> = [
     yield* Expect.status(yield* h.request({ path: "/v2/projects", as: "anonymous" }), 401)
     yield* Expect.status(yield* h.request({ path: `/v2/assets/${crypto.randomUUID()}`, as: "anonymous" }), 401)
   })),
-  check("SYNC-AUTH-002", "A request with an unknown x-api-key is a 401 and creates nothing", S.apiKey, Effect.gen(function*() {
+  check("SYNC-AUTH-002", "A request with an unknown x-api-key is a 401 and creates nothing", S.unauthorized, Effect.gen(function*() {
     const h = yield* Harness
     const name = h.unique(`intruder-${token()}`)
     const exchange = yield* h.request({
@@ -583,7 +670,7 @@ const others: ReadonlyArray<Check> = [
     yield* Expect.ok(listed)
     yield* Expect.that(!ids(yield* listItems(listed)).includes(id), "another user of the organization lists a USER project", listed)
   }), { requires: ["member"] }),
-  check("SYNC-VIS-002", "An ORGANIZATION project is visible to the organization's other users", S.defaults, Effect.gen(function*() {
+  check("SYNC-VIS-002", "An ORGANIZATION project is visible to the organization's other users", S.organizationVisible, Effect.gen(function*() {
     const { id } = yield* newProject("shared", { visibility: "ORGANIZATION" })
     yield* Expect.status(yield* getProject(id, "member"), 200)
   }), { requires: ["member"] }),
@@ -599,8 +686,9 @@ const others: ReadonlyArray<Check> = [
     yield* Expect.that(deliveries.length > 0, `no notification arrived in ${receiver.waitMs} ms`, created)
     const body = deliveries[0]!.json
     yield* Expect.that(Expect.isRecord(body) && body["id"] === id, `the notification is not about the generation: ${deliveries[0]!.body.slice(0, 200)}`, created)
-    const status = (body as Record<string, unknown>)["status"]
-    yield* Expect.that(status === "COMPLETED" || status === "FAILED", `the notification's status is ${String(status)}`, created)
+    // The notification is the generation: its documented fields, ended.
+    yield* Expect.fields(body, { ...generationFields, status: ["COMPLETED", "FAILED"] }, "the notification", created)
+    yield* Expect.values(body, { model: "lipsync-2" }, "the notification", created)
   }), { profile: "extended", requires: ["webhooks"] }),
   check("SYNC-ERR-001", "Errors answer {statusCode, message} with the HTTP status", S.errorBody, Effect.gen(function*() {
     const h = yield* Harness
@@ -608,7 +696,7 @@ const others: ReadonlyArray<Check> = [
     yield* errorBody(yield* h.request({ path: "/v2/projects", as: "anonymous" }))
     yield* errorBody(yield* createGeneration({ projectId: crypto.randomUUID() }))
   }), { profile: "extended" }),
-  check("SYNC-ERR-002", "A malformed JSON body is a 400, not a 500, and creates nothing", S.statuses, Effect.gen(function*() {
+  check("SYNC-ERR-002", "A malformed JSON body is a 400, not a 500, and creates nothing", S.badRequest, Effect.gen(function*() {
     const h = yield* Harness
     const name = h.unique(`malformed-${token()}`)
     const exchange = yield* h.request({ method: "POST", path: "/v2/projects", body: `{"name": "${name}"` })
@@ -616,7 +704,7 @@ const others: ReadonlyArray<Check> = [
     const { last, pages } = yield* allPages({ searchQuery: name })
     yield* Expect.that(pages.flat().length === 0, "the malformed request created a project", last)
   })),
-  check("SYNC-ERR-003", "A field of the wrong type is a 400", S.statuses, Effect.gen(function*() {
+  check("SYNC-ERR-003", "A field of the wrong type is a 400", S.badRequest, Effect.gen(function*() {
     const h = yield* Harness
     yield* Expect.status(yield* h.request({ method: "POST", path: "/v2/projects", json: { name: 42 } }), 400)
     const { id } = yield* newProject("typed")
@@ -624,7 +712,214 @@ const others: ReadonlyArray<Check> = [
   }))
 ]
 
-export const checks: ReadonlyArray<Check> = [...projects, ...lists, ...attachment, ...others]
+// ---------------------------------------------------------------------------------------------
+// Every documented field and request option of assets, generations, models and estimates
+// ---------------------------------------------------------------------------------------------
+
+/** Get Asset's fields (seed 002): five always there, the rest typed when there. */
+const assetFields: Expect.Shape = {
+  id: "string",
+  createdAt: "date-time",
+  updatedAt: "date-time",
+  type: ["AUDIO", "VIDEO", "IMAGE"],
+  visibility: ["USER", "ORGANIZATION"],
+  name: Expect.optional("string"),
+  url: Expect.optional("string"),
+  size: Expect.optional("integer"),
+  format: Expect.optional("string"),
+  inputType: Expect.optional(["UPLOAD", "URL", "RECORD", "TTS", "EXTRACT", "PLATFORM_IMPORT"]),
+  durationSeconds: Expect.optional("number"),
+  thumbnailUrl: Expect.optional("string"),
+  width: Expect.optional("integer"),
+  height: Expect.optional("integer")
+}
+
+/** An asset registered with every optional field, to see each come back as sent. */
+const fullAsset = (tag: string) => ({
+  url: mediaUrl(tag, "full.mp4"),
+  type: "VIDEO",
+  size: 1_048_576,
+  format: "mp4",
+  durationSeconds: 12.5,
+  thumbnailUrl: mediaUrl(tag, "thumb.jpg"),
+  width: 1280,
+  height: 720
+})
+
+/** Every asset of a query, page by page. */
+const allAssets = (query: Record<string, string | number>) =>
+  Effect.gen(function*() {
+    const h = yield* Harness
+    const pages: Array<ReadonlyArray<Record<string, unknown>>> = []
+    let cursor: string | undefined
+    let last: Exchange | undefined
+    do {
+      const exchange = yield* h.request({ path: "/v2/assets", query: { ...query, ...(cursor ? { cursor } : {}) } })
+      last = exchange
+      yield* Expect.status(exchange, 200)
+      pages.push(yield* listItems(exchange))
+      const next = nextCursor(exchange)
+      if (next !== undefined && next === cursor) return yield* Expect.fail("the next cursor is the cursor just used", exchange)
+      cursor = next
+      if (pages.length > 50) return yield* Expect.fail("the pages never end", exchange)
+    } while (cursor !== undefined)
+    return { pages, last: last! }
+  })
+
+/** A generation's documented fields (SDK), `projectId` echoed or null (seed 000). */
+const generationFields: Expect.Shape = {
+  id: "string",
+  createdAt: "date-time",
+  status: ["PENDING", "PROCESSING", "COMPLETED", "FAILED", "REJECTED"],
+  model: "string",
+  input: "array",
+  outputUrl: Expect.optional("string"),
+  outputDuration: Expect.optional("number"),
+  error: Expect.optional("string")
+}
+
+const generations: ReadonlyArray<Check> = [
+  check("SYNC-ASSET-003", "Get Asset answers every documented field, typed, as registered", S.assetFields, Effect.gen(function*() {
+    const h = yield* Harness
+    const name = h.unique("full-asset")
+    const sent = fullAsset(token())
+    const { id } = yield* registeredAsset({ ...sent, name })
+    const read = yield* h.request({ path: `/v2/assets/${id}` })
+    yield* Expect.status(read, 200)
+    yield* Expect.fields(read.response.json, assetFields, "the GET answer", read)
+    yield* Expect.values(read.response.json, { id, name, ...sent }, "the GET answer", read)
+  })),
+  check("SYNC-ASSET-004", "The register answer and the asset list carry the same documented fields", S.assetShape, Effect.gen(function*() {
+    const h = yield* Harness
+    const name = h.unique(`listed-asset-${token()}`)
+    const sent = fullAsset(token())
+    const { exchange, id, asset } = yield* registeredAsset({ ...sent, name })
+    yield* Expect.fields(asset, { ...assetFields, projectId: Expect.nullable("string") }, "the register answer", exchange)
+    yield* Expect.values(asset, { name, ...sent }, "the register answer", exchange)
+    const { last, pages } = yield* allAssets({ searchQuery: name })
+    const item = pages.flat().find((a) => a["id"] === id)
+    if (item === undefined) return yield* Expect.fail("the asset is not in the list", last)
+    yield* Expect.fields(item, { ...assetFields, projectId: Expect.nullable("string") }, "the list item", last)
+    yield* Expect.values(item, { name, ...sent }, "the list item", last)
+  })),
+  check("SYNC-ASSET-005", "GET /v2/assets?types= lists only assets of those types", S.assetList, Effect.gen(function*() {
+    const h = yield* Harness
+    const tag = token()
+    const { id: audio } = yield* registeredAsset({ name: h.unique(`types-${tag}`), type: "AUDIO", url: mediaUrl(tag, "a.wav") })
+    const { id: video } = yield* registeredAsset({ name: h.unique(`types-${tag}`), type: "VIDEO", url: mediaUrl(tag, "v.mp4") })
+    const { last, pages } = yield* allAssets({ searchQuery: `types-${tag}`, types: "AUDIO,IMAGE" })
+    const found = pages.flat()
+    yield* Expect.that(ids(found).includes(audio), "the AUDIO asset is not listed for types=AUDIO,IMAGE", last)
+    yield* Expect.that(!ids(found).includes(video), "a VIDEO asset is listed for types=AUDIO,IMAGE", last)
+    yield* Expect.that(found.every((a) => a["type"] === "AUDIO" || a["type"] === "IMAGE"), "an asset of another type is listed", last)
+  })),
+  check("SYNC-ASSET-006", "GET /v2/assets?searchQuery= finds assets by name", S.assetList, Effect.gen(function*() {
+    const h = yield* Harness
+    const [a, b] = [token(), token()]
+    const { id: wanted } = yield* registeredAsset({ name: h.unique(`find-${a}`) })
+    const { id: other } = yield* registeredAsset({ name: h.unique(`find-${b}`) })
+    const { last, pages } = yield* allAssets({ searchQuery: a })
+    const found = pages.flat()
+    yield* Expect.that(ids(found).includes(wanted), "the asset whose name matches is not listed", last)
+    yield* Expect.that(!ids(found).includes(other), "an asset whose name does not match is listed", last)
+  })),
+  check("SYNC-ASSET-007", "GET /v2/assets?sortBy=nameAsc and nameDesc order assets by name", S.assetList, Effect.gen(function*() {
+    const h = yield* Harness
+    const tag = token()
+    for (const letter of ["c", "a", "b"]) yield* registeredAsset({ name: `${h.prefix} sort-${tag} ${letter}` })
+    for (const [sortBy, expected] of [["nameAsc", ["a", "b", "c"]], ["nameDesc", ["c", "b", "a"]]] as const) {
+      const { last, pages } = yield* allAssets({ searchQuery: `sort-${tag}`, sortBy })
+      const letters = pages.flat().map((asset) => String(asset["name"]).slice(-1))
+      yield* Expect.equal(letters, expected, `the assets' order for sortBy=${sortBy}`, last)
+    }
+  })),
+  check("SYNC-ASSET-008", "GET /v2/assets: limit bounds each page and the cursors walk every asset once", S.assetList, Effect.gen(function*() {
+    const h = yield* Harness
+    const tag = token()
+    const registered: Array<string> = []
+    for (let i = 0; i < 3; i++) registered.push((yield* registeredAsset({ name: h.unique(`page-${tag}`) })).id)
+    const { last, pages } = yield* allAssets({ searchQuery: `page-${tag}`, limit: 1 })
+    yield* Expect.that(pages.every((page) => page.length <= 1), "a page has more than limit=1 items", last)
+    const seen = ids(pages.flat())
+    yield* Expect.that(new Set(seen).size === seen.length, "an asset came twice across the pages", last)
+    yield* Expect.that(registered.every((id) => seen.includes(id)), "an asset never came across the pages", last)
+  })),
+  check(
+    "SYNC-GEN-002",
+    "Every generation answer has its documented fields: create, read and list",
+    S.generationShape,
+    Effect.gen(function*() {
+      const h = yield* Harness
+      const { id: projectId } = yield* newProject("gen-fields")
+      const created = yield* createGeneration({ projectId })
+      yield* Expect.ok(created)
+      const id = yield* Expect.string(created, "id")
+      const read = yield* h.request({ path: `/v2/generate/${id}` })
+      yield* Expect.status(read, 200)
+      const listed = yield* h.request({ path: "/v2/generations", query: { ids: id } })
+      yield* Expect.status(listed, 200)
+      const item = (yield* listItems(listed)).find((g) => g["id"] === id)
+      if (item === undefined) return yield* Expect.fail("the generation is not in GET /v2/generations", listed)
+      for (const [where, exchange, body] of [
+        ["the create answer", created, created.response.json],
+        ["the GET answer", read, read.response.json],
+        ["the list item", listed, item]
+      ] as const) {
+        yield* Expect.fields(body, { ...generationFields, projectId: Expect.nullable("string") }, where, exchange)
+        yield* Expect.values(body, { id, model: "lipsync-2", projectId }, where, exchange)
+      }
+    })
+  ),
+  check("SYNC-GEN-003", "GET /v2/generations filters by ids and by status", S.generationFilters, Effect.gen(function*() {
+    const h = yield* Harness
+    const first = yield* Expect.string(yield* createGeneration(), "id")
+    const second = yield* Expect.string(yield* createGeneration(), "id")
+    const one = yield* h.request({ path: "/v2/generations", query: { ids: first } })
+    yield* Expect.status(one, 200)
+    yield* Expect.equal(ids(yield* listItems(one)), [first], "the generations listed for ids=<first>", one)
+    const both = yield* h.request({ path: "/v2/generations", query: { ids: `${first},${second}` } })
+    yield* Expect.status(both, 200)
+    yield* Expect.equal([...ids(yield* listItems(both))].sort(), [first, second].sort(), "the generations listed for ids=<first>,<second>", both)
+    // A status neither has (a new generation is never REJECTED for valid input): none of them, and only that status.
+    const rejected = yield* h.request({ path: "/v2/generations", query: { status: "REJECTED" } })
+    yield* Expect.status(rejected, 200)
+    const listed = yield* listItems(rejected)
+    yield* Expect.that(listed.every((g) => g["status"] === "REJECTED"), "a generation of another status is listed for status=REJECTED", rejected)
+    yield* Expect.that(!ids(listed).includes(first) && !ids(listed).includes(second), "a new generation is listed as REJECTED", rejected)
+  })),
+  check("SYNC-MODEL-001", "GET /v2/models answers each model's id, name, type and version", S.models, Effect.gen(function*() {
+    const h = yield* Harness
+    const listed = yield* h.request({ path: "/v2/models" })
+    yield* Expect.status(listed, 200)
+    const models = yield* Expect.array(listed)
+    yield* Expect.that(models.length > 0, "no model is listed", listed)
+    for (const model of models) {
+      yield* Expect.fields(model, {
+        id: "string",
+        name: "string",
+        type: "string",
+        version: "string",
+        description: Expect.optional("string"),
+        deprecatedAt: Expect.optional("string")
+      }, "a listed model", listed)
+    }
+    yield* Expect.that(models.some((m) => Expect.isRecord(m) && m["id"] === "lipsync-2"), "lipsync-2, the documents' model, is not listed", listed)
+  })),
+  check("SYNC-COST-001", "A cost estimate answers estimatedFrameCount and estimatedGenerationCost", S.cost, Effect.gen(function*() {
+    const h = yield* Harness
+    const estimate = yield* h.request({ method: "POST", path: "/v2/analyze/cost", json: generationBody(token()) })
+    yield* Expect.status(estimate, 200, 201)
+    // The SDK answers a list of estimates; a single one is read as a list of one.
+    const json = estimate.response.json
+    const estimates = Array.isArray(json) ? json : [json]
+    yield* Expect.that(estimates.length > 0, "the answer has no estimate", estimate)
+    for (const item of estimates) {
+      yield* Expect.fields(item, { estimatedFrameCount: "number", estimatedGenerationCost: "number" }, "the estimate", estimate)
+    }
+  }))
+]
+
+export const checks: ReadonlyArray<Check> = [...projects, ...lists, ...attachment, ...others, ...generations]
 
 /**
  * Deletes every project of the run still there (named with its prefix): what per-resource cleanups

@@ -131,3 +131,49 @@ export const onPath = (pattern: RegExp, method: string, broken: Break): Break =>
 export const mapResponses = (edit: (request: ProxyRequest, response: ProxyResponse) => ProxyResponse): Break => async (request, forward) =>
   edit(request, await forward(request))
 
+
+/** Drops a field from a JSON object (or from each object of a list, or of a list's `items`). */
+export const withoutField = (field: string) => (json: unknown): unknown => {
+  const drop = (value: unknown) => {
+    if (!isObject(value)) return value
+    const { [field]: _, ...rest } = value
+    return rest
+  }
+  if (Array.isArray(json)) return json.map(drop)
+  if (isObject(json) && Array.isArray(json["items"])) return { ...json, items: json["items"].map(drop) }
+  return drop(json)
+}
+
+/** Edits the JSON answers to `method` requests on `pattern`. */
+export const editAnswers = (pattern: RegExp, method: string, edit: (json: unknown) => unknown): Break =>
+  onPath(pattern, method, async (request, forward) => withJson(await forward(request), edit))
+
+/** Forwards `method` requests on `pattern` without the query parameter `name`: the server never sees it. */
+export const ignoreParam = (pattern: RegExp, method: string, name: string): Break =>
+  onPath(pattern, method, (request, forward) => forward(withQuery(request, (params) => params.delete(name))))
+
+/**
+ * Breaks webhook deliveries: a POST to `route` that carries a `webhookUrl` gets the proxy's own
+ * URL instead, so the proxy receives the deliveries in the receiver's place and passes them on
+ * edited.
+ */
+export const editWebhooks = (route: RegExp, edit: (body: unknown) => unknown): Break => {
+  const hooks = new Map<string, string>()
+  return async (request, forward) => {
+    const path = pathOf(request)
+    if (path.startsWith("/__hook/")) {
+      const target = hooks.get(path.slice("/__hook/".length))
+      if (target !== undefined) {
+        await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(edit(parse(request.body))) })
+      }
+      return { status: 204, headers: {}, body: "" }
+    }
+    const body = parse(request.body)
+    if (request.method === "POST" && route.test(path) && isObject(body) && typeof body["webhookUrl"] === "string") {
+      const id = String(hooks.size)
+      hooks.set(id, body["webhookUrl"])
+      return forward(editBody(request, (b) => ({ ...b, webhookUrl: `http://${request.headers["host"]}/__hook/${id}` })))
+    }
+    return forward(request)
+  }
+}

@@ -92,9 +92,10 @@ const database = Effect.suspend(() => {
   )
 })
 
-const serverOn = (database: string) =>
+const serverOn = (database: string, compiledRoutes: boolean) =>
   Server.layer({
     port: 0,
+    compiledRoutes,
     host: "127.0.0.1",
     database,
     adminToken: Redacted.make(adminToken),
@@ -105,14 +106,23 @@ const serverOn = (database: string) =>
     webhooks: { retryBaseDelay: "100 millis", maxAttempts: 3, timeout: "2 seconds", pollInterval: "25 millis" }
   }).pipe(Layer.provide(Logger.minimumLogLevel(LogLevel.Warning)))
 
-export const layer = Layer.effect(
-  Reference,
-  Effect.flatMap(HttpServer.HttpServer, (server) => {
-    const address = server.address
-    if (address._tag !== "TcpAddress") return Effect.dieMessage("expected a TCP address")
-    return provision(`http://127.0.0.1:${address.port}`)
-  })
-).pipe(Layer.provide(Layer.unwrapScoped(Effect.map(database, serverOn))))
+/**
+ * The reference server and its organizations, serving the API through its compiled routes (the
+ * default) or, with `compiledRoutes: false`, through the platform's HttpApi router alone — which
+ * must answer exactly the same (`--platform-router`).
+ */
+export const layerWith = (options: { readonly compiledRoutes: boolean }) =>
+  Layer.effect(
+    Reference,
+    Effect.flatMap(HttpServer.HttpServer, (server) => {
+      const address = server.address
+      if (address._tag !== "TcpAddress") return Effect.dieMessage("expected a TCP address")
+      return provision(`http://127.0.0.1:${address.port}`)
+    })
+  ).pipe(Layer.provide(Layer.unwrapScoped(Effect.map(database, (url) => serverOn(url, options.compiledRoutes)))))
+
+/** The reference server as it runs by default: its compiled routes. */
+export const layer = layerWith({ compiledRoutes: true })
 
 /** The dialect's secret in a credentials record (`apiKey`, or Sanity's `token`). */
 const secretOf = (credentials: Credentials, dialect: Dialect): Option.Option<string> => {

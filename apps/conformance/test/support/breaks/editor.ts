@@ -1,8 +1,23 @@
 /**
  * Broken editor behaviours, one each, and the checks that must catch them.
  */
-import { type BrokenBehaviour, editBody, isObject, mapResponses, onPath, parse, pathOf, type ProxyRequest, withJson } from "../BreakingProxy.js"
+import {
+  type BrokenBehaviour,
+  editAnswers,
+  editBody,
+  editWebhooks,
+  ignoreParam,
+  isObject,
+  mapResponses,
+  onPath,
+  parse,
+  pathOf,
+  type ProxyRequest,
+  withJson,
+  withoutField
+} from "../BreakingProxy.js"
 
+const projects = /^\/editor\/v1\/projects\/?$/
 const project = /^\/editor\/v1\/projects\/([^/]+)$/
 const syncRoute = /^\/editor\/v1\/projects\/([^/]+)\/sync$/
 const task = /^\/editor\/v1\/exports\/([^/]+)$/
@@ -130,29 +145,7 @@ export const editorBreaks: ReadonlyArray<BrokenBehaviour> = [
     dialect: "editor",
     caughtBy: ["EDIT-EXP-009"],
     // The proxy receives the webhook in the receiver's place and passes it on without projectId.
-    broken: (() => {
-      const hooks = new Map<string, string>()
-      return async (request, forward) => {
-        const path = pathOf(request)
-        if (path.startsWith("/__hook/")) {
-          const target = hooks.get(path.slice("/__hook/".length))
-          const body = parse(request.body)
-          const task = isObject(body) && isObject(body["task"]) ? withoutProjectId(body["task"]) : undefined
-          if (target !== undefined) {
-            await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...(isObject(body) ? body : {}), task }) })
-          }
-          return json(204, {})
-        }
-        const body = parse(request.body)
-        if (request.method === "POST" && /\/exports$/.test(path) && isObject(body) && typeof body["webhookUrl"] === "string") {
-          const id = String(hooks.size)
-          hooks.set(id, body["webhookUrl"])
-          const self = `http://${request.headers["host"]}/__hook/${id}`
-          return forward(editBody(request, (b) => ({ ...b, webhookUrl: self })))
-        }
-        return forward(request)
-      }
-    })()
+    broken: editWebhooks(/\/exports$/, (body) => (isObject(body) ? { ...body, task: withoutProjectId(body["task"]) } : body))
   },
   {
     name: "editor organizations are not isolated",
@@ -167,5 +160,50 @@ export const editorBreaks: ReadonlyArray<BrokenBehaviour> = [
         return forward({ ...request, headers: { ...request.headers, authorization: first } })
       }
     })()
+  },
+  {
+    name: "an unknown project answers a generic not-found code",
+    dialect: "editor",
+    caughtBy: ["EDIT-PROJ-007"],
+    broken: mapResponses((request, response) =>
+      project.test(pathOf(request)) && response.status === 404 ? json(404, { code: "OPEN_API_NOT_FOUND", message: "no" }) : response
+    )
+  },
+  // Every documented field, on every route that answers it; every documented request option.
+  {
+    name: "an editor PATCH answers the metadata without updatedAt",
+    dialect: "editor",
+    caughtBy: ["EDIT-PROJ-011"],
+    broken: editAnswers(project, "PATCH", withoutField("updatedAt"))
+  },
+  {
+    name: "the project list leaves out description",
+    dialect: "editor",
+    caughtBy: ["EDIT-PROJ-011"],
+    broken: editAnswers(projects, "GET", withoutField("description"))
+  },
+  {
+    name: "the task list leaves out createdAt",
+    dialect: "editor",
+    caughtBy: ["EDIT-EXP-008"],
+    broken: editAnswers(tasks, "GET", withoutField("createdAt"))
+  },
+  {
+    name: "the task list ignores status",
+    dialect: "editor",
+    caughtBy: ["EDIT-EXP-011"],
+    broken: ignoreParam(tasks, "GET", "status")
+  },
+  {
+    name: "the task list ignores the cursor",
+    dialect: "editor",
+    caughtBy: ["EDIT-EXP-012"],
+    broken: ignoreParam(tasks, "GET", "cursor")
+  },
+  {
+    name: "export webhooks leave out the event",
+    dialect: "editor",
+    caughtBy: ["EDIT-EXP-013"],
+    broken: editWebhooks(/\/exports$/, withoutField("event"))
   }
 ]

@@ -1,7 +1,20 @@
 /**
  * Broken Sanity behaviours, one each, and the checks that must catch them.
  */
-import { type BrokenBehaviour, editBody, isObject, mapResponses, onPath, parse, pathOf, type ProxyRequest, withJson } from "../BreakingProxy.js"
+import {
+  type BrokenBehaviour,
+  editAnswers,
+  editBody,
+  ignoreParam,
+  isObject,
+  mapResponses,
+  onPath,
+  parse,
+  pathOf,
+  type ProxyRequest,
+  withJson,
+  withoutField
+} from "../BreakingProxy.js"
 
 const v = "/sanity/v[^/]+"
 const projects = new RegExp(`^${v}/projects/?$`)
@@ -12,6 +25,16 @@ const tag = new RegExp(`^${v}/projects/([^/]+)/tags/([^/]+)$`)
 const corsEntry = new RegExp(`^${v}/projects/([^/]+)/cors/([^/]+)$`)
 const copyJobs = new RegExp(`^${v}/projects/([^/]+)/datasets/([^/]+)/copy$`)
 const embeddings = new RegExp(`^${v}/projects/([^/]+)/datasets/([^/]+)/settings/embeddings$`)
+const cors = new RegExp(`^${v}/projects/([^/]+)/cors/?$`)
+const datasets = new RegExp(`^${v}/projects/([^/]+)/datasets/?$`)
+const tags = new RegExp(`^${v}/projects/([^/]+)/tags/?$`)
+const user = new RegExp(`^${v}/projects/([^/]+)/users/([^/]+)$`)
+
+/** Drops a field from a request's JSON body. */
+const dropping = (field: string) => (body: Record<string, unknown>) => {
+  const { [field]: _, ...rest } = body
+  return rest
+}
 
 const json = (status: number, body: unknown) => ({
   status,
@@ -165,5 +188,139 @@ export const sanityBreaks: ReadonlyArray<BrokenBehaviour> = [
         return forward({ ...req, headers: { ...req.headers, authorization: first } })
       }
     })()
+  },
+  // Every documented field, on every route that answers it; every documented request option.
+  {
+    name: "the create answer leaves out isBlocked",
+    dialect: "sanity",
+    caughtBy: ["SAN-PROJ-001"],
+    broken: editAnswers(projects, "POST", withoutField("isBlocked"))
+  },
+  {
+    name: "a project read leaves out organizationId",
+    dialect: "sanity",
+    caughtBy: ["SAN-PROJ-002"],
+    broken: editAnswers(project, "GET", withoutField("organizationId"))
+  },
+  {
+    name: "the project list leaves out members",
+    dialect: "sanity",
+    caughtBy: ["SAN-PROJ-003"],
+    broken: editAnswers(projects, "GET", withoutField("members"))
+  },
+  {
+    name: "a PATCH answers without createdAt",
+    dialect: "sanity",
+    caughtBy: ["SAN-PROJ-010"],
+    broken: editAnswers(project, "PATCH", withoutField("createdAt"))
+  },
+  {
+    name: "a PATCH ignores studioHost",
+    dialect: "sanity",
+    caughtBy: ["SAN-PROJ-011"],
+    broken: onPath(project, "PATCH", (req, forward) => forward(editBody(req, dropping("studioHost"))))
+  },
+  {
+    name: "a PATCH ignores activityFeedEnabled",
+    dialect: "sanity",
+    caughtBy: ["SAN-PROJ-012"],
+    broken: onPath(project, "PATCH", (req, forward) => forward(editBody(req, dropping("activityFeedEnabled"))))
+  },
+  {
+    name: "a PATCH ignores metadata.externalStudioHost",
+    dialect: "sanity",
+    caughtBy: ["SAN-PROJ-013"],
+    broken: onPath(project, "PATCH", (req, forward) =>
+      forward(editBody(req, (body) => (isObject(body["metadata"]) ? { ...body, metadata: dropping("externalStudioHost")(body["metadata"]) } : body))))
+  },
+  {
+    name: "the project list ignores includeMembers",
+    dialect: "sanity",
+    caughtBy: ["SAN-PROJ-014"],
+    broken: ignoreParam(projects, "GET", "includeMembers")
+  },
+  {
+    name: "the CORS list leaves out createdAt",
+    dialect: "sanity",
+    caughtBy: ["SAN-CORS-001"],
+    broken: editAnswers(cors, "GET", withoutField("createdAt"))
+  },
+  {
+    name: "adding a CORS origin answers without createdAt",
+    dialect: "sanity",
+    caughtBy: ["SAN-CORS-004"],
+    broken: editAnswers(cors, "POST", withoutField("createdAt"))
+  },
+  {
+    name: "a dataset's aclMode at creation is ignored",
+    dialect: "sanity",
+    caughtBy: ["SAN-DS-009"],
+    broken: onPath(dataset, "PUT", (req, forward) => forward(editBody(req, dropping("aclMode"))))
+  },
+  {
+    name: "the copy jobs ignore limit",
+    dialect: "sanity",
+    caughtBy: ["SAN-DS-010"],
+    broken: ignoreParam(copyJobs, "GET", "limit")
+  },
+  {
+    name: "the copy jobs ignore offset",
+    dialect: "sanity",
+    caughtBy: ["SAN-DS-011"],
+    broken: ignoreParam(copyJobs, "GET", "offset")
+  },
+  {
+    name: "the copy jobs ignore state",
+    dialect: "sanity",
+    caughtBy: ["SAN-DS-012"],
+    broken: ignoreParam(copyJobs, "GET", "state")
+  },
+  {
+    name: "the copy jobs leave out sourceDataset",
+    dialect: "sanity",
+    caughtBy: ["SAN-DS-013"],
+    broken: editAnswers(copyJobs, "GET", withoutField("sourceDataset"))
+  },
+  {
+    name: "the dataset list leaves out createdByUserId",
+    dialect: "sanity",
+    caughtBy: ["SAN-DS-014"],
+    broken: editAnswers(datasets, "GET", withoutField("createdByUserId"))
+  },
+  {
+    name: "a dataset PATCH answers without datasetName",
+    dialect: "sanity",
+    caughtBy: ["SAN-DS-015"],
+    broken: editAnswers(dataset, "PATCH", withoutField("datasetName"))
+  },
+  {
+    name: "the embeddings PUT answers without status",
+    dialect: "sanity",
+    caughtBy: ["SAN-EMB-003"],
+    broken: editAnswers(embeddings, "PUT", withoutField("status"))
+  },
+  {
+    name: "a project user leaves out sanityUserId",
+    dialect: "sanity",
+    caughtBy: ["SAN-USER-002"],
+    broken: editAnswers(user, "GET", withoutField("sanityUserId"))
+  },
+  {
+    name: "creating a token answers without projectUserId",
+    dialect: "sanity",
+    caughtBy: ["SAN-TOK-004"],
+    broken: editAnswers(tokens, "POST", withoutField("projectUserId"))
+  },
+  {
+    name: "the token list leaves out createdAt",
+    dialect: "sanity",
+    caughtBy: ["SAN-TOK-005"],
+    broken: editAnswers(tokens, "GET", withoutField("createdAt"))
+  },
+  {
+    name: "a tag's description is dropped",
+    dialect: "sanity",
+    caughtBy: ["SAN-TAG-004"],
+    broken: onPath(tags, "POST", (req, forward) => forward(editBody(req, dropping("description"))))
   }
 ]

@@ -3,7 +3,10 @@
  */
 import {
   type BrokenBehaviour,
+  editAnswers,
   editBody,
+  editWebhooks,
+  ignoreParam,
   isObject,
   mapResponses,
   onPath,
@@ -12,6 +15,7 @@ import {
   type ProxyRequest,
   type ProxyResponse,
   withJson,
+  withoutField,
   withQuery
 } from "../BreakingProxy.js"
 
@@ -19,6 +23,9 @@ const projects = /^\/sync\/v2\/projects\/?$/
 const project = /^\/sync\/v2\/projects\/([^/]+)$/
 const generations = /^\/sync\/v2\/generate\/?$/
 const generation = /^\/sync\/v2\/generate\/([^/]+)$/
+const generationList = /^\/sync\/v2\/generations\/?$/
+const assets = /^\/sync\/v2\/assets\/?$/
+const asset = /^\/sync\/v2\/assets\/([^/]+)$/
 
 /** Remembers which generations were filed under which project, and which projects were deleted. */
 const deletedProjectMemory = () => {
@@ -222,12 +229,6 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
         : forward(request)
   },
   {
-    name: "a create answers 200 instead of 201",
-    dialect: "sync",
-    caughtBy: ["SYNC-PROJ-012"],
-    broken: mapResponses((request, response) => (request.method === "POST" && response.status === 201 ? { ...response, status: 200 } : response))
-  },
-  {
     name: "organizations are not isolated",
     dialect: "sync",
     caughtBy: ["SYNC-ISO-001"],
@@ -250,5 +251,90 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
       forward(editBody(request, (body) => ({ ...body, visibility: "ORGANIZATION" }))).then((response) =>
         withJson(response, (json) => (isObject(json) ? { ...json, visibility: "USER" } : json))
       ))
+  },
+  // Every documented field, on every route that answers it; every documented request option.
+  {
+    name: "a PATCH answers the project without updatedAt",
+    dialect: "sync",
+    caughtBy: ["SYNC-PROJ-013"],
+    broken: editAnswers(project, "PATCH", withoutField("updatedAt"))
+  },
+  {
+    name: "the project list leaves out mode",
+    dialect: "sync",
+    caughtBy: ["SYNC-PROJ-016"],
+    broken: editAnswers(projects, "GET", withoutField("mode"))
+  },
+  {
+    name: "Get Asset leaves out width",
+    dialect: "sync",
+    caughtBy: ["SYNC-ASSET-003"],
+    broken: editAnswers(asset, "GET", withoutField("width"))
+  },
+  {
+    name: "registering an asset answers without format",
+    dialect: "sync",
+    caughtBy: ["SYNC-ASSET-004"],
+    broken: editAnswers(assets, "POST", withoutField("format"))
+  },
+  {
+    name: "the asset list ignores types",
+    dialect: "sync",
+    caughtBy: ["SYNC-ASSET-005"],
+    broken: ignoreParam(assets, "GET", "types")
+  },
+  {
+    name: "the asset list ignores searchQuery",
+    dialect: "sync",
+    caughtBy: ["SYNC-ASSET-006"],
+    broken: ignoreParam(assets, "GET", "searchQuery")
+  },
+  {
+    name: "the asset list ignores sortBy",
+    dialect: "sync",
+    caughtBy: ["SYNC-ASSET-007"],
+    broken: ignoreParam(assets, "GET", "sortBy")
+  },
+  {
+    name: "the asset list ignores the cursor",
+    dialect: "sync",
+    caughtBy: ["SYNC-ASSET-008"],
+    broken: ignoreParam(assets, "GET", "cursor")
+  },
+  {
+    name: "the generation list leaves out createdAt",
+    dialect: "sync",
+    caughtBy: ["SYNC-GEN-002"],
+    broken: editAnswers(generationList, "GET", withoutField("createdAt"))
+  },
+  {
+    name: "the generation list ignores ids",
+    dialect: "sync",
+    caughtBy: ["SYNC-GEN-003"],
+    broken: ignoreParam(generationList, "GET", "ids")
+  },
+  {
+    name: "the generation list ignores status",
+    dialect: "sync",
+    caughtBy: ["SYNC-GEN-003"],
+    broken: ignoreParam(generationList, "GET", "status")
+  },
+  {
+    name: "generation notifications leave out model",
+    dialect: "sync",
+    caughtBy: ["SYNC-GEN-001"],
+    broken: editWebhooks(generations, withoutField("model"))
+  },
+  {
+    name: "models leave out their version",
+    dialect: "sync",
+    caughtBy: ["SYNC-MODEL-001"],
+    broken: editAnswers(/^\/sync\/v2\/models\/?$/, "GET", withoutField("version"))
+  },
+  {
+    name: "a cost estimate leaves out estimatedGenerationCost",
+    dialect: "sync",
+    caughtBy: ["SYNC-COST-001"],
+    broken: editAnswers(/^\/sync\/v2\/analyze\/cost$/, "POST", withoutField("estimatedGenerationCost"))
   }
 ]
