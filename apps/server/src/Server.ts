@@ -22,6 +22,7 @@ import type * as Net from "node:net"
 import * as CompiledApi from "./compiled/CompiledApi.js"
 import { AdminAuthLive, AdminToken, ControlPlaneLive, ServerInfo } from "./ControlPlane.js"
 import * as Database from "./Database.js"
+import type * as Dialect from "./Dialect.js"
 import * as Dialects from "./dialects/index.js"
 import * as Fallback from "./Fallback.js"
 import * as Organizations from "./Organizations.js"
@@ -113,6 +114,9 @@ const layerDocs = <Id extends string, Groups extends HttpApiGroup.HttpApiGroup.A
   )
   return Layer.merge(openApi, swagger)
 }
+
+/** Every dialect the server serves (`dialects/index.ts`). */
+export const dialects: ReadonlyArray<Dialect.Dialect> = Dialects.all
 
 /** Where each dialect is mounted and how it writes a failure no handler describes (by its error table). */
 export const dialectErrors: ReadonlyArray<Fallback.DialectErrors> = Dialects.all.map((dialect) => ({
