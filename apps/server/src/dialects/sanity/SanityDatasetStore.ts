@@ -17,7 +17,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Crypto from "node:crypto"
 import type { Who } from "./SanityAccess.js"
-import { mixedCase, randomAlnum } from "./SanityProjectStore.js"
+import { lockProject, mixedCase, randomAlnum } from "./SanityProjectStore.js"
 
 export interface DatasetRow {
   readonly project_id: string
@@ -136,6 +136,7 @@ export const make = (durations: LifecycleDurations) =>
       input: NonNullable<typeof SanityApi.CreateDatasetRequest.Type>
     ) =>
       Effect.gen(function*() {
+        yield* lockProject(sql, projectId)
         if (yield* datasetExists(projectId, name)) return yield* conflict(`Dataset "${name}" already exists`)
         const now = yield* Clock.currentTimeMillis
         const embeddings = input.embeddings?.enabled === true
@@ -157,8 +158,12 @@ export const make = (durations: LifecycleDurations) =>
         return yield* dataset(current.project_id, current.name)
       })
 
+    /** Deletes the dataset; of several deleting it at once, one does, the others find it gone (`NotFound`). */
     const deleteDataset = (projectId: string, name: string) =>
-      Effect.asVoid(sql`DELETE FROM sanity_datasets WHERE project_id = ${projectId} AND name = ${name}`)
+      Effect.flatMap(
+        sql`DELETE FROM sanity_datasets WHERE project_id = ${projectId} AND name = ${name} RETURNING name`,
+        (rows) => rows.length === 0 ? notFound("dataset", name, `Dataset "${name}" not found`) : Effect.void
+      )
 
     // -------------------------------------------------------------------------------------------
     // Copy jobs
@@ -171,6 +176,7 @@ export const make = (durations: LifecycleDurations) =>
     const startCopy = (who: Who, source: DatasetRow, input: typeof SanityApi.CopyRequest.Type) =>
       Effect.gen(function*() {
         const projectId = source.project_id
+        yield* lockProject(sql, projectId)
         if (yield* datasetExists(projectId, input.targetDataset)) {
           return yield* conflict(`Dataset "${input.targetDataset}" already exists`)
         }
@@ -244,6 +250,7 @@ export const make = (durations: LifecycleDurations) =>
     /** A new tag; a name the project has is a `Conflict`. */
     const createTag = (projectId: string, input: typeof SanityApi.CreateTagRequest.Type) =>
       Effect.gen(function*() {
+        yield* lockProject(sql, projectId)
         if (yield* tagTaken(projectId, input.name)) return yield* conflict(`Tag "${input.name}" already exists`)
         const now = yield* Clock.currentTimeMillis
         yield* sql`INSERT INTO sanity_tags (id, project_id, name, title, description, metadata, created_at, updated_at)
@@ -263,6 +270,7 @@ export const make = (durations: LifecycleDurations) =>
       check: Effect.Effect<void, E>
     ) =>
       Effect.gen(function*() {
+        yield* lockProject(sql, projectId)
         const current = yield* tagNamed(projectId, identifier)
         yield* check
         const name = input.name ?? current.name
@@ -282,6 +290,7 @@ export const make = (durations: LifecycleDurations) =>
      */
     const deleteTag = <E>(projectId: string, identifier: string, check: Effect.Effect<void, E>) =>
       Effect.gen(function*() {
+        yield* lockProject(sql, projectId)
         const current = yield* tagNamed(projectId, identifier)
         yield* check
         const assigned = yield* sql<{ dataset_name: string }>`SELECT dataset_name FROM sanity_dataset_tags

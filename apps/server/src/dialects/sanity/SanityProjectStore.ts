@@ -90,6 +90,23 @@ const notFound = (resource: string, id: string, description: string) =>
 
 const conflict = (description: string) => Effect.fail(new ProjectsError.Conflict({ description }))
 
+/**
+ * Takes project `projectId`'s row lock for the rest of the transaction, or fails `NotFound` when
+ * the project is gone. Every check-then-write of a project's datasets, tags, origins and copy jobs
+ * starts with it: on PostgreSQL (read committed) two such transactions on one project then run one
+ * after the other, so the second's check sees the first's write — one winner, the others answered
+ * 409 (or 404) as Sanity answers them, never a unique violation answered 500. SQLite runs one
+ * writer at a time already; there the lock is a plain read.
+ */
+export const lockProject = (sql: SqlClient.SqlClient, projectId: string) =>
+  Effect.flatMap(
+    sql.onDialectOrElse({
+      pg: () => sql`SELECT id FROM sanity_projects WHERE id = ${projectId} FOR UPDATE`,
+      orElse: () => sql`SELECT id FROM sanity_projects WHERE id = ${projectId}`
+    }),
+    (rows) => rows.length === 0 ? notFound("project", projectId, "Project not found") : Effect.void
+  )
+
 const toMember = (row: { user_id: string; role: string; created_at: number }): MemberRow => ({
   id: row.user_id,
   role: row.role,
@@ -218,7 +235,12 @@ export const make = Effect.gen(function*() {
       return yield* project(who, id)
     }).pipe(sql.withTransaction)
 
-  const deleteProject = (projectId: string) => Effect.asVoid(sql`DELETE FROM sanity_projects WHERE id = ${projectId}`)
+  /** Deletes the project; of several deleting it at once, one does, the others find it gone (`NotFound`). */
+  const deleteProject = (projectId: string) =>
+    Effect.flatMap(
+      sql`DELETE FROM sanity_projects WHERE id = ${projectId} RETURNING id`,
+      (rows) => rows.length === 0 ? notFound("project", projectId, "Project not found") : Effect.void
+    )
 
   // -------------------------------------------------------------------------------------------
   // CORS origins
@@ -234,6 +256,7 @@ export const make = Effect.gen(function*() {
   /** Adds `origin` (normalised); one the project has is a `Conflict`, a deleted one is revived. */
   const createCors = (projectId: string, origin: string, allowCredentials: boolean) =>
     Effect.gen(function*() {
+      yield* lockProject(sql, projectId)
       const now = yield* Clock.currentTimeMillis
       const existing = yield* sql<{ id: number; deleted_at: number | null }>`SELECT id, deleted_at FROM sanity_cors
         WHERE project_id = ${projectId} AND origin_key = ${origin.toLowerCase()}`
