@@ -190,6 +190,12 @@ export const RegisterAssetRequest = Schema.Struct({
   contentType: Schema.optional(Schema.String)
 }).annotations({ identifier: "RegisterAssetRequest" })
 
+/** An upload's bytes, as the body: at least one (an empty upload is refused with 400). */
+export const UploadBody = HttpApiSchema.Uint8Array().annotations({
+  jsonSchema: { type: "string", format: "binary", minLength: 1 },
+  arbitrary: () => (fc) => fc.uint8Array({ minLength: 1, maxLength: 4096 })
+})
+
 export const UploadAssetParams = Schema.Struct({
   name: Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(255)))
 })
@@ -334,7 +340,7 @@ export class ProjectsGroup extends group("editorProjects", EditorRuntimeAuth)
     HttpApiEndpoint.post("uploadAsset", "/v1/projects/:projectId/assets/upload")
       .setPath(ProjectPath)
       .setUrlParams(UploadAssetParams)
-      .setPayload(HttpApiSchema.Uint8Array())
+      .setPayload(UploadBody)
       .addSuccess(Asset, { status: 201 })
       .addError(EditorErrors.ValidationFailed)
       .addError(EditorErrors.NotFound)

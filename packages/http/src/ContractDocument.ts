@@ -11,8 +11,9 @@
  *   `HttpApiDecodeError` in the document becomes the provider's 400 schema;
  * - a body over the server's limit gets 413, in the provider's body: declared on every operation
  *   that takes a body and does not declare a 413 already;
- * - a path parameter longer than 100 characters (as sent, percent-encoded) or empty matches no route:
- *   a 404. Path parameters say so;
+ * - a path parameter longer than 100 characters (as sent, percent-encoded) matches no route: a 404.
+ *   Path parameters say so (and that they are not empty: an empty one makes another path, which is
+ *   another route's or none);
  * - the rules every string and body obey on every route (`serverRules`), in the document's
  *   description.
  *
@@ -46,7 +47,7 @@ export const rulesDescription = [
   `- a body larger than the server's limit (--max-body-bytes, ${serverRules.defaultMaxBodyBytes} bytes by default) is refused with 413;`,
   "- properties a request body's schema does not name are ignored;",
   `- a path parameter is 1 to ${serverRules.maxPathParameterLength} characters as sent (percent-encoded); ` +
-  "an empty or longer one matches no route: 404;",
+  "a longer one matches no route: 404;",
   "- at most one Authorization header: a request with several is refused with 400;",
   `- error messages echo a refused value cut to ${serverRules.maxEchoedCharacters} characters;`,
   "- every error, refusals by the framework included, is written in this API's own error body."
@@ -155,7 +156,7 @@ const transform = (refusals: Refusals) => (original: Json): Json => {
         }
         parameter.description = [
           parameter.description,
-          `1 to ${serverRules.maxPathParameterLength} characters as sent (percent-encoded); an empty or longer one is 404`
+          `1 to ${serverRules.maxPathParameterLength} characters as sent (percent-encoded); a longer one matches no route (404)`
         ].filter((text) => text !== undefined && text !== "").join("; ")
       }
     }
