@@ -144,14 +144,18 @@ describe(`Fuzz (${backend})`, () => {
       it.effect(`${dialect.name}: ${runsPerDialect} generated requests, none answered 5xx or off the document, none refused yet stored`, () =>
         Effect.gen(function*() {
           const { baseUrl } = yield* TestServer
-          const runtime = yield* Effect.runtime<SqlClient.SqlClient>()
+          const runtime = yield* Effect.runtime<SqlClient.SqlClient | TestServer>()
           const fingerprint = () => Runtime.runPromise(runtime)(FuzzServer.fingerprint)
           const own = yield* createOrganization(`fuzz-${dialect.name}-own`)
           const other = yield* createOrganization(`fuzz-${dialect.name}-other`)
           const credentials = { own: credentialOf(dialect.name, own), other: credentialOf(dialect.name, other) }
           const ops = Fuzz.operations(dialect)
           const known = new Fuzz.Known()
-          for (const answer of yield* seedResources(dialect, credentials.own)) known.learn(answer)
+          // Resources to aim at, made again whenever a delete succeeds (a deleted project would leave
+          // most later requests nothing to find).
+          const reseed = () =>
+            Runtime.runPromise(runtime)(seedResources(dialect, credentials.own)).then((answers) => answers.forEach((answer) => known.learn(answer)))
+          yield* Effect.promise(reseed)
           const tally = { valid: 0, invalid: 0, unspecified: 0, byStatus: new Map<number, number>() }
           let stored = yield* Effect.promise(fingerprint)
 
@@ -187,6 +191,12 @@ describe(`Fuzz (${backend})`, () => {
                 if (answer.status < 300) {
                   known.learn(answer.body)
                   known.learnCursor(wire.listing, answer.body)
+                  if (wire.sameRoute) known.learnPath(wire.path)
+                  if (wire.method === "DELETE") {
+                    known.forget(wire.path)
+                    await reseed()
+                    stored = await fingerprint()
+                  }
                 }
               }),
               { seed, numRuns: runsPerDialect, endOnFailure: true }

@@ -224,6 +224,30 @@ export class Known {
     }
   }
 
+  private readonly byParam = new Map<string, Array<string>>()
+
+  /** Remembers the path parameters of a request that was answered with success: they name something. */
+  learnPath(path: Readonly<Record<string, string>>): void {
+    for (const [param, value] of Object.entries(path)) {
+      const list = this.byParam.get(param) ?? []
+      if (!list.includes(value)) list.push(value)
+      this.byParam.set(param, list.slice(-20))
+    }
+  }
+
+  /** Forgets what a successful delete named: it names nothing any more. */
+  forget(path: Readonly<Record<string, string>>): void {
+    const gone = new Set(Object.values(path).filter((value) => !/^v(?:1|X|\d{4}-\d{2}-\d{2})$/.test(value)))
+    for (const lists of [this.byParam, this.byKey]) {
+      for (const [key, list] of lists) lists.set(key, list.filter((value) => !gone.has(value)))
+    }
+  }
+
+  /** The values of `param` that were part of a successful request. */
+  provenFor(param: string): ReadonlyArray<string> {
+    return this.byParam.get(param) ?? []
+  }
+
   /** The ids a path parameter `param` may name. */
   candidates(param: string): ReadonlyArray<string> {
     const keys = [param]
@@ -259,6 +283,8 @@ export interface WireRequest {
   readonly because: string | undefined
   /** The list this request reads (operation and filters, cursor aside), for its `nextCursor`. */
   readonly listing: string
+  /** The path parameters sent, decoded. */
+  readonly path: Readonly<Record<string, string>>
   /**
    * Whether the URL is still the operation's: an empty path parameter makes another path (`/projects/`
    * is the list, with its trailing slash), whose answer is another operation's or a 404.
@@ -431,10 +457,14 @@ export const toWire = (op: Operation, plan: Plan, context: {
 
   // Path: generated values, or ids the server answered (two picks in three, when there are some).
   const path: Record<string, string> = { ...plan.path }
+  // Path: a value that already named something (one time in three), an id the server answered
+  // (one in three), or the generated one.
   op.params.forEach((param, i) => {
     const pick = plan.picks[i] ?? 0
+    const proven = known.provenFor(param)
     const candidates = known.candidates(param)
-    if (candidates.length > 0 && pick % 3 !== 0) path[param] = candidates[pick % candidates.length]!
+    if (proven.length > 0 && pick % 3 === 1) path[param] = proven[pick % proven.length]!
+    else if (candidates.length > 0 && pick % 3 !== 0) path[param] = candidates[pick % candidates.length]!
   })
   const params = op.params
   const target = params.length === 0 ? undefined : params[(mutation !== undefined && "at" in mutation ? mutation.at : 0) % params.length]!
@@ -642,6 +672,7 @@ export const toWire = (op: Operation, plan: Plan, context: {
     verdict: !sameRoute ? "unspecified" : broken.length > 0 ? "invalid" : unspecified !== undefined ? "unspecified" : "valid",
     because: broken[0] ?? unspecified,
     listing,
+    path,
     sameRoute
   }
 }
