@@ -13,6 +13,7 @@ import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
 import * as OpenApi from "@effect/platform/OpenApi"
+import { ContractDocument } from "@projectkit/http"
 import * as Context from "effect/Context"
 import * as Schema from "effect/Schema"
 import * as EditorErrors from "./EditorErrors.js"
@@ -77,7 +78,7 @@ export const EditorState = Schema.Record({ key: Schema.String, value: Schema.Unk
 export type EditorState = typeof EditorState.Type
 
 const Title = Schema.String.pipe(
-  Schema.filter((title) => title.trim().length > 0 || "title must not be blank"),
+  Schema.filter((title) => title.trim().length > 0 || "title must not be blank", { jsonSchema: { pattern: "\\S" } }),
   Schema.maxLength(500)
 )
 const Description = Schema.String.pipe(Schema.maxLength(5000))
@@ -131,7 +132,15 @@ export const SyncResult = Schema.Struct({
 }).annotations({ identifier: "SyncResult" })
 export type SyncResult = typeof SyncResult.Type
 
-const Limit = Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 100))
+const Limit = Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 100)).annotations({
+  // A query parameter is text; the document says which text: an integer from 1 to 100.
+  jsonSchema: { type: "integer", minimum: 1, maximum: 100, description: "A page size, an integer from 1 to 100" }
+})
+
+/** A list's cursor: only a `nextCursor` this list answered is accepted (another is a 400). */
+const Cursor = Schema.String.annotations({
+  description: "The nextCursor of the previous page of this same list (same filters and sort); any other value is refused with 400"
+})
 
 export const ProjectSort = Schema.Literal("title", "createdAt", "updatedAt")
 export const Order = Schema.Literal("asc", "desc")
@@ -139,7 +148,7 @@ export const Order = Schema.Literal("asc", "desc")
 /** INF: the list is cursor-paginated; search by title; sort by title or either time, either way. */
 export const ListProjectsParams = Schema.Struct({
   limit: Schema.optional(Limit),
-  cursor: Schema.optional(Schema.String),
+  cursor: Schema.optional(Cursor),
   search: Schema.optional(Schema.String),
   sortBy: Schema.optional(ProjectSort),
   order: Schema.optional(Order)
@@ -173,9 +182,19 @@ export type Asset = typeof Asset.Type
  */
 export const RegisterAssetRequest = Schema.Struct({
   name: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(255)),
-  url: Schema.String.pipe(Schema.filter((url) => URL.canParse(url) || "must be an absolute URL")),
+  url: Schema.String.pipe(Schema.filter((url) => URL.canParse(url) || "must be an absolute URL", {
+    description: "An absolute URL",
+    jsonSchema: { format: "uri" },
+    arbitrary: () => (fc) => fc.webUrl()
+  })),
   contentType: Schema.optional(Schema.String)
 }).annotations({ identifier: "RegisterAssetRequest" })
+
+/** An upload's bytes, as the body: at least one (an empty upload is refused with 400). */
+export const UploadBody = HttpApiSchema.Uint8Array().annotations({
+  jsonSchema: { type: "string", format: "binary", minLength: 1 },
+  arbitrary: () => (fc) => fc.uint8Array({ minLength: 1, maxLength: 4096 })
+})
 
 export const UploadAssetParams = Schema.Struct({
   name: Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(255)))
@@ -207,25 +226,36 @@ export const ExportTask = Schema.Struct({
 }).annotations({ identifier: "ExportTask" })
 export type ExportTask = typeof ExportTask.Type
 
-const Url = Schema.String.pipe(Schema.filter((url) => URL.canParse(url) || "must be an absolute URL"))
+/**
+ * Where a webhook is delivered: an absolute http(s) URL, nothing else (another scheme would never
+ * be called; refused up front with 400 rather than accepted and never delivered).
+ */
+export const WebhookUrl = Schema.String.pipe(
+  Schema.filter((url) => (/^https?:\/\//i.test(url) && URL.canParse(url)) || "must be an absolute http(s) URL", {
+    identifier: "WebhookUrl",
+    description: "An absolute http or https URL",
+    jsonSchema: { format: "uri", pattern: "^[Hh][Tt][Tt][Pp][Ss]?://" },
+    arbitrary: () => (fc) => fc.webUrl()
+  })
+)
 
 export const ProjectExportRequest = Schema.Struct({
   format: Schema.optional(ExportFormat),
   /** Receives `{event: "export.completed" | "export.failed", task}` when the task ends. */
-  webhookUrl: Schema.optional(Url)
+  webhookUrl: Schema.optional(WebhookUrl)
 }).annotations({ identifier: "ProjectExportRequest" })
 
 export const StatelessExportRequest = Schema.Struct({
   editorState: EditorState,
   format: Schema.optional(ExportFormat),
-  webhookUrl: Schema.optional(Url)
+  webhookUrl: Schema.optional(WebhookUrl)
 }).annotations({ identifier: "StatelessExportRequest" })
 
 export const ListExportsParams = Schema.Struct({
   projectId: Schema.optional(Schema.String),
   status: Schema.optional(ExportStatus),
   limit: Schema.optional(Limit),
-  cursor: Schema.optional(Schema.String)
+  cursor: Schema.optional(Cursor)
 })
 
 export const ExportList = Schema.Struct({
@@ -310,10 +340,11 @@ export class ProjectsGroup extends group("editorProjects", EditorRuntimeAuth)
     HttpApiEndpoint.post("uploadAsset", "/v1/projects/:projectId/assets/upload")
       .setPath(ProjectPath)
       .setUrlParams(UploadAssetParams)
-      .setPayload(HttpApiSchema.Uint8Array())
+      .setPayload(UploadBody)
       .addSuccess(Asset, { status: 201 })
       .addError(EditorErrors.ValidationFailed)
       .addError(EditorErrors.NotFound)
+      .annotate(OpenApi.Description, "The file's bytes as the body (any content type but JSON); an empty body is refused with 400.")
   )
   .add(
     HttpApiEndpoint.get("listAssets", "/v1/projects/:projectId/assets")
@@ -329,7 +360,11 @@ export class ProjectsGroup extends group("editorProjects", EditorRuntimeAuth)
       .addError(EditorErrors.ValidationFailed)
       .addError(EditorErrors.NotFound)
       .addError(EditorErrors.UnknownAssetReference)
-      .annotate(OpenApi.Description, "Renders the project's latest saved editorState; the task carries projectId.")
+      .annotate(
+        OpenApi.Description,
+        "Renders the project's latest saved editorState; the task carries projectId. A project with no saved " +
+          "editorState yet is refused with 400."
+      )
   )
   .annotate(OpenApi.Title, "Projects")
 {}
@@ -362,10 +397,20 @@ export class ExportsGroup extends group("editorExports", EditorAuth)
   .annotate(OpenApi.Title, "Exports")
 {}
 
+/**
+ * The bodies of the refusals no endpoint declares (a request that does not decode or breaks a rule
+ * every route holds; a body too large), as the document and the server's fallback write them.
+ */
+export const refusals: ContractDocument.Refusals = {
+  badRequest: EditorErrors.ValidationFailed,
+  payloadTooLarge: EditorErrors.PayloadTooLarge
+}
+
 /** The editor Open API v1. Every endpoint needs a bearer key and may answer 413 or 500 (see `group`). */
 export class EditorApi extends HttpApi.make("editor")
   .add(ProjectsGroup)
   .add(ExportsGroup)
   .annotate(OpenApi.Title, "Editor Open API v1 (projectkit)")
   .annotate(OpenApi.Version, "1")
+  .pipe(ContractDocument.annotate(refusals))
 {}

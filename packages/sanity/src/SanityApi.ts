@@ -19,6 +19,7 @@ import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
 import * as OpenApi from "@effect/platform/OpenApi"
+import { ContractDocument } from "@projectkit/http"
 import * as Context from "effect/Context"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -89,12 +90,45 @@ const BooleanParam = Schema.Literal("true", "false")
 
 /** The project host form names its project by header (what @sanity/client sends) or by host. */
 export const ProjectHostHeaders = Schema.Struct({
-  "x-sanity-project-id": Schema.optional(Schema.String),
+  "x-sanity-project-id": Schema.optional(Schema.String.annotations({
+    description: "The project, unless the Host is {projectId}.api.sanity.io; naming it neither way is a 400"
+  })),
   host: Schema.optional(Schema.String)
+})
+
+/**
+ * Rules the server checks in its handlers rather than its decoder (after authentication, the
+ * project's existence and the caller's grant, so a refusal keeps its place among them). The schemas
+ * below only carry them as annotations, for the document (`jsonSchema`) and for generated requests
+ * (`arbitrary`): the wire behaviour is the handlers'.
+ */
+const checked = <A>(
+  schema: Schema.Schema<A, A>,
+  rule: { readonly description: string; readonly pattern: string; readonly generate: NonNullable<Schema.Annotations.Schema<A>["arbitrary"]> }
+) => schema.annotations({ description: rule.description, jsonSchema: { pattern: rule.pattern }, arbitrary: rule.generate })
+
+/** DOC: 1–64 characters, only a-z, 0-9, `-` and `_`, beginning and ending with a letter or a number. */
+const datasetNamePattern = "^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$"
+
+/** A dataset name where one is created (a dataset, a copy's target): another is a 400. */
+export const NewDatasetName = checked(Schema.String, {
+  description: "1-64 characters: lowercase letters, numbers, underscores and dashes, beginning and ending with a letter or number",
+  pattern: datasetNamePattern,
+  generate: () => (fc) => fc.stringMatching(new RegExp(datasetNamePattern))
+})
+
+/** Text that must not be blank (a tag's title). */
+const NonBlank = checked(Schema.String, {
+  description: "Not blank",
+  pattern: "\\S",
+  generate: () => (fc) => fc.string({ minLength: 1 }).filter((text) => text.trim() !== "")
 })
 
 /** A free-form metadata object; `null` values in a PATCH remove keys. */
 const Metadata = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+
+/** 3P: a colour in a project's metadata is lowercase hex (checked when a PATCH sets it: 400 otherwise). */
+const colorPattern = "^#[0-9a-f]{3}([0-9a-f]{3})?$"
 
 // ---------------------------------------------------------------------------------------------
 // Projects (DOC seed, REC)
@@ -147,7 +181,7 @@ export const ListProjectsParams = Schema.Struct({
 
 /** OFF CLI: a display name is not blank and has 80 characters at most (INF: the server's rule too). */
 export const DisplayName = Schema.String.pipe(
-  Schema.filter((name) => name.trim().length > 0 || "displayName must not be blank"),
+  Schema.filter((name) => name.trim().length > 0 || "displayName must not be blank", { jsonSchema: { pattern: "\\S" } }),
   Schema.maxLength(80)
 )
 
@@ -160,9 +194,18 @@ export const CreateProjectRequest = Schema.Struct({
 
 export const UpdateProjectRequest = Schema.Struct({
   displayName: Schema.optional(DisplayName),
-  studioHost: Schema.optional(Schema.String),
+  /** 3P: set once (changing a set one is a 400); lowercase letters, numbers and dashes. */
+  studioHost: Schema.optional(checked(Schema.String, {
+    description: "Lowercase letters, numbers and dashes (1-63, not beginning or ending with a dash); set once: " +
+      "changing a project's studio host is refused with 400",
+    pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$",
+    generate: () => (fc) => fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/)
+  })),
   /** Merged into the stored metadata; a key set to `null` is removed (3P). */
-  metadata: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+  metadata: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown }).annotations({
+    description: "Merged into the stored metadata; a key set to null is removed. A color must be lowercase hex (#rgb or #rrggbb).",
+    jsonSchema: { properties: { color: { anyOf: [{ type: "string", pattern: colorPattern }, { type: "null" }] } } }
+  })),
   isDisabledByUser: Schema.optional(Schema.Boolean),
   activityFeedEnabled: Schema.optional(Schema.Boolean)
 }).annotations({ identifier: "UpdateProjectRequest" })
@@ -182,8 +225,25 @@ export const CorsOrigin = Schema.Struct({
 }).annotations({ identifier: "CorsOrigin" })
 export type CorsOrigin = typeof CorsOrigin.Type
 
+/**
+ * DOC /cors: `protocol://hostname[:port]`, `*` wildcards allowed in the host and port; the CLI's
+ * specials `*`, `null` and `file:///*`; surrounding spaces ignored (the server's `normalizeOrigin`).
+ */
+const originPattern = "^\\s*(?:\\*|null|file:///\\*|(?![Ff][Ii][Ll][Ee]:)[A-Za-z][A-Za-z0-9+.-]*://" +
+  "(?:(?:\\*|[A-Za-z0-9-]+)(?:\\.(?:\\*|[A-Za-z0-9-]+))*|\\[[0-9A-Fa-f:]+\\])(?::(?:\\d{1,5}|\\*))?/?)\\s*$"
+
 export const CreateCorsRequest = Schema.Struct({
-  origin: Schema.String,
+  origin: checked(Schema.String, {
+    description: "protocol://hostname[:port] (* wildcards allowed in the host and port), or *, null or file:///*; " +
+      "anything else is refused with 400",
+    pattern: originPattern,
+    generate: () => (fc) =>
+      fc.oneof(
+        fc.constantFrom("*", "null", "file:///*"),
+        fc.tuple(fc.constantFrom("http", "https"), fc.domain(), fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }))
+          .map(([protocol, host, port]) => `${protocol}://${host}${port === undefined ? "" : `:${port}`}`)
+      )
+  }),
   allowCredentials: Schema.optional(Schema.Boolean)
 }).annotations({ identifier: "CreateCorsRequest" })
 
@@ -212,7 +272,12 @@ export type Dataset = typeof Dataset.Type
 
 export const EmbeddingsRequest = Schema.Struct({
   enabled: Schema.Boolean,
-  projection: Schema.optional(Schema.String)
+  /** OFF CLI: a GROQ projection, `{…}` (checked by the server: another is a 400). */
+  projection: Schema.optional(checked(Schema.String, {
+    description: "A GROQ projection, such as {title, author}",
+    pattern: "^\\s*\\{[\\s\\S]*\\}\\s*$",
+    generate: () => (fc) => fc.string().map((fields) => `{${fields.replace(/[{}]/g, "")}}`)
+  }))
 }).annotations({ identifier: "EmbeddingsRequest" })
 
 /** The body may be empty: `@sanity/client` sends none for `datasets.create(name)`. */
@@ -239,7 +304,7 @@ export const DatasetResponse = Schema.Struct({
 // ---------------------------------------------------------------------------------------------
 
 export const CopyRequest = Schema.Struct({
-  targetDataset: Schema.String,
+  targetDataset: NewDatasetName,
   skipHistory: Schema.optional(Schema.Boolean),
   skipContentReleases: Schema.optional(Schema.Boolean)
 }).annotations({ identifier: "CopyRequest" })
@@ -272,13 +337,22 @@ const StateList = Schema.transform(Schema.String, Schema.Array(JobState), {
   strict: false,
   decode: (text) => text.split(",").map((state) => state.trim()).filter((state) => state !== ""),
   encode: (states) => states.join(",")
+}).annotations({
+  jsonSchema: {
+    type: "string",
+    description: `Comma separated job states, each one of ${JobState.literals.join(", ")}`
+  }
 })
 
 export const CopyJobsParams = Schema.Struct({
   /** Default 0 (OFF CLI). */
-  offset: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.nonNegative())),
+  offset: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.nonNegative()).annotations({
+    jsonSchema: { type: "integer", minimum: 0, description: "How many jobs to skip, default 0" }
+  })),
   /** Default 10, at most 1000 (OFF CLI help). */
-  limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 1000))),
+  limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 1000)).annotations({
+    jsonSchema: { type: "integer", minimum: 1, maximum: 1000, description: "How many jobs, 1 to 1000, default 10" }
+  })),
   state: Schema.optional(StateList)
 })
 
@@ -379,7 +453,11 @@ export type Token = typeof Token.Type
 
 export const CreateTokenRequest = Schema.Struct({
   label: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200)),
-  roleName: Schema.String
+  /** A role a robot may have (checked by the server: another is a 400). */
+  roleName: Schema.String.annotations({
+    jsonSchema: { enum: RoleName.literals },
+    arbitrary: () => (fc) => fc.constantFrom(...RoleName.literals)
+  })
 }).annotations({ identifier: "CreateTokenRequest" })
 
 /** The secret `key` is in this answer only; lists never show it again (REC, DOC). */
@@ -408,17 +486,24 @@ export const Tag = Schema.Struct({
 }).annotations({ identifier: "Tag" })
 export type Tag = typeof Tag.Type
 
+/** INF: a tag's name follows the dataset naming rule (checked by the server: 400). */
+const TagName = checked(Schema.String, {
+  description: "1-64 characters: lowercase letters, numbers, underscores and dashes, beginning and ending with a letter or number",
+  pattern: datasetNamePattern,
+  generate: () => (fc) => fc.stringMatching(new RegExp(datasetNamePattern))
+})
+
 export const CreateTagRequest = Schema.Struct({
-  name: Schema.String,
-  title: Schema.String,
+  name: TagName,
+  title: NonBlank,
   description: Schema.optional(Schema.String),
   /** The seed says `metadata.color`, 3P sends `metadata.tone`: any object is kept and echoed. */
   metadata: Schema.optional(Metadata)
 }).annotations({ identifier: "CreateTagRequest" })
 
 export const UpdateTagRequest = Schema.Struct({
-  name: Schema.optional(Schema.String),
-  title: Schema.optional(Schema.String),
+  name: Schema.optional(TagName),
+  title: Schema.optional(NonBlank),
   description: Schema.optional(Schema.NullOr(Schema.String)),
   metadata: Schema.optional(Metadata)
 }).annotations({ identifier: "UpdateTagRequest" })
@@ -430,7 +515,13 @@ export const UpdateTagRequest = Schema.Struct({
 const V = Schema.Struct({ apiVersion: ApiVersion })
 const P = Schema.Struct({ apiVersion: ApiVersion, projectId: Schema.String })
 const PD = Schema.Struct({ apiVersion: ApiVersion, projectId: Schema.String, name: Schema.String })
-const CorsId = Schema.NumberFromString.pipe(Schema.int())
+/** A new dataset's path: its name is checked (400), where other routes only look it up (404). */
+const NewPD = Schema.Struct({ apiVersion: ApiVersion, projectId: Schema.String, name: NewDatasetName })
+// (Composed rather than refined, so the document can say "integer": an `int()` refinement's own
+// JSON Schema hides an annotation saying so.)
+const CorsId = Schema.compose(Schema.NumberFromString, Schema.Int).annotations({
+  jsonSchema: { type: "integer", description: "A CORS origin's id" }
+})
 
 /**
  * A group of Sanity's API. Every endpoint needs a bearer token (`SanityAuth`, whose failure is the
@@ -524,7 +615,7 @@ export class DatasetsGroup extends group("sanityDatasets")
   .add(
     // Created by PUT (REC); 201.
     HttpApiEndpoint.put("create", "/:apiVersion/projects/:projectId/datasets/:name")
-      .setPath(PD)
+      .setPath(NewPD)
       .setPayload(CreateDatasetRequest)
       .addSuccess(DatasetResponse, { status: 201 })
   )
@@ -773,6 +864,22 @@ export class TagsGroup extends group("sanityTags")
   .annotate(OpenApi.Title, "Tags")
 {}
 
+/**
+ * INF: Sanity's answer to a body over the server's limit, in its error body (Boom's reason phrase).
+ * (Not a class of `SanityErrors`: no endpoint fails with it, the server's door does.)
+ */
+export const PayloadTooLarge = Schema.Struct({
+  statusCode: Schema.Literal(413),
+  error: Schema.String,
+  message: Schema.String
+}).annotations({ identifier: "PayloadTooLarge", description: "The body is larger than the server accepts" })
+
+/**
+ * The bodies of the refusals no endpoint declares (a request that does not decode or breaks a rule
+ * every route holds; a body too large), as the document and the server's fallback write them.
+ */
+export const refusals: ContractDocument.Refusals = { badRequest: BadRequest, payloadTooLarge: PayloadTooLarge }
+
 /** Sanity's management API. Every endpoint needs a bearer token and may answer 429 or 500. */
 export class SanityApi extends HttpApi.make("sanity")
   .add(ProjectsGroup)
@@ -788,4 +895,5 @@ export class SanityApi extends HttpApi.make("sanity")
   .addError(InternalServerError)
   .annotate(OpenApi.Title, "Sanity Projects API (projectkit)")
   .annotate(OpenApi.Version, "2021-06-07")
+  .pipe(ContractDocument.annotate(refusals))
 {}

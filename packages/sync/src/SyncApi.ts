@@ -13,8 +13,10 @@ import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
 import * as OpenApi from "@effect/platform/OpenApi"
+import { ContractDocument } from "@projectkit/http"
 import * as Context from "effect/Context"
 import * as Schema from "effect/Schema"
+import * as AST from "effect/SchemaAST"
 import { BadRequest, InternalServerError, NotFound, TooManyRequests, Unauthorized, UnprocessableEntity } from "./SyncErrors.js"
 
 // ---------------------------------------------------------------------------------------------
@@ -58,15 +60,32 @@ export const Visibility = Schema.Literal("USER", "ORGANIZATION")
 export type Visibility = typeof Visibility.Type
 
 /** A page size, 1 to 100 (SDK, for assets; INF: the same for projects). */
-export const Limit = Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 100))
+export const Limit = Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 100)).annotations({
+  // A query parameter is text; the document says which text: an integer from 1 to 100.
+  jsonSchema: { type: "integer", minimum: 1, maximum: 100, description: "A page size, an integer from 1 to 100" }
+})
+
+/** A list's cursor: only a `nextCursor` this list answered is accepted (another is a 400). */
+const Cursor = Schema.String.annotations({
+  description: "The nextCursor of the previous page of this same list (same filters and sort); any other value is refused with 400"
+})
+
+/** The JSON Schema of each value of a multi-valued parameter: its literals, when it has some. */
+const itemJsonSchema = (item: Schema.Schema.Any): object => {
+  const literals = AST.isUnion(item.ast) ? item.ast.types : [item.ast]
+  return literals.every(AST.isLiteral)
+    ? { type: "string", enum: literals.map((literal) => (literal as AST.Literal).literal) }
+    : { type: "string" }
+}
 
 /**
  * A multi-valued query parameter, as clients send it: repeated (`status=A&status=B`), comma
  * separated (`types=VIDEO,AUDIO`, the documents' form) or a JSON array (`status=["A","B"]`, what
  * the official SDK sends). Decodes to the list of values; encodes as repeated parameters.
  */
-export const MultiValue = <A extends string, I extends string>(item: Schema.Schema<A, I>) =>
-  Schema.transform(
+export const MultiValue = <A extends string, I extends string>(item: Schema.Schema<A, I>) => {
+  const items = itemJsonSchema(item)
+  return Schema.transform(
     Schema.Union(Schema.String, Schema.Array(Schema.String)),
     Schema.Array(item),
     {
@@ -86,10 +105,35 @@ export const MultiValue = <A extends string, I extends string>(item: Schema.Sche
         }),
       encode: (values) => values
     }
-  )
+  ).annotations({
+    jsonSchema: {
+      // The single-string form may be a list itself (comma separated, JSON): only the array's items are enumerated.
+      anyOf: [{ type: "string" }, { type: "array", items }],
+      description: "Repeated (a=X&a=Y), comma separated (a=X,Y) or a JSON array (a=[\"X\",\"Y\"])"
+    }
+  })
+}
 
 const Url = Schema.String.pipe(
-  Schema.filter((value) => URL.canParse(value) || "must be an absolute URL", { identifier: "Url" })
+  Schema.filter((value) => URL.canParse(value) || "must be an absolute URL", {
+    identifier: "Url",
+    description: "An absolute URL",
+    jsonSchema: { format: "uri" },
+    arbitrary: () => (fc) => fc.webUrl()
+  })
+)
+
+/**
+ * Where a webhook is delivered: an absolute http(s) URL, nothing else (a `file:` or other scheme
+ * would never be called; refused up front with 400 rather than accepted and never delivered).
+ */
+export const WebhookUrl = Schema.String.pipe(
+  Schema.filter((value) => (/^https?:\/\//i.test(value) && URL.canParse(value)) || "must be an absolute http(s) URL", {
+    identifier: "WebhookUrl",
+    description: "An absolute http or https URL",
+    jsonSchema: { format: "uri", pattern: "^[Hh][Tt][Tt][Pp][Ss]?://" },
+    arbitrary: () => (fc) => fc.webUrl()
+  })
 )
 
 const Id = Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200))
@@ -106,7 +150,9 @@ export const ProjectMode = Schema.Literal("CREATOR")
  * (Checked, not transformed, so a client sends what it is given and the server decides.)
  */
 export const ProjectName = Schema.String.pipe(
-  Schema.filter((name) => name.trim().length > 0 || "name must not be blank"),
+  Schema.filter((name) => name.trim().length > 0 || "name must not be blank", {
+    jsonSchema: { pattern: "\\S", description: "Not blank; stored without surrounding whitespace" }
+  }),
   Schema.maxLength(255)
 )
 
@@ -139,7 +185,7 @@ export const ProjectSort = Schema.Literal("updatedAt", "name")
 
 export const ListProjectsParams = Schema.Struct({
   limit: Schema.optional(Limit),
-  cursor: Schema.optional(Schema.String),
+  cursor: Schema.optional(Cursor),
   searchQuery: Schema.optional(Schema.String),
   sortBy: Schema.optional(ProjectSort)
 })
@@ -217,7 +263,7 @@ export const CreateAssetRequest = Schema.Struct({
 export const ListAssetsParams = Schema.Struct({
   projectId: Schema.optional(Schema.String),
   limit: Schema.optional(Limit),
-  cursor: Schema.optional(Schema.String),
+  cursor: Schema.optional(Cursor),
   searchQuery: Schema.optional(Schema.String),
   sortBy: Schema.optional(AssetSort),
   types: Schema.optional(MultiValue(AssetType))
@@ -246,7 +292,10 @@ const locatable = <A extends { readonly url?: string | undefined; readonly asset
   self: Schema.Schema<A, I, R>
 ) =>
   self.pipe(
-    Schema.filter((input) => input.url !== undefined || input.assetId !== undefined || "needs url or assetId")
+    Schema.filter((input) => input.url !== undefined || input.assetId !== undefined || "needs url or assetId", {
+      // (In `allOf`: a bare `anyOf` would replace the object's own schema in the document.)
+      jsonSchema: { allOf: [{ anyOf: [{ required: ["url"] }, { required: ["assetId"] }] }] }
+    })
   )
 
 export const VideoInput = Schema.Struct({
@@ -308,7 +357,7 @@ export const CreateGenerationRequest = Schema.Struct({
   input: Schema.NonEmptyArray(Input),
   options: Schema.optional(GenerationOptions),
   segments: Schema.optional(Schema.Array(GenerationSegment)),
-  webhookUrl: Schema.optional(Url),
+  webhookUrl: Schema.optional(WebhookUrl),
   outputFileName: Schema.optional(Schema.String.pipe(Schema.maxLength(255))),
   projectId: Schema.optional(Schema.NullOr(Schema.String))
 }).annotations({ identifier: "CreateGenerationDto" })
@@ -360,7 +409,11 @@ export type ModelInfo = typeof ModelInfo.Type
 // The API
 // ---------------------------------------------------------------------------------------------
 
-const IdPath = Schema.Struct({ id: Id })
+/**
+ * An id in a path. Its length is the router's to limit (1 to 100 characters as sent: a longer one
+ * matches no route, 404), as the document says (`ContractDocument`).
+ */
+const IdPath = Schema.Struct({ id: Schema.String.pipe(Schema.minLength(1)) })
 
 /**
  * A group of sync.so endpoints, with what every one of them has: the `x-api-key` (a missing or
@@ -453,6 +506,21 @@ export class ModelsGroup extends group("syncModels")
   .annotate(OpenApi.Title, "Models")
 {}
 
+/**
+ * INF: sync.so documents no 413; a body over the server's limit is answered in its error body.
+ * (Not a class of `SyncErrors`: no endpoint fails with it, the server's door does.)
+ */
+export const PayloadTooLarge = Schema.Struct({
+  statusCode: Schema.Literal(413),
+  message: Schema.String
+}).annotations({ identifier: "PayloadTooLarge", description: "The body is larger than the server accepts" })
+
+/**
+ * The bodies of the refusals no endpoint declares (a request that does not decode or breaks a rule
+ * every route holds; a body too large), as the document and the server's fallback write them.
+ */
+export const refusals: ContractDocument.Refusals = { badRequest: BadRequest, payloadTooLarge: PayloadTooLarge }
+
 /** sync.so v2: its routes, group by group. Every endpoint needs an `x-api-key` and may answer 429 or 500. */
 export class SyncApi extends HttpApi.make("sync")
   .add(ProjectsGroup)
@@ -461,4 +529,5 @@ export class SyncApi extends HttpApi.make("sync")
   .add(ModelsGroup)
   .annotate(OpenApi.Title, "sync.so API v2 (projectkit)")
   .annotate(OpenApi.Version, "2")
+  .pipe(ContractDocument.annotate(refusals))
 {}

@@ -8,9 +8,19 @@ import * as ProjectsError from "@projectkit/core/ProjectsError"
 import type { SanityApi } from "@projectkit/sanity"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as Fallback from "../../Fallback.js"
 import type { ProjectChange, ProjectRow } from "./SanityProjectStore.js"
 
 const invalid = (message: string) => Effect.fail(ProjectsError.Validation.single([], message))
+
+/**
+ * A refused value as a message quotes it: cut as the fallback cuts the values it echoes
+ * (`Fallback.cutEchoes`), so a 70,000-character name makes no 70,000-character error body.
+ */
+const quoted = (value: string) =>
+  value.length <= Fallback.maxEchoedCharacters
+    ? `"${value}"`
+    : `"${value.slice(0, Fallback.maxEchoedCharacters)}…" (${value.length} characters)`
 
 /**
  * DOC: 1–64 characters, only a-z, 0-9, `-` and `_`, beginning and ending with a lowercase letter
@@ -22,7 +32,7 @@ export const datasetName = (name: string): Effect.Effect<void, ProjectsError.Val
   validDatasetName(name)
     ? Effect.void
     : invalid(
-      `Invalid dataset name "${name}": names are 1-64 characters, only lowercase letters, numbers, ` +
+      `Invalid dataset name ${quoted(name)}: names are 1-64 characters, only lowercase letters, numbers, ` +
         `underscores and dashes, and must begin and end with a lowercase letter or number`
     )
 
@@ -52,14 +62,14 @@ export const normalizeOrigin = (origin: string): Option.Option<string> => {
 /** The origin as stored, normalised, or a refusal. */
 export const origin = (origin: string): Effect.Effect<string, ProjectsError.Validation> =>
   Option.match(normalizeOrigin(origin), {
-    onNone: () => invalid(`Invalid origin "${origin}": expected protocol://hostname[:port]`),
+    onNone: () => invalid(`Invalid origin ${quoted(origin)}: expected protocol://hostname[:port]`),
     onSome: Effect.succeed
   })
 
 /** INF: tag names follow the dataset naming rule; a title is required (DOC seed: both sent). */
 export const tag = (name: string | undefined, title: string | undefined): Effect.Effect<void, ProjectsError.Validation> => {
   if (name !== undefined && !validDatasetName(name)) {
-    return invalid(`Invalid tag name "${name}": 1-64 lowercase letters, numbers, underscores and dashes`)
+    return invalid(`Invalid tag name ${quoted(name)}: 1-64 lowercase letters, numbers, underscores and dashes`)
   }
   if (title !== undefined && title.trim() === "") return invalid("A tag needs a title")
   return Effect.void
@@ -69,7 +79,7 @@ export const tag = (name: string | undefined, title: string | undefined): Effect
 const robotRoles: ReadonlySet<string> = new Set(["administrator", "developer", "editor", "viewer", "contributor", "deploy-studio"])
 
 export const robotRole = (roleName: string): Effect.Effect<void, ProjectsError.Validation> =>
-  robotRoles.has(roleName) ? Effect.void : invalid(`Invalid role "${roleName}"`)
+  robotRoles.has(roleName) ? Effect.void : invalid(`Invalid role ${quoted(roleName)}`)
 
 /**
  * What a PATCH of `current` changes, checked: the fields sent replace the stored ones, metadata
