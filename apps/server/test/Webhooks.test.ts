@@ -7,7 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Http from "node:http"
 import * as Webhooks from "../src/Webhooks.js"
 import { makeSyncOrg } from "./support/SyncOrg.js"
-import { layer as testServer } from "./support/TestServer.js"
+import { createOrganization, request, layer as testServer } from "./support/TestServer.js"
 import { receiver } from "./support/WebhookReceiver.js"
 
 const video = { type: "video" as const, url: "https://assets.sync.so/docs/example-video.mp4" }
@@ -46,6 +46,21 @@ layer(testServer({
       expect(redirect.hits).toHaveLength(3)
       expect(target.received).toHaveLength(0)
     }).pipe(Effect.scoped))
+
+  it.effect("are refused up front for a webhookUrl that is not an absolute http(s) URL", () =>
+    Effect.gen(function*() {
+      const org = yield* createOrganization("file-hooks")
+      for (const webhookUrl of ["file:///etc/passwd", "gopher://x/", "/relative"]) {
+        const refused = yield* request("/sync/v2/generate", {
+          method: "POST",
+          headers: { "x-api-key": org.credentials.sync.apiKey, "content-type": "application/json" },
+          body: JSON.stringify({ model: "lipsync-2", input: [video, audio], webhookUrl })
+        })
+        expect({ webhookUrl, status: refused.status }).toEqual({ webhookUrl, status: 400 })
+      }
+      const listed = yield* request("/sync/v2/generations", { headers: { "x-api-key": org.credentials.sync.apiKey } })
+      expect(listed.body).toEqual([])
+    }))
 
   it.effect("call only http(s) receivers", () => Effect.sync(() => {
     expect(Webhooks.isHttpUrl("http://127.0.0.1:9/hook")).toBe(true)

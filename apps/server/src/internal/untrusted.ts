@@ -11,7 +11,8 @@
  *   a proxy in front may have read another one, so a request sending two is refused with 400
  *   rather than authenticated by a guess (`x-api-key` twice is joined by Node into one value,
  *   which no key matches: 401).
- * The OpenAPI documents say so (`Server.ts` documents the rules on every dialect).
+ * The OpenAPI documents say so: each contract states these rules in its description
+ * (`@projectkit/http` `ContractDocument.serverRules`, checked against these numbers by the fuzz test).
  */
 import * as Either from "effect/Either"
 
