@@ -29,7 +29,8 @@ export type AutosaverStatus = PromiseClient.Plain<Autosaver.Status>
 /**
  * An `Autosaver` for Promise users: `update(state)` feeds a change and resolves at once; `status()`
  * iterates the status as it changes; `currentStatus()`, `savedVersion()`, `flush()`. `close()` (or
- * `await using`) flushes the latest state, within the configured `closeTimeout`, and stops it.
+ * `await using`) flushes the latest state, within the configured `closeTimeout`, and stops it;
+ * calls made after it reject.
  */
 export interface PromiseAutosaver extends PromiseClient.Promised<Autosaver.Autosaver>, AsyncDisposable {
   readonly close: () => Promise<void>
@@ -102,7 +103,11 @@ export const createEditorClient = (options: EditorClientOptions): EditorPromiseC
       return (closing ??= release())
     }
     open.add(close)
-    const mirror = PromiseClient.promised(runner, Effect.succeed(saver), autosaverShape)
+    // A state fed after closing would never be saved: say so rather than drop it.
+    const service = Effect.suspend(() =>
+      closing === undefined ? Effect.succeed(saver) : Effect.die(new Error("this Autosaver is closed"))
+    )
+    const mirror = PromiseClient.promised(runner, service, autosaverShape)
     return { ...mirror, close, [PromiseClient.asyncDispose]: close } satisfies PromiseAutosaver
   }
 
