@@ -120,6 +120,9 @@ describe("createProjectsClient", () => {
     expect(missing).toMatchObject({ _tag: "NotFound", resource: "project", id: "nope" })
     expect(String(missing)).not.toContain("FiberFailure")
 
+    // What a Promise user reads of a RateLimited, without Effect's Duration.
+    expect(new ProjectsError.RateLimited({ retryAfter: Duration.seconds(2) }).retryAfterMillis).toBe(2000)
+
     const invalid = await rejectionOf(client.projects.create({ name: "   " }))
     expect(invalid).toBeInstanceOf(ProjectsError.Validation)
 
