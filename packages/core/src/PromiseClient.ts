@@ -131,7 +131,8 @@ export const runner = <R, E>(layer: Layer.Layer<R, E>): Runner<R> => {
         buffer = []
         const open = scope
         scope = undefined
-        if (open !== undefined) await runtime.runPromise(Scope.close(open, Exit.void))
+        // A scope closes without the runtime's services, so a loop left after `close()` still ends cleanly.
+        if (open !== undefined) await Effect.runPromise(Scope.close(open, Exit.void))
       }
       return {
         next: async () => {
