@@ -139,10 +139,17 @@ export const runner = <R, E>(layer: Layer.Layer<R, E>): Runner<R> => {
           while (true) {
             if (index < buffer.length) return { done: false, value: toPlain(buffer[index++] as A) }
             if (done) return { done: true, value: undefined }
+            if (closing !== undefined) {
+              await finish()
+              throw closedError()
+            }
             if (pull === undefined) {
               const opened = await promise(Scope.make(), options)
               scope = opened
-              pull = await promise(Scope.extend(Stream.toPull(stream), opened), options)
+              pull = await promise(Scope.extend(Stream.toPull(stream), opened), options).catch(async (error: unknown) => {
+                await finish()
+                throw error
+              })
             }
             const signal = options?.signal
             const exit = await runtime.runPromiseExit(pull, signal === undefined ? undefined : { signal })

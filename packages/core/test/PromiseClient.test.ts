@@ -148,9 +148,15 @@ describe("createProjectsClient", () => {
     const already = AbortSignal.abort(new Error("stop"))
     expect(await rejectionOf(client.projects.create({ name: "x" }, { signal: already }))).toBe(already.reason)
 
+    const iterator = client.projects.list({ pageSize: 1 })[Symbol.asyncIterator]()
+    await client.projects.create({ name: "one" })
+    await client.projects.create({ name: "two" })
+    expect((await iterator.next()).done).toBe(false)
     await client.close()
     await client[Symbol.asyncDispose]()
     expect(String(await rejectionOf(client.projects.get("p1")))).toContain("closed")
+    expect(String(await rejectionOf(iterator.next()))).toContain("closed")
+    expect(await iterator.return?.()).toEqual({ done: true, value: undefined })
   })
 
   it("has every member of the Effect service", () =>
