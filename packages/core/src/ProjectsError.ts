@@ -3,6 +3,7 @@
  * sent across process boundaries and pattern-matched with `Effect.catchTag`. On the wire each
  * dialect maps them to the provider's own error body; the `_tag` never leaves the process.
  */
+import * as Duration from "effect/Duration"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 
@@ -56,6 +57,11 @@ export class RateLimited extends Schema.TaggedError<RateLimited>("@projectkit/co
 ) {
   override get message(): string {
     return this.description ?? "Too many requests"
+  }
+
+  /** `retryAfter` in milliseconds, for code that does not use Effect's `Duration`. */
+  get retryAfterMillis(): number {
+    return Duration.toMillis(this.retryAfter)
   }
 }
 
