@@ -5,7 +5,6 @@
  */
 import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
-import * as PgClient from "@effect/sql-pg/PgClient"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -15,6 +14,7 @@ import * as Schedule from "effect/Schedule"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import Pg from "pg"
+import * as PgClient from "./internal/pg.js"
 import * as Sqlite from "./internal/sqlite.js"
 import { migrations } from "./Migrations.js"
 
@@ -125,6 +125,11 @@ const types: Pg.CustomTypesConfig = {
 export interface PgOptions {
   /** The most connections one server instance holds; several instances add up on the database. */
   readonly maxConnections?: number | undefined
+  /**
+   * Whether statements whose plans do not depend on their parameters are sent as named (prepared)
+   * statements (see internal/pg.ts); `true` by default, `false` only to compare.
+   */
+  readonly namedStatements?: boolean | undefined
 }
 
 /**
@@ -141,7 +146,8 @@ export const layerPg = (url: string, options: PgOptions = {}): Layer.Layer<Datab
     idleTimeout: Duration.seconds(30),
     connectTimeout: Duration.seconds(10),
     applicationName: "projectkit-server",
-    types
+    types,
+    namedStatements: options.namedStatements
   })
   const migrated = Layer.effectDiscard(Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient

@@ -1,0 +1,248 @@
+/**
+ * The server's PostgreSQL `SqlClient`: `@effect/sql`'s own `SqlClient.make` (so the `sql` tag,
+ * `withTransaction`, savepoints, `onDialectOrElse` and the Migrator behave as everywhere else)
+ * over a `pg` pool, whose connections send the statements whose plans do not depend on their
+ * parameters as named (prepared) statements.
+ *
+ * Why not `@effect/sql-pg`: it sends every statement unnamed, and PostgreSQL then parses, analyses
+ * and plans it again each time: ~130–230 µs of its CPU per statement, against ~40 µs for a named
+ * one whose plan is cached, measured on the server's own GET and list statements. On the two cores
+ * the server, PostgreSQL and the load share, that was most of the difference from a hand-written
+ * `node:http` + `pg` server.
+ *
+ * Which statements are named (`nameable`): those with parameters (so they already use the extended
+ * protocol: one statement per text, never a script) that start with SELECT, INSERT, UPDATE, DELETE
+ * or WITH, and have no pattern match (`LIKE`, `ILIKE`, `SIMILAR TO`). A pattern's selectivity is
+ * what the search's plan rests on (see search.ts): with a cached, generic plan PostgreSQL would
+ * plan every term alike, so those statements stay unnamed and are planned for their own values.
+ * DDL (the migrations) never has parameters, so it is never named. Up to `namedLimit` distinct
+ * texts are named (the first ones seen; the server has a few hundred statement shapes at most);
+ * any text past that runs unnamed, so the prepared statements per connection stay bounded.
+ *
+ * What this relies on:
+ * - `pg` keeps a connection's prepared statements by name (`{ name, text, values }`), parses a name
+ *   once per connection and records it only once PostgreSQL has parsed it (pg ≥ 8.16: a statement
+ *   that failed to parse is parsed again next time). A name must always mean one text: each name is
+ *   given to one text for the life of the process.
+ * - `pg` sends every parameter untyped: PostgreSQL infers the parameter types from the text alone,
+ *   the same way for a named statement as for an unnamed one, so one text never needs two names.
+ * - A named statement's plan is revalidated by PostgreSQL after DDL on its tables, except when its
+ *   result's columns change type ("cached plan must not change result type", SQLSTATE 0A000, e.g.
+ *   a migration of another instance while this one runs): such a text is unnamed from then on and,
+ *   outside a transaction, run again at once.
+ * - A statement runs to its end even if the fiber that sent it is interrupted (its connection goes
+ *   back to the pool when it finishes); the server's statements are short.
+ * - `executeStream` gives all the rows at once (the server streams nothing from the database).
+ */
+import * as Reactivity from "@effect/experimental/Reactivity"
+import * as SqlClient from "@effect/sql/SqlClient"
+import type { Connection } from "@effect/sql/SqlConnection"
+import { SqlError } from "@effect/sql/SqlError"
+import * as PgClient from "@effect/sql-pg/PgClient"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import Pg from "pg"
+
+export interface PgOptions {
+  readonly url: Redacted.Redacted
+  /** The most connections the pool holds. */
+  readonly maxConnections: number
+  readonly idleTimeout: Duration.DurationInput
+  readonly connectTimeout: Duration.DurationInput
+  readonly applicationName: string
+  readonly types?: Pg.CustomTypesConfig | undefined
+  /** Whether statements may be named (prepared); `true` by default. `false`: every statement unnamed, as `@effect/sql-pg` sends them. */
+  readonly namedStatements?: boolean | undefined
+  /** How many distinct statement texts are named at most; 500 by default. */
+  readonly namedLimit?: number | undefined
+}
+
+type TransformRows = (<A extends object>(rows: ReadonlyArray<A>) => ReadonlyArray<A>) | undefined
+
+/** Starts with a DML keyword (after blanks and comments), so it is one statement PostgreSQL can prepare. */
+const dml = /^\s*(?:select|insert|update|delete|with)\b/i
+/** A pattern match: its plan depends on the pattern. */
+const pattern = /\b(?:i?like|similar\s+to)\b/i
+
+/**
+ * Whether a statement is sent named: it has parameters, is DML, and matches no pattern (see the
+ * header: the search's statements are planned for their own terms).
+ */
+export const nameable = (sql: string, params: ReadonlyArray<unknown>): boolean =>
+  params.length > 0 && dml.test(sql) && !pattern.test(sql)
+
+/** PostgreSQL's answer to a named statement whose result's columns changed type since it was prepared. */
+const isStalePlan = (cause: unknown): boolean =>
+  typeof cause === "object" && cause !== null && "code" in cause && cause.code === "0A000" &&
+  String((cause as { message?: unknown }).message).includes("cached plan must not change result type")
+
+const failure = (cause: unknown, message = "Failed to execute statement") => new SqlError({ cause, message })
+
+/** A client over a new pool of `options.url`, ended with the scope. */
+export const make = (
+  options: PgOptions
+): Effect.Effect<SqlClient.SqlClient, SqlError, Scope.Scope | Reactivity.Reactivity> =>
+  Effect.gen(function*() {
+    const pool = yield* Effect.acquireRelease(
+      Effect.sync(() => {
+        const pool = new Pg.Pool({
+          connectionString: Redacted.value(options.url),
+          max: options.maxConnections,
+          idleTimeoutMillis: Duration.toMillis(options.idleTimeout),
+          connectionTimeoutMillis: Duration.toMillis(options.connectTimeout),
+          application_name: options.applicationName,
+          ...(options.types === undefined ? {} : { types: options.types })
+        })
+        // An idle connection's error (the server restarted, the network dropped): the pool
+        // removes it; a statement's own errors reach the statement.
+        pool.on("error", () => {})
+        return pool
+      }),
+      (pool) => Effect.promise(() => pool.end()).pipe(Effect.timeoutOption("1 second"))
+    )
+    yield* Effect.tryPromise({
+      try: () => pool.query("SELECT 1"),
+      catch: (cause) => failure(cause, "Failed to connect to PostgreSQL")
+    }).pipe(Effect.timeoutFail({
+      duration: options.connectTimeout,
+      onTimeout: () => failure(new Error("Connection timed out"), "Failed to connect to PostgreSQL")
+    }))
+
+    // Each text's name, given once for the life of the process; `null`: never named (past the
+    // limit, or its plan went stale).
+    const named = options.namedStatements ?? true
+    const limit = Math.max(0, options.namedLimit ?? 500)
+    const names = new Map<string, string | null>()
+    const nameOf = (sql: string, params: ReadonlyArray<unknown>): string | undefined => {
+      if (!named) return undefined
+      const known = names.get(sql)
+      if (known !== undefined) return known ?? undefined
+      if (!nameable(sql, params)) return undefined
+      const name = names.size < limit ? `projectkit_${names.size}` : null
+      names.set(sql, name)
+      return name ?? undefined
+    }
+
+    type Query = Pg.QueryConfig<Array<unknown>> & { readonly rowMode?: "array" }
+
+    /** Sends `query` on `client`, resuming with its result. */
+    const send = (client: Pg.ClientBase, query: Query) =>
+      Effect.async<Pg.QueryResult, SqlError>((resume) => {
+        client.query(query as Pg.QueryConfig, (error: Error | null, result: Pg.QueryResult) => {
+          resume(error ? Effect.fail(failure(error)) : Effect.succeed(result))
+        })
+      })
+
+    /**
+     * `query` on `reserved` (a transaction's connection), or on a connection of the pool taken for
+     * this statement alone and given back when it ends. A failed statement leaves its connection
+     * usable (PostgreSQL has ended the statement's implicit transaction); a connection that broke
+     * reports an `error` event, and is then given back broken, so the pool drops it.
+     */
+    const onConnection = (reserved: Pg.PoolClient | undefined, query: Query) => {
+      if (reserved !== undefined) return send(reserved, query)
+      return Effect.async<Pg.QueryResult, SqlError>((resume) => {
+        pool.connect((error, client, release) => {
+          if (error || client === undefined) return resume(Effect.fail(failure(error, "Failed to acquire a connection")))
+          let broken: Error | undefined
+          const onError = (cause: Error) => {
+            broken = cause
+          }
+          client.once("error", onError)
+          client.query(query as Pg.QueryConfig, (error: Error | null, result: Pg.QueryResult) => {
+            client.off("error", onError)
+            release(broken)
+            resume(error ? Effect.fail(failure(error)) : Effect.succeed(result))
+          })
+        })
+      })
+    }
+
+    /** `sql` with its name when it has one; a stale plan's text is unnamed and, outside a transaction, run again. */
+    const run = (
+      reserved: Pg.PoolClient | undefined,
+      sql: string,
+      params: ReadonlyArray<unknown>,
+      rowMode: "array" | undefined,
+      prepare: boolean
+    ): Effect.Effect<Pg.QueryResult, SqlError> => {
+      const name = prepare ? nameOf(sql, params) : undefined
+      const query: Query = {
+        text: sql,
+        values: params as Array<unknown>,
+        ...(name === undefined ? {} : { name }),
+        ...(rowMode === undefined ? {} : { rowMode })
+      }
+      if (name === undefined) return onConnection(reserved, query)
+      return Effect.catchIf(onConnection(reserved, query), (error) => isStalePlan(error.cause), (error) => {
+        names.set(sql, null)
+        return reserved === undefined ? run(reserved, sql, params, rowMode, false) : Effect.fail(error)
+      })
+    }
+
+    const rowsOf = (result: Pg.QueryResult | ReadonlyArray<Pg.QueryResult>): ReadonlyArray<any> =>
+      // A script without parameters answers one result per statement, as `@effect/sql-pg` gives them.
+      Array.isArray(result) ? result.map((each: Pg.QueryResult) => each.rows ?? []) : (result as Pg.QueryResult).rows ?? []
+
+    const connection = (reserved: Pg.PoolClient | undefined): Connection => {
+      const rows = (sql: string, params: ReadonlyArray<unknown>, transformRows: TransformRows, prepare: boolean) =>
+        Effect.map(run(reserved, sql, params, undefined, prepare), (result) => {
+          const all = rowsOf(result)
+          return transformRows ? transformRows(all) : all
+        })
+      return {
+        execute: (sql, params, transformRows) => rows(sql, params, transformRows, true),
+        executeRaw: (sql, params) => run(reserved, sql, params, undefined, true),
+        executeValues: (sql, params) =>
+          Effect.map(run(reserved, sql, params, "array", true), (result) => result.rows as unknown as ReadonlyArray<ReadonlyArray<unknown>>),
+        executeUnprepared: (sql, params, transformRows) => rows(sql, params ?? [], transformRows, false),
+        executeStream: (sql, params, transformRows) =>
+          Stream.fromIterableEffect(rows(sql, params, transformRows, true))
+      }
+    }
+
+    /** A connection of its own until the scope closes (a transaction's), given back broken if it broke. */
+    const reserve: Effect.Effect<Connection, SqlError, Scope.Scope> = Effect.map(
+      Effect.acquireRelease(
+        Effect.async<{ client: Pg.PoolClient; release: () => void }, SqlError>((resume) => {
+          pool.connect((error, client, release) => {
+            if (error || client === undefined) {
+              return resume(Effect.fail(failure(error, "Failed to acquire a connection for a transaction")))
+            }
+            let broken: Error | undefined
+            const onError = (cause: Error) => {
+              broken = cause
+            }
+            client.on("error", onError)
+            resume(Effect.succeed({
+              client,
+              release: () => {
+                client.off("error", onError)
+                release(broken)
+              }
+            }))
+          })
+        }),
+        ({ release }) => Effect.sync(release)
+      ),
+      ({ client }) => connection(client)
+    )
+
+    return yield* SqlClient.make({
+      acquirer: Effect.succeed(connection(undefined)),
+      transactionAcquirer: reserve,
+      compiler: PgClient.makeCompiler(),
+      spanAttributes: [["db.system.name", "postgresql"]]
+    })
+  })
+
+/**
+ * `SqlClient` on PostgreSQL. `Reactivity` is provided here only because `SqlClient.make` requires
+ * it (for `sql.reactive`, which the server does not use).
+ */
+export const layer = (options: PgOptions): Layer.Layer<SqlClient.SqlClient, SqlError> =>
+  Layer.scoped(SqlClient.SqlClient, make(options)).pipe(Layer.provide(Reactivity.layer))
