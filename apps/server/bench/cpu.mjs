@@ -1,0 +1,137 @@
+// `node bench/cpu.mjs [--requests N] [--only server|ceiling]`: CPU time per request, the reference
+// server on PostgreSQL next to the hand-written node:http + pg server (baseline.mjs), for create,
+// get and list 50: the Node process's own and that of the PostgreSQL backends serving it (found by
+// the TCP connections of the process), and the round trips to PostgreSQL per request (statements
+// PostgreSQL executed, from the process's write syscalls minus the one HTTP answer, an estimate).
+// A fixed number of requests rather than a duration: CPU per request stays comparable when other
+// work shares the machine, which throughput does not. Needs Linux (/proc, `ss`) and
+// PROJECTKIT_BENCH_DATABASE_URL or PROJECTKIT_TEST_DATABASE_URL.
+import autocannon from "autocannon"
+import * as ChildProcess from "node:child_process"
+import * as Fs from "node:fs"
+import * as Path from "node:path"
+import Pg from "pg"
+
+const flag = (name, fallback) => {
+  const at = process.argv.indexOf(name)
+  return at === -1 ? fallback : process.argv[at + 1]
+}
+const requests = Number(flag("--requests", 20_000))
+const only = flag("--only", undefined)
+const pgUrl = process.env.PROJECTKIT_BENCH_DATABASE_URL || process.env.PROJECTKIT_TEST_DATABASE_URL
+if (pgUrl === undefined) throw new Error("set PROJECTKIT_BENCH_DATABASE_URL or PROJECTKIT_TEST_DATABASE_URL")
+const here = import.meta.dirname
+const adminToken = "bench-admin-token"
+const seed = 10_000
+const ticks = 100 // USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s
+const children = new Set()
+process.on("exit", () => { for (const child of children) child.kill("SIGKILL") })
+
+const spawn = (args, ready) =>
+  new Promise((resolve, reject) => {
+    const child = ChildProcess.spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] })
+    children.add(child)
+    let output = ""
+    const onData = (chunk) => {
+      output += chunk.toString()
+      const line = output.split("\n").find((l) => ready.test(l))
+      if (line !== undefined) {
+        child.stdout.off("data", onData)
+        resolve({ child, line })
+      }
+    }
+    child.stdout.on("data", onData)
+    child.stderr.on("data", (chunk) => (output += chunk.toString()))
+    child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited ${code}:\n${output.slice(-2000)}`)))
+  })
+
+/** CPU seconds of `pid` so far (user + system). */
+const cpu = (pid) => {
+  try {
+    const fields = Fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")
+    return (Number(fields[11]) + Number(fields[12])) / ticks
+  } catch {
+    return 0
+  }
+}
+const writes = (pid) => Number(/syscw:\s+(\d+)/.exec(Fs.readFileSync(`/proc/${pid}/io`, "utf8"))[1])
+
+/** The PostgreSQL backends serving `pid`: through its TCP connections to the database's port. */
+const backendsOf = async (admin, pid) => {
+  const port = new URL(pgUrl).port || "5432"
+  const lines = ChildProcess.execFileSync("ss", ["-tnpH", "state", "established", "dst", `:${port}`], { encoding: "utf8" })
+  const ports = lines.split("\n").filter((l) => l.includes(`pid=${pid},`)).map((l) => Number(l.trim().split(/\s+/)[2].split(":").pop()))
+  const { rows } = await admin.query("SELECT pid FROM pg_stat_activity WHERE client_port = ANY($1::int[])", [ports])
+  return rows.map((row) => row.pid)
+}
+
+const measure = async (admin, pid, title, options) => {
+  // Warm: every pool connection open and every statement prepared before the count starts.
+  await autocannon({ connections: 20, amount: 2_000, ...options })
+  const backends = await backendsOf(admin, pid)
+  const before = { node: cpu(pid), pg: backends.reduce((sum, b) => sum + cpu(b), 0), writes: writes(pid) }
+  const started = performance.now()
+  const result = await autocannon({ connections: 20, amount: requests, ...options })
+  const seconds = (performance.now() - started) / 1000
+  const after = { node: cpu(pid), pg: backends.reduce((sum, b) => sum + cpu(b), 0), writes: writes(pid) }
+  const failures = result.non2xx + result.errors + result.timeouts
+  const per = (x) => (x * 1e6 / requests).toFixed(0).padStart(5)
+  console.log(`  ${title.padEnd(24)} node ${per(after.node - before.node)} µs  pg ${per(after.pg - before.pg)} µs  (${backends.length} backends)  round trips ≈ ${((after.writes - before.writes) / requests - 1).toFixed(2)}  ${(requests / seconds).toFixed(0).padStart(6)} req/s${failures > 0 ? `  ${failures} FAILED` : ""}`)
+}
+
+const scenarios = (url, headers, id) => [
+  ["create", { url, method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ name: "Bench project" }) }],
+  ["get", { url: `${url}/${id}`, headers }],
+  ["list 50", { url: `${url}?limit=50`, headers }]
+]
+
+const admin = new Pg.Client({ connectionString: pgUrl })
+await admin.connect()
+const schema = `bench_cpu_${process.pid}`
+const inSchema = (name) => {
+  const url = new URL(pgUrl)
+  url.searchParams.set("options", `-c search_path=${name},public`)
+  return url.toString()
+}
+try {
+  console.log(`CPU per request, ${requests} requests per scenario, 20 connections`)
+  if (only !== "server") {
+    await admin.query(`CREATE SCHEMA ${schema}_ceiling`)
+    const { child, line } = await spawn([Path.join(here, "baseline.mjs"), inSchema(`${schema}_ceiling`), String(seed)], /^\{/)
+    const { port, apiKey, id } = JSON.parse(line)
+    console.log("node:http + pg, hand-written")
+    for (const [title, options] of scenarios(`http://127.0.0.1:${port}/sync/v2/projects`, { "x-api-key": apiKey }, id)) {
+      await measure(admin, child.pid, title, options)
+    }
+    child.kill("SIGTERM")
+  }
+  if (only !== "ceiling") {
+    await admin.query(`CREATE SCHEMA ${schema}`)
+    const { child, line } = await spawn(
+      [Path.resolve(here, "../dist/bin.js"), "--port", "0", "--data", inSchema(schema), "--admin-token", adminToken, "--log-format", "json"],
+      /Listening on/
+    )
+    const base = `http://127.0.0.1:${/Listening on http:\/\/[^:]+:(\d+)/.exec(line)[1]}`
+    const created = await fetch(`${base}/__projectkit/orgs`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "Bench" })
+    })
+    const apiKey = (await created.json()).credentials.sync.apiKey
+    const url = `${base}/sync/v2/projects`
+    const headers = { "x-api-key": apiKey }
+    const ids = []
+    for (let i = 0; i < 50; i++) {
+      const made = await fetch(url, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ name: `P ${i}`, visibility: "ORGANIZATION" }) })
+      ids.push((await made.json()).id)
+    }
+    console.log("reference server")
+    for (const [title, options] of scenarios(url, headers, ids[0])) await measure(admin, child.pid, title, options)
+    child.kill("SIGTERM")
+  }
+} finally {
+  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+  await admin.query(`DROP SCHEMA IF EXISTS ${schema}_ceiling CASCADE`)
+  await admin.end()
+}
+process.exit(0)
