@@ -18,6 +18,8 @@ const flag = (name, fallback) => {
 }
 const requests = Number(flag("--requests", 20_000))
 const only = flag("--only", undefined)
+/** The server's bin: another build of it, to compare two versions (A/B) in one run. */
+const bins = (flag("--bin", undefined) ?? Path.resolve(import.meta.dirname, "../dist/bin.js")).split(",")
 const pgUrl = process.env.PROJECTKIT_BENCH_DATABASE_URL || process.env.PROJECTKIT_TEST_DATABASE_URL
 if (pgUrl === undefined) throw new Error("set PROJECTKIT_BENCH_DATABASE_URL or PROJECTKIT_TEST_DATABASE_URL")
 const here = import.meta.dirname
@@ -44,6 +46,11 @@ const spawn = (args, ready) =>
     child.stderr.on("data", (chunk) => (output += chunk.toString()))
     child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited ${code}:\n${output.slice(-2000)}`)))
   })
+
+const stop = (child) => new Promise((resolve) => {
+  child.once("exit", resolve)
+  child.kill("SIGTERM")
+})
 
 /** CPU seconds of `pid` so far (user + system). */
 const cpu = (pid) => {
@@ -103,12 +110,13 @@ try {
     for (const [title, options] of scenarios(`http://127.0.0.1:${port}/sync/v2/projects`, { "x-api-key": apiKey }, id)) {
       await measure(admin, child.pid, title, options)
     }
-    child.kill("SIGTERM")
+    await stop(child)
   }
-  if (only !== "ceiling") {
+  for (const [index, bin] of (only === "ceiling" ? [] : bins).entries()) {
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
     await admin.query(`CREATE SCHEMA ${schema}`)
     const { child, line } = await spawn(
-      [Path.resolve(here, "../dist/bin.js"), "--port", "0", "--data", inSchema(schema), "--admin-token", adminToken, "--log-format", "json"],
+      [bin, "--port", "0", "--data", inSchema(schema), "--admin-token", adminToken, "--log-format", "json"],
       /Listening on/
     )
     const base = `http://127.0.0.1:${/Listening on http:\/\/[^:]+:(\d+)/.exec(line)[1]}`
@@ -120,14 +128,16 @@ try {
     const apiKey = (await created.json()).credentials.sync.apiKey
     const url = `${base}/sync/v2/projects`
     const headers = { "x-api-key": apiKey }
-    const ids = []
-    for (let i = 0; i < 50; i++) {
-      const made = await fetch(url, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ name: `P ${i}`, visibility: "ORGANIZATION" }) })
-      ids.push((await made.json()).id)
-    }
-    console.log("reference server")
+    // The bench's seed: projects inserted in SQL, then the statistics autovacuum would gather.
+    const caller = (await admin.query(`SELECT org_id, user_id FROM ${schema}.credentials WHERE secret = $1`, [apiKey])).rows[0]
+    await admin.query(`INSERT INTO ${schema}.sync_projects (id, org_id, owner_id, name, name_search, visibility, mode, created_at, updated_at)
+      SELECT 'seed-' || i, $1, $2, 'Project ' || i, 'project ' || i, 'ORGANIZATION', 'CREATOR', i, i FROM generate_series(1, ${seed}) AS i`,
+      [caller.org_id, caller.user_id])
+    await admin.query(`VACUUM ANALYZE ${schema}.sync_projects`)
+    const ids = ["seed-42"]
+    console.log(`reference server${bins.length > 1 ? ` (${index + 1}: ${bin})` : ""}`)
     for (const [title, options] of scenarios(url, headers, ids[0])) await measure(admin, child.pid, title, options)
-    child.kill("SIGTERM")
+    await stop(child)
   }
 } finally {
   await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)

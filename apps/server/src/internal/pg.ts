@@ -33,6 +33,8 @@
  * - A statement runs to its end even if the fiber that sent it is interrupted (its connection goes
  *   back to the pool when it finishes); the server's statements are short.
  * - `executeStream` gives all the rows at once (the server streams nothing from the database).
+ * - With tracing off, a statement skips `@effect/sql`'s per-statement span and scope: see
+ *   directStatements.ts.
  */
 import * as Reactivity from "@effect/experimental/Reactivity"
 import * as SqlClient from "@effect/sql/SqlClient"
@@ -46,6 +48,7 @@ import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import Pg from "pg"
+import * as DirectStatements from "./directStatements.js"
 
 export interface PgOptions {
   readonly url: Redacted.Redacted
@@ -128,14 +131,7 @@ export const make = (
     }
 
     type Query = Pg.QueryConfig<Array<unknown>> & { readonly rowMode?: "array" }
-
-    /** Sends `query` on `client`, resuming with its result. */
-    const send = (client: Pg.ClientBase, query: Query) =>
-      Effect.async<Pg.QueryResult, SqlError>((resume) => {
-        client.query(query as Pg.QueryConfig, (error: Error | null, result: Pg.QueryResult) => {
-          resume(error ? Effect.fail(failure(error)) : Effect.succeed(result))
-        })
-      })
+    type Done = (error: Error | null, result: Pg.QueryResult) => void
 
     /**
      * `query` on `reserved` (a transaction's connection), or on a connection of the pool taken for
@@ -143,67 +139,79 @@ export const make = (
      * usable (PostgreSQL has ended the statement's implicit transaction); a connection that broke
      * reports an `error` event, and is then given back broken, so the pool drops it.
      */
-    const onConnection = (reserved: Pg.PoolClient | undefined, query: Query) => {
-      if (reserved !== undefined) return send(reserved, query)
-      return Effect.async<Pg.QueryResult, SqlError>((resume) => {
-        pool.connect((error, client, release) => {
-          if (error || client === undefined) return resume(Effect.fail(failure(error, "Failed to acquire a connection")))
-          let broken: Error | undefined
-          const onError = (cause: Error) => {
-            broken = cause
-          }
-          client.once("error", onError)
-          client.query(query as Pg.QueryConfig, (error: Error | null, result: Pg.QueryResult) => {
-            client.off("error", onError)
-            release(broken)
-            resume(error ? Effect.fail(failure(error)) : Effect.succeed(result))
-          })
+    const send = (reserved: Pg.PoolClient | undefined, query: Query, done: Done) => {
+      if (reserved !== undefined) return void reserved.query(query as Pg.QueryConfig, done)
+      pool.connect((error, client, release) => {
+        if (error || client === undefined) {
+          return done(error ?? new Error("No connection"), undefined as unknown as Pg.QueryResult)
+        }
+        let broken: Error | undefined
+        const onError = (cause: Error) => {
+          broken = cause
+        }
+        client.once("error", onError)
+        client.query(query as Pg.QueryConfig, (error: Error | null, result: Pg.QueryResult) => {
+          client.off("error", onError)
+          release(broken)
+          done(error, result)
         })
       })
     }
 
-    /** `sql` with its name when it has one; a stale plan's text is unnamed and, outside a transaction, run again. */
-    const run = (
+    /**
+     * `sql` on `reserved` or a pooled connection, with its name when it has one, its result given
+     * to `shape`. A stale plan's text is unnamed from then on and, outside a transaction, run again
+     * (inside one, the failure has aborted the transaction).
+     */
+    const run = <A>(
       reserved: Pg.PoolClient | undefined,
       sql: string,
       params: ReadonlyArray<unknown>,
-      rowMode: "array" | undefined,
-      prepare: boolean
-    ): Effect.Effect<Pg.QueryResult, SqlError> => {
-      const name = prepare ? nameOf(sql, params) : undefined
-      const query: Query = {
-        text: sql,
-        values: params as Array<unknown>,
-        ...(name === undefined ? {} : { name }),
-        ...(rowMode === undefined ? {} : { rowMode })
-      }
-      if (name === undefined) return onConnection(reserved, query)
-      return Effect.catchIf(onConnection(reserved, query), (error) => isStalePlan(error.cause), (error) => {
-        names.set(sql, null)
-        return reserved === undefined ? run(reserved, sql, params, rowMode, false) : Effect.fail(error)
-      })
-    }
-
-    const rowsOf = (result: Pg.QueryResult | ReadonlyArray<Pg.QueryResult>): ReadonlyArray<any> =>
-      // A script without parameters answers one result per statement, as `@effect/sql-pg` gives them.
-      Array.isArray(result) ? result.map((each: Pg.QueryResult) => each.rows ?? []) : (result as Pg.QueryResult).rows ?? []
-
-    const connection = (reserved: Pg.PoolClient | undefined): Connection => {
-      const rows = (sql: string, params: ReadonlyArray<unknown>, transformRows: TransformRows, prepare: boolean) =>
-        Effect.map(run(reserved, sql, params, undefined, prepare), (result) => {
-          const all = rowsOf(result)
-          return transformRows ? transformRows(all) : all
+      options: { readonly rowMode?: "array"; readonly prepare: boolean },
+      shape: (result: Pg.QueryResult) => A
+    ): Effect.Effect<A, SqlError> =>
+      Effect.async<A, SqlError>((resume) => {
+        const name = options.prepare ? nameOf(sql, params) : undefined
+        const query = (name: string | undefined): Query => ({
+          text: sql,
+          values: params as Array<unknown>,
+          ...(name === undefined ? {} : { name }),
+          ...(options.rowMode === undefined ? {} : { rowMode: options.rowMode })
         })
-      return {
-        execute: (sql, params, transformRows) => rows(sql, params, transformRows, true),
-        executeRaw: (sql, params) => run(reserved, sql, params, undefined, true),
-        executeValues: (sql, params) =>
-          Effect.map(run(reserved, sql, params, "array", true), (result) => result.rows as unknown as ReadonlyArray<ReadonlyArray<unknown>>),
-        executeUnprepared: (sql, params, transformRows) => rows(sql, params ?? [], transformRows, false),
-        executeStream: (sql, params, transformRows) =>
-          Stream.fromIterableEffect(rows(sql, params, transformRows, true))
-      }
+        const done: Done = (error, result) => {
+          if (error === null) return resume(Effect.succeed(shape(result)))
+          if (name !== undefined && isStalePlan(error)) {
+            names.set(sql, null)
+            if (reserved === undefined) return send(reserved, query(undefined), done)
+          }
+          resume(Effect.fail(failure(error)))
+        }
+        send(reserved, query(name), done)
+      })
+
+    const rowsOf = (transformRows: TransformRows) => (result: Pg.QueryResult | ReadonlyArray<Pg.QueryResult>) => {
+      // A script without parameters answers one result per statement, as `@effect/sql-pg` gives them.
+      const rows: ReadonlyArray<any> = Array.isArray(result)
+        ? result.map((each: Pg.QueryResult) => each.rows ?? [])
+        : (result as Pg.QueryResult).rows ?? []
+      return transformRows ? transformRows(rows) : rows
     }
+    const untransformed = rowsOf(undefined)
+    const prepared = { prepare: true } as const
+    const unprepared = { prepare: false } as const
+    const asArrays = { prepare: true, rowMode: "array" } as const
+
+    const connection = (reserved: Pg.PoolClient | undefined): Connection => ({
+      execute: (sql, params, transformRows) =>
+        run(reserved, sql, params, prepared, transformRows ? rowsOf(transformRows) : untransformed),
+      executeRaw: (sql, params) => run(reserved, sql, params, prepared, (result) => result),
+      executeValues: (sql, params) =>
+        run(reserved, sql, params, asArrays, (result) => result.rows as unknown as ReadonlyArray<ReadonlyArray<unknown>>),
+      executeUnprepared: (sql, params, transformRows) =>
+        run(reserved, sql, params ?? [], unprepared, transformRows ? rowsOf(transformRows) : untransformed),
+      executeStream: (sql, params, transformRows) =>
+        Stream.fromIterableEffect(run(reserved, sql, params, prepared, transformRows ? rowsOf(transformRows) : untransformed))
+    })
 
     /** A connection of its own until the scope closes (a transaction's), given back broken if it broke. */
     const reserve: Effect.Effect<Connection, SqlError, Scope.Scope> = Effect.map(
@@ -232,12 +240,14 @@ export const make = (
       ({ client }) => connection(client)
     )
 
-    return yield* SqlClient.make({
-      acquirer: Effect.succeed(connection(undefined)),
+    const plain = connection(undefined)
+    const library = yield* SqlClient.make({
+      acquirer: Effect.succeed(plain),
       transactionAcquirer: reserve,
       compiler: PgClient.makeCompiler(),
       spanAttributes: [["db.system.name", "postgresql"]]
     })
+    return DirectStatements.make(library, plain)
   })
 
 /**
