@@ -3,6 +3,8 @@
 // names one), next to the hand-written node:http + better-sqlite3 baseline measured in the same
 // run (and, on PostgreSQL, the same hand-written server over `pg`); then the scale figures (a
 // million projects in one organization) and the adapter's stream.
+// PostgreSQL's throughput targets are against that node:http + pg server (the ceiling when every
+// statement crosses a socket to PostgreSQL on the same cores), SQLite's against better-sqlite3's.
 // Figures, not assertions: it prints a report and the targets met or missed. `--quick` shrinks
 // every duration and size for a smoke run. `--only scale` runs only the scale figures (and the
 // stream); `--backend sqlite|postgres` only that backend.
@@ -469,12 +471,17 @@ for (const s of streams) {
 
 console.log("\ntargets:")
 const target = (ok, text) => console.log(`  ${ok ? "met   " : "MISSED"} ${text}`)
-for (const server of ["sqlite", "postgres"]) {
-  for (const scenario of ["get", "list 50"]) {
-    const r = rows.find((x) => x.server === server && x.scenario === scenario)
-    if (r?.baselineRps !== undefined) target(r.rps / r.baselineRps >= 0.5, `${server} ${scenario} throughput ≥ 0.5 × baseline (${f(r.rps / r.baselineRps, 2)})`)
-    if (r?.ceilingRps !== undefined) console.log(`         (${server} ${scenario}: ${f(r.rps / r.ceilingRps, 2)} × node:http + pg)`)
-  }
+// SQLite against the in-process node:http + better-sqlite3 baseline; PostgreSQL against the same
+// hand-written server over `pg` (every statement a round trip to PostgreSQL, as for the reference
+// server), with its ratio to the SQLite baseline printed as information only.
+for (const scenario of ["get", "list 50"]) {
+  const r = rows.find((x) => x.server === "sqlite" && x.scenario === scenario)
+  if (r?.baselineRps !== undefined) target(r.rps / r.baselineRps >= 0.5, `sqlite ${scenario} throughput ≥ 0.5 × baseline (${f(r.rps / r.baselineRps, 2)})`)
+}
+for (const scenario of ["create", "get", "list 50"]) {
+  const r = rows.find((x) => x.server === "postgres" && x.scenario === scenario)
+  if (r?.ceilingRps !== undefined) target(r.rps / r.ceilingRps >= 0.5, `postgres ${scenario} throughput ≥ 0.5 × node:http + pg (${f(r.rps / r.ceilingRps, 2)})`)
+  if (r?.baselineRps !== undefined) console.log(`         (postgres ${scenario}: ${f(r.rps / r.baselineRps, 2)} × the SQLite baseline)`)
 }
 for (const s of scale) {
   target(s.deep.p50 <= 1.5 * s.first.p50, `${s.server} page ${settings.deepPage} within 1.5 × page 1 (${f(s.deep.p50 / s.first.p50, 2)})`)
