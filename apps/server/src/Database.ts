@@ -115,10 +115,12 @@ export const redactUrl = (url: string): string => {
  * epoch-millisecond time, a size or a counter, all far below 2^53.
  */
 const numericOids = new Set([20, 1700])
+// One function for every column (`pg` asks for each column's parser on every statement).
+const asNumber = (value: string) => Number(value)
 const types: Pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: "text" | "binary") =>
     numericOids.has(oid) && format !== "binary"
-      ? (value: string) => Number(value)
+      ? asNumber
       : Pg.types.getTypeParser(oid, format ?? "text")) as Pg.CustomTypesConfig["getTypeParser"]
 }
 
