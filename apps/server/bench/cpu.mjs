@@ -1,8 +1,8 @@
 // `node bench/cpu.mjs [--requests N] [--only server|ceiling]`: CPU time per request, the reference
 // server on PostgreSQL next to the hand-written node:http + pg server (baseline.mjs), for create,
 // get and list 50: the Node process's own and that of the PostgreSQL backends serving it (found by
-// the TCP connections of the process), and the round trips to PostgreSQL per request (statements
-// PostgreSQL executed, from the process's write syscalls minus the one HTTP answer, an estimate).
+// the TCP connections of the process), and the round trips to PostgreSQL per request (the data
+// segments the process sent to PostgreSQL, as `ss` counts them).
 // A fixed number of requests rather than a duration: CPU per request stays comparable when other
 // work shares the machine, which throughput does not. Needs Linux (/proc, `ss`) and
 // PROJECTKIT_BENCH_DATABASE_URL or PROJECTKIT_TEST_DATABASE_URL.
@@ -61,29 +61,44 @@ const cpu = (pid) => {
     return 0
   }
 }
-const writes = (pid) => Number(/syscw:\s+(\d+)/.exec(Fs.readFileSync(`/proc/${pid}/io`, "utf8"))[1])
 
+const pgPort = new URL(pgUrl).port || "5432"
+/** The TCP connections of `pid` to PostgreSQL: each one's local port and data segments sent so far. */
+const connectionsOf = (pid) => {
+  const lines = ChildProcess.execFileSync("ss", ["-tinpH", "state", "established", "dst", `:${pgPort}`], { encoding: "utf8" }).split("\n")
+  const found = []
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i].includes(`pid=${pid},`)) continue
+    const port = Number(lines[i].trim().split(/\s+/)[2].split(":").pop())
+    const sent = Number(/data_segs_out:(\d+)/.exec(lines[i + 1] ?? "")?.[1] ?? 0)
+    found.push({ port, sent })
+  }
+  return found
+}
 /** The PostgreSQL backends serving `pid`: through its TCP connections to the database's port. */
 const backendsOf = async (admin, pid) => {
-  const port = new URL(pgUrl).port || "5432"
-  const lines = ChildProcess.execFileSync("ss", ["-tnpH", "state", "established", "dst", `:${port}`], { encoding: "utf8" })
-  const ports = lines.split("\n").filter((l) => l.includes(`pid=${pid},`)).map((l) => Number(l.trim().split(/\s+/)[2].split(":").pop()))
+  const ports = connectionsOf(pid).map((c) => c.port)
   const { rows } = await admin.query("SELECT pid FROM pg_stat_activity WHERE client_port = ANY($1::int[])", [ports])
   return rows.map((row) => row.pid)
 }
+/**
+ * Round trips to PostgreSQL so far: data segments `pid` sent to it (each statement is one message
+ * batch, written at once and far smaller than a segment).
+ */
+const roundTrips = (pid) => connectionsOf(pid).reduce((sum, c) => sum + c.sent, 0)
 
 const measure = async (admin, pid, title, options) => {
   // Warm: every pool connection open and every statement prepared before the count starts.
   await autocannon({ connections: 20, amount: 2_000, ...options })
   const backends = await backendsOf(admin, pid)
-  const before = { node: cpu(pid), pg: backends.reduce((sum, b) => sum + cpu(b), 0), writes: writes(pid) }
+  const before = { node: cpu(pid), pg: backends.reduce((sum, b) => sum + cpu(b), 0), trips: roundTrips(pid) }
   const started = performance.now()
   const result = await autocannon({ connections: 20, amount: requests, ...options })
   const seconds = (performance.now() - started) / 1000
-  const after = { node: cpu(pid), pg: backends.reduce((sum, b) => sum + cpu(b), 0), writes: writes(pid) }
+  const after = { node: cpu(pid), pg: backends.reduce((sum, b) => sum + cpu(b), 0), trips: roundTrips(pid) }
   const failures = result.non2xx + result.errors + result.timeouts
   const per = (x) => (x * 1e6 / requests).toFixed(0).padStart(5)
-  console.log(`  ${title.padEnd(24)} node ${per(after.node - before.node)} µs  pg ${per(after.pg - before.pg)} µs  (${backends.length} backends)  round trips ≈ ${((after.writes - before.writes) / requests - 1).toFixed(2)}  ${(requests / seconds).toFixed(0).padStart(6)} req/s${failures > 0 ? `  ${failures} FAILED` : ""}`)
+  console.log(`  ${title.padEnd(24)} node ${per(after.node - before.node)} µs  pg ${per(after.pg - before.pg)} µs  (${backends.length} backends)  round trips ${((after.trips - before.trips) / requests).toFixed(2)}  ${(requests / seconds).toFixed(0).padStart(6)} req/s${failures > 0 ? `  ${failures} FAILED` : ""}`)
 }
 
 const scenarios = (url, headers, id) => [
@@ -116,7 +131,8 @@ try {
     await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
     await admin.query(`CREATE SCHEMA ${schema}`)
     const { child, line } = await spawn(
-      [bin, "--port", "0", "--data", inSchema(schema), "--admin-token", adminToken, "--log-format", "json"],
+      [bin, "--port", "0", "--data", inSchema(schema), "--admin-token", adminToken, "--log-format", "json",
+        "--editor-sync-limit", "1000000", "--editor-sync-window-ms", "1000", "--editor-sync-burst", "1000000"],
       /Listening on/
     )
     const base = `http://127.0.0.1:${/Listening on http:\/\/[^:]+:(\d+)/.exec(line)[1]}`
@@ -125,7 +141,8 @@ try {
       headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
       body: JSON.stringify({ name: "Bench" })
     })
-    const apiKey = (await created.json()).credentials.sync.apiKey
+    const { credentials } = await created.json()
+    const apiKey = credentials.sync.apiKey
     const url = `${base}/sync/v2/projects`
     const headers = { "x-api-key": apiKey }
     // The bench's seed: projects inserted in SQL, then the statistics autovacuum would gather.
@@ -137,6 +154,24 @@ try {
     const ids = ["seed-42"]
     console.log(`reference server${bins.length > 1 ? ` (${index + 1}: ${bin})` : ""}`)
     for (const [title, options] of scenarios(url, headers, ids[0])) await measure(admin, child.pid, title, options)
+    // An editor autosave: the project looked up, the per-project rate limit decided (no limit
+    // reached: the bench's flags), the state saved; spread over 100 projects, as the bench does.
+    const editor = { authorization: `Bearer ${credentials.editor.apiKey}`, "content-type": "application/json" }
+    const projects = []
+    for (let i = 0; i < 100; i++) {
+      const made = await fetch(`${base}/editor/v1/projects`, { method: "POST", headers: editor, body: JSON.stringify({ title: `Sync ${i}` }) })
+      projects.push((await made.json()).projectId)
+    }
+    let next = 0
+    await measure(admin, child.pid, "editor sync (small)", {
+      url: base,
+      requests: [{
+        method: "POST",
+        headers: editor,
+        body: JSON.stringify({ editorState: { clips: [{ id: "clip-1", start: 0, duration: 40 }] }, stateVersion: 1 }),
+        setupRequest: (request) => ({ ...request, path: `/editor/v1/projects/${projects[next++ % projects.length]}/sync` })
+      }]
+    })
     await stop(child)
   }
 } finally {
