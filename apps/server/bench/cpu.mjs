@@ -52,14 +52,19 @@ const stop = (child) => new Promise((resolve) => {
   child.kill("SIGTERM")
 })
 
-/** CPU seconds of `pid` so far (user + system). */
-const cpu = (pid) => {
+/** CPU seconds of `pid` so far, in user space and in the kernel. */
+const cpuSplit = (pid) => {
   try {
     const fields = Fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")
-    return (Number(fields[11]) + Number(fields[12])) / ticks
+    return { user: Number(fields[11]) / ticks, system: Number(fields[12]) / ticks }
   } catch {
-    return 0
+    return { user: 0, system: 0 }
   }
+}
+/** CPU seconds of `pid` so far (user + system). */
+const cpu = (pid) => {
+  const { user, system } = cpuSplit(pid)
+  return user + system
 }
 
 const pgPort = new URL(pgUrl).port || "5432"
@@ -91,14 +96,14 @@ const measure = async (admin, pid, title, options) => {
   // Warm: every pool connection open and every statement prepared before the count starts.
   await autocannon({ connections: 20, amount: 2_000, ...options })
   const backends = await backendsOf(admin, pid)
-  const before = { node: cpu(pid), pg: backends.reduce((sum, b) => sum + cpu(b), 0), trips: roundTrips(pid) }
+  const before = { node: cpu(pid), kernel: cpuSplit(pid).system, pg: backends.reduce((sum, b) => sum + cpu(b), 0), trips: roundTrips(pid) }
   const started = performance.now()
   const result = await autocannon({ connections: 20, amount: requests, ...options })
   const seconds = (performance.now() - started) / 1000
-  const after = { node: cpu(pid), pg: backends.reduce((sum, b) => sum + cpu(b), 0), trips: roundTrips(pid) }
+  const after = { node: cpu(pid), kernel: cpuSplit(pid).system, pg: backends.reduce((sum, b) => sum + cpu(b), 0), trips: roundTrips(pid) }
   const failures = result.non2xx + result.errors + result.timeouts
   const per = (x) => (x * 1e6 / requests).toFixed(0).padStart(5)
-  console.log(`  ${title.padEnd(24)} node ${per(after.node - before.node)} µs  pg ${per(after.pg - before.pg)} µs  (${backends.length} backends)  round trips ${((after.trips - before.trips) / requests).toFixed(2)}  ${(requests / seconds).toFixed(0).padStart(6)} req/s${failures > 0 ? `  ${failures} FAILED` : ""}`)
+  console.log(`  ${title.padEnd(24)} node ${per(after.node - before.node)} µs (kernel ${per(after.kernel - before.kernel)})  pg ${per(after.pg - before.pg)} µs  (${backends.length} backends)  round trips ${((after.trips - before.trips) / requests).toFixed(2)}  ${(requests / seconds).toFixed(0).padStart(6)} req/s${failures > 0 ? `  ${failures} FAILED` : ""}`)
 }
 
 const scenarios = (url, headers, id) => [

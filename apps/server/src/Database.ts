@@ -127,17 +127,14 @@ const types: Pg.CustomTypesConfig = {
 export interface PgOptions {
   /** The most connections one server instance holds; several instances add up on the database. */
   readonly maxConnections?: number | undefined
-  /**
-   * Whether statements whose plans do not depend on their parameters are sent as named (prepared)
-   * statements (see internal/pg.ts); `true` by default, `false` only to compare.
-   */
-  readonly namedStatements?: boolean | undefined
 }
 
 /**
- * PostgreSQL at `url`. Several instances may start at once on one database: the migrations run in
- * one transaction under a transaction-scoped advisory lock, so one instance migrates and the others
- * wait for it and then find nothing left to do.
+ * PostgreSQL at `url`, through the server's own client (internal/pg.ts: the statements whose plans
+ * do not depend on their parameters are prepared once per connection). Several instances may start
+ * at once on one database: the migrations run in one transaction under a transaction-scoped
+ * advisory lock, so one instance migrates and the others wait for it and then find nothing left to
+ * do.
  */
 export const layerPg = (url: string, options: PgOptions = {}): Layer.Layer<Database | SqlClient.SqlClient, unknown> => {
   const client = PgClient.layer({
@@ -148,8 +145,7 @@ export const layerPg = (url: string, options: PgOptions = {}): Layer.Layer<Datab
     idleTimeout: Duration.seconds(30),
     connectTimeout: Duration.seconds(10),
     applicationName: "projectkit-server",
-    types,
-    namedStatements: options.namedStatements
+    types
   })
   const migrated = Layer.effectDiscard(Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient

@@ -66,7 +66,7 @@ export interface PgOptions {
 
 type TransformRows = (<A extends object>(rows: ReadonlyArray<A>) => ReadonlyArray<A>) | undefined
 
-/** Starts with a DML keyword (after blanks and comments), so it is one statement PostgreSQL can prepare. */
+/** Starts with a DML keyword (after blanks): one statement PostgreSQL can prepare. */
 const dml = /^\s*(?:select|insert|update|delete|with)\b/i
 /** A pattern match: its plan depends on the pattern. */
 const pattern = /\b(?:i?like|similar\s+to)\b/i
@@ -143,7 +143,7 @@ export const make = (
       if (reserved !== undefined) return void reserved.query(query as Pg.QueryConfig, done)
       pool.connect((error, client, release) => {
         if (error || client === undefined) {
-          return done(error ?? new Error("No connection"), undefined as unknown as Pg.QueryResult)
+          return done(error ?? new Error("Failed to acquire a connection"), undefined as unknown as Pg.QueryResult)
         }
         let broken: Error | undefined
         const onError = (cause: Error) => {
