@@ -16,7 +16,9 @@ import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
 import * as Database from "../src/Database.js"
@@ -97,15 +99,20 @@ describe("PgClient.nameable", () => {
 })
 
 describe.skipIf(url === undefined).each([
-  ["named statements, run directly", true, false],
-  ["named statements, through @effect/sql's statement path", true, true],
-  ["unnamed statements, run directly", false, false],
-  ["unnamed statements, through @effect/sql's statement path", false, true]
-])("PgClient, %s", (_path, named, tracing) => {
+  ["named statements on pipelined connections, run directly", true, 2, false],
+  ["named statements on pipelined connections, through @effect/sql's statement path", true, 2, true],
+  ["named statements on pooled connections, run directly", true, 0, false],
+  ["named statements on pooled connections, through @effect/sql's statement path", true, 0, true],
+  ["unnamed statements, run directly", false, 0, false],
+  ["unnamed statements, through @effect/sql's statement path", false, 0, true]
+])("PgClient, %s", (_path, named, pipelined, tracing) => {
   const it = {
-    scoped: <A, E>(name: string, test: (sql: SqlClient.SqlClient) => Effect.Effect<A, E, never>, options: Partial<PgClient.PgOptions> = {}) =>
-      vitest.scoped(name, () =>
-        Effect.flatMap(client({ namedStatements: named, ...options }), (sql) => Effect.withTracerEnabled(test(sql), tracing)))
+    scoped: <A, E>(name: string, test: (sql: SqlClient.SqlClient) => Effect.Effect<A, E, Scope.Scope>, options: Partial<PgClient.PgOptions> = {}) =>
+      vitest.scopedLive(name, () =>
+        Effect.flatMap(
+          client({ namedStatements: named, pipelinedConnections: pipelined, ...options }),
+          (sql) => Effect.withTracerEnabled(test(sql), tracing)
+        ))
   }
   const table = (sql: SqlClient.SqlClient) => sql`CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL)`
   const insert = (sql: SqlClient.SqlClient, id: number, name: string) => sql`INSERT INTO t ${sql.insert({ id, name })}`
@@ -214,6 +221,56 @@ describe.skipIf(url === undefined).each([
         expect(yield* read).toEqual([{ id: "1", name: "one", extra: null }])
       }
     }))
+
+  it.scoped("runs named reads outside transactions on the pipelined connections, and everything else on the pool", (sql) =>
+    Effect.gen(function*() {
+      yield* table(sql)
+      yield* insert(sql, 1, "one")
+      // The pipelined connections open on first use; until then reads take the pool.
+      yield* names(sql)
+      yield* Effect.sleep("100 millis")
+      // The pool's one connection (the others are the pipelined ones, if any) held by a transaction.
+      const opened = yield* Deferred.make<void>()
+      const finish = yield* Deferred.make<void>()
+      const transaction = yield* Effect.fork(sql.withTransaction(
+        Effect.zipRight(Deferred.succeed(opened, undefined), Deferred.await(finish))
+      ))
+      yield* Deferred.await(opened)
+      const read = yield* Effect.fork(names(sql))
+      const write = yield* Effect.fork(insert(sql, 2, "two"))
+      yield* Effect.sleep("200 millis")
+      const shared = named && pipelined > 0
+      // A read does not wait for the pool when it has pipelined connections to run on; a write does.
+      expect(Option.isSome(yield* Fiber.poll(read))).toBe(shared)
+      expect(Option.isNone(yield* Fiber.poll(write))).toBe(true)
+      yield* Deferred.succeed(finish, undefined)
+      yield* Fiber.join(transaction)
+      yield* Fiber.join(write)
+      expect(yield* Fiber.join(read)).toEqual(["one"])
+      expect(yield* names(sql)).toEqual(["one", "two"])
+    }), { maxConnections: (named ? pipelined : 0) + 1 })
+
+  it.scoped("survives its connections being closed by the server: statements after run on new ones", (sql) =>
+    Effect.gen(function*() {
+      yield* table(sql)
+      yield* insert(sql, 1, "one")
+      // Every connection open (pipelined ones too), then all of them ended by PostgreSQL.
+      yield* Effect.all(Array.from({ length: 20 }, () => names(sql)), { concurrency: "unbounded" })
+      yield* Effect.sleep("50 millis")
+      yield* Effect.all(Array.from({ length: 20 }, () => names(sql)), { concurrency: "unbounded" })
+      const admin = yield* client({ namedStatements: false })
+      const ended = yield* admin<{ pid: number }>`SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE application_name = ${"projectkit-test-terminated"}`
+      expect(ended.length).toBeGreaterThan(0)
+      yield* Effect.sleep("100 millis")
+      // A statement may still meet a connection whose end it has not seen yet: it fails, and no
+      // more than that; within a few tries every statement runs again.
+      const again = yield* names(sql).pipe(Effect.retry({ times: 5 }), Effect.timeout("10 seconds"))
+      expect(again).toEqual(["one"])
+      expect(yield* Effect.all(Array.from({ length: 20 }, () => names(sql)), { concurrency: "unbounded" })).toEqual(
+        Array.from({ length: 20 }, () => ["one"])
+      )
+    }), { applicationName: "projectkit-test-terminated" })
 
   it.scoped("rolls a failed transaction back and commits a successful one, on one connection", (sql) =>
     Effect.gen(function*() {

@@ -19,6 +19,11 @@
  * texts are named (the first ones seen; the server has a few hundred statement shapes at most);
  * any text past that runs unnamed, so the prepared statements per connection stay bounded.
  *
+ * Where statements run: a transaction's on the pool connection it holds; the named reads outside
+ * transactions on a few pipelined connections shared by all (pgLanes.ts: no checkout per
+ * statement, and statements in flight together travel and are answered together); every other on
+ * a pool connection taken for that statement. `maxConnections` counts both.
+ *
  * What this relies on:
  * - `pg` keeps a connection's prepared statements by name (`{ name, text, values }`), parses a name
  *   once per connection and records it only once PostgreSQL has parsed it (pg ≥ 8.16: a statement
@@ -49,6 +54,8 @@ import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import Pg from "pg"
 import * as DirectStatements from "./directStatements.js"
+import * as Lanes from "./pgLanes.js"
+import type { Done, Query } from "./pgLanes.js"
 
 export interface PgOptions {
   readonly url: Redacted.Redacted
@@ -62,12 +69,31 @@ export interface PgOptions {
   readonly namedStatements?: boolean | undefined
   /** How many distinct statement texts are named at most; 500 by default. */
   readonly namedLimit?: number | undefined
+  /**
+   * How many of the `maxConnections` are pipelined connections shared by the named statements
+   * outside transactions; 2 by default (at most `maxConnections - 1`), 0 for none.
+   */
+  readonly pipelinedConnections?: number | undefined
 }
 
 type TransformRows = (<A extends object>(rows: ReadonlyArray<A>) => ReadonlyArray<A>) | undefined
 
 /** Starts with a DML keyword (after blanks): one statement PostgreSQL can prepare. */
 const dml = /^\s*(?:select|insert|update|delete|with)\b/i
+/**
+ * A read: a SELECT without a row lock. Only reads share the pipelined connections: a write's
+ * COMMIT waits for its WAL to reach the disk, and on a shared connection every statement behind
+ * it would wait too, where on connections of their own concurrent commits are flushed together.
+ */
+const readsOnly = /^\s*select\b/i
+const locks = /\bfor\s+(?:update|no\s+key\s+update|share|key\s+share)\b/i
+
+/** A named statement: its name, and whether it only reads. */
+interface Named {
+  readonly name: string
+  readonly reads: boolean
+}
+
 /** A pattern match: its plan depends on the pattern. */
 const pattern = /\b(?:i?like|similar\s+to)\b/i
 
@@ -83,6 +109,13 @@ const isStalePlan = (cause: unknown): boolean =>
   typeof cause === "object" && cause !== null && "code" in cause && cause.code === "0A000" &&
   String((cause as { message?: unknown }).message).includes("cached plan must not change result type")
 
+/**
+ * A named statement sent on a pipelined connection right behind the same name's first use, whose
+ * parse failed (PostgreSQL: "prepared statement does not exist"): run again, it is parsed anew.
+ */
+const isUnparsed = (cause: unknown): boolean =>
+  typeof cause === "object" && cause !== null && "code" in cause && cause.code === "26000"
+
 const failure = (cause: unknown, message = "Failed to execute statement") => new SqlError({ cause, message })
 
 /** A client over a new pool of `options.url`, ended with the scope. */
@@ -90,15 +123,20 @@ export const make = (
   options: PgOptions
 ): Effect.Effect<SqlClient.SqlClient, SqlError, Scope.Scope | Reactivity.Reactivity> =>
   Effect.gen(function*() {
+    const named = options.namedStatements ?? true
+    const laneCount = named ? Math.max(0, Math.min(options.pipelinedConnections ?? 2, options.maxConnections - 1)) : 0
+    const connectionConfig: Pg.ClientConfig = {
+      connectionString: Redacted.value(options.url),
+      connectionTimeoutMillis: Duration.toMillis(options.connectTimeout),
+      application_name: options.applicationName,
+      ...(options.types === undefined ? {} : { types: options.types })
+    }
     const pool = yield* Effect.acquireRelease(
       Effect.sync(() => {
         const pool = new Pg.Pool({
-          connectionString: Redacted.value(options.url),
-          max: options.maxConnections,
-          idleTimeoutMillis: Duration.toMillis(options.idleTimeout),
-          connectionTimeoutMillis: Duration.toMillis(options.connectTimeout),
-          application_name: options.applicationName,
-          ...(options.types === undefined ? {} : { types: options.types })
+          ...connectionConfig,
+          max: options.maxConnections - laneCount,
+          idleTimeoutMillis: Duration.toMillis(options.idleTimeout)
         })
         // An idle connection's error (the server restarted, the network dropped): the pool
         // removes it; a statement's own errors reach the statement.
@@ -117,30 +155,33 @@ export const make = (
 
     // Each text's name, given once for the life of the process; `null`: never named (past the
     // limit, or its plan went stale).
-    const named = options.namedStatements ?? true
     const limit = Math.max(0, options.namedLimit ?? 500)
-    const names = new Map<string, string | null>()
-    const nameOf = (sql: string, params: ReadonlyArray<unknown>): string | undefined => {
+    const names = new Map<string, Named | null>()
+    const nameOf = (sql: string, params: ReadonlyArray<unknown>): Named | undefined => {
       if (!named) return undefined
       const known = names.get(sql)
       if (known !== undefined) return known ?? undefined
       if (!nameable(sql, params)) return undefined
-      const name = names.size < limit ? `projectkit_${names.size}` : null
-      names.set(sql, name)
-      return name ?? undefined
+      const given = names.size < limit ? { name: `projectkit_${names.size}`, reads: readsOnly.test(sql) && !locks.test(sql) } : null
+      names.set(sql, given)
+      return given ?? undefined
     }
 
-    type Query = Pg.QueryConfig<Array<unknown>> & { readonly rowMode?: "array" }
-    type Done = (error: Error | null, result: Pg.QueryResult) => void
+    const lanes = yield* Effect.acquireRelease(
+      Effect.sync(() => Lanes.make(laneCount, connectionConfig)),
+      (lanes) => Effect.promise(() => lanes.end()).pipe(Effect.timeoutOption("1 second"))
+    )
 
     /**
-     * `query` on `reserved` (a transaction's connection), or on a connection of the pool taken for
-     * this statement alone and given back when it ends. A failed statement leaves its connection
-     * usable (PostgreSQL has ended the statement's implicit transaction); a connection that broke
-     * reports an `error` event, and is then given back broken, so the pool drops it.
+     * `query` on `reserved` (a transaction's connection); a `shared` one (a named read) outside a
+     * transaction on the least busy pipelined connection; any other on a connection of the pool
+     * taken for this statement alone and given back when it ends. A failed statement leaves its
+     * connection usable (PostgreSQL has ended the statement's implicit transaction); a connection
+     * that broke reports an `error` event, and is then given back broken, so the pool drops it.
      */
-    const send = (reserved: Pg.PoolClient | undefined, query: Query, done: Done) => {
+    const send = (reserved: Pg.PoolClient | undefined, query: Query, shared: boolean, done: Done) => {
       if (reserved !== undefined) return void reserved.query(query as Pg.QueryConfig, done)
+      if (shared && lanes.send(query, done)) return
       pool.connect((error, client, release) => {
         if (error || client === undefined) {
           return done(error ?? new Error("Failed to acquire a connection"), undefined as unknown as Pg.QueryResult)
@@ -171,22 +212,24 @@ export const make = (
       shape: (result: Pg.QueryResult) => A
     ): Effect.Effect<A, SqlError> =>
       Effect.async<A, SqlError>((resume) => {
-        const name = options.prepare ? nameOf(sql, params) : undefined
+        const given = options.prepare ? nameOf(sql, params) : undefined
         const query = (name: string | undefined): Query => ({
           text: sql,
           values: params as Array<unknown>,
           ...(name === undefined ? {} : { name }),
           ...(options.rowMode === undefined ? {} : { rowMode: options.rowMode })
         })
+        let retried = false
         const done: Done = (error, result) => {
           if (error === null) return resume(Effect.succeed(shape(result)))
-          if (name !== undefined && isStalePlan(error)) {
-            names.set(sql, null)
-            if (reserved === undefined) return send(reserved, query(undefined), done)
+          if (given !== undefined && !retried && (isStalePlan(error) || isUnparsed(error))) {
+            if (isStalePlan(error)) names.set(sql, null)
+            retried = true
+            if (reserved === undefined) return send(reserved, query(undefined), false, done)
           }
           resume(Effect.fail(failure(error)))
         }
-        send(reserved, query(name), done)
+        send(reserved, query(given?.name), given?.reads === true, done)
       })
 
     const rowsOf = (transformRows: TransformRows) => (result: Pg.QueryResult | ReadonlyArray<Pg.QueryResult>) => {
