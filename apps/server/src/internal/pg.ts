@@ -37,6 +37,10 @@
  *   outside a transaction, run again at once.
  * - A statement runs to its end even if the fiber that sent it is interrupted (its connection goes
  *   back to the pool when it finishes); the server's statements are short.
+ * - No statement outside a transaction relies on its connection's session (SET, session advisory
+ *   locks, temporary tables): consecutive ones may run on different connections, as with any pool.
+ * - `pg`'s pipeline mode (pg ≥ 8.23) answers each statement on a shared connection with its own
+ *   result or error, as each ends with its own Sync.
  * - `executeStream` gives all the rows at once (the server streams nothing from the database).
  * - With tracing off, a statement skips `@effect/sql`'s per-statement span and scope: see
  *   directStatements.ts.
