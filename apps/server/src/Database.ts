@@ -5,7 +5,6 @@
  */
 import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
-import * as PgClient from "@effect/sql-pg/PgClient"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -15,6 +14,7 @@ import * as Schedule from "effect/Schedule"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import Pg from "pg"
+import * as PgClient from "./internal/pg.js"
 import * as Sqlite from "./internal/sqlite.js"
 import { migrations } from "./Migrations.js"
 
@@ -115,10 +115,12 @@ export const redactUrl = (url: string): string => {
  * epoch-millisecond time, a size or a counter, all far below 2^53.
  */
 const numericOids = new Set([20, 1700])
+// One function for every column (`pg` asks for each column's parser on every statement).
+const asNumber = (value: string) => Number(value)
 const types: Pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: "text" | "binary") =>
     numericOids.has(oid) && format !== "binary"
-      ? (value: string) => Number(value)
+      ? asNumber
       : Pg.types.getTypeParser(oid, format ?? "text")) as Pg.CustomTypesConfig["getTypeParser"]
 }
 
@@ -128,9 +130,11 @@ export interface PgOptions {
 }
 
 /**
- * PostgreSQL at `url`. Several instances may start at once on one database: the migrations run in
- * one transaction under a transaction-scoped advisory lock, so one instance migrates and the others
- * wait for it and then find nothing left to do.
+ * PostgreSQL at `url`, through the server's own client (internal/pg.ts: the statements whose plans
+ * do not depend on their parameters are prepared once per connection). Several instances may start
+ * at once on one database: the migrations run in one transaction under a transaction-scoped
+ * advisory lock, so one instance migrates and the others wait for it and then find nothing left to
+ * do.
  */
 export const layerPg = (url: string, options: PgOptions = {}): Layer.Layer<Database | SqlClient.SqlClient, unknown> => {
   const client = PgClient.layer({
