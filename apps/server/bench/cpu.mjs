@@ -8,6 +8,7 @@
 // PROJECTKIT_BENCH_DATABASE_URL or PROJECTKIT_TEST_DATABASE_URL.
 import autocannon from "autocannon"
 import * as ChildProcess from "node:child_process"
+import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import Pg from "pg"
@@ -151,7 +152,9 @@ try {
     const url = `${base}/sync/v2/projects`
     const headers = { "x-api-key": apiKey }
     // The bench's seed: projects inserted in SQL, then the statistics autovacuum would gather.
-    const caller = (await admin.query(`SELECT org_id, user_id FROM ${schema}.credentials WHERE secret = $1`, [apiKey])).rows[0]
+    // Credentials are stored as their SHA-256 (src/internal/ids.ts hashSecret).
+    const secretHash = Crypto.createHash("sha256").update(apiKey).digest("hex")
+    const caller = (await admin.query(`SELECT org_id, user_id FROM ${schema}.credentials WHERE secret_hash = $1`, [secretHash])).rows[0]
     await admin.query(`INSERT INTO ${schema}.sync_projects (id, org_id, owner_id, name, name_search, visibility, mode, created_at, updated_at)
       SELECT 'seed-' || i, $1, $2, 'Project ' || i, 'project ' || i, 'ORGANIZATION', 'CREATOR', i, i FROM generate_series(1, ${seed}) AS i`,
       [caller.org_id, caller.user_id])

@@ -82,7 +82,7 @@ describe("PgClient.nameable", () => {
         trigrams: "sync_projects_search",
         select: sql`id, name`,
         where: sql`org_id = ${"org"}`,
-        order: { column: "created_at", direction: "desc" },
+        order: { key: "created_at", direction: "desc" },
         after,
         limit: 51
       }, text))
