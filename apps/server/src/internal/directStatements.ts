@@ -1,6 +1,6 @@
 /**
  * Statements that run straight on their connection whenever `@effect/sql`'s per-statement
- * machinery would do nothing: the one place (with internal/sqlite.ts's own older copy) where the
+ * machinery would do nothing: the one place (used by the SQLite and the PostgreSQL clients) where the
  * server reaches past `@effect/sql`'s public API, for speed.
  *
  * `@effect/sql` runs every statement inside a span (`sql.execute`) and a scope from which it takes

@@ -11,16 +11,11 @@
  * Whether a statement may run is decided in the same synchronous step that runs it.
  *
  * Opt-in fast path (`directStatements`, which the server turns on): with tracing off, a statement
- * skips `@effect/sql`'s per-statement span and scope too. `@effect/sql` has no supported way to do
- * that, so this is the one place that relies on its internals, fenced below (`runDirectly`):
- * - a `Statement` is an `Effectable` whose `commit()` the runtime calls to run it: the client
- *   shadows `commit` on each statement it makes, and falls back to the library's own `commit`
- *   whenever tracing is on or a statement transformer is set;
- * - `SqlClient.make` answers a callable `sql` with the client's members on it: the client is a new
- *   callable with the same members (`Object.assign`), whose template calls and `unsafe` make
- *   statements that run directly.
+ * skips `@effect/sql`'s per-statement span and scope too, through `internal/directStatements.ts`,
+ * the one fenced module (shared with the PostgreSQL client) that relies on `@effect/sql`'s internals.
  * Every test of this client runs with the option off, on with tracing on, and on with tracing off
- * (test/SqliteClient.test.ts), so an `@effect/sql` upgrade that changes either is caught there.
+ * (test/SqliteClient.test.ts), so an `@effect/sql` upgrade that changes what it relies on is caught
+ * there too.
  */
 import * as Reactivity from "@effect/experimental/Reactivity"
 import * as SqlClient from "@effect/sql/SqlClient"
@@ -30,12 +25,12 @@ import * as Statement from "@effect/sql/Statement"
 import Sqlite from "better-sqlite3"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as FiberRef from "effect/FiberRef"
 import type * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as Direct from "./directStatements.js"
 
 export interface SqliteOptions {
   /** A file path, or `:memory:`. */
@@ -271,45 +266,11 @@ export const make = (
       spanAttributes: [["db.system.name", "sqlite"]]
     })
 
-    /**
-     * Runs a statement the way `@effect/sql` would, without its per-statement span and scope
-     * (~15 µs of CPU, a tenth of a GET's, measured A/B under load): only when they would do
-     * nothing, with tracing disabled (as the server runs) and no statement transformer;
-     * otherwise `@effect/sql` runs it.
-     */
-    const execute = <A>(statement: Statement.Statement<A>, commit: () => Effect.Effect<ReadonlyArray<A>, SqlError>) =>
-      Effect.withFiberRuntime<ReadonlyArray<A>, SqlError>((fiber) => {
-        if (fiber.getFiberRef(FiberRef.currentTracerEnabled) || Option.isSome(fiber.getFiberRef(Statement.currentTransformer))) {
-          return commit()
-        }
-        // The connection `@effect/sql` would acquire: the open transaction's, or the plain one.
-        const open = Context.getOption(fiber.currentContext, SqlClient.TransactionConnection)
-        const [sql, params] = statement.compile()
-        return (Option.isSome(open) ? open.value[0] : plain).execute(sql, params, undefined) as Effect.Effect<
-          ReadonlyArray<A>,
-          SqlError
-        >
-      })
-    // A statement is an Effect whose `commit` the runtime calls to run it: shadowed on each one.
-    type Committable = { commit: () => Effect.Effect<ReadonlyArray<unknown>, SqlError> }
-    const runDirectly = <S extends Statement.Statement<unknown>>(statement: S): S => {
-      const viaLibrary = (statement as unknown as Committable).commit
-      ;(statement as unknown as Committable).commit = () => execute(statement, () => viaLibrary.call(statement))
-      return statement
-    }
-
     if (options.directStatements !== true) return Object.assign(library, { [DirectId]: sqliteDirect })
-
-    const client: SqlClient.SqlClient = Object.assign(
-      function sql(strings: unknown, ...args: Array<unknown>) {
-        const made = (library as unknown as (...all: Array<unknown>) => unknown)(strings, ...args)
-        // A template call makes a statement; `sql("name")` makes an identifier.
-        return Array.isArray(strings) ? runDirectly(made as Statement.Statement<unknown>) : made
-      },
-      library,
-      { unsafe: (sql: string, params?: ReadonlyArray<unknown>) => runDirectly(library.unsafe(sql, params)) }
-    ) as unknown as SqlClient.SqlClient
-    Object.assign(client, { safe: client, [DirectId]: sqliteDirect })
+    // Statements run straight on their connection when `@effect/sql`'s span and scope would do
+    // nothing: the one fenced module that reaches past its public API (see there).
+    const client = Direct.make(library, plain)
+    Object.assign(client, { [DirectId]: sqliteDirect })
     return client
   })
 
