@@ -20,13 +20,20 @@ import type * as Redacted from "effect/Redacted"
 import { createServer } from "node:http"
 import type * as Net from "node:net"
 import * as CompiledApi from "./compiled/CompiledApi.js"
+import { ControlApi } from "./ControlApi.js"
 import { AdminAuthLive, AdminToken, ControlPlaneLive, ServerInfo } from "./ControlPlane.js"
 import * as Database from "./Database.js"
 import type * as Dialect from "./Dialect.js"
 import * as Dialects from "./dialects/index.js"
 import * as Fallback from "./Fallback.js"
+import * as Faults from "./Faults.js"
+import * as Journal from "./Journal.js"
+import * as Home from "./Home.js"
+import * as Compression from "./internal/compression.js"
 import * as Organizations from "./Organizations.js"
 import { ServerApi } from "./ServerApi.js"
+import * as Snapshots from "./Snapshots.js"
+import * as Traffic from "./Traffic.js"
 import * as Webhooks from "./Webhooks.js"
 
 export const VERSION = "0.0.0"
@@ -49,6 +56,10 @@ export interface ServerConfig extends Dialects.DialectsConfig {
   readonly compiledRoutes?: boolean | undefined
   /** Bounds on connections, so slow or idle clients cannot exhaust the server (see `defaultConnections`). */
   readonly connections?: Partial<ConnectionLimits> | undefined
+  /** The request journal's settings at start (off by default; the control plane can change them). */
+  readonly journal?: Partial<Journal.JournalSettings> | undefined
+  /** Milliseconds added before every dialect request is handled; 0 by default. */
+  readonly latencyMs?: number | undefined
 }
 
 /** How many connections the server holds, and how long it waits for a slow or idle one. */
@@ -102,9 +113,11 @@ const createBoundedServer = (limits: ConnectionLimits) => () => {
  */
 const layerDocs = <Id extends string, Groups extends HttpApiGroup.HttpApiGroup.Any, E, R>(
   prefix: `/${string}`,
-  contract: HttpApi.HttpApi<Id, Groups, E, R>
+  contract: HttpApi.HttpApi<Id, Groups, E, R>,
+  // The control plane's paths carry their prefix already: its server is the root.
+  serverUrl: string = prefix
 ) => {
-  const api = contract.annotate(OpenApi.Servers, [{ url: prefix }])
+  const api = contract.annotate(OpenApi.Servers, [{ url: serverUrl }])
   const spec = OpenApi.fromApi(api)
   const openApi = HttpApiBuilder.Router.use((router) =>
     router.get(`${prefix}/openapi.json`, Effect.succeed(HttpServerResponse.unsafeJson(spec)))
@@ -139,6 +152,10 @@ export const layerApi = (config: Omit<ServerConfig, "port" | "host">) =>
       Layer.provide(FetchHttpClient.layer),
       Layer.provide(Layer.succeed(FetchHttpClient.RequestInit, { redirect: "manual" }))
     )),
+    Layer.provideMerge(Snapshots.layer(Dialects.all)),
+    // The journal and faults, seen by the listener (through `Traffic`'s observer) and the control plane.
+    Layer.provideMerge(Traffic.layer(Dialects.all, { latencyMs: config.latencyMs })),
+    Layer.provideMerge(Layer.merge(Journal.layer(config.journal), Faults.layer)),
     Layer.provideMerge(Organizations.layer),
     Layer.provideMerge(Database.layer(config.database)),
     Layer.provide(Layer.succeed(AdminToken, config.adminToken)),
@@ -153,8 +170,14 @@ export const layer = (config: ServerConfig) => {
   const logRequests = config.logRequests === true
   const errors = [...dialectErrors, controlErrors]
   return (logRequests ? HttpApiBuilder.serve(HttpMiddleware.logger) : HttpApiBuilder.serve()).pipe(
-    Layer.provide(Layer.mergeAll(Layer.empty, ...Dialects.all.map((dialect) => layerDocs(dialect.prefix, dialect.contract)))),
+    Layer.provide(Layer.mergeAll(
+      layerDocs("/__projectkit", ControlApi, "/"),
+      Home.layer(VERSION, Dialects.all),
+      ...Dialects.all.map((dialect) => layerDocs(dialect.prefix, dialect.contract))
+    )),
     Layer.provide(Fallback.layer(errors, config.maxBodyBytes)),
+    // The docs pages are ~2 MB of inlined Swagger UI each: sent compressed.
+    Layer.provide(Compression.layer),
     HttpServer.withLogAddress,
     // The API's endpoints are served by their compiled routes; the platform's app (given to the
     // server by `serve` above) answers the rest: docs, unknown routes, multipart and raw endpoints.
