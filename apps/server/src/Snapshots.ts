@@ -178,7 +178,9 @@ export const make = (tables: ReadonlyArray<Dialect.Table>) =>
     /** Why `document` cannot be imported, or what it holds; nothing is read from the database but column names. */
     const check = (document: unknown) =>
       Effect.gen(function*() {
-        const head = typeof document === "object" && document !== null ? document as Record<string, unknown> : undefined
+        const head = typeof document === "object" && document !== null && !Array.isArray(document)
+          ? document as Record<string, unknown>
+          : undefined
         if (head === undefined) return yield* new SnapshotInvalid({ message: "A snapshot is a JSON object" })
         if (head.format !== format) {
           return yield* new SnapshotInvalid({ message: `Not a snapshot: "format" must be "${format}"` })
