@@ -29,8 +29,6 @@ export interface StartOptions extends Partial<Omit<Server.ServerConfig, "port" |
   readonly data?: string | undefined
   /** The control plane's admin token; generated when absent. */
   readonly adminToken?: string | undefined
-  /** A snapshot (as `exportState` gives it) loaded before the server answers. */
-  readonly snapshot?: unknown
   /** The lowest level logged; "Warning" by default, "None" for silence. */
   readonly logLevel?: LogLevel.Literal | undefined
 }
@@ -60,7 +58,7 @@ export class Emulator extends Context.Tag("@projectkit/server/Emulator")<Emulato
 
 /** The server's configuration for `options`, with the defaults of a test server. */
 export const configOf = (options: StartOptions): Server.ServerConfig => {
-  const { adminToken, data, logLevel: _logLevel, port, snapshot: _snapshot, ...rest } = options
+  const { adminToken, data, logLevel: _logLevel, port, ...rest } = options
   return {
     host: "127.0.0.1",
     maxBodyBytes: 16 * 1024 * 1024,
@@ -90,7 +88,6 @@ export const make = (options: StartOptions = {}): Effect.Effect<EmulatorService,
     const context = yield* Layer.build(Server.layer(config))
     const organizations = Context.get(context, Organizations)
     const snapshots = Context.get(context, Snapshots)
-    if (options.snapshot !== undefined) yield* snapshots.importState(options.snapshot)
     const url = urlOf(Context.get(context, HttpServer.HttpServer))
     const service: EmulatorService = {
       url,

@@ -60,6 +60,8 @@ export interface ServerConfig extends Dialects.DialectsConfig {
   readonly journal?: Partial<Journal.JournalSettings> | undefined
   /** Milliseconds added before every dialect request is handled; 0 by default. */
   readonly latencyMs?: number | undefined
+  /** A snapshot (`Snapshots`) loaded before the server listens: a request never sees the data without it. */
+  readonly snapshot?: unknown
 }
 
 /** How many connections the server holds, and how long it waits for a slow or idle one. */
@@ -147,6 +149,9 @@ export const layerApi = (config: Omit<ServerConfig, "port" | "host">) =>
   HttpApiBuilder.api(ServerApi).pipe(
     Layer.provide([ControlPlaneLive, Dialects.layer(config)]),
     Layer.provide(AdminAuthLive),
+    Layer.provide(config.snapshot === undefined ? Layer.empty : Layer.effectDiscard(
+      Effect.flatMap(Snapshots.Snapshots, (snapshots) => snapshots.importState(config.snapshot))
+    )),
     // Deliveries never follow a redirect: the signature headers would go to wherever it points.
     Layer.provide(Webhooks.layer(config.webhooks).pipe(
       Layer.provide(FetchHttpClient.layer),

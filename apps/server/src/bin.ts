@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /**
  * `projectkit-server`: starts the reference server. On first start it creates a demo organization,
- * and every start prints the base URLs, the admin token, the demo credentials and a working curl.
+ * and every start prints the base URLs, the admin token, the demo credentials and a working curl
+ * (and, with `--ready-file`, writes them as JSON once listening, for scripts on `--port 0`).
  */
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
+import * as HttpServer from "@effect/platform/HttpServer"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Config from "effect/Config"
@@ -16,16 +18,15 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Fs from "node:fs"
 import * as EditorHandlers from "./dialects/editor/EditorHandlers.js"
 import { randomSecret } from "./internal/ids.js"
-import * as HttpServer from "@effect/platform/HttpServer"
-import * as Fs from "node:fs"
 import * as Database from "./Database.js"
 import * as Emulator from "./Emulator.js"
 import * as Journal from "./Journal.js"
-import * as Snapshots from "./Snapshots.js"
 import { Organizations } from "./Organizations.js"
 import * as Server from "./Server.js"
+import * as Snapshots from "./Snapshots.js"
 import * as GenerationLifecycle from "./dialects/sync/GenerationLifecycle.js"
 
 const port = Options.integer("port").pipe(
@@ -254,6 +255,7 @@ const command = Command.make(
   },
   (options) =>
     Effect.gen(function*() {
+      const imported = Option.getOrUndefined(options.importFile)
       const config: Server.ServerConfig = {
         port: options.port,
         host: options.host,
@@ -282,15 +284,14 @@ const command = Command.make(
           maxStateBytes: options.editorMaxStateBytes
         },
         latencyMs: options.latency,
-        journal: { enabled: options.journal, size: options.journalSize, bodyBytes: options.journalBodies }
+        journal: { enabled: options.journal, size: options.journalSize, bodyBytes: options.journalBodies },
+        // Read before anything starts (an unreadable file stops the start with one message), and
+        // imported before the server listens.
+        snapshot: imported === undefined ? undefined : yield* readSnapshot(imported)
       }
-      const imported = Option.getOrUndefined(options.importFile)
       const exportTo = Option.getOrUndefined(options.exportOnExit)
-      // Read before anything starts: a missing or unreadable snapshot stops the start with one message.
-      const snapshot = imported === undefined ? undefined : yield* readSnapshot(imported)
       const context = yield* Layer.build(Server.layer(config))
       const snapshots = Context.get(context, Snapshots.Snapshots)
-      if (snapshot !== undefined) yield* snapshots.importState(snapshot)
       if (exportTo !== undefined) {
         // Added after the server's own finalizers, so it runs before them: the database is still open.
         yield* Effect.addFinalizer(() =>
@@ -303,7 +304,7 @@ const command = Command.make(
       }
       // An imported snapshot's organizations keep the credentials they had: no demo is shown (its
       // credentials would be issued anew, and the old ones would stop working).
-      const demo = snapshot !== undefined ? undefined : yield* Context.get(context, Organizations).demo("Demo")
+      const demo = imported !== undefined ? undefined : yield* Context.get(context, Organizations).demo("Demo")
       const url = Emulator.urlOf(Context.get(context, HttpServer.HttpServer))
       const shown = demo === undefined ? undefined : {
         name: demo.name,
