@@ -7,15 +7,15 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpApi from "@effect/platform/HttpApi"
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import type * as HttpApiGroup from "@effect/platform/HttpApiGroup"
-import * as HttpApiSwagger from "@effect/platform/HttpApiSwagger"
+import * as HttpLayerRouter from "@effect/platform/HttpLayerRouter"
 import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
 import * as HttpServer from "@effect/platform/HttpServer"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as OpenApi from "@effect/platform/OpenApi"
-import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
+import * as Scope from "effect/Scope"
 import type * as Redacted from "effect/Redacted"
 import { createServer } from "node:http"
 import type * as Net from "node:net"
@@ -111,24 +111,35 @@ const createBoundedServer = (limits: ConnectionLimits) => () => {
 /**
  * A dialect's OpenAPI document at `<prefix>/openapi.json` and its Swagger UI at `<prefix>/docs`,
  * describing the dialect alone, with its base path as the server, so a generated client or the
- * docs' "try it out" work against this server unchanged.
+ * docs' "try it out" work against this server unchanged. Both are made on their first request and
+ * kept: made at start, the four documents and pages (~2 MB each) took a fifth of the start's time
+ * and ~15 MB that most runs, a test suite's, never use.
  */
 const layerDocs = <Id extends string, Groups extends HttpApiGroup.HttpApiGroup.Any, E, R>(
   prefix: `/${string}`,
   contract: HttpApi.HttpApi<Id, Groups, E, R>,
   // The control plane's paths carry their prefix already: its server is the root.
   serverUrl: string = prefix
-) => {
-  const api = contract.annotate(OpenApi.Servers, [{ url: serverUrl }])
-  const spec = OpenApi.fromApi(api)
-  const openApi = HttpApiBuilder.Router.use((router) =>
-    router.get(`${prefix}/openapi.json`, Effect.succeed(HttpServerResponse.unsafeJson(spec)))
+) =>
+  HttpApiBuilder.Router.use((router) =>
+    Effect.gen(function*() {
+      const api = contract.annotate(OpenApi.Servers, [{ url: serverUrl }])
+      const openApi = yield* Effect.cached(Effect.sync(() => HttpServerResponse.unsafeJson(OpenApi.fromApi(api))))
+      // The platform's Swagger page, served by a router of its own, built on first use in the
+      // server's scope. Its module (~2 MB of Swagger UI) is loaded then too.
+      const scope = yield* Effect.scope
+      const swagger = yield* Effect.cached(
+        Effect.promise(() => import("@effect/platform/HttpApiSwagger")).pipe(
+          Effect.flatMap((HttpApiSwagger) =>
+            HttpLayerRouter.toHttpEffect(HttpApiSwagger.layerHttpLayerRouter({ api, path: `${prefix}/docs` }))
+          ),
+          Scope.extend(scope)
+        )
+      )
+      yield* router.get(`${prefix}/openapi.json`, openApi)
+      yield* router.get(`${prefix}/docs`, Effect.flatten(swagger))
+    })
   )
-  const swagger = HttpApiSwagger.layer({ path: `${prefix}/docs` }).pipe(
-    Layer.provide(Layer.succeed(HttpApi.Api, { api: api as unknown as Context.Tag.Service<HttpApi.Api>["api"], context: Context.empty() }))
-  )
-  return Layer.merge(openApi, swagger)
-}
 
 /** Every dialect the server serves (`dialects/index.ts`). */
 export const dialects: ReadonlyArray<Dialect.Dialect> = Dialects.all

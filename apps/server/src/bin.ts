@@ -4,6 +4,8 @@
  * and every start prints the base URLs, the admin token, the demo credentials and a working curl
  * (and, with `--ready-file`, writes them as JSON once listening, for scripts on `--port 0`).
  */
+// First: it holds the young generation's growth off while every other module loads (see there).
+import * as YoungGeneration from "./internal/youngGeneration.js"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as HttpServer from "@effect/platform/HttpServer"
@@ -329,6 +331,7 @@ const command = Command.make(
           Fs.renameSync(`${ready}.tmp`, ready)
         })
       }
+      YoungGeneration.allowGrowth()
       return yield* Effect.never
     }).pipe(Effect.scoped, Effect.provide(loggers[options.logFormat]))
 )
