@@ -9,7 +9,10 @@ import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
 import * as Schema from "effect/Schema"
+import { Fault, FaultInput } from "./Faults.js"
+import { JournalEntry, JournalSettings } from "./Journal.js"
 import { Member, Organization, OrganizationSettings, SanityRole } from "./Organizations.js"
+import { Snapshot } from "./Snapshots.js"
 
 /** The control plane's errors: `{error, message}`. */
 export class ControlUnauthorized extends Schema.Class<ControlUnauthorized>("ControlUnauthorized")(
@@ -20,6 +23,16 @@ export class ControlUnauthorized extends Schema.Class<ControlUnauthorized>("Cont
 export class ControlNotFound extends Schema.Class<ControlNotFound>("ControlNotFound")(
   { error: Schema.Literal("not_found"), message: Schema.String },
   HttpApiSchema.annotations({ status: 404 })
+) {}
+
+export class ControlBadRequest extends Schema.Class<ControlBadRequest>("ControlBadRequest")(
+  { error: Schema.Literal("bad_request"), message: Schema.String },
+  HttpApiSchema.annotations({ status: 400 })
+) {}
+
+export class ControlConflict extends Schema.Class<ControlConflict>("ControlConflict")(
+  { error: Schema.Literal("conflict"), message: Schema.String },
+  HttpApiSchema.annotations({ status: 409 })
 ) {}
 
 export class ControlInternal extends Schema.Class<ControlInternal>("ControlInternal")(
@@ -60,6 +73,19 @@ export const CreateOrganization = Schema.Struct({
   name: Schema.Trim.pipe(Schema.compose(Schema.NonEmptyString, { strict: true }), Schema.maxLength(200))
 })
 
+export const ImportResult = Schema.Struct({
+  /** How many organizations the snapshot held, now stored. */
+  organizations: Schema.Int
+}).annotations({ identifier: "ImportResult" })
+
+export const RequestList = Schema.Struct({
+  /** Whether the journal is recording; when off the list is what it kept before. */
+  enabled: Schema.Boolean,
+  requests: Schema.Array(JournalEntry)
+}).annotations({ identifier: "RequestList" })
+
+export const FaultList = Schema.Struct({ faults: Schema.Array(Fault) }).annotations({ identifier: "FaultList" })
+
 export class ControlApi extends HttpApi.make("control").add(
   HttpApiGroup.make("control")
     .add(HttpApiEndpoint.get("health", "/health").addSuccess(Health).addError(HealthUnavailable))
@@ -92,9 +118,107 @@ export class ControlApi extends HttpApi.make("control").add(
         .middleware(AdminAuth)
     )
     .add(
+      // Everything the organization owns goes with it; its credentials stop working at once.
+      HttpApiEndpoint.del("deleteOrganization", "/orgs/:id")
+        .setPath(Schema.Struct({ id: Schema.String }))
+        .addSuccess(HttpApiSchema.NoContent)
+        .addError(ControlNotFound)
+        .addError(ControlInternal)
+        .middleware(AdminAuth)
+    )
+    .add(
+      // Empties one organization (projects of every dialect, their jobs, tokens and webhooks) and
+      // keeps it, its members and their credentials: tests that each own an organization reset
+      // their own without touching the others'.
+      HttpApiEndpoint.post("resetOrganization", "/orgs/:id/reset")
+        .setPath(Schema.Struct({ id: Schema.String }))
+        .addSuccess(HttpApiSchema.NoContent)
+        .addError(ControlNotFound)
+        .addError(ControlInternal)
+        .middleware(AdminAuth)
+    )
+    .add(
       HttpApiEndpoint.post("reset", "/reset")
         .addSuccess(HttpApiSchema.NoContent)
         .addError(ControlInternal)
+        .middleware(AdminAuth)
+    )
+    .add(
+      // Everything stored, or one organization's part (`?org=`): one versioned JSON document.
+      HttpApiEndpoint.get("exportState", "/export")
+        .setUrlParams(Schema.Struct({ org: Schema.optional(Schema.String) }))
+        .addSuccess(Snapshot)
+        .addError(ControlNotFound)
+        .addError(ControlInternal)
+        .middleware(AdminAuth)
+    )
+    .add(
+      // A snapshot from `GET /export`: a whole-server one replaces every organization, a
+      // one-organization one replaces that organization. Refused whole (400 malformed or of
+      // another version, 409 clashing with stored data): nothing changes.
+      HttpApiEndpoint.post("importState", "/import")
+        .setPayload(Schema.Unknown.annotations({
+          title: "Snapshot",
+          description: "A document as `GET /__projectkit/export` answers it (see the Snapshot schema)"
+        }))
+        .addSuccess(ImportResult)
+        .addError(ControlBadRequest)
+        .addError(ControlConflict)
+        .addError(ControlInternal)
+        .middleware(AdminAuth)
+    )
+    .add(
+      // The latest requests to the dialects, newest first (the journal must be on: `PUT /journal`).
+      HttpApiEndpoint.get("listRequests", "/requests")
+        .setUrlParams(Schema.Struct({
+          org: Schema.optional(Schema.String),
+          dialect: Schema.optional(Schema.String),
+          method: Schema.optional(Schema.String),
+          /** The path exactly, or a prefix when it ends with `*`. */
+          path: Schema.optional(Schema.String),
+          limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 100_000)))
+        }))
+        .addSuccess(RequestList)
+        .middleware(AdminAuth)
+    )
+    .add(
+      HttpApiEndpoint.del("clearRequests", "/requests")
+        .addSuccess(HttpApiSchema.NoContent)
+        .middleware(AdminAuth)
+    )
+    .add(HttpApiEndpoint.get("journalSettings", "/journal").addSuccess(JournalSettings).middleware(AdminAuth))
+    .add(
+      HttpApiEndpoint.put("configureJournal", "/journal")
+        .setPayload(Schema.partialWith(JournalSettings, { exact: true }))
+        .addSuccess(JournalSettings)
+        .middleware(AdminAuth)
+    )
+    .add(
+      HttpApiEndpoint.post("addFault", "/faults")
+        .setPayload(FaultInput)
+        .addSuccess(Fault, { status: 201 })
+        .addError(ControlBadRequest)
+        .middleware(AdminAuth)
+    )
+    .add(
+      // Every fault, or the ones affecting `org` (its own and the global ones).
+      HttpApiEndpoint.get("listFaults", "/faults")
+        .setUrlParams(Schema.Struct({ org: Schema.optional(Schema.String) }))
+        .addSuccess(FaultList)
+        .middleware(AdminAuth)
+    )
+    .add(
+      // Every fault, or `org`'s own.
+      HttpApiEndpoint.del("clearFaults", "/faults")
+        .setUrlParams(Schema.Struct({ org: Schema.optional(Schema.String) }))
+        .addSuccess(HttpApiSchema.NoContent)
+        .middleware(AdminAuth)
+    )
+    .add(
+      HttpApiEndpoint.del("deleteFault", "/faults/:id")
+        .setPath(Schema.Struct({ id: Schema.String }))
+        .addSuccess(HttpApiSchema.NoContent)
+        .addError(ControlNotFound)
         .middleware(AdminAuth)
     )
     .prefix("/__projectkit")

@@ -14,6 +14,8 @@ import * as Redacted from "effect/Redacted"
 import * as Crypto from "node:crypto"
 import {
   AdminAuth,
+  ControlBadRequest,
+  ControlConflict,
   ControlInternal,
   ControlNotFound,
   ControlUnauthorized,
@@ -23,6 +25,9 @@ import {
 import { Database } from "./Database.js"
 import { Organizations } from "./Organizations.js"
 import { ServerApi } from "./ServerApi.js"
+import { Faults } from "./Faults.js"
+import { Journal } from "./Journal.js"
+import { Snapshots } from "./Snapshots.js"
 
 /** The token that opens the control plane's admin routes. */
 export class AdminToken extends Context.Tag("@projectkit/server/AdminToken")<AdminToken, Redacted.Redacted>() {}
@@ -66,6 +71,9 @@ export const ControlPlaneLive = CompiledApi.group(ServerApi, "control", (handler
       const database = yield* Database
       const info = yield* ServerInfo
       const sql = yield* SqlClient.SqlClient
+      const snapshots = yield* Snapshots
+      const journal = yield* Journal
+      const faults = yield* Faults
       // Health says whether the storage answers, within a bounded time: an instance whose database
       // is gone answers 503, which a load balancer understands, instead of 200 and then 500s.
       const health = Effect.gen(function*() {
@@ -108,5 +116,65 @@ export const ControlPlaneLive = CompiledApi.group(ServerApi, "control", (handler
             Effect.catchAll(internal),
             Effect.flatMap(Option.match({ onNone: () => noSuchOrganization(path.id), onSome: Effect.succeed }))
           ))
+        .handle("deleteOrganization", ({ path }) =>
+          organizations.remove(path.id).pipe(
+            Effect.catchAll(internal),
+            Effect.flatMap((removed) => removed ? Effect.void : noSuchOrganization(path.id))
+          ))
+        .handle("resetOrganization", ({ path }) =>
+          snapshots.empty(path.id).pipe(
+            Effect.catchAll(internal),
+            Effect.flatMap((emptied) => emptied ? Effect.void : noSuchOrganization(path.id))
+          ))
         .handle("reset", () => Effect.catchAll(organizations.reset, internal))
+        .handle("exportState", ({ urlParams }) =>
+          snapshots.exportState(urlParams.org).pipe(
+            Effect.catchAll(internal),
+            Effect.flatMap((snapshot) =>
+              snapshot === undefined ? noSuchOrganization(urlParams.org ?? "") : Effect.succeed(snapshot)
+            )
+          ))
+        .handle("importState", ({ payload }) =>
+          snapshots.importState(payload).pipe(
+            Effect.catchTags({
+              SnapshotInvalid: (error) => Effect.fail(new ControlBadRequest({ error: "bad_request", message: error.message })),
+              SnapshotConflict: (error) => Effect.fail(new ControlConflict({ error: "conflict", message: error.message })),
+              SqlError: internal
+            })
+          ))
+        .handle("listRequests", ({ urlParams }) =>
+          Effect.sync(() => ({
+            enabled: journal.enabled(),
+            requests: journal.list({
+              organization: urlParams.org,
+              dialect: urlParams.dialect,
+              method: urlParams.method,
+              path: urlParams.path,
+              limit: urlParams.limit
+            })
+          })))
+        .handle("clearRequests", () => Effect.sync(() => journal.clear()))
+        .handle("journalSettings", () => Effect.sync(() => journal.settings()))
+        .handle("configureJournal", ({ payload }) => Effect.sync(() => journal.configure(payload)))
+        .handle("addFault", ({ payload }) => {
+          if (!info.dialects.includes(payload.dialect)) {
+            return Effect.fail(new ControlBadRequest({
+              error: "bad_request",
+              message: `dialect: "${payload.dialect}" is none of ${info.dialects.join(", ")}`
+            }))
+          }
+          if (payload.status === undefined && payload.latencyMs === undefined) {
+            return Effect.fail(new ControlBadRequest({
+              error: "bad_request",
+              message: "A fault needs a status to answer, a latencyMs to wait, or both"
+            }))
+          }
+          return Effect.sync(() => faults.add(payload))
+        })
+        .handle("listFaults", ({ urlParams }) => Effect.sync(() => ({ faults: faults.list(urlParams.org) })))
+        .handle("clearFaults", ({ urlParams }) => Effect.sync(() => faults.clear(urlParams.org)))
+        .handle("deleteFault", ({ path }) =>
+          faults.remove(path.id)
+            ? Effect.void
+            : Effect.fail(new ControlNotFound({ error: "not_found", message: `No fault ${path.id}` })))
     }))

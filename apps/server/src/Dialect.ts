@@ -20,6 +20,7 @@ import * as ProjectsError from "@projectkit/core/ProjectsError"
 import type { ErrorTable } from "@projectkit/http"
 import * as Effect from "effect/Effect"
 import * as Predicate from "effect/Predicate"
+import type { IncomingHttpHeaders } from "node:http"
 
 /** One provider's API, as the server mounts it. */
 export interface Dialect {
@@ -36,6 +37,43 @@ export interface Dialect {
   readonly errors: ErrorTable.ErrorTable<any, any, any>
   /** Its tables: migration id → migration (ids are one sequence across the server). */
   readonly migrations: Readonly<Record<string, Effect.Effect<void, SqlError, SqlClient.SqlClient>>>
+  /**
+   * What it stores for organizations, table by table, parents before children: what a snapshot
+   * exports and imports, and what emptying one organization deletes (`../Snapshots.ts`). A table
+   * its migrations create and this list leaves out is neither exported nor emptied (the test
+   * `Snapshots.test.ts` refuses that, so a new table cannot be forgotten).
+   */
+  readonly tables?: ReadonlyArray<Table> | undefined
+  /**
+   * The tenant credential a request to it carries, if any: how the request journal and
+   * per-organization faults find a request's organization without running its handler (through
+   * `Organizations.authenticate` under this dialect's name).
+   */
+  readonly credentialOf?: ((headers: IncomingHttpHeaders) => string | undefined) | undefined
+}
+
+/** The token of an `Authorization: Bearer <token>` header. */
+export const bearerToken = (headers: IncomingHttpHeaders): string | undefined => {
+  const authorization = headers.authorization
+  return authorization !== undefined && authorization.startsWith("Bearer ") ? authorization.slice(7) : undefined
+}
+
+/** One table of organizations' data, as snapshots and the per-organization reset see it. */
+export interface Table {
+  readonly name: string
+  /** Its primary key's columns: a snapshot lists the rows in their order. */
+  readonly key: ReadonlyArray<string>
+  /**
+   * Which organization a row belongs to: the organization id in a column of its own, or (for a
+   * table whose rows hang off a parent's) a column referencing the id of `parent`, an earlier
+   * table that has one.
+   */
+  readonly owner: string | { readonly column: string; readonly parent: string }
+  /**
+   * Who the organization's users are (credentials, roles), not what they made: kept when the
+   * organization is emptied, so its credentials keep working.
+   */
+  readonly keptOnReset?: boolean | undefined
 }
 
 const coreTags: ReadonlySet<string> = new Set(ProjectsError.ProjectsError.members.map((member) => member._tag))

@@ -103,6 +103,8 @@ export interface OrganizationsService {
   readonly demo: (name: string) => Effect.Effect<Organization, SqlError>
   /** Deletes every organization and, through the cascades, everything they own. */
   readonly reset: Effect.Effect<void, SqlError>
+  /** Deletes one organization and, through the cascades, everything it owns; false if there is none. */
+  readonly remove: (orgId: string) => Effect.Effect<boolean, SqlError>
 }
 
 export class Organizations extends Context.Tag("@projectkit/server/Organizations")<
@@ -239,7 +241,9 @@ export const make = Effect.gen(function*() {
         const credentials = yield* issueKeys(org.id, org.user_id, yield* Clock.currentTimeMillis)
         return { id: org.id, name: org.name, credentials, webhookSecret: org.webhook_secret }
       }))),
-    reset: forget(Effect.asVoid(sql`DELETE FROM organizations`))
+    reset: forget(Effect.asVoid(sql`DELETE FROM organizations`)),
+    remove: (orgId) =>
+      forget(Effect.map(sql`DELETE FROM organizations WHERE id = ${orgId} RETURNING id`, (rows) => rows.length > 0))
   }
   return service
 })

@@ -7,26 +7,33 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpApi from "@effect/platform/HttpApi"
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import type * as HttpApiGroup from "@effect/platform/HttpApiGroup"
-import * as HttpApiSwagger from "@effect/platform/HttpApiSwagger"
+import * as HttpLayerRouter from "@effect/platform/HttpLayerRouter"
 import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
 import * as HttpServer from "@effect/platform/HttpServer"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as OpenApi from "@effect/platform/OpenApi"
-import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
+import * as Scope from "effect/Scope"
 import type * as Redacted from "effect/Redacted"
 import { createServer } from "node:http"
 import type * as Net from "node:net"
 import * as CompiledApi from "./compiled/CompiledApi.js"
+import { ControlApi } from "./ControlApi.js"
 import { AdminAuthLive, AdminToken, ControlPlaneLive, ServerInfo } from "./ControlPlane.js"
 import * as Database from "./Database.js"
 import type * as Dialect from "./Dialect.js"
 import * as Dialects from "./dialects/index.js"
 import * as Fallback from "./Fallback.js"
+import * as Faults from "./Faults.js"
+import * as Journal from "./Journal.js"
+import * as Home from "./Home.js"
+import * as Compression from "./internal/compression.js"
 import * as Organizations from "./Organizations.js"
 import { ServerApi } from "./ServerApi.js"
+import * as Snapshots from "./Snapshots.js"
+import * as Traffic from "./Traffic.js"
 import * as Webhooks from "./Webhooks.js"
 
 export const VERSION = "0.0.0"
@@ -49,6 +56,12 @@ export interface ServerConfig extends Dialects.DialectsConfig {
   readonly compiledRoutes?: boolean | undefined
   /** Bounds on connections, so slow or idle clients cannot exhaust the server (see `defaultConnections`). */
   readonly connections?: Partial<ConnectionLimits> | undefined
+  /** The request journal's settings at start (off by default; the control plane can change them). */
+  readonly journal?: Partial<Journal.JournalSettings> | undefined
+  /** Milliseconds added before every dialect request is handled; 0 by default. */
+  readonly latencyMs?: number | undefined
+  /** A snapshot (`Snapshots`) loaded before the server listens: a request never sees the data without it. */
+  readonly snapshot?: unknown
 }
 
 /** How many connections the server holds, and how long it waits for a slow or idle one. */
@@ -98,22 +111,35 @@ const createBoundedServer = (limits: ConnectionLimits) => () => {
 /**
  * A dialect's OpenAPI document at `<prefix>/openapi.json` and its Swagger UI at `<prefix>/docs`,
  * describing the dialect alone, with its base path as the server, so a generated client or the
- * docs' "try it out" work against this server unchanged.
+ * docs' "try it out" work against this server unchanged. Both are made on their first request and
+ * kept: made at start, the four documents and pages (~2 MB each) took a fifth of the start's time
+ * and ~15 MB that most runs, a test suite's, never use.
  */
 const layerDocs = <Id extends string, Groups extends HttpApiGroup.HttpApiGroup.Any, E, R>(
   prefix: `/${string}`,
-  contract: HttpApi.HttpApi<Id, Groups, E, R>
-) => {
-  const api = contract.annotate(OpenApi.Servers, [{ url: prefix }])
-  const spec = OpenApi.fromApi(api)
-  const openApi = HttpApiBuilder.Router.use((router) =>
-    router.get(`${prefix}/openapi.json`, Effect.succeed(HttpServerResponse.unsafeJson(spec)))
+  contract: HttpApi.HttpApi<Id, Groups, E, R>,
+  // The control plane's paths carry their prefix already: its server is the root.
+  serverUrl: string = prefix
+) =>
+  HttpApiBuilder.Router.use((router) =>
+    Effect.gen(function*() {
+      const api = contract.annotate(OpenApi.Servers, [{ url: serverUrl }])
+      const openApi = yield* Effect.cached(Effect.sync(() => HttpServerResponse.unsafeJson(OpenApi.fromApi(api))))
+      // The platform's Swagger page, served by a router of its own, built on first use in the
+      // server's scope. Its module (~2 MB of Swagger UI) is loaded then too.
+      const scope = yield* Effect.scope
+      const swagger = yield* Effect.cached(
+        Effect.promise(() => import("@effect/platform/HttpApiSwagger")).pipe(
+          Effect.flatMap((HttpApiSwagger) =>
+            HttpLayerRouter.toHttpEffect(HttpApiSwagger.layerHttpLayerRouter({ api, path: `${prefix}/docs` }))
+          ),
+          Scope.extend(scope)
+        )
+      )
+      yield* router.get(`${prefix}/openapi.json`, openApi)
+      yield* router.get(`${prefix}/docs`, Effect.flatten(swagger))
+    })
   )
-  const swagger = HttpApiSwagger.layer({ path: `${prefix}/docs` }).pipe(
-    Layer.provide(Layer.succeed(HttpApi.Api, { api: api as unknown as Context.Tag.Service<HttpApi.Api>["api"], context: Context.empty() }))
-  )
-  return Layer.merge(openApi, swagger)
-}
 
 /** Every dialect the server serves (`dialects/index.ts`). */
 export const dialects: ReadonlyArray<Dialect.Dialect> = Dialects.all
@@ -134,11 +160,18 @@ export const layerApi = (config: Omit<ServerConfig, "port" | "host">) =>
   HttpApiBuilder.api(ServerApi).pipe(
     Layer.provide([ControlPlaneLive, Dialects.layer(config)]),
     Layer.provide(AdminAuthLive),
+    Layer.provide(config.snapshot === undefined ? Layer.empty : Layer.effectDiscard(
+      Effect.flatMap(Snapshots.Snapshots, (snapshots) => snapshots.importState(config.snapshot))
+    )),
     // Deliveries never follow a redirect: the signature headers would go to wherever it points.
     Layer.provide(Webhooks.layer(config.webhooks).pipe(
       Layer.provide(FetchHttpClient.layer),
       Layer.provide(Layer.succeed(FetchHttpClient.RequestInit, { redirect: "manual" }))
     )),
+    Layer.provideMerge(Snapshots.layer(Dialects.all)),
+    // The journal and faults, seen by the listener (through `Traffic`'s observer) and the control plane.
+    Layer.provideMerge(Traffic.layer(Dialects.all, { latencyMs: config.latencyMs })),
+    Layer.provideMerge(Layer.merge(Journal.layer(config.journal), Faults.layer)),
     Layer.provideMerge(Organizations.layer),
     Layer.provideMerge(Database.layer(config.database)),
     Layer.provide(Layer.succeed(AdminToken, config.adminToken)),
@@ -153,8 +186,14 @@ export const layer = (config: ServerConfig) => {
   const logRequests = config.logRequests === true
   const errors = [...dialectErrors, controlErrors]
   return (logRequests ? HttpApiBuilder.serve(HttpMiddleware.logger) : HttpApiBuilder.serve()).pipe(
-    Layer.provide(Layer.mergeAll(Layer.empty, ...Dialects.all.map((dialect) => layerDocs(dialect.prefix, dialect.contract)))),
+    Layer.provide(Layer.mergeAll(
+      layerDocs("/__projectkit", ControlApi, "/"),
+      Home.layer(VERSION, Dialects.all),
+      ...Dialects.all.map((dialect) => layerDocs(dialect.prefix, dialect.contract))
+    )),
     Layer.provide(Fallback.layer(errors, config.maxBodyBytes)),
+    // The docs pages are ~2 MB of inlined Swagger UI each: sent compressed.
+    Layer.provide(Compression.layer),
     HttpServer.withLogAddress,
     // The API's endpoints are served by their compiled routes; the platform's app (given to the
     // server by `serve` above) answers the rest: docs, unknown routes, multipart and raw endpoints.

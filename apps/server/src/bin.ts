@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 /**
  * `projectkit-server`: starts the reference server. On first start it creates a demo organization,
- * and every start prints the base URLs, the admin token, the demo credentials and a working curl.
+ * and every start prints the base URLs, the admin token, the demo credentials and a working curl
+ * (and, with `--ready-file`, writes them as JSON once listening, for scripts on `--port 0`).
  */
+// First: it holds the young generation's growth off while every other module loads (see there).
+import * as YoungGeneration from "./internal/youngGeneration.js"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
+import * as HttpServer from "@effect/platform/HttpServer"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Config from "effect/Config"
@@ -16,11 +20,15 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Fs from "node:fs"
 import * as EditorHandlers from "./dialects/editor/EditorHandlers.js"
 import { randomSecret } from "./internal/ids.js"
 import * as Database from "./Database.js"
+import * as Emulator from "./Emulator.js"
+import * as Journal from "./Journal.js"
 import { Organizations } from "./Organizations.js"
 import * as Server from "./Server.js"
+import * as Snapshots from "./Snapshots.js"
 import * as GenerationLifecycle from "./dialects/sync/GenerationLifecycle.js"
 
 const port = Options.integer("port").pipe(
@@ -117,46 +125,103 @@ const platformRouter = Options.boolean("platform-router").pipe(
   Options.withDefault(false)
 )
 
+const readyFile = Options.file("ready-file").pipe(
+  Options.withDescription(
+    "Once listening, write a JSON document there: url, dialectUrls, adminToken, demo credentials (for scripts and test runners; with --port 0)"
+  ),
+  Options.optional
+)
+const importFile = Options.file("import", { exists: "yes" }).pipe(
+  Options.withDescription("Load a snapshot (from GET /__projectkit/export or --export-on-exit) before serving"),
+  Options.optional
+)
+const exportOnExit = Options.file("export-on-exit").pipe(
+  Options.withDescription("On Ctrl-C or SIGTERM, write a snapshot of everything stored there (load it again with --import)"),
+  Options.optional
+)
+const latency = Options.integer("latency-ms").pipe(
+  Options.withDescription("Milliseconds added before every dialect request is answered (to try timeouts and spinners)"),
+  Options.withDefault(0)
+)
+const journal = Options.boolean("journal").pipe(
+  Options.withDescription("Record the latest requests (GET /__projectkit/requests); off by default, PUT /__projectkit/journal turns it on"),
+  Options.withDefault(false)
+)
+const journalSize = Options.integer("journal-size").pipe(
+  Options.withDescription("How many of the latest requests the journal keeps"),
+  Options.withDefault(Journal.defaultSettings.size)
+)
+const journalBodies = Options.integer("journal-bodies").pipe(
+  Options.withDescription("How many bytes of each request and response body the journal keeps (0: none)"),
+  Options.withDefault(0)
+)
+
 const loggers = { logfmt: Logger.logFmt, json: Logger.json, pretty: Logger.pretty } as const
 
 const storage = (database: string) =>
   Database.isPostgresUrl(database) ? `PostgreSQL: ${Database.redactUrl(database)}` : `SQLite: ${database}`
 
+/** Where the data goes when the server stops. */
+const afterStop = (database: string, exportTo: string | undefined) => {
+  const kept = database === ":memory:"
+    ? "the data was in memory only and is gone"
+    : Database.isPostgresUrl(database)
+    ? "the data stays in the database"
+    : `the data stays in ${database}`
+  return exportTo === undefined
+    ? `Ctrl-C stops the server; ${kept}.`
+    : `Ctrl-C stops the server and writes a snapshot to ${exportTo}; ${kept}.`
+}
+
+interface Demo {
+  readonly name: string
+  readonly apiKey: string
+  readonly editorKey: string
+  readonly sanityToken: string
+  readonly webhookSecret: string
+}
+
 const banner = (
+  base: string,
   config: Server.ServerConfig,
-  demo: {
-    readonly name: string
-    readonly apiKey: string
-    readonly editorKey: string
-    readonly sanityToken: string
-    readonly webhookSecret: string
-  }
+  demo: Demo | undefined,
+  files: { readonly imported: string | undefined; readonly exportTo: string | undefined }
 ) => {
-  const base = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`
+  const credentials = demo === undefined
+    ? [
+      `  admin token         ${Redacted.value(config.adminToken)}`,
+      `  organizations       imported from ${files.imported}, with their credentials as they were exported`
+    ]
+    : [
+      `  admin token         ${Redacted.value(config.adminToken)}`,
+      `  demo organization   ${demo.name}`,
+      `  demo sync.so key    ${demo.apiKey}`,
+      `  demo editor key     ${demo.editorKey}   (Authorization: Bearer)`,
+      `  demo Sanity token   ${demo.sanityToken}   (administrator)`,
+      `  webhook secret      ${demo.webhookSecret}   (Standard Webhooks signatures)`
+    ]
+  const apiKey = demo?.apiKey ?? "<sync.so key>"
+  const editorKey = demo?.editorKey ?? "<editor key>"
+  const sanityToken = demo?.sanityToken ?? "<Sanity token>"
   return [
     "",
     `projectkit reference server ${Server.VERSION} on ${base} (${storage(config.database)})`,
     "",
-    `  sync.so     ${base}/sync      (OpenAPI: ${base}/sync/openapi.json)`,
+    `  sync.so     ${base}/sync      (OpenAPI: ${base}/sync/openapi.json, docs: ${base}/sync/docs)`,
     `  editor      ${base}/editor    (OpenAPI: ${base}/editor/openapi.json, docs: ${base}/editor/docs)`,
     `  Sanity      ${base}/sanity    (OpenAPI: ${base}/sanity/openapi.json; @sanity/client: apiHost ${base}/sanity, useProjectHostname: false)`,
-    `  control     ${base}/__projectkit  (health: ${base}/__projectkit/health)`,
+    `  control     ${base}/__projectkit  (health: ${base}/__projectkit/health, docs: ${base}/__projectkit/docs)`,
     "",
-    `  admin token         ${Redacted.value(config.adminToken)}`,
-    `  demo organization   ${demo.name}`,
-    `  demo sync.so key    ${demo.apiKey}`,
-    `  demo editor key     ${demo.editorKey}   (Authorization: Bearer)`,
-    `  demo Sanity token   ${demo.sanityToken}   (administrator)`,
-    `  webhook secret      ${demo.webhookSecret}   (Standard Webhooks signatures)`,
+    ...credentials,
     "",
     "Try it:",
-    `  curl -s -X POST ${base}/sync/v2/projects -H "x-api-key: ${demo.apiKey}" -H "Content-Type: application/json" -d '{"name":"My API Project"}'`,
-    `  curl -s ${base}/sync/v2/projects -H "x-api-key: ${demo.apiKey}"`,
-    `  curl -s -X POST ${base}/editor/v1/projects -H "Authorization: Bearer ${demo.editorKey}" -H "Content-Type: application/json" -d '{"title":"My edit","editorState":{"tracks":[]}}'`,
-    `  curl -s -X POST ${base}/sanity/v2021-06-07/projects -H "Authorization: Bearer ${demo.sanityToken}" -H "Content-Type: application/json" -d '{"displayName":"My Sanity Project"}'`,
+    `  curl -s -X POST ${base}/sync/v2/projects -H "x-api-key: ${apiKey}" -H "Content-Type: application/json" -d '{"name":"My API Project"}'`,
+    `  curl -s ${base}/sync/v2/projects -H "x-api-key: ${apiKey}"`,
+    `  curl -s -X POST ${base}/editor/v1/projects -H "Authorization: Bearer ${editorKey}" -H "Content-Type: application/json" -d '{"title":"My edit","editorState":{"tracks":[]}}'`,
+    `  curl -s -X POST ${base}/sanity/v2021-06-07/projects -H "Authorization: Bearer ${sanityToken}" -H "Content-Type: application/json" -d '{"displayName":"My Sanity Project"}'`,
     `  curl -s -X POST ${base}/__projectkit/orgs -H "Authorization: Bearer ${Redacted.value(config.adminToken)}" -H "Content-Type: application/json" -d '{"name":"Acme"}'`,
     "",
-    "Ctrl-C stops the server; the data stays in the database.",
+    afterStop(config.database, files.exportTo),
     ""
   ].join("\n")
 }
@@ -181,10 +246,18 @@ const command = Command.make(
     editorMaxStateBytes,
     logFormat,
     logRequests,
-    platformRouter
+    platformRouter,
+    readyFile,
+    importFile,
+    exportOnExit,
+    latency,
+    journal,
+    journalSize,
+    journalBodies
   },
   (options) =>
     Effect.gen(function*() {
+      const imported = Option.getOrUndefined(options.importFile)
       const config: Server.ServerConfig = {
         port: options.port,
         host: options.host,
@@ -211,20 +284,64 @@ const command = Command.make(
             burst: options.editorSyncBurst
           },
           maxStateBytes: options.editorMaxStateBytes
-        }
+        },
+        latencyMs: options.latency,
+        journal: { enabled: options.journal, size: options.journalSize, bodyBytes: options.journalBodies },
+        // Read before anything starts (an unreadable file stops the start with one message), and
+        // imported before the server listens.
+        snapshot: imported === undefined ? undefined : yield* readSnapshot(imported)
       }
+      const exportTo = Option.getOrUndefined(options.exportOnExit)
       const context = yield* Layer.build(Server.layer(config))
-      const demo = yield* Context.get(context, Organizations).demo("Demo")
-      yield* Console.log(banner(config, {
+      const snapshots = Context.get(context, Snapshots.Snapshots)
+      if (exportTo !== undefined) {
+        // Added after the server's own finalizers, so it runs before them: the database is still open.
+        yield* Effect.addFinalizer(() =>
+          snapshots.exportState().pipe(
+            Effect.flatMap((state) => Effect.sync(() => Fs.writeFileSync(exportTo, `${JSON.stringify(state)}\n`))),
+            Effect.tap(() => Console.log(`Wrote a snapshot to ${exportTo}`)),
+            Effect.catchAllCause((cause) => Effect.logError(`could not write a snapshot to ${exportTo}`, cause))
+          )
+        )
+      }
+      // An imported snapshot's organizations keep the credentials they had: no demo is shown (its
+      // credentials would be issued anew, and the old ones would stop working).
+      const demo = imported !== undefined ? undefined : yield* Context.get(context, Organizations).demo("Demo")
+      const url = Emulator.urlOf(Context.get(context, HttpServer.HttpServer))
+      const shown = demo === undefined ? undefined : {
         name: demo.name,
         apiKey: demo.credentials.sync.apiKey,
         editorKey: demo.credentials.editor.apiKey,
         sanityToken: demo.credentials.sanity.token,
         webhookSecret: demo.webhookSecret
-      }))
+      }
+      yield* Console.log(banner(url, config, shown, { imported, exportTo }))
+      const ready = Option.getOrUndefined(options.readyFile)
+      if (ready !== undefined) {
+        const document = {
+          url,
+          dialectUrls: Emulator.dialectUrls(url),
+          adminToken: Redacted.value(config.adminToken),
+          demo: demo ?? null,
+          pid: process.pid
+        }
+        // Written whole, then renamed: a reader polling for the file never sees half of it.
+        yield* Effect.sync(() => {
+          Fs.writeFileSync(`${ready}.tmp`, `${JSON.stringify(document, null, 2)}\n`)
+          Fs.renameSync(`${ready}.tmp`, ready)
+        })
+      }
+      YoungGeneration.allowGrowth()
       return yield* Effect.never
     }).pipe(Effect.scoped, Effect.provide(loggers[options.logFormat]))
 )
+
+/** The snapshot in `file`, parsed; the import itself checks what it holds. */
+const readSnapshot = (file: string) =>
+  Effect.try({
+    try: () => JSON.parse(Fs.readFileSync(file, "utf8")) as unknown,
+    catch: (cause) => new Error(`--import ${file}: ${cause instanceof Error ? cause.message : String(cause)}`)
+  })
 
 const cli = Command.run(command, { name: "projectkit-server", version: Server.VERSION })
 

@@ -495,6 +495,16 @@ export interface Options {
 const emptyQuery: Record<string, string | Array<string>> = {}
 
 /**
+ * What sees every request before it is routed, compiled or not: the request journal and fault
+ * injection (`../Traffic.ts`). Optional; while `active()` is false a request costs that one call,
+ * otherwise `observe` decides when, and whether, `route` runs (a fault may answer instead).
+ */
+export class Observer extends Context.Tag("@projectkit/server/CompiledApi/Observer")<Observer, {
+  readonly active: () => boolean
+  readonly observe: (request: Http.IncomingMessage, response: Http.ServerResponse, route: () => void) => void
+}>() {}
+
+/**
  * A `node:http` request listener serving every compiled route of the API registered in the
  * `Registry`, and passing anything else to `fallback` (the platform's handler).
  */
@@ -610,7 +620,7 @@ const makeListener = (options: Options, fallback: (request: Http.IncomingMessage
       }
     }
 
-    return (nodeRequest: Http.IncomingMessage, response: Http.ServerResponse): void => {
+    const dispatch = (nodeRequest: Http.IncomingMessage, response: Http.ServerResponse): void => {
       const url = nodeRequest.url ?? "/"
       // Every request, compiled or not: the platform's router decodes the same path and query.
       const refused = Untrusted.checkUrl(url) ?? Untrusted.checkCredentialHeaders(nodeRequest.rawHeaders)
@@ -628,6 +638,13 @@ const makeListener = (options: Options, fallback: (request: Http.IncomingMessage
         if (body === "TooLarge") return answerNow(nodeRequest, response, failureReply(url, Fallback.tooLarge))
         start(route, params, url, queryAt, nodeRequest, response, body)
       })
+    }
+
+    const observer = Option.getOrUndefined(yield* Effect.serviceOption(Observer))
+    if (observer === undefined) return dispatch
+    return (nodeRequest: Http.IncomingMessage, response: Http.ServerResponse): void => {
+      if (!observer.active()) return dispatch(nodeRequest, response)
+      observer.observe(nodeRequest, response, () => dispatch(nodeRequest, response))
     }
   })
 

@@ -7,7 +7,7 @@
  * `EditorWire.ts`, export tasks on the clock in `ExportLifecycle.ts`, tables in `Migrations.ts`.
  */
 import { EditorApi, EditorErrors } from "@projectkit/editor"
-import type * as Dialect from "../../Dialect.js"
+import * as Dialect from "../../Dialect.js"
 import * as EditorHandlers from "./EditorHandlers.js"
 import { migrations } from "./Migrations.js"
 
@@ -16,7 +16,14 @@ export const dialect: Dialect.Dialect = {
   prefix: "/editor",
   contract: EditorApi.EditorApi,
   errors: EditorErrors.table,
-  migrations
+  migrations,
+  credentialOf: Dialect.bearerToken,
+  // Parents first. `rate_limits` (sync budgets) is not an organization's data: a budget refills.
+  tables: [
+    { name: "editor_projects", key: ["id"], owner: "org_id" },
+    { name: "editor_assets", key: ["id"], owner: "org_id" },
+    { name: "editor_exports", key: ["id"], owner: "org_id" }
+  ]
 }
 
 /** The dialect's configuration: sync rate limit, editorState size limit, export durations. */

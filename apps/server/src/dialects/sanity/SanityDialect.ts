@@ -15,7 +15,7 @@
  * How any failure looks on the wire is `SanityErrors`' alone (in `@projectkit/sanity`).
  */
 import { SanityApi, SanityErrors } from "@projectkit/sanity"
-import type * as Dialect from "../../Dialect.js"
+import * as Dialect from "../../Dialect.js"
 import { migrations } from "./Migrations.js"
 import * as SanityHandlers from "./SanityHandlers.js"
 
@@ -24,7 +24,24 @@ export const dialect: Dialect.Dialect = {
   prefix: "/sanity",
   contract: SanityApi.SanityApi,
   errors: SanityErrors.table,
-  migrations
+  migrations,
+  // A person's token; a project token (robot) is Sanity's own and not found this way.
+  credentialOf: Dialect.bearerToken,
+  // Parents first. Members are the organization's users' roles: kept when it is emptied.
+  tables: [
+    { name: "sanity_members", key: ["user_id"], owner: "org_id", keptOnReset: true },
+    { name: "sanity_projects", key: ["id"], owner: "org_id" },
+    { name: "sanity_cors", key: ["id"], owner: { column: "project_id", parent: "sanity_projects" } },
+    { name: "sanity_datasets", key: ["project_id", "name"], owner: { column: "project_id", parent: "sanity_projects" } },
+    { name: "sanity_tags", key: ["id"], owner: { column: "project_id", parent: "sanity_projects" } },
+    {
+      name: "sanity_dataset_tags",
+      key: ["tag_id", "dataset_name"],
+      owner: { column: "project_id", parent: "sanity_projects" }
+    },
+    { name: "sanity_tokens", key: ["id"], owner: "org_id" },
+    { name: "sanity_copy_jobs", key: ["id"], owner: "org_id" }
+  ]
 }
 
 /** The dialect's handlers, authentication, storage and background jobs (copy jobs, embeddings indexes). */

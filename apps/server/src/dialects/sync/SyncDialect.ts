@@ -14,7 +14,17 @@ export const dialect: Dialect.Dialect = {
   prefix: "/sync",
   contract: SyncApi.SyncApi,
   errors: SyncErrors.table,
-  migrations
+  migrations,
+  credentialOf: (headers) => {
+    const key = headers["x-api-key"]
+    return typeof key === "string" ? key : undefined
+  },
+  // Parents first. `sync_projects_search` (SQLite's name index) follows its table through triggers.
+  tables: [
+    { name: "sync_projects", key: ["id"], owner: "org_id" },
+    { name: "sync_assets", key: ["id"], owner: "org_id" },
+    { name: "sync_generations", key: ["id"], owner: "org_id" }
+  ]
 }
 
 /** Every handler of the dialect, its authentication, storage and generation worker, timed by `lifecycle`. */

@@ -1,0 +1,117 @@
+/**
+ * Data in (nearly) every table of every dialect for one organization, made over HTTP as a client
+ * would: sync.so projects, assets and generations; editor projects, an uploaded asset and an
+ * export; Sanity projects, CORS origins, datasets, tags (one on a dataset), a project token, a
+ * copy job and embeddings; a second member. What the snapshot and per-organization reset tests
+ * start from. (Webhook deliveries are left out: their worker would change them while a test reads.)
+ */
+
+export interface OrgCredentials {
+  readonly id: string
+  readonly credentials: {
+    readonly sync: { readonly apiKey: string }
+    readonly editor: { readonly apiKey: string }
+    readonly sanity: { readonly token: string }
+  }
+}
+
+export interface Populated {
+  readonly syncProject: string
+  readonly editorProject: string
+  readonly sanityProject: string
+  /** A Sanity project token (robot) of `sanityProject`. */
+  readonly sanityProjectToken: string
+}
+
+/** Lifecycles long enough that nothing moves on its own while a test compares two exports. */
+export const frozenLifecycles = {
+  generations: { pending: "1 hour", processing: "1 hour", pollInterval: "100 millis" },
+  editor: { exports: { queued: "1 hour", rendering: "1 hour", pollInterval: "100 millis" } },
+  sanity: { copyPending: "1 hour", copyRunning: "1 hour", embeddingsUpdating: "1 hour", pollInterval: "100 millis" }
+} as const
+
+const call = async (
+  baseUrl: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: unknown,
+  expected: ReadonlyArray<number> = [200, 201, 202, 204]
+) => {
+  const raw = body instanceof Uint8Array
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { ...(raw ? {} : { "content-type": "application/json" }), ...headers },
+    ...(body === undefined ? {} : { body: raw ? body : JSON.stringify(body) })
+  })
+  const text = await response.text()
+  if (!expected.includes(response.status)) throw new Error(`${method} ${path}: ${response.status} ${text}`)
+  return text === "" ? {} : JSON.parse(text) as Record<string, unknown>
+}
+
+export const populate = async (baseUrl: string, adminToken: string, org: OrgCredentials, tag = "a"): Promise<Populated> => {
+  const sync = { "x-api-key": org.credentials.sync.apiKey }
+  const editor = { authorization: `Bearer ${org.credentials.editor.apiKey}` }
+  const sanity = { authorization: `Bearer ${org.credentials.sanity.token}` }
+  const admin = { authorization: `Bearer ${adminToken}` }
+
+  await call(baseUrl, "POST", `/__projectkit/orgs/${org.id}/members?sanityRole=viewer`, admin)
+
+  const syncProject = String((await call(baseUrl, "POST", "/sync/v2/projects", sync, { name: `Project ${tag}` })).id)
+  await call(baseUrl, "POST", "/sync/v2/projects", sync, { name: `Shared ${tag}`, visibility: "ORGANIZATION" })
+  const video = { type: "video", url: "https://example.com/a.mp4" }
+  const audio = { type: "audio", url: "https://example.com/a.wav" }
+  await call(baseUrl, "POST", "/sync/v2/assets", sync, {
+    url: video.url,
+    type: "VIDEO",
+    name: "clip",
+    durationSeconds: 3.25,
+    projectId: syncProject
+  })
+  await call(baseUrl, "POST", "/sync/v2/generate", sync, { model: "lipsync-2", input: [video, audio], projectId: syncProject })
+
+  const editorProject = String(
+    (await call(baseUrl, "POST", "/editor/v1/projects", editor, { title: `Cut ${tag}`, editorState: { tracks: [{ id: 1 }] } }))
+      .projectId
+  )
+  await call(baseUrl, "POST", `/editor/v1/projects/${editorProject}/sync`, editor, { editorState: { tracks: [] }, stateVersion: 1 })
+  await call(
+    baseUrl,
+    "POST",
+    `/editor/v1/projects/${editorProject}/assets/upload?name=logo.png`,
+    { ...editor, "content-type": "image/png" },
+    new Uint8Array([137, 80, 78, 71])
+  )
+  await call(baseUrl, "POST", `/editor/v1/projects/${editorProject}/exports`, editor, {})
+
+  const v = "/sanity/v2021-06-07"
+  const sanityProject = String((await call(baseUrl, "POST", `${v}/projects`, sanity, { displayName: `Studio ${tag}` })).id)
+  const project = `${v}/projects/${sanityProject}`
+  await call(baseUrl, "POST", `${project}/cors`, sanity, { origin: `https://${tag}.studio.example.com`, allowCredentials: true })
+  await call(baseUrl, "PUT", `${project}/datasets/production`, sanity, { aclMode: "public" })
+  await call(baseUrl, "PUT", `${project}/datasets/staging`, sanity, { aclMode: "private" })
+  await call(baseUrl, "PUT", `${project}/datasets/production/settings/embeddings`, sanity, { enabled: true })
+  await call(baseUrl, "POST", `${project}/tags`, sanity, { name: "release", title: "Release", metadata: { tone: "positive" } })
+  await call(baseUrl, "PUT", `${project}/datasets/production/tags/release`, sanity)
+  const created = await call(baseUrl, "POST", `${project}/tokens`, sanity, { label: "ci", roleName: "viewer" })
+  await call(baseUrl, "PUT", `${project}/datasets/production/copy`, sanity, { targetDataset: "copy" })
+  return { syncProject, editorProject, sanityProject, sanityProjectToken: String(created.key) }
+}
+
+/** How many rows the organization has in each table, through its own credentials. */
+export const visible = async (baseUrl: string, org: OrgCredentials, populated: Populated) => {
+  const sync = { "x-api-key": org.credentials.sync.apiKey }
+  const editor = { authorization: `Bearer ${org.credentials.editor.apiKey}` }
+  const sanity = { authorization: `Bearer ${org.credentials.sanity.token}` }
+  const items = (body: Record<string, unknown>, key = "items") => (body[key] as ReadonlyArray<unknown>).length
+  return {
+    syncProjects: items(await call(baseUrl, "GET", "/sync/v2/projects", sync)),
+    syncAssets: items(await call(baseUrl, "GET", "/sync/v2/assets", sync)),
+    editorProjects: items(await call(baseUrl, "GET", "/editor/v1/projects", editor)),
+    sanityProjects: (await fetch(`${baseUrl}/sanity/v2021-06-07/projects`, { headers: sanity }).then((r) => r.json()) as ReadonlyArray<unknown>)
+      .length,
+    sanityProjectToken: (await fetch(`${baseUrl}/sanity/v2021-06-07/projects/${populated.sanityProject}`, {
+      headers: { authorization: `Bearer ${populated.sanityProjectToken}` }
+    })).status
+  }
+}
