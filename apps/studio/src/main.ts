@@ -126,6 +126,7 @@ const selectOrganization = (id: string | undefined) => {
 
 const open = (tab: Tab) => {
   state.tab = tab
+  state.notice = undefined
   storage.setItem("studio.tab", tab)
   drawAll()
   void poll()
@@ -828,7 +829,7 @@ const requestContent = (): Child => {
               state.openRequest = opened ? undefined : r.requestId
               drawContent()
             }
-          }, h("span", { class: `code code-${String(r.status)[0]}xx` }, String(r.status)), ` ${r.method} `, h("code", {}, `${r.dialect === null ? "" : `/${r.dialect}`}${r.path}${r.query === "" ? "" : `?${r.query}`}`), ` · ${r.durationMs} ms · ${when(r.time)}`),
+          }, h("span", { class: `code code-${String(r.status)[0]}xx` }, String(r.status)), ` ${r.method} `, h("code", {}, `${r.path}${r.query === "" ? "" : `?${r.query}`}`), ` · ${r.durationMs} ms · ${when(r.time)}`),
           opened ? requestDetails(r) : null
         )
       })
@@ -929,12 +930,18 @@ const faultContent = (): Child =>
 // Start: the admin token from the link the server printed (`#token=`), or from this tab's session.
 // ---------------------------------------------------------------------------------------------
 
-const fromLink = new URLSearchParams(window.location.hash.slice(1)).get("token")
-if (fromLink !== null) {
-  // Out of the address bar and the history: the token is a secret.
-  history.replaceState(null, "", window.location.pathname + window.location.search)
+/** The token a link carries in its fragment (`#token=`), taken out of the address bar and the history. */
+const tokenFromLink = (): string | null => {
+  const token = new URLSearchParams(window.location.hash.slice(1)).get("token")
+  if (token !== null) history.replaceState(null, "", window.location.pathname + window.location.search)
+  return token
 }
-const token = fromLink ?? storage.getItem("studio.token")
+// A link followed while the Studio is open changes only the fragment: no new page loads.
+window.addEventListener("hashchange", () => {
+  const token = tokenFromLink()
+  if (token !== null && token !== "") void signIn(token)
+})
+const token = tokenFromLink() ?? storage.getItem("studio.token")
 if (token === null || token === "") drawSignIn()
 else void signIn(token)
 window.setInterval(() => void poll(), pollMillis)
