@@ -133,11 +133,8 @@ describe.runIf(runs)("Studio in Chromium", () => {
     const generation = (created.body as { id: string }).id
     const filed = page.locator(`[data-project="${apiProject.id}"] [data-generation="${generation}"] .status`)
     await filed.waitFor({ timeout: 2_000 })
-    await page.waitForFunction(
-      (selector) => document.querySelector(selector)?.textContent === "COMPLETED",
-      `[data-project="${apiProject.id}"] [data-generation="${generation}"] .status`,
-      { timeout: 10_000 }
-    )
+    await page.locator(`[data-project="${apiProject.id}"] [data-generation="${generation}"] .status`, { hasText: "COMPLETED" })
+      .waitFor({ timeout: 10_000 })
     await page.screenshot({ path: Path.join(screenshots, "sync-projects.png"), fullPage: true })
 
     // Deleting the project leaves the generation listed, ungrouped.
@@ -164,11 +161,7 @@ describe.runIf(runs)("Studio in Chromium", () => {
     const taskId = (task.body as { taskId: string }).taskId
     await openTab("Editor")
     await page.locator(`[data-export="${taskId}"] progress`).waitFor({ timeout: 2_000 })
-    await page.waitForFunction(
-      (selector) => (document.querySelector(selector) as HTMLProgressElement | null)?.value === 100,
-      `[data-export="${taskId}"] progress`,
-      { timeout: 10_000 }
-    )
+    await page.locator(`[data-export="${taskId}"] progress[value="100"]`).waitFor({ timeout: 10_000 })
     expect(await page.locator(`[data-export="${taskId}"] .percent`).textContent()).toBe("100 %")
     await page.screenshot({ path: Path.join(screenshots, "editor-exports.png"), fullPage: true })
 
@@ -211,7 +204,11 @@ describe.runIf(runs)("Studio in Chromium", () => {
     await page.setViewportSize({ width: 390, height: 844 })
     await openTab("sync.so")
     await page.locator("#ungrouped").waitFor()
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+    // (The page's globals, typed here: this file has no DOM types.)
+    const scrollWidth = await page.evaluate(() =>
+      (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth
+    )
+    expect(scrollWidth).toBeLessThanOrEqual(390)
 
     expect(foreignRequests).toEqual([])
     // The organization the test made stays the test's: the control plane still answers for it.
