@@ -35,7 +35,7 @@ import { ServerApi } from "./ServerApi.js"
 import * as Snapshots from "./Snapshots.js"
 import * as Studio from "./Studio.js"
 import { StudioGroup } from "./StudioApi.js"
-import { StudioControlLive } from "./StudioControl.js"
+import * as StudioControl from "./StudioControl.js"
 import * as Traffic from "./Traffic.js"
 import * as Webhooks from "./Webhooks.js"
 
@@ -148,7 +148,7 @@ const controlErrors: Fallback.DialectErrors = {
 /** Everything but the HTTP listener: the API with its handlers, services and workers. */
 export const layerApi = (config: Omit<ServerConfig, "port" | "host">) =>
   HttpApiBuilder.api(ServerApi).pipe(
-    Layer.provide([ControlPlaneLive, StudioControlLive, Dialects.layer(config)]),
+    Layer.provide([ControlPlaneLive, StudioControl.layer({ editor: config.editor }), Dialects.layer(config)]),
     Layer.provide(AdminAuthLive),
     // Deliveries never follow a redirect: the signature headers would go to wherever it points.
     Layer.provide(Webhooks.layer(config.webhooks).pipe(

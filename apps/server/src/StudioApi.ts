@@ -34,7 +34,12 @@ export const OrganizationList = Schema.Struct({ organizations: Schema.Array(Orga
  */
 export const OrganizationData = Schema.Struct({
   organization: OrganizationSummary,
-  tables: Schema.Record({ key: Schema.String, value: Schema.Array(Row) })
+  tables: Schema.Record({ key: Schema.String, value: Schema.Array(Row) }),
+  /** Per editor project: how many `sync` calls its rate limit admits right now, of at most `burst`. */
+  editorSyncBudget: Schema.Record({
+    key: Schema.String,
+    value: Schema.Struct({ available: Schema.Int, burst: Schema.Int, limit: Schema.Int, windowMs: Schema.Number })
+  })
 }).annotations({ identifier: "OrganizationData" })
 export type OrganizationData = typeof OrganizationData.Type
 

@@ -8,6 +8,9 @@
 import * as CompiledApi from "./compiled/CompiledApi.js"
 import * as SqlClient from "@effect/sql/SqlClient"
 import { Adapter } from "@projectkit/http"
+import * as RateLimit from "@projectkit/core/RateLimit"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { ControlInternal, ControlNotFound } from "./ControlApi.js"
@@ -15,6 +18,8 @@ import type { Caller } from "./Organizations.js"
 import { ServerApi } from "./ServerApi.js"
 import type { Row } from "./Snapshots.js"
 import { Snapshots } from "./Snapshots.js"
+import * as EditorHandlers from "./dialects/editor/EditorHandlers.js"
+import * as RateLimits from "./RateLimits.js"
 import * as SyncStore from "./dialects/sync/SyncStore.js"
 import * as SyncWire from "./dialects/sync/SyncWire.js"
 import { largeDocumentBytes, type OrganizationSummary } from "./StudioApi.js"
@@ -64,7 +69,12 @@ const summary = (row: OrganizationRow): OrganizationSummary => ({
   editorRuntimeAccess: row.editor_runtime_access === true || Number(row.editor_runtime_access) === 1
 })
 
-export const StudioControlLive = CompiledApi.group(ServerApi, "studio", (handlers) =>
+/** What the Studio needs to know of the server's configuration: the editor's `sync` rate limit. */
+export interface StudioConfig {
+  readonly editor?: EditorHandlers.EditorConfig | undefined
+}
+
+export const layer = (config: StudioConfig = {}) => CompiledApi.group(ServerApi, "studio", (handlers) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const snapshots = yield* Snapshots
@@ -95,6 +105,37 @@ export const StudioControlLive = CompiledApi.group(ServerApi, "studio", (handler
         (rows) => Option.map(Option.fromNullable(rows[0]), (row): Caller => ({ orgId, userId: row.owner_id }))
       )
 
+    const syncRule = EditorHandlers.syncRule(config.editor ?? {})
+    /**
+     * Each editor project's `sync` budget now: GCRA's answer to a request at this instant, read
+     * from the limiter's stored state without changing it (the editor's key: organization/project).
+     */
+    const syncBudgets = (orgId: string, projectIds: ReadonlyArray<string>) =>
+      Effect.gen(function*() {
+        const budgets: Record<string, { available: number; burst: number; limit: number; windowMs: number }> = {}
+        if (projectIds.length === 0) return budgets
+        const keys = new Map(projectIds.map((id) => [
+          RateLimits.storedKey(RateLimit.storeKey({ rule: syncRule, tenant: `${orgId}/${id}` })),
+          id
+        ]))
+        const rows = yield* sql<{ key: string; tat: string }>`SELECT key, tat FROM rate_limits WHERE ${sql.in("key", [...keys.keys()])}`
+        const states = new Map(rows.map((row) => [keys.get(row.key), BigInt(row.tat)]))
+        const now = yield* Clock.currentTimeMillis
+        for (const id of projectIds) {
+          const decided = RateLimit.decide(syncRule, Option.fromNullable(states.get(id)), now)
+          const available = decided._tag === "Right" && decided.right.decision._tag === "Allowed"
+            ? decided.right.decision.remaining + 1
+            : 0
+          budgets[id] = {
+            available,
+            burst: syncRule.burst,
+            limit: syncRule.limit,
+            windowMs: Duration.toMillis(syncRule.window)
+          }
+        }
+        return budgets
+      })
+
     const noSuchProject = (orgId: string, projectId: string) =>
       notFound(`No sync.so project ${projectId} in organization ${orgId}`)
 
@@ -110,7 +151,8 @@ export const StudioControlLive = CompiledApi.group(ServerApi, "studio", (handler
           for (const [name, rows] of Object.entries(snapshot?.tables ?? {})) {
             if (!hiddenTables.has(name)) tables[name] = rows.map(shown)
           }
-          return { organization, tables }
+          const editorProjects = (tables["editor_projects"] ?? []).map((row) => String(row["id"]))
+          return { organization, tables, editorSyncBudget: yield* syncBudgets(path.id, editorProjects) }
         }).pipe(Effect.catchTag("SqlError", internal)))
       .handle("createSyncProject", ({ path, payload }) =>
         Effect.gen(function*() {

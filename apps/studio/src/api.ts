@@ -28,6 +28,8 @@ export type Row = Readonly<Record<string, Value>>
 export interface OrganizationData {
   readonly organization: OrganizationSummary
   readonly tables: Readonly<Record<string, ReadonlyArray<Row>>>
+  /** Per editor project: how many `sync` calls its rate limit admits now, of at most `burst`. */
+  readonly editorSyncBudget: Readonly<Record<string, { readonly available: number; readonly burst: number; readonly limit: number; readonly windowMs: number }>>
 }
 
 export interface JournalEntry {

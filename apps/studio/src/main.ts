@@ -654,6 +654,7 @@ const editorContent = (data: OrganizationData): Child => {
             h("code", {}, id),
             ` · stateVersion ${text(p.state_version)} · editorState ${p.editor_state_bytes === undefined ? "none" : bytes(num(p.editor_state_bytes))} · updated ${when(p.updated_at)}`
           ),
+          syncBudget(data.editorSyncBudget[id]),
           p.editor_state_bytes === undefined ? null : h("button", {
             type: "button",
             "data-key": `state-${id}`,
@@ -689,6 +690,16 @@ const editorContent = (data: OrganizationData): Child => {
     )
   ]
 }
+
+/** The project's `sync` budget: what its rate limit admits now, and the rule. */
+const syncBudget = (budget: OrganizationData["editorSyncBudget"][string] | undefined): Child =>
+  budget === undefined ? null : h(
+    "p",
+    { class: "meta budget" },
+    `sync budget: ${budget.available} of ${budget.burst} now `,
+    h("meter", { min: 0, max: budget.burst, value: budget.available, "aria-label": "sync budget" }),
+    ` (${budget.limit} per ${budget.windowMs / 1000} s)`
+  )
 
 const pretty = (json: string) => {
   try {

@@ -8,7 +8,11 @@ import { request, TestServer, layer as testServer } from "../support/TestServer.
 
 interface Created {
   readonly id: string
-  readonly credentials: { readonly sync: { readonly apiKey: string }; readonly sanity: { readonly token: string } }
+  readonly credentials: {
+    readonly sync: { readonly apiKey: string }
+    readonly editor: { readonly apiKey: string }
+    readonly sanity: { readonly token: string }
+  }
   readonly webhookSecret: string
 }
 
@@ -137,6 +141,35 @@ layer(testServer())("Studio control routes", (it) => {
         headers: admin(adminToken)
       })
       expect(again.status).toBe(404)
+    }))
+})
+
+layer(testServer({ editor: { syncRateLimit: { limit: 2, window: "1 minute", burst: 3 } } }))("Studio editor view", (it) => {
+  it.effect("shows each editor project's sync budget as the limiter keeps it", () =>
+    Effect.gen(function*() {
+      const { adminToken } = yield* TestServer
+      const org = yield* organization("Editor")
+      const editor = { authorization: `Bearer ${org.credentials.editor.apiKey}`, "content-type": "application/json" }
+      const created = yield* request("/editor/v1/projects", {
+        method: "POST",
+        headers: editor,
+        body: JSON.stringify({ title: "Cut", editorState: { tracks: [] } })
+      })
+      expect(created.status).toBe(201)
+      const projectId = (created.body as { projectId: string }).projectId
+      const budget = () =>
+        Effect.map(
+          request(`/__projectkit/orgs/${org.id}/data`, { headers: admin(adminToken) }),
+          (data) => (data.body as { editorSyncBudget: Record<string, unknown> }).editorSyncBudget[projectId]
+        )
+      expect(yield* budget()).toEqual({ available: 3, burst: 3, limit: 2, windowMs: 60_000 })
+      const synced = yield* request(`/editor/v1/projects/${projectId}/sync`, {
+        method: "POST",
+        headers: editor,
+        body: JSON.stringify({ editorState: { tracks: [1] }, stateVersion: 0 })
+      })
+      expect(synced.status).toBe(200)
+      expect(yield* budget()).toMatchObject({ available: 2 })
     }))
 })
 
