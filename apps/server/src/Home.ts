@@ -23,7 +23,9 @@ export const describe = (base: string, version: string, dialects: ReadonlyArray<
     url: `${base}/__projectkit`,
     health: `${base}/__projectkit/health`,
     openapi: `${base}/__projectkit/openapi.json`,
-    docs: `${base}/__projectkit/docs`
+    docs: `${base}/__projectkit/docs`,
+    /** The web app: asks for the admin token. */
+    studio: `${base}/__projectkit/studio`
   }
 })
 
@@ -44,7 +46,7 @@ const page = (home: ReturnType<typeof describe>) => {
 </head>
 <body>
 <h1>${escape(home.name)} ${escape(home.version)}</h1>
-<p>Point a client at a dialect's base URL.</p>
+<p>Point a client at a dialect's base URL. See what it made in the ${link(home.control.studio, "Studio")} (it asks for the admin token).</p>
 <table>
 ${rows}
 <tr><td>control</td><td><code>${escape(home.control.url)}</code></td><td>${link(home.control.docs, "docs")} · ${

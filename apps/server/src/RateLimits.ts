@@ -13,7 +13,7 @@ import * as Option from "effect/Option"
 import * as Sqlite from "./internal/sqlite.js"
 
 /** PostgreSQL's TEXT cannot hold NUL, which core's keys use as a separator: escaped, injectively. */
-const storedKey = (key: string) => key.replace(/\\/g, "\\\\").replace(/\u0000/g, "\\0")
+export const storedKey = (key: string) => key.replace(/\\/g, "\\\\").replace(/\u0000/g, "\\0")
 
 type Decide<A> = (
   state: Option.Option<RateLimit.RateLimitState>,

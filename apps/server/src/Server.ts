@@ -33,6 +33,9 @@ import * as Compression from "./internal/compression.js"
 import * as Organizations from "./Organizations.js"
 import { ServerApi } from "./ServerApi.js"
 import * as Snapshots from "./Snapshots.js"
+import * as Studio from "./Studio.js"
+import { StudioGroup } from "./StudioApi.js"
+import * as StudioControl from "./StudioControl.js"
 import * as Traffic from "./Traffic.js"
 import * as Webhooks from "./Webhooks.js"
 
@@ -158,7 +161,7 @@ const controlErrors: Fallback.DialectErrors = {
 /** Everything but the HTTP listener: the API with its handlers, services and workers. */
 export const layerApi = (config: Omit<ServerConfig, "port" | "host">) =>
   HttpApiBuilder.api(ServerApi).pipe(
-    Layer.provide([ControlPlaneLive, Dialects.layer(config)]),
+    Layer.provide([ControlPlaneLive, StudioControl.layer({ editor: config.editor }), Dialects.layer(config)]),
     Layer.provide(AdminAuthLive),
     Layer.provide(config.snapshot === undefined ? Layer.empty : Layer.effectDiscard(
       Effect.flatMap(Snapshots.Snapshots, (snapshots) => snapshots.importState(config.snapshot))
@@ -187,8 +190,9 @@ export const layer = (config: ServerConfig) => {
   const errors = [...dialectErrors, controlErrors]
   return (logRequests ? HttpApiBuilder.serve(HttpMiddleware.logger) : HttpApiBuilder.serve()).pipe(
     Layer.provide(Layer.mergeAll(
-      layerDocs("/__projectkit", ControlApi, "/"),
+      layerDocs("/__projectkit", ControlApi.add(StudioGroup), "/"),
       Home.layer(VERSION, Dialects.all),
+      Studio.layer,
       ...Dialects.all.map((dialect) => layerDocs(dialect.prefix, dialect.contract))
     )),
     Layer.provide(Fallback.layer(errors, config.maxBodyBytes)),

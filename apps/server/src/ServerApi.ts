@@ -7,9 +7,12 @@ import { SanityApi } from "@projectkit/sanity"
 import { EditorApi } from "@projectkit/editor"
 import { SyncApi } from "@projectkit/sync"
 import { ControlApi } from "./ControlApi.js"
+import { StudioGroup } from "./StudioApi.js"
 
 export class ServerApi extends HttpApi.make("projectkit")
   .addHttpApi(ControlApi)
+  // The control routes the Studio reads and writes through (same prefix, same admin token).
+  .add(StudioGroup)
   // In any order: each provider's wire errors encode only their own instances (`WireError`), so
   // one API-wide error union cannot write one provider's error in another's shape.
   .addHttpApi(SyncApi.SyncApi.prefix("/sync"))

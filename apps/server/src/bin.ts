@@ -211,6 +211,7 @@ const banner = (
     `  editor      ${base}/editor    (OpenAPI: ${base}/editor/openapi.json, docs: ${base}/editor/docs)`,
     `  Sanity      ${base}/sanity    (OpenAPI: ${base}/sanity/openapi.json; @sanity/client: apiHost ${base}/sanity, useProjectHostname: false)`,
     `  control     ${base}/__projectkit  (health: ${base}/__projectkit/health, docs: ${base}/__projectkit/docs)`,
+    `  Studio      ${base}/__projectkit/studio#token=${encodeURIComponent(Redacted.value(config.adminToken))}`,
     "",
     ...credentials,
     "",

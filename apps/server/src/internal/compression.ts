@@ -39,9 +39,9 @@ const compress = (encoding: Encoding, bytes: Uint8Array): Uint8Array =>
 /** Middleware compressing the docs pages and OpenAPI documents for clients that accept br or gzip. */
 export const layer = HttpApiBuilder.middleware((app) =>
   Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
-    // Only the documents made once at start: an API answer is small, and made anew each time.
+    // Only the documents made once at start (the Studio's files too): an API answer is small, and made anew each time.
     const path = request.url.split("?", 1)[0]!
-    if (!(path.endsWith("/docs") || path.endsWith("/openapi.json"))) return app
+    if (!(path.endsWith("/docs") || path.endsWith("/openapi.json") || path.startsWith("/__projectkit/studio"))) return app
     const encoding = chosenEncoding(request.headers["accept-encoding"])
     if (encoding === undefined) return app
     return Effect.map(app, (response) => {

@@ -173,6 +173,9 @@ const resolve = (config: EditorConfig): Resolved => {
   }
 }
 
+/** The per-project `sync` rate limit `config` sets (what the Studio shows each project's budget of). */
+export const syncRule = (config: EditorConfig): RateLimit.RateLimitRule => resolve(config).syncRule
+
 /** A rejected sync's `Retry-After`, in whole seconds as its 429 body says; the body is `EditorErrors`'. */
 const retryAfterHeader = (error: ProjectsError.RateLimited) =>
   HttpApp.appendPreResponseHandler((_request, response) =>

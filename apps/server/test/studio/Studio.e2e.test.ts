@@ -1,0 +1,230 @@
+/**
+ * The Studio in a real browser: Debian's Chromium driven by playwright-core against a started
+ * server (`dist/bin.js`, on SQLite or on PostgreSQL with PROJECTKIT_TEST_DATABASE_URL), through
+ * real HTTP only. Without Chromium the file is skipped, except in CI (CI=true), where that fails.
+ *
+ * With PROJECTKIT_STUDIO_SCREENSHOTS=1 the screenshots are written to docs/studio/ (committed,
+ * shown in the README); otherwise to a temporary folder.
+ */
+import * as ChildProcess from "node:child_process"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { type Browser, chromium, type Page } from "playwright-core"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import * as ServerProcess from "../support/ServerProcess.js"
+import { createSchema, postgresUrl } from "../support/TestDatabase.js"
+
+const chromiumPath = process.env["PROJECTKIT_CHROMIUM"] ?? "/usr/bin/chromium"
+const hasChromium = Fs.existsSync(chromiumPath)
+// In CI a missing browser is a failure, never a skip.
+const runs = hasChromium || process.env["CI"] === "true"
+
+const screenshots = process.env["PROJECTKIT_STUDIO_SCREENSHOTS"] === "1"
+  ? Path.resolve(import.meta.dirname, "../../docs/studio")
+  : Fs.mkdtempSync(Path.join(Os.tmpdir(), "projectkit-studio-"))
+
+describe.runIf(runs)("Studio in Chromium", () => {
+  let server: ServerProcess.ServerProcess
+  let browser: Browser
+  let page: Page
+  let dropSchema: (() => Promise<void>) | undefined
+  let sqliteDir: string | undefined
+  const foreignRequests: Array<string> = []
+
+  beforeAll(async () => {
+    let database: string
+    if (postgresUrl !== undefined) {
+      const schema = await createSchema(postgresUrl)
+      database = schema.url
+      dropSchema = schema.drop
+    } else {
+      sqliteDir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "projectkit-studio-db-"))
+      database = Path.join(sqliteDir, "studio.db")
+    }
+    const started = await Promise.all([
+      ServerProcess.start(database, ["--generation-pending-ms", "300", "--generation-processing-ms", "1500"]),
+      chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox"] })
+    ])
+    server = started[0]
+    browser = started[1]
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    // The Studio must work offline: nothing it loads may come from another host.
+    page.on("request", (request) => {
+      if (!request.url().startsWith(server.baseUrl)) foreignRequests.push(request.url())
+    })
+    page.on("dialog", (dialog) => void dialog.accept())
+  }, 60_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    if (server !== undefined) await ServerProcess.stop(server)
+    await dropSchema?.()
+    if (sqliteDir !== undefined) Fs.rmSync(sqliteDir, { recursive: true, force: true })
+  })
+
+  const admin = { authorization: `Bearer ${ServerProcess.adminToken}`, "content-type": "application/json" }
+
+  /** Resolves once `check` holds, polling every 100 ms; fails after `within` ms. */
+  const eventually = async <A>(what: string, within: number, check: () => Promise<A | undefined>): Promise<A> => {
+    const until = Date.now() + within
+    for (;;) {
+      const found = await check()
+      if (found !== undefined) return found
+      if (Date.now() > until) throw new Error(`${what}: not within ${within} ms`)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+
+  const openTab = (label: string) => page.getByRole("navigation", { name: "Views" }).getByRole("button", { name: label }).click()
+
+  it("shows what the API made and lets the API see what it makes, live", async () => {
+    const org = await ServerProcess.createOrganization(server.baseUrl, "Studio e2e")
+    const sync = { "x-api-key": org.credentials.sync.apiKey, "content-type": "application/json" }
+    const editor = { authorization: `Bearer ${org.credentials.editor.apiKey}`, "content-type": "application/json" }
+    // (`createOrganization`'s type names the keys other tests use; the answer carries every dialect's.)
+    const sanityToken = (org.credentials as unknown as { sanity: { token: string } }).sanity.token
+
+    // Signing in from the keyboard: the token typed, Enter.
+    await page.goto(`${server.baseUrl}/__projectkit/studio`)
+    await page.getByLabel("Admin token").fill("not the token")
+    await page.keyboard.press("Enter")
+    await page.getByRole("alert").waitFor({ timeout: 5_000 })
+    // The banner's link carries the token in its fragment.
+    await page.goto(`${server.baseUrl}/__projectkit/studio#token=${ServerProcess.adminToken}`)
+    await page.getByRole("heading", { name: "projectkit Studio" }).waitFor()
+    expect(page.url()).not.toContain("token")
+    await page.locator(`#organization option[value="${org.id}"]`).waitFor({ state: "attached" })
+    await page.selectOption("#organization", org.id)
+    await openTab("sync.so")
+
+    // A project created over the API (USER visibility, sync.so's default) appears within 2 s.
+    const fromApi = await ServerProcess.call(server.baseUrl, "/sync/v2/projects", {
+      method: "POST",
+      headers: sync,
+      body: JSON.stringify({ name: "Made over the API" })
+    })
+    expect(fromApi.status).toBe(201)
+    const apiProject = fromApi.body as { id: string }
+    await page.locator(`[data-project="${apiProject.id}"]`).waitFor({ timeout: 2_000 })
+
+    // One created in the Studio is returned by GET /sync/v2/projects.
+    await page.getByLabel("New project").fill("Made in the Studio")
+    await page.getByRole("button", { name: "Create project" }).click()
+    await eventually("the Studio's project over the API", 2_000, async () => {
+      const list = await ServerProcess.call(server.baseUrl, "/sync/v2/projects", { headers: sync })
+      const names = (list.body as { items: Array<{ name: string }> }).items.map((p) => p.name)
+      return names.includes("Made in the Studio") ? true : undefined
+    })
+    await page.locator("[data-project] h3", { hasText: "Made in the Studio" }).waitFor({ timeout: 2_000 })
+
+    // A generation filed under a project shows under it and reaches COMPLETED on screen.
+    const created = await ServerProcess.call(server.baseUrl, "/sync/v2/generate", {
+      method: "POST",
+      headers: sync,
+      body: JSON.stringify({
+        model: "lipsync-2",
+        input: [
+          { type: "video", url: "https://assets.sync.so/docs/example-video.mp4" },
+          { type: "audio", url: "https://assets.sync.so/docs/example-audio.wav" }
+        ],
+        projectId: apiProject.id
+      })
+    })
+    expect(created.status).toBe(201)
+    const generation = (created.body as { id: string }).id
+    const filed = page.locator(`[data-project="${apiProject.id}"] [data-generation="${generation}"] .status`)
+    await filed.waitFor({ timeout: 2_000 })
+    await page.locator(`[data-project="${apiProject.id}"] [data-generation="${generation}"] .status`, { hasText: "COMPLETED" })
+      .waitFor({ timeout: 10_000 })
+    await page.screenshot({ path: Path.join(screenshots, "sync-projects.png"), fullPage: true })
+
+    // Deleting the project leaves the generation listed, ungrouped.
+    await page.getByRole("button", { name: "Delete Made over the API" }).click()
+    await page.locator(`#ungrouped [data-generation="${generation}"]`).waitFor({ timeout: 2_000 })
+    expect(await page.locator(`[data-project="${apiProject.id}"]`).count()).toBe(0)
+    const after = await ServerProcess.call(server.baseUrl, `/sync/v2/generate/${generation}`, { headers: sync })
+    expect((after.body as { projectId: unknown }).projectId).toBeNull()
+
+    // An editor export's progress bar reaches 100 %.
+    const project = await ServerProcess.call(server.baseUrl, "/editor/v1/projects", {
+      method: "POST",
+      headers: editor,
+      body: JSON.stringify({ title: "Launch video", description: "Cut for the launch", editorState: { tracks: [] } })
+    })
+    expect(project.status).toBe(201)
+    const projectId = (project.body as { projectId: string }).projectId
+    const task = await ServerProcess.call(server.baseUrl, `/editor/v1/projects/${projectId}/exports`, {
+      method: "POST",
+      headers: editor,
+      body: "{}"
+    })
+    expect(task.status).toBe(202)
+    const taskId = (task.body as { taskId: string }).taskId
+    await openTab("Editor")
+    await page.locator(`[data-export="${taskId}"] progress`).waitFor({ timeout: 2_000 })
+    await page.locator(`[data-export="${taskId}"] progress[value="100"]`).waitFor({ timeout: 10_000 })
+    expect(await page.locator(`[data-export="${taskId}"] .percent`).textContent()).toBe("100 %")
+    await page.screenshot({ path: Path.join(screenshots, "editor-exports.png"), fullPage: true })
+
+    // Sanity: a project made over the API, with its datasets, tokens and the organization's members.
+    const sanity = await ServerProcess.call(server.baseUrl, "/sanity/v2021-06-07/projects", {
+      method: "POST",
+      headers: { authorization: `Bearer ${sanityToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ displayName: "Marketing site" })
+    })
+    expect(sanity.status).toBeLessThan(300)
+    await openTab("Sanity")
+    await page.locator(`[data-sanity-project="${(sanity.body as { id: string }).id}"] h3`, { hasText: "Marketing site" })
+      .waitFor({ timeout: 2_000 })
+
+    // A request sent with curl shows in the journal.
+    await openTab("Requests")
+    await page.getByRole("button", { name: "Record requests" }).click()
+    await page.getByRole("button", { name: "Stop recording" }).waitFor({ timeout: 2_000 })
+    ChildProcess.execFileSync("curl", [
+      "-s",
+      "-o",
+      "/dev/null",
+      "-H",
+      `x-api-key: ${org.credentials.sync.apiKey}`,
+      "-H",
+      "x-request-id: curl-from-the-test",
+      `${server.baseUrl}/sync/v2/projects?limit=5`
+    ])
+    const row = page.locator(`[data-request="curl-from-the-test"] button`)
+    await row.waitFor({ timeout: 2_000 })
+    expect(await row.textContent()).toContain("GET /sync/v2/projects?limit=5 ·")
+    await row.click()
+    await page.locator(`[data-request="curl-from-the-test"] .details`).waitFor()
+    await page.screenshot({ path: Path.join(screenshots, "requests.png"), fullPage: true })
+
+    // A fault added in the Studio makes the next matching API call fail as configured.
+    await openTab("Faults")
+    await page.selectOption("#fault-dialect", "sync")
+    await page.selectOption("#fault-method", "GET")
+    await page.getByLabel("Path (under the dialect)").fill("/v2/projects")
+    await page.getByLabel("Status").fill("503")
+    await page.getByRole("button", { name: "Add fault" }).click()
+    await page.locator("[data-fault]").waitFor({ timeout: 2_000 })
+    const failed = await ServerProcess.call(server.baseUrl, "/sync/v2/projects", { headers: sync })
+    expect(failed.status).toBe(503)
+    await page.getByRole("button", { name: "Clear all" }).click()
+    await page.getByText("No fault injected.").waitFor({ timeout: 2_000 })
+    expect((await ServerProcess.call(server.baseUrl, "/sync/v2/projects", { headers: sync })).status).toBe(200)
+
+    // 390 px wide: nothing wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 })
+    await openTab("sync.so")
+    await page.locator("#ungrouped").waitFor()
+    // (The page's globals, typed here: this file has no DOM types.)
+    const scrollWidth = await page.evaluate(() =>
+      (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth
+    )
+    expect(scrollWidth).toBeLessThanOrEqual(390)
+
+    expect(foreignRequests).toEqual([])
+    // The organization the test made stays the test's: the control plane still answers for it.
+    expect((await ServerProcess.call(server.baseUrl, `/__projectkit/orgs/${org.id}/data`, { headers: admin })).status).toBe(200)
+  }, 60_000)
+})

@@ -1,0 +1,192 @@
+/**
+ * The control routes the Studio uses, over HTTP: admin token only, one organization at a time,
+ * no secrets, and sync.so project changes that the API sees exactly as its own.
+ */
+import { describe, expect, layer } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import { request, TestServer, layer as testServer } from "../support/TestServer.js"
+
+interface Created {
+  readonly id: string
+  readonly credentials: {
+    readonly sync: { readonly apiKey: string }
+    readonly editor: { readonly apiKey: string }
+    readonly sanity: { readonly token: string }
+  }
+  readonly webhookSecret: string
+}
+
+const admin = (token: string) => ({ authorization: `Bearer ${token}`, "content-type": "application/json" })
+
+const organization = (name: string) =>
+  Effect.gen(function*() {
+    const { adminToken } = yield* TestServer
+    const created = yield* request("/__projectkit/orgs", { method: "POST", headers: admin(adminToken), body: JSON.stringify({ name }) })
+    expect(created.status).toBe(201)
+    return created.body as Created
+  })
+
+layer(testServer())("Studio control routes", (it) => {
+  it.effect("answer the admin alone", () =>
+    Effect.gen(function*() {
+      const org = yield* organization("Locked")
+      for (const [method, path] of [
+        ["GET", "/__projectkit/orgs"],
+        ["GET", `/__projectkit/orgs/${org.id}/data`],
+        ["POST", `/__projectkit/orgs/${org.id}/sync/projects`],
+        ["DELETE", `/__projectkit/orgs/${org.id}/sync/projects/x`]
+      ] as const) {
+        const refused = yield* request(path, { method, headers: { "x-api-key": org.credentials.sync.apiKey } })
+        expect(refused.status, `${method} ${path}`).toBe(401)
+      }
+    }))
+
+  it.effect("list organizations, and show one's data without another's or any secret", () =>
+    Effect.gen(function*() {
+      const { adminToken } = yield* TestServer
+      const mine = yield* organization("Mine")
+      const theirs = yield* organization("Theirs")
+      yield* request("/sync/v2/projects", {
+        method: "POST",
+        headers: { "x-api-key": theirs.credentials.sync.apiKey, "content-type": "application/json" },
+        body: JSON.stringify({ name: "Not yours" })
+      })
+      yield* request("/sync/v2/projects", {
+        method: "POST",
+        headers: { "x-api-key": mine.credentials.sync.apiKey, "content-type": "application/json" },
+        body: JSON.stringify({ name: "Yours" })
+      })
+      const list = yield* request("/__projectkit/orgs", { headers: admin(adminToken) })
+      expect(list.status).toBe(200)
+      const ids = (list.body as { organizations: Array<{ id: string; members: number }> }).organizations.map((o) => o.id)
+      expect(ids).toEqual(expect.arrayContaining([mine.id, theirs.id]))
+
+      const data = yield* request(`/__projectkit/orgs/${mine.id}/data`, { headers: admin(adminToken) })
+      expect(data.status).toBe(200)
+      const body = data.body as { organization: { id: string; members: number }; tables: Record<string, Array<Record<string, unknown>>> }
+      expect(body.organization).toMatchObject({ id: mine.id, members: 1 })
+      expect(body.tables["sync_projects"]!.map((p) => p.name)).toEqual(["Yours"])
+      expect(body.tables["credentials"]).toBeUndefined()
+      const text = JSON.stringify(body)
+      for (const secret of [mine.credentials.sync.apiKey, mine.credentials.sanity.token, mine.webhookSecret]) {
+        expect(text).not.toContain(secret)
+      }
+      expect(text).not.toMatch(/secret|_hash/)
+      expect(text).not.toContain(theirs.id)
+
+      const unknown = yield* request("/__projectkit/orgs/nope/data", { headers: admin(adminToken) })
+      expect(unknown).toMatchObject({ status: 404, body: { error: "not_found" } })
+    }))
+
+  it.effect("create, rename and delete sync.so projects as the API would", () =>
+    Effect.gen(function*() {
+      const { adminToken } = yield* TestServer
+      const org = yield* organization("Projects")
+      const other = yield* organization("Other")
+      const api = { "x-api-key": org.credentials.sync.apiKey, "content-type": "application/json" }
+      const created = yield* request(`/__projectkit/orgs/${org.id}/sync/projects`, {
+        method: "POST",
+        headers: admin(adminToken),
+        body: JSON.stringify({ name: "  From the Studio  " })
+      })
+      expect(created.status).toBe(201)
+      const project = created.body as { id: string }
+      expect(created.body).toMatchObject({ name: "From the Studio", visibility: "ORGANIZATION", mode: "CREATOR" })
+      const seen = yield* request(`/sync/v2/projects/${project.id}`, { headers: api })
+      expect(seen).toMatchObject({ status: 200, body: { name: "From the Studio" } })
+
+      // A USER project of the API's user: the Studio changes it as its owner.
+      const own = yield* request("/sync/v2/projects", { method: "POST", headers: api, body: JSON.stringify({ name: "Private" }) })
+      const ownId = (own.body as { id: string }).id
+      const renamed = yield* request(`/__projectkit/orgs/${org.id}/sync/projects/${ownId}`, {
+        method: "PATCH",
+        headers: admin(adminToken),
+        body: JSON.stringify({ name: "Renamed" })
+      })
+      expect(renamed).toMatchObject({ status: 200, body: { name: "Renamed", visibility: "USER" } })
+      expect((yield* request(`/sync/v2/projects/${ownId}`, { headers: api })).body).toMatchObject({ name: "Renamed" })
+
+      // Never across organizations.
+      const across = yield* request(`/__projectkit/orgs/${other.id}/sync/projects/${ownId}`, {
+        method: "DELETE",
+        headers: admin(adminToken)
+      })
+      expect(across).toMatchObject({ status: 404, body: { error: "not_found" } })
+      expect((yield* request(`/sync/v2/projects/${ownId}`, { headers: api })).status).toBe(200)
+
+      // Deleting leaves the project's generations, ungrouped.
+      const generation = yield* request("/sync/v2/generate", {
+        method: "POST",
+        headers: api,
+        body: JSON.stringify({
+          model: "lipsync-2",
+          input: [
+            { type: "video", url: "https://assets.sync.so/docs/example-video.mp4" },
+            { type: "audio", url: "https://assets.sync.so/docs/example-audio.wav" }
+          ],
+          projectId: project.id
+        })
+      })
+      expect(generation.status).toBe(201)
+      const generationId = (generation.body as { id: string }).id
+      const deleted = yield* request(`/__projectkit/orgs/${org.id}/sync/projects/${project.id}`, {
+        method: "DELETE",
+        headers: admin(adminToken)
+      })
+      expect(deleted.status).toBe(204)
+      expect((yield* request(`/sync/v2/projects/${project.id}`, { headers: api })).status).toBe(404)
+      expect((yield* request(`/sync/v2/generate/${generationId}`, { headers: api })).body).toMatchObject({ projectId: null })
+      const again = yield* request(`/__projectkit/orgs/${org.id}/sync/projects/${project.id}`, {
+        method: "DELETE",
+        headers: admin(adminToken)
+      })
+      expect(again.status).toBe(404)
+    }))
+})
+
+layer(testServer({ editor: { syncRateLimit: { limit: 2, window: "1 minute", burst: 3 } } }))("Studio editor view", (it) => {
+  it.effect("shows each editor project's sync budget as the limiter keeps it", () =>
+    Effect.gen(function*() {
+      const { adminToken } = yield* TestServer
+      const org = yield* organization("Editor")
+      const editor = { authorization: `Bearer ${org.credentials.editor.apiKey}`, "content-type": "application/json" }
+      const created = yield* request("/editor/v1/projects", {
+        method: "POST",
+        headers: editor,
+        body: JSON.stringify({ title: "Cut", editorState: { tracks: [] } })
+      })
+      expect(created.status).toBe(201)
+      const projectId = (created.body as { projectId: string }).projectId
+      const budget = () =>
+        Effect.map(
+          request(`/__projectkit/orgs/${org.id}/data`, { headers: admin(adminToken) }),
+          (data) => (data.body as { editorSyncBudget: Record<string, unknown> }).editorSyncBudget[projectId]
+        )
+      expect(yield* budget()).toEqual({ available: 3, burst: 3, limit: 2, windowMs: 60_000 })
+      const synced = yield* request(`/editor/v1/projects/${projectId}/sync`, {
+        method: "POST",
+        headers: editor,
+        body: JSON.stringify({ editorState: { tracks: [1] }, stateVersion: 0 })
+      })
+      expect(synced.status).toBe(200)
+      expect(yield* budget()).toMatchObject({ available: 2 })
+    }))
+})
+
+describe("Studio page", () => {
+  layer(testServer())((it) => {
+    it.effect("is served with a policy that keeps it on this server", () =>
+      Effect.gen(function*() {
+        const { baseUrl } = yield* TestServer
+        const page = yield* Effect.promise(() => fetch(`${baseUrl}/__projectkit/studio`))
+        expect(page.status).toBe(200)
+        expect(page.headers.get("content-type")).toContain("text/html")
+        expect(page.headers.get("content-security-policy")).toContain("default-src 'self'")
+        const html = yield* Effect.promise(() => page.text())
+        expect(html).not.toMatch(/https?:\/\//)
+        const script = yield* Effect.promise(() => fetch(`${baseUrl}/__projectkit/studio/studio.js`, { headers: { "accept-encoding": "gzip" } }))
+        expect(script.status).toBe(200)
+        expect(script.headers.get("content-encoding")).toBe("gzip")
+      }))
+  })
+})
