@@ -7,7 +7,8 @@
 // statement crosses a socket to PostgreSQL on the same cores), SQLite's against better-sqlite3's.
 // Figures, not assertions: it prints a report and the targets met or missed. `--quick` shrinks
 // every duration and size for a smoke run. `--only scale` runs only the scale figures (and the
-// stream); `--backend sqlite|postgres` only that backend.
+// stream), `--only startup` only the startup scenario (bench/startup.mjs); `--backend
+// sqlite|postgres` only that backend.
 import autocannon from "autocannon"
 import Sqlite from "better-sqlite3"
 import * as ChildProcess from "node:child_process"
@@ -17,6 +18,7 @@ import * as Os from "node:os"
 import * as Path from "node:path"
 import Pg from "pg"
 import * as Pagination from "@projectkit/core/Pagination"
+import * as Startup from "./startup.mjs"
 
 const quick = process.argv.includes("--quick")
 const flag = (name) => {
@@ -25,7 +27,7 @@ const flag = (name) => {
 }
 const only = flag("--only")
 const backend = flag("--backend")
-if (only !== undefined && only !== "scale") throw new Error(`--only ${only}: only "scale" is known`)
+if (only !== undefined && only !== "scale" && only !== "startup") throw new Error(`--only ${only}: "scale" or "startup"`)
 if (backend !== undefined && backend !== "sqlite" && backend !== "postgres") throw new Error(`--backend ${backend}: sqlite or postgres`)
 const here = import.meta.dirname
 const bin = Path.resolve(here, "../dist/bin.js")
@@ -442,9 +444,11 @@ const streams = []
 
 const started = performance.now()
 console.log(`projectkit bench${quick ? " (--quick)" : ""}: ${Os.cpus().length} cores, node ${process.version}, ${settings.connections} connections × ${settings.duration} s per scenario\n`)
+// First, while nothing else of the bench runs (see startup.mjs).
+const startup = only === undefined || only === "startup" ? await Startup.run() : undefined
 if (only === undefined) baseline = await startBaseline(Path.join(tmp, "baseline.db"), "baseline: node:http + better-sqlite3")
-if (backend !== "postgres") await runServer("sqlite", Path.join(tmp, "server.db"))
-if (backend === "sqlite") {
+if (only !== "startup" && backend !== "postgres") await runServer("sqlite", Path.join(tmp, "server.db"))
+if (only === "startup" || backend === "sqlite") {
   // --backend sqlite
 } else if (pgUrl === undefined) {
   console.log("reference server on postgres: skipped (set PROJECTKIT_BENCH_DATABASE_URL or PROJECTKIT_TEST_DATABASE_URL to a postgres:// URL)")
@@ -499,6 +503,7 @@ for (const s of streams) {
 
 console.log("\ntargets:")
 const target = (ok, text) => console.log(`  ${ok ? "met   " : "MISSED"} ${text}`)
+if (startup !== undefined) Startup.report(startup, target)
 // SQLite against the in-process node:http + better-sqlite3 baseline; PostgreSQL against the same
 // hand-written server over `pg` (every statement a round trip to PostgreSQL, as for the reference
 // server), with its ratio to the SQLite baseline printed as information only.

@@ -36,6 +36,7 @@ const result = await esbuild.build({
   minifySyntax: true,
   legalComments: "none",
   metafile: true,
+  sourcemap: process.env.BUNDLE_SOURCEMAP === "1",
   logLevel: "warning"
 })
 
