@@ -61,12 +61,6 @@ const defaultLimit = 20
 /** A handler's core errors, and storage failures, as the editor answers them. */
 const answer = Dialect.answer(EditorErrors.table)
 
-/**
- * The code of an error the framework raised rather than a handler.
- * @deprecated `EditorErrors.codeForStatus`; kept until `Server.ts` renders with `EditorDialect.dialect.errors.body`.
- */
-export const codeForStatus = EditorErrors.codeForStatus
-
 // ---------------------------------------------------------------------------------------------
 // Authentication
 // ---------------------------------------------------------------------------------------------

@@ -77,8 +77,6 @@ export const mixedCase = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01
 /** CORS origin ids are numbers (REC). */
 const randomCorsId = () => Crypto.randomInt(1_000_000, 2_147_483_647)
 
-/** Only a hash of a project token is kept, so its secret is shown once. */
-export const hashToken = hashSecret
 
 const projectColumns = `id, org_id, display_name, studio_host, metadata, is_disabled_by_user, activity_feed_enabled,
   created_at, updated_at`
@@ -145,7 +143,7 @@ export const make = Effect.gen(function*() {
   const projectToken = (token: string): Effect.Effect<Option.Option<Who>, SqlError> =>
     Effect.map(
       sql<{ org_id: string; project_id: string; role: SanityApi.RoleName; project_user_id: string; label: string }>`
-        SELECT org_id, project_id, role, project_user_id, label FROM sanity_tokens WHERE secret_hash = ${hashToken(token)}`,
+        SELECT org_id, project_id, role, project_user_id, label FROM sanity_tokens WHERE secret_hash = ${hashSecret(token)}`,
       (rows) =>
         Option.map(Option.fromNullable(rows[0]), (robot) => ({
           orgId: robot.org_id,
@@ -304,7 +302,7 @@ export const make = Effect.gen(function*() {
       const key = sanityToken()
       yield* sql`INSERT INTO sanity_tokens (id, org_id, project_id, label, role, project_user_id, secret_hash, created_at)
         VALUES (${row.id}, ${who.orgId}, ${projectId}, ${row.label}, ${row.role}, ${row.project_user_id},
-          ${hashToken(key)}, ${now})`
+          ${hashSecret(key)}, ${now})`
       return { row, key }
     })
 
