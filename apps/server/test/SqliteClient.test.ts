@@ -156,6 +156,34 @@ describe.each([
       yield* sql`INSERT INTO t (id) VALUES (1)`
     }))
 
+  it.scoped("takes the write lock when a transaction begins, so another process's commit cannot fail its later write", () =>
+    Effect.gen(function*() {
+      // Two server processes on one file: with a deferred BEGIN, a transaction that reads, sees
+      // another connection commit, and then writes fails at once with SQLITE_BUSY (its snapshot
+      // cannot be upgraded, and no busy_timeout waits for that). BEGIN IMMEDIATE makes the other
+      // writer wait (here: fail fast, as its busy_timeout is 0) and this transaction commit.
+      const file = yield* temporaryFile
+      const sql = yield* SqliteClient.make({ filename: file, directStatements }).pipe(Effect.provide(Reactivity.layer))
+      yield* sql`PRAGMA journal_mode = WAL`
+      yield* sql`CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL)`
+      const other = new Sqlite(file)
+      yield* Effect.addFinalizer(() => Effect.sync(() => other.close()))
+      other.pragma("busy_timeout = 0")
+      let otherWrote = true
+      yield* sql.withTransaction(Effect.gen(function*() {
+        const before = yield* sql<{ n: number }>`SELECT COUNT(*) AS n FROM t`
+        try {
+          other.prepare("INSERT INTO t (id, name) VALUES (1, 'other process')").run()
+        } catch (error) {
+          expect(error).toMatchObject({ code: "SQLITE_BUSY" })
+          otherWrote = false
+        }
+        yield* sql`INSERT INTO t (id, name) VALUES (${before[0]!.n + 10}, 'this process')`
+      }))
+      expect(otherWrote).toBe(false)
+      expect(yield* sql<{ name: string }>`SELECT name FROM t`).toEqual([{ name: "this process" }])
+    }))
+
   it.effect("gives integers beyond 2^53 as bigint only under SafeIntegers", () =>
     Effect.gen(function*() {
       const sql = yield* SqlClient.SqlClient

@@ -262,6 +262,12 @@ export const make = (
     const library = yield* SqlClient.make({
       acquirer: Effect.succeed(plain),
       transactionAcquirer,
+      // IMMEDIATE takes the write lock up front, where busy_timeout waits for another process's
+      // writer. A deferred BEGIN that reads first and then writes cannot be waited for when another
+      // process committed in between: SQLite answers SQLITE_BUSY at once ("database is locked"),
+      // which two instances on one file hit at start. Readers are not blocked (WAL), and this
+      // process's transactions are serialized by the holder above anyway.
+      beginTransaction: "BEGIN IMMEDIATE",
       compiler: Statement.makeCompilerSqlite(),
       spanAttributes: [["db.system.name", "sqlite"]]
     })
