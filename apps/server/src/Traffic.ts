@@ -101,6 +101,7 @@ export const layer = (dialects: ReadonlyArray<Dialect.Dialect>, config: TrafficC
       const runtime = yield* Effect.runtime<never>()
       const latencyMs = config.latencyMs ?? 0
       const nextRequestId = requestIds()
+      const recordHeaders = Masking.makeRequestHeaders()
       // Longest prefix first; the control plane is matched before any dialect.
       const mounted = [...dialects].sort((a, b) => b.prefix.length - a.prefix.length)
       const dialectOf = (path: string) =>
@@ -170,7 +171,7 @@ export const layer = (dialects: ReadonlyArray<Dialect.Dialect>, config: TrafficC
           const bodyBytes = journal.settings().bodyBytes
           const bodies = bodyBytes > 0 ? captureBodies(request, response, bodyBytes) : undefined
           // Masked now: the raw values are never kept, not even while the request is under way.
-          const sent = Masking.requestHeaders(request.rawHeaders)
+          const sent = recordHeaders(request.rawHeaders)
           entry.requestHeaders = sent.headers
           response.once("close", () => {
             entry.status = response.headersSent ? response.statusCode : 0

@@ -53,24 +53,36 @@ export interface KeptHeaders {
 }
 
 /**
- * A request's headers as Node received them (`rawHeaders`: name, value, name, value… in the order
- * sent, the names as sent), masked and bounded.
+ * A recorder of request headers as Node receives them (`rawHeaders`: name, value, name, value… in
+ * the order sent, the names as sent), masked and bounded. Each recorder remembers which names are
+ * credentials, by the name as sent: clients send the same few names again and again, and this runs
+ * on every journaled request (half its cost was deciding that anew). Past `maxRemembered` names it
+ * decides anew.
  */
-export const requestHeaders = (raw: ReadonlyArray<string>): KeptHeaders => {
-  const headers: Array<readonly [string, string]> = []
-  let truncated = raw.length > maxHeaders * 2
-  const end = Math.min(raw.length, maxHeaders * 2)
-  for (let i = 0; i + 1 < end; i += 2) {
-    const name = raw[i]!
-    const value = raw[i + 1]!
-    if (name.length > maxNameLength || value.length > maxValueLength) truncated = true
-    const lower = name.toLowerCase()
-    headers.push([
-      cut(name, maxNameLength),
-      cut(isSecretHeader(lower) ? maskValue(lower, value) : value, maxValueLength)
-    ])
+export const makeRequestHeaders = (maxRemembered = 512) => {
+  const remembered = new Map<string, boolean>()
+  const secretAsSent = (name: string): boolean => {
+    const known = remembered.get(name)
+    if (known !== undefined) return known
+    const secret = isSecretHeader(name.toLowerCase())
+    if (remembered.size < maxRemembered) remembered.set(name, secret)
+    return secret
   }
-  return { headers, truncated }
+  return (raw: ReadonlyArray<string>): KeptHeaders => {
+    const headers: Array<readonly [string, string]> = []
+    let truncated = raw.length > maxHeaders * 2
+    const end = Math.min(raw.length, maxHeaders * 2)
+    for (let i = 0; i + 1 < end; i += 2) {
+      const name = raw[i]!
+      const value = raw[i + 1]!
+      if (name.length > maxNameLength || value.length > maxValueLength) truncated = true
+      headers.push([
+        cut(name, maxNameLength),
+        cut(secretAsSent(name) ? maskValue(name.toLowerCase(), value) : value, maxValueLength)
+      ])
+    }
+    return { headers, truncated }
+  }
 }
 
 /** A response's headers as `ServerResponse.getHeaders()` gives them (lower-case names), masked and bounded. */

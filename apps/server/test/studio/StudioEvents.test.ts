@@ -208,7 +208,7 @@ describe("masking", () => {
   plainIt("keeps a credential recognisable and useless", () => {
     expect(Masking.maskSecret("sk-0123456789abcdefghijklmn")).toBe("sk-0…klmn")
     expect(Masking.maskSecret("too-short-to-show-any")).toBe(Masking.hidden)
-    const { headers } = Masking.requestHeaders([
+    const { headers } = Masking.makeRequestHeaders()([
       "Authorization", "Basic dXNlcjpwYXNzd29yZA==",
       "Set-Cookie", "a=b",
       "X-Api-Key", "ek_0123456789abcdefghijklmnopqrstuvwxyz",
