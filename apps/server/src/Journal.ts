@@ -1,7 +1,7 @@
 /**
  * The request journal: the last requests the emulated dialects received (time, dialect,
- * organization, method, path, status, duration, request id, and, opted in, the bodies cut to a
- * size), so a test can assert what its code sent, as WireMock's request journal and the Firebase
+ * organization, method, path, status, duration, request id, the request's and the response's
+ * headers with every credential masked, and, opted in, the bodies cut to a size), so a test can assert what its code sent, as WireMock's request journal and the Firebase
  * emulators' Requests view allow. Bounded: a ring of `size` entries. Off by default, and then it
  * costs nothing: `Traffic` does not look at requests while nothing needs them.
  */
@@ -21,7 +21,7 @@ export const JournalEntry = Schema.Struct({
   method: Schema.String,
   /** The path, without the query. */
   path: Schema.String,
-  /** The query string without its "?", or "". */
+  /** The query string without its "?", or "", with the values of parameters named like credentials masked. */
   query: Schema.String,
   /** The status answered; 0 if the client went away first. */
   status: Schema.Number,
@@ -29,6 +29,15 @@ export const JournalEntry = Schema.Struct({
   durationMs: Schema.Number,
   /** The injected fault that answered or delayed it, if any. */
   fault: Schema.NullOr(Schema.String),
+  /**
+   * The request's headers as sent (name, value), credentials masked when recorded (see
+   * `internal/masking.ts`): the journal never holds a secret. At most 50, each cut to a length.
+   */
+  requestHeaders: Schema.optional(Schema.Array(Schema.Tuple(Schema.String, Schema.String))),
+  /** The response's headers, masked and bounded the same way. */
+  responseHeaders: Schema.optional(Schema.Array(Schema.Tuple(Schema.String, Schema.String))),
+  /** Whether some headers above were dropped or cut. */
+  headersTruncated: Schema.optional(Schema.Boolean),
   /** With body capture on: the request body as text, cut to the journal's `bodyBytes`. */
   requestBody: Schema.optional(Schema.String),
   /** With body capture on: the response body as text, cut to the journal's `bodyBytes`. */

@@ -36,6 +36,7 @@ import * as Snapshots from "./Snapshots.js"
 import * as Studio from "./Studio.js"
 import { StudioGroup } from "./StudioApi.js"
 import * as StudioControl from "./StudioControl.js"
+import * as StudioEvents from "./StudioEvents.js"
 import * as Traffic from "./Traffic.js"
 import * as Webhooks from "./Webhooks.js"
 
@@ -172,9 +173,9 @@ export const layerApi = (config: Omit<ServerConfig, "port" | "host">) =>
       Layer.provide(Layer.succeed(FetchHttpClient.RequestInit, { redirect: "manual" }))
     )),
     Layer.provideMerge(Snapshots.layer(Dialects.all)),
-    // The journal and faults, seen by the listener (through `Traffic`'s observer) and the control plane.
+    // The journal, faults and the Studio's change signal, seen by the listener (through `Traffic`'s observer) and the control plane.
     Layer.provideMerge(Traffic.layer(Dialects.all, { latencyMs: config.latencyMs })),
-    Layer.provideMerge(Layer.merge(Journal.layer(config.journal), Faults.layer)),
+    Layer.provideMerge(Layer.mergeAll(Journal.layer(config.journal), Faults.layer, StudioEvents.layer)),
     Layer.provideMerge(Organizations.layer),
     Layer.provideMerge(Database.layer(config.database)),
     Layer.provide(Layer.succeed(AdminToken, config.adminToken)),
@@ -193,6 +194,8 @@ export const layer = (config: ServerConfig) => {
       layerDocs("/__projectkit", ControlApi.add(StudioGroup), "/"),
       Home.layer(VERSION, Dialects.all),
       Studio.layer,
+      // Released before the listener closes: its finalizer ends the Studio's event streams.
+      StudioEvents.layerRoute,
       ...Dialects.all.map((dialect) => layerDocs(dialect.prefix, dialect.contract))
     )),
     Layer.provide(Fallback.layer(errors, config.maxBodyBytes)),

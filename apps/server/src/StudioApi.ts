@@ -39,7 +39,9 @@ export const OrganizationData = Schema.Struct({
   editorSyncBudget: Schema.Record({
     key: Schema.String,
     value: Schema.Struct({ available: Schema.Int, burst: Schema.Int, limit: Schema.Int, windowMs: Schema.Number })
-  })
+  }),
+  /** Per Sanity copy job: its progress (0–100) as the dialect's job events report it. */
+  copyJobProgress: Schema.Record({ key: Schema.String, value: Schema.Number })
 }).annotations({ identifier: "OrganizationData" })
 export type OrganizationData = typeof OrganizationData.Type
 
@@ -57,6 +59,12 @@ export const StudioProjectInput = Schema.Struct({
 })
 
 export const StudioProjectPatch = Schema.partialWith(StudioProjectInput, { exact: true })
+
+/** A ticket for the Studio's event stream (`GET /__projectkit/studio/events?ticket=`): good once, soon. */
+export const EventsTicket = Schema.Struct({
+  ticket: Schema.String,
+  expiresInMs: Schema.Int
+}).annotations({ identifier: "EventsTicket" })
 
 export class StudioGroup extends HttpApiGroup.make("studio")
   .add(
@@ -101,6 +109,13 @@ export class StudioGroup extends HttpApiGroup.make("studio")
       .addSuccess(HttpApiSchema.NoContent)
       .addError(ControlNotFound)
       .addError(ControlInternal)
+      .middleware(AdminAuth)
+  )
+  .add(
+    // The admin token, sent as a header, exchanged for a ticket the event stream's URL can carry:
+    // EventSource sends no headers, and a URL is logged.
+    HttpApiEndpoint.post("studioEventsTicket", "/studio/tickets")
+      .addSuccess(EventsTicket, { status: 201 })
       .middleware(AdminAuth)
   )
   .prefix("/__projectkit")

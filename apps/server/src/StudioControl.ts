@@ -20,9 +20,12 @@ import type { Row } from "./Snapshots.js"
 import { Snapshots } from "./Snapshots.js"
 import * as EditorHandlers from "./dialects/editor/EditorHandlers.js"
 import * as RateLimits from "./RateLimits.js"
+import * as SanityWire from "./dialects/sanity/SanityWire.js"
+import type { CopyJobRow } from "./dialects/sanity/SanityDatasetStore.js"
 import * as SyncStore from "./dialects/sync/SyncStore.js"
 import * as SyncWire from "./dialects/sync/SyncWire.js"
 import { largeDocumentBytes, type OrganizationSummary } from "./StudioApi.js"
+import { StudioEvents } from "./StudioEvents.js"
 
 const internal = (cause: unknown) =>
   Effect.zipRight(
@@ -80,6 +83,7 @@ export const layer = (config: StudioConfig = {}) => CompiledApi.group(ServerApi,
     const snapshots = yield* Snapshots
     // The dialect's own statements: the Studio's changes are the API's, visibility rules included.
     const syncStore = yield* SyncStore.make
+    const events = yield* StudioEvents
 
     const organizations = (id?: string) =>
       Effect.map(
@@ -136,6 +140,18 @@ export const layer = (config: StudioConfig = {}) => CompiledApi.group(ServerApi,
         return budgets
       })
 
+    /**
+     * Each copy job's progress as the dialect's job events report it (`SanityWire.jobEvent`, from
+     * the state the copy lifecycle keeps), so the Studio's bar and a client's listener agree.
+     */
+    const copyJobProgress = (copyJobs: ReadonlyArray<Row>) => {
+      const progress: Record<string, number> = {}
+      for (const row of copyJobs) {
+        progress[String(row["id"])] = SanityWire.jobEvent(row as unknown as CopyJobRow).progress
+      }
+      return progress
+    }
+
     const noSuchProject = (orgId: string, projectId: string) =>
       notFound(`No sync.so project ${projectId} in organization ${orgId}`)
 
@@ -152,7 +168,12 @@ export const layer = (config: StudioConfig = {}) => CompiledApi.group(ServerApi,
             if (!hiddenTables.has(name)) tables[name] = rows.map(shown)
           }
           const editorProjects = (tables["editor_projects"] ?? []).map((row) => String(row["id"]))
-          return { organization, tables, editorSyncBudget: yield* syncBudgets(path.id, editorProjects) }
+          return {
+            organization,
+            tables,
+            editorSyncBudget: yield* syncBudgets(path.id, editorProjects),
+            copyJobProgress: copyJobProgress(tables["sanity_copy_jobs"] ?? [])
+          }
         }).pipe(Effect.catchTag("SqlError", internal)))
       .handle("createSyncProject", ({ path, payload }) =>
         Effect.gen(function*() {
@@ -182,4 +203,5 @@ export const layer = (config: StudioConfig = {}) => CompiledApi.group(ServerApi,
         }).pipe(
           Effect.catchTags({ SqlError: internal, NotFound: () => noSuchProject(path.id, path.projectId) })
         ))
+      .handle("studioEventsTicket", () => Effect.sync(() => events.issueTicket()))
   }))

@@ -1,10 +1,11 @@
 /**
  * Every request to a dialect, as it arrives, before it is routed (compiled or not): recorded in
- * the journal, delayed by the server's latency and a matching fault's, or answered by that fault
+ * the journal (headers with credentials masked), told to the Studio's open event streams when it
+ * changed data, delayed by the server's latency and a matching fault's, or answered by that fault
  * instead of its handler. The control plane's own requests pass untouched.
  *
- * While the journal is off, no fault is held and no latency is set, the listener does not call in
- * here at all (`CompiledApi.Observer.active`).
+ * While the journal is off, no fault is held, no latency is set and no Studio listens for changes,
+ * the listener does not call in here at all (`CompiledApi.Observer.active`).
  */
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -14,8 +15,10 @@ import type * as Http from "node:http"
 import * as CompiledApi from "./compiled/CompiledApi.js"
 import type * as Dialect from "./Dialect.js"
 import * as Faults from "./Faults.js"
+import * as Masking from "./internal/masking.js"
 import * as Journal from "./Journal.js"
 import { type Dialect as OrganizationDialect, Organizations } from "./Organizations.js"
+import { StudioEvents } from "./StudioEvents.js"
 
 export interface TrafficConfig {
   /** Milliseconds added before every dialect request is handled (`--latency-ms`); 0 by default. */
@@ -24,6 +27,9 @@ export interface TrafficConfig {
 
 /** Why an injected fault answered, in the dialect's error body. */
 const faultMessage = (status: number, id: string) => `Injected fault ${id} (status ${status})`
+
+/** Methods whose success may have changed data: what the Studio's event stream reports. */
+const readOnly = new Set(["GET", "HEAD", "OPTIONS"])
 
 /** The request id a client sent, or a new one: a per-process prefix and a counter. */
 const requestIds = () => {
@@ -90,10 +96,12 @@ export const layer = (dialects: ReadonlyArray<Dialect.Dialect>, config: TrafficC
     Effect.gen(function*() {
       const journal = yield* Journal.Journal
       const faults = yield* Faults.Faults
+      const events = yield* StudioEvents
       const organizations = yield* Organizations
       const runtime = yield* Effect.runtime<never>()
       const latencyMs = config.latencyMs ?? 0
       const nextRequestId = requestIds()
+      const recordHeaders = Masking.makeRequestHeaders()
       // Longest prefix first; the control plane is matched before any dialect.
       const mounted = [...dialects].sort((a, b) => b.prefix.length - a.prefix.length)
       const dialectOf = (path: string) =>
@@ -129,12 +137,20 @@ export const layer = (dialects: ReadonlyArray<Dialect.Dialect>, config: TrafficC
         const queryAt = url.indexOf("?")
         const path = queryAt === -1 ? url : url.slice(0, queryAt)
         const dialect = dialectOf(path)
+        const method = request.method ?? "GET"
+        // Whether an open Studio is to hear of this request's success (a change of data).
+        const tells = events.watching() && !readOnly.has(method)
         // The control plane and the home page: never journaled, delayed nor faulted.
-        if (dialect === undefined) return route()
+        if (dialect === undefined) {
+          // (The Studio's own ticket requests change nothing it shows.)
+          if (tells && !path.startsWith("/__projectkit/studio/")) {
+            response.once("close", () => response.headersSent && response.statusCode < 400 && events.dataChanged())
+          }
+          return route()
+        }
         const pathInDialect = path.slice(dialect.prefix.length) || "/"
         // Nor a dialect's docs: they are the emulator's pages, not the provider's API.
         if (pathInDialect === "/docs" || pathInDialect === "/openapi.json") return route()
-        const method = request.method ?? "GET"
         const started = performance.now()
         const entry: Journal.PendingEntry | undefined = journal.enabled()
           ? {
@@ -144,7 +160,7 @@ export const layer = (dialects: ReadonlyArray<Dialect.Dialect>, config: TrafficC
             organization: null,
             method,
             path,
-            query: queryAt === -1 ? "" : url.slice(queryAt + 1),
+            query: queryAt === -1 ? "" : Masking.maskQuery(url.slice(queryAt + 1)),
             status: 0,
             durationMs: 0,
             fault: null
@@ -154,12 +170,22 @@ export const layer = (dialects: ReadonlyArray<Dialect.Dialect>, config: TrafficC
           response.setHeader("x-request-id", entry.requestId)
           const bodyBytes = journal.settings().bodyBytes
           const bodies = bodyBytes > 0 ? captureBodies(request, response, bodyBytes) : undefined
+          // Masked now: the raw values are never kept, not even while the request is under way.
+          const sent = recordHeaders(request.rawHeaders)
+          entry.requestHeaders = sent.headers
           response.once("close", () => {
             entry.status = response.headersSent ? response.statusCode : 0
             entry.durationMs = Math.round((performance.now() - started) * 1000) / 1000
+            const answered = Masking.responseHeaders(response.getHeaders())
+            entry.responseHeaders = answered.headers
+            if (sent.truncated || answered.truncated) entry.headersTruncated = true
             if (bodies !== undefined) Object.assign(entry, bodies())
             journal.record(entry)
+            events.journalAppended()
+            if (tells && entry.status !== 0 && entry.status < 400) events.dataChanged()
           })
+        } else if (tells) {
+          response.once("close", () => response.headersSent && response.statusCode < 400 && events.dataChanged())
         }
         const proceed = (organization: string | undefined) => {
           if (entry !== undefined && organization !== undefined) entry.organization = organization
@@ -188,7 +214,7 @@ export const layer = (dialects: ReadonlyArray<Dialect.Dialect>, config: TrafficC
       }
 
       return {
-        active: () => latencyMs > 0 || journal.enabled() || faults.any(),
+        active: () => latencyMs > 0 || journal.enabled() || faults.any() || events.watching(),
         observe
       }
     })

@@ -30,6 +30,8 @@ export interface OrganizationData {
   readonly tables: Readonly<Record<string, ReadonlyArray<Row>>>
   /** Per editor project: how many `sync` calls its rate limit admits now, of at most `burst`. */
   readonly editorSyncBudget: Readonly<Record<string, { readonly available: number; readonly burst: number; readonly limit: number; readonly windowMs: number }>>
+  /** Per Sanity copy job: its progress, 0–100. */
+  readonly copyJobProgress: Readonly<Record<string, number>>
 }
 
 export interface JournalEntry {
@@ -43,6 +45,10 @@ export interface JournalEntry {
   readonly status: number
   readonly durationMs: number
   readonly fault: string | null
+  /** Name and value as sent, credentials masked by the server when it recorded them. */
+  readonly requestHeaders?: ReadonlyArray<readonly [string, string]>
+  readonly responseHeaders?: ReadonlyArray<readonly [string, string]>
+  readonly headersTruncated?: boolean
   readonly requestBody?: string
   readonly responseBody?: string
   readonly bodiesTruncated?: boolean
@@ -130,7 +136,9 @@ export const control = (token: string) => {
     faults: () => call<{ faults: ReadonlyArray<Fault> }>("GET", "/faults"),
     addFault: (input: FaultInput) => call<Fault>("POST", "/faults", input),
     deleteFault: (id: string) => call<void>("DELETE", `/faults/${encodeURIComponent(id)}`),
-    clearFaults: () => call<void>("DELETE", "/faults")
+    clearFaults: () => call<void>("DELETE", "/faults"),
+    /** A ticket for the event stream, whose URL cannot carry the token (EventSource sends no headers). */
+    eventsTicket: () => call<{ ticket: string; expiresInMs: number }>("POST", "/studio/tickets")
   }
 }
 

@@ -1,6 +1,9 @@
 /**
  * projectkit Studio: what an integration made on the reference server, in a browser. One page,
- * no framework: a few views over the control plane, polled every second while open.
+ * no framework: a few views over the control plane, refreshed live: at once when the server's
+ * event stream says something changed, every half second while the view shows work advancing on
+ * the server's clock (which no request announces), and otherwise by a slow poll; without the
+ * stream (refused, or lost until it is back) every second.
  *
  * Each view has controls (forms, filters: drawn when the view is opened or changed by the user, so
  * a poll never disturbs typing) and content (drawn again whenever what the server answers changes).
@@ -19,8 +22,15 @@ const tabs: ReadonlyArray<{ readonly id: Tab; readonly label: string }> = [
   { id: "faults", label: "Faults" }
 ]
 
-const pollMillis = 1_000
 const storage = window.sessionStorage
+/** Polling without the event stream. */
+const fallbackPollMillis = 1_000
+/** While the view shows work in flight (a generation processing, an export rendering, a copy running). */
+const inFlightPollMillis = 500
+/** With the event stream: a safety net for changes it does not carry (another instance's writes). */
+const livePollMillis = (): number => Number(storage.getItem("studio.poll") ?? "") || 15_000
+/** How long to wait before asking for a new stream after one failed. */
+const reconnectMillis = 3_000
 
 interface State {
   api: Control | undefined
@@ -40,6 +50,8 @@ interface State {
   openRequest: string | undefined
   openEditorState: string | undefined
   notice: { readonly text: string; readonly error: boolean } | undefined
+  /** Whether the server's event stream is connected. */
+  live: boolean
 }
 
 const state: State = {
@@ -58,7 +70,8 @@ const state: State = {
   requestFilter: { organization: "", dialect: "", status: "" },
   openRequest: undefined,
   openEditorState: undefined,
-  notice: undefined
+  notice: undefined,
+  live: false
 }
 
 const app = document.getElementById("app")!
@@ -138,11 +151,17 @@ const open = (tab: Tab) => {
 // ---------------------------------------------------------------------------------------------
 
 let polling = false
+/** A refresh asked for while one was under way: run once more when it ends, as it may have missed the change. */
+let pollAgain = false
 let lastSeen = ""
 
-const poll = async () => {
+const poll = async (): Promise<void> => {
   const api = state.api
-  if (api === undefined || polling) return
+  if (api === undefined) return
+  if (polling) {
+    pollAgain = true
+    return
+  }
   polling = true
   try {
     state.organizations = (await api.organizations()).organizations
@@ -180,10 +199,103 @@ const poll = async () => {
     notify(`The server does not answer: ${error instanceof Error ? error.message : String(error)}`, true)
   } finally {
     polling = false
+    schedule()
+  }
+  if (pollAgain) {
+    pollAgain = false
+    await poll()
   }
 }
 
 let lastOrganizations = ""
+
+/** Whether the view shows work the server advances on its clock: no event tells of each step. */
+const inFlight = (): boolean => {
+  const data = state.data
+  if (data === undefined) return false
+  const any = (table: string, column: string, values: ReadonlyArray<string>) =>
+    rows(data, table).some((row) => values.includes(text(row[column])))
+  switch (state.tab) {
+    case "sync":
+      return any("sync_generations", "status", ["PENDING", "PROCESSING"])
+    case "editor":
+      return any("editor_exports", "status", ["queued", "rendering"])
+    case "sanity":
+      return any("sanity_copy_jobs", "state", ["pending", "running"]) || any("sanity_datasets", "embeddings_status", ["updating"])
+    default:
+      return false
+  }
+}
+
+let timer: number | undefined
+/** The next poll, after the delay the situation calls for (see the module's comment). */
+const schedule = () => {
+  window.clearTimeout(timer)
+  if (state.api === undefined) return
+  const delay = inFlight() ? inFlightPollMillis : state.live ? livePollMillis() : fallbackPollMillis
+  timer = window.setTimeout(() => void poll(), delay)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Live updates: the server's event stream (`/__projectkit/studio/events`), opened with a ticket
+// the admin token buys, since EventSource sends no headers and the token must stay out of URLs.
+// ---------------------------------------------------------------------------------------------
+
+let events: EventSource | undefined
+let reconnect: number | undefined
+/** The counters last heard: journal appends and data changes. */
+let heard = { journal: -1, data: -1 }
+
+const setLive = (live: boolean) => {
+  document.documentElement.dataset.live = live ? "events" : "polling"
+  if (state.live === live) return
+  state.live = live
+  drawLive()
+  schedule()
+}
+
+const disconnectEvents = () => {
+  window.clearTimeout(reconnect)
+  events?.close()
+  events = undefined
+  setLive(false)
+}
+
+const connectEvents = async () => {
+  disconnectEvents()
+  const api = state.api
+  if (api === undefined || typeof EventSource === "undefined") return
+  const retry = () => {
+    if (state.api === api) reconnect = window.setTimeout(() => void connectEvents(), reconnectMillis)
+  }
+  let ticket: string
+  try {
+    ticket = (await api.eventsTicket()).ticket
+  } catch {
+    return retry()
+  }
+  if (state.api !== api) return
+  const source = new EventSource(`/__projectkit/studio/events?ticket=${encodeURIComponent(ticket)}`)
+  events = source
+  const listen = (event: MessageEvent<string>) => {
+    const next = JSON.parse(event.data) as typeof heard
+    // The requests view follows the journal; every view follows the data (organizations included).
+    const relevant = next.data !== heard.data || (state.tab === "requests" && next.journal !== heard.journal)
+    heard = next
+    setLive(true)
+    if (relevant) void poll()
+  }
+  source.addEventListener("ready", listen)
+  source.addEventListener("changed", listen)
+  // Its ticket is spent: the browser's own reconnection would be refused. A new ticket, a new stream.
+  source.onerror = () => {
+    source.close()
+    if (events !== source) return
+    events = undefined
+    setLive(false)
+    retry()
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Sign-in
@@ -202,12 +314,15 @@ const signIn = async (token: string) => {
     state.dialects = health.dialects
   }, () => undefined)
   drawAll()
+  void connectEvents()
   await poll()
 }
 
 const signOut = (why?: string) => {
   storage.removeItem("studio.token")
   state.api = undefined
+  disconnectEvents()
+  window.clearTimeout(timer)
   drawSignIn(why)
 }
 
@@ -292,9 +407,19 @@ const drawHeader = () => {
         }, tab.label)
       )
     ),
+    liveBadge(),
     h("button", { type: "button", class: "quiet", onclick: () => signOut() }, "Sign out")
   )
 }
+
+/** Whether updates arrive as they happen (the event stream) or by polling. */
+const liveBadge = () =>
+  h(
+    "span",
+    { id: "live", class: state.live ? "badge live" : "badge", title: state.live ? "Updates arrive as they happen" : "Updates by polling every second" },
+    state.live ? "Live" : "Polling"
+  )
+const drawLive = () => document.getElementById("live")?.replaceWith(liveBadge())
 
 const drawControls = () => replace(controls, viewControls())
 const drawContent = () => replace(content, viewContent())
@@ -758,8 +883,15 @@ const sanityContent = (data: OrganizationData): Child => {
           table("Tokens", ["Label", "Role", "Created"], mine("sanity_tokens").map((t) => [text(t.label), text(t.role), when(t.created_at)])),
           table(
             "Copy jobs",
-            ["From", "To", "State"],
-            mine("sanity_copy_jobs").map((j) => [text(j.source_dataset), text(j.target_dataset), statusBadge(text(j.state))])
+            ["From", "To", "State", "Progress"],
+            mine("sanity_copy_jobs").map((j) => {
+              const job = text(j.id)
+              const progress = data.copyJobProgress[job] ?? 0
+              return [text(j.source_dataset), text(j.target_dataset), statusBadge(text(j.state)), [
+                h("progress", { max: 100, value: progress, "data-copy-job": job, "aria-label": `Copy to ${text(j.target_dataset)} progress` }),
+                h("span", { class: "percent" }, ` ${progress} %`)
+              ]]
+            })
           )
         )
       })
@@ -863,12 +995,23 @@ const requestDetails = (r: JournalEntry) =>
       h("dt", {}, "Dialect"), h("dd", {}, r.dialect ?? "—"),
       h("dt", {}, "Injected fault"), h("dd", {}, r.fault ?? "none")
     ),
+    headerList("Request headers", r.requestHeaders),
+    headerList("Response headers", r.responseHeaders),
+    r.headersTruncated === true ? h("p", { class: "hint" }, "Some headers were dropped or cut.") : null,
     h("h4", {}, "Request body"),
     h("pre", { class: "json" }, r.requestBody === undefined ? "Not recorded" : pretty(r.requestBody) || "(empty)"),
     h("h4", {}, "Response body"),
     h("pre", { class: "json" }, r.responseBody === undefined ? "Not recorded" : pretty(r.responseBody) || "(empty)"),
     r.bodiesTruncated === true ? h("p", { class: "hint" }, "Bodies cut to the journal's size.") : null
   )
+
+/** Headers as the server recorded them: credentials are masked there, before they are ever kept. */
+const headerList = (title: string, headers: JournalEntry["requestHeaders"]): Child => [
+  h("h4", {}, title),
+  headers === undefined
+    ? h("p", { class: "hint" }, "Not recorded")
+    : h("dl", { class: "headers" }, headers.map(([name, value]) => [h("dt", {}, h("code", {}, name)), h("dd", {}, h("code", {}, value))]))
+]
 
 // ---------------------------------------------------------------------------------------------
 // Faults
@@ -941,9 +1084,15 @@ const faultContent = (): Child =>
 // Start: the admin token from the link the server printed (`#token=`), or from this tab's session.
 // ---------------------------------------------------------------------------------------------
 
-/** The token a link carries in its fragment (`#token=`), taken out of the address bar and the history. */
+/**
+ * The token a link carries in its fragment (`#token=`), taken out of the address bar and the
+ * history; `&poll=<ms>` there sets the poll interval used while the event stream is up.
+ */
 const tokenFromLink = (): string | null => {
-  const token = new URLSearchParams(window.location.hash.slice(1)).get("token")
+  const fragment = new URLSearchParams(window.location.hash.slice(1))
+  const poll = Number(fragment.get("poll") ?? "")
+  if (Number.isInteger(poll) && poll > 0) storage.setItem("studio.poll", String(poll))
+  const token = fragment.get("token")
   if (token !== null) history.replaceState(null, "", window.location.pathname + window.location.search)
   return token
 }
@@ -955,4 +1104,3 @@ window.addEventListener("hashchange", () => {
 const token = tokenFromLink() ?? storage.getItem("studio.token")
 if (token === null || token === "") drawSignIn()
 else void signIn(token)
-window.setInterval(() => void poll(), pollMillis)

@@ -20,6 +20,8 @@ const hasChromium = Fs.existsSync(chromiumPath)
 // In CI a missing browser is a failure, never a skip.
 const runs = hasChromium || process.env["CI"] === "true"
 
+const hasCurl = ChildProcess.spawnSync("curl", ["--version"]).status === 0
+
 const screenshots = process.env["PROJECTKIT_STUDIO_SCREENSHOTS"] === "1"
   ? Path.resolve(import.meta.dirname, "../../docs/studio")
   : Fs.mkdtempSync(Path.join(Os.tmpdir(), "projectkit-studio-"))
@@ -90,15 +92,26 @@ describe.runIf(runs)("Studio in Chromium", () => {
     await page.getByLabel("Admin token").fill("not the token")
     await page.keyboard.press("Enter")
     await page.getByRole("alert").waitFor({ timeout: 5_000 })
-    // The banner's link carries the token in its fragment.
-    await page.goto(`${server.baseUrl}/__projectkit/studio#token=${ServerProcess.adminToken}`)
+    // The banner's link carries the token in its fragment. The poll interval used while the event
+    // stream is up is set to ten minutes: whatever shows up below within seconds came through the
+    // stream (or, for work advancing on the server's clock, the in-flight refresh).
+    await page.goto(`${server.baseUrl}/__projectkit/studio#token=${ServerProcess.adminToken}&poll=600000`)
     await page.getByRole("heading", { name: "projectkit Studio" }).waitFor()
     expect(page.url()).not.toContain("token")
+    await page.locator("html[data-live=events]").waitFor({ timeout: 5_000 })
+    await page.locator("#live", { hasText: "Live" }).waitFor()
     await page.locator(`#organization option[value="${org.id}"]`).waitFor({ state: "attached" })
     await page.selectOption("#organization", org.id)
     await openTab("sync.so")
 
-    // A project created over the API (USER visibility, sync.so's default) appears within 2 s.
+    // A project created over the API (USER visibility, sync.so's default) appears within 2 s,
+    // announced by the event stream: the page asks for the organization's data after the signal.
+    const dataRequests: Array<number> = []
+    page.on("request", (request) => {
+      if (request.url().endsWith(`/__projectkit/orgs/${org.id}/data`)) dataRequests.push(Date.now())
+    })
+    await page.waitForTimeout(300)
+    const sentAt = Date.now()
     const fromApi = await ServerProcess.call(server.baseUrl, "/sync/v2/projects", {
       method: "POST",
       headers: sync,
@@ -107,6 +120,8 @@ describe.runIf(runs)("Studio in Chromium", () => {
     expect(fromApi.status).toBe(201)
     const apiProject = fromApi.body as { id: string }
     await page.locator(`[data-project="${apiProject.id}"]`).waitFor({ timeout: 2_000 })
+    expect(dataRequests.filter((at) => at >= sentAt).length).toBeGreaterThan(0)
+    expect(await page.locator("html").getAttribute("data-live")).toBe("events")
 
     // One created in the Studio is returned by GET /sync/v2/projects.
     await page.getByLabel("New project").fill("Made in the Studio")
@@ -175,28 +190,51 @@ describe.runIf(runs)("Studio in Chromium", () => {
     })
     expect(sanity.status).toBeLessThan(300)
     await openTab("Sanity")
-    await page.locator(`[data-sanity-project="${(sanity.body as { id: string }).id}"] h3`, { hasText: "Marketing site" })
+    const sanityProject = (sanity.body as { id: string }).id
+    await page.locator(`[data-sanity-project="${sanityProject}"] h3`, { hasText: "Marketing site" })
       .waitFor({ timeout: 2_000 })
 
-    // A request sent with curl shows in the journal.
+    // A dataset copy's progress bar reaches 100 % (pending, running, completed on the server's clock).
+    const sanityAuth = { authorization: `Bearer ${sanityToken}`, "content-type": "application/json" }
+    const datasets = `/sanity/v2021-06-07/projects/${sanityProject}/datasets`
+    expect((await ServerProcess.call(server.baseUrl, `${datasets}/production`, { method: "PUT", headers: sanityAuth, body: "{}" })).status)
+      .toBeLessThan(300)
+    const copy = await ServerProcess.call(server.baseUrl, `${datasets}/production/copy`, {
+      method: "PUT",
+      headers: sanityAuth,
+      body: JSON.stringify({ targetDataset: "staging" })
+    })
+    expect(copy.status).toBeLessThan(300)
+    const copyBar = page.locator(`[data-sanity-project="${sanityProject}"] progress[data-copy-job]`)
+    await copyBar.waitFor({ timeout: 2_000 })
+    await page.locator(`[data-sanity-project="${sanityProject}"] progress[data-copy-job][value="100"]`).waitFor({ timeout: 10_000 })
+    await page.screenshot({ path: Path.join(screenshots, "sanity-projects.png"), fullPage: true })
+
+    // A request sent with curl shows in the journal, its headers shown with the API key masked.
     await openTab("Requests")
     await page.getByRole("button", { name: "Record requests" }).click()
     await page.getByRole("button", { name: "Stop recording" }).waitFor({ timeout: 2_000 })
-    ChildProcess.execFileSync("curl", [
-      "-s",
-      "-o",
-      "/dev/null",
-      "-H",
-      `x-api-key: ${org.credentials.sync.apiKey}`,
-      "-H",
-      "x-request-id: curl-from-the-test",
-      `${server.baseUrl}/sync/v2/projects?limit=5`
-    ])
+    const curlHeaders = { "x-api-key": org.credentials.sync.apiKey, "x-request-id": "curl-from-the-test" }
+    const curlUrl = `${server.baseUrl}/sync/v2/projects?limit=5`
+    if (hasCurl) {
+      ChildProcess.execFileSync("curl", ["-s", "-o", "/dev/null", ...Object.entries(curlHeaders).flatMap(([name, value]) => ["-H", `${name}: ${value}`]), curlUrl])
+    } else {
+      // No curl on this machine: the same request as curl sends it.
+      await fetch(curlUrl, { headers: { ...curlHeaders, "user-agent": "curl/8 (fetch in its place)", accept: "*/*" } })
+    }
     const row = page.locator(`[data-request="curl-from-the-test"] button`)
     await row.waitFor({ timeout: 2_000 })
     expect(await row.textContent()).toContain("GET /sync/v2/projects?limit=5 ·")
     await row.click()
     await page.locator(`[data-request="curl-from-the-test"] .details`).waitFor()
+    const key = org.credentials.sync.apiKey
+    const headers = page.locator(`[data-request="curl-from-the-test"] dl.headers`).first()
+    await headers.locator("dt", { hasText: "x-api-key" }).waitFor()
+    expect(await headers.textContent()).toContain(`${key.slice(0, 4)}…${key.slice(-4)}`)
+    expect(await headers.textContent()).toContain("curl/")
+    // Nowhere in the page: not in its DOM, not in any attribute.
+    expect(await page.content()).not.toContain(key)
+    expect(await page.content()).not.toContain(key.slice(4, -4))
     await page.screenshot({ path: Path.join(screenshots, "requests.png"), fullPage: true })
 
     // A fault added in the Studio makes the next matching API call fail as configured.

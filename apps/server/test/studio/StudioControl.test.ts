@@ -171,6 +171,31 @@ layer(testServer({ editor: { syncRateLimit: { limit: 2, window: "1 minute", burs
       expect(synced.status).toBe(200)
       expect(yield* budget()).toMatchObject({ available: 2 })
     }))
+
+  it.effect("report each Sanity copy job's progress as the dialect's job events do", () =>
+    Effect.gen(function*() {
+      const { adminToken } = yield* TestServer
+      const org = yield* organization("Copies")
+      const auth = { authorization: `Bearer ${org.credentials.sanity.token}`, "content-type": "application/json" }
+      const base = "/sanity/v2021-06-07/projects"
+      const project = (yield* request(base, { method: "POST", headers: auth, body: JSON.stringify({ displayName: "Copied" }) }))
+        .body as { id: string }
+      expect((yield* request(`${base}/${project.id}/datasets/production`, { method: "PUT", headers: auth, body: "{}" })).status)
+        .toBeLessThan(300)
+      const copy = yield* request(`${base}/${project.id}/datasets/production/copy`, {
+        method: "PUT",
+        headers: auth,
+        body: JSON.stringify({ targetDataset: "staging" })
+      })
+      expect(copy.status).toBeLessThan(300)
+      const data = (yield* request(`/__projectkit/orgs/${org.id}/data`, { headers: admin(adminToken) })).body as {
+        tables: Record<string, Array<Record<string, unknown>>>
+        copyJobProgress: Record<string, number>
+      }
+      const [job] = data.tables["sanity_copy_jobs"]!
+      // Pending: 0, as `SanityWire.jobEvent` says (then 50 running, 100 done; the e2e test sees 100).
+      expect(data.copyJobProgress).toEqual({ [String(job!["id"])]: job!["state"] === "pending" ? 0 : job!["state"] === "running" ? 50 : 100 })
+    }))
 })
 
 describe("Studio page", () => {
