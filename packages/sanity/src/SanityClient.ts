@@ -171,7 +171,7 @@ export const make = (config: SanityConfig): Effect.Effect<SanityClientService, n
     const project = (projectId: string) => ({ resource: "project", id: projectId })
     const dataset = (name: string) => ({ resource: "dataset", id: name })
     const getUser = (userId: string) =>
-      call({ resource: "user", id: userId }, client.sanityUsers.get({ path: { apiVersion, userId } }))
+      call({ resource: "user", id: userId }, client.sanityUsers.get({ path: { apiVersion, userId }, headers: {} }))
     return {
       projects: {
         list: (params = {}) => call({ resource: "project" }, client.sanityProjects.list({ path: { apiVersion }, urlParams: params })),
@@ -211,7 +211,7 @@ export const make = (config: SanityConfig): Effect.Effect<SanityClientService, n
         get: (jobId) => call({ resource: "job", id: jobId }, client.sanityJobs.get({ path: { apiVersion, jobId } })),
         listen: (jobId) =>
           Effect.map(
-            call({ resource: "job", id: jobId }, client.sanityJobs.listen({ path: { apiVersion, jobId } })),
+            call({ resource: "job", id: jobId }, client.sanityJobEvents.listen({ path: { apiVersion, jobId }, headers: {} })),
             SanityApi.parseEvents
           )
       },

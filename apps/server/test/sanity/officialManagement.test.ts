@@ -353,11 +353,16 @@ layer(server, { excludeTestServices: true })("@sanity/client's request against t
         const { jobId } = yield* call(() =>
           client.request<{ jobId: string }>({ uri: "/datasets/production/copy", method: "PUT", body: { targetDataset: "copy-1" } })
         )
-        // OFF CLI: an EventSource on `${client.config().url}/jobs/{id}/listen`.
-        const text = yield* call(() =>
-          fetch(`${client.config().url}/jobs/${jobId}/listen`, { headers: { authorization: `Bearer ${org.token}` } })
-            .then((response) => response.text())
-        )
+        // OFF CLI (`followCopyJobProgress`): a plain EventSource on `${client.config().url}/jobs/{id}/listen`,
+        // with no Authorization header: the job id is enough.
+        const listen = (id: string, headers: Record<string, string> = {}) =>
+          call(() =>
+            fetch(`${client.config().url}/jobs/${id}/listen`, { headers: { accept: "text/event-stream", ...headers } })
+              .then(async (response) => ({ status: response.status, type: response.headers.get("content-type"), text: await response.text() }))
+          )
+        const opened = yield* listen(jobId)
+        expect(opened).toMatchObject({ status: 200, type: expect.stringContaining("text/event-stream") })
+        const text = opened.text
         const events = text.split("\n\n").filter((block) => block.trim() !== "").map((block) => {
           const lines = block.split("\n")
           const event = lines.find((line) => line.startsWith("event:"))?.slice(6).trim()
@@ -368,6 +373,20 @@ layer(server, { excludeTestServices: true })("@sanity/client's request against t
         const jobEvents = events.filter((e) => e.event === "job")
         expect(jobEvents.at(-1)).toMatchObject({ data: { job_id: jobId, state: "completed", progress: 100 } })
         expect(events.at(-1)).toMatchObject({ event: "done" })
+
+        // A token, when sent, is checked: the caller's own job streams; an unknown token is a 401;
+        // another organization's token finds no job. An unknown job is a 404 either way.
+        const withToken = yield* listen(jobId, { authorization: `Bearer ${org.token}` })
+        expect(withToken.status).toBe(200)
+        expect(withToken.text).toContain("event: done")
+        const badToken = yield* listen(jobId, { authorization: "Bearer sk-not-a-token" })
+        expect(badToken.status).toBe(401)
+        expect(JSON.parse(badToken.text)).toMatchObject({ statusCode: 401, error: "Unauthorized", message: "Session not found" })
+        const other = yield* makeSanityOrg("official copy listen other")
+        expect((yield* listen(jobId, { authorization: `Bearer ${other.token}` })).status).toBe(404)
+        const unknown = yield* listen("jobId-nothing-here")
+        expect(unknown.status).toBe(404)
+        expect(JSON.parse(unknown.text)).toMatchObject({ statusCode: 404, error: "Not Found" })
       }))
   })
 

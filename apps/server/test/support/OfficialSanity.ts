@@ -33,14 +33,13 @@ export const refusal = (promise: () => Promise<unknown>) =>
   )
 
 /** Polls until `check` holds, for the lifecycles on the clock. */
-/** The last value of one of the client's Observables (its Promise twins' answer). */
-export const lastValue = <A>(observable: {
-  subscribe: (observer: { next: (value: A) => void; error: (error: unknown) => void; complete: () => void }) => unknown
-}) =>
-  new Promise<A>((resolve, reject) => {
-    let last: A | undefined
-    observable.subscribe({ next: (value) => last = value, error: reject, complete: () => resolve(last as A) })
-  })
+/** The last value of one of the client's Observables (what its Promise twin answers). */
+export const lastValue = <A>(observable: { readonly forEach: (next: (value: A) => void) => Promise<void> }): Promise<A> => {
+  let last: A | undefined
+  return observable.forEach((value) => {
+    last = value
+  }).then(() => last as A)
+}
 
 export const eventually = <A>(effect: Effect.Effect<A>, check: (a: A) => boolean) =>
   effect.pipe(
