@@ -203,6 +203,26 @@ layer(server, { excludeTestServices: true })("@sanity/client against the referen
       }))
   })
 
+  describe("configuration", () => {
+    it.effect("other API versions (v1, vX, a later date) and a request tag prefix change nothing", () =>
+      Effect.gen(function*() {
+        const org = yield* makeSanityOrg("official configuration")
+        const project = yield* org.client.projects.create({ displayName: "Configured" })
+        for (const apiVersion of ["1", "X", "2025-09-16"]) {
+          const client = yield* official(org.token, project.id, apiVersion)
+          expect((yield* call(() => client.projects.list())).map((p) => p.id)).toEqual([project.id])
+          expect(yield* call(() => client.datasets.list())).toEqual([])
+          expect((yield* call(() => client.users.getById("me"))).role).toBe("administrator")
+        }
+        // With `requestTagPrefix` the client adds `?tag=…` to what it sends (not to dataset calls).
+        const tagged = (yield* official(org.token, project.id)).withConfig({ requestTagPrefix: "projectkit.tests" })
+        expect((yield* call(() => tagged.projects.list({ includeMembers: false }))).map((p) => p.id)).toEqual([project.id])
+        expect((yield* call(() => tagged.projects.getById(project.id))).id).toBe(project.id)
+        expect(yield* call(() => tagged.request({ uri: `/projects/${project.id}/cors`, tag: "cors.list" })))
+          .toHaveLength(1)
+      }))
+  })
+
   describe("users", () => {
     it.effect("getById: 'me' is the current user with its role; an id the project's user; several ids a list", () =>
       Effect.gen(function*() {
@@ -244,6 +264,12 @@ layer(server, { excludeTestServices: true })("@sanity/client against the referen
         expect(yield* call(() => lastValue(client.observable.users.getById("me")))).toMatchObject({ id: meId })
         const viewing = yield* official(viewer.token, project.id)
         expect(yield* call(() => viewing.users.getById("me"))).toMatchObject({ id: viewer.userId, role: "viewer" })
+
+        // ROUTES, DOC: `/projects/{id}/users/{userId}` ("me" allowed), reached by `request`.
+        expect(yield* call(() => client.request({ uri: `/projects/${project.id}/users/me`, useGlobalApi: true })))
+          .toMatchObject({ id: meId, projectId: project.id, isCurrentUser: true })
+        expect(yield* call(() => client.request({ uri: `/projects/${project.id}/users/${viewer.userId}` })))
+          .toMatchObject({ id: viewer.userId, projectId: project.id, isCurrentUser: false })
 
         const nobody = yield* refusal(() => client.users.getById("nobody"))
         expect(nobody).toMatchObject({ statusCode: 404, body: boom(404, "Not Found") })
