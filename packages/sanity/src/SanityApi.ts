@@ -805,25 +805,22 @@ export class AccessGroup extends group("sanityAccess")
   .annotate(OpenApi.Title, "Features and permissions")
 {}
 
-/**
- * `/users/{id}` answers on both hosts. On the project host (what `@sanity/client`'s
- * `users.getById` reaches, naming the project by `X-Sanity-Project-ID`) the users are the project's
- * (`SanityUser`, with its `projectId`); on the global host they are the caller's organization's.
- */
-export const UserLookupHeaders = Schema.Struct({
-  "x-sanity-project-id": Schema.optional(Schema.String.annotations({
-    description: "The project whose users to answer (with projectId); an unknown project is a 404. " +
-      "Without it (and not on {projectId}.api.… either) the users are the organization's"
-  })),
-  host: Schema.optional(Schema.String)
-})
-
 export class UsersGroup extends group("sanityUsers")
   .add(
+    // Both hosts answer it. On the project host (what `@sanity/client`'s `users.getById` reaches,
+    // naming the project by `X-Sanity-Project-ID`, or `{projectId}.api.…`) the users are the
+    // project's (OFF `SanityUser`, with its `projectId`; an unknown project is a 404); on the
+    // global host the caller's organization's. (The header is read by the server rather than
+    // declared: optional here, where the project-host routes require it.)
     HttpApiEndpoint.get("get", "/:apiVersion/users/:userId")
       .setPath(Schema.Struct({ apiVersion: ApiVersion, userId: Schema.String }))
-      .setHeaders(UserLookupHeaders)
       .addSuccess(UserLookup)
+      .annotate(
+        OpenApi.Description,
+        "`me`, one user, or several comma-separated ids (a list). With X-Sanity-Project-ID (or on " +
+          "{projectId}.api.…) the project's users, with their projectId (an unknown project is a 404); " +
+          "without, the organization's."
+      )
   )
   .add(
     HttpApiEndpoint.get("getInProject", "/:apiVersion/projects/:projectId/users/:userId")

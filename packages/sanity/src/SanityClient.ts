@@ -171,7 +171,7 @@ export const make = (config: SanityConfig): Effect.Effect<SanityClientService, n
     const project = (projectId: string) => ({ resource: "project", id: projectId })
     const dataset = (name: string) => ({ resource: "dataset", id: name })
     const getUser = (userId: string) =>
-      call({ resource: "user", id: userId }, client.sanityUsers.get({ path: { apiVersion, userId }, headers: {} }))
+      call({ resource: "user", id: userId }, client.sanityUsers.get({ path: { apiVersion, userId } }))
     return {
       projects: {
         list: (params = {}) => call({ resource: "project" }, client.sanityProjects.list({ path: { apiVersion }, urlParams: params })),

@@ -6,6 +6,7 @@
  * (409 when taken). Every failure is a core error; `answer` turns it into Sanity's body by
  * `SanityErrors`.
  */
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as ProjectsError from "@projectkit/core/ProjectsError"
 import { SanityApi, SanityErrors } from "@projectkit/sanity"
@@ -370,11 +371,12 @@ export const AccessLive = CompiledApi.group(ServerApi, "sanityAccess", (handlers
 export const UsersLive = CompiledApi.group(ServerApi, "sanityUsers", (handlers) =>
   Effect.map(SanityProjectStore.SanityProjectStore, (store) =>
     handlers
-      .handle("get", ({ headers, path }) =>
+      .handle("get", ({ path }) =>
         as((who) =>
           Effect.gen(function*() {
-            // On the project host the users are the project's (OFF `SanityUser` has its projectId).
-            const projectId = SanityInput.namedProject(headers)
+            // On the project host the users are the project's (OFF `SanityUser` has its projectId);
+            // the contract leaves the header undeclared (see `SanityApi.UsersGroup`).
+            const projectId = SanityInput.namedProject((yield* HttpServerRequest.HttpServerRequest).headers)
             if (Option.isSome(projectId)) yield* store.project(who, projectId.value)
             if (path.userId === "me") return SanityWire.currentUser(who)
             const ids = path.userId.split(",").map((id) => id.trim()).filter((id) => id !== "")

@@ -141,7 +141,7 @@ export const hostProject = (headers: typeof SanityApi.ProjectHostHeaders.Type): 
  * host of the project host's shape, `{projectId}.api.…`. INF: unlike `hostProject`, another host
  * names none (the server may be deployed under any name), so the request is the global host's.
  */
-export const namedProject = (headers: { readonly "x-sanity-project-id"?: string | undefined; readonly host?: string | undefined }) => {
+export const namedProject = (headers: Readonly<Record<string, string | undefined>>) => {
   const header = headers["x-sanity-project-id"]?.trim()
   if (header !== undefined && header !== "") return Option.some(header)
   const match = /^([-a-z0-9]+)\.api\./i.exec(headers.host ?? "")
