@@ -754,15 +754,36 @@ export class JobsGroup extends group("sanityJobs")
       .setPath(Schema.Struct({ apiVersion: ApiVersion, jobId: Schema.String }))
       .addSuccess(Job)
   )
+  .annotate(OpenApi.Title, "Jobs")
+{}
+
+/**
+ * A job's progress as server-sent events. OFF CLI (`followCopyJobProgress`): the CLI opens it as a
+ * plain `EventSource` on `{client url}/jobs/{jobId}/listen`, with no Authorization header, so the
+ * real service answers it for the job id alone (an unguessable id, like `jobId-…`). INF: a token,
+ * when one is sent, is still checked (401 when unknown) and confines the job to its caller.
+ * Outside `group` (whose middleware requires a token) for that reason.
+ */
+export const JobEventsHeaders = Schema.Struct({
+  authorization: Schema.optional(Schema.String.annotations({
+    description: "Bearer <token>: optional (the CLI sends none); when sent it must be valid, and the job the caller's"
+  }))
+})
+
+export class JobEventsGroup extends HttpApiGroup.make("sanityJobEvents")
+  .addError(BadRequest)
+  .addError(NotFound)
+  .addError(Unauthorized)
   .add(
     // DOC /jobs-api: server-sent events — `welcome` ({listener_id}), then `job` ({job_id, state,
     // progress}) at each change; OFF CLI also handles `done` (sent once the job has ended) and
     // `channel_error`. The stream ends after `done`.
     HttpApiEndpoint.get("listen", "/:apiVersion/jobs/:jobId/listen")
       .setPath(Schema.Struct({ apiVersion: ApiVersion, jobId: Schema.String }))
+      .setHeaders(JobEventsHeaders)
       .addSuccess(Schema.String.pipe(HttpApiSchema.withEncoding({ kind: "Text", contentType: "text/event-stream" })))
   )
-  .annotate(OpenApi.Title, "Jobs")
+  .annotate(OpenApi.Title, "Job events")
 {}
 
 export class AccessGroup extends group("sanityAccess")
@@ -786,9 +807,20 @@ export class AccessGroup extends group("sanityAccess")
 
 export class UsersGroup extends group("sanityUsers")
   .add(
+    // Both hosts answer it. On the project host (what `@sanity/client`'s `users.getById` reaches,
+    // naming the project by `X-Sanity-Project-ID`, or `{projectId}.api.…`) the users are the
+    // project's (OFF `SanityUser`, with its `projectId`; an unknown project is a 404); on the
+    // global host the caller's organization's. (The header is read by the server rather than
+    // declared: optional here, where the project-host routes require it.)
     HttpApiEndpoint.get("get", "/:apiVersion/users/:userId")
       .setPath(Schema.Struct({ apiVersion: ApiVersion, userId: Schema.String }))
       .addSuccess(UserLookup)
+      .annotate(
+        OpenApi.Description,
+        "`me`, one user, or several comma-separated ids (a list). With X-Sanity-Project-ID (or on " +
+          "{projectId}.api.…) the project's users, with their projectId (an unknown project is a 404); " +
+          "without, the organization's."
+      )
   )
   .add(
     HttpApiEndpoint.get("getInProject", "/:apiVersion/projects/:projectId/users/:userId")
@@ -880,13 +912,17 @@ export const PayloadTooLarge = Schema.Struct({
  */
 export const refusals: ContractDocument.Refusals = { badRequest: BadRequest, payloadTooLarge: PayloadTooLarge }
 
-/** Sanity's management API. Every endpoint needs a bearer token and may answer 429 or 500. */
+/**
+ * Sanity's management API. Every endpoint needs a bearer token (but a job's event stream, see
+ * `JobEventsGroup`) and may answer 429 or 500.
+ */
 export class SanityApi extends HttpApi.make("sanity")
   .add(ProjectsGroup)
   .add(CorsGroup)
   .add(DatasetsGroup)
   .add(ProjectHostDatasetsGroup)
   .add(JobsGroup)
+  .add(JobEventsGroup)
   .add(AccessGroup)
   .add(UsersGroup)
   .add(TokensGroup)

@@ -211,7 +211,7 @@ export const make = (config: SanityConfig): Effect.Effect<SanityClientService, n
         get: (jobId) => call({ resource: "job", id: jobId }, client.sanityJobs.get({ path: { apiVersion, jobId } })),
         listen: (jobId) =>
           Effect.map(
-            call({ resource: "job", id: jobId }, client.sanityJobs.listen({ path: { apiVersion, jobId } })),
+            call({ resource: "job", id: jobId }, client.sanityJobEvents.listen({ path: { apiVersion, jobId }, headers: {} })),
             SanityApi.parseEvents
           )
       },

@@ -40,8 +40,15 @@ export interface Operation {
   readonly headersSchema: AnySchema | undefined
   /** The JSON payload, or the raw (`Uint8Array`) one. */
   readonly payload: { readonly schema: AnySchema; readonly raw: boolean } | undefined
-  /** How a caller authenticates: a header of its own (`x-api-key`) or a bearer token. */
-  readonly credential: { readonly _tag: "Header"; readonly name: string } | { readonly _tag: "Bearer" }
+  /**
+   * How a caller authenticates: a header of its own (`x-api-key`), a bearer token, or an optional
+   * bearer token (a route with no security, such as Sanity's job event stream, which checks a
+   * token only when one is sent).
+   */
+  readonly credential:
+    | { readonly _tag: "Header"; readonly name: string }
+    | { readonly _tag: "Bearer" }
+    | { readonly _tag: "OptionalBearer" }
   /** The schema of the body answered with each declared status (`undefined`: no body). */
   readonly answers: ReadonlyMap<number, AnySchema | undefined>
 }
@@ -61,7 +68,6 @@ export const operations = (dialect: Dialect.Dialect): ReadonlyArray<Operation> =
       const security = [...middleware].flatMap((tag) =>
         Object.values((tag as HttpApiMiddleware.TagClassSecurityAny).security ?? {}) as Array<HttpApiSecurity.HttpApiSecurity>
       )[0]
-      if (security === undefined) throw new Error(`${group.identifier}.${endpoint.name} has no security`)
       const [contentType, payload] = [...payloads][0] ?? []
       found.push({
         id: `${group.identifier}.${endpoint.name}`,
@@ -74,7 +80,11 @@ export const operations = (dialect: Dialect.Dialect): ReadonlyArray<Operation> =
         payload: payload === undefined || endpoint.method === "GET" || endpoint.method === "DELETE"
           ? undefined
           : { schema: schemaOf(payload.ast), raw: contentType !== "application/json" },
-        credential: security._tag === "ApiKey" ? { _tag: "Header", name: security.key } : { _tag: "Bearer" },
+        credential: security === undefined
+          ? { _tag: "OptionalBearer" }
+          : security._tag === "ApiKey"
+          ? { _tag: "Header", name: security.key }
+          : { _tag: "Bearer" },
         answers
       })
     }
@@ -638,7 +648,8 @@ export const toWire = (op: Operation, plan: Plan, context: {
     if (value.trim() === "") broken.push("headers: no project named")
   }
   for (const [name, value] of Object.entries(generated)) {
-    if (name.toLowerCase() === "host" || value === undefined) continue
+    // (An `Authorization` header a route declares is the credential's, sent below.)
+    if (name.toLowerCase() === "host" || name.toLowerCase() === "authorization" || value === undefined) continue
     headers.push(name, value)
   }
   const credential = (secret: string) =>
@@ -655,7 +666,7 @@ export const toWire = (op: Operation, plan: Plan, context: {
       broken.push("credential: unknown")
       break
     case "none":
-      broken.push("credential: none")
+      if (op.credential._tag !== "OptionalBearer") broken.push("credential: none")
       break
     case "twice":
       headers.push("authorization", `Bearer ${credentials.own}`, "authorization", `Bearer ${credentials.other}`)

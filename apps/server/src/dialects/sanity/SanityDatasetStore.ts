@@ -204,11 +204,16 @@ export const make = (durations: LifecycleDurations) =>
         ${query.states === undefined || query.states.length === 0 ? sql`` : sql`AND ${sql.in("state", query.states)}`}
         ORDER BY created_at DESC, id DESC LIMIT ${query.limit} OFFSET ${query.offset}`
 
-    /** A job of the caller's organization (of its project, for a project token). */
-    const job = (who: Who, jobId: string): Effect.Effect<CopyJobRow, ProjectsError.NotFound | SqlError> =>
+    /**
+     * A job of the caller's organization (of its project, for a project token); with no caller
+     * (`null`: a job's event stream opened without a token, see `SanityApi.JobEventsGroup`), the
+     * job its id names.
+     */
+    const job = (who: Who | null, jobId: string): Effect.Effect<CopyJobRow, ProjectsError.NotFound | SqlError> =>
       Effect.flatMap(
-        sql<CopyJobRow>`SELECT ${jobs} FROM sanity_copy_jobs WHERE id = ${jobId} AND org_id = ${who.orgId}
-          ${who.projectId === null ? sql`` : sql`AND project_id = ${who.projectId}`}`,
+        sql<CopyJobRow>`SELECT ${jobs} FROM sanity_copy_jobs WHERE id = ${jobId}
+          ${who === null ? sql`` : sql`AND org_id = ${who.orgId}`}
+          ${who === null || who.projectId === null ? sql`` : sql`AND project_id = ${who.projectId}`}`,
         (rows) => rows[0] === undefined ? notFound("job", jobId, "Job not found") : Effect.succeed(rows[0])
       )
 

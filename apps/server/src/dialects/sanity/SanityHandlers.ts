@@ -6,6 +6,7 @@
  * (409 when taken). Every failure is a core error; `answer` turns it into Sanity's body by
  * `SanityErrors`.
  */
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as ProjectsError from "@projectkit/core/ProjectsError"
 import { SanityApi, SanityErrors } from "@projectkit/sanity"
@@ -82,14 +83,16 @@ export const SanityAuthLive = Layer.effect(
   })
 )
 
-const caller: Effect.Effect<Who, never, SanityApi.SanityPrincipal> = Effect.map(SanityApi.SanityPrincipal, (p) => ({
+const whoOf = (p: SanityApi.SanityPrincipal["Type"]): Who => ({
   orgId: p.organizationId,
   userId: p.userId,
   role: p.role,
   projectId: p.projectId,
   isRobot: p.isRobot,
   ...(p.label === undefined ? {} : { label: p.label })
-}))
+})
+
+const caller: Effect.Effect<Who, never, SanityApi.SanityPrincipal> = Effect.map(SanityApi.SanityPrincipal, whoOf)
 
 /** Core errors and storage failures, answered in Sanity's error body. */
 const answer = Dialect.answer(SanityErrors.table)
@@ -305,14 +308,25 @@ const ended: ReadonlySet<string> = new Set(["completed", "failed", "terminated"]
 /** One server-sent event. */
 const sse = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`
 
-export const JobsLive = (lifecycle: SanityLifecycle.LifecycleConfig) =>
-  CompiledApi.group(ServerApi, "sanityJobs", (handlers) =>
-    Effect.map(SanityDatasetStore.SanityDatasetStore, (store) =>
+export const JobsLive = CompiledApi.group(ServerApi, "sanityJobs", (handlers) =>
+  Effect.map(SanityDatasetStore.SanityDatasetStore, (store) =>
+    handlers.handle("get", ({ path }) => as((who) => Effect.map(store.job(who, path.jobId), SanityWire.job)))))
+
+/**
+ * A job's event stream, which the CLI opens with no token (see `SanityApi.JobEventsGroup`): the job
+ * its id names then; with a token, which must be valid (401), the caller's job only.
+ */
+export const JobEventsLive = (lifecycle: SanityLifecycle.LifecycleConfig) =>
+  CompiledApi.group(ServerApi, "sanityJobEvents", (handlers) =>
+    Effect.map(Effect.all({ store: SanityDatasetStore.SanityDatasetStore, auth: SanityApi.SanityAuth }), ({ auth, store }) =>
       handlers
-        .handle("get", ({ path }) => as((who) => Effect.map(store.job(who, path.jobId), SanityWire.job)))
-        .handle("listen", ({ path }) =>
-          as((who) =>
-            Effect.map(store.job(who, path.jobId), (first) => {
+        .handle("listen", ({ headers, path }) =>
+          answer(Effect.gen(function*() {
+            const who = headers.authorization === undefined
+              ? null
+              // Read as the platform reads a bearer token for `SanityAuth`: what follows `Bearer `.
+              : whoOf(yield* auth.bearer(Redacted.make(headers.authorization.slice("Bearer ".length))))
+            return yield* Effect.map(store.job(who, path.jobId), (first) => {
               // The job as the store has it, re-read on the worker's rhythm, each change once.
               const changes = Stream.concat(
                 Stream.make(first),
@@ -337,7 +351,8 @@ export const JobsLive = (lifecycle: SanityLifecycle.LifecycleConfig) =>
                 headers: { "cache-control": "no-cache" }
               })
             })
-          ))
+          }))
+        )
     ))
 
 // ---------------------------------------------------------------------------------------------
@@ -359,10 +374,24 @@ export const UsersLive = CompiledApi.group(ServerApi, "sanityUsers", (handlers) 
       .handle("get", ({ path }) =>
         as((who) =>
           Effect.gen(function*() {
+            // On the project host the users are the project's (OFF `SanityUser` has its projectId);
+            // the contract leaves the header undeclared (see `SanityApi.UsersGroup`).
+            const projectId = SanityInput.namedProject((yield* HttpServerRequest.HttpServerRequest).headers)
+            if (Option.isSome(projectId)) yield* store.project(who, projectId.value)
             if (path.userId === "me") return SanityWire.currentUser(who)
             const ids = path.userId.split(",").map((id) => id.trim()).filter((id) => id !== "")
-            const found = yield* Effect.forEach(ids, (id) => store.findUser(who, id))
-            const users = found.flatMap((user) => Option.isSome(user) ? [SanityWire.user(user.value, who)] : [])
+            const found = yield* Effect.forEach(ids, (id) =>
+              Option.match(projectId, {
+                onNone: () => store.findUser(who, id),
+                onSome: (project) =>
+                  store.projectUser(who, project, id).pipe(
+                    Effect.map(Option.some),
+                    Effect.catchTag("NotFound", () => Effect.succeedNone)
+                  )
+              }))
+            const users = found.flatMap((user) =>
+              Option.isSome(user) ? [SanityWire.user(user.value, who, Option.getOrUndefined(projectId))] : []
+            )
             // OFF: several ids answer a list of those that exist; one id answers the user or 404.
             if (ids.length > 1) return users
             const [user] = users
@@ -507,7 +536,8 @@ export const layer = (lifecycle: SanityLifecycle.LifecycleConfig = SanityLifecyc
     CorsLive,
     DatasetsLive,
     ProjectHostDatasetsLive,
-    JobsLive(lifecycle),
+    JobsLive,
+    JobEventsLive(lifecycle),
     AccessLive,
     UsersLive,
     TokensLive,

@@ -135,3 +135,15 @@ export const hostProject = (headers: typeof SanityApi.ProjectHostHeaders.Type): 
     }
     return invalid("No project: use the project hostname ({projectId}.api.sanity.io) or send X-Sanity-Project-ID")
   })
+
+/**
+ * The project a request that may be on either host names, if any: `X-Sanity-Project-ID`, or a
+ * host of the project host's shape, `{projectId}.api.…`. INF: unlike `hostProject`, another host
+ * names none (the server may be deployed under any name), so the request is the global host's.
+ */
+export const namedProject = (headers: Readonly<Record<string, string | undefined>>) => {
+  const header = headers["x-sanity-project-id"]?.trim()
+  if (header !== undefined && header !== "") return Option.some(header)
+  const match = /^([-a-z0-9]+)\.api\./i.exec(headers.host ?? "")
+  return match === null ? Option.none<string>() : Option.some(match[1]!.toLowerCase())
+}
