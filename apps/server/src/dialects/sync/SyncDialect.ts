@@ -28,8 +28,9 @@ export const dialect: Dialect.Dialect = {
     { name: "sync_batches", key: ["id"], owner: "org_id" },
     { name: "sync_batch_lines", key: ["batch_id", "line"], owner: { column: "batch_id", parent: "sync_batches" } }
   ],
-  // A multipart generation carries up to three files below 20 MB each: more than the server's default limit.
-  largerBodies: GenerationUploads.largerBodies
+  // A multipart generation carries up to three files below 20 MB each, a batch a file of 5 MB: each
+  // route's own limit holds, whatever the server's (`--max-body-bytes`, 16 MB by default).
+  largerBodies: (request) => GenerationUploads.largerBodies(request) ?? SyncHandlers.batchBodies(request)
 }
 
 /** Every handler of the dialect, its authentication, storage and generation worker, timed by `lifecycle`. */

@@ -17,6 +17,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Dialect from "../../Dialect.js"
+import type { LargerBodies } from "../../Fallback.js"
 import type { Caller } from "../../Organizations.js"
 import { Organizations } from "../../Organizations.js"
 import { ServerApi } from "../../ServerApi.js"
@@ -166,6 +167,13 @@ const resultsBase = (headers: Readonly<Record<string, string | undefined>>) => {
   const proto = headers["x-forwarded-proto"]?.split(",")[0]?.trim() === "https" ? "https" : "http"
   return `${proto}://${headers.host ?? "localhost"}/sync`
 }
+
+/** A batch's form: its file (5 MB at most) and room for the text fields. */
+export const batchBodies: LargerBodies = (request) =>
+  request.method === "POST" && request.url.split("?")[0] === "/sync/v2/batch" &&
+    request.contentType.includes("multipart/form-data")
+    ? SyncApi.maxBatchFileBytes + 1024 * 1024
+    : undefined
 
 const badRequest = (message: string) => new SyncErrors.BadRequest({ statusCode: 400, message })
 
