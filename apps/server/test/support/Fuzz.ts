@@ -38,8 +38,11 @@ export interface Operation {
   readonly pathSchema: AnySchema | undefined
   readonly urlParamsSchema: AnySchema | undefined
   readonly headersSchema: AnySchema | undefined
-  /** The JSON payload, or the raw (`Uint8Array`) one. */
-  readonly payload: { readonly schema: AnySchema; readonly raw: boolean } | undefined
+  /**
+   * The JSON payload, or the raw (`Uint8Array`) one. A multipart form is not generated: such an
+   * endpoint is sent raw bytes, which it must refuse (`multipart`).
+   */
+  readonly payload: { readonly schema: AnySchema; readonly raw: boolean; readonly multipart?: boolean } | undefined
   /**
    * How a caller authenticates: a header of its own (`x-api-key`), a bearer token, or an optional
    * bearer token (a route with no security, such as Sanity's job event stream, which checks a
@@ -79,6 +82,8 @@ export const operations = (dialect: Dialect.Dialect): ReadonlyArray<Operation> =
         headersSchema: Option.getOrUndefined(endpoint.headersSchema) as AnySchema | undefined,
         payload: payload === undefined || endpoint.method === "GET" || endpoint.method === "DELETE"
           ? undefined
+          : contentType === "multipart/form-data"
+          ? { schema: Schema.Uint8ArrayFromSelf as AnySchema, raw: true, multipart: true }
           : { schema: schemaOf(payload.ast), raw: contentType !== "application/json" },
         credential: security === undefined
           ? { _tag: "OptionalBearer" }
@@ -559,6 +564,7 @@ export const toWire = (op: Operation, plan: Plan, context: {
     if (mutation?._tag === "Missing") body = Buffer.alloc(0)
     // The document's `minLength: 1`.
     if (body.length === 0) broken.push("body: empty")
+    if (op.payload.multipart === true) broken.push("body: not multipart/form-data")
     const problem = decodes(op.payload.schema, new Uint8Array(body))
     if (problem !== undefined) broken.push(`body: ${problem}`)
   } else if (op.payload !== undefined) {
