@@ -21,6 +21,7 @@ import type { ErrorTable } from "@projectkit/http"
 import * as Effect from "effect/Effect"
 import * as Predicate from "effect/Predicate"
 import type { IncomingHttpHeaders } from "node:http"
+import type { LargerBodies } from "./Fallback.js"
 
 /** One provider's API, as the server mounts it. */
 export interface Dialect {
@@ -50,6 +51,8 @@ export interface Dialect {
    * `Organizations.authenticate` under this dialect's name).
    */
   readonly credentialOf?: ((headers: IncomingHttpHeaders) => string | undefined) | undefined
+  /** Its routes that accept bodies larger than the server's limit, with their own limit. */
+  readonly largerBodies?: LargerBodies | undefined
 }
 
 /** The token of an `Authorization: Bearer <token>` header. */

@@ -50,7 +50,7 @@ export const cutEchoes = (message: string): string =>
  * union ("Expected undefined" being the other): that half says nothing to the caller, so it goes.
  * Refused values are echoed cut (`cutEchoes`), and a body with many problems names the first ten.
  */
-const issuesMessage = (issues: ReadonlyArray<Issue>) => {
+export const issuesMessage = (issues: ReadonlyArray<Issue>) => {
   const key = (issue: Issue) => issue.path.map(String).join(".")
   const explained = new Set(issues.filter((issue) => !issue.message.startsWith("Expected undefined")).map(key))
   return issues
@@ -88,7 +88,14 @@ export const renderer = (dialects: ReadonlyArray<DialectErrors>) => {
   }
 }
 
-export const layer = (dialects: ReadonlyArray<DialectErrors>, maxBodyBytes: number) => {
+/**
+ * A route that accepts more than the server's body limit (a multipart upload whose own limits are
+ * larger), by request: its limit in bytes, or undefined for the server's.
+ */
+export type LargerBodies = (request: { readonly method: string; readonly url: string; readonly contentType: string }) =>
+  number | undefined
+
+export const layer = (dialects: ReadonlyArray<DialectErrors>, maxBodyBytes: number, largerBodies?: LargerBodies) => {
   const render = renderer(dialects)
   const respond = (failure: Failure) =>
     Effect.map(HttpServerRequest.HttpServerRequest, (request) =>
@@ -101,8 +108,10 @@ export const layer = (dialects: ReadonlyArray<DialectErrors>, maxBodyBytes: numb
       // A request with neither a length nor a chunked encoding has no body (RFC 9112 §6.3): there
       // is nothing to limit, and setting the limit costs a fiber-local change on every GET.
       if (length === undefined && request.headers["transfer-encoding"] === undefined) return app
-      if (Number(length ?? 0) > maxBodyBytes) return respond(tooLarge)
-      const bounded = HttpIncomingMessage.withMaxBodySize(app, Option.some(maxBodyBytes))
+      const contentType = (request.headers["content-type"] ?? "").toLowerCase()
+      const limit = Math.max(maxBodyBytes, largerBodies?.({ method: request.method, url: request.url, contentType }) ?? 0)
+      if (Number(length ?? 0) > limit) return respond(tooLarge)
+      const bounded = HttpIncomingMessage.withMaxBodySize(app, Option.some(limit))
       if (!(request.headers["content-type"] ?? "application/json").toLowerCase().includes("application/json")) return bounded
       // A JSON body is checked before the app parses it (the text is read once: the request caches it).
       return HttpIncomingMessage.withMaxBodySize(

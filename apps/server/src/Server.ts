@@ -153,6 +153,13 @@ export const dialectErrors: ReadonlyArray<Fallback.DialectErrors> = Dialects.all
   body: dialect.errors.body
 }))
 
+/** The routes of every dialect whose bodies may exceed the server's limit, and by how much. */
+const largerBodies: Fallback.LargerBodies = (request) =>
+  Dialects.all.reduce<number | undefined>((limit, dialect) => {
+    const own = dialect.largerBodies?.(request)
+    return own === undefined ? limit : Math.max(own, limit ?? 0)
+  }, undefined)
+
 const controlErrors: Fallback.DialectErrors = {
   prefix: "",
   body: (status, message) => ({ error: status >= 500 ? "internal" : "bad_request", message })
@@ -195,7 +202,7 @@ export const layer = (config: ServerConfig) => {
       Studio.layer,
       ...Dialects.all.map((dialect) => layerDocs(dialect.prefix, dialect.contract))
     )),
-    Layer.provide(Fallback.layer(errors, config.maxBodyBytes)),
+    Layer.provide(Fallback.layer(errors, config.maxBodyBytes, largerBodies)),
     // The docs pages are ~2 MB of inlined Swagger UI each: sent compressed.
     Layer.provide(Compression.layer),
     HttpServer.withLogAddress,

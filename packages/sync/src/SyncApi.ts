@@ -12,12 +12,21 @@ import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
 import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
+import * as Multipart from "@effect/platform/Multipart"
 import * as OpenApi from "@effect/platform/OpenApi"
 import { ContractDocument } from "@projectkit/http"
 import * as Context from "effect/Context"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
-import { BadRequest, InternalServerError, NotFound, TooManyRequests, Unauthorized, UnprocessableEntity } from "./SyncErrors.js"
+import {
+  BadRequest,
+  InternalServerError,
+  NotFound,
+  PayloadTooLarge,
+  TooManyRequests,
+  Unauthorized,
+  UnprocessableEntity
+} from "./SyncErrors.js"
 
 // ---------------------------------------------------------------------------------------------
 // Errors: the wire error classes live in `SyncErrors`, with what they mean both ways; re-exported
@@ -29,6 +38,7 @@ export {
   InternalServerError,
   NotFound,
   PaymentRequired,
+  PayloadTooLarge,
   type SyncWireError,
   TooManyRequests,
   Unauthorized,
@@ -325,7 +335,17 @@ export const TextInput = Schema.Struct({
   refId: Schema.optional(Schema.String)
 })
 
-export const Input = Schema.Union(VideoInput, AudioInput, TextInput).annotations({ identifier: "Input" })
+/**
+ * An image to animate (INF: the create-with-files page's `image` file, "only supported with
+ * sync-3"; its JSON item is read by analogy with video and audio).
+ */
+export const ImageInput = Schema.Struct({
+  type: Schema.Literal("image"),
+  url: Schema.optional(Url),
+  assetId: Schema.optional(Id)
+}).pipe(locatable)
+
+export const Input = Schema.Union(VideoInput, AudioInput, TextInput, ImageInput).annotations({ identifier: "Input" })
 export type Input = typeof Input.Type
 
 export const GenerationOptions = Schema.Struct({
@@ -392,6 +412,140 @@ export const EstimatedGenerationCost = Schema.Struct({
 }).annotations({ identifier: "EstimatedGenerationCost" })
 
 // ---------------------------------------------------------------------------------------------
+// Generations with files (https://sync.so/docs/api-reference/api/generate-api/create-with-files)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The largest file a multipart generation accepts, exclusive: "Only files below 20MB are
+ * supported" (create-with-files). A file of this many bytes or more is refused with 413.
+ */
+export const maxGenerationFileBytes = 20 * 1024 * 1024
+
+/** The file fields of a multipart generation, and the input type each one stands for. */
+export const generationFileFields = { video: "video", audio: "audio", image: "image" } as const
+
+const formFile = (description: string) =>
+  Schema.optional(Multipart.SingleFileSchema.annotations({
+    jsonSchema: { type: "string", format: "binary", description }
+  }))
+
+const jsonField = (description: string) => Schema.String.annotations({ description })
+
+/**
+ * `POST /v2/generate` as `multipart/form-data`: the same request as the JSON form, its files sent
+ * as parts. The official SDK (`@sync.so/sdk` 0.3.0, `generations.createWithFiles`) sends `video`,
+ * `audio`, `model`, one `input` field per input item (that item's JSON), `options` (JSON) and
+ * `webhookUrl`; `image` is the page's ("only supported with sync-3"). INF: `projectId`,
+ * `outputFileName` and `segments` (JSON) are read too, as in the JSON form. Each file becomes an
+ * asset of the organization (inputType UPLOAD; measured and hashed, not stored) and the
+ * generation's input item of its type ("the file taking precedence over the url").
+ */
+export const CreateGenerationWithFilesForm = Schema.Struct({
+  video: formFile(`The video, below ${maxGenerationFileBytes} bytes`),
+  audio: formFile(`The audio, below ${maxGenerationFileBytes} bytes`),
+  image: formFile(`An image (sync-3 only), below ${maxGenerationFileBytes} bytes`),
+  model: Model,
+  input: Schema.optional(Schema.Union(
+    jsonField("One input item as JSON (an object of the JSON form's input)"),
+    Schema.Array(jsonField("One input item as JSON"))
+  ).annotations({ description: "One field per input item, each holding that item as JSON" })),
+  options: Schema.optional(jsonField("The options object, as JSON")),
+  segments: Schema.optional(jsonField("The segments array, as JSON")),
+  webhookUrl: Schema.optional(Schema.String),
+  outputFileName: Schema.optional(Schema.String),
+  projectId: Schema.optional(Schema.String)
+}).pipe(HttpApiSchema.Multipart).annotations({ identifier: "CreateGenerationWithFilesForm" })
+
+// ---------------------------------------------------------------------------------------------
+// Batches (https://sync.so/docs/api-reference/api/batch-api/create, …/get, …/list,
+// https://sync.so/docs/api-reference/guides/batch-processing)
+// ---------------------------------------------------------------------------------------------
+
+/** "Maximum file size: 5MB" (create batch): a larger `input` file is refused with 413. */
+export const maxBatchFileBytes = 5 * 1024 * 1024
+/** "Minimum 20 records required" (create batch). */
+export const minBatchLines = 20
+/** "Maximum requests per batch: 500" (create batch). */
+export const maxBatchLines = 500
+
+export const BatchStatus = Schema.Literal("PENDING", "JOBS_CREATED", "PROCESSING", "COMPLETED", "FAILED")
+export type BatchStatus = typeof BatchStatus.Type
+
+export const BatchMetrics = Schema.Struct({
+  total_generations: Schema.Number,
+  success_count: Schema.Number,
+  failed_count: Schema.Number,
+  pending_count: Schema.Number
+}).annotations({ identifier: "BatchMetrics" })
+
+export const Batch = Schema.Struct({
+  id: Schema.String,
+  created_at: Schema.DateTimeUtc,
+  status: BatchStatus,
+  metrics: BatchMetrics,
+  webhookUrl: Schema.optional(Schema.NullOr(Schema.String)),
+  /** Where the results are (JSON Lines), once the batch has completed; "" until then. */
+  outputUrl: Schema.String
+}).annotations({ identifier: "BatchResponse" })
+export type Batch = typeof Batch.Type
+
+/** What a dry run answers when every line would be accepted. */
+export const BatchValidation = Schema.Struct({ status: Schema.Literal("VALIDATED") }).annotations({
+  identifier: "ValidationResponse"
+})
+
+/**
+ * One line of a batch's `input` file: `{"request_id", "endpoint": "/v2/generate", "payload"}`, the
+ * payload a Create Generation JSON body (batch-processing guide).
+ */
+export const BatchLine = Schema.Struct({
+  request_id: Schema.String,
+  endpoint: Schema.Literal("/v2/generate"),
+  payload: CreateGenerationRequest
+}).annotations({ identifier: "BatchLine" })
+export type BatchLine = typeof BatchLine.Type
+
+/**
+ * `POST /v2/batch`'s form (SDK `batch.create`: `input` file, `webhook_url`, `dry_run` as "true" or
+ * "false"). Read as a stream by the server, so the 5 MB limit holds while the file arrives.
+ */
+export const CreateBatchForm = HttpApiSchema.MultipartStream(Schema.Struct({
+  input: Multipart.SingleFileSchema.annotations({
+    jsonSchema: {
+      type: "string",
+      format: "binary",
+      description: `JSON Lines, one BatchLine per line: ${minBatchLines} to ${maxBatchLines} lines, at most ` +
+        `${maxBatchFileBytes} bytes (413 above); blank lines are skipped`
+    }
+  }),
+  webhook_url: Schema.optional(Schema.String),
+  dry_run: Schema.optional(Schema.Literal("true", "false"))
+}), {
+  // A JSON Lines file is a file whatever its content type ("application/jsonl" would otherwise be
+  // read as a JSON text field).
+  fieldMimeTypes: []
+}).annotations({ identifier: "CreateBatchForm" })
+
+/** A datetime in a query (ISO 8601); one that does not parse is a 400. */
+const QueryDateTime = Schema.DateTimeUtc.annotations({
+  jsonSchema: { type: "string", format: "date-time", description: "An ISO 8601 datetime" }
+})
+
+export const ListBatchesParams = Schema.Struct({
+  status: Schema.optional(BatchStatus),
+  created_after: Schema.optional(QueryDateTime),
+  created_before: Schema.optional(QueryDateTime)
+})
+
+/** One line of a batch's results file. */
+export const BatchResultLine = Schema.Struct({
+  request_id: Schema.String,
+  response: Schema.optional(Generation),
+  error: Schema.optional(Schema.Struct({ message: Schema.String, code: Schema.String }))
+}).annotations({ identifier: "BatchResultLine" })
+export type BatchResultLine = typeof BatchResultLine.Type
+
+// ---------------------------------------------------------------------------------------------
 // Models (SDK)
 // ---------------------------------------------------------------------------------------------
 
@@ -424,6 +578,35 @@ const IdPath = Schema.Struct({ id: Schema.String.pipe(Schema.minLength(1)) })
  */
 const group = <const Name extends string>(name: Name) =>
   HttpApiGroup.make(name).addError(TooManyRequests).addError(InternalServerError).middleware(SyncAuth)
+
+/**
+ * The multipart form of `POST /v2/generate`, in the document: the server reads it by content type
+ * before the JSON payload is decoded (a route cannot be declared twice), so the contract states
+ * it here, derived from `CreateGenerationWithFilesForm` as the platform documents a multipart
+ * payload.
+ */
+const withFilesContent = (): Record<string, unknown> => {
+  const spec = OpenApi.fromApi(
+    HttpApi.make("form").add(
+      HttpApiGroup.make("form").add(HttpApiEndpoint.post("form", "/").setPayload(CreateGenerationWithFilesForm))
+    )
+  )
+  // The form's schema is the mini document's component: inlined, as this document has no such component.
+  const schemas = spec.components.schemas as Record<string, unknown>
+  return Object.fromEntries(Object.entries(spec.paths["/"]?.post?.requestBody?.content ?? {}).map(([type, media]) => {
+    const ref = (media?.schema as { $ref?: string } | undefined)?.$ref
+    const name = ref?.replace("#/components/schemas/", "")
+    return [type, name === undefined ? media : { ...media, schema: schemas[name] }]
+  }))
+}
+
+const documentFilesForm = (operation: Record<string, any>): Record<string, any> => ({
+  ...operation,
+  requestBody: {
+    ...operation.requestBody,
+    content: { ...operation.requestBody?.content, ...withFilesContent() }
+  }
+})
 
 export class ProjectsGroup extends group("syncProjects")
   .add(
@@ -464,6 +647,13 @@ export class GenerationsGroup extends group("syncGenerations")
       .addSuccess(Generation, { status: 201 })
       .addError(BadRequest)
       .addError(UnprocessableEntity)
+      .addError(PayloadTooLarge)
+      .annotate(
+        OpenApi.Description,
+        "A JSON body, or multipart/form-data with the media as files (Create Generation with Files): files below " +
+          `${maxGenerationFileBytes} bytes (413 otherwise), each becoming an asset of the organization (inputType UPLOAD).`
+      )
+      .annotate(OpenApi.Transform, documentFilesForm)
   )
   .add(HttpApiEndpoint.get("get", "/v2/generate/:id").setPath(IdPath).addSuccess(Generation).addError(NotFound))
   .add(
@@ -501,19 +691,49 @@ export class AssetsGroup extends group("syncAssets")
   .annotate(OpenApi.Title, "Assets")
 {}
 
+const BatchPath = Schema.Struct({ id: Schema.String.pipe(Schema.minLength(1)) })
+
+export class BatchesGroup extends group("syncBatches")
+  .add(
+    // INF: 201 for a created batch, 200 for a dry run (nothing created).
+    HttpApiEndpoint.post("create", "/v2/batch")
+      .setPayload(CreateBatchForm)
+      .addSuccess(Batch, { status: 201 })
+      .addSuccess(BatchValidation)
+      .addError(BadRequest)
+      .addError(PayloadTooLarge)
+      .annotate(
+        OpenApi.Description,
+        "Creates a batch of generations from a JSON Lines file (each line validated like a Create Generation " +
+          "request, projectId included; a refused payload fails that line only). With dry_run=true nothing is " +
+          "created: 200 {status: VALIDATED}, or 400 naming the first failing line."
+      )
+  )
+  .add(HttpApiEndpoint.get("get", "/v2/batch/:id").setPath(BatchPath).addSuccess(Batch).addError(NotFound))
+  .add(
+    HttpApiEndpoint.get("list", "/v2/batch")
+      .setUrlParams(ListBatchesParams)
+      .addSuccess(Schema.Array(Batch))
+      .addError(BadRequest)
+      .annotate(OpenApi.Description, "The caller's batches, newest first")
+  )
+  .add(
+    // The batch's outputUrl (INF: https://api.sync.so/v2/batches/<id>/result on the real service).
+    HttpApiEndpoint.get("results", "/v2/batches/:id/result")
+      .setPath(BatchPath)
+      .addSuccess(HttpApiSchema.Text({ contentType: "application/jsonl" }).annotations({
+        description: "JSON Lines, one BatchResultLine per line of the batch's input, in its order"
+      }))
+      .addError(NotFound)
+      .annotate(OpenApi.Description, "The results of a completed batch; 404 before it completes")
+  )
+  .annotate(OpenApi.Title, "Batches")
+{}
+
 export class ModelsGroup extends group("syncModels")
   .add(HttpApiEndpoint.get("list", "/v2/models").addSuccess(Schema.Array(ModelInfo)))
   .annotate(OpenApi.Title, "Models")
 {}
-
-/**
- * INF: sync.so documents no 413; a body over the server's limit is answered in its error body.
- * (Not a class of `SyncErrors`: no endpoint fails with it, the server's door does.)
- */
-export const PayloadTooLarge = Schema.Struct({
-  statusCode: Schema.Literal(413),
-  message: Schema.String
-}).annotations({ identifier: "PayloadTooLarge", description: "The body is larger than the server accepts" })
 
 /**
  * The bodies of the refusals no endpoint declares (a request that does not decode or breaks a rule
@@ -526,6 +746,7 @@ export class SyncApi extends HttpApi.make("sync")
   .add(ProjectsGroup)
   .add(GenerationsGroup)
   .add(AssetsGroup)
+  .add(BatchesGroup)
   .add(ModelsGroup)
   .annotate(OpenApi.Title, "sync.so API v2 (projectkit)")
   .annotate(OpenApi.Version, "2")

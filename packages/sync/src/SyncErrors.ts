@@ -54,6 +54,17 @@ export class UnprocessableEntity extends WireError.Class<UnprocessableEntity>("@
   { description: "projectId does not reference a project of the caller's organization; nothing was created" }
 ) {}
 
+/**
+ * A body or file larger than accepted: a generation's file of 20 MB or more (create-with-files:
+ * "Only files below 20MB are supported"), a batch file over 5 MB (create batch), a body over the
+ * server's limit. INF: sync.so documents the limits, not the answer; 413 in its error body.
+ */
+export class PayloadTooLarge extends WireError.Class<PayloadTooLarge>("@projectkit/sync/PayloadTooLarge")(
+  413,
+  { statusCode: Schema.Literal(413), message: Schema.String },
+  { description: "The body is larger than the server accepts" }
+) {}
+
 export class TooManyRequests extends WireError.Class<TooManyRequests>("@projectkit/sync/TooManyRequests")(
   429,
   errorBody(429),
@@ -72,6 +83,7 @@ export type SyncWireError =
   | PaymentRequired
   | NotFound
   | UnprocessableEntity
+  | PayloadTooLarge
   | TooManyRequests
   | InternalServerError
 
@@ -101,6 +113,8 @@ const toCore = (error: SyncWireError, subject: ErrorTable.Subject): SyncCoreErro
       return new CoreNotFound({ resource: subject.resource, id: subject.id ?? "" })
     case 422:
       return new InvalidReference({ field: "projectId", id: subject.projectId ?? "" })
+    case 413:
+      return new Validation({ issues: [{ path: [], message: error.message }], reason: "TooLarge" })
     // No credit, a 429 that reached the contract (the transport turns those it sees into
     // `RateLimited`), a server failure: the provider failed, its body kept as it came.
     case 402:
@@ -187,7 +201,16 @@ const body = (status: number, message: string) => ({ statusCode: status, message
 /** sync.so's errors, both ways. */
 export const table = ErrorTable.make<SyncWireError, SyncCoreError, ByTag>({
   provider: "sync",
-  classes: [BadRequest, Unauthorized, PaymentRequired, NotFound, UnprocessableEntity, TooManyRequests, InternalServerError],
+  classes: [
+    BadRequest,
+    Unauthorized,
+    PaymentRequired,
+    NotFound,
+    UnprocessableEntity,
+    PayloadTooLarge,
+    TooManyRequests,
+    InternalServerError
+  ],
   toCore,
   fromCore,
   body

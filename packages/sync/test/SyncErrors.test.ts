@@ -32,6 +32,7 @@ describe("SyncErrors", () => {
       [402, "@projectkit/sync/PaymentRequired"],
       [404, "@projectkit/sync/NotFound"],
       [422, "@projectkit/sync/UnprocessableEntity"],
+      [413, "@projectkit/sync/PayloadTooLarge"],
       [429, "@projectkit/sync/TooManyRequests"],
       [500, "@projectkit/sync/InternalServerError"]
     ])
@@ -41,6 +42,11 @@ describe("SyncErrors", () => {
   })
 
   describe("toCore (the client)", () => {
+    it("413: a Validation of reason TooLarge", () => {
+      expect(table.toCore(new SyncErrors.PayloadTooLarge({ statusCode: 413, message: "too big" }), subject))
+        .toEqual(new ProjectsError.Validation({ issues: [{ path: [], message: "too big" }], reason: "TooLarge" }))
+    })
+
     it("400: a Validation with one issue per message, a list of messages or one", () => {
       expect(table.toCore(new SyncErrors.BadRequest({ statusCode: 400, message: ["name: blank", "mode: unknown"] }), subject))
         .toEqual(new ProjectsError.Validation({ issues: [{ path: [], message: "name: blank" }, { path: [], message: "mode: unknown" }] }))

@@ -69,6 +69,19 @@ export const populate = async (baseUrl: string, adminToken: string, org: OrgCred
     projectId: syncProject
   })
   await call(baseUrl, "POST", "/sync/v2/generate", sync, { model: "lipsync-2", input: [video, audio], projectId: syncProject })
+  // A generation with an uploaded file (an UPLOAD asset with its hash) and a batch with its lines (multipart).
+  const upload = new FormData()
+  upload.append("video", new Blob([new Uint8Array(64).fill(1)], { type: "video/mp4" }), "take.mp4")
+  upload.append("model", "lipsync-2")
+  upload.append("input", JSON.stringify(audio))
+  const uploaded = await fetch(`${baseUrl}/sync/v2/generate`, { method: "POST", headers: sync, body: upload })
+  if (uploaded.status !== 201) throw new Error(`POST /sync/v2/generate (multipart): ${uploaded.status} ${await uploaded.text()}`)
+  const batch = new FormData()
+  const lines = Array.from({ length: 20 }, (_, index) =>
+    JSON.stringify({ request_id: `${tag}-${index}`, endpoint: "/v2/generate", payload: { model: "lipsync-2", input: [video, audio] } }))
+  batch.append("input", new Blob([lines.join("\n")]), "batch.jsonl")
+  const batched = await fetch(`${baseUrl}/sync/v2/batch`, { method: "POST", headers: sync, body: batch })
+  if (batched.status !== 201) throw new Error(`POST /sync/v2/batch: ${batched.status} ${await batched.text()}`)
 
   const editorProject = String(
     (await call(baseUrl, "POST", "/editor/v1/projects", editor, { title: `Cut ${tag}`, editorState: { tracks: [{ id: 1 }] } }))

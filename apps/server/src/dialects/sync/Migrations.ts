@@ -65,7 +65,40 @@ export const migrations = {
     `CREATE INDEX sync_generations_by_project ON sync_generations(project_id)`,
     `CREATE INDEX sync_generations_due ON sync_generations(next_transition_at) WHERE next_transition_at IS NOT NULL`
   ),
-  "0007_search_indexes": searchIndexes()
+  "0007_search_indexes": searchIndexes(),
+  // Batches (issue 18): a batch, and its input lines in their order. A line accepted at creation
+  // becomes a generation when the batch starts processing (`generation_id`, the generation ↔ batch
+  // link); a refused one keeps why (`error_message`, `error_code`). Numbered 0010: other branches
+  // of the same time may take 0009.
+  "0010_sync_batches": statements(
+    `CREATE TABLE sync_batches (
+      id TEXT PRIMARY KEY,
+      org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+      user_id TEXT NOT NULL,
+      status TEXT NOT NULL,
+      webhook_url TEXT,
+      results_base TEXT NOT NULL,
+      output_url TEXT,
+      created_at BIGINT NOT NULL,
+      updated_at BIGINT NOT NULL,
+      next_transition_at BIGINT
+    )`,
+    `CREATE INDEX sync_batches_by_created ON sync_batches(org_id, created_at, id)`,
+    `CREATE INDEX sync_batches_due ON sync_batches(next_transition_at) WHERE next_transition_at IS NOT NULL`,
+    `CREATE TABLE sync_batch_lines (
+      batch_id TEXT NOT NULL REFERENCES sync_batches(id) ON DELETE CASCADE,
+      line INTEGER NOT NULL,
+      request_id TEXT NOT NULL,
+      payload TEXT NOT NULL,
+      generation_id TEXT REFERENCES sync_generations(id) ON DELETE SET NULL,
+      error_message TEXT,
+      error_code TEXT,
+      PRIMARY KEY (batch_id, line)
+    )`,
+    `CREATE INDEX sync_batch_lines_by_generation ON sync_batch_lines(generation_id)`,
+    // An uploaded file's SHA-256 (Create Generation with Files): measured and hashed, not stored.
+    `ALTER TABLE sync_assets ADD COLUMN sha256 TEXT`
+  )
 }
 
 /**

@@ -7,6 +7,7 @@
 import { SyncApi, SyncErrors } from "@projectkit/sync"
 import type * as Dialect from "../../Dialect.js"
 import { migrations } from "./Migrations.js"
+import * as GenerationUploads from "./GenerationUploads.js"
 import * as SyncHandlers from "./SyncHandlers.js"
 
 export const dialect: Dialect.Dialect = {
@@ -23,8 +24,12 @@ export const dialect: Dialect.Dialect = {
   tables: [
     { name: "sync_projects", key: ["id"], owner: "org_id" },
     { name: "sync_assets", key: ["id"], owner: "org_id" },
-    { name: "sync_generations", key: ["id"], owner: "org_id" }
-  ]
+    { name: "sync_generations", key: ["id"], owner: "org_id" },
+    { name: "sync_batches", key: ["id"], owner: "org_id" },
+    { name: "sync_batch_lines", key: ["batch_id", "line"], owner: { column: "batch_id", parent: "sync_batches" } }
+  ],
+  // A multipart generation carries up to three files below 20 MB each: more than the server's default limit.
+  largerBodies: GenerationUploads.largerBodies
 }
 
 /** Every handler of the dialect, its authentication, storage and generation worker, timed by `lifecycle`. */

@@ -7,7 +7,12 @@ import * as CompiledApi from "../../compiled/CompiledApi.js"
 import { Adapter } from "@projectkit/http"
 import { Unauthorized } from "@projectkit/core/ProjectsError"
 import { SyncApi, SyncErrors } from "@projectkit/sync"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as Clock from "effect/Clock"
+import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -15,7 +20,11 @@ import * as Dialect from "../../Dialect.js"
 import type { Caller } from "../../Organizations.js"
 import { Organizations } from "../../Organizations.js"
 import { ServerApi } from "../../ServerApi.js"
+import * as BatchInput from "./BatchInput.js"
+import * as BatchLifecycle from "./BatchLifecycle.js"
 import * as GenerationLifecycle from "./GenerationLifecycle.js"
+import * as GenerationUploads from "./GenerationUploads.js"
+import * as SyncForms from "./SyncForms.js"
 import * as SyncCatalog from "./SyncCatalog.js"
 import * as SyncStore from "./SyncStore.js"
 import * as SyncWire from "./SyncWire.js"
@@ -152,15 +161,100 @@ export const AssetsLive = CompiledApi.group(ServerApi, "syncAssets", (handlers) 
         Effect.flatMap(caller, (who) => store.getAsset(who, path.id)).pipe(Effect.map(SyncWire.asset), answer))
   ))
 
+/** Where this server answers sync.so, as the request reached it (INF: its Host, as the server's other absolute URLs). */
+const resultsBase = (headers: Readonly<Record<string, string | undefined>>) => {
+  const proto = headers["x-forwarded-proto"]?.split(",")[0]?.trim() === "https" ? "https" : "http"
+  return `${proto}://${headers.host ?? "localhost"}/sync`
+}
+
+const badRequest = (message: string) => new SyncErrors.BadRequest({ statusCode: 400, message })
+
+const isWebhookUrl = Schema.is(SyncApi.WebhookUrl)
+
+export const BatchesLive = (lifecycle: GenerationLifecycle.LifecycleConfig) =>
+  CompiledApi.group(ServerApi, "syncBatches", (handlers) =>
+    Effect.map(SyncStore.SyncStore, (store) =>
+      handlers
+        .handle("create", ({ payload }) =>
+          Effect.gen(function*() {
+            const who = yield* caller
+            const request = yield* HttpServerRequest.HttpServerRequest
+            if (request.headers["content-type"]?.toLowerCase().includes("multipart/form-data") !== true) {
+              return yield* Effect.fail(badRequest("The body must be multipart/form-data with an input file (JSON Lines)"))
+            }
+            const form = yield* SyncForms.read(payload, {
+              fileKeys: ["input"],
+              keep: ["input"],
+              tooLarge: (size) => size > SyncApi.maxBatchFileBytes,
+              tooLargeMessage: () => `input: the file is larger than 5MB (${SyncApi.maxBatchFileBytes} bytes)`
+            }).pipe(Effect.mapError((refusal) =>
+              refusal.status === 413
+                ? new SyncErrors.PayloadTooLarge({ statusCode: 413, message: refusal.message })
+                : badRequest(refusal.message)
+            ))
+            const dryRun = form.fields.get("dry_run")?.[0]
+            if (dryRun !== undefined && dryRun !== "true" && dryRun !== "false") {
+              return yield* Effect.fail(badRequest(`dry_run: must be "true" or "false"`))
+            }
+            const webhookUrl = form.fields.get("webhook_url")?.[0]
+            if (webhookUrl !== undefined && !isWebhookUrl(webhookUrl)) {
+              return yield* Effect.fail(badRequest("webhook_url: must be an absolute http(s) URL"))
+            }
+            // INF: the file's text sent as a plain field is read the same way.
+            const content = form.files.find((each) => each.key === "input")?.bytes ??
+              Option.getOrUndefined(Option.map(Option.fromNullable(form.fields.get("input")?.[0]), (text) => new TextEncoder().encode(text)))
+            if (content === undefined) return yield* Effect.fail(badRequest("input: the JSON Lines file is required"))
+            if (content.length > SyncApi.maxBatchFileBytes) {
+              return yield* Effect.fail(new SyncErrors.PayloadTooLarge({ statusCode: 413, message: "input: the file is larger than 5MB" }))
+            }
+            const parsed = BatchInput.parse(content)
+            if (Either.isLeft(parsed)) return yield* Effect.fail(badRequest(parsed.left))
+            const lines = yield* BatchInput.check(parsed.right, (id) => store.findProject(who, id))
+            if (dryRun === "true") {
+              // Nothing is created: the file passes only if every line would be accepted.
+              const refused = lines.find((line) => line.error !== undefined)
+              if (refused !== undefined) return yield* Effect.fail(badRequest(`input line ${refused.line}: ${refused.error!.message}`))
+              return { status: "VALIDATED" as const }
+            }
+            const now = yield* Clock.currentTimeMillis
+            const view = yield* store.createBatch(
+              who,
+              { webhookUrl: webhookUrl ?? null, resultsBase: resultsBase(request.headers), lines },
+              GenerationLifecycle.startsAt(lifecycle)(now)
+            ).pipe(Effect.catchTag("NotFound", Effect.die))
+            return SyncWire.batch(view)
+          }).pipe(answer))
+        .handle("get", ({ path }) =>
+          Effect.flatMap(caller, (who) => store.getBatch(who, path.id)).pipe(Effect.map(SyncWire.batch), answer))
+        .handle("list", ({ urlParams }) =>
+          Effect.flatMap(caller, (who) =>
+            store.listBatches(who, Adapter.defined({
+              status: urlParams.status,
+              createdAfter: urlParams.created_after === undefined ? undefined : DateTime.toEpochMillis(urlParams.created_after),
+              createdBefore: urlParams.created_before === undefined ? undefined : DateTime.toEpochMillis(urlParams.created_before)
+            }))).pipe(Effect.map((views) => views.map(SyncWire.batch)), answer))
+        .handle("results", ({ path }) =>
+          Effect.flatMap(caller, (who) => store.batchResults(who, path.id)).pipe(Effect.map(SyncWire.batchResults), answer))
+    ))
+
 export const ModelsLive = CompiledApi.group(
   ServerApi,
   "syncModels",
   (handlers) => handlers.handle("list", () => Effect.succeed(SyncCatalog.models))
 )
 
-/** The whole dialect: its handlers, authentication, storage and the generation worker. */
+/** The whole dialect: its handlers, authentication, storage and the generation and batch workers. */
 export const layer = (lifecycle: GenerationLifecycle.LifecycleConfig = GenerationLifecycle.defaultLifecycle) =>
-  Layer.mergeAll(ProjectsLive, GenerationsLive(lifecycle), AssetsLive, ModelsLive, GenerationLifecycle.layer(lifecycle)).pipe(
+  Layer.mergeAll(
+    ProjectsLive,
+    GenerationsLive(lifecycle),
+    AssetsLive,
+    BatchesLive(lifecycle),
+    ModelsLive,
+    GenerationUploads.layer(lifecycle),
+    GenerationLifecycle.layer(lifecycle),
+    BatchLifecycle.layer(lifecycle)
+  ).pipe(
     Layer.provide(SyncAuthLive),
     Layer.provide(SyncStore.layer)
   )

@@ -9,6 +9,7 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
+import type * as Statement from "@effect/sql/Statement"
 import * as Pagination from "@projectkit/core/Pagination"
 import * as Attachment from "@projectkit/core/Attachment"
 import { NotFound, type Validation } from "@projectkit/core/ProjectsError"
@@ -18,6 +19,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type { Caller } from "../../Organizations.js"
+import * as Crypto from "node:crypto"
 import { randomId } from "../../internal/ids.js"
 import * as Keyset from "../../internal/keyset.js"
 import { searchPage } from "../../internal/search.js"
@@ -255,8 +257,15 @@ export const make = Effect.gen(function*() {
     input: { readonly model: string; readonly request: unknown; readonly webhookUrl: string | null },
     projectReference: string | null | undefined,
     startsAt: (now: number) => number
-  ) =>
-    createFiled(caller, projectReference, (projectId, now) => {
+  ) => createFiled(caller, projectReference, (projectId, now) => insertGeneration(caller, input, projectId, now, startsAt))
+
+  const insertGeneration = (
+    caller: Caller,
+    input: { readonly model: string; readonly request: unknown; readonly webhookUrl: string | null },
+    projectId: string | null,
+    now: number,
+    startsAt: (now: number) => number
+  ) => {
       const row: GenerationRow = {
         id: randomId(),
         project_id: projectId,
@@ -278,7 +287,7 @@ export const make = Effect.gen(function*() {
             ${row.webhook_url}, ${now}, ${now}, ${startsAt(now)})`,
         row
       )
-    })
+    }
 
   const listGenerations = (
     caller: Caller,
@@ -294,7 +303,195 @@ export const make = Effect.gen(function*() {
     }
       ORDER BY created_at DESC, id DESC`
 
+  // -------------------------------------------------------------------------------------------
+  // Generations with files
+  // -------------------------------------------------------------------------------------------
+
+  /**
+   * A generation whose media were uploaded: each upload becomes an asset of the organization
+   * (inputType UPLOAD, filed under the generation's project) and the generation's input item of
+   * its type, in place of one the request named by URL ("the file taking precedence over the url").
+   * Assets and generation are created in one transaction after the project check: a refused
+   * `projectId` creates nothing, assets included.
+   */
+  const createGenerationWithUploads = (
+    caller: Caller,
+    input: {
+      readonly model: string
+      readonly request: { readonly input: ReadonlyArray<{ readonly type: string }> } & Record<string, unknown>
+      readonly webhookUrl: string | null
+      readonly uploads: ReadonlyArray<Upload>
+    },
+    projectReference: string | null | undefined,
+    startsAt: (now: number) => number
+  ) =>
+    createFiled(caller, projectReference, (projectId, now) =>
+      Effect.gen(function*() {
+        const assets: Array<AssetRow> = []
+        for (const upload of input.uploads) {
+          const id = randomId()
+          const row: AssetRow = {
+            id,
+            project_id: projectId,
+            type: upload.assetType,
+            // INF: an upload belongs to the organization, as the seed's example asset does.
+            visibility: "ORGANIZATION",
+            name: upload.name,
+            url: uploadUrl(id, upload.name),
+            size: upload.size,
+            format: upload.format,
+            input_type: "UPLOAD",
+            duration_seconds: null,
+            thumbnail_url: null,
+            width: null,
+            height: null,
+            created_at: now,
+            updated_at: now
+          }
+          yield* sql`INSERT INTO sync_assets (id, org_id, project_id, type, visibility, name, name_search, url, size,
+              format, input_type, sha256, created_at, updated_at)
+            VALUES (${row.id}, ${caller.orgId}, ${projectId}, ${row.type}, ${row.visibility}, ${row.name},
+              ${Pagination.searchKey(upload.name)}, ${row.url}, ${row.size}, ${row.format}, ${row.input_type},
+              ${upload.sha256}, ${now}, ${now})`
+          assets.push(row)
+        }
+        const uploaded = new Set<string>(input.uploads.map((upload) => upload.inputType))
+        const request = {
+          ...input.request,
+          input: [
+            ...input.request.input.filter((item) => !uploaded.has(item.type)),
+            ...input.uploads.map((upload, index) => ({
+              type: upload.inputType,
+              assetId: assets[index]!.id,
+              url: assets[index]!.url!
+            }))
+          ]
+        }
+        const row = yield* insertGeneration(caller, { model: input.model, request, webhookUrl: input.webhookUrl }, projectId, now, startsAt)
+        return { generation: row, assets }
+      }))
+
+  // -------------------------------------------------------------------------------------------
+  // Batches
+  // -------------------------------------------------------------------------------------------
+
+  /**
+   * A batch and its lines, in one statement each: lines accepted (`payload` validated, its
+   * projectId one of the caller's) wait for the batch to start; refused ones keep their error.
+   */
+  const createBatch = (
+    caller: Caller,
+    input: {
+      readonly webhookUrl: string | null
+      readonly resultsBase: string
+      readonly lines: ReadonlyArray<BatchLineInput>
+    },
+    startsAt: number
+  ) =>
+    sql.withTransaction(Effect.gen(function*() {
+      const now = yield* Clock.currentTimeMillis
+      const id = batchId()
+      yield* sql`INSERT INTO sync_batches (id, org_id, user_id, status, webhook_url, results_base, created_at, updated_at,
+          next_transition_at)
+        VALUES (${id}, ${caller.orgId}, ${caller.userId}, 'PENDING', ${input.webhookUrl}, ${input.resultsBase}, ${now},
+          ${now}, ${startsAt})`
+      // In slices, so a 500-line batch stays under every backend's parameter limit.
+      for (let start = 0; start < input.lines.length; start += 100) {
+        const slice = input.lines.slice(start, start + 100)
+        yield* sql`INSERT INTO sync_batch_lines ${
+          sql.insert(slice.map((line) => ({
+            batch_id: id,
+            line: line.line,
+            request_id: line.requestId,
+            payload: line.payload,
+            error_message: line.error?.message ?? null,
+            error_code: line.error?.code ?? null
+          })))
+        }`
+      }
+      return yield* getBatch(caller, id)
+    }))
+
+  const batchViews = (where: Statement.Fragment) =>
+    sql<BatchView>`SELECT b.id, b.status, b.webhook_url, b.output_url, b.created_at, b.updated_at,
+        COUNT(l.line) AS total,
+        COALESCE(SUM(CASE WHEN g.status = 'COMPLETED' THEN 1 ELSE 0 END), 0) AS succeeded,
+        COALESCE(SUM(CASE WHEN l.error_message IS NOT NULL OR g.status IN ('FAILED', 'REJECTED') THEN 1 ELSE 0 END), 0)
+          AS failed
+      FROM sync_batches b
+        LEFT JOIN sync_batch_lines l ON l.batch_id = b.id
+        LEFT JOIN sync_generations g ON g.id = l.generation_id
+      WHERE ${where}
+      GROUP BY b.id, b.status, b.webhook_url, b.output_url, b.created_at, b.updated_at
+      ORDER BY b.created_at DESC, b.id DESC`.pipe(
+        Effect.map((rows) =>
+          rows.map((row) => ({
+            ...row,
+            total: Number(row.total),
+            succeeded: Number(row.succeeded),
+            failed: Number(row.failed)
+          }))
+        )
+      )
+
+  const getBatch = (caller: Caller, id: string) =>
+    Effect.flatMap(
+      batchViews(sql.and([sql`b.id = ${id}`, sql`b.org_id = ${caller.orgId}`])),
+      (rows) => found<BatchView>("Batch", id)(Option.fromNullable(rows[0]))
+    )
+
+  const listBatches = (
+    caller: Caller,
+    query: { readonly status?: string; readonly createdAfter?: number; readonly createdBefore?: number }
+  ) =>
+    batchViews(sql.and([
+      sql`b.org_id = ${caller.orgId}`,
+      ...(query.status === undefined ? [] : [sql`b.status = ${query.status}`]),
+      ...(query.createdAfter === undefined ? [] : [sql`b.created_at > ${query.createdAfter}`]),
+      ...(query.createdBefore === undefined ? [] : [sql`b.created_at < ${query.createdBefore}`])
+    ]))
+
+  /** A finished batch's lines in order, each with its generation (if it became one) or its error. */
+  const batchResults = (caller: Caller, id: string) =>
+    Effect.gen(function*() {
+      const batch = yield* getBatch(caller, id)
+      if (batch.status !== "COMPLETED" && batch.status !== "FAILED") {
+        return yield* Effect.fail(
+          new NotFound({ resource: "Batch results", id, description: `Batch ${id} has no results until it completes` })
+        )
+      }
+      const rows = yield* sql<BatchLineRow & Partial<GenerationRow> & { readonly generation_status: string | null }>`
+        SELECT l.line, l.request_id, l.generation_id, l.error_message, l.error_code,
+          g.id, g.project_id, g.status AS generation_status, g.model, g.request, g.webhook_url, g.output_url,
+          g.output_duration, g.error, g.error_code AS generation_error_code, g.created_at, g.updated_at
+        FROM sync_batch_lines l LEFT JOIN sync_generations g ON g.id = l.generation_id
+        WHERE l.batch_id = ${id}
+        ORDER BY l.line`
+      return rows.map((row): BatchResult =>
+        row.generation_status === null || row.generation_status === undefined
+          ? { requestId: row.request_id, error: { message: row.error_message ?? "Not processed", code: row.error_code ?? "not_processed" } }
+          : {
+            requestId: row.request_id,
+            generation: {
+              id: row.id!,
+              project_id: row.project_id ?? null,
+              status: row.generation_status,
+              model: row.model!,
+              request: row.request!,
+              webhook_url: row.webhook_url ?? null,
+              output_url: row.output_url ?? null,
+              output_duration: row.output_duration ?? null,
+              error: row.error ?? null,
+              error_code: (row as { generation_error_code?: string | null }).generation_error_code ?? null,
+              created_at: Number(row.created_at),
+              updated_at: Number(row.updated_at)
+            }
+          }
+      )
+    })
+
   return {
+    findProject,
     getProject,
     createProject,
     updateProject,
@@ -305,7 +502,12 @@ export const make = Effect.gen(function*() {
     listAssets,
     getGeneration,
     createGeneration,
-    listGenerations
+    createGenerationWithUploads,
+    listGenerations,
+    createBatch,
+    getBatch,
+    listBatches,
+    batchResults
   } as const
 })
 
@@ -378,3 +580,56 @@ export interface GenerationRow {
   readonly created_at: number
   readonly updated_at: number
 }
+
+/** A file received with a generation: measured and hashed as it arrived, its bytes not kept. */
+export interface Upload {
+  /** The input item it stands for. */
+  readonly inputType: "video" | "audio" | "image"
+  readonly assetType: "VIDEO" | "AUDIO" | "IMAGE"
+  readonly name: string
+  readonly size: number
+  readonly format: string | null
+  readonly sha256: string
+}
+
+/** INF: an upload's URL is where the server would serve it; like outputs, a reserved `.invalid` host. */
+const uploadUrl = (id: string, name: string) => `https://assets.projectkit.invalid/sync/${id}/${encodeURIComponent(name)}`
+
+/** INF: "batch_" and 24 lowercase hexadecimal characters (the documents show `batch_abc123`). */
+const batchId = () => `batch_${Crypto.randomBytes(12).toString("hex")}`
+
+/** One line of a batch's input file, as the store keeps it. */
+export interface BatchLineInput {
+  /** Its line number in the file (1-based, blank lines counted). */
+  readonly line: number
+  readonly requestId: string
+  /** The payload, as JSON. */
+  readonly payload: string
+  /** Why the Generate API would refuse the payload; such a line fails alone. */
+  readonly error?: { readonly message: string; readonly code: string } | undefined
+}
+
+export interface BatchLineRow {
+  readonly line: number
+  readonly request_id: string
+  readonly generation_id: string | null
+  readonly error_message: string | null
+  readonly error_code: string | null
+}
+
+/** A batch with its counts, computed from its lines and their generations. */
+export interface BatchView {
+  readonly id: string
+  readonly status: string
+  readonly webhook_url: string | null
+  readonly output_url: string | null
+  readonly created_at: number
+  readonly updated_at: number
+  readonly total: number
+  readonly succeeded: number
+  readonly failed: number
+}
+
+export type BatchResult =
+  | { readonly requestId: string; readonly generation: GenerationRow }
+  | { readonly requestId: string; readonly error: { readonly message: string; readonly code: string } }

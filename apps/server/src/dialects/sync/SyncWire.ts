@@ -6,7 +6,7 @@ import { SyncApi } from "@projectkit/sync"
 import * as DateTime from "effect/DateTime"
 import * as Schema from "effect/Schema"
 import type * as Keyset from "../../internal/keyset.js"
-import type { AssetRow, GenerationRow, ProjectRow } from "./SyncStore.js"
+import type { AssetRow, BatchResult, BatchView, GenerationRow, ProjectRow } from "./SyncStore.js"
 
 const at = (millis: number) => DateTime.unsafeMake(millis)
 
@@ -91,3 +91,53 @@ export const generation = (row: GenerationRow): SyncApi.Generation => {
 
 /** A generation as JSON, for webhook payloads (SDK `GenerationNotification`). */
 export const generationJson = (row: GenerationRow): unknown => Schema.encodeSync(SyncApi.Generation)(generation(row))
+
+/** A batch's counts: every line is a success, a failure (refused, or its generation failed) or still pending. */
+const metrics = (view: BatchView) => ({
+  total_generations: view.total,
+  success_count: view.succeeded,
+  failed_count: view.failed,
+  pending_count: view.total - view.succeeded - view.failed
+})
+
+/** A batch as Get Batch answers it; `outputUrl` is "" until it has finished. */
+export const batch = (view: BatchView): SyncApi.Batch => ({
+  id: view.id,
+  created_at: at(view.created_at),
+  status: view.status as SyncApi.BatchStatus,
+  metrics: metrics(view),
+  webhookUrl: view.webhook_url,
+  outputUrl: view.output_url ?? ""
+})
+
+/**
+ * The Batch Status Update webhook's body (webhooks-payload-reference/webhooks/batch-status-update):
+ * camelCase metrics and createdAt, as the page's example has them.
+ */
+export const batchNotification = (view: BatchView): unknown => {
+  const counts = metrics(view)
+  return {
+    id: view.id,
+    status: view.status,
+    metrics: {
+      totalGenerations: counts.total_generations,
+      successCount: counts.success_count,
+      failedCount: counts.failed_count,
+      pendingCount: counts.pending_count
+    },
+    outputUrl: view.output_url ?? "",
+    webhookUrl: view.webhook_url,
+    createdAt: new Date(view.created_at).toISOString(),
+    options: {}
+  }
+}
+
+/** The results file: one JSON line per input line, its generation as GET answers it, or its error. */
+export const batchResults = (results: ReadonlyArray<BatchResult>): string =>
+  results.map((result) =>
+    JSON.stringify(
+      "generation" in result
+        ? { request_id: result.requestId, response: generationJson(result.generation) }
+        : { request_id: result.requestId, error: result.error }
+    )
+  ).join("\n") + "\n"
