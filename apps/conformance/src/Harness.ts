@@ -170,7 +170,11 @@ export const make = (options: MakeOptions): HarnessService => {
         const multipart = Multipart.encode(req.form)
         headers["content-type"] = multipart.contentType
         if (multipart.text !== undefined) body = multipart.text
-        else stream = multipart
+        else {
+          stream = multipart
+          // Its length is known, as a client's FormData knows it: a server may refuse a body too large at once.
+          headers["content-length"] = String(multipart.size)
+        }
       } else if (req.json !== undefined) {
         body = JSON.stringify(req.json)
         headers["content-type"] = "application/json"
