@@ -580,20 +580,30 @@ const group = <const Name extends string>(name: Name) =>
   HttpApiGroup.make(name).addError(TooManyRequests).addError(InternalServerError).middleware(SyncAuth)
 
 /**
- * The multipart form of `POST /v2/generate`, in the document: the server reads it by content type
- * before the JSON payload is decoded (a route cannot be declared twice), so the contract states
- * it here, derived from `CreateGenerationWithFilesForm` as the platform documents a multipart
- * payload.
+ * The multipart form of `POST /v2/generate` (Create Generation with Files) as an API of its own:
+ * one route cannot be declared twice, so `SyncApi` decodes the JSON form and states this one in
+ * its document (below), while `SyncClient` sends it through this. The server takes a multipart
+ * request to the path by its content type, before any payload is decoded.
  */
-const withFilesContent = (): Record<string, unknown> => {
-  const spec = OpenApi.fromApi(
-    HttpApi.make("form").add(
-      HttpApiGroup.make("form").add(HttpApiEndpoint.post("form", "/").setPayload(CreateGenerationWithFilesForm))
+export class GenerationsWithFilesApi extends HttpApi.make("syncWithFiles")
+  .add(
+    group("syncGenerationsWithFiles").add(
+      HttpApiEndpoint.post("create", "/v2/generate")
+        .setPayload(CreateGenerationWithFilesForm)
+        .addSuccess(Generation, { status: 201 })
+        .addError(BadRequest)
+        .addError(UnprocessableEntity)
+        .addError(PayloadTooLarge)
     )
   )
-  // The form's schema is the mini document's component: inlined, as this document has no such component.
+{}
+
+/** The multipart form's request body content, as the platform documents a multipart payload (schema inlined). */
+const withFilesContent = (): Record<string, unknown> => {
+  const spec = OpenApi.fromApi(GenerationsWithFilesApi)
   const schemas = spec.components.schemas as Record<string, unknown>
-  return Object.fromEntries(Object.entries(spec.paths["/"]?.post?.requestBody?.content ?? {}).map(([type, media]) => {
+  const content = spec.paths["/v2/generate"]?.post?.requestBody?.content ?? {}
+  return Object.fromEntries(Object.entries(content).filter(([type]) => type === "multipart/form-data").map(([type, media]) => {
     const ref = (media?.schema as { $ref?: string } | undefined)?.$ref
     const name = ref?.replace("#/components/schemas/", "")
     return [type, name === undefined ? media : { ...media, schema: schemas[name] }]

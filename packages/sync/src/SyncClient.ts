@@ -19,7 +19,7 @@ import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
-import type * as Schema from "effect/Schema"
+import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import * as SyncApi from "./SyncApi.js"
 import * as SyncErrors from "./SyncErrors.js"
@@ -44,6 +44,39 @@ type Call<A> = Effect.Effect<A, SyncError>
 export type ListProjectsParams = typeof SyncApi.ListProjectsParams.Type
 export type ListAssetsParams = typeof SyncApi.ListAssetsParams.Type
 export type ListGenerationsParams = typeof SyncApi.ListGenerationsParams.Type
+export type ListBatchesParams = typeof SyncApi.ListBatchesParams.Type
+
+/** A file to upload: a `Blob` or `File` (a `File`'s name is sent), or bytes with a name. */
+export type FileInput = Blob | { readonly bytes: Uint8Array; readonly name: string; readonly type?: string | undefined }
+
+/**
+ * Create Generation with Files: the JSON form's fields (`input` optional), and the media as files.
+ * Each file becomes an asset of the organization and the input item of its type, taking
+ * precedence over an item of that type given by URL. Files must be below 20 MB (413 otherwise:
+ * `Validation` of reason `TooLarge`).
+ */
+export interface CreateGenerationWithFilesRequest extends Omit<SyncApi.CreateGenerationRequest, "input"> {
+  readonly input?: ReadonlyArray<SyncApi.Input> | undefined
+  readonly video?: FileInput | undefined
+  readonly audio?: FileInput | undefined
+  /** Only with sync-3. */
+  readonly image?: FileInput | undefined
+}
+
+/**
+ * Create Batch: the requests as lines (each sent as one JSON line), or a JSON Lines file already
+ * made; 20 to 500 lines, at most 5 MB.
+ */
+export interface CreateBatchRequest {
+  readonly input: ReadonlyArray<SyncApi.BatchLine> | FileInput
+  /** Called (signed, as every webhook) when the batch completes or fails. */
+  readonly webhookUrl?: string | undefined
+  /** Validate the file and every payload without creating anything. */
+  readonly dryRun?: boolean | undefined
+}
+
+/** What Create Batch answers: the batch created, or for a dry run `{status: "VALIDATED"}`. */
+export type CreatedBatch = SyncApi.Batch | typeof SyncApi.BatchValidation.Type
 
 export interface SyncClientService {
   readonly projects: {
@@ -64,6 +97,17 @@ export interface SyncClientService {
     readonly estimateCost: (
       request: SyncApi.CreateGenerationRequest
     ) => Call<ReadonlyArray<typeof SyncApi.EstimatedGenerationCost.Type>>
+    /** `POST /v2/generate` as multipart/form-data; `InvalidReference` as `create`. */
+    readonly createWithFiles: (request: CreateGenerationWithFilesRequest) => Call<SyncApi.Generation>
+  }
+  readonly batches: {
+    /** A malformed file is a `Validation` naming its first offending line; a payload the Generate API refuses fails its line only. */
+    readonly create: (request: CreateBatchRequest) => Call<CreatedBatch>
+    readonly get: (id: string) => Call<SyncApi.Batch>
+    /** The caller's batches, newest first. */
+    readonly list: (params?: ListBatchesParams) => Call<ReadonlyArray<SyncApi.Batch>>
+    /** A finished batch's results (its `outputUrl`), one per input line in order; `NotFound` before it finishes. */
+    readonly results: (id: string) => Call<ReadonlyArray<SyncApi.BatchResultLine>>
   }
   readonly assets: {
     /** Fails with `InvalidReference` when `projectId` is not a project of the caller's organization. */
@@ -82,16 +126,62 @@ export class SyncClient extends Context.Tag("@projectkit/sync/SyncClient")<SyncC
 /** A contract call, its failures as core errors by sync.so's error table. */
 const call = Adapter.call(SyncErrors.table)
 
+/** A file as a form part: its `Blob`, and the name sent (a `File`'s own, or `fallback`). */
+const formFile = (file: FileInput, fallback: string): readonly [Blob, string] => {
+  if (file instanceof Blob) {
+    const name = (file as Blob & { readonly name?: unknown }).name
+    return [file, typeof name === "string" && name !== "" ? name : fallback]
+  }
+  return [new Blob([new Uint8Array(file.bytes)], { type: file.type ?? "application/octet-stream" }), file.name]
+}
+
+const encodeInput = Schema.encodeSync(SyncApi.Input)
+const encodeOptions = Schema.encodeSync(SyncApi.GenerationOptions)
+const encodeSegments = Schema.encodeSync(Schema.Array(SyncApi.GenerationSegment))
+const encodeLine = Schema.encodeSync(SyncApi.BatchLine)
+const decodeResultLine = Schema.decodeUnknown(Schema.parseJson(SyncApi.BatchResultLine))
+
+/** The form the SDK's `createWithFiles` sends: files, `model`, one `input` field per item (its JSON), `options` as JSON, … */
+const generationForm = (request: CreateGenerationWithFilesRequest): FormData => {
+  const form = new FormData()
+  for (const key of ["video", "audio", "image"] as const) {
+    const file = request[key]
+    if (file !== undefined) form.append(key, ...formFile(file, key))
+  }
+  form.append("model", request.model)
+  for (const item of request.input ?? []) form.append("input", JSON.stringify(encodeInput(item)))
+  if (request.options !== undefined) form.append("options", JSON.stringify(encodeOptions(request.options)))
+  if (request.segments !== undefined) form.append("segments", JSON.stringify(encodeSegments(request.segments)))
+  if (request.webhookUrl !== undefined) form.append("webhookUrl", request.webhookUrl)
+  if (request.outputFileName !== undefined) form.append("outputFileName", request.outputFileName)
+  if (typeof request.projectId === "string") form.append("projectId", request.projectId)
+  return form
+}
+
+/** The form the SDK's `batch.create` sends: the `input` file, `webhook_url`, `dry_run` as "true" or "false". */
+const batchForm = (request: CreateBatchRequest): FormData => {
+  const form = new FormData()
+  const file: FileInput = Array.isArray(request.input)
+    ? new Blob([(request.input as ReadonlyArray<SyncApi.BatchLine>).map((line) => JSON.stringify(encodeLine(line))).join("\n") + "\n"], {
+      type: "application/jsonl"
+    })
+    : request.input as FileInput
+  form.append("input", ...formFile(file, "batch.jsonl"))
+  if (request.webhookUrl !== undefined) form.append("webhook_url", request.webhookUrl)
+  if (request.dryRun !== undefined) form.append("dry_run", String(request.dryRun))
+  return form
+}
+
 export const make = (config: SyncConfig): Effect.Effect<SyncClientService, never, HttpClient.HttpClient> =>
   Effect.gen(function*() {
-    const client = yield* HttpApiClient.make(SyncApi.SyncApi, {
-      transformClient: ProviderHttp.transport({
-        provider: "sync",
-        baseUrl: config.baseUrl ?? defaultBaseUrl,
-        headers: { "x-api-key": Adapter.secret(config.apiKey) },
-        retryPolicy: config.retryPolicy
-      })
+    const transformClient = ProviderHttp.transport({
+      provider: "sync",
+      baseUrl: config.baseUrl ?? defaultBaseUrl,
+      headers: { "x-api-key": Adapter.secret(config.apiKey) },
+      retryPolicy: config.retryPolicy
     })
+    const client = yield* HttpApiClient.make(SyncApi.SyncApi, { transformClient })
+    const withFiles = yield* HttpApiClient.make(SyncApi.GenerationsWithFilesApi, { transformClient })
     const listProjects = (params: ListProjectsParams = {}) =>
       call({ resource: "project" }, client.syncProjects.list({ urlParams: params }))
     const listAssets = (params: ListAssetsParams = {}) =>
@@ -118,6 +208,22 @@ export const make = (config: SyncConfig): Effect.Effect<SyncClientService, never
           call(
             { resource: "generation", projectId: request.projectId },
             client.syncGenerations.estimateCost({ payload: request })
+          ),
+        createWithFiles: (request) =>
+          call(
+            { resource: "generation", projectId: request.projectId },
+            withFiles.syncGenerationsWithFiles.create({ payload: generationForm(request) })
+          )
+      },
+      batches: {
+        create: (request) => call({ resource: "batch" }, client.syncBatches.create({ payload: batchForm(request) })),
+        get: (id) => call({ resource: "batch", id }, client.syncBatches.get({ path: { id } })),
+        list: (params = {}) => call({ resource: "batch" }, client.syncBatches.list({ urlParams: params })),
+        results: (id) =>
+          call(
+            { resource: "batch", id },
+            Effect.flatMap(client.syncBatches.results({ path: { id } }), (text) =>
+              Effect.forEach(text.split("\n").filter((line) => line.trim() !== ""), (line) => Effect.orDie(decodeResultLine(line))))
           )
       },
       assets: {

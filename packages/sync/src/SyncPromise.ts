@@ -23,7 +23,8 @@ export type SyncPromiseClient = PromiseAdapter.Client<"sync", SyncClient.SyncCli
 /** `SyncClientService`, member by member (the compiler holds this to the service's exact shape). */
 export const shape: PromiseClient.Shape<SyncClient.SyncClientService> = {
   projects: { create: 1, get: 1, update: 2, delete: 1, list: 1, stream: ["stream", 1] },
-  generations: { create: 1, get: 1, list: 1, estimateCost: 1 },
+  generations: { create: 1, get: 1, list: 1, estimateCost: 1, createWithFiles: 1 },
+  batches: { create: 1, get: 1, list: 1, results: 1 },
   assets: { create: 1, get: 1, list: 1, stream: ["stream", 1] },
   models: { list: "effect" }
 }

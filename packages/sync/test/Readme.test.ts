@@ -1,10 +1,11 @@
 /**
- * The README's two examples, verbatim (with the package's name where they import its source),
+ * The README's three examples, verbatim (with the package's name where they import its source),
  * run against the reference server.
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Fs from "node:fs"
 import * as EffectExample from "./ReadmeEffectExample.js"
+import * as FilesExample from "./ReadmeFilesExample.js"
 import * as PromiseExample from "./ReadmePromiseExample.js"
 import { referenceServer } from "./support/referenceServer.js"
 
@@ -14,11 +15,12 @@ const example = (file: string) =>
 describe("README", () => {
   const readme = Fs.readFileSync(new URL("../README.md", import.meta.url), "utf8")
 
-  it("shows both examples this test runs, verbatim, Promise first", () => {
+  it("shows the examples this test runs, verbatim, Promise first", () => {
     const promise = readme.indexOf(example("./ReadmePromiseExample.ts"))
     const effect = readme.indexOf(example("./ReadmeEffectExample.ts"))
     expect(promise).toBeGreaterThan(0)
     expect(effect).toBeGreaterThan(promise)
+    expect(readme.indexOf(example("./ReadmeFilesExample.ts"))).toBeGreaterThan(effect)
   })
 
   it("the examples run against the reference server", async () => {
@@ -32,5 +34,7 @@ describe("README", () => {
     expect(promise.refused).toMatch(/^InvalidReference: /)
     const effect = await EffectExample.main()
     expect(effect).toEqual({ generation: "PENDING", projects: promise.names.length + 1 })
+    const files = await FilesExample.main()
+    expect(files).toEqual({ generation: ["audio", "video"], checked: "VALIDATED", batch: "PENDING", listed: 1 })
   })
 })

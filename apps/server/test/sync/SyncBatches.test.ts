@@ -295,4 +295,67 @@ layer(server, { excludeTestServices: true })("sync.so: generations with files an
         expect(done.outputUrl).toContain(`/sync/v2/batches/${created.body.id}/result`)
       }))
   })
+
+  describe("through SyncClient", () => {
+    it.effect("createWithFiles from a Blob, a File and bytes; 413 and 422 as core errors", () =>
+      Effect.gen(function*() {
+        const org = yield* makeSyncOrg("client uploads")
+        const project = yield* org.client.projects.create({ name: "Client uploads" })
+        const created = yield* org.client.generations.createWithFiles({
+          model: "lipsync-2",
+          video: new File([bytes(2048)], "clip.mov", { type: "video/quicktime" }),
+          audio: { bytes: bytes(512), name: "line.wav" },
+          projectId: project.id,
+          options: { sync_mode: "bounce" }
+        })
+        expect(created).toMatchObject({ status: "PENDING", projectId: project.id, options: { sync_mode: "bounce" } })
+        const assets = yield* org.client.assets.list({ projectId: project.id, sortBy: "nameAsc" })
+        expect(assets.items.map((asset) => [asset.name, asset.type, asset.size, asset.format, asset.inputType])).toEqual([
+          ["clip.mov", "VIDEO", 2048, "mov", "UPLOAD"],
+          ["line.wav", "AUDIO", 512, "wav", "UPLOAD"]
+        ])
+        const tooLarge = yield* Effect.flip(org.client.generations.createWithFiles({
+          model: "lipsync-2",
+          video: new Blob([bytes(20 * 1024 * 1024)]),
+          input: [audio]
+        }))
+        expect(tooLarge).toMatchObject({ _tag: "Validation", reason: "TooLarge" })
+        const foreign = yield* Effect.flip(org.client.generations.createWithFiles({
+          model: "lipsync-2",
+          video: new Blob([bytes(10)]),
+          input: [audio],
+          projectId: "00000000-0000-4000-8000-000000000000"
+        }))
+        expect(foreign).toMatchObject({ _tag: "InvalidReference", field: "projectId" })
+      }))
+
+    it.effect("creates batches from lines or a file, gets, lists and reads the results", () =>
+      Effect.gen(function*() {
+        const org = yield* makeSyncOrg("client batches")
+        const lines = Array.from({ length: 20 }, (_, index) => ({
+          request_id: `c${index}`,
+          endpoint: "/v2/generate" as const,
+          payload: { model: "lipsync-2" as const, input: [video, audio] }
+        }))
+        expect(yield* org.client.batches.create({ input: lines, dryRun: true })).toEqual({ status: "VALIDATED" })
+        const created = yield* org.client.batches.create({ input: lines })
+        expect(created).toMatchObject({ status: "PENDING", metrics: { total_generations: 20, pending_count: 20 } })
+        const id = (created as { id: string }).id
+        expect((yield* org.client.batches.get(id)).id).toBe(id)
+        const early = yield* Effect.flip(org.client.batches.results(id))
+        expect(early._tag).toBe("NotFound")
+        yield* waitFor(org.apiKey, id, (batch) => batch.status === "COMPLETED")
+        const results = yield* org.client.batches.results(id)
+        expect(results.map((line) => [line.request_id, line.response?.status])).toEqual(
+          lines.map((line) => [line.request_id, "COMPLETED"])
+        )
+        const file = { bytes: new TextEncoder().encode(twenty().join("\n")), name: "more.jsonl" }
+        const second = yield* org.client.batches.create({ input: file })
+        const listed = yield* org.client.batches.list()
+        expect(listed.map((batch) => batch.id)).toEqual([(second as { id: string }).id, id])
+        expect((yield* org.client.batches.list({ status: "COMPLETED" })).map((batch) => batch.id)).toEqual([id])
+        const refused = yield* Effect.flip(org.client.batches.create({ input: lines.slice(0, 5) }))
+        expect(refused._tag).toBe("Validation")
+      }))
+  })
 })

@@ -1,17 +1,35 @@
 /**
- * Compatibility with the official client: `@sync.so/sdk`, pointed at the reference server by its
- * `baseUrl` and otherwise unchanged, creates, gets and lists generations and lists and gets assets.
- * The SDK has no call to register an asset, so assets are registered with `SyncClient` first.
+ * Compatibility with the official client: `@sync.so/sdk` 0.3.0, pointed at the reference server by
+ * its `baseUrl` and otherwise unchanged. Every public method of it is called here and behaves as
+ * its documentation says: assets.list, assets.get, batch.create, batch.get, batch.list,
+ * generations.create, createWithFiles, get, list, estimateCost, models.list (the test below checks
+ * the list against the SDK's own clients). The SDK has no call to register an asset, so assets are
+ * registered with `SyncClient` first.
  */
 import { describe, expect, layer } from "@effect/vitest"
-import { SyncClient as OfficialClient, SyncError } from "@sync.so/sdk"
+import { Sync, SyncClient as OfficialClient, SyncError } from "@sync.so/sdk"
 import * as Effect from "effect/Effect"
 import { makeSyncOrg } from "../support/SyncOrg.js"
 import { TestServer, layer as testServer } from "../support/TestServer.js"
+import { receiver } from "../support/WebhookReceiver.js"
 
 const server = testServer({
-  generations: { pending: "50 millis", processing: "100 millis", pollInterval: "20 millis" }
+  generations: { pending: "50 millis", processing: "100 millis", pollInterval: "20 millis" },
+  webhooks: { retryBaseDelay: "50 millis", maxAttempts: 3, timeout: "2 seconds", pollInterval: "20 millis" }
 })
+
+/** The rejection of `promise` (undefined when it resolves). */
+const rejection = (promise: () => Promise<unknown>) =>
+  Effect.promise(() => promise().then(() => undefined, (error: unknown) => error))
+
+/** Every public method of the SDK's resource clients, as `resource.method`. */
+const publicMethods = (sdk: OfficialClient): ReadonlyArray<string> =>
+  (["assets", "batch", "generations", "models"] as const).flatMap((resource) => {
+    const client = sdk[resource] as object
+    return Object.getOwnPropertyNames(Object.getPrototypeOf(client))
+      .filter((name) => name !== "constructor" && !name.startsWith("_"))
+      .map((name) => `${resource}.${name}`)
+  })
 
 const officialClient = (apiKey: string) =>
   Effect.map(TestServer, ({ baseUrl }) => new OfficialClient({ apiKey, baseUrl: `${baseUrl}/sync` }))
@@ -70,6 +88,137 @@ layer(server, { excludeTestServices: true })("@sync.so/sdk against the reference
           intruder.generations.list(undefined, { maxRetries: 0 }).then(() => undefined, (error: unknown) => error)
         )
         expect((refused as SyncError).statusCode).toBe(401)
+      }))
+  })
+
+  it.effect("has exactly the public methods this test calls", () =>
+    Effect.gen(function*() {
+      const sdk = yield* officialClient("sk-any")
+      expect([...publicMethods(sdk)].sort()).toEqual([
+        "assets.get",
+        "assets.list",
+        "batch.create",
+        "batch.get",
+        "batch.list",
+        "generations.create",
+        "generations.createWithFiles",
+        "generations.estimateCost",
+        "generations.get",
+        "generations.list",
+        "models.list"
+      ])
+    }))
+
+  describe("generations with files", () => {
+    it.effect("createWithFiles uploads the files as assets and creates the generation", () =>
+      Effect.gen(function*() {
+        const org = yield* makeSyncOrg("sdk uploads")
+        const sdk = yield* officialClient(org.apiKey)
+        const video = new File([new Uint8Array(4096).fill(1)], "take.mp4", { type: "video/mp4" })
+        const audio = new File([new Uint8Array(1024).fill(2)], "voice.wav", { type: "audio/wav" })
+        const created = yield* Effect.promise(() =>
+          sdk.generations.createWithFiles(video, audio, { model: "lipsync-2", input: [], options: { sync_mode: "cut_off" } })
+        )
+        expect(created).toMatchObject({ status: "PENDING", model: "lipsync-2", options: { sync_mode: "cut_off" } })
+        const uploaded = created.input as Array<{ type: string; assetId?: string; url?: string }>
+        expect(uploaded.map((item) => item.type).sort()).toEqual(["audio", "video"])
+        const asset = yield* Effect.promise(() => sdk.assets.get(uploaded.find((item) => item.type === "video")!.assetId!))
+        expect(asset).toMatchObject({ type: "VIDEO", inputType: "UPLOAD", size: 4096, name: "take.mp4", format: "mp4" })
+
+        // A URL input with a file for the audio, as the page's "combining both file and url inputs".
+        const mixed = yield* Effect.promise(() =>
+          sdk.generations.createWithFiles(undefined, audio, { model: "lipsync-2", input: [input[0]!] })
+        )
+        expect((mixed.input as Array<{ type: string }>).map((item) => item.type).sort()).toEqual(["audio", "video"])
+
+        // Refusals arrive as the SDK's errors: a missing video is its BadRequestError.
+        const refused = yield* rejection(() =>
+          sdk.generations.createWithFiles(undefined, audio, { model: "lipsync-2", input: [] }, { maxRetries: 0 })
+        )
+        expect(refused).toBeInstanceOf(Sync.BadRequestError)
+      }))
+  })
+
+  describe("batches", () => {
+    const jsonl = (count: number) =>
+      new File(
+        [Array.from({ length: count }, (_, index) =>
+          JSON.stringify({ request_id: `r${index}`, endpoint: "/v2/generate", payload: { model: "lipsync-2", input } })).join("\n")],
+        "batch.jsonl",
+        { type: "application/jsonl" }
+      )
+
+    it.effect("create (and a dry run), get and list a batch, which completes and notifies", () =>
+      Effect.gen(function*() {
+        const org = yield* makeSyncOrg("sdk batches")
+        const sdk = yield* officialClient(org.apiKey)
+        const hook = yield* receiver(0)
+
+        const validated = yield* Effect.promise(() => sdk.batch.create(jsonl(20), { dry_run: true }))
+        expect(validated).toEqual({ status: "VALIDATED" })
+        expect(yield* Effect.promise(() => sdk.batch.list())).toEqual([])
+
+        const created = yield* Effect.promise(() => sdk.batch.create(jsonl(20), { webhook_url: hook.url, dry_run: false }))
+        expect(created).toMatchObject({
+          status: "PENDING",
+          outputUrl: "",
+          webhookUrl: hook.url,
+          metrics: { total_generations: 20, success_count: 0, failed_count: 0, pending_count: 20 }
+        })
+        const id = (created as Sync.BatchResponse).id
+
+        const fetched = yield* Effect.promise(() => sdk.batch.get(id))
+        expect(fetched.id).toBe(id)
+        const listed = yield* Effect.promise(() => sdk.batch.list())
+        expect(listed.map((batch) => batch.id)).toEqual([id])
+
+        const completed = yield* Effect.promise(async () => {
+          for (let attempt = 0; attempt < 400; attempt++) {
+            const current = await sdk.batch.get(id)
+            if (current.status === "COMPLETED") return current
+            await new Promise((resolve) => setTimeout(resolve, 25))
+          }
+          throw new Error("the batch never completed")
+        })
+        expect(completed.metrics).toEqual({ total_generations: 20, success_count: 20, failed_count: 0, pending_count: 0 })
+        expect(completed.outputUrl).toMatch(new RegExp(`/sync/v2/batches/${id}/result$`))
+        const byStatus = yield* Effect.promise(() => sdk.batch.list({ status: "COMPLETED" }))
+        expect(byStatus.map((batch) => batch.id)).toEqual([id])
+        expect(yield* Effect.promise(() => sdk.batch.list({ status: "PENDING" }))).toEqual([])
+        expect(yield* Effect.promise(() => sdk.batch.list({ created_before: "2000-01-01T00:00:00Z" }))).toEqual([])
+
+        const results = yield* Effect.promise(async () => {
+          const response = await fetch(completed.outputUrl, { headers: { "x-api-key": org.apiKey } })
+          return (await response.text()).trim().split("\n").map((text) => JSON.parse(text) as { request_id: string; response: { status: string } })
+        })
+        expect(results.map((line) => line.request_id)).toEqual(Array.from({ length: 20 }, (_, index) => `r${index}`))
+        expect(results.every((line) => line.response.status === "COMPLETED")).toBe(true)
+
+        for (let waited = 0; hook.received.length === 0 && waited < 5000; waited += 25) yield* Effect.sleep("25 millis")
+        expect(JSON.parse(hook.received[0]!.body)).toMatchObject({ id, status: "COMPLETED" })
+      }).pipe(Effect.scoped))
+
+    it.effect("refusals are the SDK's own errors", () =>
+      Effect.gen(function*() {
+        const org = yield* makeSyncOrg("sdk batch errors")
+        const sdk = yield* officialClient(org.apiKey)
+        const tooFew = yield* rejection(() => sdk.batch.create(jsonl(3), {}, { maxRetries: 0 }))
+        expect(tooFew).toBeInstanceOf(Sync.BadRequestError)
+        expect((tooFew as Sync.BadRequestError).body).toMatchObject({ statusCode: 400, message: expect.stringContaining("at least 20") })
+        const missing = yield* rejection(() => sdk.batch.get("batch_000000000000000000000000", { maxRetries: 0 }))
+        expect(missing).toBeInstanceOf(Sync.NotFoundError)
+        const anonymous = yield* officialClient("sk-not-a-key")
+        expect(yield* rejection(() => anonymous.batch.list({}, { maxRetries: 0 }))).toBeInstanceOf(Sync.UnauthorizedError)
+      }))
+  })
+
+  describe("models", () => {
+    it.effect("lists the models", () =>
+      Effect.gen(function*() {
+        const org = yield* makeSyncOrg("sdk models")
+        const sdk = yield* officialClient(org.apiKey)
+        const models = yield* Effect.promise(() => sdk.models.list())
+        expect(models.map((model) => model.id)).toEqual(expect.arrayContaining(["lipsync-2", "lipsync-2-pro", "sync-3"]))
       }))
   })
 
