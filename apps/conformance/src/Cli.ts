@@ -95,6 +95,11 @@ const options = {
     "SYNC_MEMBER_API_KEY",
     "An x-api-key of another user of the first organization (USER visibility checks)"
   ),
+  syncWebhookSecret: secret(
+    "sync-webhook-secret",
+    "SYNC_WEBHOOK_SECRET",
+    "The first organization's webhook signing secret: webhook checks verify signatures with it"
+  ),
   editorBaseUrl: text("editor-base-url", "EDITOR_BASE_URL", "The editor Open API base URL"),
   editorApiKey: secret("editor-api-key", "EDITOR_API_KEY", "An editor API key of the first organization"),
   editorApiKey2: secret("editor-api-key-2", "EDITOR_API_KEY_2", "An editor API key of a second organization"),
@@ -126,6 +131,13 @@ const options = {
   timeoutMs: Options.integer("request-timeout-ms").pipe(
     Options.withDescription("How long one request may take, in milliseconds"),
     Options.withDefault(15_000)
+  ),
+  lifecycleTimeoutMs: Options.integer("lifecycle-timeout-ms").pipe(
+    Options.withDescription(
+      `How long a check waits for the server to finish work it runs on its own clock (a sync.so batch), in milliseconds (env ${ENV}LIFECYCLE_TIMEOUT_MS)`
+    ),
+    Options.withFallbackConfig(Config.integer(`${ENV}LIFECYCLE_TIMEOUT_MS`)),
+    Options.withDefault(45_000)
   )
 }
 
@@ -171,6 +183,7 @@ export const toRunConfig = (
     filter: parsed.filter.length > 0 ? list(parsed.filter) : env.filter,
     unsupported: parsed.unsupported.length > 0 ? list(parsed.unsupported) : env.unsupported,
     requestTimeout: parsed.timeoutMs,
+    lifecycleTimeout: parsed.lifecycleTimeoutMs,
     ...Option.match(parsed.webhookHost, {
       onNone: () => ({}),
       onSome: (host) => ({
@@ -184,7 +197,8 @@ export const toRunConfig = (
           primary: value(parsed.syncApiKey),
           secondary: value(parsed.syncApiKey2),
           member: value(parsed.syncMemberApiKey),
-          ineligible: Option.none()
+          ineligible: Option.none(),
+          webhookSecret: value(parsed.syncWebhookSecret)
         }
       },
       editor: {

@@ -11,6 +11,7 @@ import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Scope from "effect/Scope"
 import { type Dialect, type Exchange, HarnessError } from "./Check.js"
+import * as Multipart from "./internal/multipart.js"
 import type { WebhookReceiver } from "./WebhookReceiver.js"
 
 /** Whose credential a request carries. */
@@ -21,6 +22,11 @@ export interface DialectCredentials {
   readonly secondary: Option.Option<string>
   readonly member: Option.Option<string>
   readonly ineligible: Option.Option<string>
+  /**
+   * The first organization's webhook signing secret, when given: webhook checks then verify each
+   * delivery's signature, not only that it is signed.
+   */
+  readonly webhookSecret?: Option.Option<string>
 }
 
 export interface RequestOptions {
@@ -35,6 +41,13 @@ export interface RequestOptions {
   /** Sent verbatim, with `contentType` (default `application/json`): for malformed bodies. */
   readonly body?: string
   readonly contentType?: string
+  /**
+   * Sent as `multipart/form-data`, its parts in order. A large file is streamed (its bytes are
+   * made as they are sent), so a check of a size limit holds no more than a chunk of it.
+   */
+  readonly form?: ReadonlyArray<FormPart>
+  /** An absolute URL to request instead of `path` (e.g. a URL the server answered), with the same credential. */
+  readonly url?: string
   readonly headers?: Readonly<Record<string, string>>
   /**
    * Whether a 429 is waited out (its Retry-After, at most 3 times) and the request sent again;
@@ -43,6 +56,19 @@ export interface RequestOptions {
    */
   readonly retryRateLimited?: boolean
 }
+
+/** A part of a `multipart/form-data` body: a text field or a file. */
+export type FormPart =
+  | { readonly name: string; readonly value: string }
+  | { readonly name: string; readonly file: FormFile }
+
+/**
+ * A file to upload: its text, or — for a file only its size matters for — `size` bytes of filler
+ * (printable ASCII, so that a proxy handling bodies as text passes it unchanged).
+ */
+export type FormFile =
+  & { readonly filename: string; readonly contentType: string }
+  & ({ readonly content: string } | { readonly size: number })
 
 export interface HarnessService {
   readonly dialect: Dialect
@@ -62,6 +88,13 @@ export interface HarnessService {
   readonly options: Readonly<Record<string, string>>
   /** The run's webhook receiver, when one is configured. */
   readonly webhooks: Option.Option<WebhookReceiver>
+  /**
+   * How long a check waits for a lifecycle the server runs on its own clock (a batch of
+   * generations to complete) before it fails: the run's `lifecycleTimeout`.
+   */
+  readonly lifecycleTimeout: Duration.Duration
+  /** The first organization's webhook signing secret, when configured. */
+  readonly webhookSecret: Option.Option<string>
 }
 
 export class Harness extends Context.Tag("@projectkit/conformance/Harness")<Harness, HarnessService>() {}
@@ -87,6 +120,8 @@ export interface RunContext {
   readonly serial: Ref.Ref<number>
   readonly requestTimeout: Duration.Duration
   readonly webhooks: Option.Option<WebhookReceiver>
+  /** How long a check waits for a lifecycle to end (default 45 s). */
+  readonly lifecycleTimeout?: Duration.Duration
 }
 
 export interface MakeOptions {
@@ -117,7 +152,7 @@ export const make = (options: MakeOptions): HarnessService => {
   const send = (req: RequestOptions): Effect.Effect<Exchange, HarnessError> =>
     Effect.suspend(() => {
       const who = req.as ?? "primary"
-      const url = new URL(base + req.path)
+      const url = new URL(req.url ?? base + req.path)
       for (const [key, value] of Object.entries(req.query ?? {})) {
         if (value !== undefined) url.searchParams.set(key, String(value))
       }
@@ -130,7 +165,17 @@ export const make = (options: MakeOptions): HarnessService => {
         Object.assign(headers, authHeaders(dialect, credential.value))
       }
       let body: string | undefined
-      if (req.json !== undefined) {
+      let stream: Multipart.Body | undefined
+      if (req.form !== undefined) {
+        const multipart = Multipart.encode(req.form)
+        headers["content-type"] = multipart.contentType
+        if (multipart.text !== undefined) body = multipart.text
+        else {
+          stream = multipart
+          // Its length is known, as a client's FormData knows it: a server may refuse a body too large at once.
+          headers["content-length"] = String(multipart.size)
+        }
+      } else if (req.json !== undefined) {
         body = JSON.stringify(req.json)
         headers["content-type"] = "application/json"
       } else if (req.body !== undefined) {
@@ -146,6 +191,8 @@ export const make = (options: MakeOptions): HarnessService => {
             method,
             headers,
             ...(body === undefined ? {} : { body }),
+            // A streamed body: the duplex option is what fetch asks for one.
+            ...(stream === undefined ? {} : { body: stream.stream(), duplex: "half" }),
             redirect: "manual",
             signal
           })
@@ -157,7 +204,13 @@ export const make = (options: MakeOptions): HarnessService => {
             // not JSON: checks look at `body`
           }
           const exchange: Exchange = {
-            request: { method, url: url.toString(), headers, ...(body === undefined ? {} : { body }) },
+            request: {
+              method,
+              url: url.toString(),
+              headers,
+              ...(body === undefined ? {} : { body: req.form === undefined ? body : Multipart.abridge(body) }),
+              ...(stream === undefined ? {} : { body: stream.summary })
+            },
             response: { status: response.status, headers: headersOf(response.headers), body: text, json },
             durationMs: Math.round(performance.now() - started)
           }
@@ -200,6 +253,8 @@ export const make = (options: MakeOptions): HarnessService => {
       ),
     secret: (value) => Ref.update(run.secrets, (secrets) => [...secrets, value]),
     options: options.options,
-    webhooks: run.webhooks
+    webhooks: run.webhooks,
+    lifecycleTimeout: run.lifecycleTimeout ?? Duration.seconds(45),
+    webhookSecret: credentials.webhookSecret ?? Option.none()
   }
 }

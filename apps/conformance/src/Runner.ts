@@ -37,6 +37,12 @@ export interface RunConfig {
    */
   readonly unsupported?: ReadonlyArray<string>
   readonly requestTimeout?: Duration.DurationInput
+  /**
+   * How long a check waits for a lifecycle the server runs on its own clock (a sync.so batch to
+   * complete) before it fails; default 45 seconds. A real provider's may take minutes.
+   */
+  readonly lifecycleTimeout?: Duration.DurationInput
+  /** How long one check may take; default 60 seconds, or 30 seconds more than `lifecycleTimeout` when that is longer. */
   readonly checkTimeout?: Duration.DurationInput
   /**
    * Where to receive webhooks: an address of this machine the server under test can reach (and,
@@ -97,7 +103,7 @@ const unconfigured = (dialect: Dialect, setting: Setting, reason: string): Parti
   return { reason, ...(option === undefined ? {} : { unconfigured: option }) }
 }
 
-const whoOf: Record<Exclude<Requirement, "webhooks">, keyof Harness.DialectCredentials> = {
+const whoOf: Record<Exclude<Requirement, "webhooks">, Exclude<keyof Harness.DialectCredentials, "webhookSecret">> = {
   secondOrganization: "secondary",
   member: "member",
   ineligible: "ineligible"
@@ -117,6 +123,7 @@ export const run = (config: RunConfig): Effect.Effect<Report.Report> =>
     const webhooks = config.webhooks === undefined || !selected.some((c) => c.requires?.includes("webhooks"))
       ? Option.none()
       : Option.some(yield* WebhookReceiver.make(config.webhooks).pipe(Scope.extend(scope)))
+    const lifecycleTimeout = Duration.decode(config.lifecycleTimeout ?? "45 seconds")
     const runContext: Harness.RunContext = {
       scope,
       cleanupProblems,
@@ -124,9 +131,13 @@ export const run = (config: RunConfig): Effect.Effect<Report.Report> =>
       prefix,
       serial,
       requestTimeout: Duration.decode(config.requestTimeout ?? "15 seconds"),
-      webhooks
+      webhooks,
+      lifecycleTimeout
     }
-    const checkTimeout = Duration.decode(config.checkTimeout ?? "60 seconds")
+    // A check that waits for a lifecycle has its whole wait, and time for its requests around it.
+    const checkTimeout = Duration.decode(
+      config.checkTimeout ?? Duration.max(Duration.seconds(60), Duration.sum(lifecycleTimeout, Duration.seconds(30)))
+    )
 
     const runOne = (check: Check): Effect.Effect<Report.CheckResult> =>
       Effect.gen(function*() {
@@ -247,7 +258,7 @@ export const run = (config: RunConfig): Effect.Effect<Report.Report> =>
         Object.entries(config.targets).map(([dialect, target]) => [dialect, {
           baseUrl: target.baseUrl,
           credentials: Object.fromEntries(
-            Object.entries(target.credentials).map(([who, value]) => [who, Option.isSome(value) ? "[REDACTED]" : null])
+            Object.entries(target.credentials).map(([who, value]) => [who, value !== undefined && Option.isSome(value) ? "[REDACTED]" : null])
           ),
           options: target.options ?? {}
         }])
@@ -257,7 +268,9 @@ export const run = (config: RunConfig): Effect.Effect<Report.Report> =>
       secrets: [
         ...(yield* Ref.get(secrets)),
         ...Object.values(config.targets).flatMap((target: DialectConfig) =>
-          Object.values(target.credentials).flatMap((value: Option.Option<string>) => Option.isSome(value) ? [value.value] : [])
+          Object.values(target.credentials).flatMap((value: Option.Option<string> | undefined) =>
+            value !== undefined && Option.isSome(value) ? [value.value] : []
+          )
         )
       ]
     })

@@ -69,7 +69,9 @@ layer(referenceLayer, { excludeTestServices: true, timeout: 60_000 })("projectki
       expect(report.checks.find((c) => c.id === "SYNC-ISO-001")?.status).toBe("passed")
       expect(report.summary.failed + report.summary.error).toBe(0)
       // Skipped only for want of the member key and a webhook receiver, and the report says which option.
-      expect(report.checks.filter((c) => c.status === "skipped").every((c) => c.unconfigured === "--sync-member-api-key")).toBe(true)
+      expect(
+        report.checks.filter((c) => c.status === "skipped").every((c) => ["--sync-member-api-key", "--webhook-host"].includes(c.unconfigured ?? ""))
+      ).toBe(true)
       expect(text).not.toContain(key)
       expect(text).not.toContain(key2)
       const xml = readFileSync(join(dir, "junit/r.xml"), "utf8")
@@ -111,6 +113,26 @@ layer(referenceLayer, { excludeTestServices: true, timeout: 60_000 })("projectki
       expect(outcome).toBe("passed")
       const report = JSON.parse(readFileSync(join(dir, "r.json"), "utf8")) as Report.Report
       expect(report.summary.passed).toBe(9)
+    }))
+
+  it.effect("--sync-webhook-secret verifies the batch webhook's signature, and is redacted; --lifecycle-timeout-ms bounds the wait", () =>
+    Effect.gen(function*() {
+      const info = yield* Reference
+      const dir = mkdtempSync(join(tmpdir(), "pkc-"))
+      const secret = info.first.webhookSecret!
+      const args = (webhookSecret: string, report: string) => [
+        "--dialect", "sync", "--base-url", info.baseUrl, "--sync-api-key", info.first.credentials["sync"]!["apiKey"]!,
+        "--filter", "SYNC-BATCH-013", "--webhook-host", "127.0.0.1", "--lifecycle-timeout-ms", "5000",
+        "--sync-webhook-secret", webhookSecret, "--json-report", join(dir, report)
+      ]
+      expect(yield* run(args(secret, "right.json"))).toBe("passed")
+      const text = readFileSync(join(dir, "right.json"), "utf8")
+      expect(text).not.toContain(secret)
+      expect(JSON.parse(text)).toMatchObject({ config: { targets: { sync: { credentials: { webhookSecret: "[REDACTED]" } } } } })
+      // Another secret: the same delivery's signature no longer matches.
+      expect(yield* run(args(`${secret}x`, "wrong.json"))).toBe("failed")
+      const wrong = JSON.parse(readFileSync(join(dir, "wrong.json"), "utf8")) as Report.Report
+      expect(wrong.checks[0]?.message).toContain("does not match")
     }))
 
   it.effect("a dialect without credentials is unchecked, unless allowed; an unreachable server stops the run", () =>

@@ -128,7 +128,7 @@ const createProject = (body: Record<string, unknown>, as: Who = "primary") =>
     return { exchange, id, project }
   })
 
-const newProject = (label: string, extra: Record<string, unknown> = {}, as: Who = "primary") =>
+export const newProject = (label: string, extra: Record<string, unknown> = {}, as: Who = "primary") =>
   Effect.flatMap(Harness, (h) => createProject({ name: h.unique(label), ...extra }, as))
 
 const getProject = (id: string, as: Who = "primary") =>
@@ -160,7 +160,7 @@ const projectAnswers = (label: string) =>
     ]
   })
 
-const mediaUrl = (tag: string, kind: string) => `https://example.com/projectkit-conformance/${tag}/${kind}`
+export const mediaUrl = (tag: string, kind: string) => `https://example.com/projectkit-conformance/${tag}/${kind}`
 
 /** A generation request whose input URLs carry `tag`, so the generation can be found in lists. */
 const generationBody = (tag: string, extra: Record<string, unknown> = {}) => ({
@@ -215,7 +215,7 @@ const registeredAsset = (extra: Record<string, unknown> = {}) =>
   })
 
 /** The sync.so error body: `{statusCode, message}` with the response's status. */
-const errorBody = (exchange: Exchange) =>
+export const errorBody = (exchange: Exchange) =>
   Effect.gen(function*() {
     const body = yield* Expect.object(exchange)
     yield* Expect.equal(body["statusCode"], exchange.response.status, "the error body's statusCode", exchange)
@@ -767,7 +767,7 @@ const allAssets = (query: Record<string, string | number>) =>
   })
 
 /** A generation's documented fields (SDK), `projectId` echoed or null (seed 000). */
-const generationFields: Expect.Shape = {
+export const generationFields: Expect.Shape = {
   id: "string",
   createdAt: "date-time",
   status: ["PENDING", "PROCESSING", "COMPLETED", "FAILED", "REJECTED"],

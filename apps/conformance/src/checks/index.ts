@@ -5,8 +5,14 @@ import type { Harness, Who } from "../Harness.js"
 import * as EditorChecks from "./EditorChecks.js"
 import * as SanityChecks from "./SanityChecks.js"
 import * as SyncChecks from "./SyncChecks.js"
+import * as SyncUploadChecks from "./SyncUploadChecks.js"
 
-export const allChecks: ReadonlyArray<Check> = [...SyncChecks.checks, ...EditorChecks.checks, ...SanityChecks.checks]
+export const allChecks: ReadonlyArray<Check> = [
+  ...SyncChecks.checks,
+  ...SyncUploadChecks.checks,
+  ...EditorChecks.checks,
+  ...SanityChecks.checks
+]
 
 /** Per dialect: deletes what the run left under its prefix, as one caller. */
 export const sweeps: Record<Dialect, (as: Who) => Effect.Effect<void, unknown, Harness>> = {

@@ -23,6 +23,8 @@ type Credentials = Record<string, Record<string, string>>
 interface Org {
   readonly id: string
   readonly credentials: Credentials
+  /** The organization's webhook signing secret (the control plane answers it on create). */
+  readonly webhookSecret?: string
 }
 
 export interface ReferenceInfo {
@@ -143,7 +145,8 @@ export const runConfig = (
       primary: secretOf(info.first.credentials, dialect),
       secondary: secretOf(info.second.credentials, dialect),
       member: secretOf(info.member.credentials, dialect),
-      ineligible: secretOf(info.ineligible.credentials, dialect)
+      ineligible: secretOf(info.ineligible.credentials, dialect),
+      webhookSecret: Option.fromNullable(info.first.webhookSecret)
     },
     options: { apiVersion: "v2021-06-07" }
   })
@@ -155,6 +158,7 @@ export const runConfig = (
     requestTimeout: "5 seconds",
     webhooks: { host: "127.0.0.1", waitMs: 3_000 },
     checkTimeout: "15 seconds",
+    lifecycleTimeout: "10 seconds",
     ...overrides
   }
 }
