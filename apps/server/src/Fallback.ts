@@ -4,7 +4,7 @@
  * request is under, so no client ever sees a framework's error shape or an empty 500.
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
-import type * as HttpApp from "@effect/platform/HttpApp"
+import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
@@ -95,6 +95,10 @@ export const renderer = (dialects: ReadonlyArray<DialectErrors>) => {
 export type LargerBodies = (request: { readonly method: string; readonly url: string; readonly contentType: string }) =>
   number | undefined
 
+/** A 413 to a streamed body ends its connection (`Connection: close`). */
+const closeAfterTooLarge: HttpApp.PreResponseHandler = (_request, response) =>
+  Effect.succeed(response.status === 413 ? HttpServerResponse.setHeader(response, "connection", "close") : response)
+
 export const layer = (dialects: ReadonlyArray<DialectErrors>, maxBodyBytes: number, largerBodies?: LargerBodies) => {
   const render = renderer(dialects)
   const respond = (failure: Failure) =>
@@ -108,6 +112,13 @@ export const layer = (dialects: ReadonlyArray<DialectErrors>, maxBodyBytes: numb
       // A request with neither a length nor a chunked encoding has no body (RFC 9112 §6.3): there
       // is nothing to limit, and setting the limit costs a fiber-local change on every GET.
       if (length === undefined && request.headers["transfer-encoding"] === undefined) return app
+      // A streamed body refused past a limit is not read to its end: the connection cannot carry
+      // another request, and a client that reused it would see a reset. Say so with the 413.
+      if (length === undefined) return Effect.zipRight(HttpApp.appendPreResponseHandler(closeAfterTooLarge), limitedBody(app, request, length))
+      return limitedBody(app, request, length)
+    })
+  const limitedBody = (app: HttpApp.Default, request: HttpServerRequest.HttpServerRequest, length: string | undefined) =>
+    Effect.suspend(() => {
       const contentType = (request.headers["content-type"] ?? "").toLowerCase()
       const limit = Math.max(maxBodyBytes, largerBodies?.({ method: request.method, url: request.url, contentType }) ?? 0)
       if (Number(length ?? 0) > limit) return respond(tooLarge)

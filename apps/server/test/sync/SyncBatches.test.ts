@@ -189,6 +189,19 @@ layer(server, { excludeTestServices: true })("sync.so: generations with files an
         // Above the test server's 1 MB body limit: the route's own 5 MB limit answers, as the file streams in.
         const tooLarge = yield* post("/sync/v2/batch", org.apiKey, batchForm(new Blob([bytes(5 * 1024 * 1024 + 1)])))
         expect(tooLarge).toMatchObject({ status: 413, body: { statusCode: 413, message: expect.stringContaining("5MB") } })
+        // The same without a Content-Length (streamed, chunked), past every limit of the route: still 413.
+        const streamed = yield* Effect.flatMap(TestServer, ({ baseUrl }) =>
+          Effect.promise(async () => {
+            const form = new Response(batchForm(new Blob([bytes(8 * 1024 * 1024)])))
+            const response = await fetch(`${baseUrl}/sync/v2/batch`, {
+              method: "POST",
+              headers: { "x-api-key": org.apiKey, "content-type": form.headers.get("content-type")! },
+              body: form.body,
+              duplex: "half"
+            } as RequestInit)
+            return { status: response.status, body: await response.json() as Record<string, unknown> }
+          }))
+        expect(streamed).toMatchObject({ status: 413, body: { statusCode: 413 } })
         const large = yield* post("/sync/v2/batch", org.apiKey, batchForm(new Blob([bytes(2 * 1024 * 1024)])))
         expect(large.status).toBe(400)
         expect((yield* get("/sync/v2/batch", org.apiKey)).body).toEqual([])

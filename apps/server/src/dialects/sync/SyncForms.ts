@@ -5,7 +5,7 @@
  * Lines file, 5 MB at most) — and turning a generation request that does not decode into the
  * same 400 message the JSON form gets.
  */
-import type * as Multipart from "@effect/platform/Multipart"
+import * as Multipart from "@effect/platform/Multipart"
 import { SyncApi } from "@projectkit/sync"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -51,14 +51,41 @@ export interface FormOptions {
 const refuse = (status: 400 | 413, message: string): FormRefusal => ({ status, message })
 
 /** A parser failure as sync.so answers it: a body over a limit is a 413, anything else a 400. */
-const fromMultipartError = (error: Multipart.MultipartError): FormRefusal =>
-  error.reason === "FileTooLarge" || error.reason === "BodyTooLarge"
+/**
+ * The reason of a multipart failure. A limit reached while a file's content is being read arrives
+ * as an "InternalError" whose cause is the parser's own `ReachedLimit` (the platform converts it
+ * only when the limit is reached between parts): that is a body too large all the same, which a
+ * client streaming its body without a Content-Length would otherwise see as a malformed form.
+ */
+const reasonOf = (error: Multipart.MultipartError): Multipart.MultipartError["reason"] => {
+  const cause: unknown = error.cause
+  if (error.reason !== "InternalError" || typeof cause !== "object" || cause === null) return error.reason
+  if (cause instanceof Multipart.MultipartError) return reasonOf(cause)
+  if (!("_tag" in cause) || cause._tag !== "ReachedLimit" || !("limit" in cause)) return error.reason
+  switch (cause.limit) {
+    case "MaxParts":
+      return "TooManyParts"
+    case "MaxFieldSize":
+      return "FieldTooLarge"
+    case "MaxPartSize":
+      return "FileTooLarge"
+    case "MaxTotalSize":
+      return "BodyTooLarge"
+    default:
+      return error.reason
+  }
+}
+
+const fromMultipartError = (error: Multipart.MultipartError): FormRefusal => {
+  const reason = reasonOf(error)
+  return reason === "FileTooLarge" || reason === "BodyTooLarge"
     ? refuse(413, Fallback.tooLarge.message)
-    : error.reason === "FieldTooLarge"
+    : reason === "FieldTooLarge"
     ? refuse(413, "A form field is too large")
-    : error.reason === "TooManyParts"
+    : reason === "TooManyParts"
     ? refuse(400, "The form has too many parts")
     : refuse(400, "The multipart/form-data body is malformed")
+}
 
 /**
  * Reads the form's parts as they arrive. A file over the limit stops being hashed or kept the
