@@ -117,6 +117,37 @@ describe.each([
       expect(sql.onDialectOrElse({ sqlite: () => "sqlite", orElse: () => "other" })).toBe("sqlite")
     })))
 
+  it.effect("makes rows as better-sqlite3 does, also after the schema changes under a prepared statement", () =>
+    withTable(Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      const plain = new Sqlite(":memory:")
+      const both = (statement: string) =>
+        Effect.map(sql.unsafe(statement), (rows) => {
+          expect(rows).toEqual(plain.prepare(statement).all())
+          return rows
+        })
+      plain.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
+      for (const statement of ["INSERT INTO t (id, name) VALUES (1, 'one')", "INSERT INTO t (id, name) VALUES (2, 'two')"]) {
+        yield* sql.unsafe(statement)
+        plain.exec(statement)
+      }
+      // A later column of the same name wins; none, none at all.
+      expect(yield* both("SELECT id, name, name || '!' AS name, 3 AS id FROM t ORDER BY id")).toEqual([
+        { id: 3, name: "one!" },
+        { id: 3, name: "two!" }
+      ])
+      expect(yield* both("SELECT * FROM t WHERE id > 9")).toEqual([])
+      expect(yield* both("SELECT * FROM t ORDER BY id")).toEqual([{ id: 1, name: "one" }, { id: 2, name: "two" }])
+      // The same statements, prepared before each change, see the table as it is now.
+      for (const change of ["ALTER TABLE t ADD COLUMN size INTEGER", "ALTER TABLE t RENAME COLUMN name TO title"]) {
+        yield* sql.unsafe(change)
+        plain.exec(change)
+        yield* both("SELECT * FROM t ORDER BY id")
+      }
+      expect(yield* sql`SELECT * FROM t WHERE id = ${1}`).toEqual([{ id: 1, title: "one", size: null }])
+      plain.close()
+    })))
+
   it.effect("keeps working past the prepared-statement cache's capacity", () =>
     Effect.gen(function*() {
       const sql = yield* SqlClient.SqlClient
