@@ -46,6 +46,17 @@ export interface RequestOptions {
    * made as they are sent), so a check of a size limit holds no more than a chunk of it.
    */
   readonly form?: ReadonlyArray<FormPart>
+  /**
+   * Sends the `form` without a Content-Length, streamed in chunks (`Transfer-Encoding: chunked`)
+   * whatever its size, as a client streaming a body of unknown length does: a server learns its
+   * size only as it reads it.
+   */
+  readonly chunked?: boolean
+  /**
+   * The answer may be an event stream the server keeps open: its body is read up to its first
+   * event (a blank line) or its end, whichever comes first, and the rest is not waited for.
+   */
+  readonly untilFirstEvent?: boolean
   /** An absolute URL to request instead of `path` (e.g. a URL the server answered), with the same credential. */
   readonly url?: string
   readonly headers?: Readonly<Record<string, string>>
@@ -110,6 +121,30 @@ const headersOf = (headers: Headers): Record<string, string> => {
   return out
 }
 
+/** The most of an event stream read for its first event. */
+const FIRST_EVENT_LIMIT = 64 * 1024
+
+/**
+ * A response's body up to its first server-sent event (the first blank line) or its end; the rest
+ * is cancelled, so that a stream the server keeps open does not hold the check.
+ */
+const firstEvent = async (response: Response): Promise<string> => {
+  if (response.body === null) return ""
+  const reader = response.body.getReader()
+  const decoder = new TextDecoder()
+  let text = ""
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) return text + decoder.decode()
+      text += decoder.decode(value, { stream: true })
+      if (/\r?\n\r?\n/.test(text) || text.length >= FIRST_EVENT_LIMIT) return text
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined)
+  }
+}
+
 export interface RunContext {
   /** The scope of the whole run: cleanups are its finalizers. */
   readonly scope: Scope.Scope
@@ -169,7 +204,9 @@ export const make = (options: MakeOptions): HarnessService => {
       if (req.form !== undefined) {
         const multipart = Multipart.encode(req.form)
         headers["content-type"] = multipart.contentType
-        if (multipart.text !== undefined) body = multipart.text
+        // No Content-Length with a streamed body: fetch sends it chunked.
+        if (req.chunked === true) stream = multipart
+        else if (multipart.text !== undefined) body = multipart.text
         else {
           stream = multipart
           // Its length is known, as a client's FormData knows it: a server may refuse a body too large at once.
@@ -196,7 +233,7 @@ export const make = (options: MakeOptions): HarnessService => {
             redirect: "manual",
             signal
           })
-          const text = await response.text()
+          const text = req.untilFirstEvent === true ? await firstEvent(response) : await response.text()
           let json: unknown = undefined
           try {
             json = text === "" ? undefined : JSON.parse(text)
@@ -209,7 +246,9 @@ export const make = (options: MakeOptions): HarnessService => {
               url: url.toString(),
               headers,
               ...(body === undefined ? {} : { body: req.form === undefined ? body : Multipart.abridge(body) }),
-              ...(stream === undefined ? {} : { body: stream.summary })
+              ...(stream === undefined
+                ? {}
+                : { body: req.chunked === true ? `${stream.summary} (streamed without a Content-Length)` : stream.summary })
             },
             response: { status: response.status, headers: headersOf(response.headers), body: text, json },
             durationMs: Math.round(performance.now() - started)

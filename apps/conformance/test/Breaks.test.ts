@@ -26,7 +26,8 @@ const fieldAndOptionChecks = [
   "EDIT-PROJ-007", "EDIT-PROJ-011", "EDIT-EXP-008", "EDIT-EXP-011", "EDIT-EXP-012", "EDIT-EXP-013",
   "SAN-PROJ-001", "SAN-PROJ-002", "SAN-PROJ-003", "SAN-PROJ-010", "SAN-PROJ-011", "SAN-PROJ-012", "SAN-PROJ-013", "SAN-PROJ-014",
   "SAN-CORS-001", "SAN-CORS-004", "SAN-DS-008", "SAN-DS-009", "SAN-DS-010", "SAN-DS-011", "SAN-DS-012", "SAN-DS-013",
-  "SAN-DS-014", "SAN-DS-015", "SAN-EMB-003", "SAN-USER-002", "SAN-TOK-004", "SAN-TOK-005", "SAN-TAG-004"
+  "SAN-DS-014", "SAN-DS-015", "SAN-EMB-003", "SAN-USER-002", "SAN-TOK-004", "SAN-TOK-005", "SAN-TAG-004",
+  "SAN-USER-003", "SAN-USER-005"
 ]
 
 layer(referenceLayer, { excludeTestServices: true, timeout: 60_000 })("a broken server", (it) => {

@@ -21,6 +21,29 @@ const PROJECT_FIELDS = "- idstring\n- displayNamestring\n- studioHoststring | nu
   "Show child attributes\n- colorstring\n- isBlockedboolean\n- isDisabledboolean\n- activityFeedEnabledboolean\n" +
   "- createdAtstring (date-time)\n- membersarray"
 
+/** The notes' project-scoped user, verbatim. */
+const PROJECT_USER = "**User** (project-scoped): `{id, projectId, displayName, familyName|null, givenName|null, middleName|null, " +
+  "imageUrl|null, createdAt, updatedAt, isCurrentUser, sanityUserId?, provider?}`"
+
+/** The notes' row of `/users/{id}`, verbatim. */
+const USER_LOOKUP = "`GET /users/{userId}` / `GET /users/me` / `GET /users/{id1},{id2}` | – | User / CurrentUser / `User \\| User[]`"
+
+/** How a request names its project for `/users/{id}`, as the official client does. */
+const PROJECT_NAMED = "@sanity/client configured with a projectId and useProjectHostname: false sends X-Sanity-Project-ID " +
+  "(sanity-io/client src/http/requestOptions.ts), which names the project as the project host {projectId}.api.sanity.io " +
+  "does; users.getById(id) then reads GET /users/{id} of that project"
+
+/** The notes' row of a job's event stream, verbatim. */
+const JOB_EVENTS = "`GET /jobs/{jobId}/listen` | – | SSE: `event: welcome data:{\"listener_id\":…}`, " +
+  "`event: job data:{\"job_id\",\"state\",\"progress\"}`; CLI also handles `done`, `channel_error`"
+
+/** How the CLI opens a job's event stream. */
+const CLI_LISTENS = "the Sanity CLI follows a copy job with a bare `new EventSource(url)` on {client url}/jobs/{jobId}/listen " +
+  "(sanity-io/cli services/datasets.ts, followCopyJobProgress), with no Authorization header"
+
+/** Sanity's Jobs API page, which the notes' row of a job's event stream comes from. */
+const JOBS_API = "https://www.sanity.io/docs/jobs-api"
+
 const S = {
   authenticated: cite(NOTES, "401 missing/invalid token", {
     url: PROJECTS_API,
@@ -108,7 +131,45 @@ const S = {
   defaultCors: cite(NOTES, "a CORS entry `http://localhost:3333` with `allowCredentials:true` exists at creation", {
     url: "https://www.sanity.io/docs/cors"
   }),
-  corsRevive: cite(NOTES, "re-POSTing a previously deleted origin **revives the same id**")
+  corsRevive: cite(NOTES, "re-POSTing a previously deleted origin **revives the same id**"),
+  projectUser: cite(NOTES, PROJECT_USER, {
+    note: `${PROJECT_NAMED}: the user is the project's, answered with its projectId; "me" is still the caller; without the ` +
+      "header the same id is still found"
+  }),
+  projectMembersOnly: cite(NOTES, PROJECT_USER, {
+    note: `${PROJECT_NAMED}: the users are the project's members, so a user of the organization who is not one (a robot ` +
+      "of another of its projects) is a 404 there, and found with its own project"
+  }),
+  projectUserList: cite(NOTES, USER_LOOKUP, {
+    note: `${PROJECT_NAMED}: several comma-joined ids answer the list of those among the project's members, each a ` +
+      "project-scoped User with its projectId"
+  }),
+  projectUnknown: cite(NOTES, PROJECT_USER, {
+    note: `${PROJECT_NAMED}: a project that does not exist is a 404, for an id and for "me" alike; INF (the reference ` +
+      "server; the notes have no message text for a 404): its message is \"Project not found\""
+  }),
+  projectHidden: cite(NOTES, PROJECT_USER, {
+    note: `${PROJECT_NAMED}: another organization's project is as if it did not exist — a 404 "Project not found" (INF), ` +
+      "like an unknown one"
+  }),
+  jobEvents: cite(NOTES, JOB_EVENTS, {
+    url: JOBS_API,
+    note: `${CLI_LISTENS}: an existing job's stream answers 200 text/event-stream without a token, its first event welcome`
+  }),
+  jobEventsUnknown: cite(NOTES, JOB_EVENTS, {
+    url: JOBS_API,
+    note: `${CLI_LISTENS}; INF (the reference server): an unknown job is a 404 in Sanity's error body, token or not`
+  }),
+  jobEventsToken: cite(NOTES, JOB_EVENTS, {
+    url: JOBS_API,
+    note: `${CLI_LISTENS}; INF (the reference server): a token, when one is sent, is still checked — an invalid one is a ` +
+      "401 — and the caller's own token opens the stream"
+  }),
+  jobEventsIsolated: cite(NOTES, JOB_EVENTS, {
+    url: JOBS_API,
+    note: `${CLI_LISTENS}; INF (the reference server): a token, when sent, confines the job to its organization — to ` +
+      "another organization's token the job is a 404, like an unknown one"
+  })
 }
 
 const check = forDialect("sanity")
@@ -742,7 +803,166 @@ const documented: ReadonlyArray<Check> = [
   }), { profile: "extended" })
 ]
 
-export const checks: ReadonlyArray<Check> = [...projects, ...cors, ...datasets, ...tokens, ...tags, ...tagUpdate, ...access, ...documented]
+// ---------------------------------------------------------------------------------------------
+// Users of a project named by X-Sanity-Project-ID (as @sanity/client's users.getById sends it)
+// ---------------------------------------------------------------------------------------------
+
+/** `GET /users/{ids}`, naming a project by `X-Sanity-Project-ID` when given one. */
+const users = (ids: string, projectId?: string, as: Who = "primary") =>
+  api({ path: `/users/${ids}`, as, ...(projectId === undefined ? {} : { headers: { "x-sanity-project-id": projectId } }) })
+
+/** The caller's id, as the member of a new project marked isCurrentUser. */
+const currentMember = (project: Record<string, unknown>, exchange: Exchange) => {
+  const members = project["members"]
+  const me = Array.isArray(members) ? members.filter(Expect.isRecord).find((m) => m["isCurrentUser"] === true) : undefined
+  return me !== undefined && typeof me["id"] === "string"
+    ? Effect.succeed(me["id"])
+    : Expect.fail("the new project has no member marked isCurrentUser", exchange)
+}
+
+/** A robot of the project: the projectUserId of a new token of it. */
+const robotOf = (projectId: string) =>
+  Effect.flatMap(createToken(projectId, "viewer"), ({ created }) => Expect.string(created, "projectUserId"))
+
+/** The notes' project-scoped user. */
+const projectUserFields: Expect.Shape = {
+  id: "string",
+  projectId: "string",
+  displayName: "string",
+  familyName: Expect.nullable("string"),
+  givenName: Expect.nullable("string"),
+  middleName: Expect.nullable("string"),
+  imageUrl: Expect.nullable("string"),
+  createdAt: "date-time",
+  updatedAt: "date-time",
+  isCurrentUser: "boolean"
+}
+
+/** A 404 whose message says the project was not found. */
+const projectNotFound = (exchange: Exchange) =>
+  Effect.gen(function*() {
+    yield* Expect.status(exchange, 404)
+    yield* boom(exchange)
+    yield* Expect.equal((yield* Expect.object(exchange))["message"], "Project not found", "the 404's message", exchange)
+  })
+
+const projectUsers: ReadonlyArray<Check> = [
+  check("SAN-USER-003", "With X-Sanity-Project-ID, /users/{id} answers the project's user with its projectId; \"me\" is still the caller", S.projectUser, Effect.gen(function*() {
+    const { exchange, id, project } = yield* createProject()
+    const me = yield* currentMember(project, exchange)
+    const read = yield* users(me, id)
+    yield* Expect.status(read, 200)
+    yield* Expect.fields(read.response.json, projectUserFields, "the project's user", read)
+    yield* Expect.values(read.response.json, { id: me, projectId: id }, "the project's user", read)
+    const viaMe = yield* users("me", id)
+    yield* Expect.status(viaMe, 200)
+    yield* Expect.equal((yield* Expect.object(viaMe))["id"], me, "the id of \"me\" with X-Sanity-Project-ID", viaMe)
+    const global = yield* users(me)
+    yield* Expect.status(global, 200)
+    yield* Expect.equal((yield* Expect.object(global))["id"], me, "the user's id without X-Sanity-Project-ID", global)
+  }), { profile: "extended" }),
+  check("SAN-USER-004", "With X-Sanity-Project-ID, a user who is not the project's member is a 404", S.projectMembersOnly, Effect.gen(function*() {
+    const first = yield* createProject()
+    const second = yield* createProject()
+    const robot = yield* robotOf(second.id)
+    const outside = yield* users(robot, first.id)
+    yield* Expect.status(outside, 404)
+    yield* boom(outside)
+    const inside = yield* users(robot, second.id)
+    yield* Expect.status(inside, 200)
+    yield* Expect.values(inside.response.json, { id: robot, projectId: second.id }, "the user in its own project", inside)
+  }), { profile: "extended" }),
+  check("SAN-USER-005", "With X-Sanity-Project-ID, comma-joined ids answer the project's users among them, each with its projectId", S.projectUserList, Effect.gen(function*() {
+    const { exchange, id, project } = yield* createProject()
+    const me = yield* currentMember(project, exchange)
+    const robot = yield* robotOf(id)
+    const other = yield* createProject()
+    const outsider = yield* robotOf(other.id)
+    const listed = yield* users(`${me},${robot},${outsider}`, id)
+    yield* Expect.status(listed, 200)
+    const found = yield* arrayOf(listed)
+    yield* Expect.equal(found.map((u) => String(u["id"])).sort(), [me, robot].sort(), "the ids listed (the project's members)", listed)
+    for (const user of found) {
+      yield* Expect.fields(user, projectUserFields, "a listed user", listed)
+      yield* Expect.values(user, { projectId: id }, "a listed user", listed)
+    }
+  }), { profile: "extended" }),
+  check("SAN-USER-006", "With X-Sanity-Project-ID naming an unknown project, /users/{id} is a 404 \"Project not found\"", S.projectUnknown, Effect.gen(function*() {
+    const { exchange, project } = yield* createProject()
+    const me = yield* currentMember(project, exchange)
+    const unknown = `pkc${token()}`
+    yield* projectNotFound(yield* users(me, unknown))
+    yield* projectNotFound(yield* users("me", unknown))
+  }), { profile: "extended" }),
+  check("SAN-USER-007", "With X-Sanity-Project-ID naming another organization's project, /users/{id} is a 404 \"Project not found\"", S.projectHidden, Effect.gen(function*() {
+    const { exchange, project } = yield* createProject()
+    const me = yield* currentMember(project, exchange)
+    const theirs = yield* createProject({}, "secondary")
+    const theirMember = yield* currentMember(theirs.project, theirs.exchange)
+    yield* projectNotFound(yield* users(me, theirs.id))
+    yield* projectNotFound(yield* users(theirMember, theirs.id))
+  }), { profile: "extended", requires: ["secondOrganization"] })
+]
+
+// ---------------------------------------------------------------------------------------------
+// A copy job's event stream, which the CLI opens without a token
+// ---------------------------------------------------------------------------------------------
+
+/** `GET /jobs/{jobId}/listen` as an EventSource opens it, read up to its first event. */
+const listen = (jobId: string, as: Who, headers: Readonly<Record<string, string>> = {}) =>
+  api({ path: `/jobs/${jobId}/listen`, as, untilFirstEvent: true, headers: { accept: "text/event-stream", ...headers } })
+
+/** The answer is an open event stream. */
+const eventStream = (exchange: Exchange) =>
+  Effect.gen(function*() {
+    yield* Expect.status(exchange, 200)
+    const contentType = exchange.response.headers["content-type"] ?? ""
+    yield* Expect.that(contentType.startsWith("text/event-stream"), `the stream's content-type is "${contentType}", expected text/event-stream`, exchange)
+  })
+
+const jobEvents: ReadonlyArray<Check> = [
+  check("SAN-JOB-001", "A copy job's event stream opens without a token, as text/event-stream starting with welcome", S.jobEvents, Effect.gen(function*() {
+    const { jobs } = yield* copyJobs(1)
+    const opened = yield* listen(jobs[0]!, "anonymous")
+    yield* eventStream(opened)
+    yield* Expect.that(/^event: ?welcome\r?$/m.test(opened.response.body.split(/\r?\n\r?\n/)[0] ?? ""), "the first event is not welcome", opened)
+  }), { profile: "extended" }),
+  check("SAN-JOB-002", "An unknown job's event stream is a 404 in Sanity's error body", S.jobEventsUnknown, Effect.gen(function*() {
+    const unknown = `jobId-${token()}${token()}`
+    const anonymous = yield* listen(unknown, "anonymous")
+    yield* Expect.status(anonymous, 404)
+    yield* boom(anonymous)
+    const withToken = yield* listen(unknown, "primary")
+    yield* Expect.status(withToken, 404)
+    yield* boom(withToken)
+  }), { profile: "extended" }),
+  check("SAN-JOB-003", "A token sent to a job's event stream is checked: an invalid one is a 401, the caller's own opens it", S.jobEventsToken, Effect.gen(function*() {
+    const { jobs } = yield* copyJobs(1)
+    const invalid = yield* listen(jobs[0]!, "anonymous", { authorization: `Bearer invalid-${token()}` })
+    yield* Expect.status(invalid, 401)
+    yield* boom(invalid)
+    yield* eventStream(yield* listen(jobs[0]!, "primary"))
+  }), { profile: "extended" }),
+  check("SAN-JOB-004", "Another organization's token cannot follow a job's events (404)", S.jobEventsIsolated, Effect.gen(function*() {
+    const { jobs } = yield* copyJobs(1)
+    const foreign = yield* listen(jobs[0]!, "secondary")
+    yield* Expect.status(foreign, 404)
+    yield* boom(foreign)
+  }), { profile: "extended", requires: ["secondOrganization"] })
+]
+
+export const checks: ReadonlyArray<Check> = [
+  ...projects,
+  ...cors,
+  ...datasets,
+  ...tokens,
+  ...tags,
+  ...tagUpdate,
+  ...access,
+  ...documented,
+  ...projectUsers,
+  ...jobEvents
+]
 
 /** Deletes every project of the run still there (named with its prefix). */
 export const sweep = (as: Who) =>

@@ -81,6 +81,12 @@ const C = {
     note: "the page: \"Maximum file size: 5MB.\"; INF (the reference server): a file above 5 MB (5 × 1024 × 1024 bytes) is " +
       "refused with 413, and nothing is created"
   }),
+  fileTooLargeStreamed: cite(NOTES, BATCH_ROW, {
+    url: PAGES.createBatch,
+    note: "the page: \"Maximum file size: 5MB.\"; INF (the reference server): a file above 5 MB is refused with 413 " +
+      "however it is sent — also streamed without a Content-Length (chunked), when the server learns its size only as " +
+      "it reads it — and nothing is created"
+  }),
   dryRun: cite(NOTES, BATCH_ROW, {
     url: PAGES.createBatch,
     note: "the SDK's CreateBatchRequest: dry_run \"When true, validates the input file without processing. Returns validation " +
@@ -367,17 +373,22 @@ const line = (tag: string, n: number, payload: Record<string, unknown> = {}, end
 const lines = (tag: string, count: number, edit: (n: number) => string | undefined = () => undefined) =>
   Array.from({ length: count }, (_, i) => edit(i + 1) ?? line(tag, i + 1)).join("\n") + "\n"
 
-/** The form the SDK's batch.create sends: the file `input`, then webhook_url and dry_run. */
+/**
+ * The form the SDK's batch.create sends: the file `input`, then webhook_url and dry_run; `chunked`
+ * streams it without a Content-Length, as a client streaming its file from a source of unknown length.
+ */
 const postBatch = (
   content: string | { readonly size: number },
   fields: { readonly webhook_url?: string; readonly dry_run?: "true" | "false" } = {},
-  as: Who = "primary"
+  as: Who = "primary",
+  chunked = false
 ) =>
   Effect.flatMap(Harness, (h) =>
     h.request({
       method: "POST",
       path: "/v2/batch",
       as,
+      chunked,
       form: [
         {
           name: "input",
@@ -772,7 +783,19 @@ const batches: ReadonlyArray<Check> = [
     yield* Expect.status(yield* h.request({ path: `/v2/batch/batch_${token()}${token()}` }), 404)
     const { items, listed } = yield* listBatches({}, "secondary")
     yield* Expect.that(!batchIds(items).includes(id), "another organization lists the batch", listed)
-  }), { requires: ["secondOrganization"] })
+  }), { requires: ["secondOrganization"] }),
+  check("SYNC-BATCH-018", "A batch file above 5 MB streamed without a Content-Length is refused with 413, and nothing is created", C.fileTooLargeStreamed, Effect.gen(function*() {
+    const tag = `streamed-batch-${token()}`
+    const { items: before } = yield* listBatches()
+    // The file of SYNC-BATCH-003 (valid but for its size), sent in chunks.
+    const prompt = "p".repeat(256 * 1024)
+    const content = lines(tag, 21, (n) => line(tag, n, { options: { prompt } }))
+    yield* Expect.that(Buffer.byteLength(content) > 5 * MB, "the check's file is not above 5 MB")
+    const refused = yield* postBatch(content, {}, "primary", true)
+    yield* Expect.status(refused, 413)
+    yield* errorBody(refused)
+    yield* nothingCreated(batchIds(before), tag, "the refused batch file")
+  }), { profile: "extended" })
 ]
 
 export const checks: ReadonlyArray<Check> = [...files, ...batches]

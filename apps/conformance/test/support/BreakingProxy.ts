@@ -50,7 +50,30 @@ const forwardTo = (target: string): Forward => async (request) => {
   response.headers.forEach((value, key) => {
     if (!hopByHop.has(key)) out[key] = value
   })
-  return { status: response.status, headers: out, body: await response.text() }
+  const eventStream = (response.headers.get("content-type") ?? "").startsWith("text/event-stream")
+  return { status: response.status, headers: out, body: eventStream ? await firstEvent(response) : await response.text() }
+}
+
+/**
+ * An event stream up to its first event (the checks read no further): a stream the server keeps
+ * open (a job's events until the job ends) does not hold the proxy.
+ */
+const firstEvent = async (response: Response): Promise<string> => {
+  if (response.body === null) return ""
+  const reader = response.body.getReader()
+  const decoder = new TextDecoder()
+  let text = ""
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) return text + decoder.decode()
+      text += decoder.decode(value, { stream: true })
+      const end = /\r?\n\r?\n/.exec(text)
+      if (end !== null) return text.slice(0, end.index + end[0].length)
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined)
+  }
 }
 
 /** Starts the proxy for the scope; answers its base URL. */

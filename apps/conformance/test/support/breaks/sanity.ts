@@ -29,6 +29,29 @@ const cors = new RegExp(`^${v}/projects/([^/]+)/cors/?$`)
 const datasets = new RegExp(`^${v}/projects/([^/]+)/datasets/?$`)
 const tags = new RegExp(`^${v}/projects/([^/]+)/tags/?$`)
 const user = new RegExp(`^${v}/projects/([^/]+)/users/([^/]+)$`)
+const users = new RegExp(`^${v}/users/([^/]+)$`)
+const jobEvents = new RegExp(`^${v}/jobs/([^/]+)/listen$`)
+
+/** A request naming its project by X-Sanity-Project-ID. */
+const namesProject = (request: ProxyRequest) => request.headers["x-sanity-project-id"] !== undefined
+
+/** A request without X-Sanity-Project-ID. */
+const withoutProjectHeader = (request: ProxyRequest): ProxyRequest => {
+  const { "x-sanity-project-id": _, ...headers } = request.headers
+  return { ...request, headers }
+}
+
+/** A request without Authorization. */
+const withoutToken = (request: ProxyRequest): ProxyRequest => {
+  const { authorization: _, ...headers } = request.headers
+  return { ...request, headers }
+}
+
+const events = (...text: ReadonlyArray<string>) => ({
+  status: 200,
+  headers: { "content-type": "text/event-stream", "cache-control": "no-cache" },
+  body: text.join("")
+})
 
 /** Drops a field from a request's JSON body. */
 const dropping = (field: string) => (body: Record<string, unknown>) => {
@@ -316,6 +339,97 @@ export const sanityBreaks: ReadonlyArray<BrokenBehaviour> = [
     dialect: "sanity",
     caughtBy: ["SAN-TOK-005"],
     broken: editAnswers(tokens, "GET", withoutField("createdAt"))
+  },
+  // Users of a project named by X-Sanity-Project-ID.
+  {
+    name: "with X-Sanity-Project-ID, /users/{id} answers without projectId",
+    dialect: "sanity",
+    caughtBy: ["SAN-USER-003", "SAN-USER-004", "SAN-USER-005"],
+    broken: onPath(users, "GET", async (req, forward) =>
+      namesProject(req) ? withJson(await forward(req), withoutField("projectId")) : forward(req))
+  },
+  {
+    name: "X-Sanity-Project-ID is ignored by /users/{id}",
+    dialect: "sanity",
+    caughtBy: ["SAN-USER-003", "SAN-USER-004", "SAN-USER-005", "SAN-USER-006", "SAN-USER-007"],
+    broken: onPath(users, "GET", (req, forward) => forward(withoutProjectHeader(req)))
+  },
+  {
+    name: "with X-Sanity-Project-ID, /users/me is a 404",
+    dialect: "sanity",
+    caughtBy: ["SAN-USER-003"],
+    broken: onPath(users, "GET", (req, forward) =>
+      namesProject(req) && users.exec(pathOf(req))![1] === "me"
+        ? Promise.resolve(json(404, { statusCode: 404, error: "Not Found", message: "User not found" }))
+        : forward(req))
+  },
+  {
+    name: "with X-Sanity-Project-ID, several ids list the organization's users",
+    dialect: "sanity",
+    caughtBy: ["SAN-USER-005"],
+    // Looked up as on the global host, then labelled with the project named.
+    broken: onPath(users, "GET", async (req, forward) => {
+      const projectId = req.headers["x-sanity-project-id"]
+      if (projectId === undefined || !users.exec(pathOf(req))![1]!.includes(",")) return forward(req)
+      return withJson(await forward(withoutProjectHeader(req)), (body) =>
+        Array.isArray(body) ? body.map((u) => (isObject(u) ? { ...u, projectId } : u)) : body)
+    })
+  },
+  {
+    name: "an unknown project named by X-Sanity-Project-ID is a 404 of another message",
+    dialect: "sanity",
+    caughtBy: ["SAN-USER-006", "SAN-USER-007"],
+    broken: onPath(users, "GET", async (req, forward) => {
+      const response = await forward(req)
+      return namesProject(req) && response.status === 404
+        ? withJson(response, (body) => (isObject(body) ? { ...body, message: "Not found" } : body))
+        : response
+    })
+  },
+  // A copy job's event stream.
+  {
+    name: "a job's event stream requires a token",
+    dialect: "sanity",
+    caughtBy: ["SAN-JOB-001", "SAN-JOB-002"],
+    broken: onPath(jobEvents, "GET", (req, forward) =>
+      req.headers["authorization"] === undefined
+        ? Promise.resolve(json(401, { statusCode: 401, error: "Unauthorized", message: "Session not found" }))
+        : forward(req))
+  },
+  {
+    name: "a token sent to a job's event stream is ignored",
+    dialect: "sanity",
+    caughtBy: ["SAN-JOB-003", "SAN-JOB-004"],
+    broken: onPath(jobEvents, "GET", (req, forward) => forward(withoutToken(req)))
+  },
+  {
+    name: "an unknown job's event stream opens, with a channel_error",
+    dialect: "sanity",
+    caughtBy: ["SAN-JOB-002"],
+    broken: onPath(jobEvents, "GET", async (req, forward) => {
+      const response = await forward(req)
+      return response.status === 404
+        ? events("event: welcome\ndata: {\"listener_id\":\"x\"}\n\n", "event: channel_error\ndata: {\"message\":\"Job not found\"}\n\n")
+        : response
+    })
+  },
+  {
+    name: "a job's event stream starts without its welcome event",
+    dialect: "sanity",
+    caughtBy: ["SAN-JOB-001"],
+    broken: onPath(jobEvents, "GET", async (req, forward) => {
+      const response = await forward(req)
+      return response.status === 200 ? events("event: job\ndata: {\"state\":\"pending\",\"progress\":0}\n\n") : response
+    })
+  },
+  {
+    name: "a job's event stream answers as JSON",
+    dialect: "sanity",
+    caughtBy: ["SAN-JOB-001", "SAN-JOB-003"],
+    broken: onPath(jobEvents, "GET", async (req, forward) => {
+      const response = await forward(req)
+      return response.status === 200 ? { ...response, headers: { ...response.headers, "content-type": "application/json" } } : response
+    })
   },
   {
     name: "a tag's description is dropped",

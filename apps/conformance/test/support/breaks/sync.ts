@@ -604,6 +604,16 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
     broken: ignoreParam(batchCreate, "GET", "created_after")
   },
   {
+    name: "a batch streamed without a Content-Length is taken as malformed (400)",
+    dialect: "sync",
+    caughtBy: ["SYNC-BATCH-018"],
+    // What the platform's parser reported before: a limit reached mid-file read as a broken form.
+    broken: onPath(batchCreate, "POST", (request, forward) =>
+      request.headers["content-length"] === undefined && request.headers["transfer-encoding"] !== undefined
+        ? Promise.resolve(jsonError(400, "The multipart/form-data body is malformed"))
+        : forward(request))
+  },
+  {
     name: "batches are not isolated",
     dialect: "sync",
     caughtBy: ["SYNC-BATCH-017"],
