@@ -31,7 +31,7 @@ const post = (path: string, apiKey: string, form: FormData) =>
       } catch {
         // keep the text
       }
-      return { status: response.status, body: body as Record<string, any> }
+      return { status: response.status, body: body as Record<string, unknown> }
     }))
 
 const get = (path: string, apiKey: string) => request(path, { headers: { "x-api-key": apiKey } })
@@ -72,12 +72,27 @@ const batchForm = (file: Blob | undefined, fields: Record<string, string> = {}) 
 const twenty = (payload?: (index: number) => Record<string, unknown> | undefined) =>
   Array.from({ length: 20 }, (_, index) => line(index + 1, payload?.(index + 1)))
 
+/** A batch as GET /v2/batch/{id} answers it (sync.so's BatchResponse). */
+interface Batch {
+  readonly id: string
+  readonly created_at: string
+  readonly status: string
+  readonly metrics: {
+    readonly total_generations: number
+    readonly success_count: number
+    readonly failed_count: number
+    readonly pending_count: number
+  }
+  readonly webhookUrl: string | null
+  readonly outputUrl: string
+}
+
 /** Polls GET /v2/batch/{id} until `done`. */
-const waitFor = (apiKey: string, id: string, done: (batch: Record<string, any>) => boolean) =>
+const waitFor = (apiKey: string, id: string, done: (batch: Batch) => boolean) =>
   Effect.gen(function*() {
     for (let attempt = 0; attempt < 400; attempt++) {
       const current = yield* get(`/sync/v2/batch/${id}`, apiKey)
-      if (done(current.body as Record<string, any>)) return current.body as Record<string, any>
+      if (done(current.body as Batch)) return current.body as Batch
       yield* Effect.sleep("25 millis")
     }
     return yield* Effect.dieMessage(`batch ${id} never got there`)
@@ -290,7 +305,7 @@ layer(server, { excludeTestServices: true })("sync.so: generations with files an
 
         expect(((yield* get("/sync/v2/batch?status=COMPLETED", org.apiKey)).body as Array<{ id: string }>).map((b) => b.id)).toEqual([id])
         expect((yield* get("/sync/v2/batch?status=PENDING", org.apiKey)).body).toEqual([])
-        expect((yield* get(`/sync/v2/batch?created_after=${encodeURIComponent(created.body.created_at)}`, org.apiKey)).body).toEqual([])
+        expect((yield* get(`/sync/v2/batch?created_after=${encodeURIComponent(String(created.body.created_at))}`, org.apiKey)).body).toEqual([])
         expect((yield* get("/sync/v2/batch?created_before=2100-01-01T00:00:00Z", org.apiKey)).body).toHaveLength(1)
         expect((yield* get("/sync/v2/batch?status=DONE", org.apiKey)).status).toBe(400)
         expect((yield* get("/sync/v2/batch?created_after=yesterday", org.apiKey)).status).toBe(400)
@@ -307,7 +322,7 @@ layer(server, { excludeTestServices: true })("sync.so: generations with files an
         const created = yield* post("/sync/v2/batch", org.apiKey, batchForm(jsonl(twenty(() => ({ model: "nope", input: [video, audio] })))))
         expect(created.status).toBe(201)
         expect(created.body.metrics).toEqual({ total_generations: 20, success_count: 0, failed_count: 20, pending_count: 0 })
-        const done = yield* waitFor(org.apiKey, created.body.id, (batch) => batch.status === "FAILED")
+        const done = yield* waitFor(org.apiKey, String(created.body.id), (batch) => batch.status === "FAILED")
         expect(done.outputUrl).toContain(`/sync/v2/batches/${created.body.id}/result`)
       }))
   })
