@@ -56,10 +56,13 @@ layer(testServer({ connections: limits }), { excludeTestServices: true })("conne
         expect(Date.now() - started).toBeLessThan(500)
         yield* Effect.sleep("100 millis")
       }
-      // Every slow client is cut near its deadline, not after Node's 300 s.
-      yield* Effect.sleep("3 seconds")
+      // Every slow client is cut near its deadline, not after Node's 300 s. Waited for up to 10 s,
+      // with a margin of seconds: a loaded machine runs the server's checks late, never minutes late.
+      for (let waited = 0; waited < 10_000 && probes.some((probe) => probe.closedAfter === undefined); waited += 250) {
+        yield* Effect.sleep("250 millis")
+      }
       expect(probes.filter((probe) => probe.closedAfter === undefined)).toHaveLength(0)
-      for (const probe of probes) expect(probe.closedAfter).toBeLessThan(limits.requestTimeoutMs + 1_000)
+      for (const probe of probes) expect(probe.closedAfter).toBeLessThan(limits.requestTimeoutMs + 3_000)
     }), 30_000)
 
   it.effect("a connection past the cap is closed on arrival; once slots free up, clients are served again", () =>
