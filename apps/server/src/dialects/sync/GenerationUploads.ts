@@ -15,7 +15,6 @@ import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Multipart from "@effect/platform/Multipart"
-import { Unauthorized } from "@projectkit/core/ProjectsError"
 import { SyncApi, SyncErrors } from "@projectkit/sync"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -23,21 +22,14 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Dialect from "../../Dialect.js"
 import type { LargerBodies } from "../../Fallback.js"
-import type { Caller } from "../../Organizations.js"
 import { Organizations } from "../../Organizations.js"
 import * as GenerationLifecycle from "./GenerationLifecycle.js"
+import * as SyncAuthentication from "./SyncAuthentication.js"
 import * as SyncForms from "./SyncForms.js"
 import * as SyncStore from "./SyncStore.js"
 import * as SyncWire from "./SyncWire.js"
 
 const path = "/sync/v2/generate"
-
-const isMultipart = (contentType: string | undefined) => contentType?.toLowerCase().includes("multipart/form-data") === true
-
-const pathOf = (url: string) => {
-  const query = url.indexOf("?")
-  return query === -1 ? url : url.slice(0, query)
-}
 
 /**
  * The largest multipart generation body: three files just below the limit, and room for the
@@ -47,7 +39,7 @@ const pathOf = (url: string) => {
 export const maxBodyBytes = 3 * SyncApi.maxGenerationFileBytes + 1024 * 1024
 
 export const largerBodies: LargerBodies = (request) =>
-  request.method === "POST" && pathOf(request.url) === path && isMultipart(request.contentType) ? maxBodyBytes : undefined
+  request.method === "POST" && SyncForms.pathOf(request.url) === path && SyncForms.isMultipart(request.contentType) ? maxBodyBytes : undefined
 
 const fileTypes = {
   video: { inputType: "video", assetType: "VIDEO" },
@@ -121,26 +113,14 @@ const encodeGeneration = Schema.encode(SyncApi.Generation)
 /** The middleware: multipart `POST /sync/v2/generate` here, every other request to the app. */
 export const layer = (lifecycle: GenerationLifecycle.LifecycleConfig) =>
   HttpApiBuilder.middleware(Effect.gen(function*() {
-    const organizations = yield* Organizations
+    const authenticate = SyncAuthentication.authenticate(yield* Organizations)
     const store = yield* SyncStore.SyncStore
     const answer = Dialect.answer(SyncErrors.table)
-
-    const authenticate = (key: string | undefined): Effect.Effect<Caller, SyncErrors.SyncWireError> => {
-      if (key === undefined || key === "") return answer(Effect.fail(new Unauthorized({ reason: "MissingCredentials" })))
-      return organizations.authenticate("sync", key).pipe(
-        Effect.orDie,
-        Effect.flatMap(Option.match({
-          onNone: () => Effect.fail(new Unauthorized({ reason: "InvalidCredentials" })),
-          onSome: Effect.succeed
-        })),
-        answer
-      )
-    }
 
     const create = (request: HttpServerRequest.HttpServerRequest) =>
       Effect.gen(function*() {
         const header = request.headers["x-api-key"]
-        const caller = yield* authenticate(typeof header === "string" ? header : undefined)
+        const caller = yield* authenticate(typeof header === "string" ? header : "")
         const length = request.headers["content-length"]
         if (length !== undefined && Number(length) > maxBodyBytes) {
           return refused(413, `The body is larger than ${maxBodyBytes} bytes`)
@@ -174,12 +154,10 @@ export const layer = (lifecycle: GenerationLifecycle.LifecycleConfig) =>
           format: SyncForms.formatOf(file.name, file.contentType),
           sha256: file.sha256
         }))
-        const placeholders = new Set<string>(uploads.map((upload) => upload.inputType))
-        // The placeholders go; the store puts each upload's asset in their place.
-        const kept = rest.input.filter((item) => !placeholders.has(item.type))
+        // The store puts each upload's asset in place of the input items of its type (placeholders here).
         const created = yield* answer(store.createGenerationWithUploads(
           caller,
-          { model, request: { ...rest, input: kept }, webhookUrl: webhookUrl ?? null, uploads },
+          { model, request: rest, webhookUrl: webhookUrl ?? null, uploads },
           projectId,
           GenerationLifecycle.startsAt(lifecycle)
         ))
@@ -191,7 +169,7 @@ export const layer = (lifecycle: GenerationLifecycle.LifecycleConfig) =>
 
     return (app) =>
       Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
-        request.method === "POST" && pathOf(request.url) === path && isMultipart(request.headers["content-type"])
+        request.method === "POST" && SyncForms.pathOf(request.url) === path && SyncForms.isMultipart(request.headers["content-type"])
           ? create(request)
           : app)
   }))

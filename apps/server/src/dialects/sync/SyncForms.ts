@@ -51,6 +51,16 @@ export interface FormOptions {
 const refuse = (status: 400 | 413, message: string): FormRefusal => ({ status, message })
 
 /** A parser failure as sync.so answers it: a body over a limit is a 413, anything else a 400. */
+/** Whether a request's content type is a multipart form. */
+export const isMultipart = (contentType: string | undefined): boolean =>
+  contentType?.toLowerCase().includes("multipart/form-data") === true
+
+/** A request URL's path, without its query. */
+export const pathOf = (url: string): string => {
+  const query = url.indexOf("?")
+  return query === -1 ? url : url.slice(0, query)
+}
+
 /**
  * The reason of a multipart failure. A limit reached while a file's content is being read arrives
  * as an "InternalError" whose cause is the parser's own `ReachedLimit` (the platform converts it

@@ -5,7 +5,6 @@
  */
 import * as CompiledApi from "../../compiled/CompiledApi.js"
 import { Adapter } from "@projectkit/http"
-import { Unauthorized } from "@projectkit/core/ProjectsError"
 import { SyncApi, SyncErrors } from "@projectkit/sync"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Clock from "effect/Clock"
@@ -25,6 +24,7 @@ import * as BatchInput from "./BatchInput.js"
 import * as BatchLifecycle from "./BatchLifecycle.js"
 import * as GenerationLifecycle from "./GenerationLifecycle.js"
 import * as GenerationUploads from "./GenerationUploads.js"
+import * as SyncAuthentication from "./SyncAuthentication.js"
 import * as SyncForms from "./SyncForms.js"
 import * as SyncCatalog from "./SyncCatalog.js"
 import * as SyncStore from "./SyncStore.js"
@@ -44,21 +44,13 @@ const answer = Dialect.answer(SyncErrors.table)
 
 export const SyncAuthLive = Layer.effect(
   SyncApi.SyncAuth,
-  Effect.map(Organizations, (organizations) =>
-    SyncApi.SyncAuth.of({
-      apiKey: (key) => {
-        const secret = Redacted.value(key)
-        if (secret === "") return answer(Effect.fail(new Unauthorized({ reason: "MissingCredentials" })))
-        return organizations.authenticate("sync", secret).pipe(
-          Effect.orDie,
-          Effect.flatMap(Option.match({
-            onNone: () => Effect.fail(new Unauthorized({ reason: "InvalidCredentials" })),
-            onSome: (caller) => Effect.succeed({ organizationId: caller.orgId, userId: caller.userId })
-          })),
-          answer
-        )
-      }
-    }))
+  Effect.map(Organizations, (organizations) => {
+    const authenticate = SyncAuthentication.authenticate(organizations)
+    return SyncApi.SyncAuth.of({
+      apiKey: (key) =>
+        Effect.map(authenticate(Redacted.value(key)), (who) => ({ organizationId: who.orgId, userId: who.userId }))
+    })
+  })
 )
 
 const caller: Effect.Effect<Caller, never, SyncApi.SyncPrincipal> = Effect.map(
@@ -170,8 +162,7 @@ const resultsBase = (headers: Readonly<Record<string, string | undefined>>) => {
 
 /** A batch's form: its file (5 MB at most) and room for the text fields. */
 export const batchBodies: LargerBodies = (request) =>
-  request.method === "POST" && request.url.split("?")[0] === "/sync/v2/batch" &&
-    request.contentType.includes("multipart/form-data")
+  request.method === "POST" && SyncForms.pathOf(request.url) === "/sync/v2/batch" && SyncForms.isMultipart(request.contentType)
     ? SyncApi.maxBatchFileBytes + 1024 * 1024
     : undefined
 
@@ -187,7 +178,7 @@ export const BatchesLive = (lifecycle: GenerationLifecycle.LifecycleConfig) =>
           Effect.gen(function*() {
             const who = yield* caller
             const request = yield* HttpServerRequest.HttpServerRequest
-            if (request.headers["content-type"]?.toLowerCase().includes("multipart/form-data") !== true) {
+            if (!SyncForms.isMultipart(request.headers["content-type"])) {
               return yield* Effect.fail(badRequest("The body must be multipart/form-data with an input file (JSON Lines)"))
             }
             const form = yield* SyncForms.read(payload, {

@@ -184,17 +184,20 @@ export const make = Effect.gen(function*() {
     input: Omit<AssetRow, "id" | "created_at" | "updated_at" | "project_id">,
     projectReference: string | null | undefined
   ) =>
-    createFiled(caller, projectReference, (projectId, now) => {
-      const row: AssetRow = { ...input, id: randomId(), project_id: projectId, created_at: now, updated_at: now }
-      return Effect.as(
-        sql`INSERT INTO sync_assets (id, org_id, project_id, type, visibility, name, name_search, url, size,
-            format, input_type, duration_seconds, thumbnail_url, width, height, created_at, updated_at)
-          VALUES (${row.id}, ${caller.orgId}, ${row.project_id}, ${row.type}, ${row.visibility}, ${row.name},
-            ${Pagination.searchKey(row.name ?? "")}, ${row.url}, ${row.size}, ${row.format}, ${row.input_type},
-            ${row.duration_seconds}, ${row.thumbnail_url}, ${row.width}, ${row.height}, ${now}, ${now})`,
-        row
-      )
-    })
+    createFiled(caller, projectReference, (projectId, now) =>
+      insertAsset(caller, { ...input, id: randomId(), project_id: projectId, created_at: now, updated_at: now }, null))
+
+  /** `row` stored for the caller's organization; `sha256` is the content's hash when the server received it. */
+  const insertAsset = (caller: Caller, row: AssetRow, sha256: string | null) =>
+    Effect.as(
+      sql`INSERT INTO sync_assets (id, org_id, project_id, type, visibility, name, name_search, url, size,
+          format, input_type, duration_seconds, thumbnail_url, width, height, sha256, created_at, updated_at)
+        VALUES (${row.id}, ${caller.orgId}, ${row.project_id}, ${row.type}, ${row.visibility}, ${row.name},
+          ${Pagination.searchKey(row.name ?? "")}, ${row.url}, ${row.size}, ${row.format}, ${row.input_type},
+          ${row.duration_seconds}, ${row.thumbnail_url}, ${row.width}, ${row.height}, ${sha256}, ${row.created_at},
+          ${row.updated_at})`,
+      row
+    )
 
   const listAssets = (
     caller: Caller,
@@ -270,28 +273,28 @@ export const make = Effect.gen(function*() {
     now: number,
     startsAt: (now: number) => number
   ) => {
-      const row: GenerationRow = {
-        id: randomId(),
-        project_id: projectId,
-        status: "PENDING",
-        model: input.model,
-        request: JSON.stringify(input.request),
-        webhook_url: input.webhookUrl,
-        output_url: null,
-        output_duration: null,
-        error: null,
-        error_code: null,
-        created_at: now,
-        updated_at: now
-      }
-      return Effect.as(
-        sql`INSERT INTO sync_generations (id, org_id, project_id, status, model, request, webhook_url,
-            created_at, updated_at, next_transition_at)
-          VALUES (${row.id}, ${caller.orgId}, ${projectId}, ${row.status}, ${row.model}, ${row.request},
-            ${row.webhook_url}, ${now}, ${now}, ${startsAt(now)})`,
-        row
-      )
+    const row: GenerationRow = {
+      id: randomId(),
+      project_id: projectId,
+      status: "PENDING",
+      model: input.model,
+      request: JSON.stringify(input.request),
+      webhook_url: input.webhookUrl,
+      output_url: null,
+      output_duration: null,
+      error: null,
+      error_code: null,
+      created_at: now,
+      updated_at: now
     }
+    return Effect.as(
+      sql`INSERT INTO sync_generations (id, org_id, project_id, status, model, request, webhook_url,
+          created_at, updated_at, next_transition_at)
+        VALUES (${row.id}, ${caller.orgId}, ${projectId}, ${row.status}, ${row.model}, ${row.request},
+          ${row.webhook_url}, ${now}, ${now}, ${startsAt(now)})`,
+      row
+    )
+  }
 
   const listGenerations = (
     caller: Caller,
@@ -334,7 +337,7 @@ export const make = Effect.gen(function*() {
         const assets: Array<AssetRow> = []
         for (const upload of input.uploads) {
           const id = randomId()
-          const row: AssetRow = {
+          assets.push(yield* insertAsset(caller, {
             id,
             project_id: projectId,
             type: upload.assetType,
@@ -351,13 +354,7 @@ export const make = Effect.gen(function*() {
             height: null,
             created_at: now,
             updated_at: now
-          }
-          yield* sql`INSERT INTO sync_assets (id, org_id, project_id, type, visibility, name, name_search, url, size,
-              format, input_type, sha256, created_at, updated_at)
-            VALUES (${row.id}, ${caller.orgId}, ${projectId}, ${row.type}, ${row.visibility}, ${row.name},
-              ${Pagination.searchKey(upload.name)}, ${row.url}, ${row.size}, ${row.format}, ${row.input_type},
-              ${upload.sha256}, ${now}, ${now})`
-          assets.push(row)
+          }, upload.sha256))
         }
         const uploaded = new Set<string>(input.uploads.map((upload) => upload.inputType))
         const request = {
@@ -464,7 +461,12 @@ export const make = Effect.gen(function*() {
           new NotFound({ resource: "Batch results", id, description: `Batch ${id} has no results until it completes` })
         )
       }
-      const rows = yield* sql<BatchLineRow & Partial<GenerationRow> & { readonly generation_status: string | null }>`
+      const rows = yield* sql<
+        BatchLineRow & Partial<GenerationRow> & {
+          readonly generation_status: string | null
+          readonly generation_error_code: string | null
+        }
+      >`
         SELECT l.line, l.request_id, l.generation_id, l.error_message, l.error_code,
           g.id, g.project_id, g.status AS generation_status, g.model, g.request, g.webhook_url, g.output_url,
           g.output_duration, g.error, g.error_code AS generation_error_code, g.created_at, g.updated_at
@@ -486,7 +488,7 @@ export const make = Effect.gen(function*() {
               output_url: row.output_url ?? null,
               output_duration: row.output_duration ?? null,
               error: row.error ?? null,
-              error_code: (row as { generation_error_code?: string | null }).generation_error_code ?? null,
+              error_code: row.generation_error_code ?? null,
               created_at: Number(row.created_at),
               updated_at: Number(row.updated_at)
             }

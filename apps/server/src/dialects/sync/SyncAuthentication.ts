@@ -1,0 +1,28 @@
+/**
+ * How sync.so authenticates a request: its `x-api-key` looked up among the organizations'
+ * credentials, a missing or unknown key answered 401 in sync.so's format. One rule for the
+ * contract's security handler (`SyncHandlers.SyncAuthLive`) and for the routes served before the
+ * contract decodes anything (`GenerationUploads`).
+ */
+import { Unauthorized } from "@projectkit/core/ProjectsError"
+import { SyncErrors } from "@projectkit/sync"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Dialect from "../../Dialect.js"
+import type { Caller, OrganizationsService } from "../../Organizations.js"
+
+const answer = Dialect.answer(SyncErrors.table)
+
+/** The caller whose API key `secret` is ("" when none was sent). */
+export const authenticate = (organizations: OrganizationsService) =>
+(secret: string): Effect.Effect<Caller, SyncErrors.Unauthorized> => {
+  if (secret === "") return answer(Effect.fail(new Unauthorized({ reason: "MissingCredentials" })))
+  return organizations.authenticate("sync", secret).pipe(
+    Effect.orDie,
+    Effect.flatMap(Option.match({
+      onNone: () => Effect.fail(new Unauthorized({ reason: "InvalidCredentials" })),
+      onSome: Effect.succeed
+    })),
+    answer
+  )
+}
