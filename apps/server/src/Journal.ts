@@ -1,9 +1,10 @@
 /**
  * The request journal: the last requests the emulated dialects received (time, dialect,
  * organization, method, path, status, duration, request id, the request's and the response's
- * headers with every credential masked, and, opted in, the bodies cut to a size), so a test can assert what its code sent, as WireMock's request journal and the Firebase
- * emulators' Requests view allow. Bounded: a ring of `size` entries. Off by default, and then it
- * costs nothing: `Traffic` does not look at requests while nothing needs them.
+ * headers with every credential masked, and, opted in, the bodies cut to a size), so a test can
+ * assert what its code sent, as WireMock's request journal and the Firebase emulators' Requests
+ * view allow. Bounded: a ring of `size` entries. Off by default, and then it costs nothing:
+ * `Traffic` does not look at requests while nothing needs them.
  */
 import * as Context from "effect/Context"
 import * as Layer from "effect/Layer"

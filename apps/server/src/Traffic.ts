@@ -102,6 +102,9 @@ export const layer = (dialects: ReadonlyArray<Dialect.Dialect>, config: TrafficC
       const latencyMs = config.latencyMs ?? 0
       const nextRequestId = requestIds()
       const recordHeaders = Masking.makeRequestHeaders()
+      /** Tells the Studio's streams of a change once `response` went out with a success. */
+      const tellWhenSucceeded = (response: Http.ServerResponse) =>
+        response.once("close", () => response.headersSent && response.statusCode < 400 && events.dataChanged())
       // Longest prefix first; the control plane is matched before any dialect.
       const mounted = [...dialects].sort((a, b) => b.prefix.length - a.prefix.length)
       const dialectOf = (path: string) =>
@@ -143,9 +146,7 @@ export const layer = (dialects: ReadonlyArray<Dialect.Dialect>, config: TrafficC
         // The control plane and the home page: never journaled, delayed nor faulted.
         if (dialect === undefined) {
           // (The Studio's own ticket requests change nothing it shows.)
-          if (tells && !path.startsWith("/__projectkit/studio/")) {
-            response.once("close", () => response.headersSent && response.statusCode < 400 && events.dataChanged())
-          }
+          if (tells && !path.startsWith("/__projectkit/studio/")) tellWhenSucceeded(response)
           return route()
         }
         const pathInDialect = path.slice(dialect.prefix.length) || "/"
@@ -185,7 +186,7 @@ export const layer = (dialects: ReadonlyArray<Dialect.Dialect>, config: TrafficC
             if (tells && entry.status !== 0 && entry.status < 400) events.dataChanged()
           })
         } else if (tells) {
-          response.once("close", () => response.headersSent && response.statusCode < 400 && events.dataChanged())
+          tellWhenSucceeded(response)
         }
         const proceed = (organization: string | undefined) => {
           if (entry !== undefined && organization !== undefined) entry.organization = organization

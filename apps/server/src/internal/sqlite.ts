@@ -62,6 +62,7 @@ const fail = (cause: unknown, message: string) => new SqlError({ cause, message 
  * connection that may change the schema (SQLite re-prepares a statement whose table changed).
  */
 interface Prepared {
+  readonly sql: string
   readonly statement: Sqlite.Statement
   names: ReadonlyArray<string> | undefined
 }
@@ -119,7 +120,7 @@ export const make = (
         const statement = db.prepare(sql)
         // Readers answer arrays of values, made into rows here (see `Prepared`).
         if (statement.reader) statement.raw(true)
-        entry = { statement, names: undefined }
+        entry = { sql, statement, names: undefined }
         if (prepared.size >= capacity) prepared.delete(prepared.keys().next().value!)
       }
       prepared.set(sql, entry)
@@ -142,9 +143,17 @@ export const make = (
       }
       return result
     }
-    /** A statement that may change the schema: every column list learnt so far is learnt again. */
-    const forgetColumnsAfter = (sql: string) => {
-      if (schemaChange.test(sql)) for (const entry of prepared.values()) entry.names = undefined
+    /** A reader's rows for `params`. */
+    const readAll = (entry: Prepared, params: ReadonlyArray<unknown>) =>
+      rowsOf(entry, entry.statement.all(...params) as Array<Array<unknown>>)
+    /**
+     * A writer run with `params`. One that may change the schema makes every column list learnt
+     * so far be learnt again.
+     */
+    const write = (entry: Prepared, params: ReadonlyArray<unknown>): Sqlite.RunResult => {
+      const result = entry.statement.run(...params)
+      if (schemaChange.test(entry.sql)) for (const each of prepared.values()) each.names = undefined
+      return result
     }
 
     // The open transaction's holder, and the fibers waiting for it to end. A plain statement runs
@@ -209,9 +218,8 @@ export const make = (
       const safe = Context.get(fiber.currentContext, SqlClient.SafeIntegers)
       if (safe) statement.safeIntegers(true)
       try {
-        if (statement.reader) return rowsOf(entry, statement.all(...params) as Array<Array<unknown>>)
-        const result = statement.run(...params)
-        forgetColumnsAfter(sql)
+        if (statement.reader) return readAll(entry, params)
+        const result = write(entry, params)
         // `.raw` answers what the driver answers: for a write, its changes and last row id.
         return raw ? result as unknown as ReadonlyArray<object> : []
       } finally {
@@ -231,13 +239,12 @@ export const make = (
           gated(owner, "Failed to execute statement", (fiber) => rows(sql, params, fiber, true)),
         executeValues: (sql, params) =>
           gated(owner, "Failed to execute statement", () => {
-            const { statement } = prepare(sql)
-            if (!statement.reader) {
-              statement.run(...params)
-              forgetColumnsAfter(sql)
+            const entry = prepare(sql)
+            if (!entry.statement.reader) {
+              write(entry, params)
               return []
             }
-            return statement.all(...params) as Array<ReadonlyArray<unknown>>
+            return entry.statement.all(...params) as Array<ReadonlyArray<unknown>>
           }),
         // Cached as well: SqlClient.make sends BEGIN, COMMIT, ROLLBACK and the savepoints this way,
         // and preparing them anew was a tenth of a transaction's time.
@@ -271,14 +278,8 @@ export const make = (
     })
 
     const statements: DirectStatements = {
-      all: (sql, params = []) => {
-        const entry = prepare(sql)
-        return rowsOf(entry, entry.statement.all(...params) as Array<Array<unknown>>)
-      },
-      run: (sql, params = []) => {
-        prepare(sql).statement.run(...params)
-        forgetColumnsAfter(sql)
-      }
+      all: (sql, params = []) => readAll(prepare(sql), params),
+      run: (sql, params = []) => void write(prepare(sql), params)
     }
     const sqliteDirect: SqliteDirect = {
       transaction: <A>(f: (statements: DirectStatements) => A) =>
