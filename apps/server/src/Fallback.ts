@@ -114,28 +114,28 @@ export const layer = (dialects: ReadonlyArray<DialectErrors>, maxBodyBytes: numb
       if (length === undefined && request.headers["transfer-encoding"] === undefined) return app
       // A streamed body refused past a limit is not read to its end: the connection cannot carry
       // another request, and a client that reused it would see a reset. Say so with the 413.
-      if (length === undefined) return Effect.zipRight(HttpApp.appendPreResponseHandler(closeAfterTooLarge), limitedBody(app, request, length))
-      return limitedBody(app, request, length)
+      const bounded = limitedBody(app, request, length)
+      return length === undefined ? Effect.zipRight(HttpApp.appendPreResponseHandler(closeAfterTooLarge), bounded) : bounded
     })
-  const limitedBody = (app: HttpApp.Default, request: HttpServerRequest.HttpServerRequest, length: string | undefined) =>
-    Effect.suspend(() => {
-      const contentType = (request.headers["content-type"] ?? "").toLowerCase()
-      const limit = Math.max(maxBodyBytes, largerBodies?.({ method: request.method, url: request.url, contentType }) ?? 0)
-      if (Number(length ?? 0) > limit) return respond(tooLarge)
-      const bounded = HttpIncomingMessage.withMaxBodySize(app, Option.some(limit))
-      if (!(request.headers["content-type"] ?? "application/json").toLowerCase().includes("application/json")) return bounded
-      // A JSON body is checked before the app parses it (the text is read once: the request caches it).
-      return HttpIncomingMessage.withMaxBodySize(
-        // As the framework reads bodies: a failed read is a defect, classified below.
-        Effect.flatMap(Effect.orDie(request.text), (text) => {
-          if (text === "") return bounded
-          const parsed = Untrusted.parseJson(text)
-          if (Either.isRight(parsed) || parsed.left === "NotJson") return bounded
-          return respond(refused(parsed.left))
-        }),
-        Option.some(maxBodyBytes)
-      )
-    })
+  /** `app` within the request's body limit, a JSON body checked for refused text first. */
+  const limitedBody = (app: HttpApp.Default, request: HttpServerRequest.HttpServerRequest, length: string | undefined) => {
+    const contentType = (request.headers["content-type"] ?? "").toLowerCase()
+    const limit = Math.max(maxBodyBytes, largerBodies?.({ method: request.method, url: request.url, contentType }) ?? 0)
+    if (Number(length ?? 0) > limit) return respond(tooLarge)
+    const bounded = HttpIncomingMessage.withMaxBodySize(app, Option.some(limit))
+    if (!(request.headers["content-type"] ?? "application/json").toLowerCase().includes("application/json")) return bounded
+    // A JSON body is checked before the app parses it (the text is read once: the request caches it).
+    return HttpIncomingMessage.withMaxBodySize(
+      // As the framework reads bodies: a failed read is a defect, classified below.
+      Effect.flatMap(Effect.orDie(request.text), (text) => {
+        if (text === "") return bounded
+        const parsed = Untrusted.parseJson(text)
+        if (Either.isRight(parsed) || parsed.left === "NotJson") return bounded
+        return respond(refused(parsed.left))
+      }),
+      Option.some(maxBodyBytes)
+    )
+  }
   return HttpApiBuilder.middleware((app) =>
     Effect.catchAllCause(limited(app), (cause) => {
       // A declared error is rendered by the API itself; an interruption is not ours to answer.
