@@ -4,48 +4,29 @@
  * so that nothing but the requests themselves changes it (no generation, export or copy job moves
  * on, no webhook is sent to the hosts generated URLs name).
  */
-import * as HttpServer from "@effect/platform/HttpServer"
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Crypto from "node:crypto"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Logger from "effect/Logger"
-import * as LogLevel from "effect/LogLevel"
-import * as Redacted from "effect/Redacted"
-import * as Server from "../../src/Server.js"
 import * as TestDatabase from "./TestDatabase.js"
-import { TestServer } from "./TestServer.js"
+import { serverLayer, testServer } from "./TestServer.js"
 
 /** The body limit of the fuzzed server (a body over it is a 413), small so that huge bodies stay cheap. */
 export const maxBodyBytes = 256 * 1024
 
 const day = "1 day"
 
-export const layer = Layer.unwrapScoped(Effect.map(TestDatabase.database, (database) => {
-  const adminToken = "test-admin-token"
-  return Layer.effect(
-    TestServer,
-    Effect.map(HttpServer.HttpServer, (server) => {
-      const address = server.address
-      if (address._tag !== "TcpAddress") throw new Error("expected a TCP address")
-      return { baseUrl: `http://127.0.0.1:${address.port}`, adminToken }
+export const layer = Layer.unwrapScoped(Effect.map(TestDatabase.database, (database) =>
+  Layer.provideMerge(
+    testServer,
+    serverLayer({
+      database,
+      maxBodyBytes,
+      generations: { pending: day, processing: day, pollInterval: "1 hour" },
+      editor: { exports: { queued: day, rendering: day, pollInterval: "1 hour" } },
+      sanity: { copyPending: day, copyRunning: day, embeddingsUpdating: day, pollInterval: "1 hour" }
     })
-  ).pipe(
-    Layer.provideMerge(
-      Server.layer({
-        port: 0,
-        host: "127.0.0.1",
-        database,
-        adminToken: Redacted.make(adminToken),
-        maxBodyBytes,
-        ...(process.env.PROJECTKIT_TEST_ROUTER === "platform" ? { compiledRoutes: false } : {}),
-        generations: { pending: day, processing: day, pollInterval: "1 hour" },
-        editor: { exports: { queued: day, rendering: day, pollInterval: "1 hour" } },
-        sanity: { copyPending: day, copyRunning: day, embeddingsUpdating: day, pollInterval: "1 hour" }
-      }).pipe(Layer.provide(Logger.minimumLogLevel(LogLevel.Warning)))
-    )
-  )
-}))
+  )))
 
 /** The server's own bookkeeping of applied migrations: not data a request may change. */
 const bookkeeping = /migration/i

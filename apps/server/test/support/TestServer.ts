@@ -28,31 +28,37 @@ export const layer = (overrides: Partial<Omit<Server.ServerConfig, "port" | "hos
     (database) => layerOn({ ...overrides, database })
   ))
 
-const layerOn = (overrides: Partial<Omit<Server.ServerConfig, "port" | "host">> & { readonly database: string }) => {
-  const adminToken = "test-admin-token"
-  return Layer.effect(
-    TestServer,
-    Effect.map(HttpServer.HttpServer, (server) => {
-      const address = server.address
-      if (address._tag !== "TcpAddress") throw new Error("expected a TCP address")
-      return { baseUrl: `http://127.0.0.1:${address.port}`, adminToken }
-    })
-  ).pipe(
-    Layer.provide(
-      Server.layer({
-        port: 0,
-        host: "127.0.0.1",
-        adminToken: Redacted.make(adminToken),
-        maxBodyBytes: 1024 * 1024,
-        ...(process.env.PROJECTKIT_TEST_ROUTER === "platform" ? { compiledRoutes: false } : {}),
-        ...overrides
-      }).pipe(
-        // Request logs would drown the test output; warnings and errors still show.
-        Layer.provide(Logger.minimumLogLevel(LogLevel.Warning))
-      )
-    )
+const layerOn = (overrides: Partial<Omit<Server.ServerConfig, "port" | "host">> & { readonly database: string }) =>
+  Layer.provide(testServer, serverLayer(overrides))
+
+const adminToken = "test-admin-token"
+
+/** Where the server of the context listens, and its admin token. */
+export const testServer = Layer.effect(
+  TestServer,
+  Effect.map(HttpServer.HttpServer, (server) => {
+    const address = server.address
+    if (address._tag !== "TcpAddress") throw new Error("expected a TCP address")
+    return { baseUrl: `http://127.0.0.1:${address.port}`, adminToken }
+  })
+)
+
+/**
+ * The server on a free loopback port with the test admin token and `overrides`, through the
+ * router `PROJECTKIT_TEST_ROUTER` names.
+ */
+export const serverLayer = (overrides: Partial<Omit<Server.ServerConfig, "port" | "host">> & { readonly database: string }) =>
+  Server.layer({
+    port: 0,
+    host: "127.0.0.1",
+    adminToken: Redacted.make(adminToken),
+    maxBodyBytes: 1024 * 1024,
+    ...(process.env.PROJECTKIT_TEST_ROUTER === "platform" ? { compiledRoutes: false } : {}),
+    ...overrides
+  }).pipe(
+    // Request logs would drown the test output; warnings and errors still show.
+    Layer.provide(Logger.minimumLogLevel(LogLevel.Warning))
   )
-}
 
 /** `fetch` against the test server, answering status and parsed JSON body. */
 export const request = (path: string, init: RequestInit = {}) =>
