@@ -11,6 +11,7 @@ import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Scope from "effect/Scope"
 import { type Dialect, type Exchange, HarnessError } from "./Check.js"
+import { firstEvent } from "./internal/eventStream.js"
 import * as Multipart from "./internal/multipart.js"
 import type { WebhookReceiver } from "./WebhookReceiver.js"
 
@@ -119,30 +120,6 @@ const headersOf = (headers: Headers): Record<string, string> => {
     out[key] = value
   })
   return out
-}
-
-/** The most of an event stream read for its first event. */
-const FIRST_EVENT_LIMIT = 64 * 1024
-
-/**
- * A response's body up to its first server-sent event (the first blank line) or its end; the rest
- * is cancelled, so that a stream the server keeps open does not hold the check.
- */
-const firstEvent = async (response: Response): Promise<string> => {
-  if (response.body === null) return ""
-  const reader = response.body.getReader()
-  const decoder = new TextDecoder()
-  let text = ""
-  try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) return text + decoder.decode()
-      text += decoder.decode(value, { stream: true })
-      if (/\r?\n\r?\n/.test(text) || text.length >= FIRST_EVENT_LIMIT) return text
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined)
-  }
 }
 
 export interface RunContext {

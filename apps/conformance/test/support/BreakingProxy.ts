@@ -6,6 +6,7 @@ import * as Effect from "effect/Effect"
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import type { Dialect } from "../../src/Check.js"
+import { firstEvent } from "../../src/internal/eventStream.js"
 
 export interface ProxyRequest {
   readonly method: string
@@ -52,28 +53,6 @@ const forwardTo = (target: string): Forward => async (request) => {
   })
   const eventStream = (response.headers.get("content-type") ?? "").startsWith("text/event-stream")
   return { status: response.status, headers: out, body: eventStream ? await firstEvent(response) : await response.text() }
-}
-
-/**
- * An event stream up to its first event (the checks read no further): a stream the server keeps
- * open (a job's events until the job ends) does not hold the proxy.
- */
-const firstEvent = async (response: Response): Promise<string> => {
-  if (response.body === null) return ""
-  const reader = response.body.getReader()
-  const decoder = new TextDecoder()
-  let text = ""
-  try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) return text + decoder.decode()
-      text += decoder.decode(value, { stream: true })
-      const end = /\r?\n\r?\n/.exec(text)
-      if (end !== null) return text.slice(0, end.index + end[0].length)
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined)
-  }
 }
 
 /** Starts the proxy for the scope; answers its base URL. */
