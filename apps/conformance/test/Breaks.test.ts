@@ -4,7 +4,7 @@
  */
 import { describe, expect, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { allChecks } from "../src/checks/index.js"
+import { allChecks } from "../src/dialects/index.js"
 import * as Runner from "../src/Runner.js"
 import * as Proxy from "./support/BreakingProxy.js"
 import { Reference, layer as referenceLayer, runConfig, served } from "./support/Reference.js"
