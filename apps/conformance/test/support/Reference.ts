@@ -16,6 +16,8 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import Pg from "pg"
 import type { Dialect } from "../../src/Check.js"
+import type * as Registration from "../../src/Dialect.js"
+import { dialects as suiteDialects } from "../../src/dialects/index.js"
 import type * as Runner from "../../src/Runner.js"
 
 type Credentials = Record<string, Record<string, string>>
@@ -139,22 +141,22 @@ export const runConfig = (
   overrides: Partial<Runner.RunConfig> & { readonly baseUrl?: string } = {}
 ): Runner.RunConfig => {
   const root = overrides.baseUrl ?? info.baseUrl
-  const target = (dialect: Dialect): Runner.DialectConfig => ({
-    baseUrl: `${root}/${dialect}`,
+  const target = ({ name, settings = [] }: Registration.Dialect): Runner.DialectConfig => ({
+    baseUrl: `${root}/${name}`,
     credentials: {
-      primary: secretOf(info.first.credentials, dialect),
-      secondary: secretOf(info.second.credentials, dialect),
-      member: secretOf(info.member.credentials, dialect),
-      ineligible: secretOf(info.ineligible.credentials, dialect),
+      primary: secretOf(info.first.credentials, name),
+      secondary: secretOf(info.second.credentials, name),
+      member: secretOf(info.member.credentials, name),
+      ineligible: secretOf(info.ineligible.credentials, name),
       webhookSecret: Option.fromNullable(info.first.webhookSecret)
     },
-    options: { apiVersion: "v2021-06-07" }
+    options: Object.fromEntries(settings.map((setting) => [setting.setting, setting.default]))
   })
   return {
     dialects,
     profile: "extended",
     filter: [],
-    targets: { sync: target("sync"), editor: target("editor"), sanity: target("sanity") },
+    targets: Object.fromEntries(suiteDialects.map((dialect) => [dialect.name, target(dialect)])),
     requestTimeout: "5 seconds",
     webhooks: { host: "127.0.0.1", waitMs: 3_000 },
     checkTimeout: "15 seconds",
