@@ -24,7 +24,7 @@ import * as Runner from "./Runner.js"
 
 const ENV = "PROJECTKIT_CONFORMANCE_"
 
-/** An option's environment variable: `sync-api-key-2` → `PROJECTKIT_CONFORMANCE_SYNC_API_KEY_2`. */
+/** An option's environment variable: `json-report` → `PROJECTKIT_CONFORMANCE_JSON_REPORT`. */
 const envOf = (name: string) => `${ENV}${name.replace(/-/g, "_").toUpperCase()}`
 
 const text = (name: string, description: string) =>

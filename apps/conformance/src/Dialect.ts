@@ -17,7 +17,7 @@ export type Credential = keyof DialectCredentials
 /** A command-line option that gives one credential; its environment variable follows from its name. */
 export interface CredentialOption {
   readonly credential: Credential
-  /** The option's name without the dashes, e.g. `sync-api-key-2`. */
+  /** The option's name without the dashes, e.g. `<name>-api-key-2`. */
   readonly flag: string
   readonly description: string
 }
@@ -26,7 +26,7 @@ export interface CredentialOption {
 export interface SettingOption {
   /** The key the checks read it by. */
   readonly setting: string
-  /** The option's name without the dashes, e.g. `sanity-api-version`. */
+  /** The option's name without the dashes, e.g. `<name>-api-version`. */
   readonly flag: string
   readonly description: string
   readonly default: string
@@ -38,7 +38,7 @@ export interface Dialect {
    * first word of its options (`--<name>-base-url`).
    */
   readonly name: string
-  /** The first word of its checks' ids, e.g. `SYNC` in `SYNC-PROJ-001`. */
+  /** The first word of its checks' ids, e.g. `ACME` in `ACME-PROJ-001`. */
   readonly idPrefix: string
   /** What `--<name>-base-url` is, with an example. */
   readonly baseUrlDescription: string

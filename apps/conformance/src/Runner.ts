@@ -19,7 +19,7 @@ import * as Report from "./Report.js"
 import * as WebhookReceiver from "./WebhookReceiver.js"
 
 export interface DialectConfig {
-  /** The dialect's base URL, e.g. `https://api.sync.so` or `http://localhost:4000/sync`. */
+  /** The dialect's base URL, e.g. `https://api.example.com` or `http://localhost:4000/<dialect>`. */
   readonly baseUrl: string
   readonly credentials: Harness.DialectCredentials
   readonly options?: Readonly<Record<string, string>>
@@ -39,7 +39,7 @@ export interface RunConfig {
   readonly unsupported?: ReadonlyArray<string>
   readonly requestTimeout?: Duration.DurationInput
   /**
-   * How long a check waits for a lifecycle the server runs on its own clock (a sync.so batch to
+   * How long a check waits for a lifecycle the server runs on its own clock (a batch of generations to
    * complete) before it fails; default 45 seconds. A real provider's may take minutes.
    */
   readonly lifecycleTimeout?: Duration.DurationInput
@@ -81,7 +81,7 @@ const whoOf: Record<Exclude<Setting, "webhooks">, Exclude<keyof Harness.DialectC
 
 /**
  * The command-line option that provides a setting of a dialect (its environment variable is
- * `PROJECTKIT_CONFORMANCE_` and the option's name in capitals, e.g. `SYNC_API_KEY_2`), when it has
+ * `PROJECTKIT_CONFORMANCE_` and the option's name in capitals, e.g. `<DIALECT>_API_KEY_2`), when it has
  * one. The summary names them for the checks skipped without them.
  */
 export const optionFor = (dialect: Registration.Dialect, setting: Setting): string | undefined =>
