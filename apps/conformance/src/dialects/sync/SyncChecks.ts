@@ -4,11 +4,11 @@
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { type Check, type Exchange, forDialect } from "../Check.js"
-import * as Expect from "../Expect.js"
-import { Harness, type Who } from "../Harness.js"
-import { listItems, monotonic, nextCursor, token } from "../internal/common.js"
-import { cite } from "../Sources.js"
+import { type Check, type Exchange, forDialect } from "../../Check.js"
+import * as Expect from "../../Expect.js"
+import { Harness, type Who } from "../../Harness.js"
+import { listItems, monotonic, nextCursor, token } from "../../internal/common.js"
+import { cite } from "./SyncSources.js"
 
 const SEED_PROJECTS = "seeds/000_86ea530f0552be1f.txt"
 const SEED_ASSET = "seeds/002_ca4c5324aa88fbe4.txt"
@@ -352,7 +352,7 @@ const projects: ReadonlyArray<Check> = [
         yield* Expect.fields(project, { createdAt: "date-time", updatedAt: "date-time" }, where, exchange)
       }
     }),
-    { profile: "extended" }
+    { profile: "extended", asserts: "fields" }
   ),
   check("SYNC-PROJ-014", "An unknown mode or visibility is refused (400)", S.projectShape, Effect.gen(function*() {
     const h = yield* Harness
@@ -381,7 +381,7 @@ const projects: ReadonlyArray<Check> = [
         yield* Expect.values(project, { id, name, visibility: "ORGANIZATION", mode: "CREATOR" }, where, exchange)
       }
     }),
-    { profile: "extended" }
+    { profile: "extended", asserts: "fields" }
   )
 ]
 
@@ -689,7 +689,7 @@ const others: ReadonlyArray<Check> = [
     // The notification is the generation: its documented fields, ended.
     yield* Expect.fields(body, { ...generationFields, status: ["COMPLETED", "FAILED"] }, "the notification", created)
     yield* Expect.values(body, { model: "lipsync-2" }, "the notification", created)
-  }), { profile: "extended", requires: ["webhooks"] }),
+  }), { profile: "extended", requires: ["webhooks"], asserts: "option" }),
   check("SYNC-ERR-001", "Errors answer {statusCode, message} with the HTTP status", S.errorBody, Effect.gen(function*() {
     const h = yield* Harness
     yield* errorBody(yield* getProject(crypto.randomUUID()))
@@ -788,7 +788,7 @@ const generations: ReadonlyArray<Check> = [
     yield* Expect.status(read, 200)
     yield* Expect.fields(read.response.json, assetFields, "the GET answer", read)
     yield* Expect.values(read.response.json, { id, name, ...sent }, "the GET answer", read)
-  })),
+  }), { asserts: "fields" }),
   check("SYNC-ASSET-004", "The register answer and the asset list carry the same documented fields", S.assetShape, Effect.gen(function*() {
     const h = yield* Harness
     const name = h.unique(`listed-asset-${token()}`)
@@ -801,7 +801,7 @@ const generations: ReadonlyArray<Check> = [
     if (item === undefined) return yield* Expect.fail("the asset is not in the list", last)
     yield* Expect.fields(item, { ...assetFields, projectId: Expect.nullable("string") }, "the list item", last)
     yield* Expect.values(item, { name, ...sent }, "the list item", last)
-  })),
+  }), { asserts: "fields" }),
   check("SYNC-ASSET-005", "GET /v2/assets?types= lists only assets of those types", S.assetList, Effect.gen(function*() {
     const h = yield* Harness
     const tag = token()
@@ -812,7 +812,7 @@ const generations: ReadonlyArray<Check> = [
     yield* Expect.that(ids(found).includes(audio), "the AUDIO asset is not listed for types=AUDIO,IMAGE", last)
     yield* Expect.that(!ids(found).includes(video), "a VIDEO asset is listed for types=AUDIO,IMAGE", last)
     yield* Expect.that(found.every((a) => a["type"] === "AUDIO" || a["type"] === "IMAGE"), "an asset of another type is listed", last)
-  })),
+  }), { asserts: "option" }),
   check("SYNC-ASSET-006", "GET /v2/assets?searchQuery= finds assets by name", S.assetList, Effect.gen(function*() {
     const h = yield* Harness
     const [a, b] = [token(), token()]
@@ -822,7 +822,7 @@ const generations: ReadonlyArray<Check> = [
     const found = pages.flat()
     yield* Expect.that(ids(found).includes(wanted), "the asset whose name matches is not listed", last)
     yield* Expect.that(!ids(found).includes(other), "an asset whose name does not match is listed", last)
-  })),
+  }), { asserts: "option" }),
   check("SYNC-ASSET-007", "GET /v2/assets?sortBy=nameAsc and nameDesc order assets by name", S.assetList, Effect.gen(function*() {
     const h = yield* Harness
     const tag = token()
@@ -832,7 +832,7 @@ const generations: ReadonlyArray<Check> = [
       const letters = pages.flat().map((asset) => String(asset["name"]).slice(-1))
       yield* Expect.equal(letters, expected, `the assets' order for sortBy=${sortBy}`, last)
     }
-  })),
+  }), { asserts: "option" }),
   check("SYNC-ASSET-008", "GET /v2/assets: limit bounds each page and the cursors walk every asset once", S.assetList, Effect.gen(function*() {
     const h = yield* Harness
     const tag = token()
@@ -843,7 +843,7 @@ const generations: ReadonlyArray<Check> = [
     const seen = ids(pages.flat())
     yield* Expect.that(new Set(seen).size === seen.length, "an asset came twice across the pages", last)
     yield* Expect.that(registered.every((id) => seen.includes(id)), "an asset never came across the pages", last)
-  })),
+  }), { asserts: "option" }),
   check(
     "SYNC-GEN-002",
     "Every generation answer has its documented fields: create, read and list",
@@ -868,7 +868,7 @@ const generations: ReadonlyArray<Check> = [
         yield* Expect.fields(body, { ...generationFields, projectId: Expect.nullable("string") }, where, exchange)
         yield* Expect.values(body, { id, model: "lipsync-2", projectId }, where, exchange)
       }
-    })
+    }), { asserts: "fields" }
   ),
   check("SYNC-GEN-003", "GET /v2/generations filters by ids and by status", S.generationFilters, Effect.gen(function*() {
     const h = yield* Harness
@@ -886,7 +886,7 @@ const generations: ReadonlyArray<Check> = [
     const listed = yield* listItems(rejected)
     yield* Expect.that(listed.every((g) => g["status"] === "REJECTED"), "a generation of another status is listed for status=REJECTED", rejected)
     yield* Expect.that(!ids(listed).includes(first) && !ids(listed).includes(second), "a new generation is listed as REJECTED", rejected)
-  })),
+  }), { asserts: "option" }),
   check("SYNC-MODEL-001", "GET /v2/models answers each model's id, name, type and version", S.models, Effect.gen(function*() {
     const h = yield* Harness
     const listed = yield* h.request({ path: "/v2/models" })
@@ -904,7 +904,7 @@ const generations: ReadonlyArray<Check> = [
       }, "a listed model", listed)
     }
     yield* Expect.that(models.some((m) => Expect.isRecord(m) && m["id"] === "lipsync-2"), "lipsync-2, the documents' model, is not listed", listed)
-  })),
+  }), { asserts: "fields" }),
   check("SYNC-COST-001", "A cost estimate answers estimatedFrameCount and estimatedGenerationCost", S.cost, Effect.gen(function*() {
     const h = yield* Harness
     const estimate = yield* h.request({ method: "POST", path: "/v2/analyze/cost", json: generationBody(token()) })
@@ -916,7 +916,7 @@ const generations: ReadonlyArray<Check> = [
     for (const item of estimates) {
       yield* Expect.fields(item, { estimatedFrameCount: "number", estimatedGenerationCost: "number" }, "the estimate", estimate)
     }
-  }))
+  }), { asserts: "fields" })
 ]
 
 export const checks: ReadonlyArray<Check> = [...projects, ...lists, ...attachment, ...others, ...generations]

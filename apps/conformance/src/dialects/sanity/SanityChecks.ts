@@ -4,11 +4,11 @@
  * Paths are relative to the API host (e.g. `https://api.sanity.io`); the version comes first.
  */
 import * as Effect from "effect/Effect"
-import { type Check, type Exchange, forDialect } from "../Check.js"
-import * as Expect from "../Expect.js"
-import { Harness, type RequestOptions, type Who } from "../Harness.js"
-import { token } from "../internal/common.js"
-import { cite } from "../Sources.js"
+import { type Check, type Exchange, forDialect } from "../../Check.js"
+import * as Expect from "../../Expect.js"
+import { Harness, type RequestOptions, type Who } from "../../Harness.js"
+import { token } from "../../internal/common.js"
+import { cite } from "./SanitySources.js"
 
 const SEED = "seeds/003_a94817e391f0b551.txt"
 const NOTES = "providers/sanity.md"
@@ -178,9 +178,12 @@ const check = forDialect("sanity")
 // Operations
 // ---------------------------------------------------------------------------------------------
 
+/** The API version requests are made under unless `--sanity-api-version` says otherwise. */
+export const apiVersion = "v2021-06-07"
+
 /** A request under the configured API version (`/v2021-06-07/...`). */
 const api = (options: RequestOptions) =>
-  Effect.flatMap(Harness, (h) => h.request({ ...options, path: `/${h.options["apiVersion"] ?? "v2021-06-07"}${options.path}` }))
+  Effect.flatMap(Harness, (h) => h.request({ ...options, path: `/${h.options["apiVersion"] ?? apiVersion}${options.path}` }))
 
 const createProject = (extra: Record<string, unknown> = {}, as: Who = "primary") =>
   Effect.gen(function*() {
@@ -240,7 +243,7 @@ const projects: ReadonlyArray<Check> = [
     const { displayName, exchange, project } = yield* createProject({ metadata: { color: "#123456" } })
     yield* Expect.fields(project, projectFields, "the create answer", exchange)
     yield* Expect.values(project, { displayName, metadata: { color: "#123456" } }, "the create answer", exchange)
-  })),
+  }), { asserts: "fields" }),
   check("SAN-PROJ-002", "A project is read back with the documented fields", S.details, Effect.gen(function*() {
     const { displayName, id } = yield* createProject({ metadata: { color: "#112233" } })
     const read = yield* api({ path: `/projects/${id}` })
@@ -250,7 +253,7 @@ const projects: ReadonlyArray<Check> = [
     yield* Expect.equal(body["displayName"], displayName, "displayName", read)
     yield* Expect.fields(body, projectFields, "the GET answer", read)
     yield* Expect.equal((body["metadata"] as Record<string, unknown>)["color"], "#112233", "metadata.color", read)
-  })),
+  }), { asserts: "fields" }),
   check("SAN-PROJ-003", "A created project is in the list of projects, with every documented field", S.list, Effect.gen(function*() {
     const { displayName, id } = yield* createProject()
     const listed = yield* api({ path: "/projects" })
@@ -259,7 +262,7 @@ const projects: ReadonlyArray<Check> = [
     if (item === undefined) return yield* Expect.fail("the new project is not listed", listed)
     yield* Expect.fields(item, projectFields, "the list item", listed)
     yield* Expect.values(item, { displayName }, "the list item", listed)
-  })),
+  }), { asserts: "fields" }),
   check("SAN-PROJ-004", "PATCH changes what it is sent and keeps the rest", S.partialPatch, Effect.gen(function*() {
     const h = yield* Harness
     const { id } = yield* createProject({ metadata: { color: "#445566" } })
@@ -323,7 +326,7 @@ const cors: ReadonlyArray<Check> = [
     const entry = (yield* arrayOf(listed)).find((c) => c["id"] === entryId)
     yield* Expect.fields(entry, corsFields, "the listed entry", listed)
     yield* Expect.values(entry, { origin, allowCredentials: false }, "the listed entry", listed)
-  })),
+  }), { asserts: "fields" }),
   check("SAN-CORS-002", "A deleted CORS origin is no longer listed", S.corsDelete, Effect.gen(function*() {
     const { id } = yield* createProject()
     const added = yield* api({ method: "POST", path: `/projects/${id}/cors`, json: { origin: `https://${token()}.example.com` } })
@@ -410,7 +413,7 @@ const datasets: ReadonlyArray<Check> = [
     yield* Expect.status(listed, 200)
     const ids = (yield* arrayOf(listed)).map((j) => j["id"])
     yield* Expect.equal(ids.filter((j) => jobs.includes(String(j))), [jobs[1], jobs[0]], "the copy jobs, newest first", listed)
-  }), { profile: "extended" }),
+  }), { profile: "extended", asserts: "fields" }),
   check("SAN-EMB-001", "Embeddings settings are updated and read back", S.embeddingsPut, Effect.gen(function*() {
     const { id } = yield* createProject()
     const { name } = yield* createDataset(id)
@@ -628,21 +631,21 @@ const documented: ReadonlyArray<Check> = [
     const { update } = yield* patched({ displayName })
     yield* Expect.fields(update.response.json, projectFields, "the PATCH answer", update)
     yield* Expect.values(update.response.json, { displayName }, "the PATCH answer", update)
-  }), { profile: "extended" }),
+  }), { profile: "extended", asserts: "fields" }),
   check("SAN-PROJ-011", "studioHost set by PATCH is the project's studioHost", S.studioHost, Effect.gen(function*() {
     const studioHost = `pkc-${token()}`
     const { project, read } = yield* patched({ studioHost })
     yield* Expect.values(project, { studioHost }, "the project after the PATCH", read)
-  })),
+  }), { asserts: "option" }),
   check("SAN-PROJ-012", "activityFeedEnabled set by PATCH is the project's activityFeedEnabled", S.activityFeed, Effect.gen(function*() {
     const { project, read } = yield* patched({ activityFeedEnabled: false })
     yield* Expect.values(project, { activityFeedEnabled: false }, "the project after the PATCH", read)
-  })),
+  }), { asserts: "option" }),
   check("SAN-PROJ-013", "metadata.externalStudioHost set by PATCH is kept in the project's metadata", S.externalStudioHost, Effect.gen(function*() {
     const externalStudioHost = `https://${token()}.example.com`
     const { project, read } = yield* patched({ metadata: { color: "#654321", externalStudioHost } })
     yield* Expect.values(project, { metadata: { color: "#654321", externalStudioHost } }, "the project after the PATCH", read)
-  }), { profile: "extended" }),
+  }), { profile: "extended", asserts: "option" }),
   check("SAN-PROJ-014", "GET /projects?includeMembers=false leaves the members out", S.listOptions, Effect.gen(function*() {
     const { id } = yield* createProject()
     const without = yield* api({ path: "/projects", query: { includeMembers: "false" } })
@@ -650,7 +653,7 @@ const documented: ReadonlyArray<Check> = [
     const item = (yield* arrayOf(without)).find((p) => p["id"] === id)
     if (item === undefined) return yield* Expect.fail("the new project is not listed", without)
     yield* Expect.that(!("members" in item), "the project is listed with its members despite includeMembers=false", without)
-  }), { profile: "extended" }),
+  }), { profile: "extended", asserts: "option" }),
   check("SAN-CORS-004", "Adding a CORS origin answers the entry with its documented fields", S.corsAnswer, Effect.gen(function*() {
     const { id } = yield* createProject()
     const origin = `https://${token()}.example.com`
@@ -658,7 +661,7 @@ const documented: ReadonlyArray<Check> = [
     yield* Expect.status(added, 201)
     yield* Expect.fields(added.response.json, corsFields, "the POST answer", added)
     yield* Expect.values(added.response.json, { origin, allowCredentials: true }, "the POST answer", added)
-  }), { profile: "extended" }),
+  }), { profile: "extended", asserts: "fields" }),
   check("SAN-DS-009", "An aclMode given at creation is the dataset's", S.aclDefault, Effect.gen(function*() {
     const { id } = yield* createProject()
     const { exchange, name } = yield* createDataset(id, { aclMode: "private" })
@@ -667,13 +670,13 @@ const documented: ReadonlyArray<Check> = [
     yield* Expect.status(listed, 200)
     const dataset = (yield* arrayOf(listed)).find((d) => d["name"] === name)
     yield* Expect.equal(dataset?.["aclMode"], "private", "aclMode listed", listed)
-  })),
+  }), { asserts: "option" }),
   check("SAN-DS-010", "limit bounds the copy jobs listed", S.copyLimit, Effect.gen(function*() {
     const { id, name } = yield* copyJobs(2)
     const one = yield* api({ path: `/projects/${id}/datasets/${name}/copy`, query: { limit: 1 } })
     yield* Expect.status(one, 200)
     yield* Expect.equal((yield* arrayOf(one)).length, 1, "jobs listed with limit=1", one)
-  })),
+  }), { asserts: "option" }),
   check("SAN-DS-011", "offset skips the first copy jobs", S.copyOffset, Effect.gen(function*() {
     const { id, name } = yield* copyJobs(2)
     const all = yield* api({ path: `/projects/${id}/datasets/${name}/copy` })
@@ -682,7 +685,7 @@ const documented: ReadonlyArray<Check> = [
     yield* Expect.status(skipped, 200)
     const ids = (yield* arrayOf(all)).map((j) => j["id"])
     yield* Expect.equal((yield* arrayOf(skipped)).map((j) => j["id"]), ids.slice(1), "the jobs listed with offset=1", skipped)
-  })),
+  }), { asserts: "option" }),
   check("SAN-DS-012", "state filters the copy jobs by a comma-separated list of states", S.copyState, Effect.gen(function*() {
     const { id, jobs, name } = yield* copyJobs(1)
     // No job of a new copy is terminated: none listed for it, and only terminated ones at all.
@@ -697,7 +700,7 @@ const documented: ReadonlyArray<Check> = [
     })
     yield* Expect.status(any, 200)
     yield* Expect.that((yield* arrayOf(any)).some((j) => j["id"] === jobs[0]), "the job is not listed for a list of every state", any)
-  })),
+  }), { asserts: "option" }),
   check("SAN-DS-013", "A copy job is listed with its documented fields", S.copyFields, Effect.gen(function*() {
     const { id, jobs, name, targets } = yield* copyJobs(1)
     const listed = yield* api({ path: `/projects/${id}/datasets/${name}/copy` })
@@ -713,7 +716,7 @@ const documented: ReadonlyArray<Check> = [
       targetDataset: "string"
     }, "the listed job", listed)
     yield* Expect.values(job, { sourceDataset: name, targetDataset: targets[0] }, "the listed job", listed)
-  })),
+  }), { asserts: "fields" }),
   check("SAN-DS-014", "A listed dataset has its name, aclMode, createdAt, createdByUserId and tags", S.datasetItem, Effect.gen(function*() {
     const { id } = yield* createProject()
     const { name } = yield* createDataset(id)
@@ -728,7 +731,7 @@ const documented: ReadonlyArray<Check> = [
       createdByUserId: "string",
       tags: "array"
     }, "the listed dataset", listed)
-  }), { profile: "extended" }),
+  }), { profile: "extended", asserts: "fields" }),
   check("SAN-DS-015", "Creating and updating a dataset answer {datasetName, aclMode}", S.datasetAnswer, Effect.gen(function*() {
     const { id } = yield* createProject()
     const { exchange, name } = yield* createDataset(id)
@@ -736,7 +739,7 @@ const documented: ReadonlyArray<Check> = [
     const update = yield* api({ method: "PATCH", path: `/projects/${id}/datasets/${name}`, json: { aclMode: "private" } })
     yield* Expect.status(update, 200)
     yield* Expect.values(update.response.json, { datasetName: name, aclMode: "private" }, "the PATCH answer", update)
-  }), { profile: "extended" }),
+  }), { profile: "extended", asserts: "fields" }),
   check("SAN-EMB-003", "Embeddings answers, PUT and GET, have enabled, projection and a status of ready, updating or error", S.embeddingsStatus, Effect.gen(function*() {
     const { id } = yield* createProject()
     const { name } = yield* createDataset(id)
@@ -749,7 +752,7 @@ const documented: ReadonlyArray<Check> = [
     yield* Expect.fields(put.response.json, shape, "the PUT answer", put)
     yield* Expect.values(put.response.json, { enabled: true, projection: "{title}" }, "the PUT answer", put)
     yield* Expect.fields(read.response.json, shape, "the GET answer", read)
-  })),
+  }), { asserts: "fields" }),
   check("SAN-USER-002", "A project user has every documented field", S.userFields, Effect.gen(function*() {
     const { id } = yield* createProject()
     const read = yield* api({ path: `/projects/${id}/users/me` })
@@ -766,7 +769,7 @@ const documented: ReadonlyArray<Check> = [
       updatedAt: "date-time"
     }, "the user", read)
     yield* Expect.values(read.response.json, { projectId: id }, "the user", read)
-  })),
+  }), { asserts: "fields" }),
   check("SAN-TOK-004", "Creating a token answers its id, key, label, roles and projectUserId", S.tokenAnswer, Effect.gen(function*() {
     const h = yield* Harness
     const { id } = yield* createProject()
@@ -779,7 +782,7 @@ const documented: ReadonlyArray<Check> = [
     yield* Expect.values(created.response.json, { label }, "the create answer", created)
     const roles = (created.response.json as Record<string, unknown>)["roles"] as ReadonlyArray<unknown>
     yield* Expect.that(roles.some((r) => Expect.isRecord(r) && r["name"] === "viewer"), "the token's roles do not name viewer", created)
-  }), { profile: "extended" }),
+  }), { profile: "extended", asserts: "fields" }),
   check("SAN-TOK-005", "A listed token has its id, label, projectUserId, createdAt and roles", S.tokenItem, Effect.gen(function*() {
     const h = yield* Harness
     const { id } = yield* createProject()
@@ -790,7 +793,7 @@ const documented: ReadonlyArray<Check> = [
     if (item === undefined) return yield* Expect.fail("the token is not listed", listed)
     yield* Expect.fields(item, { id: "string", label: "string", projectUserId: "string", createdAt: "date-time", roles: "array" }, "the listed token", listed)
     yield* Expect.that(item["label"] !== undefined && String(item["label"]).startsWith(h.prefix), "the listed token has another label", listed)
-  }), { profile: "extended" }),
+  }), { profile: "extended", asserts: "fields" }),
   check("SAN-TAG-004", "A tag's description and metadata are kept", S.tagDescription, Effect.gen(function*() {
     const { id } = yield* createProject()
     const tag = `tag-${token()}`
@@ -800,7 +803,7 @@ const documented: ReadonlyArray<Check> = [
     yield* Expect.status(listed, 200)
     const found = (yield* arrayOf(listed)).find((t) => t["name"] === tag)
     yield* Expect.values(found, { title: "Described", description, metadata: { color: "blue" } }, "the listed tag", listed)
-  }), { profile: "extended" })
+  }), { profile: "extended", asserts: "option" })
 ]
 
 // ---------------------------------------------------------------------------------------------
@@ -860,7 +863,7 @@ const projectUsers: ReadonlyArray<Check> = [
     const global = yield* users(me)
     yield* Expect.status(global, 200)
     yield* Expect.equal((yield* Expect.object(global))["id"], me, "the user's id without X-Sanity-Project-ID", global)
-  }), { profile: "extended" }),
+  }), { profile: "extended", asserts: "option" }),
   check("SAN-USER-004", "With X-Sanity-Project-ID, a user who is not the project's member is a 404", S.projectMembersOnly, Effect.gen(function*() {
     const first = yield* createProject()
     const second = yield* createProject()
@@ -886,7 +889,7 @@ const projectUsers: ReadonlyArray<Check> = [
       yield* Expect.fields(user, projectUserFields, "a listed user", listed)
       yield* Expect.values(user, { projectId: id }, "a listed user", listed)
     }
-  }), { profile: "extended" }),
+  }), { profile: "extended", asserts: "option" }),
   check("SAN-USER-006", "With X-Sanity-Project-ID naming an unknown project, /users/{id} is a 404 \"Project not found\"", S.projectUnknown, Effect.gen(function*() {
     const { exchange, project } = yield* createProject()
     const me = yield* currentMember(project, exchange)

@@ -5,11 +5,11 @@
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { type Check, type Exchange, forDialect } from "../Check.js"
-import * as Expect from "../Expect.js"
-import { Harness, type Who } from "../Harness.js"
-import { listItems, nextCursor, token } from "../internal/common.js"
-import { cite } from "../Sources.js"
+import { type Check, type Exchange, forDialect } from "../../Check.js"
+import * as Expect from "../../Expect.js"
+import { Harness, type Who } from "../../Harness.js"
+import { listItems, nextCursor, token } from "../../internal/common.js"
+import { cite } from "./EditorSources.js"
 
 const SEED = "seeds/001_1d497ce5a3a811e3.txt"
 const NOTES = "providers/editor.md"
@@ -243,7 +243,7 @@ const projects: ReadonlyArray<Check> = [
     const missing = yield* getProject(crypto.randomUUID())
     yield* Expect.status(missing, 404)
     yield* errorCode(missing, "OPEN_API_PROJECT_NOT_FOUND")
-  }), { profile: "extended" }),
+  }), { profile: "extended", asserts: "fields" }),
   check("EDIT-PROJ-008", "A project without a title is refused with 400 OPEN_API_VALIDATION_FAILED", S.codes, Effect.gen(function*() {
     const h = yield* Harness
     const exchange = yield* h.request({ method: "POST", path: "/v1/projects", json: { description: "no title" } })
@@ -428,7 +428,7 @@ const exporting: ReadonlyArray<Check> = [
         yield* Expect.that(progress >= 0 && progress <= 100, `${where}: progress ${progress} is not 0–100`, exchange)
       }
     }),
-    { profile: "extended" }
+    { profile: "extended", asserts: "fields" }
   ),
   check("EDIT-EXP-009", "The export webhook payload carries the task's projectId", S.appearsIn, Effect.gen(function*() {
     const h = yield* Harness
@@ -578,7 +578,7 @@ const documented: ReadonlyArray<Check> = [
       yield* Expect.fields(item, metadataFields, "the list item", listed)
       yield* Expect.values(item, { projectId, title: retitled, description: "described" }, "the list item", listed)
     }),
-    { profile: "extended" }
+    { profile: "extended", asserts: "fields" }
   ),
   check("EDIT-EXP-011", "GET /v1/exports?status= lists only tasks of that status", S.taskFilters, Effect.gen(function*() {
     const h = yield* Harness
@@ -592,7 +592,7 @@ const documented: ReadonlyArray<Check> = [
     yield* Expect.that(items.every((t) => t["status"] === other), `a task of another status is listed for status=${other}`, last)
     const again = String((yield* Expect.object(yield* h.request({ path: `/v1/exports/${taskId}` })))["status"])
     if (again === status) yield* Expect.that(!items.some((t) => t["taskId"] === taskId), `a ${status} task is listed for status=${other}`, last)
-  }), { profile: "extended" }),
+  }), { profile: "extended", asserts: "option" }),
   check("EDIT-EXP-012", "GET /v1/exports: limit bounds each page and the cursors walk every task once", S.taskPages, Effect.gen(function*() {
     const h = yield* Harness
     const { projectId } = yield* savedProject("task-pages")
@@ -615,7 +615,7 @@ const documented: ReadonlyArray<Check> = [
     }
     yield* Expect.that(new Set(seen).size === seen.length, "a task came twice across the pages", last)
     yield* Expect.that(created.every((id) => seen.includes(id)), "a task never came across the pages", last)
-  }), { profile: "extended" }),
+  }), { profile: "extended", asserts: "option" }),
   check("EDIT-EXP-013", "The export webhook body is {event, task}, the task with its documented fields", S.webhookBody, Effect.gen(function*() {
     const h = yield* Harness
     if (Option.isNone(h.webhooks)) return yield* Expect.skip("no webhook receiver")
@@ -635,7 +635,7 @@ const documented: ReadonlyArray<Check> = [
     const task = (body as Record<string, unknown>)["task"]
     yield* Expect.fields(task, { ...taskFields, status: ["completed", "failed"] }, "the webhook's task", started)
     yield* Expect.values(task, { taskId }, "the webhook's task", started)
-  }), { profile: "extended", requires: ["webhooks"] })
+  }), { profile: "extended", requires: ["webhooks"], asserts: "fields" })
 ]
 
 export const checks: ReadonlyArray<Check> = [...projects, ...syncing, ...exporting, ...access, ...documented]

@@ -9,11 +9,11 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { createHmac, timingSafeEqual } from "node:crypto"
-import { type Check, type Exchange, forDialect } from "../Check.js"
-import * as Expect from "../Expect.js"
-import { type FormPart, Harness, type Who } from "../Harness.js"
-import { listItems, token } from "../internal/common.js"
-import { cite } from "../Sources.js"
+import { type Check, type Exchange, forDialect } from "../../Check.js"
+import * as Expect from "../../Expect.js"
+import { type FormPart, Harness, type Who } from "../../Harness.js"
+import { listItems, token } from "../../internal/common.js"
+import { cite } from "./SyncSources.js"
 import { errorBody, generationFields, mediaUrl, newProject } from "./SyncChecks.js"
 
 const SEED_PROJECTS = "seeds/000_86ea530f0552be1f.txt"
@@ -243,7 +243,7 @@ const files: ReadonlyArray<Check> = [
     const read = yield* h.request({ path: `/v2/generate/${id}` })
     yield* Expect.status(read, 200)
     yield* Expect.fields(read.response.json, generationFields, "the GET answer", read)
-  })),
+  }), { asserts: "fields" }),
   check(
     "SYNC-FILES-002",
     "Each uploaded file becomes an asset the generation's input references: type, name, size in bytes, UPLOAD, projectId; listed with its size",
@@ -281,7 +281,7 @@ const files: ReadonlyArray<Check> = [
         yield* Expect.values(listedItem, { size: sizes[kind], name: expected.name }, `the ${kind} file's listed asset`, list)
       }
     }),
-    { profile: "extended" }
+    { profile: "extended", asserts: "fields" }
   ),
   check("SYNC-FILES-003", "A file takes precedence over a url input of the same type", C.precedence, Effect.gen(function*() {
     const tag = `precedence-${token()}`
@@ -296,7 +296,7 @@ const files: ReadonlyArray<Check> = [
     yield* Expect.that(videos.length === 1, `the generation has ${videos.length} video input items, expected the file's only`, created)
     yield* Expect.that(!JSON.stringify(videos).includes(ignored), "the generation's video is the url, not the uploaded file", created)
     yield* inputOf(created.response.json, "audio", "the create answer", created)
-  })),
+  }), { asserts: "option" }),
   check("SYNC-FILES-004", "A file of 20 MB or more is refused with 413, and nothing is created", C.tooLarge, Effect.gen(function*() {
     const tag = `too-large-${token()}`
     // Streamed: the filler is made as it is sent.
@@ -573,7 +573,7 @@ const batches: ReadonlyArray<Check> = [
     yield* Expect.ok(validated)
     yield* Expect.values(validated.response.json, { status: "VALIDATED" }, "the dry run's answer", validated)
     yield* nothingCreated(batchIds(before), tag, "the dry run")
-  })),
+  }), { asserts: "option" }),
   check("SYNC-BATCH-005", "A dry run of a file with a payload the Generate API refuses is a 400 naming its line", C.dryRunRefused, Effect.gen(function*() {
     const tag = `dry-refused-${token()}`
     const { items: before } = yield* listBatches()
@@ -602,7 +602,7 @@ const batches: ReadonlyArray<Check> = [
       yield* Expect.fields((body as Record<string, unknown>)["metrics"], metricFields, `${where}'s metrics`, exchange)
       yield* Expect.values(body, { id }, where, exchange)
     }
-  })),
+  }), { asserts: "fields" }),
   check("SYNC-BATCH-007", "A new batch answers 201, PENDING, counting its lines, with no outputUrl yet", C.created, Effect.gen(function*() {
     const webhookUrl = `https://example.com/projectkit-conformance/${token()}/hook`
     const created = yield* postBatch(lines(`new-${token()}`, 23), { webhook_url: webhookUrl })
@@ -615,7 +615,7 @@ const batches: ReadonlyArray<Check> = [
       created
     )
     yield* Expect.that(/^batch_[a-z0-9]+$/.test(yield* Expect.string(created, "id")), "the id is not batch_…", created)
-  }), { profile: "extended" }),
+  }), { profile: "extended", asserts: "fields" }),
   check("SYNC-BATCH-008", "A batch reaches COMPLETED, its metrics adding up, none pending, with an outputUrl", C.completes, Effect.gen(function*() {
     const { id } = yield* createBatch(lines(`completes-${token()}`, MIN_LINES))
     const { batch, read } = yield* untilEnded(id)
@@ -627,7 +627,7 @@ const batches: ReadonlyArray<Check> = [
       read
     )
     yield* Expect.that(typeof batch["outputUrl"] === "string" && batch["outputUrl"] !== "", "the completed batch has no outputUrl", read)
-  })),
+  }), { asserts: "fields" }),
   check(
     "SYNC-BATCH-009",
     "A line filed under another organization's project fails that line only; the others run",
@@ -684,7 +684,7 @@ const batches: ReadonlyArray<Check> = [
         results
       )
     }
-  }), { profile: "extended" }),
+  }), { profile: "extended", asserts: "fields" }),
   check("SYNC-BATCH-012", "A batch with a webhook_url is notified when it ends, with the documented payload", C.webhook, Effect.gen(function*() {
     const { delivery, exchange, id } = yield* batchWebhook("batch-hook")
     const body = delivery.json
@@ -702,7 +702,7 @@ const batches: ReadonlyArray<Check> = [
       failedCount: "integer",
       pendingCount: "integer"
     }, "the batch webhook's metrics", exchange)
-  }), { requires: ["webhooks"] }),
+  }), { requires: ["webhooks"], asserts: "option" }),
   check("SYNC-BATCH-013", "The batch webhook is signed (webhook-id, webhook-timestamp, webhook-signature)", C.signed, Effect.gen(function*() {
     const h = yield* Harness
     const { delivery, exchange } = yield* batchWebhook("batch-signed")
@@ -725,7 +725,7 @@ const batches: ReadonlyArray<Check> = [
         exchange
       )
     }
-  }), { profile: "extended", requires: ["webhooks"] }),
+  }), { profile: "extended", requires: ["webhooks"], asserts: "fields" }),
   check("SYNC-BATCH-014", "GET /v2/batch lists the caller's batches newest first", C.newestFirst, Effect.gen(function*() {
     const { id: older } = yield* createBatch(lines(`older-${token()}`, MIN_LINES))
     yield* Effect.sleep("20 millis")
@@ -736,7 +736,7 @@ const batches: ReadonlyArray<Check> = [
     yield* Expect.that(order.indexOf(newer) < order.indexOf(older), "the newer batch is listed after the older one", listed)
     const times = items.map((b) => Date.parse(String(b["created_at"])))
     yield* Expect.that(times.every((t, i) => i === 0 || times[i - 1]! >= t), "the list is not ordered by created_at, newest first", listed)
-  })),
+  }), { asserts: "fields" }),
   check("SYNC-BATCH-015", "GET /v2/batch filters by status, created_after and created_before", C.filters, Effect.gen(function*() {
     const { batch: created, id } = yield* createBatch(lines(`filters-${token()}`, MIN_LINES))
     yield* untilEnded(id)
@@ -767,7 +767,7 @@ const batches: ReadonlyArray<Check> = [
       "a batch created after created_before is listed",
       notBefore.listed
     )
-  })),
+  }), { asserts: "option" }),
   check("SYNC-BATCH-016", "GET /v2/batch refuses an unknown status or an unparsable datetime (400)", C.badFilter, Effect.gen(function*() {
     const h = yield* Harness
     for (const query of [{ status: "DONE" }, { created_after: "yesterday" }, { created_before: "2025-13-45" }]) {
