@@ -146,6 +146,7 @@ const streamOf = <A>(fetch: (pageCursor: string | undefined) => Call<Page<A>>): 
 const idempotency = (options: IdempotencyOptions | undefined) => defined({ "idempotency-key": options?.idempotencyKey })
 
 const decodeAsset = Schema.decodeUnknown(IndreamApi.AssetEnvelope)
+const isUuid = Schema.is(IndreamApi.Uuid)
 
 /**
  * An upload's answer, read by hand: the contract declares the body as octet-stream, but a real
@@ -173,15 +174,32 @@ export const make = (config: IndreamConfig): Effect.Effect<IndreamClientService,
     // DOC (official client): uploads are never retried, a body may be large and is not replayable.
     const uploads = transport(Retry.noRetries)(yield* HttpClient.HttpClient)
 
+    /**
+     * DOC: path ids are uuids. One that is not never goes out (the contract could not encode it):
+     * it is refused here as the server would refuse it, with a Validation naming the parameter.
+     */
+    const checked = (ids: Readonly<Record<string, string>>) =>
+      <A>(effect: Call<A>): Call<A> => {
+        const bad = Object.entries(ids).find(([, id]) => !isUuid(id))
+        return bad === undefined
+          ? effect
+          : Effect.fail(ProjectsError.Validation.single([bad[0]], `${bad[0]} must be a UUID, got ${JSON.stringify(bad[1].slice(0, 120))}`))
+      }
     const project = (projectId: string) => ({ resource: "project", id: projectId, projectId })
     const asset = (assetId: string) => ({ resource: "asset", id: assetId })
+    const callProject = <A, E>(projectId: string, effect: Effect.Effect<A, E>): Call<A> =>
+      checked({ projectId })(call(project(projectId), effect))
+    const callAsset = <A, E>(assetId: string, effect: Effect.Effect<A, E>): Call<A> =>
+      checked({ assetId })(call(asset(assetId), effect))
+    const callBinding = <A, E>(projectId: string, assetId: string, effect: Effect.Effect<A, E>): Call<A> =>
+      checked({ projectId, assetId })(call(project(projectId), effect))
     const exportTask = (taskId: string) => ({ resource: "export", id: taskId })
 
     const listProjects = (params: IndreamApi.ListProjectsParams = {}) =>
       Effect.map(call({ resource: "project" }, client.indreamProjects.listProjects({ urlParams: params })), page)
     const listProjectAssets = (projectId: string, params: IndreamApi.ListProjectAssetsParams = {}) =>
       Effect.map(
-        call(project(projectId), client.indreamAssets.listProjectAssets({ path: { projectId }, urlParams: params })),
+        callProject(projectId, client.indreamAssets.listProjectAssets({ path: { projectId }, urlParams: params })),
         page
       )
     const listExports = (params: IndreamApi.ListExportsParams = {}) =>
@@ -199,17 +217,17 @@ export const make = (config: IndreamConfig): Effect.Effect<IndreamClientService,
         list: listProjects,
         stream: (params = {}) => streamOf((pageCursor) => listProjects(defined({ ...params, pageCursor }))),
         get: (projectId) =>
-          Effect.map(call(project(projectId), client.indreamProjects.getProject({ path: { projectId } })), (envelope) => envelope.data),
+          Effect.map(callProject(projectId, client.indreamProjects.getProject({ path: { projectId } })), (envelope) => envelope.data),
         update: (projectId, patch) =>
           Effect.map(
-            call(project(projectId), client.indreamProjects.patchProject({ path: { projectId }, payload: patch })),
+            callProject(projectId, client.indreamProjects.patchProject({ path: { projectId }, payload: patch })),
             (envelope) => envelope.data
           ),
         delete: (projectId) =>
-          Effect.map(call(project(projectId), client.indreamProjects.deleteProject({ path: { projectId } })), (envelope) => envelope.data),
+          Effect.map(callProject(projectId, client.indreamProjects.deleteProject({ path: { projectId } })), (envelope) => envelope.data),
         sync: (projectId, request) =>
           Effect.map(
-            call(project(projectId), client.indreamProjects.syncProject({ path: { projectId }, payload: request })),
+            callProject(projectId, client.indreamProjects.syncProject({ path: { projectId }, payload: request })),
             (envelope) => envelope.data
           )
       },
@@ -228,20 +246,20 @@ export const make = (config: IndreamConfig): Effect.Effect<IndreamClientService,
             )
           ),
         get: (assetId) =>
-          Effect.map(call(asset(assetId), client.indreamAssets.getAsset({ path: { assetId } })), (envelope) => envelope.data),
+          Effect.map(callAsset(assetId, client.indreamAssets.getAsset({ path: { assetId } })), (envelope) => envelope.data),
         delete: (assetId) =>
-          Effect.map(call(asset(assetId), client.indreamAssets.deleteAsset({ path: { assetId } })), (envelope) => envelope.data),
+          Effect.map(callAsset(assetId, client.indreamAssets.deleteAsset({ path: { assetId } })), (envelope) => envelope.data),
         listForProject: listProjectAssets,
         streamForProject: (projectId, params = {}) =>
           streamOf((pageCursor) => listProjectAssets(projectId, defined({ ...params, pageCursor }))),
         addToProject: (projectId, assetId) =>
           Effect.map(
-            call(project(projectId), client.indreamAssets.addProjectAsset({ path: { projectId }, payload: { assetId } })),
+            callBinding(projectId, assetId, client.indreamAssets.addProjectAsset({ path: { projectId }, payload: { assetId } })),
             (envelope) => envelope.data
           ),
         removeFromProject: (projectId, assetId) =>
           Effect.map(
-            call(project(projectId), client.indreamAssets.deleteProjectAsset({ path: { projectId, assetId } })),
+            callBinding(projectId, assetId, client.indreamAssets.deleteProjectAsset({ path: { projectId, assetId } })),
             (envelope) => envelope.data
           )
       },
@@ -253,8 +271,8 @@ export const make = (config: IndreamConfig): Effect.Effect<IndreamClientService,
           ),
         createFromProject: (projectId, request, options) =>
           Effect.map(
-            call(
-              project(projectId),
+            callProject(
+              projectId,
               client.indreamExports.createProjectExport({ path: { projectId }, payload: request, headers: idempotency(options) })
             ),
             (envelope) => envelope.data
