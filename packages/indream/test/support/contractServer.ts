@@ -358,7 +358,11 @@ export const makeFixture = () => {
   )
   const { dispose, handler } = HttpApiBuilder.toWebHandler(Layer.mergeAll(api, HttpServer.layerContext))
 
-  /** A `fetch` answering from the fixture, recording each request. */
+  /**
+   * A `fetch` answering from the fixture, recording each request. A request that does not decode
+   * is answered in Indream's 400 problem, as the reference server's fallback does (the platform
+   * alone would send its own `{_tag: "HttpApiDecodeError", issues}`).
+   */
   const fetch: typeof globalThis.fetch = async (input, init) => {
     const request = new Request(input, init)
     fixture.requests.push({
@@ -366,7 +370,15 @@ export const makeFixture = () => {
       url: request.url.replace(/^https?:\/\/[^/]+/, ""),
       headers: Object.fromEntries(seen.map((name) => [name, request.headers.get(name) ?? undefined]))
     })
-    return handler(request)
+    const response = await handler(request)
+    if (response.status !== 400) return response
+    const body: unknown = await response.clone().json().catch(() => null)
+    if (typeof body !== "object" || body === null || (body as { _tag?: unknown })._tag !== "HttpApiDecodeError") return response
+    const message = String((body as { message?: unknown }).message ?? "The request is not valid")
+    return new Response(JSON.stringify(IndreamErrors.table.body(400, message)), {
+      status: 400,
+      headers: { "content-type": "application/json" }
+    })
   }
   return { fixture, fetch, dispose }
 }
