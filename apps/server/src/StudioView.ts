@@ -8,7 +8,7 @@
 import type * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import type { NotFound, Validation } from "@projectkit/core/ProjectsError"
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type { DialectsConfig } from "./dialects/index.js"
@@ -53,6 +53,16 @@ export const StoredFlag = Schema.transform(StoredNumber, Schema.Boolean, {
 
 /** Rows as `schema` reads them: what a view's `list` decodes its SQL answer with. */
 export const decodeRows = <A, I>(schema: Schema.Schema<A, I>) => Schema.decodeUnknown(Schema.Array(schema))
+
+/**
+ * A view's `list` from its statement: the rows it answers read by `schema`, each made a record by
+ * `toRecord`.
+ */
+export const recordsOf = <A, I>(schema: Schema.Schema<A, I>, toRecord: (row: A) => StudioRecord) => {
+  const decode = decodeRows(schema)
+  return <E, R>(statement: Effect.Effect<ReadonlyArray<unknown>, E, R>) =>
+    Effect.map(Effect.flatMap(statement, decode), (rows) => rows.map(toRecord))
+}
 
 /** The first eight characters of an id: enough to tell records apart on screen. */
 export const shortId = (id: string): string => id.slice(0, 8)

@@ -12,7 +12,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as RateLimits from "../../RateLimits.js"
 import { largeDocumentBytes, type Meter, type StudioRecord } from "../../StudioModel.js"
-import { decodeRows, type DialectStudio, documentCell, shortId, StoredNumber, type StudioView } from "../../StudioView.js"
+import { decodeRows, type DialectStudio, documentCell, recordsOf, shortId, StoredNumber, type StudioView } from "../../StudioView.js"
 import * as EditorHandlers from "./EditorHandlers.js"
 
 const ProjectRow = Schema.Struct({
@@ -42,7 +42,12 @@ const views = (config: EditorHandlers.EditorConfig) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const projects = decodeRows(ProjectRow)
-    const exports = decodeRows(ExportRow)
+    const exports = recordsOf(ExportRow, (row): StudioRecord => ({
+      id: row.id,
+      title: row.format,
+      inFlight: working.has(row.status),
+      cells: { status: row.status, id: shortId(row.id), project: row.project_id ?? "—", progress: row.progress, error: row.error }
+    }))
     const syncRule = EditorHandlers.syncRule(config)
 
     /**
@@ -134,26 +139,8 @@ const views = (config: EditorHandlers.EditorConfig) =>
         empty: "No export yet."
       },
       list: (orgId) =>
-        Effect.map(
-          Effect.flatMap(
-            sql`SELECT id, project_id, status, progress, format, error, created_at FROM editor_exports
-              WHERE org_id = ${orgId} ORDER BY created_at DESC, id`,
-            exports
-          ),
-          (rows) =>
-            rows.map((row): StudioRecord => ({
-              id: row.id,
-              title: row.format,
-              inFlight: working.has(row.status),
-              cells: {
-                status: row.status,
-                id: shortId(row.id),
-                project: row.project_id ?? "—",
-                progress: row.progress,
-                error: row.error
-              }
-            }))
-        )
+        exports(sql`SELECT id, project_id, status, progress, format, error, created_at FROM editor_exports
+          WHERE org_id = ${orgId} ORDER BY created_at DESC, id`)
     }
 
     return [projectView, exportView]

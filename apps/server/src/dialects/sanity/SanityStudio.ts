@@ -8,7 +8,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type { StudioRecord } from "../../StudioModel.js"
-import { decodeRows, type DialectStudio, StoredFlag, StoredNumber, type StudioView } from "../../StudioView.js"
+import { decodeRows, type DialectStudio, recordsOf, StoredFlag, StoredNumber, type StudioView } from "../../StudioView.js"
 import * as SanityWire from "./SanityWire.js"
 
 const MemberRow = Schema.Struct({ user_id: Schema.String, role: Schema.String, created_at: StoredNumber })
@@ -58,13 +58,46 @@ const copying: ReadonlySet<string> = new Set(["pending", "running"])
 
 const views = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
-  const members = decodeRows(MemberRow)
-  const projects = decodeRows(ProjectRow)
+  const members = recordsOf(MemberRow, (row): StudioRecord => ({
+    id: row.user_id,
+    title: row.user_id,
+    inFlight: false,
+    cells: { user: row.user_id, role: row.role, since: row.created_at }
+  }))
+  const projects = recordsOf(ProjectRow, (row): StudioRecord => ({
+    id: row.id,
+    title: row.display_name,
+    inFlight: false,
+    cells: { id: row.id, createdAt: row.created_at }
+  }))
   const datasets = decodeRows(DatasetRow)
   const datasetTags = decodeRows(DatasetTagRow)
-  const cors = decodeRows(CorsRow)
-  const tokens = decodeRows(TokenRow)
-  const copyJobs = decodeRows(CopyJobRow)
+  const cors = recordsOf(CorsRow, (row): StudioRecord => ({
+    id: String(row.id),
+    title: row.origin,
+    parent: row.project_id,
+    inFlight: false,
+    cells: { origin: row.origin, credentials: row.allow_credentials ? "allowed" : "no" }
+  }))
+  const tokens = recordsOf(TokenRow, (row): StudioRecord => ({
+    id: row.id,
+    title: row.label,
+    parent: row.project_id,
+    inFlight: false,
+    cells: { label: row.label, role: row.role, createdAt: row.created_at }
+  }))
+  const copyJobs = recordsOf(CopyJobRow, (row): StudioRecord => ({
+    id: row.id,
+    title: `Copy to ${row.target_dataset}`,
+    parent: row.project_id,
+    inFlight: copying.has(row.state),
+    cells: {
+      from: row.source_dataset,
+      to: row.target_dataset,
+      state: row.state,
+      progress: SanityWire.jobEvent(row).progress
+    }
+  }))
 
   const memberView: StudioView = {
     description: {
@@ -78,19 +111,7 @@ const views = Effect.gen(function*() {
       ]
     },
     list: (orgId) =>
-      Effect.map(
-        Effect.flatMap(
-          sql`SELECT user_id, role, created_at FROM sanity_members WHERE org_id = ${orgId} ORDER BY created_at, user_id`,
-          members
-        ),
-        (rows) =>
-          rows.map((row): StudioRecord => ({
-            id: row.user_id,
-            title: row.user_id,
-            inFlight: false,
-            cells: { user: row.user_id, role: row.role, since: row.created_at }
-          }))
-      )
+      members(sql`SELECT user_id, role, created_at FROM sanity_members WHERE org_id = ${orgId} ORDER BY created_at, user_id`)
   }
 
   const projectView: StudioView = {
@@ -105,19 +126,7 @@ const views = Effect.gen(function*() {
       empty: "No project yet."
     },
     list: (orgId) =>
-      Effect.map(
-        Effect.flatMap(
-          sql`SELECT id, display_name, created_at FROM sanity_projects WHERE org_id = ${orgId} ORDER BY created_at, id`,
-          projects
-        ),
-        (rows) =>
-          rows.map((row): StudioRecord => ({
-            id: row.id,
-            title: row.display_name,
-            inFlight: false,
-            cells: { id: row.id, createdAt: row.created_at }
-          }))
-      )
+      projects(sql`SELECT id, display_name, created_at FROM sanity_projects WHERE org_id = ${orgId} ORDER BY created_at, id`)
   }
 
   /** The organization's rows of a table filed under its projects. */
@@ -173,21 +182,8 @@ const views = Effect.gen(function*() {
       ]
     },
     list: (orgId) =>
-      Effect.map(
-        Effect.flatMap(
-          sql`SELECT id, project_id, origin, allow_credentials FROM sanity_cors
-            WHERE ${ofProjects(orgId)} AND deleted_at IS NULL ORDER BY project_id, id`,
-          cors
-        ),
-        (rows) =>
-          rows.map((row): StudioRecord => ({
-            id: String(row.id),
-            title: row.origin,
-            parent: row.project_id,
-            inFlight: false,
-            cells: { origin: row.origin, credentials: row.allow_credentials ? "allowed" : "no" }
-          }))
-      )
+      cors(sql`SELECT id, project_id, origin, allow_credentials FROM sanity_cors
+            WHERE ${ofProjects(orgId)} AND deleted_at IS NULL ORDER BY project_id, id`)
   }
 
   const tokenView: StudioView = {
@@ -203,21 +199,8 @@ const views = Effect.gen(function*() {
       ]
     },
     list: (orgId) =>
-      Effect.map(
-        Effect.flatMap(
-          sql`SELECT id, project_id, label, role, created_at FROM sanity_tokens
-            WHERE org_id = ${orgId} ORDER BY created_at, id`,
-          tokens
-        ),
-        (rows) =>
-          rows.map((row): StudioRecord => ({
-            id: row.id,
-            title: row.label,
-            parent: row.project_id,
-            inFlight: false,
-            cells: { label: row.label, role: row.role, createdAt: row.created_at }
-          }))
-      )
+      tokens(sql`SELECT id, project_id, label, role, created_at FROM sanity_tokens
+            WHERE org_id = ${orgId} ORDER BY created_at, id`)
   }
 
   const copyJobView: StudioView = {
@@ -234,27 +217,9 @@ const views = Effect.gen(function*() {
       ]
     },
     list: (orgId) =>
-      Effect.map(
-        Effect.flatMap(
-          sql`SELECT id, project_id, source_dataset, target_dataset, with_history, acl_mode, state, author_id,
+      copyJobs(sql`SELECT id, project_id, source_dataset, target_dataset, with_history, acl_mode, state, author_id,
               created_at, updated_at
-            FROM sanity_copy_jobs WHERE org_id = ${orgId} ORDER BY created_at, id`,
-          copyJobs
-        ),
-        (rows) =>
-          rows.map((row): StudioRecord => ({
-            id: row.id,
-            title: `Copy to ${row.target_dataset}`,
-            parent: row.project_id,
-            inFlight: copying.has(row.state),
-            cells: {
-              from: row.source_dataset,
-              to: row.target_dataset,
-              state: row.state,
-              progress: SanityWire.jobEvent(row).progress
-            }
-          }))
-      )
+            FROM sanity_copy_jobs WHERE org_id = ${orgId} ORDER BY created_at, id`)
   }
 
   return [memberView, projectView, datasetView, corsView, tokenView, copyJobView]

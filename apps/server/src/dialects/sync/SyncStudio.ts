@@ -12,7 +12,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type { Caller } from "../../Organizations.js"
 import type { StudioRecord } from "../../StudioModel.js"
-import { decodeRows, type DialectStudio, shortId, StoredNumber, type StudioView } from "../../StudioView.js"
+import { type DialectStudio, recordsOf, shortId, StoredNumber, type StudioView } from "../../StudioView.js"
 import * as SyncStore from "./SyncStore.js"
 
 const ProjectRow = Schema.Struct({
@@ -56,9 +56,21 @@ const views = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   // The dialect's own statements: the Studio's changes are the API's, visibility rules included.
   const store = yield* SyncStore.make
-  const projects = decodeRows(ProjectRow)
-  const generations = decodeRows(GenerationRow)
-  const assets = decodeRows(AssetRow)
+  const projects = recordsOf(ProjectRow, projectRecord)
+  const generations = recordsOf(GenerationRow, (row): StudioRecord => ({
+    id: row.id,
+    title: row.model,
+    parent: row.project_id,
+    inFlight: working.has(row.status),
+    cells: { status: row.status, id: shortId(row.id), createdAt: row.created_at, error: row.error }
+  }))
+  const assets = recordsOf(AssetRow, (row): StudioRecord => ({
+    id: row.id,
+    title: row.name ?? row.url ?? row.id,
+    parent: row.project_id,
+    inFlight: false,
+    cells: { type: row.type }
+  }))
 
   /** The user a project belongs to, as whom it is changed (a USER project is visible to its owner alone). */
   const ownerOf = (orgId: string, projectId: string) =>
@@ -114,14 +126,8 @@ const views = Effect.gen(function*() {
       }
     },
     list: (orgId) =>
-      Effect.map(
-        Effect.flatMap(
-          sql`SELECT id, name, visibility, mode, created_at, updated_at FROM sync_projects
-            WHERE org_id = ${orgId} ORDER BY created_at DESC, id`,
-          projects
-        ),
-        (rows) => rows.map(projectRecord)
-      ),
+      projects(sql`SELECT id, name, visibility, mode, created_at, updated_at FROM sync_projects
+        WHERE org_id = ${orgId} ORDER BY created_at DESC, id`),
     create: (caller, input) =>
       Effect.flatMap(visibilityOf(input.options), (visibility) =>
         Effect.map(store.createProject(caller, { name: input.name, visibility, mode: "CREATOR" }), projectRecord)),
@@ -145,21 +151,8 @@ const views = Effect.gen(function*() {
       empty: "None"
     },
     list: (orgId) =>
-      Effect.map(
-        Effect.flatMap(
-          sql`SELECT id, project_id, status, model, error, created_at FROM sync_generations
-            WHERE org_id = ${orgId} ORDER BY created_at DESC, id`,
-          generations
-        ),
-        (rows) =>
-          rows.map((row): StudioRecord => ({
-            id: row.id,
-            title: row.model,
-            parent: row.project_id,
-            inFlight: working.has(row.status),
-            cells: { status: row.status, id: shortId(row.id), createdAt: row.created_at, error: row.error }
-          }))
-      )
+      generations(sql`SELECT id, project_id, status, model, error, created_at FROM sync_generations
+        WHERE org_id = ${orgId} ORDER BY created_at DESC, id`)
   }
 
   const assetView: StudioView = {
@@ -172,21 +165,8 @@ const views = Effect.gen(function*() {
       empty: "None"
     },
     list: (orgId) =>
-      Effect.map(
-        Effect.flatMap(
-          sql`SELECT id, project_id, type, name, url, created_at FROM sync_assets
-            WHERE org_id = ${orgId} ORDER BY created_at DESC, id`,
-          assets
-        ),
-        (rows) =>
-          rows.map((row): StudioRecord => ({
-            id: row.id,
-            title: row.name ?? row.url ?? row.id,
-            parent: row.project_id,
-            inFlight: false,
-            cells: { type: row.type }
-          }))
-      )
+      assets(sql`SELECT id, project_id, type, name, url, created_at FROM sync_assets
+        WHERE org_id = ${orgId} ORDER BY created_at DESC, id`)
   }
 
   return [projectView, generationView, assetView]
