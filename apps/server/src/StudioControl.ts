@@ -107,7 +107,7 @@ export const make = (dialects: ReadonlyArray<Dialect.Dialect>, config: DialectsC
 
     return {
       /** Every dialect's views, as each describes them. */
-      views: described,
+      views: { served: dialects.map((dialect) => dialect.name), dialects: described },
       organizations: Effect.map(organizations(), (list) => ({ organizations: list })).pipe(Effect.catchAll(internal)),
       /** One organization's records in one dialect's views. */
       viewData: (orgId: string, dialectName: string) =>
@@ -152,7 +152,7 @@ export const layer = (dialects: ReadonlyArray<Dialect.Dialect>, config: Dialects
       const events = yield* StudioEvents
       return handlers
         .handle("listOrganizations", () => studio.organizations)
-        .handle("listViews", () => Effect.succeed({ dialects: studio.views }))
+        .handle("listViews", () => Effect.succeed(studio.views))
         .handle("viewData", ({ path }) => studio.viewData(path.id, path.dialect))
         .handle("createRecord", ({ path, payload }) => studio.create(path.id, path.dialect, path.view, payload))
         .handle("renameRecord", ({ path, payload }) =>

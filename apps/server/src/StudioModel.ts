@@ -132,7 +132,11 @@ export const DialectViews = Schema.Struct({
 }).annotations({ identifier: "StudioDialectViews" })
 export type DialectViews = typeof DialectViews.Type
 
-export const StudioViews = Schema.Struct({ dialects: Schema.Array(DialectViews) }).annotations({
+export const StudioViews = Schema.Struct({
+  /** Every dialect the server serves, with views or not (what the request journal and faults name). */
+  served: Schema.Array(Schema.String),
+  dialects: Schema.Array(DialectViews)
+}).annotations({
   identifier: "StudioViews"
 })
 export type StudioViews = typeof StudioViews.Type

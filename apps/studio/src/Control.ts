@@ -3,13 +3,14 @@
  *
  * Typed from the server's contracts, never mirrored by hand: the Studio's own routes
  * (`StudioApi`) are decoded with the contract's schemas (`StudioModel`, which imports nothing but
- * `effect/Schema`, so it is bundled); the other control routes are typed by `ControlApi`'s schemas
- * through type-only imports (erased from the bundle, whose modules run on the server).
+ * `effect/Schema`, so it is bundled); the other control routes are typed by the schemas
+ * `ControlApi` uses, through type-only imports (erased from the bundle: their modules hold server
+ * code). `ControlApi` itself is not imported: its imports reach every dialect (through
+ * `Snapshots`), which would make the Studio's type check read the whole server.
  */
 import * as Schema from "effect/Schema"
-import type { FaultList, Health, RequestList } from "../../server/src/ControlApi.js"
 import type { Fault, FaultInput } from "../../server/src/Faults.js"
-import type { JournalSettings } from "../../server/src/Journal.js"
+import type { JournalEntry, JournalSettings } from "../../server/src/Journal.js"
 import type { Organization } from "../../server/src/Organizations.js"
 import {
   DialectData,
@@ -37,6 +38,15 @@ const decodeWith = <A, I>(schema: Schema.Schema<A, I>): Decode<A> => {
     if (decoded._tag === "Left") throw new ControlError(0, `The server's answer does not follow its contract: ${decoded.left.message}`)
     return decoded.right
   }
+}
+
+/** `ControlApi`'s `RequestList` and `FaultList`: a list, and whether the journal records. */
+interface RequestList {
+  readonly enabled: boolean
+  readonly requests: ReadonlyArray<typeof JournalEntry.Type>
+}
+interface FaultList {
+  readonly faults: ReadonlyArray<typeof Fault.Type>
 }
 
 /** An answer of a control route this bundle cannot decode (its schemas live with server code). */
@@ -80,7 +90,6 @@ export const control = (token: string) => {
   const records = (organization: string, dialect: string, view: string) =>
     `/orgs/${segment(organization)}/views/${segment(dialect)}/${segment(view)}`
   return {
-    health: () => call(typed<typeof Health.Type>(), "GET", "/health"),
     organizations: () => call(organizationsDecode, "GET", "/orgs"),
     createOrganization: (name: string) => call(typed<typeof Organization.Type>(), "POST", "/orgs", { name }),
     deleteOrganization: (id: string) => call(none, "DELETE", `/orgs/${segment(id)}`),
@@ -97,12 +106,12 @@ export const control = (token: string) => {
     deleteRecord: (organization: string, dialect: string, view: string, record: string) =>
       call(none, "DELETE", `${records(organization, dialect, view)}/${segment(record)}`),
     requests: (filter: { org?: string | undefined; dialect?: string | undefined }) =>
-      call(typed<typeof RequestList.Type>(), "GET", `/requests${query({ ...filter, limit: "200" })}`),
+      call(typed<RequestList>(), "GET", `/requests${query({ ...filter, limit: "200" })}`),
     clearRequests: () => call(none, "DELETE", "/requests"),
     journal: () => call(typed<typeof JournalSettings.Type>(), "GET", "/journal"),
     configureJournal: (settings: Partial<typeof JournalSettings.Type>) =>
       call(typed<typeof JournalSettings.Type>(), "PUT", "/journal", settings),
-    faults: () => call(typed<typeof FaultList.Type>(), "GET", "/faults"),
+    faults: () => call(typed<FaultList>(), "GET", "/faults"),
     addFault: (input: typeof FaultInput.Type) => call(typed<typeof Fault.Type>(), "POST", "/faults", input),
     deleteFault: (id: string) => call(none, "DELETE", `/faults/${segment(id)}`),
     clearFaults: () => call(none, "DELETE", "/faults"),

@@ -101,8 +101,8 @@ const signIn = async (token: string) => {
   const api = control(token)
   try {
     // The tabs: the fixed ones around each dialect's, as the server describes its views.
-    const [views, health] = await Promise.all([api.views(), api.health()])
-    state.dialects = health.dialects
+    const views = await api.views()
+    state.dialects = views.served
     state.dialectTitles = new Map(views.dialects.map((dialect) => [dialect.dialect, dialect.title]))
     tabs = [
       OrganizationsTab.make(shell),

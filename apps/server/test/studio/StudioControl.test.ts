@@ -79,8 +79,10 @@ layer(testServer())("Studio control routes", (it) => {
 
       // Every dialect's data, as views: records with titles and cells, never rows with storage names.
       const views = (yield* request("/__projectkit/studio/views", { headers: admin(adminToken) })).body as {
+        served: Array<string>
         dialects: Array<{ dialect: string; title: string; views: Array<{ id: string }> }>
       }
+      expect(views.served).toEqual(["sync", "editor", "sanity"])
       expect(views.dialects.map((d) => [d.dialect, d.title])).toEqual([["sync", "sync.so"], ["editor", "Editor"], ["sanity", "Sanity"]])
       let text = ""
       for (const { dialect } of views.dialects) {

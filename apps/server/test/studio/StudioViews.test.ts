@@ -92,8 +92,9 @@ describe(`Studio views (${TestDatabase.backend})`, () => {
       const theirs = yield* organizations.create("Theirs")
       const studio = yield* StudioControl.make([...Dialects.all, fourth])
 
-      expect(studio.views.map((tab) => tab.dialect)).toEqual([...Dialects.all.map((d) => d.name), "fourth"])
-      expect(studio.views.at(-1)).toMatchObject({ title: "Fourth", views: [{ id: "notes", layout: "table" }] })
+      expect(studio.views.served).toEqual([...Dialects.all.map((d) => d.name), "fourth"])
+      expect(studio.views.dialects.map((tab) => tab.dialect)).toEqual([...Dialects.all.map((d) => d.name), "fourth"])
+      expect(studio.views.dialects.at(-1)).toMatchObject({ title: "Fourth", views: [{ id: "notes", layout: "table" }] })
 
       const created = yield* studio.create(mine.id, "fourth", "notes", { name: "Written in the Studio" })
       expect(created).toMatchObject({ title: "Written in the Studio" })
