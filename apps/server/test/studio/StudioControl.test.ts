@@ -257,3 +257,30 @@ describe("Studio page", () => {
       }))
   })
 })
+
+layer(testServer())("Studio view actions", (it) => {
+  it.effect("run as the view declares them, and what a view does not offer is not found", () =>
+    Effect.gen(function*() {
+      const { adminToken } = yield* TestServer
+      const org = yield* organization("Platform")
+      const views = yield* request("/__projectkit/studio/views", { headers: admin(adminToken) })
+      expect(views).toMatchObject({ status: 200, body: { served: ["sync", "editor", "sanity"] } })
+      const projects = `/__projectkit/orgs/${org.id}/views/sync/projects`
+      const created = yield* request(projects, {
+        method: "POST",
+        headers: admin(adminToken),
+        body: JSON.stringify({ name: "Routed", options: { visibility: "USER" } })
+      })
+      expect(created).toMatchObject({ status: 201, body: { title: "Routed", cells: { visibility: "USER" } } })
+      const data = (yield* request(`/__projectkit/orgs/${org.id}/views/sync`, { headers: admin(adminToken) })).body as ViewData
+      expect(records(data, "projects").map((p) => p.title)).toEqual(["Routed"])
+      const empty = yield* request(projects, { method: "POST", headers: admin(adminToken), body: JSON.stringify({ name: "  " }) })
+      expect(empty.status).toBe(400)
+      const noAction = yield* request(`/__projectkit/orgs/${org.id}/views/sync/generations`, {
+        method: "POST",
+        headers: admin(adminToken),
+        body: JSON.stringify({ name: "Nope" })
+      })
+      expect(noAction).toMatchObject({ status: 404, body: { error: "not_found" } })
+    }))
+})
