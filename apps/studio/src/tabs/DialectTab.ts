@@ -158,15 +158,15 @@ export const make = (shell: Shell, described: DialectViews): Tab => {
   // Content
   // -------------------------------------------------------------------------------------------
 
-  const renameForm = (view: ViewDescription, record: StudioRecord, state: { name: string }) =>
+  const renameForm = (view: ViewDescription, record: StudioRecord, editing: { name: string }) =>
     h(
       "form",
       {
         class: "inline",
         onsubmit: (event) => {
           event.preventDefault()
-          const organization = shell.state.organizationId
-          const name = state.name.trim()
+          const organization = state.organizationId
+          const name = editing.name.trim()
           renaming = undefined
           if (organization === undefined) return
           void shell.act((api) => api.renameRecord(organization, dialect, view.id, record.id, name), `Renamed to ${name}`)
@@ -175,10 +175,10 @@ export const make = (shell: Shell, described: DialectViews): Tab => {
       field("Name", `rename-${record.id}`, h("input", {
         id: `rename-${record.id}`,
         "data-key": `rename-${record.id}`,
-        value: state.name,
+        value: editing.name,
         required: true,
         oninput: (event) => {
-          state.name = (event.target as HTMLInputElement).value
+          editing.name = (event.target as HTMLInputElement).value
         }
       })),
       h("button", { type: "submit", "data-key": `save-${record.id}` }, "Save"),
