@@ -102,6 +102,12 @@ describe.runIf(runs)("Studio in Chromium", () => {
     await page.locator("#live", { hasText: "Live" }).waitFor()
     await page.locator(`#organization option[value="${org.id}"]`).waitFor({ state: "attached" })
     await page.selectOption("#organization", org.id)
+    // The tabs between Organizations and Requests are the dialects' views, as the server describes them.
+    const described = await ServerProcess.call(server.baseUrl, "/__projectkit/studio/views", { headers: admin })
+    const titles = (described.body as { dialects: Array<{ title: string }> }).dialects.map((dialect) => dialect.title)
+    expect(titles).toEqual(["sync.so", "Editor", "Sanity"])
+    expect(await page.getByRole("navigation", { name: "Views" }).getByRole("button").allTextContents())
+      .toEqual(["Organizations", ...titles, "Requests", "Faults"])
     await openTab("sync.so")
 
     // A project created over the API (USER visibility, sync.so's default) appears within 2 s,
