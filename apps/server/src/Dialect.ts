@@ -22,6 +22,7 @@ import * as Effect from "effect/Effect"
 import * as Predicate from "effect/Predicate"
 import type { IncomingHttpHeaders } from "node:http"
 import type { LargerBodies } from "./Fallback.js"
+import type { DialectStudio } from "./StudioView.js"
 
 /** One provider's API, as the server mounts it. */
 export interface Dialect {
@@ -53,6 +54,8 @@ export interface Dialect {
   readonly credentialOf?: ((headers: IncomingHttpHeaders) => string | undefined) | undefined
   /** Its routes that accept bodies larger than the server's limit, with their own limit. */
   readonly largerBodies?: LargerBodies | undefined
+  /** Its tab in the Studio: the views of an organization's records it offers (`../StudioView.ts`). */
+  readonly studio?: DialectStudio | undefined
 }
 
 /** The token of an `Authorization: Bearer <token>` header. */

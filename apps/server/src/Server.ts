@@ -169,7 +169,7 @@ const controlErrors: Fallback.DialectErrors = {
 /** Everything but the HTTP listener: the API with its handlers, services and workers. */
 export const layerApi = (config: Omit<ServerConfig, "port" | "host">) =>
   HttpApiBuilder.api(ServerApi).pipe(
-    Layer.provide([ControlPlaneLive, StudioControl.layer({ editor: config.editor }), Dialects.layer(config)]),
+    Layer.provide([ControlPlaneLive, StudioControl.layer(Dialects.all, config), Dialects.layer(config)]),
     Layer.provide(AdminAuthLive),
     Layer.provide(config.snapshot === undefined ? Layer.empty : Layer.effectDiscard(
       Effect.flatMap(Snapshots.Snapshots, (snapshots) => snapshots.importState(config.snapshot))

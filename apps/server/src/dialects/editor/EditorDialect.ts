@@ -10,6 +10,7 @@ import { EditorApi, EditorErrors } from "@projectkit/editor"
 import * as Dialect from "../../Dialect.js"
 import * as EditorHandlers from "./EditorHandlers.js"
 import { migrations } from "./Migrations.js"
+import * as EditorStudio from "./EditorStudio.js"
 
 export const dialect: Dialect.Dialect = {
   name: "editor",
@@ -17,6 +18,7 @@ export const dialect: Dialect.Dialect = {
   contract: EditorApi.EditorApi,
   errors: EditorErrors.table,
   migrations,
+  studio: EditorStudio.studio,
   credentialOf: Dialect.bearerToken,
   // Parents first. `rate_limits` (sync budgets) is not an organization's data: a budget refills.
   tables: [

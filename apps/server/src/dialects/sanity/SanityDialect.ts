@@ -17,6 +17,7 @@
 import { SanityApi, SanityErrors } from "@projectkit/sanity"
 import * as Dialect from "../../Dialect.js"
 import { migrations } from "./Migrations.js"
+import * as SanityStudio from "./SanityStudio.js"
 import * as SanityHandlers from "./SanityHandlers.js"
 
 export const dialect: Dialect.Dialect = {
@@ -25,6 +26,7 @@ export const dialect: Dialect.Dialect = {
   contract: SanityApi.SanityApi,
   errors: SanityErrors.table,
   migrations,
+  studio: SanityStudio.studio,
   // A person's token; a project token (robot) is Sanity's own and not found this way.
   credentialOf: Dialect.bearerToken,
   // Parents first. Members are the organization's users' roles: kept when it is emptied.

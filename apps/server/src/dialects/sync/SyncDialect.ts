@@ -7,6 +7,7 @@
 import { SyncApi, SyncErrors } from "@projectkit/sync"
 import type * as Dialect from "../../Dialect.js"
 import { migrations } from "./Migrations.js"
+import * as SyncStudio from "./SyncStudio.js"
 import * as GenerationUploads from "./GenerationUploads.js"
 import * as SyncHandlers from "./SyncHandlers.js"
 
@@ -16,6 +17,7 @@ export const dialect: Dialect.Dialect = {
   contract: SyncApi.SyncApi,
   errors: SyncErrors.table,
   migrations,
+  studio: SyncStudio.studio,
   credentialOf: (headers) => {
     const key = headers["x-api-key"]
     return typeof key === "string" ? key : undefined
