@@ -10,7 +10,7 @@ import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import { SyncApi } from "@projectkit/sync"
 import * as Schema from "effect/Schema"
 import { AdminAuth, ControlBadRequest, ControlInternal, ControlNotFound } from "./ControlApi.js"
-import { Row } from "./Snapshots.js"
+import { Row } from "./ControlSchemas.js"
 
 export const OrganizationSummary = Schema.Struct({
   id: Schema.String,
