@@ -126,9 +126,9 @@ export const JournalEntry = Schema.Struct({
   requestId: Schema.String,
   /** When it arrived (ISO 8601). */
   time: Schema.String,
-  /** The dialect whose base path it was under ("sync", "editor", "sanity"), or null. */
+  /** The dialect whose base path it was under (its name), or null. */
   dialect: Schema.NullOr(Schema.String),
-  /** The organization its credential belongs to, or null (none, unknown, or a Sanity project token). */
+  /** The organization its credential belongs to, or null (none, unknown, or a credential of the provider's own such as a project token). */
   organization: Schema.NullOr(Schema.String),
   method: Schema.String,
   /** The path, without the query. */
@@ -173,7 +173,7 @@ export type JournalSettings = typeof JournalSettings.Type
 // ---------------------------------------------------------------------------------------------
 
 export const FaultInput = Schema.Struct({
-  /** The dialect whose requests it affects: "sync", "editor", "sanity". */
+  /** The dialect whose requests it affects, by name. */
   dialect: Schema.String,
   /** Only this organization's requests (found by their credential); every organization's when absent. */
   organization: Schema.optional(Schema.String),

@@ -43,9 +43,9 @@ export interface Dialect<
   Name extends string = string,
   Field extends string = string
 > extends DialectDeclaration<Name, Field> {
-  /** Its name, as the control plane and the request log call it: "sync", "editor", "sanity". */
+  /** Its name, as the control plane and the request log call it (and its folder is named). */
   readonly name: Name
-  /** The base path it is mounted under, e.g. "/sync". */
+  /** The base path it is mounted under, e.g. "/<name>". */
   readonly prefix: `/${string}`
   /** The provider's contract, for its OpenAPI document and docs page. */
   readonly contract: HttpApi.HttpApi<string, any, any, any>
@@ -74,7 +74,7 @@ export interface Dialect<
   /** How each new user's credential for it is made (its kind and format are in `credential`). */
   readonly issueCredential: () => string
   /**
-   * Rows it keeps per user besides the credential (Sanity's members, with their role), written in
+   * Rows it keeps per user besides the credential (members, with their role), written in
    * the transaction that issues the user's credentials. `options` are the member options the
    * control plane accepted (`memberFields`, each optional); `first` tells the organization's first
    * user. Answers the member fields as they were settled (defaults applied).

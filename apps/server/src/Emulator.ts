@@ -38,7 +38,7 @@ export interface StartOptions extends Partial<Omit<Server.ServerConfig, "port" |
 export interface EmulatorService {
   /** The base URL, e.g. `http://127.0.0.1:41234`. */
   readonly url: string
-  /** Each dialect's base URL by name: `{ sync, editor, sanity }`. */
+  /** Each dialect's base URL by its name. */
   readonly dialectUrls: Readonly<Record<string, string>>
   readonly adminToken: string
   /** A new organization, with its credentials (shown only now: they are stored hashed). */

@@ -19,7 +19,7 @@ const serverMigrations = {
       webhook_secret TEXT NOT NULL,
       created_at BIGINT NOT NULL
     )`,
-    // One row per credential, in the form of the dialect it serves (a sync.so API key, …).
+    // One row per credential, in the form of the dialect it serves (an API key, a token, …).
     `CREATE TABLE credentials (
       secret TEXT PRIMARY KEY,
       org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,

@@ -58,7 +58,7 @@ export interface OrganizationsService {
   /** The caller a credential of `dialect` belongs to, if any. */
   readonly authenticate: (dialect: DialectName, secret: string) => Effect.Effect<Option.Option<Authenticated>, SqlError>
   /**
-   * `lookup`, a dialect's own resolution of its credentials to callers (Sanity's: a person's role,
+   * `lookup`, a dialect's own resolution of its credentials to callers (e.g. a person's role,
    * project tokens), behind a cache like `authenticate`'s: what it finds is kept as long, and
    * forgotten with everything else whenever credentials change. Each call makes a cache of its own:
    * call it once, when the dialect's authentication is built.
@@ -67,7 +67,7 @@ export interface OrganizationsService {
     lookup: (secret: string) => Effect.Effect<Option.Option<A>, SqlError>
   ) => (secret: string) => Effect.Effect<Option.Option<A>, SqlError>
   /**
-   * `change`, a change to credentials made outside this module (a Sanity project token deleted,
+   * `change`, a change to credentials made outside this module (a dialect's project token deleted,
    * alone or with its project), with every cached credential forgotten as for this module's own
    * changes, so the next request on this instance sees it.
    */
