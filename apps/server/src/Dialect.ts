@@ -7,7 +7,12 @@
  *   `Conflict`, `Validation`, …), never HTTP statuses;
  * - `<Name>Wire.ts` — rows as the provider sends them;
  * - its lifecycles (work the real service does on the clock) and `Migrations.ts`;
- * - `<Name>Dialect.ts` — the `Dialect` value below, registered in `dialects/index.ts`.
+ * - `<Name>Mounted.ts` — its contract under its base path, which its handlers are written against;
+ * - `<Name>Dialect.ts` — the `Dialect` value below, registered in `dialects/index.ts`: everything
+ *   central code needs of the dialect (its contract and base path, error table, migrations and
+ *   tables, the credential it issues and any rows it keeps per user, organization switches, its
+ *   configuration, CLI flags, banner lines and Layer). Central code loops over the registered
+ *   dialects (`Dialects`) and never names one.
  *
  * How errors leave is decided by the provider package's error table alone (`<Provider>Errors`):
  * handlers fail with core errors, `answer` turns them into that provider's wire errors, and the

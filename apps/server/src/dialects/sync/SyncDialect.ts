@@ -14,6 +14,10 @@ import { syncKey } from "./SyncAuthentication.js"
 import * as SyncHandlers from "./SyncHandlers.js"
 import { prefix } from "./SyncMounted.js"
 
+/** How long a generation stays PENDING, then PROCESSING, unless told (`--generation-*-ms`). */
+const pendingMs = 1000
+const processingMs = 3000
+
 export const dialect: Dialect.Dialect<GenerationLifecycle.LifecycleConfig, "generations", "sync", "apiKey"> = {
   name: "sync",
   prefix,
@@ -45,18 +49,18 @@ export const dialect: Dialect.Dialect<GenerationLifecycle.LifecycleConfig, "gene
       {
         name: "generation-pending-ms",
         description: "How long a sync.so generation stays PENDING, in milliseconds",
-        default: 1000
+        default: pendingMs
       },
       {
         name: "generation-processing-ms",
         description: "How long a sync.so generation stays PROCESSING, in milliseconds",
-        default: 3000
+        default: processingMs
       }
     ],
     toConfig: (values) => ({
       ...GenerationLifecycle.defaultLifecycle,
-      pending: Duration.millis(values["generation-pending-ms"] ?? 1000),
-      processing: Duration.millis(values["generation-processing-ms"] ?? 3000)
+      pending: Duration.millis(values["generation-pending-ms"] ?? pendingMs),
+      processing: Duration.millis(values["generation-processing-ms"] ?? processingMs)
     })
   },
   banner: {
