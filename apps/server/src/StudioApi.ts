@@ -7,7 +7,7 @@
  * No route names a provider: each dialect describes its views (`GET /studio/views`), the records
  * of an organization are read view by view (`GET /orgs/:id/views/:dialect`), and a view's records
  * are created, renamed or deleted through the actions the view declares. The schemas are
- * `StudioModel`'s, which the Studio's bundle decodes with.
+ * `StudioSchemas`'s, which the Studio's bundle decodes with.
  */
 import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
 import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
@@ -22,7 +22,7 @@ import {
   RecordRename,
   StudioRecord,
   StudioViews
-} from "./StudioModel.js"
+} from "./StudioSchemas.js"
 
 const dialectPath = Schema.Struct({ id: Schema.String, dialect: Schema.String })
 const viewPath = Schema.Struct({ id: Schema.String, dialect: Schema.String, view: Schema.String })

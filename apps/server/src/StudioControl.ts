@@ -11,11 +11,10 @@ import * as Option from "effect/Option"
 import * as CompiledApi from "./compiled/CompiledApi.js"
 import { ControlBadRequest, ControlInternal, ControlNotFound } from "./ControlApi.js"
 import type * as Dialect from "./Dialect.js"
-import type { DialectsConfig } from "./dialects/index.js"
 import type { Caller } from "./Organizations.js"
 import { ServerApi } from "./ServerApi.js"
 import { StudioEvents } from "./StudioEvents.js"
-import type { DialectViews, OrganizationSummary, RecordInput } from "./StudioModel.js"
+import type { DialectViews, OrganizationSummary, RecordInput } from "./StudioSchemas.js"
 import type { StudioView } from "./StudioView.js"
 
 const internal = (cause: unknown) =>
@@ -53,14 +52,14 @@ interface BuiltDialect {
  * The Studio's service over `dialects` (each that declares a `studio`, its views built here with
  * `config`): what the routes answer, failing with the control plane's errors.
  */
-export const make = (dialects: ReadonlyArray<Dialect.Dialect>, config: DialectsConfig = {}) =>
+export const make = (dialects: ReadonlyArray<Dialect.Dialect>, config: Readonly<Record<string, unknown>> = {}) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
 
     const built: Array<BuiltDialect> = []
     for (const dialect of dialects) {
       if (dialect.studio === undefined) continue
-      built.push({ name: dialect.name, title: dialect.studio.title, views: yield* dialect.studio.views(config) })
+      built.push({ name: dialect.name, title: dialect.studio.title, views: yield* dialect.studio.views(config[dialect.configKey]) })
     }
     const described: ReadonlyArray<DialectViews> = built.map((dialect) => ({
       dialect: dialect.name,
@@ -145,7 +144,7 @@ export const make = (dialects: ReadonlyArray<Dialect.Dialect>, config: DialectsC
   })
 
 /** The Studio's routes over `dialects`, configured with `config`. */
-export const layer = (dialects: ReadonlyArray<Dialect.Dialect>, config: DialectsConfig = {}) =>
+export const layer = (dialects: ReadonlyArray<Dialect.Dialect>, config: Readonly<Record<string, unknown>> = {}) =>
   CompiledApi.group(ServerApi, "studio", (handlers) =>
     Effect.gen(function*() {
       const studio = yield* make(dialects, config)

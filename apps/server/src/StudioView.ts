@@ -1,7 +1,7 @@
 /**
  * How a dialect shows its records in the Studio: each `<Name>Dialect.ts` declares a `studio`
  * (`DialectStudio`): a tab title, and views built once with the server's services — each one a
- * description (`StudioModel.ViewDescription`: columns, layout, actions) and how it lists one
+ * description (`StudioSchemas.ViewDescription`: columns, layout, actions) and how it lists one
  * organization's records, reading its rows through a Schema of its own, so no storage name leaves
  * the dialect's folder. `StudioControl` serves every registered dialect's views and names none.
  */
@@ -11,9 +11,8 @@ import type { NotFound, Validation } from "@projectkit/core/ProjectsError"
 import * as Effect from "effect/Effect"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import type { DialectsConfig } from "./dialects/index.js"
 import type { Caller } from "./Organizations.js"
-import type { RecordInput, StudioRecord, ViewDescription } from "./StudioModel.js"
+import type { RecordInput, StudioRecord, ViewDescription } from "./StudioSchemas.js"
 
 /** One view of a dialect's records: what the Studio is told of it, and how it is filled and changed. */
 export interface StudioView {
@@ -30,12 +29,15 @@ export interface StudioView {
   readonly remove?: ((orgId: string, id: string) => Effect.Effect<void, NotFound | SqlError>) | undefined
 }
 
-/** A dialect's tab in the Studio. */
-export interface DialectStudio {
+/** A dialect's tab in the Studio; `Config` is the dialect's own configuration (`Dialect.configKey`). */
+export interface DialectStudio<Config = unknown> {
   /** The tab's title: the provider's name as people write it. */
   readonly title: string
-  /** Its views, built once when the server starts, with the server's configuration. */
-  readonly views: (config: DialectsConfig) => Effect.Effect<ReadonlyArray<StudioView>, never, SqlClient.SqlClient>
+  /**
+   * Its views, built once when the server starts, with the dialect's configuration (undefined for
+   * its defaults). A method: a list holds dialects of different `Config`s.
+   */
+  views(config: Config | undefined): Effect.Effect<ReadonlyArray<StudioView>, never, SqlClient.SqlClient>
 }
 
 /**

@@ -2,7 +2,7 @@
  * The control plane as the Studio calls it: the same origin, the admin token as a bearer token.
  *
  * Typed from the server's contracts, never mirrored by hand: the Studio's own routes
- * (`StudioApi`) are decoded with the contract's schemas (`StudioModel`, which imports nothing but
+ * (`StudioApi`) are decoded with the contract's schemas (`StudioSchemas`, which imports nothing but
  * `effect/Schema`, so it is bundled); the other control routes are typed by the schemas
  * `ControlApi` uses, through type-only imports (erased from the bundle: their modules hold server
  * code). `ControlApi` itself is not imported: its imports reach every dialect (through
@@ -19,7 +19,7 @@ import {
   type RecordInput,
   StudioRecord,
   StudioViews
-} from "../../server/src/StudioModel.js"
+} from "../../server/src/StudioSchemas.js"
 
 /** A control-plane answer other than 2xx, or one that does not decode: its status and message. */
 export class ControlError extends Error {

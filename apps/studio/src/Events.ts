@@ -5,7 +5,7 @@
  * asks for a poll.
  */
 import * as Schema from "effect/Schema"
-import { EventVersions } from "../../server/src/StudioModel.js"
+import { EventVersions } from "../../server/src/StudioSchemas.js"
 import type { State } from "./Shell.js"
 
 /** How long to wait before asking for a new stream after one failed. */

@@ -6,7 +6,7 @@
  * whenever what the server answers changes), and how it refreshes its data.
  */
 import type { Organization } from "../../server/src/Organizations.js"
-import type { OrganizationSummary } from "../../server/src/StudioModel.js"
+import type { OrganizationSummary } from "../../server/src/StudioSchemas.js"
 import type { Control } from "./Control.js"
 import type { Child } from "./dom.js"
 

@@ -10,7 +10,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Database from "../../src/Database.js"
-import type * as Dialect from "../../src/Dialect.js"
+import * as Dialect from "../../src/Dialect.js"
 import * as Dialects from "../../src/dialects/index.js"
 import { Organizations, layer as organizationsLayer } from "../../src/Organizations.js"
 import * as StudioControl from "../../src/StudioControl.js"
@@ -74,7 +74,10 @@ const fourth: Dialect.Dialect = {
 const onFreshDatabase = <A, E>(effect: Effect.Effect<A, E, Organizations | SqlClient.SqlClient>) =>
   Effect.gen(function*() {
     const location = yield* TestDatabase.database
-    return yield* effect.pipe(Effect.provide(organizationsLayer.pipe(Layer.provideMerge(Database.layer(location)))))
+    return yield* effect.pipe(Effect.provide(organizationsLayer.pipe(
+      Layer.provideMerge(Database.layer(location)),
+      Layer.provide(Layer.succeed(Dialect.Dialects, [...Dialects.all, fourth]))
+    )))
   }).pipe(Effect.scoped)
 
 describe(`Studio views (${TestDatabase.backend})`, () => {

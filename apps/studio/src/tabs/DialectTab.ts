@@ -5,7 +5,7 @@
  * ones filed under none in a section of their own), with the actions the view offers. Nothing
  * here knows a dialect: a new one's views appear with no change to the Studio.
  */
-import type { Cell, Column, DialectData, DialectViews, StudioRecord, ViewDescription } from "../../../server/src/StudioModel.js"
+import type { Cell, Column, DialectData, DialectViews, StudioRecord, ViewDescription } from "../../../server/src/StudioSchemas.js"
 import { bytes, type Child, field, h, pretty, statusBadge, when } from "../dom.js"
 import type { Shell, Tab } from "../Shell.js"
 

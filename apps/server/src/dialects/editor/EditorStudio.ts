@@ -11,7 +11,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as RateLimits from "../../RateLimits.js"
-import { largeDocumentBytes, type Meter, type StudioRecord } from "../../StudioModel.js"
+import { largeDocumentBytes, type Meter, type StudioRecord } from "../../StudioSchemas.js"
 import { decodeRows, type DialectStudio, documentCell, recordsOf, shortId, StoredNumber, type StudioView } from "../../StudioView.js"
 import * as EditorHandlers from "./EditorHandlers.js"
 
@@ -146,7 +146,7 @@ const views = (config: EditorHandlers.EditorConfig) =>
     return [projectView, exportView]
   })
 
-export const studio: DialectStudio = {
+export const studio: DialectStudio<EditorHandlers.EditorConfig> = {
   title: "Editor",
-  views: (config) => views(config.editor ?? {})
+  views: (config) => views(config ?? {})
 }

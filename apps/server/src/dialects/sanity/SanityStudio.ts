@@ -7,7 +7,7 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import type { StudioRecord } from "../../StudioModel.js"
+import type { StudioRecord } from "../../StudioSchemas.js"
 import { decodeRows, type DialectStudio, recordsOf, StoredFlag, StoredNumber, type StudioView } from "../../StudioView.js"
 import * as SanityWire from "./SanityWire.js"
 

@@ -11,7 +11,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type { Caller } from "../../Organizations.js"
-import type { StudioRecord } from "../../StudioModel.js"
+import type { StudioRecord } from "../../StudioSchemas.js"
 import { type DialectStudio, recordsOf, shortId, StoredNumber, type StudioView } from "../../StudioView.js"
 import * as SyncStore from "./SyncStore.js"
 
