@@ -91,7 +91,7 @@ export const control = (token: string) => {
     `/orgs/${segment(organization)}/views/${segment(dialect)}/${segment(view)}`
   return {
     organizations: () => call(organizationsDecode, "GET", "/orgs"),
-    createOrganization: (name: string) => call(typed<typeof Organization.Type>(), "POST", "/orgs", { name }),
+    createOrganization: (name: string) => call(typed<Organization>(), "POST", "/orgs", { name }),
     deleteOrganization: (id: string) => call(none, "DELETE", `/orgs/${segment(id)}`),
     resetOrganization: (id: string) => call(none, "POST", `/orgs/${segment(id)}/reset`),
     /** Every dialect's views, as each describes them. */

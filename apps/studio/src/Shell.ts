@@ -24,7 +24,7 @@ export interface State {
   live: boolean
 }
 
-export type Credentials = (typeof Organization.Type)["credentials"]
+export type Credentials = (Organization)["credentials"]
 
 export interface Shell {
   readonly state: State
