@@ -3,6 +3,7 @@
  * Reference.test.ts).
  */
 import { expect, layer } from "@effect/vitest"
+import { eventually } from "@projectkit/core/Eventually"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Runner from "../src/Runner.js"
@@ -32,7 +33,8 @@ layer(referenceLayer, { excludeTestServices: true, timeout: 60_000 })("a run lea
     Effect.gen(function*() {
       const info = yield* Reference
       const fiber = yield* Effect.fork(Runner.run(runConfig(info, dialects)))
-      yield* Effect.sleep("300 millis")
+      // Interrupted once it has something to clean up: projects of its own exist on the server.
+      yield* eventually(projectsLeft(info, dialects), { until: (left) => left.length > 0, every: "5 millis", what: "a project of the run" })
       yield* Fiber.interrupt(fiber)
       expect(yield* projectsLeft(info, dialects)).toEqual([])
     }))

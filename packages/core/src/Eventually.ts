@@ -19,6 +19,7 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import { dual } from "effect/Function"
 
 export interface EventuallyOptions<A> {
   /** A success counts only when this holds (by default, any success counts). */
@@ -48,22 +49,29 @@ const refused = (what: string | undefined, within: Duration.Duration, value: unk
 /**
  * Runs `attempt` until it succeeds (with a value `until` accepts), every `every`, for `within`.
  * Failures and defects (a failed `expect` inside the effect) are tried again; past the deadline
- * the last one is the answer, so the test reports what was still wrong.
+ * the last one is the answer, so the test reports what was still wrong. Also pipeable:
+ * `client.jobs.get(id).pipe(eventually({ until: (job) => job.done }))`.
  */
-export const eventually = <A, E, R>(attempt: Effect.Effect<A, E, R>, options: EventuallyOptions<A> = {}): Effect.Effect<A, E, R> =>
-  Effect.suspend(() => {
-    const live = Clock.make()
-    const within = Duration.decode(options.within ?? defaultWithin)
-    const pause = live.sleep(Duration.decode(options.every ?? defaultEvery))
-    const deadline = live.unsafeCurrentTimeMillis() + Duration.toMillis(within)
-    const loop: Effect.Effect<A, E, R> = Effect.flatMap(Effect.exit(attempt), (exit) => {
-      if (Exit.isSuccess(exit) && (options.until === undefined || options.until(exit.value))) return Effect.succeed(exit.value)
-      if (Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)) return Effect.failCause(exit.cause)
-      if (live.unsafeCurrentTimeMillis() < deadline) return Effect.zipRight(pause, loop)
-      return Exit.isSuccess(exit) ? Effect.dieMessage(refused(options.what, within, exit.value)) : Effect.failCause(exit.cause)
+export const eventually: {
+  <A>(options?: EventuallyOptions<NoInfer<A>>): <E, R>(attempt: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(attempt: Effect.Effect<A, E, R>, options?: EventuallyOptions<A>): Effect.Effect<A, E, R>
+} = dual(
+  (args) => Effect.isEffect(args[0]),
+  <A, E, R>(attempt: Effect.Effect<A, E, R>, options: EventuallyOptions<A> = {}): Effect.Effect<A, E, R> =>
+    Effect.suspend(() => {
+      const live = Clock.make()
+      const within = Duration.decode(options.within ?? defaultWithin)
+      const pause = live.sleep(Duration.decode(options.every ?? defaultEvery))
+      const deadline = live.unsafeCurrentTimeMillis() + Duration.toMillis(within)
+      const loop: Effect.Effect<A, E, R> = Effect.flatMap(Effect.exit(attempt), (exit) => {
+        if (Exit.isSuccess(exit) && (options.until === undefined || options.until(exit.value))) return Effect.succeed(exit.value)
+        if (Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)) return Effect.failCause(exit.cause)
+        if (live.unsafeCurrentTimeMillis() < deadline) return Effect.zipRight(pause, loop)
+        return Exit.isSuccess(exit) ? Effect.dieMessage(refused(options.what, within, exit.value)) : Effect.failCause(exit.cause)
+      })
+      return loop
     })
-    return loop
-  })
+)
 
 /**
  * `eventually` for Promise code: calls `attempt` until it resolves (with a value `until` accepts);

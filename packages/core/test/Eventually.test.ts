@@ -54,3 +54,11 @@ describe("eventuallyPromise", () => {
     await expect(eventuallyPromise(() => Promise.reject(error), { within: "20 millis" })).rejects.toBe(error)
   })
 })
+
+describe("eventually, piped", () => {
+  it.effect("takes its options first and the attempt from the pipe", () =>
+    Effect.gen(function*() {
+      let n = 0
+      expect(yield* Effect.sync(() => ++n).pipe(eventually({ until: (value) => value === 2, every: "1 millis" }))).toBe(2)
+    }))
+})

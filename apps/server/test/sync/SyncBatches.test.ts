@@ -6,6 +6,7 @@
  * (`PROJECTKIT_TEST_ROUTER=platform`).
  */
 import { describe, expect, layer } from "@effect/vitest"
+import { eventually } from "@projectkit/core/Eventually"
 import * as Effect from "effect/Effect"
 import { makeSyncOrg } from "../support/SyncOrg.js"
 import { TestServer, request, layer as testServer } from "../support/TestServer.js"
@@ -89,14 +90,10 @@ interface Batch {
 
 /** Polls GET /v2/batch/{id} until `done`. */
 const waitFor = (apiKey: string, id: string, done: (batch: Batch) => boolean) =>
-  Effect.gen(function*() {
-    for (let attempt = 0; attempt < 400; attempt++) {
-      const current = yield* get(`/sync/v2/batch/${id}`, apiKey)
-      if (done(current.body as Batch)) return current.body as Batch
-      yield* Effect.sleep("25 millis")
-    }
-    return yield* Effect.dieMessage(`batch ${id} never got there`)
-  })
+  get(`/sync/v2/batch/${id}`, apiKey).pipe(
+    Effect.map((current) => current.body as Batch),
+    eventually({ until: done, what: `batch ${id}` })
+  )
 
 layer(server, { excludeTestServices: true })("sync.so: generations with files and batches", (it) => {
   describe("POST /v2/generate, multipart", () => {

@@ -4,12 +4,12 @@
  */
 import { describe, expect, layer } from "@effect/vitest"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import { eventually } from "@projectkit/core/Eventually"
 import { type SyncApi, SyncClient } from "@projectkit/sync"
 import * as Chunk from "effect/Chunk"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
-import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import * as Crypto from "node:crypto"
 import { addSyncMember, makeSyncOrg, type SyncOrg } from "../support/SyncOrg.js"
@@ -36,8 +36,7 @@ const unique = (label: string) => `${label} ${Crypto.randomUUID().slice(0, 8)}`
 /** Polls a generation until it has finished. */
 const finished = (org: SyncOrg, id: string) =>
   org.client.generations.get(id).pipe(
-    Effect.filterOrFail((generation) => generation.status === "COMPLETED" || generation.status === "FAILED"),
-    Effect.retry(Schedule.spaced("25 millis").pipe(Schedule.upTo("10 seconds")))
+    eventually({ until: (generation) => generation.status === "COMPLETED" || generation.status === "FAILED" })
   )
 
 layer(server, { excludeTestServices: true })("sync.so dialect through SyncClient", (it) => {
@@ -267,8 +266,7 @@ layer(server, { excludeTestServices: true })("sync.so dialect through SyncClient
         const states = new Set<string>()
         const done = yield* org.client.generations.get(filed.id).pipe(
           Effect.tap((g) => Effect.sync(() => states.add(g.status))),
-          Effect.filterOrFail((g) => g.status === "COMPLETED"),
-          Effect.retry(Schedule.spaced("10 millis").pipe(Schedule.upTo("10 seconds")))
+          eventually({ until: (g) => g.status === "COMPLETED", every: "10 millis" })
         )
         expect([...states]).toEqual(["PENDING", "PROCESSING", "COMPLETED"].filter((s) => states.has(s)))
         expect(states.has("PROCESSING")).toBe(true)
@@ -346,8 +344,7 @@ layer(server, { excludeTestServices: true })("sync.so dialect through SyncClient
           webhookUrl: url
         })
         yield* Effect.sync(() => received.length).pipe(
-          Effect.filterOrFail((n) => n >= 2),
-          Effect.retry(Schedule.spaced("25 millis").pipe(Schedule.upTo("10 seconds")))
+          eventually({ until: (n) => n >= 2 })
         )
         const [first, second] = received
         expect(first!.headers["webhook-id"]).toBe(second!.headers["webhook-id"])
