@@ -1,64 +1,43 @@
 /**
- * `createEditorClient` against the reference server: the neutral projects and all of
- * `EditorClient` as Promises of plain values, `sync` and exports, the Autosaver for Promise users,
- * and the core errors rejected as themselves.
+ * `createEditorClient` against the reference server: the Promise client contract, then the
+ * editor's own calls (`sync`, assets, exports) and the Autosaver for Promise users, the core errors
+ * rejected as themselves.
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import { describe, expect, it } from "@effect/vitest"
+import { rejectionOf, suite } from "@projectkit/core/PromiseClientSuite"
+import { type AutosaverStatus, createEditorClient, EditorClient, EditorPromise, ProjectsError } from "@projectkit/editor"
 import * as Effect from "effect/Effect"
-import * as Predicate from "effect/Predicate"
-import * as Stream from "effect/Stream"
-import { afterAll } from "vitest"
-import { type AutosaverStatus, createEditorClient, EditorClient, EditorPromise, ProjectsError } from "../src/index.js"
-import { referenceServer } from "./support/referenceServer.js"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { useReferenceServer } from "../support/ReferenceServer.js"
 
-const server = referenceServer()
-const client = createEditorClient({ baseUrl: `${server.url}/editor`, apiKey: server.credentials.editor.apiKey })
-afterAll(() => client.close())
-
+const server = useReferenceServer()
+const connect = (apiKey = server().credentials.editor.apiKey) => createEditorClient({ baseUrl: `${server().url}/editor`, apiKey })
 const isoTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
-const rejectionOf = (promise: Promise<unknown>): Promise<unknown> =>
-  promise.then((value) => expect.fail(`expected a rejection, got ${JSON.stringify(value)}`), (error: unknown) => error)
 
-/** The members of a service, or of its Promise face, as a tree of names. */
-const surface = (service: object): unknown =>
-  Object.fromEntries(
-    Object.entries(service).sort(([a], [b]) => a.localeCompare(b)).map(([key, member]) => [
-      key,
-      typeof member === "object" && member !== null && !Effect.isEffect(member) && !Predicate.hasProperty(member, Stream.StreamTypeId)
-        ? surface(member)
-        : "member"
-    ])
-  )
+suite("createEditorClient → reference server", {
+  provider: "editor",
+  client: () => connect(),
+  refused: () => connect("wrong-key"),
+  own: {
+    key: "editor",
+    service: async () => {
+      const service = await Effect.runPromise(EditorClient.make({ apiKey: "k" }).pipe(Effect.provide(FetchHttpClient.layer)))
+      return { own: service, projects: EditorClient.makeProjects(service) }
+    }
+  }
+})
 
-describe("createEditorClient", () => {
-  it("has every member of EditorClient under client.editor, the neutral Projects under client.projects", async () => {
-    const service = await Effect.runPromise(EditorClient.make({ apiKey: "k" }).pipe(Effect.provide(FetchHttpClient.layer)))
-    expect(surface(client.editor)).toEqual(surface(service))
-    expect(Object.keys(client.projects).sort()).toEqual(Object.keys(EditorClient.makeProjects(service)).sort())
+describe("createEditorClient: the editor's own calls and the Autosaver", () => {
+  let client: ReturnType<typeof connect>
+  beforeAll(() => {
+    client = connect()
   })
+  afterAll(() => client.close())
 
   it("has every member of an Autosaver on the Promise one, and close", () => {
     expect(Object.keys(EditorPromise.autosaverShape).sort()).toEqual(
       ["currentStatus", "flush", "savedVersion", "status", "update"]
     )
-  })
-
-  it("neutral projects: descriptions kept, every page listed with for await", async () => {
-    const tag = `promise-${Date.now()}`
-    const created = await client.projects.create({ name: `${tag} one`, description: "first" })
-    expect(created).toMatchObject({ name: `${tag} one`, description: "first", provider: "editor" })
-    expect(created.updatedAt).toMatch(isoTime)
-    await client.projects.create({ name: `${tag} two` })
-    const cleared = await client.projects.update(created.id, { description: null })
-    expect(cleared).not.toHaveProperty("description")
-    const names: Array<string> = []
-    for await (const project of client.projects.list({ search: tag, sortBy: "name", direction: "desc", pageSize: 1 })) {
-      names.push(project.name)
-    }
-    expect(names).toEqual([`${tag} two`, `${tag} one`])
-    await client.projects.delete(created.id)
-    expect(await rejectionOf(client.projects.get(created.id))).toBeInstanceOf(ProjectsError.NotFound)
   })
 
   it("the editor's own calls: sync, assets, exports (for await)", async () => {
@@ -105,7 +84,7 @@ describe("createEditorClient", () => {
 
   it("an Autosaver for an unknown project rejects with NotFound; closing the client closes open Autosavers", async () => {
     expect(await rejectionOf(client.autosaver({ projectId: "no-such-project" }))).toBeInstanceOf(ProjectsError.NotFound)
-    const other = createEditorClient({ baseUrl: `${server.url}/editor`, apiKey: server.credentials.editor.apiKey })
+    const other = connect()
     const project = await other.editor.projects.create({ title: "Closed with its client" })
     const saver = await other.autosaver({ projectId: project.projectId, stateVersion: 0, interval: 10_000, delay: 10_000 })
     await saver.update({ last: true })
