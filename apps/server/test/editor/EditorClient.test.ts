@@ -14,8 +14,8 @@ import * as Stream from "effect/Stream"
 import * as Crypto from "node:crypto"
 import { editorClientFor, type EditorOrg, makeEditorOrg, rawEditor, setRuntimeAccess } from "../support/EditorOrg.js"
 import * as ServerClock from "../support/ServerClock.js"
-import { request, TestServer, layer as testServer } from "../support/TestServer.js"
-import { expectedSignature, receiver } from "../support/WebhookReceiver.js"
+import { request, layer as testServer } from "../support/TestServer.js"
+import { expectedSignature, pendingDeliveries, receiver } from "../support/WebhookReceiver.js"
 
 const MiB = 1024 * 1024
 
@@ -35,15 +35,6 @@ const ended = (org: TestOrg, taskId: string) =>
   org.client.exports.get(taskId).pipe(
     eventually({ until: (task) => task.status === "completed" || task.status === "failed" })
   )
-
-/** How many of the organization's webhook deliveries are still to be attempted (from its snapshot). */
-const undelivered = (orgId: string) =>
-  Effect.gen(function*() {
-    const { adminToken } = yield* TestServer
-    const snapshot = yield* request(`/__projectkit/export?org=${orgId}`, { headers: { authorization: `Bearer ${adminToken}` } })
-    const deliveries = (snapshot.body as { tables: { webhook_deliveries: ReadonlyArray<{ status: string }> } }).tables.webhook_deliveries
-    return deliveries.filter((delivery) => delivery.status === "pending").length
-  })
 
 const millis = (time: DateTime.Utc) => DateTime.toEpochMillis(time)
 
@@ -413,7 +404,7 @@ layer(server, { excludeTestServices: true })("editor dialect through EditorClien
         })
         expect(bodies.find((b) => b.task.taskId === failing.taskId)).toMatchObject({ event: "export.failed", task: { status: "failed" } })
         // No delivery of the organization is still pending: nothing more can arrive.
-        yield* undelivered(org.id).pipe(eventually({ until: (pending) => pending === 0 }))
+        yield* pendingDeliveries(org.id).pipe(eventually({ until: (pending) => pending === 0 }))
         expect(hook.received).toHaveLength(3)
       }).pipe(Effect.scoped), { timeout: 30_000 })
   })

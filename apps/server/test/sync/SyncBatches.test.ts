@@ -10,7 +10,7 @@ import { eventually } from "@projectkit/core/Eventually"
 import * as Effect from "effect/Effect"
 import { makeSyncOrg } from "../support/SyncOrg.js"
 import { TestServer, request, layer as testServer } from "../support/TestServer.js"
-import { expectedSignature, receiver } from "../support/WebhookReceiver.js"
+import { expectedSignature, pendingDeliveries, receiver } from "../support/WebhookReceiver.js"
 
 const server = testServer({
   generations: { pending: "50 millis", processing: "100 millis", pollInterval: "20 millis" },
@@ -286,7 +286,9 @@ layer(server, { excludeTestServices: true })("sync.so: generations with files an
         expect(resultLines[2]).toMatchObject({ request_id: "req-3", error: { code: "validation_error" } })
         expect(resultLines[3]).toMatchObject({ request_id: "req-4", response: { status: "FAILED" } })
 
-        for (let waited = 0; hook.received.length === 0 && waited < 5000; waited += 25) yield* Effect.sleep("25 millis")
+        // Delivered, and nothing more pending: no second delivery can arrive.
+        yield* Effect.sync(() => hook.received.length).pipe(eventually({ until: (received) => received > 0 }))
+        yield* pendingDeliveries(org.id).pipe(eventually({ until: (pending) => pending === 0 }))
         expect(hook.received).toHaveLength(1)
         const delivery = hook.received[0]!
         expect(delivery.headers["webhook-signature"]).toBe(expectedSignature(org.webhookSecret, delivery))

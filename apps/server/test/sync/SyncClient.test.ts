@@ -12,9 +12,10 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Stream from "effect/Stream"
 import * as Crypto from "node:crypto"
+import * as ServerClock from "../support/ServerClock.js"
 import { addSyncMember, makeSyncOrg, type SyncOrg } from "../support/SyncOrg.js"
 import { request, TestServer, layer as testServer } from "../support/TestServer.js"
-import { expectedSignature, receiver } from "../support/WebhookReceiver.js"
+import { expectedSignature, pendingDeliveries, receiver } from "../support/WebhookReceiver.js"
 
 const server = testServer({
   generations: { pending: "100 millis", processing: "200 millis", pollInterval: "20 millis" },
@@ -56,10 +57,10 @@ layer(server, { excludeTestServices: true })("sync.so dialect through SyncClient
       Effect.gen(function*() {
         const org = yield* makeSyncOrg("patch")
         const created = yield* org.client.projects.create({ name: "Before", visibility: "ORGANIZATION" })
-        yield* Effect.sleep("5 millis")
+        yield* ServerClock.advance("1 second")
         const renamed = yield* org.client.projects.update(created.id, { name: "After" })
         expect(renamed).toMatchObject({ id: created.id, name: "After", visibility: "ORGANIZATION", mode: "CREATOR" })
-        expect(DateTime.toEpochMillis(renamed.updatedAt)).toBeGreaterThan(DateTime.toEpochMillis(created.updatedAt))
+        expect(DateTime.toEpochMillis(renamed.updatedAt)).toBeGreaterThanOrEqual(DateTime.toEpochMillis(created.updatedAt) + 1000)
         expect(renamed.createdAt).toEqual(created.createdAt)
         const hidden = yield* org.client.projects.update(created.id, { visibility: "USER" })
         expect(hidden).toMatchObject({ name: "After", visibility: "USER" })
@@ -96,7 +97,7 @@ layer(server, { excludeTestServices: true })("sync.so dialect through SyncClient
           ["Alpha", "Foxtrot", "alphabet", "bravo", "charlie", "delta", "echo"]
         )
         // Touch one: it moves to the front of updatedAt (newest first).
-        yield* Effect.sleep("5 millis")
+        yield* ServerClock.advance("1 second")
         yield* org.client.projects.update(created[2]!.id, { name: "charlie!" })
         expect((yield* all({ limit: 4, sortBy: "updatedAt" }))[0]!.name).toBe("charlie!")
         expect((yield* all({ searchQuery: "ALPHA", sortBy: "name" })).map((p) => p.name)).toEqual(["Alpha", "alphabet"])
@@ -352,7 +353,8 @@ layer(server, { excludeTestServices: true })("sync.so dialect through SyncClient
           expect(delivery.headers["webhook-signature"]).toBe(expectedSignature(org.webhookSecret, delivery))
         }
         expect(JSON.parse(second!.body)).toMatchObject({ id: created.id, status: "COMPLETED", projectId: project.id })
-        yield* Effect.sleep("300 millis")
+        // No delivery of the organization is still pending: nothing more can arrive.
+        yield* pendingDeliveries(org.id).pipe(eventually({ until: (pending) => pending === 0 }))
         expect(received).toHaveLength(2)
       }).pipe(Effect.scoped))
 
