@@ -5,6 +5,7 @@
  * The one setup every adapter's tests use (they live here, beside the server they need, so no
  * package's tests depend on the server's build).
  */
+import type { BaseClient } from "@projectkit/core/PromiseClient"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import { afterAll, beforeAll } from "vitest"
 import * as TestServer from "./TestServer.js"
@@ -27,5 +28,18 @@ export const useReferenceServer = (): (() => ReferenceServer) => {
   return () => {
     if (started === undefined) throw new Error("the reference server starts in the file's beforeAll: read it inside a test")
     return started
+  }
+}
+
+/** A Promise client made once the server is up (by `make`), and closed after the file's tests. */
+export const useClient = <Client extends BaseClient>(make: () => Client): (() => Client) => {
+  let client: Client | undefined
+  beforeAll(() => {
+    client = make()
+  })
+  afterAll(() => client?.close())
+  return () => {
+    if (client === undefined) throw new Error("the client is made in the file's beforeAll: use it inside a test")
+    return client
   }
 }
