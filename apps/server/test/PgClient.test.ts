@@ -266,7 +266,10 @@ describe.skipIf(url === undefined).each([
       const ended = yield* admin<{ pid: number }>`SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity
         WHERE application_name = ${"projectkit-test-terminated"}`
       expect(ended.length).toBeGreaterThan(0)
-      yield* Effect.sleep("100 millis")
+      // Gone from PostgreSQL's side before the client is used again.
+      yield* eventually(admin<{ pid: number }>`SELECT pid FROM pg_stat_activity WHERE pid IN ${admin.in(ended.map((row) => row.pid))}`, {
+        until: (alive) => alive.length === 0
+      })
       // A statement may still meet a connection whose end it has not seen yet: it fails, and no
       // more than that; within a few tries every statement runs again.
       const again = yield* names(sql).pipe(Effect.retry({ times: 5 }), Effect.timeout("10 seconds"))
