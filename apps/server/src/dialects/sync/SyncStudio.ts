@@ -13,7 +13,7 @@ import * as Schema from "effect/Schema"
 import type { Caller } from "../../Organizations.js"
 import type { StudioRecord } from "../../StudioSchemas.js"
 import { type DialectStudio, recordsOf, shortId, StoredNumber, type StudioView } from "../../StudioView.js"
-import * as SyncStore from "./SyncStore.js"
+import * as SyncProjectStore from "./SyncProjectStore.js"
 
 const ProjectRow = Schema.Struct({
   id: Schema.String,
@@ -55,7 +55,7 @@ const projectRecord = (row: Schema.Schema.Type<typeof ProjectRow>): StudioRecord
 const views = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   // The dialect's own statements: the Studio's changes are the API's, visibility rules included.
-  const store = yield* SyncStore.make
+  const store = yield* SyncProjectStore.make
   const projects = recordsOf(ProjectRow, projectRecord)
   const generations = recordsOf(GenerationRow, (row): StudioRecord => ({
     id: row.id,

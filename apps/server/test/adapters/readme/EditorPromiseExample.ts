@@ -1,4 +1,4 @@
-import { createEditorClient, ProjectsError } from "../src/index.js"
+import { createEditorClient, ProjectsError } from "@projectkit/editor"
 
 export const main = async () => {
   const client = createEditorClient({

@@ -1,4 +1,4 @@
-import { createSyncClient, ProjectsError } from "../src/index.js"
+import { createSyncClient, ProjectsError } from "@projectkit/sync"
 
 const input = [
   { type: "video", url: "https://assets.sync.so/docs/example-video.mp4" },

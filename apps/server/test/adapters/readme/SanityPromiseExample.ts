@@ -1,4 +1,4 @@
-import { createSanityClient, ProjectsError } from "../src/index.js"
+import { createSanityClient, ProjectsError } from "@projectkit/sanity"
 
 export const main = async () => {
   const client = createSanityClient({

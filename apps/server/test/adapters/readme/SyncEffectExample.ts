@@ -1,6 +1,6 @@
 import { FetchHttpClient } from "@effect/platform"
 import { Projects } from "@projectkit/core"
-import { SyncClient } from "../src/index.js"
+import { SyncClient } from "@projectkit/sync"
 import { Effect, Stream } from "effect"
 
 const program = Effect.gen(function*() {

@@ -1,6 +1,6 @@
 import { FetchHttpClient } from "@effect/platform"
 import { Retry } from "@projectkit/core"
-import { Autosaver, EditorClient } from "../src/index.js"
+import { Autosaver, EditorClient } from "@projectkit/editor"
 import { Config, Effect, Stream } from "effect"
 
 const program = Effect.gen(function*() {

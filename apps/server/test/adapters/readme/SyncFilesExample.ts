@@ -1,4 +1,4 @@
-import { createSyncClient } from "../src/index.js"
+import { createSyncClient } from "@projectkit/sync"
 
 const audio = { type: "audio", url: "https://assets.sync.so/docs/example-audio.wav" } as const
 

@@ -1,6 +1,6 @@
 import { FetchHttpClient } from "@effect/platform"
 import { Projects } from "@projectkit/core"
-import { SanityClient } from "../src/index.js"
+import { SanityClient } from "@projectkit/sanity"
 import { Effect, Stream } from "effect"
 
 const program = Effect.gen(function*() {
