@@ -151,7 +151,8 @@ export const dialects: ReadonlyArray<Dialect.Dialect> = Dialects.all
 /** Where each dialect is mounted and how it writes a failure no handler describes (by its error table). */
 export const dialectErrors: ReadonlyArray<Fallback.DialectErrors> = Dialects.all.map((dialect) => ({
   prefix: dialect.prefix,
-  body: dialect.errors.body
+  body: dialect.errors.body,
+  contract: dialect.contract
 }))
 
 /** The routes of every dialect whose bodies may exceed the server's limit, and by how much. */

@@ -514,6 +514,7 @@ const makeListener = (options: Options, fallback: (request: Http.IncomingMessage
     const registry = yield* Registry
     const runtime = yield* Effect.runtime<never>()
     const render = Fallback.renderer(options.dialects)
+    const checkMediaType = Fallback.mediaTypeCheck(options.dialects)
     const table = new RouteTable<CompiledRoute>()
     for (const handlers of options.compile ? registry.groups : []) {
       for (const item of handlers.items) {
@@ -630,6 +631,8 @@ const makeListener = (options: Options, fallback: (request: Http.IncomingMessage
       if (found === undefined) return fallback(nodeRequest, response)
       const { params, route } = found
       if (!route.readsBody) return start(route, params, url, queryAt, nodeRequest, response, undefined)
+      const unsupported = checkMediaType(nodeRequest.method ?? "GET", url, nodeRequest.headers)
+      if (unsupported !== undefined) return answerNow(nodeRequest, response, failureReply(url, unsupported))
       if (nodeRequest.headers["content-type"]?.toLowerCase().includes("multipart/") === true) {
         return fallback(nodeRequest, response)
       }
