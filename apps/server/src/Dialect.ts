@@ -22,6 +22,7 @@ import * as Effect from "effect/Effect"
 import * as Predicate from "effect/Predicate"
 import type { IncomingHttpHeaders } from "node:http"
 import type { LargerBodies } from "./Fallback.js"
+import * as StorageOutage from "./internal/storageOutage.js"
 
 /** One provider's API, as the server mounts it. */
 export interface Dialect {
@@ -106,6 +107,8 @@ export const answer = <Wire, Map extends ErrorTable.ByTag<Wire>>(errors: ErrorTa
       if (referencesMissingOrganization(error)) {
         return Effect.fail(errors.fromCore(new ProjectsError.Unauthorized({ reason: "InvalidCredentials" })) as Answered<E, Map>)
       }
+      // The storage out of reach is no handler's to answer: the fallback's 503, with Retry-After.
+      if (StorageOutage.isUnreachable(error)) return Effect.die(error)
       return Effect.zipRight(
         Effect.logError(`${errors.provider} storage failure`, error),
         Effect.fail(errors.fromCore(storageFailure(errors.provider)) as Answered<E, Map>)

@@ -14,6 +14,7 @@ import * as Option from "effect/Option"
 import * as Either from "effect/Either"
 import * as Predicate from "effect/Predicate"
 import * as MediaTypes from "./internal/mediaTypes.js"
+import * as StorageOutage from "./internal/storageOutage.js"
 import * as Untrusted from "./internal/untrusted.js"
 
 /** How one dialect writes an error body. */
@@ -28,11 +29,29 @@ export interface DialectErrors {
 export interface Failure {
   readonly status: number
   readonly message: string
+  /** Seconds the client should wait before retrying (a `Retry-After` header). */
+  readonly retryAfter?: number | undefined
 }
 
 export const tooLarge: Failure = { status: 413, message: "The request body is too large" }
 export const notJson: Failure = { status: 400, message: "The request body is not valid JSON" }
 export const internalError: Failure = { status: 500, message: "Internal server error" }
+/** The storage cannot be reached: a 503 the client may retry (see `internal/storageOutage.ts`). */
+export const storageUnavailable: Failure = {
+  status: 503,
+  message: StorageOutage.message,
+  retryAfter: StorageOutage.retryAfterSeconds
+}
+
+/**
+ * The 503 of a request that failed because the storage cannot be reached, whether the failure
+ * arrived as an error or as a defect (authentication reads credentials with `orDie`).
+ */
+export const storageOutage = (cause: Cause.Cause<unknown>): Option.Option<Failure> => {
+  const failure = Cause.failureOption(cause)
+  const error = Option.isSome(failure) ? failure.value : Option.getOrUndefined(Cause.dieOption(cause))
+  return error !== undefined && StorageOutage.isUnreachable(error) ? Option.some(storageUnavailable) : Option.none()
+}
 /** A body in a media type its route's document does not declare. */
 export const unsupportedMediaType = (contentType: string, declared: ReadonlyArray<string>): Failure => ({
   status: 415,
@@ -136,7 +155,10 @@ export const layer = (dialects: ReadonlyArray<DialectErrors>, maxBodyBytes: numb
   const checkMediaType = mediaTypeCheck(dialects)
   const respond = (failure: Failure) =>
     Effect.map(HttpServerRequest.HttpServerRequest, (request) =>
-      HttpServerResponse.unsafeJson(render(request.url, failure), { status: failure.status }))
+      HttpServerResponse.unsafeJson(render(request.url, failure), {
+        status: failure.status,
+        ...(failure.retryAfter === undefined ? {} : { headers: { "retry-after": String(failure.retryAfter) } })
+      }))
   const limited = (app: HttpApp.Default) =>
     Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
       // Refuse by the declared length before reading anything: reading past the limit would have
@@ -173,6 +195,9 @@ export const layer = (dialects: ReadonlyArray<DialectErrors>, maxBodyBytes: numb
   }
   return HttpApiBuilder.middleware((app) =>
     Effect.catchAllCause(limited(app), (cause) => {
+      // The storage out of reach: a 503, said in the log (and so in the request log and journal).
+      const outage = storageOutage(cause)
+      if (Option.isSome(outage)) return Effect.zipRight(Effect.logWarning("storage unavailable: answered 503", cause), respond(outage.value))
       // A declared error is rendered by the API itself; an interruption is not ours to answer.
       const failure = Cause.failureOption(cause)
       if (Option.isSome(failure) && Option.isNone(classify(failure.value))) return Effect.failCause(cause)

@@ -92,11 +92,11 @@ const isApiVersionDate = (version: string): boolean => {
 
 /** `v1`, `vX` or `vYYYY-MM-DD`, a real date (OFF `@sanity/client` validateApiVersion). */
 export const ApiVersion = Schema.String.pipe(
-  Schema.pattern(/^v(1|X|\d{4}-\d{2}-\d{2})$/),
+  Schema.pattern(/^v(1|X|\d{4}-\d{2}-\d{2})$/, { description: "v2021-06-07, any vYYYY-MM-DD, v1 or vX" }),
   Schema.filter((version) => isApiVersionDate(version), {
     message: () => "Invalid API version string, expected `1`, `X` or a date in format `YYYY-MM-DD`"
   }),
-  Schema.annotations({ identifier: "ApiVersion", description: "v2021-06-07, any vYYYY-MM-DD, v1 or vX" })
+  Schema.annotations({ identifier: "ApiVersion", description: "v2021-06-07, any real date vYYYY-MM-DD, v1 or vX" })
 )
 
 export const defaultApiVersion = "v2021-06-07"
