@@ -31,6 +31,7 @@ import * as Journal from "./Journal.js"
 import * as Home from "./Home.js"
 import * as Compression from "./internal/compression.js"
 import * as Organizations from "./Organizations.js"
+import * as Revocations from "./Revocations.js"
 import { ServerApi } from "./ServerApi.js"
 import * as Snapshots from "./Snapshots.js"
 import * as Studio from "./Studio.js"
@@ -185,6 +186,7 @@ export const layerApi = (config: Omit<ServerConfig, "port" | "host">) =>
     Layer.provideMerge(Traffic.layer(Dialects.all, { latencyMs: config.latencyMs })),
     Layer.provideMerge(Layer.mergeAll(Journal.layer(config.journal), Faults.layer, StudioEvents.layer)),
     Layer.provideMerge(Organizations.layer),
+    Layer.provideMerge(Revocations.layer(config.database)),
     Layer.provideMerge(Database.layer(config.database)),
     Layer.provide(Layer.succeed(AdminToken, config.adminToken)),
     Layer.provide(Layer.succeed(ServerInfo, { version: VERSION, dialects: Dialects.all.map((d) => d.name) })),

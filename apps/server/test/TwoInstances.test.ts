@@ -241,6 +241,71 @@ describe.each(backends)("two instances on $name", ({ acquire, skip }) => {
     expect((found.body as { items: Array<{ id: string }> }).items.map((p) => p.id)).toEqual([id])
   })
 
+  /**
+   * Issue 29: what one instance withdraws, the other refuses on the very next request — no window
+   * of its credential cache. Each check warms the other instance's cache first, then loops on it
+   * for two seconds after the revocation is acknowledged: every single answer is a refusal.
+   */
+  const refusedThroughout = async (attempt: () => Promise<number>, refused: number) => {
+    const until = Date.now() + 2_000
+    const statuses = new Map<number, number>()
+    while (Date.now() < until) {
+      const status = await attempt()
+      statuses.set(status, (statuses.get(status) ?? 0) + 1)
+    }
+    expect(Object.fromEntries(statuses)).toEqual({ [refused]: expect.any(Number) })
+  }
+
+  it.skipIf(skip)("a revoked Sanity project token is refused by the other instance on the very next request", async () => {
+    const org = await createOrganization(a.baseUrl, "Revoked token") as unknown as { credentials: { sanity: { token: string } } }
+    const admin = { authorization: `Bearer ${org.credentials.sanity.token}`, "content-type": "application/json" }
+    const project = (await call(a.baseUrl, "/sanity/v2021-06-07/projects", { method: "POST", headers: admin, body: `{"displayName":"Tokens"}` }))
+      .body as { id: string }
+    const created = await call(a.baseUrl, `/sanity/v2021-06-07/projects/${project.id}/tokens`, {
+      method: "POST",
+      headers: admin,
+      body: JSON.stringify({ label: "robot", roleName: "administrator" })
+    })
+    expect(created.status).toBe(201)
+    const robot = created.body as { id: string; key: string }
+    const mint = (baseUrl: string) =>
+      call(baseUrl, `/sanity/v2021-06-07/projects/${project.id}/tokens`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${robot.key}`, "content-type": "application/json" },
+        body: JSON.stringify({ label: "minted", roleName: "administrator" })
+      }).then((answer) => answer.status)
+    // The robot works on the other instance (now in its cache)...
+    expect(await mint(b.baseUrl)).toBe(201)
+    // ...until it is deleted on this one.
+    const deleted = await call(a.baseUrl, `/sanity/v2021-06-07/projects/${project.id}/tokens/${robot.id}`, { method: "DELETE", headers: admin })
+    expect(deleted.status).toBeLessThan(300)
+    await refusedThroughout(() => mint(b.baseUrl), 401)
+    const tokens = (await call(a.baseUrl, `/sanity/v2021-06-07/projects/${project.id}/tokens`, { headers: admin })).body as Array<unknown>
+    // The robot minted one token before its deletion, none after.
+    expect(tokens).toHaveLength(1)
+  }, 30_000)
+
+  it.skipIf(skip)("withdrawn editor runtime access and a deleted organization are refused by the other instance at once", async () => {
+    const org = await createOrganization(a.baseUrl, "Revoked rights")
+    const admin = { authorization: `Bearer ${adminToken}`, "content-type": "application/json" }
+    const editor = { authorization: `Bearer ${org.credentials.editor.apiKey}`, "content-type": "application/json" }
+    const list = (baseUrl: string) => call(baseUrl, "/editor/v1/projects", { headers: editor }).then((answer) => answer.status)
+    expect(await list(b.baseUrl)).toBe(200)
+    const withdrawn = await call(a.baseUrl, `/__projectkit/orgs/${org.id}`, {
+      method: "PATCH",
+      headers: admin,
+      body: JSON.stringify({ editorRuntimeAccess: false })
+    })
+    expect(withdrawn.status).toBe(200)
+    await refusedThroughout(() => list(b.baseUrl), 403)
+
+    const sync = { "x-api-key": org.credentials.sync.apiKey }
+    const projects = (baseUrl: string) => call(baseUrl, "/sync/v2/projects", { headers: sync }).then((answer) => answer.status)
+    expect(await projects(b.baseUrl)).toBe(200)
+    expect((await call(a.baseUrl, `/__projectkit/orgs/${org.id}`, { method: "DELETE", headers: admin })).status).toBeLessThan(300)
+    await refusedThroughout(() => projects(b.baseUrl), 401)
+  }, 30_000)
+
   // Last: it resets the shared database. Issue 14: after a reset on one instance, the other answered
   // creates with 500 (foreign-key error 23503) for the second its credential cache trusts a key.
   it.skipIf(skip)("refuse a credential of an organization another instance just reset: 401, never 500", async () => {
