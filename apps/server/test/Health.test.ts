@@ -5,7 +5,7 @@
  */
 import { describe, expect, it, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { proxy } from "./support/TcpProxy.js"
+import { proxiedSchema } from "./support/TcpProxy.js"
 import * as TestDatabase from "./support/TestDatabase.js"
 import { request, layer as testServer } from "./support/TestServer.js"
 
@@ -21,11 +21,7 @@ layer(testServer())("health", (it) => {
 describe.skipIf(TestDatabase.postgresUrl === undefined)("health on PostgreSQL that stops answering", () => {
   it.live("goes 503 within its bound when the database is cut or silent, and back to 200 when it returns", () =>
     Effect.gen(function*() {
-      const url = new URL(yield* TestDatabase.freshSchema(TestDatabase.postgresUrl!))
-      const through = yield* proxy(url)
-      const proxied = new URL(url)
-      proxied.hostname = "127.0.0.1"
-      proxied.port = String(through.port)
+      const { through, url } = yield* proxiedSchema(TestDatabase.postgresUrl!)
       const health = request("/__projectkit/health")
       yield* Effect.gen(function*() {
         expect((yield* health).status).toBe(200)
@@ -47,6 +43,6 @@ describe.skipIf(TestDatabase.postgresUrl === undefined)("health on PostgreSQL th
         through.mode = "forward"
         through.cutAll()
         yield* Effect.eventually(Effect.filterOrFail(health, (answer) => answer.status === 200)).pipe(Effect.timeout("10 seconds"))
-      }).pipe(Effect.provide(testServer({ database: proxied.toString() })))
+      }).pipe(Effect.provide(testServer({ database: url })))
     }).pipe(Effect.scoped), 60_000)
 })

@@ -10,7 +10,7 @@ import { SqlError } from "@effect/sql/SqlError"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as StorageOutage from "../src/internal/storageOutage.js"
-import { proxy } from "./support/TcpProxy.js"
+import { proxiedSchema } from "./support/TcpProxy.js"
 import * as TestDatabase from "./support/TestDatabase.js"
 import { createOrganization, request, layer as testServer } from "./support/TestServer.js"
 
@@ -29,11 +29,7 @@ describe("what counts as the storage out of reach", () => {
 describe.skipIf(TestDatabase.postgresUrl === undefined)("dialect routes while PostgreSQL is cut off", () => {
   it.live("answer 503 with Retry-After in each dialect's body, and nothing half-written remains", () =>
     Effect.gen(function*() {
-      const url = new URL(yield* TestDatabase.freshSchema(TestDatabase.postgresUrl!))
-      const through = yield* proxy(url)
-      const proxied = new URL(url)
-      proxied.hostname = "127.0.0.1"
-      proxied.port = String(through.port)
+      const { through, url } = yield* proxiedSchema(TestDatabase.postgresUrl!)
       yield* Effect.gen(function*() {
         const org = yield* createOrganization("outage")
         const sync = { "x-api-key": org.credentials.sync.apiKey, "content-type": "application/json" }
@@ -75,6 +71,6 @@ describe.skipIf(TestDatabase.postgresUrl === undefined)("dialect routes while Po
         expect(JSON.stringify(editorProjects.body)).not.toContain("during")
         const sanityProjects = yield* request("/sanity/v2021-06-07/projects", { headers: sanity })
         expect(JSON.stringify(sanityProjects.body)).not.toContain("during")
-      }).pipe(Effect.provide(testServer({ database: proxied.toString() })))
+      }).pipe(Effect.provide(testServer({ database: url })))
     }).pipe(Effect.scoped), 60_000)
 })

@@ -4,6 +4,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Net from "node:net"
+import * as TestDatabase from "./TestDatabase.js"
 
 /** A TCP proxy to `target` whose behaviour the test switches: forward, refuse, or swallow everything. */
 export const proxy = (target: URL) =>
@@ -42,3 +43,14 @@ export const proxy = (target: URL) =>
     ),
     (state) => Effect.sync(() => state.close())
   )
+
+/** A fresh PostgreSQL schema at `postgresUrl`, reached through a proxy: the proxy, and the URL that goes through it. */
+export const proxiedSchema = (postgresUrl: string) =>
+  Effect.gen(function*() {
+    const url = new URL(yield* TestDatabase.freshSchema(postgresUrl))
+    const through = yield* proxy(url)
+    const proxied = new URL(url)
+    proxied.hostname = "127.0.0.1"
+    proxied.port = String(through.port)
+    return { through, url: proxied.toString() }
+  })
