@@ -43,6 +43,9 @@ export class Revocations extends Context.Tag("@projectkit/server/Revocations")<R
 /** The channel every instance sharing a database listens on. */
 export const channel = "projectkit_revocations"
 
+/** The `application_name` of each instance's listening connection (as `pg_stat_activity` shows it). */
+export const listenerName = "projectkit-revocations"
+
 /** How long an announcement waits for its own echo before giving up on it. */
 const echoTimeout = Duration.seconds(2)
 /** How soon a lost listening connection is made again. */
@@ -98,7 +101,7 @@ export const layerPg = (url: string): Layer.Layer<Revocations> =>
 
       /** One listening connection, until it is lost. */
       const listenOnce = Effect.async<void>((resume) => {
-        const client = new Pg.Client({ connectionString: url })
+        const client = new Pg.Client({ connectionString: url, application_name: listenerName })
         current = client
         let ended = false
         const end = () => {

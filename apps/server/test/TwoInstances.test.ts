@@ -12,7 +12,9 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import Pg from "pg"
 import * as Database from "../src/Database.js"
+import * as Revocations from "../src/Revocations.js"
 import * as RateLimits from "../src/RateLimits.js"
 import { adminToken, call, createOrganization, type ServerProcess, start, stop } from "./support/ServerProcess.js"
 import * as TestDatabase from "./support/TestDatabase.js"
@@ -39,7 +41,7 @@ const backends = [
 
 const json = (apiKey: string) => ({ "x-api-key": apiKey, "content-type": "application/json" })
 
-describe.each(backends)("two instances on $name", ({ acquire, skip }) => {
+describe.each(backends)("two instances on $name", ({ acquire, name, skip }) => {
   let database: Acquired
   let a: ServerProcess
   let b: ServerProcess
@@ -305,6 +307,37 @@ describe.each(backends)("two instances on $name", ({ acquire, skip }) => {
     expect((await call(a.baseUrl, `/__projectkit/orgs/${org.id}`, { method: "DELETE", headers: admin })).status).toBeLessThan(300)
     await refusedThroughout(() => projects(b.baseUrl), 401)
   }, 30_000)
+
+  it.skipIf(skip || name !== "PostgreSQL")(
+    "an instance that lost its announcements forgets every credential once it listens again",
+    async () => {
+      const org = await createOrganization(a.baseUrl, "Missed announcement")
+      const sync = { "x-api-key": org.credentials.sync.apiKey }
+      const projects = () => call(b.baseUrl, "/sync/v2/projects", { headers: sync }).then((answer) => answer.status)
+      expect(await projects()).toBe(200)
+      const client = new Pg.Client({ connectionString: database.location })
+      await client.connect()
+      try {
+        const listeners = `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = '${Revocations.listenerName}'`
+        const killed = new Set((await client.query<{ pid: number }>(listeners)).rows.map((row) => row.pid))
+        expect(killed.size).toBeGreaterThanOrEqual(2)
+        await client.query(`SELECT pg_terminate_backend(pid) FROM (${listeners}) AS listening`)
+        // Withdrawn behind every instance's back: no announcement at all.
+        await client.query("DELETE FROM credentials WHERE org_id = $1 AND dialect = 'sync'", [org.id])
+        // Once both listen again, what B had cached is gone.
+        for (let attempt = 0; ; attempt++) {
+          const now = (await client.query<{ pid: number }>(listeners)).rows.filter((row) => !killed.has(row.pid))
+          if (now.length >= 2) break
+          if (attempt > 200) throw new Error("the instances never listened again")
+          await new Promise((resolve) => setImmediate(resolve))
+        }
+      } finally {
+        await client.end()
+      }
+      await refusedThroughout(projects, 401)
+    },
+    30_000
+  )
 
   // Last: it resets the shared database. Issue 14: after a reset on one instance, the other answered
   // creates with 500 (foreign-key error 23503) for the second its credential cache trusts a key.
