@@ -102,8 +102,8 @@ export const answer = <Wire, Map extends ErrorTable.ByTag<Wire>>(errors: ErrorTa
 <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, Answered<E, Map>, R> =>
   Effect.catchAll(effect, (error): Effect.Effect<never, Answered<E, Map>> => {
     if (isSqlError(error)) {
-      // The caller's organization is gone (deleted, or reset, by another instance within its
-      // credential cache's second): the credential is stale, refused as any unknown one is.
+      // The caller's organization is gone (deleted, or reset, by another request while this one
+      // ran): the credential is stale, refused as any unknown one is.
       if (referencesMissingOrganization(error)) {
         return Effect.fail(errors.fromCore(new ProjectsError.Unauthorized({ reason: "InvalidCredentials" })) as Answered<E, Map>)
       }
