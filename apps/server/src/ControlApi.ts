@@ -16,9 +16,10 @@ import {
   type DialectDeclaration,
   Fault,
   FaultInput,
-  JournalEntry,
+  FaultList,
   JournalSettings,
   organizationSchemas,
+  RequestList,
   Snapshot
 } from "./ControlSchemas.js"
 
@@ -86,13 +87,7 @@ export const ImportResult = Schema.Struct({
   organizations: Schema.Int
 }).annotations({ identifier: "ImportResult" })
 
-export const RequestList = Schema.Struct({
-  /** Whether the journal is recording; when off the list is what it kept before. */
-  enabled: Schema.Boolean,
-  requests: Schema.Array(JournalEntry)
-}).annotations({ identifier: "RequestList" })
-
-export const FaultList = Schema.Struct({ faults: Schema.Array(Fault) }).annotations({ identifier: "FaultList" })
+export { FaultList, RequestList } from "./ControlSchemas.js"
 
 const organizationPath = Schema.Struct({ id: Schema.String })
 

@@ -168,6 +168,12 @@ export const JournalSettings = Schema.Struct({
 }).annotations({ identifier: "JournalSettings" })
 export type JournalSettings = typeof JournalSettings.Type
 
+export const RequestList = Schema.Struct({
+  /** Whether the journal is recording; when off the list is what it kept before. */
+  enabled: Schema.Boolean,
+  requests: Schema.Array(JournalEntry)
+}).annotations({ identifier: "RequestList" })
+
 // ---------------------------------------------------------------------------------------------
 // Faults
 // ---------------------------------------------------------------------------------------------
@@ -208,3 +214,5 @@ export const Fault = Schema.Struct({
   createdAt: Schema.String
 }).annotations({ identifier: "Fault" })
 export type Fault = typeof Fault.Type
+
+export const FaultList = Schema.Struct({ faults: Schema.Array(Fault) }).annotations({ identifier: "FaultList" })

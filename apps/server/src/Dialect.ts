@@ -31,9 +31,10 @@ import type { IncomingHttpHeaders } from "node:http"
 import type * as CompiledApi from "./compiled/CompiledApi.js"
 import type { DialectDeclaration } from "./ControlSchemas.js"
 import type { LargerBodies } from "./Fallback.js"
-import type { DialectStudio } from "./StudioView.js"
 import type { Organizations } from "./Organizations.js"
 import type { Webhooks } from "./Webhooks.js"
+import * as StorageOutage from "./internal/storageOutage.js"
+import type { DialectStudio } from "./StudioView.js"
 
 /** What every dialect's Layer may use of the server: storage, tenancy, webhooks, the compiled routes' registry. */
 export type ServerServices = SqlClient.SqlClient | Organizations | Webhooks | CompiledApi.Registry
@@ -190,11 +191,13 @@ export const answer = <Wire, Map extends ErrorTable.ByTag<Wire>>(errors: ErrorTa
 <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, Answered<E, Map>, R> =>
   Effect.catchAll(effect, (error): Effect.Effect<never, Answered<E, Map>> => {
     if (isSqlError(error)) {
-      // The caller's organization is gone (deleted, or reset, by another instance within its
-      // credential cache's second): the credential is stale, refused as any unknown one is.
+      // The caller's organization is gone (deleted, or reset, by another request while this one
+      // ran): the credential is stale, refused as any unknown one is.
       if (referencesMissingOrganization(error)) {
         return Effect.fail(errors.fromCore(new ProjectsError.Unauthorized({ reason: "InvalidCredentials" })) as Answered<E, Map>)
       }
+      // The storage out of reach is no handler's to answer: the fallback's 503, with Retry-After.
+      if (StorageOutage.isUnreachable(error)) return Effect.die(error)
       return Effect.zipRight(
         Effect.logError(`${errors.provider} storage failure`, error),
         Effect.fail(errors.fromCore(storageFailure(errors.provider)) as Answered<E, Map>)

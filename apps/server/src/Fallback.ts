@@ -13,6 +13,8 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Either from "effect/Either"
 import * as Predicate from "effect/Predicate"
+import * as MediaTypes from "./internal/mediaTypes.js"
+import * as StorageOutage from "./internal/storageOutage.js"
 import * as Untrusted from "./internal/untrusted.js"
 
 /** How one dialect writes an error body. */
@@ -20,16 +22,42 @@ export interface DialectErrors {
   /** The base path the dialect is mounted under, e.g. "/sync"; "" for the rest. */
   readonly prefix: string
   readonly body: (status: number, message: string) => unknown
+  /** Its contract, whose document says which media types each body may be sent in (415 otherwise). */
+  readonly contract?: MediaTypes.Mount["contract"] | undefined
 }
 
 export interface Failure {
   readonly status: number
   readonly message: string
+  /** Seconds the client should wait before retrying (a `Retry-After` header). */
+  readonly retryAfter?: number | undefined
 }
 
 export const tooLarge: Failure = { status: 413, message: "The request body is too large" }
 export const notJson: Failure = { status: 400, message: "The request body is not valid JSON" }
 export const internalError: Failure = { status: 500, message: "Internal server error" }
+/** The storage cannot be reached: a 503 the client may retry (see `internal/storageOutage.ts`). */
+export const storageUnavailable: Failure = {
+  status: 503,
+  message: StorageOutage.message,
+  retryAfter: StorageOutage.retryAfterSeconds
+}
+
+/**
+ * The 503 of a request that failed because the storage cannot be reached, whether the failure
+ * arrived as an error or as a defect (authentication reads credentials with `orDie`).
+ */
+export const storageOutage = (cause: Cause.Cause<unknown>): Option.Option<Failure> => {
+  const failure = Cause.failureOption(cause)
+  const error = Option.isSome(failure) ? failure.value : Option.getOrUndefined(Cause.dieOption(cause))
+  return error !== undefined && StorageOutage.isUnreachable(error) ? Option.some(storageUnavailable) : Option.none()
+}
+/** A body in a media type its route's document does not declare. */
+export const unsupportedMediaType = (contentType: string, declared: ReadonlyArray<string>): Failure => ({
+  status: 415,
+  message: `Unsupported Media Type: the body is ${MediaTypes.essence(contentType) || "of no media type"}; ` +
+    `this route accepts ${declared.join(" or ")}`
+})
 /** Text the server never accepts (see `internal/untrusted.ts`): a 400 saying where. */
 export const refused = (refused: Untrusted.Refused): Failure => ({ status: 400, message: refused.message })
 
@@ -89,6 +117,29 @@ export const renderer = (dialects: ReadonlyArray<DialectErrors>) => {
 }
 
 /**
+ * The 415 of a request whose body is in a media type its route's document does not declare, for
+ * both routers. A request without a body, or without a Content-Type (read as the route's first
+ * declared type, as before), is not refused here; nor is an upload of raw bytes, whatever its type.
+ */
+export const mediaTypeCheck = (dialects: ReadonlyArray<DialectErrors>) => {
+  const declaredBodies = MediaTypes.declaredBodies(
+    dialects.flatMap((dialect) => dialect.contract === undefined ? [] : [{ prefix: dialect.prefix, contract: dialect.contract }])
+  )
+  return (method: string, url: string, headers: Readonly<Record<string, string | ReadonlyArray<string> | undefined>>): Failure | undefined => {
+    const contentType = headers["content-type"]
+    if (typeof contentType !== "string" || headers["content-length"] === "0") return undefined
+    const query = url.indexOf("?")
+    const declared = declaredBodies(method, query === -1 ? url : url.slice(0, query))
+    // A route taking raw bytes (application/octet-stream: an upload) takes them in any media type,
+    // which it records as the upload's type.
+    return declared !== undefined && !declared.includes("application/octet-stream") &&
+        !declared.includes(MediaTypes.essence(contentType))
+      ? unsupportedMediaType(contentType, declared)
+      : undefined
+  }
+}
+
+/**
  * A route that accepts more than the server's body limit (a multipart upload whose own limits are
  * larger), by request: its limit in bytes, or undefined for the server's.
  */
@@ -101,9 +152,13 @@ const closeAfterTooLarge: HttpApp.PreResponseHandler = (_request, response) =>
 
 export const layer = (dialects: ReadonlyArray<DialectErrors>, maxBodyBytes: number, largerBodies?: LargerBodies) => {
   const render = renderer(dialects)
+  const checkMediaType = mediaTypeCheck(dialects)
   const respond = (failure: Failure) =>
     Effect.map(HttpServerRequest.HttpServerRequest, (request) =>
-      HttpServerResponse.unsafeJson(render(request.url, failure), { status: failure.status }))
+      HttpServerResponse.unsafeJson(render(request.url, failure), {
+        status: failure.status,
+        ...(failure.retryAfter === undefined ? {} : { headers: { "retry-after": String(failure.retryAfter) } })
+      }))
   const limited = (app: HttpApp.Default) =>
     Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
       // Refuse by the declared length before reading anything: reading past the limit would have
@@ -112,6 +167,8 @@ export const layer = (dialects: ReadonlyArray<DialectErrors>, maxBodyBytes: numb
       // A request with neither a length nor a chunked encoding has no body (RFC 9112 §6.3): there
       // is nothing to limit, and setting the limit costs a fiber-local change on every GET.
       if (length === undefined && request.headers["transfer-encoding"] === undefined) return app
+      const unsupported = checkMediaType(request.method, request.url, request.headers)
+      if (unsupported !== undefined) return respond(unsupported)
       // A streamed body refused past a limit is not read to its end: the connection cannot carry
       // another request, and a client that reused it would see a reset. Say so with the 413.
       const bounded = limitedBody(app, request, length)
@@ -138,6 +195,9 @@ export const layer = (dialects: ReadonlyArray<DialectErrors>, maxBodyBytes: numb
   }
   return HttpApiBuilder.middleware((app) =>
     Effect.catchAllCause(limited(app), (cause) => {
+      // The storage out of reach: a 503, said in the log (and so in the request log and journal).
+      const outage = storageOutage(cause)
+      if (Option.isSome(outage)) return Effect.zipRight(Effect.logWarning("storage unavailable: answered 503", cause), respond(outage.value))
       // A declared error is rendered by the API itself; an interruption is not ours to answer.
       const failure = Cause.failureOption(cause)
       if (Option.isSome(failure) && Option.isNone(classify(failure.value))) return Effect.failCause(cause)

@@ -15,6 +15,7 @@ import type { OrganizationSettings } from "./ControlSchemas.js"
 import * as Dialect from "./Dialect.js"
 import type * as Dialects from "./dialects/index.js"
 import { hashSecret, randomId, randomSecret } from "./internal/ids.js"
+import { Revocations } from "./Revocations.js"
 
 export type { OrganizationSettings } from "./ControlSchemas.js"
 
@@ -104,8 +105,8 @@ export class Organizations extends Context.Tag("@projectkit/server/Organizations
  * authenticating is a statement per request otherwise, a large share of a GET's cost. This
  * instance forgets every entry at once whenever it changes organizations or credentials itself
  * (create, add member, runtime access, reset), so here a change is seen by the next request; other
- * instances sharing a PostgreSQL database see it within this time. Only found credentials are kept,
- * so a new one works at once everywhere.
+ * instances sharing a PostgreSQL database are told before the change is acknowledged
+ * (`Revocations`). Only found credentials are kept, so a new one works at once everywhere.
  */
 export const authenticationTtlMillis = 1_000
 /** Past this many entries the cache starts over, so a flood of distinct keys cannot grow it without bound. */
@@ -118,33 +119,40 @@ export const make = Effect.gen(function*() {
   const switches = dialects.flatMap((dialect) => Object.entries(dialect.settings ?? {}))
   const settingsOf = (row: Readonly<Record<string, unknown>>): Record<string, boolean> =>
     Object.fromEntries(switches.map(([name, column]) => [name, Number(row[column]) === 1 || row[column] === true]))
+  const revocations = yield* Revocations
   // Every cache of found credentials (`authenticate`'s and each `cachedLookup`'s), forgotten together.
   const caches = new Set<Map<string, unknown>>()
   // Bumped by every change: a lookup that began before a change does not store what it read.
   let generation = 0
-  const invalidate = Effect.sync(() => {
+  const forgetAll = () => {
     generation++
     for (const cache of caches) cache.clear()
-  })
+  }
+  const invalidate = Effect.sync(forgetAll)
+  // Another instance's change (or a lost announcement channel) empties this instance's caches too.
+  revocations.onRevoked(forgetAll)
   /** A cache of found credentials: `lookup` (made only on a miss) for `key`, its finding kept for a while. */
   const cache = <A>() => {
     const entries = new Map<string, { readonly found: A; readonly until: number }>()
     caches.add(entries)
     return (key: string, lookup: () => Effect.Effect<Option.Option<A>, SqlError>) =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) => {
-        const hit = entries.get(key)
+      Effect.flatMap(Effect.zip(Clock.currentTimeMillis, revocations.cacheUsable), ([now, usable]) => {
+        // A cache no announcement can reach (PostgreSQL, not listening) is not used.
+        const hit = usable ? entries.get(key) : undefined
         if (hit !== undefined && hit.until > now) return Effect.succeed(Option.some(hit.found))
         const started = generation
         return Effect.tap(lookup(), (found) => {
-          if (Option.isNone(found) || generation !== started) return
+          if (!usable || Option.isNone(found) || generation !== started) return
           if (entries.size >= authenticationCacheSize) entries.clear()
           entries.set(key, { found: found.value, until: now + authenticationTtlMillis })
         })
       })
   }
   const authenticated = cache<Authenticated>()
-  // Before (nothing read before the change is served after it) and after (nor read during it).
-  const forget = <A, E, R>(change: Effect.Effect<A, E, R>) => Effect.ensuring(Effect.zipRight(invalidate, change), invalidate)
+  // Before (nothing read before the change is served after it) and after (nor read during it);
+  // announced to every instance before the change is acknowledged (see `Revocations`).
+  const forget = <A, E, R>(change: Effect.Effect<A, E, R>) =>
+    Effect.ensuring(Effect.zipRight(invalidate, change), Effect.zipRight(invalidate, revocations.announce))
   const lookup = (dialect: DialectName, secret: string) =>
     Effect.map(
       // `o.*`: the organization's switches are columns its dialects' migrations add.
@@ -253,4 +261,5 @@ export const make = Effect.gen(function*() {
   return service
 })
 
+/** Organizations, told of other instances' revocations by `Revocations` (provided by the caller). */
 export const layer = Layer.effect(Organizations, make)

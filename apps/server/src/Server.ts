@@ -32,6 +32,7 @@ import * as Home from "./Home.js"
 import * as Compression from "./internal/compression.js"
 import * as Migrations from "./Migrations.js"
 import * as Organizations from "./Organizations.js"
+import * as Revocations from "./Revocations.js"
 import * as ServerApi from "./ServerApi.js"
 import * as Snapshots from "./Snapshots.js"
 import * as Studio from "./Studio.js"
@@ -155,7 +156,7 @@ export const dialects: ReadonlyArray<Dialect.Dialect> = Dialects.all
 
 /** Where each of `served` is mounted and how it writes a failure no handler describes (by its error table). */
 const errorsOf = (served: ReadonlyArray<Dialect.Dialect>): ReadonlyArray<Fallback.DialectErrors> =>
-  served.map((dialect) => ({ prefix: dialect.prefix, body: dialect.errors.body }))
+  served.map((dialect) => ({ prefix: dialect.prefix, body: dialect.errors.body, contract: dialect.contract }))
 
 /** Where each default dialect is mounted and how it writes a failure no handler describes. */
 export const dialectErrors: ReadonlyArray<Fallback.DialectErrors> = errorsOf(Dialects.all)
@@ -197,6 +198,7 @@ export const layerApi = (config: Omit<ServerConfig, "port" | "host">) => {
     Layer.provideMerge(Traffic.layer(served, { latencyMs: config.latencyMs })),
     Layer.provideMerge(Layer.mergeAll(Journal.layer(config.journal), Faults.layer, StudioEvents.layer)),
     Layer.provideMerge(Organizations.layer),
+    Layer.provideMerge(Revocations.layer(config.database)),
     Layer.provideMerge(Database.layer(config.database, { migrations: Migrations.make(served) })),
     Layer.provideMerge(Layer.succeed(Dialect.Dialects, served)),
     Layer.provide(Layer.succeed(AdminToken, config.adminToken)),

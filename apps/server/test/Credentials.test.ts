@@ -20,6 +20,7 @@ import { hashSecret } from "../src/internal/ids.js"
 import * as SqliteClient from "../src/internal/sqlite.js"
 import { migrations } from "../src/Migrations.js"
 import { Organizations, layer as organizationsLayer } from "../src/Organizations.js"
+import * as Revocations from "../src/Revocations.js"
 import * as TestDatabase from "./support/TestDatabase.js"
 
 /** `effect` with `Organizations` and `SqlClient` over a fresh database (a temporary file on SQLite). */
@@ -35,7 +36,7 @@ const onFreshDatabase = <A, E>(effect: (location: string) => Effect.Effect<A, E,
       )
       : yield* TestDatabase.freshSchema(TestDatabase.postgresUrl)
     return yield* effect(location).pipe(
-      Effect.provide(organizationsLayer.pipe(Layer.provideMerge(Database.layer(location)), Layer.provide(Dialects.registered)))
+      Effect.provide(organizationsLayer.pipe(Layer.provide(Revocations.layer(location)), Layer.provideMerge(Database.layer(location)), Layer.provide(Dialects.registered)))
     )
   }).pipe(Effect.scoped)
 
@@ -96,6 +97,6 @@ describe(`credentials at rest (${TestDatabase.backend})`, () => {
         const sql = yield* SqlClient.SqlClient
         expect(yield* sql`SELECT secret_hash FROM credentials`).toEqual([{ secret_hash: hashSecret("sk-old-plaintext") }])
         expect(Option.map(yield* organizations.authenticate("sync", "sk-old-plaintext"), (c) => c.orgId)).toEqual(Option.some("o1"))
-      }).pipe(Effect.provide(organizationsLayer.pipe(Layer.provideMerge(Database.layer(location)), Layer.provide(Dialects.registered))))
+      }).pipe(Effect.provide(organizationsLayer.pipe(Layer.provide(Revocations.layer(location)), Layer.provideMerge(Database.layer(location)), Layer.provide(Dialects.registered))))
     }).pipe(Effect.scoped))
 })

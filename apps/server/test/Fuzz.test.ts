@@ -141,6 +141,43 @@ describe(`Fuzz (${backend})`, () => {
       }))
 
     for (const dialect of Dialects.all) {
+      it.effect(`${dialect.name}: every body route refuses an undeclared media type, every form route every broken form, with a 4xx in its format`, () =>
+        Effect.gen(function*() {
+          const { baseUrl } = yield* TestServer
+          const own = yield* createOrganization(`fuzz-${dialect.name}-media`)
+          const other = yield* createOrganization(`fuzz-${dialect.name}-media-other`)
+          const credentials = { own: credentialOf(dialect.name, own), other: credentialOf(dialect.name, other) }
+          const ops = Fuzz.operations(dialect)
+          const known = new Fuzz.Known()
+          let sent = 0
+          for (const [index, op] of ops.entries()) {
+            // (A raw upload takes its bytes in any media type: it records the type sent.)
+            if (op.payload === undefined || (op.payload.raw && op.payload.multipart !== true)) continue
+            const [plan] = fc.sample(Fuzz.plansOf(ops, index), { seed, numRuns: 1 })
+            const mutations: ReadonlyArray<Fuzz.Mutation> = [
+              ...Fuzz.undeclaredMediaTypes.map((value) => ({ _tag: "ContentType" as const, value })),
+              ...(op.payload.multipart === true ? Fuzz.brokenForms.map((kind) => ({ _tag: "BrokenForm" as const, kind })) : [])
+            ]
+            for (const mutation of mutations) {
+              const wire = Fuzz.toWire(op, { ...plan!, credential: "own", mutation }, {
+                prefix: dialect.prefix,
+                known,
+                credentials,
+                maxBodyBytes: FuzzServer.maxBodyBytes
+              })
+              const answer = yield* Effect.promise(() => Fuzz.send(baseUrl, wire))
+              const seen = `${op.id}: ${wire.method} ${wire.url.slice(0, 200)} [${wire.because}] → ${answer.status} ${answer.text.slice(0, 300)}`
+              expect(wire.verdict, seen).toBe("invalid")
+              expect(answer.status, seen).toBeGreaterThanOrEqual(400)
+              expect(answer.status, seen).toBeLessThan(500)
+              const off = Fuzz.undeclared(op, refusals[dialect.name]!, answer)
+              if (off !== undefined) expect.fail(`${off}: ${seen}`)
+              sent++
+            }
+          }
+          expect(sent).toBeGreaterThan(0)
+        }))
+
       it.effect(`${dialect.name}: ${runsPerDialect} generated requests, none answered 5xx or off the document, none refused yet stored`, () =>
         Effect.gen(function*() {
           const { baseUrl } = yield* TestServer

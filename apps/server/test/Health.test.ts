@@ -6,7 +6,7 @@
 import { describe, expect, it, layer } from "@effect/vitest"
 import { eventually } from "@projectkit/core/Eventually"
 import * as Effect from "effect/Effect"
-import * as Net from "node:net"
+import { proxiedSchema } from "./support/TcpProxy.js"
 import * as TestDatabase from "./support/TestDatabase.js"
 import { request, layer as testServer } from "./support/TestServer.js"
 
@@ -19,52 +19,10 @@ layer(testServer())("health", (it) => {
     }))
 })
 
-/** A TCP proxy to `target` whose behaviour the test switches: forward, refuse, or swallow everything. */
-const proxy = (target: URL) =>
-  Effect.acquireRelease(
-    Effect.async<{ readonly port: number; mode: "forward" | "cut" | "blackhole"; readonly cutAll: () => void; readonly close: () => void }>(
-      (resume) => {
-        const sockets = new Set<Net.Socket>()
-        const state = {
-          port: 0,
-          mode: "forward" as "forward" | "cut" | "blackhole",
-          cutAll: () => {
-            for (const socket of sockets) socket.destroy()
-          },
-          close: () => {
-            state.cutAll()
-            server.close()
-          }
-        }
-        const server = Net.createServer((client) => {
-          sockets.add(client)
-          client.on("close", () => sockets.delete(client))
-          client.on("error", () => client.destroy())
-          if (state.mode === "cut") return client.destroy()
-          if (state.mode === "blackhole") return
-          const upstream = Net.connect(Number(target.port || 5432), target.hostname)
-          sockets.add(upstream)
-          upstream.on("close", () => sockets.delete(upstream))
-          upstream.on("error", () => client.destroy())
-          client.pipe(upstream).pipe(client)
-        })
-        server.listen(0, "127.0.0.1", () => {
-          state.port = (server.address() as Net.AddressInfo).port
-          resume(Effect.succeed(state))
-        })
-      }
-    ),
-    (state) => Effect.sync(() => state.close())
-  )
-
 describe.skipIf(TestDatabase.postgresUrl === undefined)("health on PostgreSQL that stops answering", () => {
   it.live("goes 503 within its bound when the database is cut or silent, and back to 200 when it returns", () =>
     Effect.gen(function*() {
-      const url = new URL(yield* TestDatabase.freshSchema(TestDatabase.postgresUrl!))
-      const through = yield* proxy(url)
-      const proxied = new URL(url)
-      proxied.hostname = "127.0.0.1"
-      proxied.port = String(through.port)
+      const { through, url } = yield* proxiedSchema(TestDatabase.postgresUrl!)
       const health = request("/__projectkit/health")
       yield* Effect.gen(function*() {
         expect((yield* health).status).toBe(200)
@@ -86,6 +44,6 @@ describe.skipIf(TestDatabase.postgresUrl === undefined)("health on PostgreSQL th
         through.mode = "forward"
         through.cutAll()
         yield* eventually(health, { until: (answer) => answer.status === 200 })
-      }).pipe(Effect.provide(testServer({ database: proxied.toString() })))
+      }).pipe(Effect.provide(testServer({ database: url })))
     }).pipe(Effect.scoped), 60_000)
 })

@@ -12,7 +12,9 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import Pg from "pg"
 import * as Database from "../src/Database.js"
+import * as Revocations from "../src/Revocations.js"
 import * as RateLimits from "../src/RateLimits.js"
 import { adminToken, call, createOrganization, type ServerProcess, start, stop } from "./support/ServerProcess.js"
 import * as TestDatabase from "./support/TestDatabase.js"
@@ -39,7 +41,7 @@ const backends = [
 
 const json = (apiKey: string) => ({ "x-api-key": apiKey, "content-type": "application/json" })
 
-describe.each(backends)("two instances on $name", ({ acquire, skip }) => {
+describe.each(backends)("two instances on $name", ({ acquire, name, skip }) => {
   let database: Acquired
   let a: ServerProcess
   let b: ServerProcess
@@ -240,6 +242,102 @@ describe.each(backends)("two instances on $name", ({ acquire, skip }) => {
     const found = await call(a.baseUrl, `/sync/v2/projects?${new URLSearchParams({ searchQuery: final.name })}`, { headers: json(apiKey) })
     expect((found.body as { items: Array<{ id: string }> }).items.map((p) => p.id)).toEqual([id])
   })
+
+  /**
+   * Issue 29: what one instance withdraws, the other refuses on the very next request — no window
+   * of its credential cache. Each check warms the other instance's cache first, then loops on it
+   * for two seconds after the revocation is acknowledged: every single answer is a refusal.
+   */
+  const refusedThroughout = async (attempt: () => Promise<number>, refused: number) => {
+    const until = Date.now() + 2_000
+    const statuses = new Map<number, number>()
+    while (Date.now() < until) {
+      const status = await attempt()
+      statuses.set(status, (statuses.get(status) ?? 0) + 1)
+    }
+    expect(Object.fromEntries(statuses)).toEqual({ [refused]: expect.any(Number) })
+  }
+
+  it.skipIf(skip)("a revoked Sanity project token is refused by the other instance on the very next request", async () => {
+    const org = await createOrganization(a.baseUrl, "Revoked token") as unknown as { credentials: { sanity: { token: string } } }
+    const admin = { authorization: `Bearer ${org.credentials.sanity.token}`, "content-type": "application/json" }
+    const project = (await call(a.baseUrl, "/sanity/v2021-06-07/projects", { method: "POST", headers: admin, body: `{"displayName":"Tokens"}` }))
+      .body as { id: string }
+    const created = await call(a.baseUrl, `/sanity/v2021-06-07/projects/${project.id}/tokens`, {
+      method: "POST",
+      headers: admin,
+      body: JSON.stringify({ label: "robot", roleName: "administrator" })
+    })
+    expect(created.status).toBe(201)
+    const robot = created.body as { id: string; key: string }
+    const mint = (baseUrl: string) =>
+      call(baseUrl, `/sanity/v2021-06-07/projects/${project.id}/tokens`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${robot.key}`, "content-type": "application/json" },
+        body: JSON.stringify({ label: "minted", roleName: "administrator" })
+      }).then((answer) => answer.status)
+    // The robot works on the other instance (now in its cache)...
+    expect(await mint(b.baseUrl)).toBe(201)
+    // ...until it is deleted on this one.
+    const deleted = await call(a.baseUrl, `/sanity/v2021-06-07/projects/${project.id}/tokens/${robot.id}`, { method: "DELETE", headers: admin })
+    expect(deleted.status).toBeLessThan(300)
+    await refusedThroughout(() => mint(b.baseUrl), 401)
+    const tokens = (await call(a.baseUrl, `/sanity/v2021-06-07/projects/${project.id}/tokens`, { headers: admin })).body as Array<unknown>
+    // The robot minted one token before its deletion, none after.
+    expect(tokens).toHaveLength(1)
+  }, 30_000)
+
+  it.skipIf(skip)("withdrawn editor runtime access and a deleted organization are refused by the other instance at once", async () => {
+    const org = await createOrganization(a.baseUrl, "Revoked rights")
+    const admin = { authorization: `Bearer ${adminToken}`, "content-type": "application/json" }
+    const editor = { authorization: `Bearer ${org.credentials.editor.apiKey}`, "content-type": "application/json" }
+    const list = (baseUrl: string) => call(baseUrl, "/editor/v1/projects", { headers: editor }).then((answer) => answer.status)
+    expect(await list(b.baseUrl)).toBe(200)
+    const withdrawn = await call(a.baseUrl, `/__projectkit/orgs/${org.id}`, {
+      method: "PATCH",
+      headers: admin,
+      body: JSON.stringify({ editorRuntimeAccess: false })
+    })
+    expect(withdrawn.status).toBe(200)
+    await refusedThroughout(() => list(b.baseUrl), 403)
+
+    const sync = { "x-api-key": org.credentials.sync.apiKey }
+    const projects = (baseUrl: string) => call(baseUrl, "/sync/v2/projects", { headers: sync }).then((answer) => answer.status)
+    expect(await projects(b.baseUrl)).toBe(200)
+    expect((await call(a.baseUrl, `/__projectkit/orgs/${org.id}`, { method: "DELETE", headers: admin })).status).toBeLessThan(300)
+    await refusedThroughout(() => projects(b.baseUrl), 401)
+  }, 30_000)
+
+  it.skipIf(skip || name !== "PostgreSQL")(
+    "an instance that lost its announcements forgets every credential once it listens again",
+    async () => {
+      const org = await createOrganization(a.baseUrl, "Missed announcement")
+      const sync = { "x-api-key": org.credentials.sync.apiKey }
+      const projects = () => call(b.baseUrl, "/sync/v2/projects", { headers: sync }).then((answer) => answer.status)
+      expect(await projects()).toBe(200)
+      const client = new Pg.Client({ connectionString: database.location })
+      await client.connect()
+      try {
+        const listeners = `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = '${Revocations.listenerName}'`
+        const killed = new Set((await client.query<{ pid: number }>(listeners)).rows.map((row) => row.pid))
+        expect(killed.size).toBeGreaterThanOrEqual(2)
+        await client.query(`SELECT pg_terminate_backend(pid) FROM (${listeners}) AS listening`)
+        // Withdrawn behind every instance's back: no announcement at all.
+        await client.query("DELETE FROM credentials WHERE org_id = $1 AND dialect = 'sync'", [org.id])
+        // Once both listen again, what B had cached is gone.
+        for (let attempt = 0; ; attempt++) {
+          const now = (await client.query<{ pid: number }>(listeners)).rows.filter((row) => !killed.has(row.pid))
+          if (now.length >= 2) break
+          if (attempt > 200) throw new Error("the instances never listened again")
+          await new Promise((resolve) => setImmediate(resolve))
+        }
+      } finally {
+        await client.end()
+      }
+      await refusedThroughout(projects, 401)
+    },
+    30_000
+  )
 
   // Last: it resets the shared database. Issue 14: after a reset on one instance, the other answered
   // creates with 500 (foreign-key error 23503) for the second its credential cache trusts a key.

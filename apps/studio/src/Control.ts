@@ -1,17 +1,21 @@
 /**
  * The control plane as the Studio calls it: the same origin, the admin token as a bearer token.
  *
- * Typed from the server's contracts, never mirrored by hand: the Studio's own routes
- * (`StudioApi`) are decoded with the contract's schemas (`StudioSchemas`, which imports nothing but
- * `effect/Schema`, so it is bundled); the other control routes are typed by the schemas
- * `ControlApi` uses, through type-only imports (erased from the bundle: their modules hold server
- * code). `ControlApi` itself is not imported: its imports reach every dialect (through
- * `Snapshots`), which would make the Studio's type check read the whole server.
+ * Typed and checked by the server's contracts, never mirrored by hand: every answer is decoded
+ * with the schema its route declares (`ControlSchemas` for the control routes, `StudioSchemas`
+ * for the Studio's own), modules that import nothing but `effect/Schema`, so they are bundled.
+ * The one exception is a created organization, whose credentials' shape the registered dialects
+ * decide at run time (`ControlSchemas.organizationSchemas`): it is trusted as typed.
  */
 import * as Schema from "effect/Schema"
-import type { Fault, FaultInput } from "../../server/src/Faults.js"
-import type { JournalEntry, JournalSettings } from "../../server/src/Journal.js"
-import type { Organization } from "../../server/src/Organizations.js"
+import {
+  Fault,
+  type FaultInput,
+  FaultList,
+  JournalSettings,
+  type Organization,
+  RequestList
+} from "../../server/src/ControlSchemas.js"
 import {
   DialectData,
   EventsTicket,
@@ -40,16 +44,7 @@ const decodeWith = <A, I>(schema: Schema.Schema<A, I>): Decode<A> => {
   }
 }
 
-/** `ControlApi`'s `RequestList` and `FaultList`: a list, and whether the journal records. */
-interface RequestList {
-  readonly enabled: boolean
-  readonly requests: ReadonlyArray<typeof JournalEntry.Type>
-}
-interface FaultList {
-  readonly faults: ReadonlyArray<typeof Fault.Type>
-}
-
-/** An answer of a control route this bundle cannot decode (its schemas live with server code). */
+/** An answer whose shape is decided at run time (see above): trusted as typed. */
 const typed = <A>(): Decode<A> => (body) => body as A
 
 const none: Decode<void> = () => undefined
@@ -87,6 +82,10 @@ export const control = (token: string) => {
   const dataDecode = decodeWith(DialectData)
   const recordDecode = decodeWith(StudioRecord)
   const ticketDecode = decodeWith(EventsTicket)
+  const requestsDecode = decodeWith(RequestList)
+  const journalDecode = decodeWith(JournalSettings)
+  const faultsDecode = decodeWith(FaultList)
+  const faultDecode = decodeWith(Fault)
   const records = (organization: string, dialect: string, view: string) =>
     `/orgs/${segment(organization)}/views/${segment(dialect)}/${segment(view)}`
   return {
@@ -106,13 +105,13 @@ export const control = (token: string) => {
     deleteRecord: (organization: string, dialect: string, view: string, record: string) =>
       call(none, "DELETE", `${records(organization, dialect, view)}/${segment(record)}`),
     requests: (filter: { org?: string | undefined; dialect?: string | undefined }) =>
-      call(typed<RequestList>(), "GET", `/requests${query({ ...filter, limit: "200" })}`),
+      call(requestsDecode, "GET", `/requests${query({ ...filter, limit: "200" })}`),
     clearRequests: () => call(none, "DELETE", "/requests"),
-    journal: () => call(typed<typeof JournalSettings.Type>(), "GET", "/journal"),
+    journal: () => call(journalDecode, "GET", "/journal"),
     configureJournal: (settings: Partial<typeof JournalSettings.Type>) =>
-      call(typed<typeof JournalSettings.Type>(), "PUT", "/journal", settings),
-    faults: () => call(typed<FaultList>(), "GET", "/faults"),
-    addFault: (input: typeof FaultInput.Type) => call(typed<typeof Fault.Type>(), "POST", "/faults", input),
+      call(journalDecode, "PUT", "/journal", settings),
+    faults: () => call(faultsDecode, "GET", "/faults"),
+    addFault: (input: typeof FaultInput.Type) => call(faultDecode, "POST", "/faults", input),
     deleteFault: (id: string) => call(none, "DELETE", `/faults/${segment(id)}`),
     clearFaults: () => call(none, "DELETE", "/faults"),
     /** A ticket for the event stream, whose URL cannot carry the token (EventSource sends no headers). */

@@ -5,7 +5,7 @@
  * filters: drawn when the tab is opened, so a poll never disturbs typing), content (drawn again
  * whenever what the server answers changes), and how it refreshes its data.
  */
-import type { Organization } from "../../server/src/Organizations.js"
+import type { Organization } from "../../server/src/ControlSchemas.js"
 import type { OrganizationSummary } from "../../server/src/StudioSchemas.js"
 import type { Control } from "./Control.js"
 import type { Child } from "./dom.js"

@@ -397,13 +397,20 @@ export class ExportsGroup extends group("editorExports", EditorAuth)
   .annotate(OpenApi.Title, "Exports")
 {}
 
+/** INF: the editor's answer to a body in a media type the operation does not declare, in its error body. */
+export const UnsupportedMediaType = Schema.Struct({
+  code: Schema.Literal("OPEN_API_UNSUPPORTED_MEDIA_TYPE"),
+  message: Schema.String
+}).annotations({ identifier: "UnsupportedMediaType", description: "The body's Content-Type is not one the operation declares" })
+
 /**
  * The bodies of the refusals no endpoint declares (a request that does not decode or breaks a rule
  * every route holds; a body too large), as the document and the server's fallback write them.
  */
 export const refusals: ContractDocument.Refusals = {
   badRequest: EditorErrors.ValidationFailed,
-  payloadTooLarge: EditorErrors.PayloadTooLarge
+  payloadTooLarge: EditorErrors.PayloadTooLarge,
+  unsupportedMediaType: UnsupportedMediaType
 }
 
 /** The editor Open API v1. Every endpoint needs a bearer key and may answer 413 or 500 (see `group`). */

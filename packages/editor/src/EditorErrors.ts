@@ -102,6 +102,8 @@ export const codeForStatus = (status: number): string => {
       return "OPEN_API_NOT_FOUND"
     case 413:
       return "OPEN_API_PAYLOAD_TOO_LARGE"
+    case 415:
+      return "OPEN_API_UNSUPPORTED_MEDIA_TYPE"
     case 429:
       return "OPEN_API_RATE_LIMITED"
     default:

@@ -11,6 +11,8 @@
  *   `HttpApiDecodeError` in the document becomes the provider's 400 schema;
  * - a body over the server's limit gets 413, in the provider's body: declared on every operation
  *   that takes a body and does not declare a 413 already;
+ * - a body in a media type the operation does not declare gets 415, in the provider's body: declared
+ *   on every operation that takes a body, when the provider names that body (`unsupportedMediaType`);
  * - a path parameter longer than 100 characters (as sent, percent-encoded) matches no route: a 404.
  *   Path parameters say so (and that they are not empty: an empty one makes another path, which is
  *   another route's or none);
@@ -45,6 +47,8 @@ export const rulesDescription = [
   "UTF-16 surrogate: such a request is refused with 400, whatever the field, and nothing is stored;",
   `- a JSON body may nest arrays and objects at most ${serverRules.maxJsonDepth} levels deep; deeper is refused with 400;`,
   `- a body larger than the server's limit (--max-body-bytes, ${serverRules.defaultMaxBodyBytes} bytes by default) is refused with 413;`,
+  "- a request body must be sent in a media type its operation declares (JSON bodies: application/json, " +
+  "parameters such as charset allowed; raw uploads: any); any other Content-Type is refused with 415 and nothing is read;",
   "- properties a request body's schema does not name are ignored;",
   `- a path parameter is 1 to ${serverRules.maxPathParameterLength} characters as sent (percent-encoded); ` +
   "a longer one matches no route: 404;",
@@ -59,6 +63,8 @@ export interface Refusals {
   readonly badRequest: Schema.Schema.Any
   /** The provider's 413: a body over the server's limit. */
   readonly payloadTooLarge: Schema.Schema.Any
+  /** The provider's 415: a body in a media type its operation does not declare. */
+  readonly unsupportedMediaType?: Schema.Schema.Any | undefined
 }
 
 /** `api` with its document made truthful (see the module's header); its routes are unchanged. */
@@ -103,6 +109,9 @@ const transform = (refusals: Refusals) => (original: Json): Json => {
   const components: Json = spec.components.schemas
   const badRequest: Json = OpenApiJsonSchema.makeWithDefs(refusals.badRequest, { defs: components })
   const payloadTooLarge = OpenApiJsonSchema.makeWithDefs(refusals.payloadTooLarge, { defs: components })
+  const unsupportedMediaType = refusals.unsupportedMediaType === undefined
+    ? undefined
+    : OpenApiJsonSchema.makeWithDefs(refusals.unsupportedMediaType, { defs: components })
   const badRequestDescription: string | undefined = typeof badRequest.$ref === "string"
     ? components[componentName(badRequest.$ref)]?.description
     : badRequest.description
@@ -138,6 +147,16 @@ const transform = (refusals: Refusals) => (original: Json): Json => {
         operation.responses["413"] = {
           description: "The body is larger than the server accepts",
           content: { "application/json": { schema: payloadTooLarge } }
+        }
+      }
+      // (An upload of raw bytes, `application/octet-stream`, takes them in any media type.)
+      if (
+        operation.requestBody !== undefined && unsupportedMediaType !== undefined && operation.responses?.["415"] === undefined &&
+        operation.requestBody.content?.["application/octet-stream"] === undefined
+      ) {
+        operation.responses["415"] = {
+          description: "The body's Content-Type is not a media type this operation declares",
+          content: { "application/json": { schema: unsupportedMediaType } }
         }
       }
       // What the routers match (see `serverRules.maxPathParameterLength`).

@@ -76,10 +76,27 @@ export class SanityAuth extends HttpApiMiddleware.Tag<SanityAuth>()("@projectkit
 // Shared shapes
 // ---------------------------------------------------------------------------------------------
 
-/** `v1`, `vX` or `vYYYY-MM-DD` (OFF `@sanity/client` validateApiVersion). */
+/**
+ * Whether `vYYYY-MM-DD` names a real calendar day after 1970-01-01. OFF `@sanity/client`
+ * validateApiVersion refuses a date `new Date` cannot read or that is not after the epoch
+ * ("Invalid API version string, expected `1` or date in format `YYYY-MM-DD`"); INF: the server
+ * refuses as well a day the month does not have (`v2021-02-30`, which `new Date` rolls over).
+ */
+const isApiVersionDate = (version: string): boolean => {
+  const match = /^v(\d{4})-(\d{2})-(\d{2})$/.exec(version)
+  if (match === null) return true
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])]
+  const date = new Date(Date.UTC(year, month - 1, day))
+  return date.getTime() > 0 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+}
+
+/** `v1`, `vX` or `vYYYY-MM-DD`, a real date (OFF `@sanity/client` validateApiVersion). */
 export const ApiVersion = Schema.String.pipe(
-  Schema.pattern(/^v(1|X|\d{4}-\d{2}-\d{2})$/),
-  Schema.annotations({ identifier: "ApiVersion", description: "v2021-06-07, any vYYYY-MM-DD, v1 or vX" })
+  Schema.pattern(/^v(1|X|\d{4}-\d{2}-\d{2})$/, { description: "v2021-06-07, any vYYYY-MM-DD, v1 or vX" }),
+  Schema.filter((version) => isApiVersionDate(version), {
+    message: () => "Invalid API version string, expected `1`, `X` or a date in format `YYYY-MM-DD`"
+  }),
+  Schema.annotations({ identifier: "ApiVersion", description: "v2021-06-07, any real date vYYYY-MM-DD, v1 or vX" })
 )
 
 export const defaultApiVersion = "v2021-06-07"
@@ -906,11 +923,22 @@ export const PayloadTooLarge = Schema.Struct({
   message: Schema.String
 }).annotations({ identifier: "PayloadTooLarge", description: "The body is larger than the server accepts" })
 
+/** INF: Sanity's answer to a body in a media type the operation does not declare (Boom's reason phrase). */
+export const UnsupportedMediaType = Schema.Struct({
+  statusCode: Schema.Literal(415),
+  error: Schema.String,
+  message: Schema.String
+}).annotations({ identifier: "UnsupportedMediaType", description: "The body's Content-Type is not one the operation declares" })
+
 /**
  * The bodies of the refusals no endpoint declares (a request that does not decode or breaks a rule
  * every route holds; a body too large), as the document and the server's fallback write them.
  */
-export const refusals: ContractDocument.Refusals = { badRequest: BadRequest, payloadTooLarge: PayloadTooLarge }
+export const refusals: ContractDocument.Refusals = {
+  badRequest: BadRequest,
+  payloadTooLarge: PayloadTooLarge,
+  unsupportedMediaType: UnsupportedMediaType
+}
 
 /**
  * Sanity's management API. Every endpoint needs a bearer token (but a job's event stream, see

@@ -92,8 +92,12 @@ export const reasonPhrase = (status: number): string => {
       return "Conflict"
     case 413:
       return "Request Entity Too Large"
+    case 415:
+      return "Unsupported Media Type"
     case 429:
       return "Too Many Requests"
+    case 503:
+      return "Service Unavailable"
     default:
       return status >= 500 ? "Internal Server Error" : "Bad Request"
   }

@@ -176,7 +176,10 @@ describe("SanityErrors", () => {
       error: "Internal Server Error",
       message: "Internal server error"
     })
-    expect(table.body(503, "down")).toMatchObject({ error: "Internal Server Error" })
+    // Issue 29: the storage out of reach, and a body in an undeclared media type, in Boom's words.
+    expect(table.body(503, "down")).toMatchObject({ error: "Service Unavailable" })
+    expect(table.body(415, "not JSON")).toMatchObject({ error: "Unsupported Media Type" })
+    expect(table.body(502, "bad gateway")).toMatchObject({ error: "Internal Server Error" })
     expect(table.body(418, "teapot")).toMatchObject({ error: "Bad Request" })
   })
 })

@@ -746,10 +746,23 @@ export class ModelsGroup extends group("syncModels")
 {}
 
 /**
+ * INF: sync.so's answer to a body in a media type the operation does not declare, in its error body.
+ * (Not a class of `SyncErrors`: no endpoint fails with it, the server's door does.)
+ */
+export const UnsupportedMediaType = Schema.Struct({
+  statusCode: Schema.Literal(415),
+  message: Schema.String
+}).annotations({ identifier: "UnsupportedMediaType", description: "The body's Content-Type is not one the operation declares" })
+
+/**
  * The bodies of the refusals no endpoint declares (a request that does not decode or breaks a rule
  * every route holds; a body too large), as the document and the server's fallback write them.
  */
-export const refusals: ContractDocument.Refusals = { badRequest: BadRequest, payloadTooLarge: PayloadTooLarge }
+export const refusals: ContractDocument.Refusals = {
+  badRequest: BadRequest,
+  payloadTooLarge: PayloadTooLarge,
+  unsupportedMediaType: UnsupportedMediaType
+}
 
 /** sync.so v2: its routes, group by group. Every endpoint needs an `x-api-key` and may answer 429 or 500. */
 export class SyncApi extends HttpApi.make("sync")

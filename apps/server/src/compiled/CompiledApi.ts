@@ -128,6 +128,7 @@ interface Reply {
   readonly status: number
   readonly contentType?: string | undefined
   readonly body?: string | Uint8Array | undefined
+  readonly headers?: Readonly<Record<string, string>> | undefined
 }
 
 type Outcome = Reply | HttpServerResponse.HttpServerResponse
@@ -414,7 +415,7 @@ const writeReply = (response: Http.ServerResponse, reply: Reply): void => {
     return
   }
   const length = typeof reply.body === "string" ? Buffer.byteLength(reply.body) : reply.body.byteLength
-  response.writeHead(reply.status, { "content-type": reply.contentType ?? "application/json", "content-length": length })
+  response.writeHead(reply.status, { ...reply.headers, "content-type": reply.contentType ?? "application/json", "content-length": length })
   response.end(reply.body)
 }
 
@@ -514,6 +515,7 @@ const makeListener = (options: Options, fallback: (request: Http.IncomingMessage
     const registry = yield* Registry
     const runtime = yield* Effect.runtime<never>()
     const render = Fallback.renderer(options.dialects)
+    const checkMediaType = Fallback.mediaTypeCheck(options.dialects)
     const table = new RouteTable<CompiledRoute>()
     for (const handlers of options.compile ? registry.groups : []) {
       for (const item of handlers.items) {
@@ -527,11 +529,16 @@ const makeListener = (options: Options, fallback: (request: Http.IncomingMessage
     const failureReply = (url: string, failure: Fallback.Failure): Reply => ({
       status: failure.status,
       contentType: "application/json",
-      body: JSON.stringify(render(url, failure))
+      body: JSON.stringify(render(url, failure)),
+      ...(failure.retryAfter === undefined ? {} : { headers: { "retry-after": String(failure.retryAfter) } })
     })
 
     /** The reply for a failed request, or undefined when the client went away. */
     const failed = (route: CompiledRoute, url: string, cause: Cause.Cause<unknown>): Effect.Effect<Reply | undefined> => {
+      const outage = Fallback.storageOutage(cause)
+      if (Option.isSome(outage)) {
+        return Effect.as(Effect.logWarning("storage unavailable: answered 503", cause), failureReply(url, outage.value))
+      }
       const failure = Cause.failureOption(cause)
       if (Option.isSome(failure)) {
         const error = failure.value
@@ -630,6 +637,8 @@ const makeListener = (options: Options, fallback: (request: Http.IncomingMessage
       if (found === undefined) return fallback(nodeRequest, response)
       const { params, route } = found
       if (!route.readsBody) return start(route, params, url, queryAt, nodeRequest, response, undefined)
+      const unsupported = checkMediaType(nodeRequest.method ?? "GET", url, nodeRequest.headers)
+      if (unsupported !== undefined) return answerNow(nodeRequest, response, failureReply(url, unsupported))
       if (nodeRequest.headers["content-type"]?.toLowerCase().includes("multipart/") === true) {
         return fallback(nodeRequest, response)
       }

@@ -13,6 +13,7 @@ import * as Database from "../../src/Database.js"
 import * as Dialect from "../../src/Dialect.js"
 import * as Dialects from "../../src/dialects/index.js"
 import { Organizations, layer as organizationsLayer } from "../../src/Organizations.js"
+import * as Revocations from "../../src/Revocations.js"
 import * as StudioControl from "../../src/StudioControl.js"
 import { decodeRows, type DialectStudio, StoredNumber } from "../../src/StudioView.js"
 import * as TestDatabase from "../support/TestDatabase.js"
@@ -75,6 +76,7 @@ const onFreshDatabase = <A, E>(effect: Effect.Effect<A, E, Organizations | SqlCl
   Effect.gen(function*() {
     const location = yield* TestDatabase.database
     return yield* effect.pipe(Effect.provide(organizationsLayer.pipe(
+      Layer.provide(Revocations.layer(location)),
       Layer.provideMerge(Database.layer(location)),
       Layer.provide(Layer.succeed(Dialect.Dialects, [...Dialects.all, fourth]))
     )))

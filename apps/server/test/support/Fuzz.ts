@@ -115,6 +115,21 @@ export type Mutation =
   | { readonly _tag: "Query"; readonly key: string; readonly value: string }
   | { readonly _tag: "PathLength"; readonly length: number; readonly at: number }
   | { readonly _tag: "BadPercent"; readonly where: "path" | "query"; readonly at: number }
+  | { readonly _tag: "BrokenForm"; readonly kind: BrokenForm }
+
+/** How a multipart body is broken (sent to the form routes): each must be refused, never a 5xx. */
+export type BrokenForm = typeof brokenForms[number]
+
+export const brokenForms = ["noBoundary", "emptyBoundary", "cutInFile", "cutInHeaders", "hugeHeaders", "badHeaders", "noDelimiter"] as const
+
+/** Media types no route's document declares for its body. */
+export const undeclaredMediaTypes = [
+  "text/plain",
+  "application/x-www-form-urlencoded",
+  "application/xml",
+  "application/json-patch",
+  "multipart/form-data; boundary=x"
+] as const
 
 type Where = "body" | "query" | "path"
 
@@ -162,7 +177,10 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   }),
   fc.record({ _tag: fc.constant("Huge" as const), length: fc.constantFrom(70_000, 300_000), at: fc.nat() }),
   fc.record({ _tag: fc.constant("NotJson" as const), cut: fc.nat() }),
-  fc.record({ _tag: fc.constant("ContentType" as const), value: fc.constantFrom("text/plain", "application/x-www-form-urlencoded") }),
+  fc.record({
+    _tag: fc.constant("ContentType" as const),
+    value: fc.constantFrom(...undeclaredMediaTypes)
+  }),
   fc.record({
     _tag: fc.constant("Query" as const),
     key: fc.constantFrom("limit", "cursor", "sortBy", "offset", "state", "status", "types", "ids", "order", "x"),
@@ -173,14 +191,21 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     length: fc.constantFrom(0, ContractDocument.serverRules.maxPathParameterLength + 1, 400),
     at: fc.nat()
   }),
-  fc.record({ _tag: fc.constant("BadPercent" as const), where: fc.constantFrom("path" as const, "query" as const), at: fc.nat() })
+  fc.record({ _tag: fc.constant("BadPercent" as const), where: fc.constantFrom("path" as const, "query" as const), at: fc.nat() }),
+  fc.record({
+    _tag: fc.constant("BrokenForm" as const),
+    kind: fc.constantFrom(...brokenForms)
+  })
 )
 
 const credential = fc.constantFrom<Credential>("own", "own", "own", "own", "own", "own", "other", "none", "unknown", "twice")
 
 /** Plans for `operations`: about half of them broken by one mutation. */
 export const plans = (ops: ReadonlyArray<Operation>): fc.Arbitrary<Plan> =>
-  fc.integer({ min: 0, max: ops.length - 1 }).chain((index) => {
+  fc.integer({ min: 0, max: ops.length - 1 }).chain((index) => plansOf(ops, index))
+
+/** Plans for the operation `ops[index]`. */
+export const plansOf = (ops: ReadonlyArray<Operation>, index: number): fc.Arbitrary<Plan> => {
     const op = ops[index]!
     return fc.record({
       operation: fc.constant(index),
@@ -193,7 +218,7 @@ export const plans = (ops: ReadonlyArray<Operation>): fc.Arbitrary<Plan> =>
       aim: fc.nat(),
       mutation: fc.option(mutation, { freq: 1, nil: undefined })
     })
-  })
+}
 
 // ---------------------------------------------------------------------------------------------
 // What the server answered: ids to aim later requests at
@@ -350,6 +375,29 @@ const stringPlaces = (holder: { root: unknown }) =>
 const insertAt = (text: string, at: number, insert: string) => {
   const i = text.length === 0 ? 0 : at % (text.length + 1)
   return text.slice(0, i) + insert + text.slice(i)
+}
+
+const part = `--fuzz\r\nContent-Disposition: form-data; name="input"; filename="input.jsonl"\r\n\r\n`
+
+/** A multipart body broken as `kind` says, with its content type. */
+const brokenForm = (kind: BrokenForm): { readonly contentType: string; readonly body: Buffer } => {
+  const withBoundary = "multipart/form-data; boundary=fuzz"
+  switch (kind) {
+    case "noBoundary":
+      return { contentType: "multipart/form-data", body: Buffer.from(`${part}{}\r\n--fuzz--\r\n`) }
+    case "emptyBoundary":
+      return { contentType: "multipart/form-data; boundary=", body: Buffer.from(`${part}{}\r\n--fuzz--\r\n`) }
+    case "cutInFile":
+      return { contentType: withBoundary, body: Buffer.from(`${part}{"request_id"`) }
+    case "cutInHeaders":
+      return { contentType: withBoundary, body: Buffer.from(`--fuzz\r\nContent-Disposition: form-data; na`) }
+    case "hugeHeaders":
+      return { contentType: withBoundary, body: Buffer.from(`--fuzz\r\nX-Padding: ${"p".repeat(20_000)}\r\n\r\nx\r\n--fuzz--\r\n`) }
+    case "badHeaders":
+      return { contentType: withBoundary, body: Buffer.from(`--fuzz\r\nContent-Disposition form-data\r\n\r\nx\r\n--fuzz--\r\n`) }
+    case "noDelimiter":
+      return { contentType: withBoundary, body: Buffer.from("no delimiter at all") }
+  }
 }
 
 /** Where a `Deep` mutation's nesting goes in the body's text. */
@@ -559,12 +607,20 @@ export const toWire = (op: Operation, plan: Plan, context: {
   let body: Buffer | undefined
   if (op.payload !== undefined && op.payload.raw) {
     body = Buffer.from(plan.body as Uint8Array)
-    headers.push("content-type", "application/octet-stream")
+    let contentType = "application/octet-stream"
     if (mutation?._tag === "Huge") body = Buffer.alloc(mutation.length, 1)
     if (mutation?._tag === "Missing") body = Buffer.alloc(0)
+    if (mutation?._tag === "ContentType") contentType = mutation.value
+    if (op.payload.multipart === true && mutation?._tag === "BrokenForm") {
+      const form = brokenForm(mutation.kind)
+      contentType = form.contentType
+      body = form.body
+      broken.push(`body: multipart/form-data broken (${mutation.kind})`)
+    }
+    headers.push("content-type", contentType)
     // The document's `minLength: 1`.
     if (body.length === 0) broken.push("body: empty")
-    if (op.payload.multipart === true) broken.push("body: not multipart/form-data")
+    if (op.payload.multipart === true && mutation?._tag !== "BrokenForm") broken.push(`body: not multipart/form-data (${contentType})`)
     const problem = decodes(op.payload.schema, new Uint8Array(body))
     if (problem !== undefined) broken.push(`body: ${problem}`)
   } else if (op.payload !== undefined) {
@@ -627,7 +683,8 @@ export const toWire = (op: Operation, plan: Plan, context: {
     headers.push("content-type", contentType)
     // Judged as the server reads it: the text's own depth and strings, then the schema.
     if (mutation?._tag === "NotJson" && text.length > 0) broken.push("body: not JSON")
-    if (contentType !== "application/json") unspecified = `body: sent as ${contentType}`
+    // The documents declare JSON bodies as application/json only: any other media type is a 415.
+    if (contentType !== "application/json") broken.push(`body: sent as ${contentType}`)
     if (depthOf(holder.root) > Untrusted.maxJsonDepth) broken.push("body: nested too deeply")
     const texts = [
       ...stringPlaces(holder).map(([container, key]) => container[key] as string),
@@ -762,12 +819,17 @@ export const send = (baseUrl: string, request: WireRequest): Promise<Answer> =>
  */
 export const undeclared = (op: Operation, refusals: ContractDocument.Refusals, answer: Answer): string | undefined => {
   const declared = op.answers.has(answer.status)
+  const mediaRefusal = answer.status === 415 && !declared && op.payload !== undefined ? refusals.unsupportedMediaType : undefined
   const schema: AnySchema | undefined = answer.status === 400
     ? refusals.badRequest as AnySchema
     : answer.status === 413 && !declared
     ? refusals.payloadTooLarge as AnySchema
+    : mediaRefusal !== undefined
+    ? mediaRefusal as AnySchema
     : op.answers.get(answer.status)
-  if (!declared && answer.status !== 400 && answer.status !== 413) return `status ${answer.status} is not declared`
+  if (!declared && answer.status !== 400 && answer.status !== 413 && mediaRefusal === undefined) {
+    return `status ${answer.status} is not declared`
+  }
   if (answer.contentType.startsWith("text/event-stream")) return undefined
   if (schema === undefined || answer.status === 204) {
     return answer.text === "" ? undefined : `status ${answer.status} declares no body, got ${answer.text.slice(0, 200)}`

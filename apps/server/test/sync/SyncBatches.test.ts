@@ -326,6 +326,45 @@ layer(server, { excludeTestServices: true })("sync.so: generations with files an
       }))
   })
 
+  describe("malformed multipart bodies (issue 29)", () => {
+    const part = `--xyz\r\nContent-Disposition: form-data; name="input"; filename="a.jsonl"\r\n\r\n`
+    /** Bodies no parser can read, by content type: each is sync.so's 400 (413 for the oversized headers' limit). */
+    const malformed: ReadonlyArray<{ readonly what: string; readonly contentType: string; readonly body: string }> = [
+      { what: "no boundary", contentType: "multipart/form-data", body: `${part}{}\r\n--xyz--\r\n` },
+      { what: "an empty boundary", contentType: "multipart/form-data; boundary=", body: `${part}{}\r\n--xyz--\r\n` },
+      { what: "an overlong boundary", contentType: `multipart/form-data; boundary=${"b".repeat(71)}`, body: `--${"b".repeat(71)}--\r\n` },
+      { what: "a body cut inside a small file", contentType: "multipart/form-data; boundary=xyz", body: `${part}abc` },
+      { what: "a body cut inside a part's headers", contentType: "multipart/form-data; boundary=xyz", body: `--xyz\r\nContent-Disposition: form-data; name="input"` },
+      { what: "a body cut after a part's headers", contentType: "multipart/form-data; boundary=xyz", body: `--xyz\r\nContent-Disposition: form-data; name="input"\r\n` },
+      { what: "headers without a colon", contentType: "multipart/form-data; boundary=xyz", body: `--xyz\r\nContent-Disposition form-data\r\n\r\nabc\r\n--xyz--\r\n` },
+      { what: "a disposition without a name", contentType: "multipart/form-data; boundary=xyz", body: `--xyz\r\nContent-Disposition: form-data\r\n\r\nabc\r\n--xyz--\r\n` },
+      {
+        what: "oversized part headers",
+        contentType: "multipart/form-data; boundary=xyz",
+        body: `--xyz\r\nContent-Disposition: form-data; name="input"\r\nX-Padding: ${"p".repeat(20_000)}\r\n\r\nabc\r\n--xyz--\r\n`
+      },
+      { what: "no boundary line at all", contentType: "multipart/form-data; boundary=xyz", body: "garbage" }
+    ]
+    for (const path of ["/sync/v2/batch", "/sync/v2/generate"]) {
+      it.effect(`${path} answers every malformed form with sync.so's 400, never a 500 or a hang`, () =>
+        Effect.gen(function*() {
+          const org = yield* makeSyncOrg(`malformed ${path}`)
+          for (const each of malformed) {
+            const answer = yield* request(path, {
+              method: "POST",
+              headers: { "x-api-key": org.apiKey, "content-type": each.contentType },
+              body: each.body,
+              signal: AbortSignal.timeout(5000)
+            })
+            expect({ what: each.what, status: answer.status }).toEqual({ what: each.what, status: 400 })
+            expect(answer.body).toMatchObject({ statusCode: 400, message: expect.any(String) })
+          }
+          // Nothing half-made: no batch, no generation.
+          expect((yield* get(path === "/sync/v2/batch" ? "/sync/v2/batch" : "/sync/v2/generations", org.apiKey)).body).toEqual([])
+        }))
+    }
+  })
+
   describe("through SyncClient", () => {
     it.effect("createWithFiles from a Blob, a File and bytes; 413 and 422 as core errors", () =>
       Effect.gen(function*() {

@@ -2,7 +2,7 @@
  * The Faults tab: faults injected into a dialect's routes (method, path, status, latency,
  * probability, one organization or all), listed with their hits, removed one by one or all.
  */
-import type { Fault } from "../../../server/src/Faults.js"
+import type { Fault } from "../../../server/src/ControlSchemas.js"
 import { type Child, field, h } from "../dom.js"
 import type { Shell, Tab } from "../Shell.js"
 import { organizationName } from "./RequestsTab.js"

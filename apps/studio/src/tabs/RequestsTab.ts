@@ -3,7 +3,7 @@
  * organization, dialect and status; a request opens to its headers (credentials masked by the
  * server before they were ever kept) and bodies.
  */
-import type { JournalEntry, JournalSettings } from "../../../server/src/Journal.js"
+import type { JournalEntry, JournalSettings } from "../../../server/src/ControlSchemas.js"
 import { type Child, field, h, pretty, when } from "../dom.js"
 import type { Shell, Tab } from "../Shell.js"
 

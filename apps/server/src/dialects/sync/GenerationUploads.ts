@@ -14,11 +14,9 @@
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import * as Multipart from "@effect/platform/Multipart"
 import { SyncApi, SyncErrors } from "@projectkit/sync"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Dialect from "../../Dialect.js"
 import type { LargerBodies } from "../../Fallback.js"
@@ -126,8 +124,9 @@ export const layer = (lifecycle: GenerationLifecycle.LifecycleConfig) =>
           return refused(413, `The body is larger than ${maxBodyBytes} bytes`)
         }
         const received = yield* Effect.either(SyncForms.read(
-          Multipart.withLimitsStream(request.multipartStream, { maxTotalSize: Option.some(maxBodyBytes) }),
+          request,
           {
+            maxBodyBytes,
             fileKeys: Object.keys(fileTypes),
             tooLarge: (size) => size >= SyncApi.maxGenerationFileBytes,
             tooLargeMessage: (key) =>

@@ -5,13 +5,15 @@
  * Lines file, 5 MB at most) — and turning a generation request that does not decode into the
  * same 400 message the JSON form gets.
  */
-import * as Multipart from "@effect/platform/Multipart"
+import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import { SyncApi } from "@projectkit/sync"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
+import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import * as MP from "multipasta"
 import * as Crypto from "node:crypto"
 import * as Fallback from "../../Fallback.js"
 
@@ -46,11 +48,12 @@ export interface FormOptions {
   readonly tooLargeMessage: (key: string) => string
   /** Keep the bytes of the files under these names (bounded by `tooLarge`). */
   readonly keep?: ReadonlyArray<string> | undefined
+  /** The most bytes the whole body may have (a 413 past it), besides the server's own body limit. */
+  readonly maxBodyBytes?: number | undefined
 }
 
 const refuse = (status: 400 | 413, message: string): FormRefusal => ({ status, message })
 
-/** A parser failure as sync.so answers it: a body over a limit is a 413, anything else a 400. */
 /** Whether a request's content type is a multipart form. */
 export const isMultipart = (contentType: string | undefined): boolean =>
   contentType?.toLowerCase().includes("multipart/form-data") === true
@@ -61,101 +64,135 @@ export const pathOf = (url: string): string => {
   return query === -1 ? url : url.slice(0, query)
 }
 
-/**
- * The reason of a multipart failure. A limit reached while a file's content is being read arrives
- * as an "InternalError" whose cause is the parser's own `ReachedLimit` (the platform converts it
- * only when the limit is reached between parts): that is a body too large all the same, which a
- * client streaming its body without a Content-Length would otherwise see as a malformed form.
- */
-const reasonOf = (error: Multipart.MultipartError): Multipart.MultipartError["reason"] => {
-  const cause: unknown = error.cause
-  if (error.reason !== "InternalError" || typeof cause !== "object" || cause === null) return error.reason
-  if (cause instanceof Multipart.MultipartError) return reasonOf(cause)
-  if (!("_tag" in cause) || cause._tag !== "ReachedLimit" || !("limit" in cause)) return error.reason
-  switch (cause.limit) {
-    case "MaxParts":
-      return "TooManyParts"
-    case "MaxFieldSize":
-      return "FieldTooLarge"
-    case "MaxPartSize":
-      return "FileTooLarge"
-    case "MaxTotalSize":
-      return "BodyTooLarge"
-    default:
-      return error.reason
+const malformed = (detail: string): FormRefusal => refuse(400, `The multipart/form-data body is malformed: ${detail}`)
+
+/** A parser failure as sync.so answers it: a body or part over a limit is a 413, anything else a 400. */
+const fromParserError = (error: MP.MultipartError): FormRefusal => {
+  switch (error._tag) {
+    case "InvalidBoundary":
+      return malformed("the Content-Type has no boundary")
+    case "BadHeaders":
+      return malformed("a part's headers are invalid or too large")
+    case "InvalidDisposition":
+      return malformed("a part's Content-Disposition has no name")
+    case "EndNotReached":
+      return malformed("the body ends before its closing boundary")
+    case "ReachedLimit":
+      return error.limit === "MaxParts"
+        ? refuse(400, "The form has too many parts")
+        : error.limit === "MaxFieldSize"
+        ? refuse(413, "A form field is too large")
+        : refuse(413, Fallback.tooLarge.message)
   }
 }
 
-const fromMultipartError = (error: Multipart.MultipartError): FormRefusal => {
-  const reason = reasonOf(error)
-  return reason === "FileTooLarge" || reason === "BodyTooLarge"
-    ? refuse(413, Fallback.tooLarge.message)
-    : reason === "FieldTooLarge"
-    ? refuse(413, "A form field is too large")
-    : reason === "TooManyParts"
-    ? refuse(400, "The form has too many parts")
-    : refuse(400, "The multipart/form-data body is malformed")
-}
+/** The longest boundary RFC 2046 §5.1.1 allows. */
+const maxBoundaryLength = 70
 
 /**
- * Reads the form's parts as they arrive. A file over the limit stops being hashed or kept the
- * moment it crosses it (its remaining bytes are read and dropped, so the connection stays usable
- * and the client sees the 413); the first refusal wins.
+ * Why the boundary of `contentType` is unusable, if it is: the parser accepts any boundary, but an
+ * empty or overlong one cannot delimit a body (RFC 2046 §5.1.1), so it is refused before parsing.
+ */
+const boundaryProblem = (contentType: string): FormRefusal | undefined => {
+  const boundary = /;\s*boundary=(?:"([^"]*)"|([^;\s]*))/i.exec(contentType)
+  const value = boundary?.[1] ?? boundary?.[2]
+  if (value === undefined || value === "") return malformed("the Content-Type has no boundary")
+  if (value.length > maxBoundaryLength) return malformed(`the boundary is longer than ${maxBoundaryLength} characters`)
+  return undefined
+}
+
+/** The body stream's own failure: past the server's body limit a 413, a body cut off a 400. */
+const fromBodyError = (error: unknown): FormRefusal =>
+  Predicate.hasProperty(error, "cause") && error.cause instanceof Error && error.cause.message === "maxBytes exceeded"
+    ? refuse(413, Fallback.tooLarge.message)
+    : malformed("the body could not be read to its end")
+
+/**
+ * Reads the request's form as its body streams in, driving multipasta's parser directly: every
+ * failure of the parser (no or bad boundary, bad part headers, a body cut short, a limit) is a
+ * value here, never an event nobody listens to (the platform's Node stream throws on an
+ * `InvalidBoundary` and waits forever on a body cut short inside a small file). A file over the
+ * limit stops being hashed or kept the moment it crosses it; the rest of the body is read and
+ * dropped, so the connection stays usable and the client sees the refusal; the first refusal wins.
  */
 export const read = (
-  parts: Stream.Stream<Multipart.Part, Multipart.MultipartError>,
+  request: HttpServerRequest.HttpServerRequest,
   options: FormOptions
 ): Effect.Effect<ReceivedForm, FormRefusal> =>
-  Effect.gen(function*() {
+  Effect.suspend(() => {
+    const contentType = request.headers["content-type"] ?? ""
+    const badBoundary = boundaryProblem(contentType)
     const fields = new Map<string, Array<string>>()
     const files: Array<ReceivedFile> = []
-    let refusal: FormRefusal | undefined
-    yield* Stream.runForEach(parts, (part) => {
-      if (part._tag === "Field") {
-        const values = fields.get(part.key) ?? []
-        values.push(part.value)
-        fields.set(part.key, values)
-        return Effect.void
-      }
-      const known = options.fileKeys.includes(part.key)
-      if (!known && refusal === undefined) {
-        refusal = refuse(400, `Unexpected file field "${part.key}": the form's files are ${options.fileKeys.join(", ")}`)
-      }
-      const hash = Crypto.createHash("sha256")
-      const keep = known && (options.keep?.includes(part.key) ?? false)
-      const chunks: Array<Uint8Array> = []
-      let size = 0
-      let over = false
-      return Effect.map(
-        Stream.runForEach(part.content, (chunk) =>
-          Effect.sync(() => {
+    let refusal: FormRefusal | undefined = badBoundary
+    let done = false
+    const fail = (next: FormRefusal) => {
+      if (refusal === undefined || (next.status === 413 && refusal.status !== 413)) refusal = next
+    }
+    const parser = badBoundary !== undefined ? undefined : MP.make({
+      headers: { "content-type": contentType },
+      maxParts: maxFormParts,
+      maxTotalSize: options.maxBodyBytes,
+      onField: (info, value) => {
+        const values = fields.get(info.name) ?? []
+        values.push(MP.decodeField(info, value))
+        fields.set(info.name, values)
+      },
+      onFile: (info) => {
+        const known = options.fileKeys.includes(info.name)
+        if (!known) fail(refuse(400, `Unexpected file field "${info.name}": the form's files are ${options.fileKeys.join(", ")}`))
+        const hash = Crypto.createHash("sha256")
+        const keep = known && (options.keep?.includes(info.name) ?? false)
+        const chunks: Array<Uint8Array> = []
+        let size = 0
+        let over = false
+        return (chunk) => {
+          if (chunk !== null) {
             size += chunk.length
             if (over) return
             if (options.tooLarge(size)) {
               over = true
               chunks.length = 0
-              if (refusal === undefined || refusal.status !== 413) refusal = refuse(413, options.tooLargeMessage(part.key))
+              fail(refuse(413, options.tooLargeMessage(info.name)))
               return
             }
             hash.update(chunk)
             if (keep) chunks.push(chunk)
-          })),
-        () => {
+            return
+          }
           if (over || !known) return
           files.push({
-            key: part.key,
-            name: part.name,
-            contentType: part.contentType,
+            key: info.name,
+            name: info.filename ?? info.name,
+            contentType: info.contentType,
             size,
             sha256: hash.digest("hex"),
             bytes: keep ? Buffer.concat(chunks, size) : undefined
           })
         }
+      },
+      onError: (error) => fail(fromParserError(error)),
+      onDone: () => {
+        done = true
+      }
+    })
+    return Stream.runForEach(request.stream, (chunk) =>
+      Effect.sync(() => {
+        // After a refusal the rest of the body is read and dropped, not parsed.
+        if (parser !== undefined && refusal === undefined && !done) parser.write(chunk)
+      })).pipe(
+        Effect.mapError(fromBodyError),
+        Effect.flatMap(() => {
+          if (parser !== undefined && refusal === undefined && !done) parser.end()
+          // The parser says nothing of a body that ends between a part's headers and its content.
+          if (refusal === undefined && !done) fail(malformed("the body ends before its closing boundary"))
+          return refusal === undefined ? Effect.succeed<ReceivedForm>({ fields, files }) : Effect.fail(refusal)
+        })
       )
-    }).pipe(Effect.mapError(fromMultipartError))
-    if (refusal !== undefined) return yield* Effect.fail(refusal)
-    return { fields, files }
   })
+
+/** The most parts a form may have: sync.so's forms have a handful of fields and files. */
+const maxFormParts = 100
 
 /** The decode problems of a request, one line each, as the JSON form's 400 says them. */
 export const issuesMessage = (error: ParseResult.ParseError): string =>

@@ -177,14 +177,15 @@ export const BatchesLive = (lifecycle: GenerationLifecycle.LifecycleConfig) =>
   CompiledApi.group(ServerApi, "syncBatches", (handlers) =>
     Effect.map(Effect.all([SyncBatchStore.SyncBatchStore, SyncProjectStore.SyncProjectStore]), ([batches, projects]) =>
       handlers
-        .handle("create", ({ payload }) =>
+        .handle("create", () =>
           Effect.gen(function*() {
             const who = yield* caller
             const request = yield* HttpServerRequest.HttpServerRequest
             if (!SyncForms.isMultipart(request.headers["content-type"])) {
               return yield* Effect.fail(badRequest("The body must be multipart/form-data with an input file (JSON Lines)"))
             }
-            const form = yield* SyncForms.read(payload, {
+            // The form is read from the body itself, not from the platform's parts (see `SyncForms.read`).
+            const form = yield* SyncForms.read(request, {
               fileKeys: ["input"],
               keep: ["input"],
               tooLarge: (size) => size > SyncApi.maxBatchFileBytes,

@@ -1,0 +1,165 @@
+/**
+ * Revocation seen by every instance at once (issue 29). Each instance keeps the credentials it has
+ * resolved for a moment (`Organizations`); a change that withdraws a credential or a right (a token
+ * or robot deleted, an organization reset or deleted, runtime access withdrawn, a role changed) must
+ * reach every instance's cache before it is acknowledged. On PostgreSQL, where several instances
+ * share one database, the change is announced with `NOTIFY` on a channel all of them `LISTEN` on,
+ * and the announcing instance waits until its own announcement comes back through its listener:
+ * PostgreSQL has then handed it to every listening connection. Every instance drops its caches
+ * whole on an announcement, and again whenever its listening connection is lost and made again
+ * (what was announced meanwhile is unknown); while it is not listening, its caches are not used.
+ * On SQLite several processes may share one file: there each check of a cache first asks the
+ * connection whether another one has committed since (`PRAGMA data_version`, answered from memory),
+ * and drops the caches whole if so; in memory, one process owns the data and nothing is needed.
+ */
+import * as SqlClient from "@effect/sql/SqlClient"
+import * as Context from "effect/Context"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import Pg from "pg"
+import { isPostgresUrl } from "./Database.js"
+import { randomId } from "./internal/ids.js"
+
+export interface RevocationsService {
+  /**
+   * Tells every instance, this one included, to forget the credentials it has cached; done once
+   * every listening instance has been handed the announcement (or it could not be: then no
+   * instance uses its cache until it listens again).
+   */
+  readonly announce: Effect.Effect<void>
+  /**
+   * Whether a cache of credentials may be used now: on PostgreSQL, only while listening; on a
+   * SQLite file, always, after dropping it if another process has written to the file since.
+   */
+  readonly cacheUsable: Effect.Effect<boolean>
+  /** `forget` runs on every announcement, and whenever listening stops or starts again. */
+  readonly onRevoked: (forget: () => void) => void
+}
+
+export class Revocations extends Context.Tag("@projectkit/server/Revocations")<Revocations, RevocationsService>() {}
+
+/** The channel every instance sharing a database listens on. */
+export const channel = "projectkit_revocations"
+
+/** The `application_name` of each instance's listening connection (as `pg_stat_activity` shows it). */
+export const listenerName = "projectkit-revocations"
+
+/** How long an announcement waits for its own echo before giving up on it. */
+const echoTimeout = Duration.seconds(2)
+/** How soon a lost listening connection is made again. */
+const reconnectDelay = Duration.millis(100)
+
+/** One process owns the data (SQLite in memory): nothing to tell anyone. */
+export const layerLocal: Layer.Layer<Revocations> = Layer.succeed(Revocations, {
+  announce: Effect.void,
+  cacheUsable: Effect.succeed(true),
+  onRevoked: () => undefined
+})
+
+/**
+ * A SQLite file other processes may write too: a commit by any of them changes the connection's
+ * `data_version`, and then every cache is dropped before it is used.
+ */
+export const layerSqliteFile: Layer.Layer<Revocations, never, SqlClient.SqlClient> = Layer.effect(
+  Revocations,
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const forgetters: Array<() => void> = []
+    let seen: number | undefined
+    const cacheUsable = Effect.map(
+      Effect.either(sql<{ data_version: number }>`PRAGMA data_version`),
+      (answer) => {
+        const version = answer._tag === "Right" ? Number(answer.right[0]?.data_version) : Number.NaN
+        if (version !== seen) {
+          seen = version
+          for (const forget of forgetters) forget()
+        }
+        // A file that cannot say whether it changed cannot be trusted to have not.
+        return Number.isFinite(version)
+      }
+    )
+    return { announce: Effect.void, cacheUsable, onRevoked: (forget) => void forgetters.push(forget) }
+  })
+)
+
+/** Announcements over PostgreSQL's `NOTIFY`, heard on a connection of its own to `url`. */
+export const layerPg = (url: string): Layer.Layer<Revocations> =>
+  Layer.scoped(
+    Revocations,
+    Effect.gen(function*() {
+      const instance = randomId()
+      const forgetters: Array<() => void> = []
+      const forgetAll = () => {
+        for (const forget of forgetters) forget()
+      }
+      const waiting = new Map<string, Deferred.Deferred<void>>()
+      let current: Pg.Client | undefined
+      let listening = false
+      let sequence = 0
+
+      /** One listening connection, until it is lost. */
+      const listenOnce = Effect.async<void>((resume) => {
+        const client = new Pg.Client({ connectionString: url, application_name: listenerName })
+        current = client
+        let ended = false
+        const end = () => {
+          if (ended) return
+          ended = true
+          listening = false
+          if (current === client) current = undefined
+          // What was announced while not listening is unknown: forget everything.
+          forgetAll()
+          resume(Effect.void)
+        }
+        client.on("notification", (message) => {
+          forgetAll()
+          const own = message.payload === undefined ? undefined : waiting.get(message.payload)
+          if (own !== undefined) Deferred.unsafeDone(own, Effect.void)
+        })
+        client.on("error", () => void client.end().catch(() => undefined).finally(end))
+        client.on("end", end)
+        client.connect()
+          .then(() => client.query(`LISTEN ${channel}`))
+          .then(() => {
+            // Listening again: whatever was cached before may have been revoked meanwhile.
+            forgetAll()
+            listening = true
+          })
+          .catch(() => void client.end().catch(() => undefined).finally(end))
+        return Effect.sync(() => {
+          ended = true
+          listening = false
+          void client.end().catch(() => undefined)
+        })
+      })
+      yield* Effect.forkScoped(Effect.forever(Effect.zipRight(listenOnce, Effect.sleep(reconnectDelay))))
+
+      const announce = Effect.suspend(() => {
+        const payload = `${instance}:${++sequence}`
+        return Effect.gen(function*() {
+          const echoed = yield* Deferred.make<void>()
+          waiting.set(payload, echoed)
+          // Dropped at once here too, whether or not the echo comes.
+          forgetAll()
+          const client = current
+          if (client === undefined || !listening) return
+          const sent = yield* Effect.either(Effect.tryPromise(() => client.query("SELECT pg_notify($1, $2)", [channel, payload])))
+          if (sent._tag === "Left") return
+          // Not heard back in time: the listener is in trouble, and drops everything when it goes.
+          yield* Effect.timeoutOption(Deferred.await(echoed), echoTimeout)
+        }).pipe(Effect.ensuring(Effect.sync(() => waiting.delete(payload))))
+      })
+
+      return {
+        announce,
+        cacheUsable: Effect.sync(() => listening),
+        onRevoked: (forget) => void forgetters.push(forget)
+      }
+    })
+  )
+
+/** The revocations for the database `location` names (see `Database.layer`). */
+export const layer = (location: string): Layer.Layer<Revocations, never, SqlClient.SqlClient> =>
+  isPostgresUrl(location) ? layerPg(location) : location === ":memory:" ? layerLocal : layerSqliteFile
