@@ -62,6 +62,8 @@ export class SanityPrincipal extends Context.Tag("@projectkit/sanity/SanityPrinc
     readonly isRobot: boolean
     /** A project token's label. */
     readonly label?: string | undefined
+    /** A project token's id (the Access API's robot id). */
+    readonly tokenId?: string | undefined
   }
 >() {}
 
@@ -509,6 +511,108 @@ export const UpdateTagRequest = Schema.Struct({
 }).annotations({ identifier: "UpdateTagRequest" })
 
 // ---------------------------------------------------------------------------------------------
+// Dataset aliases (OFF CLI `services/datasetAliases.ts`, project host, v2025-09-16)
+// ---------------------------------------------------------------------------------------------
+
+/** OFF CLI: an alias is `{name, datasetName}` (the name without the `~` prefix; unlinked: null). */
+export const DatasetAlias = Schema.Struct({
+  name: Schema.String,
+  datasetName: Schema.NullOr(Schema.String)
+}).annotations({ identifier: "DatasetAlias" })
+export type DatasetAlias = typeof DatasetAlias.Type
+
+/** OFF CLI: `alias create` sends `{datasetName}` or no body at all (an alias linked to nothing). */
+export const CreateAliasRequest = Schema.NullOr(
+  Schema.Struct({ datasetName: Schema.optional(Schema.NullOr(Schema.String)) })
+).annotations({ identifier: "CreateAliasRequest" })
+
+export const LinkAliasRequest = Schema.Struct({ datasetName: Schema.String }).annotations({ identifier: "LinkAliasRequest" })
+
+/** OFF CLI: `alias unlink` prints the answer's `datasetName`, the dataset the alias was linked to. */
+export const UnlinkedAlias = Schema.Struct({
+  name: Schema.String,
+  datasetName: Schema.NullOr(Schema.String)
+}).annotations({ identifier: "UnlinkedAlias" })
+
+// ---------------------------------------------------------------------------------------------
+// Roles, Access API robots, invitations (OFF CLI `services/tokens.ts`, `services/projects.ts`)
+// ---------------------------------------------------------------------------------------------
+
+/** A project role as `GET /projects/{id}/roles` and the Access API's role list give it. */
+export const ProjectRole = Schema.Struct({
+  name: Schema.String,
+  title: Schema.String,
+  description: Schema.String,
+  isCustom: Schema.Boolean,
+  projectId: Schema.optional(Schema.String),
+  appliesToUsers: Schema.Boolean,
+  appliesToRobots: Schema.Boolean
+}).annotations({ identifier: "ProjectRole" })
+export type ProjectRole = typeof ProjectRole.Type
+
+/** OFF CLI: the Access API's lists are pages `{data, nextCursor}`; `nextCursor` is null on the last. */
+const AccessPage = <A, I>(item: Schema.Schema<A, I>) =>
+  Schema.Struct({ data: Schema.Array(item), nextCursor: Schema.NullOr(Schema.String) })
+
+export const AccessPageParams = Schema.Struct({
+  nextCursor: Schema.optional(Schema.String),
+  limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 100)).annotations({
+    jsonSchema: { type: "integer", minimum: 1, maximum: 100, description: "Items per page, 1 to 100, default 100" }
+  }))
+})
+
+export const RobotMembership = Schema.Struct({
+  resourceType: Schema.String,
+  resourceId: Schema.String,
+  roleNames: Schema.Array(Schema.String)
+}).annotations({ identifier: "RobotMembership" })
+
+/** OFF CLI: a robot (a token); `token`, its secret, only in the answers that create or rotate it. */
+export const Robot = Schema.Struct({
+  id: Schema.String,
+  label: Schema.String,
+  memberships: Schema.Array(RobotMembership),
+  createdAt: Schema.String,
+  expiresAt: Schema.NullOr(Schema.String),
+  token: Schema.optional(Schema.String)
+}).annotations({ identifier: "Robot" })
+export type Robot = typeof Robot.Type
+
+export const RobotPage = AccessPage(Robot).annotations({ identifier: "RobotPage" })
+export const RolePage = AccessPage(ProjectRole).annotations({ identifier: "RolePage" })
+
+export const CreateRobotRequest = Schema.Struct({
+  label: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200)),
+  memberships: Schema.Array(RobotMembership).pipe(Schema.minItems(1), Schema.maxItems(1)),
+  /** An ISO 8601 time in the future (checked by the server: 400 otherwise). */
+  expiresAt: Schema.optional(Schema.NullOr(Schema.String))
+}).annotations({ identifier: "CreateRobotRequest" })
+
+export const CreateRobotParams = Schema.Struct({ sendNotification: Schema.optional(BooleanParam) })
+
+/** OFF CLI `getPendingInvitations`: the fields it reads. */
+export const Invitation = Schema.Struct({
+  id: Schema.String,
+  email: Schema.String,
+  roles: Schema.Array(Schema.Struct({ name: Schema.String, title: Schema.String })),
+  isAccepted: Schema.Boolean,
+  isRevoked: Schema.Boolean,
+  acceptedByUserId: Schema.NullOr(Schema.String),
+  invitedByUserId: Schema.String,
+  createdAt: Schema.String
+}).annotations({ identifier: "Invitation" })
+export type Invitation = typeof Invitation.Type
+
+export const CreateInvitationRequest = Schema.Struct({
+  email: checked(Schema.String, {
+    description: "An email address",
+    pattern: "^[^@\\s]+@[^@\\s]+$",
+    generate: () => (fc) => fc.emailAddress()
+  }),
+  role: Schema.String
+}).annotations({ identifier: "CreateInvitationRequest" })
+
+// ---------------------------------------------------------------------------------------------
 // The API
 // ---------------------------------------------------------------------------------------------
 
@@ -896,6 +1000,99 @@ export class TagsGroup extends group("sanityTags")
   .annotate(OpenApi.Title, "Tags")
 {}
 
+const AliasPath = Schema.Struct({ apiVersion: ApiVersion, name: Schema.String })
+
+/** Dataset aliases, on the project host (OFF CLI; the CLI first checks `advancedDatasetManagement`). */
+export class AliasesGroup extends group("sanityAliases")
+  .add(
+    HttpApiEndpoint.get("list", "/:apiVersion/aliases").setPath(V).setHeaders(ProjectHostHeaders)
+      .addSuccess(Schema.Array(DatasetAlias))
+  )
+  .add(
+    // INF: 201 and the alias, as every other create.
+    HttpApiEndpoint.put("create", "/:apiVersion/aliases/:name")
+      .setPath(AliasPath)
+      .setHeaders(ProjectHostHeaders)
+      .setPayload(CreateAliasRequest)
+      .addSuccess(DatasetAlias, { status: 201 })
+  )
+  .add(
+    HttpApiEndpoint.patch("link", "/:apiVersion/aliases/:name")
+      .setPath(AliasPath)
+      .setHeaders(ProjectHostHeaders)
+      .setPayload(LinkAliasRequest)
+      .addSuccess(DatasetAlias)
+  )
+  .add(
+    HttpApiEndpoint.patch("unlink", "/:apiVersion/aliases/:name/unlink")
+      .setPath(AliasPath)
+      .setHeaders(ProjectHostHeaders)
+      .setPayload(Schema.NullOr(Schema.Struct({})))
+      .addSuccess(UnlinkedAlias)
+  )
+  .add(
+    HttpApiEndpoint.del("delete", "/:apiVersion/aliases/:name")
+      .setPath(AliasPath)
+      .setHeaders(ProjectHostHeaders)
+      .addSuccess(Deleted)
+  )
+  .annotate(OpenApi.Title, "Dataset aliases")
+{}
+
+const RobotPath = Schema.Struct({ apiVersion: ApiVersion, projectId: Schema.String, robotId: Schema.String })
+
+/**
+ * The Access API (global, v2025-07-11), what the CLI's `tokens` commands use: a project's robots
+ * (the same tokens as `/projects/{id}/tokens`) and roles, in pages `{data, nextCursor}`.
+ */
+export class AccessApiGroup extends group("sanityAccessApi")
+  .add(
+    HttpApiEndpoint.get("robots", "/:apiVersion/access/project/:projectId/robots")
+      .setPath(P)
+      .setUrlParams(AccessPageParams)
+      .addSuccess(RobotPage)
+  )
+  .add(
+    HttpApiEndpoint.post("createRobot", "/:apiVersion/access/project/:projectId/robots")
+      .setPath(P)
+      .setUrlParams(CreateRobotParams)
+      .setPayload(CreateRobotRequest)
+      .addSuccess(Robot, { status: 201 })
+  )
+  .add(
+    HttpApiEndpoint.del("deleteRobot", "/:apiVersion/access/project/:projectId/robots/:robotId")
+      .setPath(RobotPath)
+      .addSuccess(Deleted)
+  )
+  .add(
+    // OFF CLI: authenticated as the robot itself; the old secret stops working at once.
+    HttpApiEndpoint.post("rotate", "/:apiVersion/access/robots/me/rotate").setPath(V).addSuccess(Robot)
+  )
+  .add(
+    HttpApiEndpoint.get("roles", "/:apiVersion/access/project/:projectId/roles")
+      .setPath(P)
+      .setUrlParams(AccessPageParams)
+      .addSuccess(RolePage)
+  )
+  .annotate(OpenApi.Title, "Access API")
+{}
+
+/** A project's roles and its invitations (OFF CLI `users` commands). */
+export class MembersGroup extends group("sanityMembers")
+  .add(HttpApiEndpoint.get("roles", "/:apiVersion/projects/:projectId/roles").setPath(P).addSuccess(Schema.Array(ProjectRole)))
+  .add(
+    HttpApiEndpoint.get("invitations", "/:apiVersion/invitations/project/:projectId").setPath(P)
+      .addSuccess(Schema.Array(Invitation))
+  )
+  .add(
+    HttpApiEndpoint.post("invite", "/:apiVersion/invitations/project/:projectId")
+      .setPath(P)
+      .setPayload(CreateInvitationRequest)
+      .addSuccess(Invitation, { status: 201 })
+  )
+  .annotate(OpenApi.Title, "Roles and invitations")
+{}
+
 /**
  * INF: Sanity's answer to a body over the server's limit, in its error body (Boom's reason phrase).
  * (Not a class of `SanityErrors`: no endpoint fails with it, the server's door does.)
@@ -927,6 +1124,9 @@ export class SanityApi extends HttpApi.make("sanity")
   .add(UsersGroup)
   .add(TokensGroup)
   .add(TagsGroup)
+  .add(AliasesGroup)
+  .add(AccessApiGroup)
+  .add(MembersGroup)
   .addError(TooManyRequests)
   .addError(InternalServerError)
   .annotate(OpenApi.Title, "Sanity Projects API (projectkit)")
