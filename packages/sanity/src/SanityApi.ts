@@ -613,6 +613,27 @@ export const CreateInvitationRequest = Schema.Struct({
 }).annotations({ identifier: "CreateInvitationRequest" })
 
 // ---------------------------------------------------------------------------------------------
+// Organizations (OFF CLI `services/organizations.ts`, v2025-05-14: what `projects create` reads)
+// ---------------------------------------------------------------------------------------------
+
+/** OFF CLI: it finds an organization by `id` or `slug` and shows its `name`. */
+export const Organization = Schema.Struct({
+  id: Schema.String,
+  name: Schema.String,
+  slug: Schema.NullOr(Schema.String),
+  createdAt: Schema.optional(Schema.String)
+}).annotations({ identifier: "Organization" })
+
+/**
+ * OFF CLI `hasProjectAttachGrant`: the caller's grants on the organization, by permission group,
+ * each a list of resources with their grants' names (`sanity.organization.projects` → `attach`).
+ */
+export const OrganizationGrants = Schema.Record({
+  key: Schema.String,
+  value: Schema.Array(Schema.Struct({ grants: Schema.Array(Schema.Struct({ name: Schema.String })) }))
+}).annotations({ identifier: "OrganizationGrants" })
+
+// ---------------------------------------------------------------------------------------------
 // The API
 // ---------------------------------------------------------------------------------------------
 
@@ -1093,6 +1114,17 @@ export class MembersGroup extends group("sanityMembers")
   .annotate(OpenApi.Title, "Roles and invitations")
 {}
 
+/** The caller's organizations and grants (OFF CLI `projects create` picks one by them). */
+export class OrganizationsGroup extends group("sanityOrganizations")
+  .add(HttpApiEndpoint.get("list", "/:apiVersion/organizations").setPath(V).addSuccess(Schema.Array(Organization)))
+  .add(
+    HttpApiEndpoint.get("grants", "/:apiVersion/organizations/:organizationId/grants")
+      .setPath(Schema.Struct({ apiVersion: ApiVersion, organizationId: Schema.String }))
+      .addSuccess(OrganizationGrants)
+  )
+  .annotate(OpenApi.Title, "Organizations")
+{}
+
 /**
  * INF: Sanity's answer to a body over the server's limit, in its error body (Boom's reason phrase).
  * (Not a class of `SanityErrors`: no endpoint fails with it, the server's door does.)
@@ -1127,6 +1159,7 @@ export class SanityApi extends HttpApi.make("sanity")
   .add(AliasesGroup)
   .add(AccessApiGroup)
   .add(MembersGroup)
+  .add(OrganizationsGroup)
   .addError(TooManyRequests)
   .addError(InternalServerError)
   .annotate(OpenApi.Title, "Sanity Projects API (projectkit)")

@@ -714,6 +714,33 @@ export const MembersLive = CompiledApi.group(ServerApi, "sanityMembers", (handle
           ))
   ))
 
+export const OrganizationsLive = CompiledApi.group(ServerApi, "sanityOrganizations", (handlers) =>
+  Effect.map(SanityProjectStore.SanityProjectStore, (store) =>
+    handlers
+      .handle("list", () =>
+        as((who) =>
+          Effect.map(store.organization(who), (found) =>
+            Option.match(found, {
+              onNone: () => [],
+              onSome: (org) => [{ id: org.id, name: org.name, slug: null, createdAt: new Date(Number(org.created_at)).toISOString() }]
+            }))
+        ))
+      .handle("grants", ({ path }) =>
+        as((who) =>
+          Effect.gen(function*() {
+            // Another organization answers as an unknown one (OFF CLI: it then has no attach grant).
+            if (path.organizationId !== who.orgId || who.isRobot) {
+              return yield* new ProjectsError.NotFound({
+                resource: "organization",
+                id: path.organizationId,
+                description: "Organization not found"
+              })
+            }
+            const projectGrants = SanityAccess.manages(who.role) ? ["read", "create", "attach"] : ["read"]
+            return { "sanity.organization.projects": [{ grants: projectGrants.map((name) => ({ name })) }] }
+          })
+        ))))
+
 /** The whole dialect: its handlers, authentication, storage and the background jobs. */
 export const layer = (lifecycle: SanityLifecycle.LifecycleConfig = SanityLifecycle.defaultLifecycle) =>
   Layer.mergeAll(
@@ -730,6 +757,7 @@ export const layer = (lifecycle: SanityLifecycle.LifecycleConfig = SanityLifecyc
     AliasesLive,
     AccessApiLive,
     MembersLive,
+    OrganizationsLive,
     SanityLifecycle.layer(lifecycle)
   ).pipe(
     Layer.provide(SanityAuthLive),

@@ -167,6 +167,15 @@ export const make = Effect.gen(function*() {
         }))
     )
 
+  /** The caller's organization (the server's own table, read only); a robot sees none. */
+  const organization = (who: Who) =>
+    who.isRobot
+      ? Effect.succeedNone
+      : Effect.map(
+        sql<{ id: string; name: string; created_at: number }>`SELECT id, name, created_at FROM organizations WHERE id = ${who.orgId}`,
+        (rows) => Option.fromNullable(rows[0])
+      )
+
   // -------------------------------------------------------------------------------------------
   // Projects
   // -------------------------------------------------------------------------------------------
@@ -376,6 +385,7 @@ export const make = Effect.gen(function*() {
 
   return {
     memberRole,
+    organization,
     projectToken,
     project,
     listProjects,
