@@ -634,6 +634,73 @@ export const OrganizationGrants = Schema.Record({
 }).annotations({ identifier: "OrganizationGrants" })
 
 // ---------------------------------------------------------------------------------------------
+// Webhooks (OFF CLI `services/hooks.ts`, global, v2025-08-04; the Terraform provider's go-sanity)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A webhook as stored: the fields it was created with (kept and echoed as given, so fields this
+ * contract does not name survive), and the server's own. OFF CLI reads `id`, `name`, `dataset`,
+ * `url`, `type`, `httpMethod`, `description`.
+ */
+export const Hook = Schema.Struct(
+  {
+    id: Schema.String,
+    projectId: Schema.String,
+    name: Schema.String,
+    description: Schema.NullOr(Schema.String),
+    dataset: Schema.String,
+    url: Schema.String,
+    type: Schema.String,
+    httpMethod: Schema.optional(Schema.String),
+    apiVersion: Schema.optional(Schema.String),
+    isDisabled: Schema.Boolean,
+    isDisabledByUser: Schema.Boolean,
+    createdAt: Schema.String,
+    createdByUserId: Schema.String,
+    deletedAt: Schema.NullOr(Schema.String)
+  },
+  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+).annotations({ identifier: "Hook" })
+export type Hook = typeof Hook.Type
+
+/** What a webhook is created with: its name, dataset and URL at least; anything else is kept. */
+export const CreateHookRequest = Schema.Struct(
+  {
+    name: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200)),
+    dataset: Schema.String.pipe(Schema.minLength(1)),
+    url: Schema.String,
+    type: Schema.optional(Schema.Literal("document", "transaction")),
+    description: Schema.optional(Schema.NullOr(Schema.String)),
+    httpMethod: Schema.optional(Schema.Literal("POST", "PUT", "PATCH", "DELETE", "GET")),
+    isDisabledByUser: Schema.optional(Schema.Boolean)
+  },
+  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+).annotations({ identifier: "CreateHookRequest" })
+
+/** A change: the fields sent replace the stored ones. */
+export const UpdateHookRequest = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  .annotations({ identifier: "UpdateHookRequest" })
+
+/** OFF CLI `hooks logs`: a delivery (message) and its attempts; none until a webhook fires. */
+export const HookMessage = Schema.Struct({
+  id: Schema.String,
+  createdAt: Schema.String,
+  status: Schema.String,
+  resultCode: Schema.NullOr(Schema.Number),
+  failureCount: Schema.Number,
+  payload: Schema.String
+}).annotations({ identifier: "HookMessage" })
+
+export const HookAttempt = Schema.Struct({
+  id: Schema.String,
+  messageId: Schema.String,
+  createdAt: Schema.String,
+  isFailure: Schema.Boolean,
+  resultCode: Schema.NullOr(Schema.Number),
+  resultBody: Schema.NullOr(Schema.String)
+}).annotations({ identifier: "HookAttempt" })
+
+// ---------------------------------------------------------------------------------------------
 // The API
 // ---------------------------------------------------------------------------------------------
 
@@ -1125,6 +1192,43 @@ export class OrganizationsGroup extends group("sanityOrganizations")
   .annotate(OpenApi.Title, "Organizations")
 {}
 
+const HookPath = Schema.Struct({ apiVersion: ApiVersion, projectId: Schema.String, hookId: Schema.String })
+
+/** A project's webhooks (OFF CLI `hooks list|delete|logs|attempt`), global host. */
+export class HooksGroup extends group("sanityHooks")
+  .add(HttpApiEndpoint.get("list", "/:apiVersion/hooks/projects/:projectId").setPath(P).addSuccess(Schema.Array(Hook)))
+  .add(
+    HttpApiEndpoint.post("create", "/:apiVersion/hooks/projects/:projectId")
+      .setPath(P)
+      .setPayload(CreateHookRequest)
+      .addSuccess(Hook, { status: 201 })
+  )
+  .add(
+    HttpApiEndpoint.get("attempt", "/:apiVersion/hooks/projects/:projectId/attempts/:attemptId")
+      .setPath(Schema.Struct({ apiVersion: ApiVersion, projectId: Schema.String, attemptId: Schema.String }))
+      .addSuccess(HookAttempt)
+  )
+  .add(HttpApiEndpoint.get("get", "/:apiVersion/hooks/projects/:projectId/:hookId").setPath(HookPath).addSuccess(Hook))
+  .add(
+    HttpApiEndpoint.patch("update", "/:apiVersion/hooks/projects/:projectId/:hookId")
+      .setPath(HookPath)
+      .setPayload(UpdateHookRequest)
+      .addSuccess(Hook)
+  )
+  .add(HttpApiEndpoint.del("delete", "/:apiVersion/hooks/projects/:projectId/:hookId").setPath(HookPath).addSuccess(Deleted))
+  .add(
+    HttpApiEndpoint.get("messages", "/:apiVersion/hooks/projects/:projectId/:hookId/messages")
+      .setPath(HookPath)
+      .addSuccess(Schema.Array(HookMessage))
+  )
+  .add(
+    HttpApiEndpoint.get("attempts", "/:apiVersion/hooks/projects/:projectId/:hookId/attempts")
+      .setPath(HookPath)
+      .addSuccess(Schema.Array(HookAttempt))
+  )
+  .annotate(OpenApi.Title, "Webhooks")
+{}
+
 /**
  * INF: Sanity's answer to a body over the server's limit, in its error body (Boom's reason phrase).
  * (Not a class of `SanityErrors`: no endpoint fails with it, the server's door does.)
@@ -1160,6 +1264,7 @@ export class SanityApi extends HttpApi.make("sanity")
   .add(AccessApiGroup)
   .add(MembersGroup)
   .add(OrganizationsGroup)
+  .add(HooksGroup)
   .addError(TooManyRequests)
   .addError(InternalServerError)
   .annotate(OpenApi.Title, "Sanity Projects API (projectkit)")

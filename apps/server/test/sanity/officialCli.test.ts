@@ -203,6 +203,21 @@ describe.sequential(`sanity ${SanityCli.cliVersion} (Node ${SanityCli.nodeMajor}
     expect(members).not.toContain("someone@example.com")
   })
 
+  cliTest("hooks list, logs and delete (a webhook made through the API: the CLI's `hooks create` opens a browser)", async () => {
+    const created = await api(`/v2025-08-04/hooks/projects/${projectId}`, {
+      method: "POST",
+      body: { name: "On publish", dataset: "production", url: "https://hooks.example.com/sanity", type: "document", httpMethod: "POST" }
+    })
+    expect(created.status).toBe(201)
+    const listed = await succeeds(["hooks", "list"])
+    expect(listed).toContain("Name: On publish")
+    expect(listed).toContain("URL: https://hooks.example.com/sanity")
+    // Nothing has fired it: the log is empty, and the command says so without failing.
+    await succeeds(["hooks", "logs", "On publish"])
+    await succeeds(["hooks", "delete", "On publish"])
+    expect((await api(`/v2025-08-04/hooks/projects/${projectId}`)).body).toEqual([])
+  })
+
   cliTest("projects create", async () => {
     await succeeds(["projects", "create", "Made by the CLI", "--organization", orgId, "--yes"])
     const projects = (await api("/v2021-06-07/projects")).body as ReadonlyArray<{ displayName: string; organizationId: string }>

@@ -119,7 +119,7 @@ export const migrations = {
           VALUES (${user.user_id}, ${user.org_id}, 'administrator', ${user.created_at})`
       ), { discard: true })
   }),
-  // Issue 26, what the Sanity CLI manages: dataset aliases, pending invitations, and a robot's expiry.
+  // Issue 26, what the Sanity CLI manages: dataset aliases, pending invitations, webhooks, and a robot's expiry.
   "0026_sanity_cli": statements(
     // An alias names at most one dataset of its project (null: linked to none).
     `CREATE TABLE sanity_aliases (
@@ -139,6 +139,16 @@ export const migrations = {
       created_at BIGINT NOT NULL
     )`,
     `CREATE INDEX sanity_invitations_by_project ON sanity_invitations(project_id, created_at, id)`,
+    // A webhook's fields as it was given them (JSON), besides the server's own.
+    `CREATE TABLE sanity_hooks (
+      id TEXT PRIMARY KEY,
+      project_id TEXT NOT NULL REFERENCES sanity_projects(id) ON DELETE CASCADE,
+      fields TEXT NOT NULL,
+      created_by TEXT NOT NULL,
+      created_at BIGINT NOT NULL,
+      updated_at BIGINT NOT NULL
+    )`,
+    `CREATE INDEX sanity_hooks_by_project ON sanity_hooks(project_id, created_at, id)`,
     // A robot made through the Access API may expire (null: never).
     `ALTER TABLE sanity_tokens ADD COLUMN expires_at BIGINT`
   )

@@ -52,7 +52,11 @@ const manageGrants = [
   "sanity.project.tokens/read",
   "sanity.project.tokens/create",
   "sanity.project.tokens/delete",
-  "sanity.project.members/invite"
+  "sanity.project.members/invite",
+  "sanity.project.webhooks/read",
+  "sanity.project.webhooks/create",
+  "sanity.project.webhooks/update",
+  "sanity.project.webhooks/delete"
 ]
 
 /** INF: the grant names follow the one 403 message seen (issue sanity-io/sanity#4504). */

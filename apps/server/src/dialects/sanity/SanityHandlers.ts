@@ -26,6 +26,7 @@ import * as SanityAccess from "./SanityAccess.js"
 import type { Who } from "./SanityAccess.js"
 import * as SanityAliases from "./SanityAliases.js"
 import * as SanityDatasetStore from "./SanityDatasetStore.js"
+import * as SanityHooks from "./SanityHooks.js"
 import * as SanityInput from "./SanityInput.js"
 import * as SanityInvitations from "./SanityInvitations.js"
 import * as SanityLifecycle from "./SanityLifecycle.js"
@@ -741,6 +742,79 @@ export const OrganizationsLive = CompiledApi.group(ServerApi, "sanityOrganizatio
           })
         ))))
 
+export const HooksLive = CompiledApi.group(ServerApi, "sanityHooks", (handlers) =>
+  Effect.map(
+    Effect.all({ projects: SanityProjectStore.SanityProjectStore, hooks: SanityHooks.SanityHookStore }),
+    ({ hooks, projects }) => {
+      const managed = (who: Who, projectId: string, grant: string) =>
+        Effect.zipRight(projects.project(who, projectId), SanityAccess.requireGrant(who, grant))
+      return handlers
+        .handle("list", ({ path }) =>
+          as((who) =>
+            Effect.zipRight(
+              managed(who, path.projectId, "sanity.project.webhooks/read"),
+              Effect.map(hooks.list(path.projectId), (rows) => rows.map(SanityWire.hook))
+            )
+          ))
+        .handle("create", ({ path, payload }) =>
+          as((who) =>
+            Effect.gen(function*() {
+              yield* managed(who, path.projectId, "sanity.project.webhooks/create")
+              yield* SanityInput.hookUrl(payload.url)
+              return SanityWire.hook(yield* hooks.create(path.projectId, payload, who.userId))
+            })
+          ))
+        .handle("get", ({ path }) =>
+          as((who) =>
+            Effect.zipRight(
+              managed(who, path.projectId, "sanity.project.webhooks/read"),
+              Effect.map(hooks.find(path.projectId, path.hookId), SanityWire.hook)
+            )
+          ))
+        .handle("update", ({ path, payload }) =>
+          as((who) =>
+            Effect.gen(function*() {
+              yield* managed(who, path.projectId, "sanity.project.webhooks/update")
+              yield* hooks.find(path.projectId, path.hookId)
+              if (payload["url"] !== undefined) yield* SanityInput.hookUrl(payload["url"])
+              // The server's own fields are not the caller's to change.
+              const { createdAt: _c, createdByUserId: _b, id: _i, projectId: _p, ...change } = payload
+              return SanityWire.hook(yield* hooks.update(path.projectId, path.hookId, change))
+            })
+          ))
+        .handle("delete", ({ path }) =>
+          as((who) =>
+            Effect.gen(function*() {
+              yield* managed(who, path.projectId, "sanity.project.webhooks/delete")
+              yield* hooks.remove(path.projectId, path.hookId)
+              return deleted
+            })
+          ))
+        // Nothing fires a webhook here yet (see SanityHooks): no messages, no attempts.
+        .handle("messages", ({ path }) =>
+          as((who) =>
+            Effect.as(
+              Effect.zipRight(managed(who, path.projectId, "sanity.project.webhooks/read"), hooks.find(path.projectId, path.hookId)),
+              []
+            )
+          ))
+        .handle("attempts", ({ path }) =>
+          as((who) =>
+            Effect.as(
+              Effect.zipRight(managed(who, path.projectId, "sanity.project.webhooks/read"), hooks.find(path.projectId, path.hookId)),
+              []
+            )
+          ))
+        .handle("attempt", ({ path }) =>
+          as((who) =>
+            Effect.zipRight(
+              managed(who, path.projectId, "sanity.project.webhooks/read"),
+              new ProjectsError.NotFound({ resource: "attempt", id: path.attemptId, description: "Attempt not found" })
+            )
+          ))
+    }
+  ))
+
 /** The whole dialect: its handlers, authentication, storage and the background jobs. */
 export const layer = (lifecycle: SanityLifecycle.LifecycleConfig = SanityLifecycle.defaultLifecycle) =>
   Layer.mergeAll(
@@ -758,6 +832,7 @@ export const layer = (lifecycle: SanityLifecycle.LifecycleConfig = SanityLifecyc
     AccessApiLive,
     MembersLive,
     OrganizationsLive,
+    HooksLive,
     SanityLifecycle.layer(lifecycle)
   ).pipe(
     Layer.provide(SanityAuthLive),
@@ -766,7 +841,8 @@ export const layer = (lifecycle: SanityLifecycle.LifecycleConfig = SanityLifecyc
         SanityProjectStore.layer,
         SanityDatasetStore.layer(SanityLifecycle.durations(lifecycle)),
         SanityAliases.layer,
-        SanityInvitations.layer
+        SanityInvitations.layer,
+        SanityHooks.layer
       )
     )
   )

@@ -49,6 +49,19 @@ export const aliasName = (name: string): Effect.Effect<void, ProjectsError.Valid
         `underscores and dashes, and must begin and end with a lowercase letter or number`
     )
 
+/** A webhook's URL: an absolute http(s) URL (INF: the real API delivers over http(s) only). */
+export const hookUrl = (url: unknown): Effect.Effect<void, ProjectsError.Validation> => {
+  if (typeof url !== "string") return invalid("A webhook's url must be a string")
+  try {
+    const parsed = new URL(url)
+    return parsed.protocol === "http:" || parsed.protocol === "https:"
+      ? Effect.void
+      : invalid(`Invalid webhook url ${quoted(url)}: only http and https URLs`)
+  } catch {
+    return invalid(`Invalid webhook url ${quoted(url)}`)
+  }
+}
+
 /** OFF CLI: a projection is a GROQ projection, `{…}`. */
 export const projection = (projection: string | undefined): Effect.Effect<void, ProjectsError.Validation> =>
   projection === undefined || /^\s*\{[\s\S]*\}\s*$/.test(projection)

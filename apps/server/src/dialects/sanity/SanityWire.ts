@@ -7,6 +7,7 @@ import * as DateTime from "effect/DateTime"
 import type { Who } from "./SanityAccess.js"
 import type { AliasRow } from "./SanityAliases.js"
 import type { CopyJobRow, DatasetRow, TagRow } from "./SanityDatasetStore.js"
+import type { HookRow } from "./SanityHooks.js"
 import type { InvitationRow } from "./SanityInvitations.js"
 import type { CorsRow, MemberRow, ProjectRow, TokenRow } from "./SanityProjectStore.js"
 import * as SanityRoles from "./SanityRoles.js"
@@ -196,3 +197,28 @@ export const invitation = (row: InvitationRow): SanityApi.Invitation => ({
   invitedByUserId: row.invited_by,
   createdAt: iso(row.created_at)
 })
+
+/**
+ * A webhook: the fields it was given, then the server's (INF: defaults a document webhook has
+ * when they were not given; OFF CLI reads `type` and `httpMethod`).
+ */
+export const hook = (row: HookRow): SanityApi.Hook => {
+  const given = JSON.parse(row.fields) as Record<string, unknown>
+  const text = (key: string) => typeof given[key] === "string" ? given[key] as string : undefined
+  return {
+    ...given,
+    id: row.id,
+    projectId: row.project_id,
+    name: text("name") ?? "",
+    description: text("description") ?? null,
+    dataset: text("dataset") ?? "*",
+    url: text("url") ?? "",
+    type: text("type") ?? "document",
+    httpMethod: text("httpMethod") ?? "POST",
+    isDisabled: given["isDisabled"] === true,
+    isDisabledByUser: given["isDisabledByUser"] === true,
+    createdAt: iso(row.created_at),
+    createdByUserId: row.created_by,
+    deletedAt: null
+  }
+}
