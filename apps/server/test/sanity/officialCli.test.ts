@@ -148,6 +148,13 @@ describe.sequential(`sanity ${SanityCli.cliVersion} (Node ${SanityCli.nodeMajor}
     expect(await succeeds(["datasets", "embeddings", "status", "production"])).toMatch(/Embeddings:\s+enabled/)
   })
 
+  cliTest("backups enable, list and disable", async () => {
+    await succeeds(["backups", "enable", "production"])
+    // The emulator makes no backups (it holds no documents): the list is empty, and the command succeeds.
+    await succeeds(["backups", "list", "production"])
+    await succeeds(["backups", "disable", "production"])
+  })
+
   cliTest("datasets delete", async () => {
     await succeeds(["datasets", "delete", "staging", "--force"])
     const datasets = (await api(`/v2021-06-07/projects/${projectId}/datasets`)).body as ReadonlyArray<Named>

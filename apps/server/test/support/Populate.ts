@@ -1,7 +1,7 @@
 /**
  * Data in (nearly) every table of every dialect for one organization, made over HTTP as a client
  * would: sync.so projects, assets and generations; editor projects, an uploaded asset and an
- * export; Sanity projects, CORS origins, datasets, tags (one on a dataset), an alias, an invitation, a webhook, a project token, a
+ * export; Sanity projects, CORS origins, datasets, tags (one on a dataset), an alias, an invitation, a webhook, a deployed schema, a project token, a
  * copy job and embeddings; a second member. What the snapshot and per-organization reset tests
  * start from. (Webhook deliveries are left out: their worker would change them while a test reads.)
  */
@@ -115,6 +115,9 @@ export const populate = async (baseUrl: string, adminToken: string, org: OrgCred
     url: `https://${tag}.hooks.example.com/sanity`,
     type: "document",
     httpMethod: "POST"
+  })
+  await call(baseUrl, "PUT", `/sanity/v2025-03-01/projects/${sanityProject}/datasets/production/schemas`, sanity, {
+    schemas: [{ workspace: { name: "default" }, schema: [{ name: "post", type: "document" }], version: "2025-05-01" }]
   })
   const created = await call(baseUrl, "POST", `${project}/tokens`, sanity, { label: "ci", roleName: "viewer" })
   await call(baseUrl, "PUT", `${project}/datasets/production/copy`, sanity, { targetDataset: "copy" })

@@ -119,7 +119,7 @@ export const migrations = {
           VALUES (${user.user_id}, ${user.org_id}, 'administrator', ${user.created_at})`
       ), { discard: true })
   }),
-  // Issue 26, what the Sanity CLI manages: dataset aliases, pending invitations, webhooks, and a robot's expiry.
+  // Issue 26, what the Sanity CLI manages: dataset aliases, pending invitations, webhooks, deployed schemas, backup settings, and a robot's expiry.
   "0026_sanity_cli": statements(
     // An alias names at most one dataset of its project (null: linked to none).
     `CREATE TABLE sanity_aliases (
@@ -149,6 +149,20 @@ export const migrations = {
       updated_at BIGINT NOT NULL
     )`,
     `CREATE INDEX sanity_hooks_by_project ON sanity_hooks(project_id, created_at, id)`,
+    // A dataset's deployed schemas, one document per workspace (and tag), the schema as given (JSON).
+    `CREATE TABLE sanity_schemas (
+      project_id TEXT NOT NULL,
+      dataset_name TEXT NOT NULL,
+      id TEXT NOT NULL,
+      workspace TEXT NOT NULL,
+      document TEXT NOT NULL,
+      created_at BIGINT NOT NULL,
+      updated_at BIGINT NOT NULL,
+      PRIMARY KEY (project_id, dataset_name, id),
+      FOREIGN KEY (project_id, dataset_name) REFERENCES sanity_datasets(project_id, name) ON DELETE CASCADE
+    )`,
+    // Whether a dataset is backed up (OFF CLI: backups enable and disable).
+    `ALTER TABLE sanity_datasets ADD COLUMN backups_enabled INTEGER NOT NULL DEFAULT 0`,
     // A robot made through the Access API may expire (null: never).
     `ALTER TABLE sanity_tokens ADD COLUMN expires_at BIGINT`
   )

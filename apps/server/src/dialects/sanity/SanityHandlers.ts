@@ -32,6 +32,7 @@ import * as SanityInvitations from "./SanityInvitations.js"
 import * as SanityLifecycle from "./SanityLifecycle.js"
 import * as SanityProjectStore from "./SanityProjectStore.js"
 import * as SanityRoles from "./SanityRoles.js"
+import * as SanitySchemas from "./SanitySchemas.js"
 import * as SanityWire from "./SanityWire.js"
 
 // ---------------------------------------------------------------------------------------------
@@ -815,6 +816,71 @@ export const HooksLive = CompiledApi.group(ServerApi, "sanityHooks", (handlers) 
     }
   ))
 
+export const DatasetSettingsLive = CompiledApi.group(ServerApi, "sanityDatasetSettings", (handlers) =>
+  Effect.map(
+    Effect.all({
+      projects: SanityProjectStore.SanityProjectStore,
+      datasets: SanityDatasetStore.SanityDatasetStore,
+      schemas: SanitySchemas.SanitySchemaStore
+    }),
+    ({ datasets, projects, schemas }) => {
+      /** The dataset, its project found for the caller first. */
+      const dataset = (who: Who, projectId: string, name: string) =>
+        Effect.zipRight(projects.project(who, projectId), datasets.dataset(projectId, name))
+      return handlers
+        .handle("deploySchemas", ({ path, payload }) =>
+          as((who) =>
+            Effect.gen(function*() {
+              yield* dataset(who, path.projectId, path.name)
+              yield* SanityAccess.requireGrant(who, "sanity.project.datasets/update")
+              return { documentIds: yield* schemas.deploy(path.projectId, path.name, payload.schemas) }
+            })
+          ))
+        .handle("schemas", ({ path }) =>
+          as((who) =>
+            Effect.zipRight(
+              dataset(who, path.projectId, path.name),
+              Effect.map(schemas.list(path.projectId, path.name), (rows) => rows.map(SanityWire.storedSchema))
+            )
+          ))
+        .handle("schema", ({ path }) =>
+          as((who) =>
+            Effect.zipRight(
+              dataset(who, path.projectId, path.name),
+              Effect.map(schemas.find(path.projectId, path.name, path.schemaId), (row) =>
+                // The real API answers an unknown schema id with an empty list (issue 26, the Terraform provider).
+                row === undefined ? [] : SanityWire.storedSchema(row))
+            )
+          ))
+        .handle("deleteSchema", ({ path }) =>
+          as((who) =>
+            Effect.gen(function*() {
+              yield* dataset(who, path.projectId, path.name)
+              yield* SanityAccess.requireGrant(who, "sanity.project.datasets/update")
+              yield* schemas.remove(path.projectId, path.name, path.schemaId)
+              return deleted
+            })
+          ))
+        // No backup is ever made here (see SanitySchemas): the list is empty, and an id unknown.
+        .handle("backups", ({ path }) => as((who) => Effect.as(dataset(who, path.projectId, path.name), { backups: [] })))
+        .handle("backup", ({ path }) =>
+          as((who) =>
+            Effect.zipRight(
+              dataset(who, path.projectId, path.name),
+              new ProjectsError.NotFound({ resource: "backup", id: path.backupId, description: "Backup not found" })
+            )
+          ))
+        .handle("setBackups", ({ path, payload }) =>
+          as((who) =>
+            Effect.gen(function*() {
+              yield* dataset(who, path.projectId, path.name)
+              yield* SanityAccess.requireGrant(who, "sanity.project.datasets/update")
+              return yield* schemas.setBackups(path.projectId, path.name, payload.enabled)
+            })
+          ))
+    }
+  ))
+
 /** The whole dialect: its handlers, authentication, storage and the background jobs. */
 export const layer = (lifecycle: SanityLifecycle.LifecycleConfig = SanityLifecycle.defaultLifecycle) =>
   Layer.mergeAll(
@@ -833,6 +899,7 @@ export const layer = (lifecycle: SanityLifecycle.LifecycleConfig = SanityLifecyc
     MembersLive,
     OrganizationsLive,
     HooksLive,
+    DatasetSettingsLive,
     SanityLifecycle.layer(lifecycle)
   ).pipe(
     Layer.provide(SanityAuthLive),
@@ -842,7 +909,8 @@ export const layer = (lifecycle: SanityLifecycle.LifecycleConfig = SanityLifecyc
         SanityDatasetStore.layer(SanityLifecycle.durations(lifecycle)),
         SanityAliases.layer,
         SanityInvitations.layer,
-        SanityHooks.layer
+        SanityHooks.layer,
+        SanitySchemas.layer
       )
     )
   )

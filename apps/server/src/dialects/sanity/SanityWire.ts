@@ -9,6 +9,7 @@ import type { AliasRow } from "./SanityAliases.js"
 import type { CopyJobRow, DatasetRow, TagRow } from "./SanityDatasetStore.js"
 import type { HookRow } from "./SanityHooks.js"
 import type { InvitationRow } from "./SanityInvitations.js"
+import type { SchemaRow } from "./SanitySchemas.js"
 import type { CorsRow, MemberRow, ProjectRow, TokenRow } from "./SanityProjectStore.js"
 import * as SanityRoles from "./SanityRoles.js"
 
@@ -222,3 +223,12 @@ export const hook = (row: HookRow): SanityApi.Hook => {
     deletedAt: null
   }
 }
+
+/** A deployed schema as the API answers it: the document, with its id, type and times. */
+export const storedSchema = (row: SchemaRow): SanityApi.StoredSchema => ({
+  ...(JSON.parse(row.document) as Omit<SanityApi.StoredSchema, "_id" | "_type" | "_createdAt" | "_updatedAt">),
+  _id: row.id,
+  _type: "system.schema",
+  _createdAt: iso(row.created_at),
+  _updatedAt: iso(row.updated_at)
+})
