@@ -22,18 +22,31 @@ const role = (name: string) => {
 }
 
 /**
- * INF: what the projects of the emulator have on (REC's list includes these; `privateDataset`
- * allows private datasets; copying needs Advanced Dataset Management on the real service).
+ * What a project has on: the plan that allows everything the server implements. The list one real
+ * project shows in recorded traffic (REC, 2026-03), plus `advancedDatasetManagement` (the CLI checks
+ * it before making an alias; copying needs it on the real service) and `embeddingsIndex` (INF: the
+ * embeddings settings this server serves; REC names `embeddingsIndexApi`).
  */
 export const features: ReadonlyArray<string> = [
   "activityFeed",
   "advancedDatasetManagement",
+  "contentSourceMapping",
+  "editorialAiFieldActions",
   "embeddingsIndex",
+  "embeddingsIndexApi",
+  "noVersionRevival",
   "privateDataset",
   "roleContributor",
   "roleDeveloper",
   "roleEditor",
-  "roleViewer"
+  "roleViewer",
+  "sanityTasks",
+  "scheduledPublishing",
+  "singleDocRelease",
+  "studioComments",
+  "supportCommunity",
+  "toggle.schema.upload-pause",
+  "toggle.user-application.upload-live-manifest"
 ]
 
 export const member = (row: MemberRow, who: Who) => ({
