@@ -52,28 +52,58 @@ const run = (command: string, args: ReadonlyArray<string>, options: ChildProcess
     child.stdin?.end(options.input ?? "")
   })
 
-/** Installs (or finds installed) the pinned CLI and Node 22 with npm; a clear reason when it cannot. */
-export const install = async (): Promise<Installation> => {
-  const installed: InstalledCli = {
-    node: Path.join(folder, "node_modules", ".bin", "node"),
-    runJs: Path.join(folder, "node_modules", "@sanity", "cli", "bin", "run.js")
-  }
-  const marker = Path.join(folder, "installed.json")
-  if (Fs.existsSync(marker) && Fs.existsSync(installed.node) && Fs.existsSync(installed.runJs)) return { installed }
-  Fs.mkdirSync(folder, { recursive: true })
-  Fs.writeFileSync(Path.join(folder, "package.json"), JSON.stringify({ name: "projectkit-sanity-cli", private: true }))
-  const npm = process.platform === "win32" ? "npm.cmd" : "npm"
-  const result = await run(
-    npm,
-    ["install", "--no-audit", "--no-fund", "--loglevel=error", `@sanity/cli@${cliVersion}`, `node@${nodeMajor}`],
-    // Outside the workspace, so the workspace's own .npmrc and lockfile play no part.
-    { cwd: folder, env: { ...process.env, npm_config_workspaces: "false" } }
+const installedIn = (dir: string): InstalledCli => ({
+  node: Path.join(dir, "node_modules", ".bin", process.platform === "win32" ? "node.cmd" : "node"),
+  runJs: Path.join(dir, "node_modules", "@sanity", "cli", "bin", "run.js")
+})
+
+const isInstalled = (dir: string) => {
+  const cli = installedIn(dir)
+  return Fs.existsSync(Path.join(dir, "installed.json")) && Fs.existsSync(cli.node) && Fs.existsSync(cli.runJs)
+}
+
+/**
+ * npm's environment without the settings a workspace's package manager passes to its scripts
+ * (`npm_config_*` of pnpm), but for where packages come from and where they are cached.
+ */
+const npmEnvironment = (): NodeJS.ProcessEnv =>
+  Object.fromEntries(
+    Object.entries(process.env).filter(([key]) =>
+      !key.toLowerCase().startsWith("npm_") || ["npm_config_registry", "npm_config_cache"].includes(key.toLowerCase())
+    )
   )
-  if (result.code !== 0 || !Fs.existsSync(installed.node) || !Fs.existsSync(installed.runJs)) {
-    return { skipped: `npm could not install @sanity/cli@${cliVersion} and node@${nodeMajor} (is the registry reachable?):\n${result.output}` }
+
+/**
+ * Installs (or finds installed) the pinned CLI and Node 22 with npm; a clear reason when it cannot.
+ * It installs into a folder of its own and then moves it into place, so that two test runs at once
+ * never see a half-installed one.
+ */
+export const install = async (): Promise<Installation> => {
+  if (isInstalled(folder)) return { installed: installedIn(folder) }
+  const staging = Fs.mkdtempSync(`${folder}-installing-`)
+  try {
+    Fs.writeFileSync(Path.join(staging, "package.json"), JSON.stringify({ name: "projectkit-sanity-cli", private: true }))
+    const npm = process.platform === "win32" ? "npm.cmd" : "npm"
+    const result = await run(
+      npm,
+      ["install", "--no-audit", "--no-fund", "--loglevel=error", `@sanity/cli@${cliVersion}`, `node@${nodeMajor}`],
+      { cwd: staging, env: npmEnvironment() }
+    )
+    const cli = installedIn(staging)
+    if (result.code !== 0 || !Fs.existsSync(cli.node) || !Fs.existsSync(cli.runJs)) {
+      return { skipped: `npm could not install @sanity/cli@${cliVersion} and node@${nodeMajor} (is the registry reachable?):\n${result.output}` }
+    }
+    Fs.writeFileSync(Path.join(staging, "installed.json"), JSON.stringify({ cli: cliVersion, node: nodeMajor }))
+    try {
+      Fs.renameSync(staging, folder)
+    } catch (error) {
+      // Another run put its installation in place first: use that one.
+      if (!isInstalled(folder)) throw error
+    }
+    return { installed: installedIn(folder) }
+  } finally {
+    Fs.rmSync(staging, { recursive: true, force: true })
   }
-  Fs.writeFileSync(marker, JSON.stringify({ cli: cliVersion, node: nodeMajor }))
-  return { installed }
 }
 
 /**
