@@ -62,6 +62,8 @@ export class SanityPrincipal extends Context.Tag("@projectkit/sanity/SanityPrinc
     readonly isRobot: boolean
     /** A project token's label. */
     readonly label?: string | undefined
+    /** A project token's id (the Access API's robot id). */
+    readonly tokenId?: string | undefined
   }
 >() {}
 
@@ -526,6 +528,243 @@ export const UpdateTagRequest = Schema.Struct({
 }).annotations({ identifier: "UpdateTagRequest" })
 
 // ---------------------------------------------------------------------------------------------
+// Dataset aliases (OFF CLI `services/datasetAliases.ts`, project host, v2025-09-16)
+// ---------------------------------------------------------------------------------------------
+
+/** OFF CLI: an alias is `{name, datasetName}` (the name without the `~` prefix; unlinked: null). */
+export const DatasetAlias = Schema.Struct({
+  name: Schema.String,
+  datasetName: Schema.NullOr(Schema.String)
+}).annotations({ identifier: "DatasetAlias" })
+export type DatasetAlias = typeof DatasetAlias.Type
+
+/** OFF CLI: `alias create` sends `{datasetName}` or no body at all (an alias linked to nothing). */
+export const CreateAliasRequest = Schema.NullOr(
+  Schema.Struct({ datasetName: Schema.optional(Schema.NullOr(Schema.String)) })
+).annotations({ identifier: "CreateAliasRequest" })
+
+export const LinkAliasRequest = Schema.Struct({ datasetName: Schema.String }).annotations({ identifier: "LinkAliasRequest" })
+
+/** OFF CLI: `alias unlink` prints the answer's `datasetName`, the dataset the alias was linked to. */
+export const UnlinkedAlias = Schema.Struct({
+  name: Schema.String,
+  datasetName: Schema.NullOr(Schema.String)
+}).annotations({ identifier: "UnlinkedAlias" })
+
+// ---------------------------------------------------------------------------------------------
+// Roles, Access API robots, invitations (OFF CLI `services/tokens.ts`, `services/projects.ts`)
+// ---------------------------------------------------------------------------------------------
+
+/** A project role as `GET /projects/{id}/roles` and the Access API's role list give it. */
+export const ProjectRole = Schema.Struct({
+  name: Schema.String,
+  title: Schema.String,
+  description: Schema.String,
+  isCustom: Schema.Boolean,
+  projectId: Schema.optional(Schema.String),
+  appliesToUsers: Schema.Boolean,
+  appliesToRobots: Schema.Boolean
+}).annotations({ identifier: "ProjectRole" })
+export type ProjectRole = typeof ProjectRole.Type
+
+/** OFF CLI: the Access API's lists are pages `{data, nextCursor}`; `nextCursor` is null on the last. */
+const AccessPage = <A, I>(item: Schema.Schema<A, I>) =>
+  Schema.Struct({ data: Schema.Array(item), nextCursor: Schema.NullOr(Schema.String) })
+
+export const AccessPageParams = Schema.Struct({
+  nextCursor: Schema.optional(Schema.String),
+  limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 100)).annotations({
+    jsonSchema: { type: "integer", minimum: 1, maximum: 100, description: "Items per page, 1 to 100, default 100" }
+  }))
+})
+
+export const RobotMembership = Schema.Struct({
+  resourceType: Schema.String,
+  resourceId: Schema.String,
+  roleNames: Schema.Array(Schema.String)
+}).annotations({ identifier: "RobotMembership" })
+
+/** OFF CLI: a robot (a token); `token`, its secret, only in the answers that create or rotate it. */
+export const Robot = Schema.Struct({
+  id: Schema.String,
+  label: Schema.String,
+  memberships: Schema.Array(RobotMembership),
+  createdAt: Schema.String,
+  expiresAt: Schema.NullOr(Schema.String),
+  token: Schema.optional(Schema.String)
+}).annotations({ identifier: "Robot" })
+export type Robot = typeof Robot.Type
+
+export const RobotPage = AccessPage(Robot).annotations({ identifier: "RobotPage" })
+export const RolePage = AccessPage(ProjectRole).annotations({ identifier: "RolePage" })
+
+export const CreateRobotRequest = Schema.Struct({
+  label: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200)),
+  memberships: Schema.Array(RobotMembership).pipe(Schema.minItems(1), Schema.maxItems(1)),
+  /** An ISO 8601 time in the future (checked by the server: 400 otherwise). */
+  expiresAt: Schema.optional(Schema.NullOr(Schema.String))
+}).annotations({ identifier: "CreateRobotRequest" })
+
+export const CreateRobotParams = Schema.Struct({ sendNotification: Schema.optional(BooleanParam) })
+
+/** OFF CLI `getPendingInvitations`: the fields it reads. */
+export const Invitation = Schema.Struct({
+  id: Schema.String,
+  email: Schema.String,
+  roles: Schema.Array(Schema.Struct({ name: Schema.String, title: Schema.String })),
+  isAccepted: Schema.Boolean,
+  isRevoked: Schema.Boolean,
+  acceptedByUserId: Schema.NullOr(Schema.String),
+  invitedByUserId: Schema.String,
+  createdAt: Schema.String
+}).annotations({ identifier: "Invitation" })
+export type Invitation = typeof Invitation.Type
+
+export const CreateInvitationRequest = Schema.Struct({
+  email: checked(Schema.String, {
+    description: "An email address",
+    pattern: "^[^@\\s]+@[^@\\s]+$",
+    generate: () => (fc) => fc.emailAddress()
+  }),
+  role: Schema.String
+}).annotations({ identifier: "CreateInvitationRequest" })
+
+// ---------------------------------------------------------------------------------------------
+// Organizations (OFF CLI `services/organizations.ts`, v2025-05-14: what `projects create` reads)
+// ---------------------------------------------------------------------------------------------
+
+/** OFF CLI: it finds an organization by `id` or `slug` and shows its `name`. */
+export const Organization = Schema.Struct({
+  id: Schema.String,
+  name: Schema.String,
+  slug: Schema.NullOr(Schema.String),
+  createdAt: Schema.optional(Schema.String)
+}).annotations({ identifier: "Organization" })
+
+/**
+ * OFF CLI `hasProjectAttachGrant`: the caller's grants on the organization, by permission group,
+ * each a list of resources with their grants' names (`sanity.organization.projects` → `attach`).
+ */
+export const OrganizationGrants = Schema.Record({
+  key: Schema.String,
+  value: Schema.Array(Schema.Struct({ grants: Schema.Array(Schema.Struct({ name: Schema.String })) }))
+}).annotations({ identifier: "OrganizationGrants" })
+
+// ---------------------------------------------------------------------------------------------
+// Webhooks (OFF CLI `services/hooks.ts`, global, v2025-08-04; the Terraform provider's go-sanity)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A webhook as stored: the fields it was created with (kept and echoed as given, so fields this
+ * contract does not name survive), and the server's own. OFF CLI reads `id`, `name`, `dataset`,
+ * `url`, `type`, `httpMethod`, `description`.
+ */
+export const Hook = Schema.Struct(
+  {
+    id: Schema.String,
+    projectId: Schema.String,
+    name: Schema.String,
+    description: Schema.NullOr(Schema.String),
+    dataset: Schema.String,
+    url: Schema.String,
+    type: Schema.String,
+    httpMethod: Schema.optional(Schema.String),
+    apiVersion: Schema.optional(Schema.String),
+    isDisabled: Schema.Boolean,
+    isDisabledByUser: Schema.Boolean,
+    createdAt: Schema.String,
+    createdByUserId: Schema.String,
+    deletedAt: Schema.NullOr(Schema.String)
+  },
+  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+).annotations({ identifier: "Hook" })
+export type Hook = typeof Hook.Type
+
+/** What a webhook is created with: its name, dataset and URL at least; anything else is kept. */
+export const CreateHookRequest = Schema.Struct(
+  {
+    name: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200)),
+    dataset: Schema.String.pipe(Schema.minLength(1)),
+    url: Schema.String,
+    type: Schema.optional(Schema.Literal("document", "transaction")),
+    description: Schema.optional(Schema.NullOr(Schema.String)),
+    httpMethod: Schema.optional(Schema.Literal("POST", "PUT", "PATCH", "DELETE", "GET")),
+    isDisabledByUser: Schema.optional(Schema.Boolean)
+  },
+  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+).annotations({ identifier: "CreateHookRequest" })
+
+/** A change: the fields sent replace the stored ones. */
+export const UpdateHookRequest = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  .annotations({ identifier: "UpdateHookRequest" })
+
+/** OFF CLI `hooks logs`: a delivery (message) and its attempts; none until a webhook fires. */
+export const HookMessage = Schema.Struct({
+  id: Schema.String,
+  createdAt: Schema.String,
+  status: Schema.String,
+  resultCode: Schema.NullOr(Schema.Number),
+  failureCount: Schema.Number,
+  payload: Schema.String
+}).annotations({ identifier: "HookMessage" })
+
+export const HookAttempt = Schema.Struct({
+  id: Schema.String,
+  messageId: Schema.String,
+  createdAt: Schema.String,
+  isFailure: Schema.Boolean,
+  resultCode: Schema.NullOr(Schema.Number),
+  resultBody: Schema.NullOr(Schema.String)
+}).annotations({ identifier: "HookAttempt" })
+
+// ---------------------------------------------------------------------------------------------
+// Deployed schemas (OFF CLI `services/schemas.ts`, global, v2025-03-01) and backups (`services/backup.ts`)
+// ---------------------------------------------------------------------------------------------
+
+/** One workspace's schema as `schemas deploy` sends it. */
+export const WorkspaceSchema = Schema.Struct({
+  workspace: Schema.Struct({ name: Schema.String.pipe(Schema.minLength(1)), title: Schema.optional(Schema.String) }),
+  schema: Schema.Unknown,
+  version: Schema.optional(Schema.String),
+  tag: Schema.optional(Schema.String)
+}).annotations({ identifier: "WorkspaceSchema" })
+
+export const DeploySchemasRequest = Schema.Struct({
+  schemas: Schema.Array(WorkspaceSchema).pipe(Schema.minItems(1))
+}).annotations({ identifier: "DeploySchemasRequest" })
+
+export const DeployedSchemas = Schema.Struct({ documentIds: Schema.Array(Schema.String) })
+  .annotations({ identifier: "DeployedSchemas" })
+
+/** A stored schema document (OFF CLI `listSchemas` reads `_id`, `_createdAt`, `workspace.name`). */
+export const StoredSchema = Schema.Struct({
+  _id: Schema.String,
+  _type: Schema.String,
+  _createdAt: Schema.String,
+  _updatedAt: Schema.String,
+  workspace: Schema.Struct({ name: Schema.String, title: Schema.optional(Schema.String) }),
+  schema: Schema.Unknown,
+  version: Schema.optional(Schema.String),
+  tag: Schema.optional(Schema.String)
+}).annotations({ identifier: "StoredSchema" })
+export type StoredSchema = typeof StoredSchema.Type
+
+export const BackupSettingsRequest = Schema.Struct({ enabled: Schema.Boolean }).annotations({ identifier: "BackupSettingsRequest" })
+export const BackupSettings = Schema.Struct({ enabled: Schema.Boolean }).annotations({ identifier: "BackupSettings" })
+
+/** OFF CLI `backups list`: `{backups: [{id, createdAt}]}`. */
+export const Backup = Schema.Struct({ id: Schema.String, createdAt: Schema.String }).annotations({ identifier: "Backup" })
+export const BackupList = Schema.Struct({ backups: Schema.Array(Backup) }).annotations({ identifier: "BackupList" })
+
+export const BackupListParams = Schema.Struct({
+  limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.positive()).annotations({
+    jsonSchema: { type: "integer", minimum: 1, description: "How many backups" }
+  })),
+  after: Schema.optional(Schema.String),
+  before: Schema.optional(Schema.String)
+})
+
+// ---------------------------------------------------------------------------------------------
 // The API
 // ---------------------------------------------------------------------------------------------
 
@@ -913,6 +1152,190 @@ export class TagsGroup extends group("sanityTags")
   .annotate(OpenApi.Title, "Tags")
 {}
 
+const AliasPath = Schema.Struct({ apiVersion: ApiVersion, name: Schema.String })
+
+/** Dataset aliases, on the project host (OFF CLI; the CLI first checks `advancedDatasetManagement`). */
+export class AliasesGroup extends group("sanityAliases")
+  .add(
+    HttpApiEndpoint.get("list", "/:apiVersion/aliases").setPath(V).setHeaders(ProjectHostHeaders)
+      .addSuccess(Schema.Array(DatasetAlias))
+  )
+  .add(
+    // INF: 201 and the alias, as every other create.
+    HttpApiEndpoint.put("create", "/:apiVersion/aliases/:name")
+      .setPath(AliasPath)
+      .setHeaders(ProjectHostHeaders)
+      .setPayload(CreateAliasRequest)
+      .addSuccess(DatasetAlias, { status: 201 })
+  )
+  .add(
+    HttpApiEndpoint.patch("link", "/:apiVersion/aliases/:name")
+      .setPath(AliasPath)
+      .setHeaders(ProjectHostHeaders)
+      .setPayload(LinkAliasRequest)
+      .addSuccess(DatasetAlias)
+  )
+  .add(
+    HttpApiEndpoint.patch("unlink", "/:apiVersion/aliases/:name/unlink")
+      .setPath(AliasPath)
+      .setHeaders(ProjectHostHeaders)
+      .setPayload(Schema.NullOr(Schema.Struct({})))
+      .addSuccess(UnlinkedAlias)
+  )
+  .add(
+    HttpApiEndpoint.del("delete", "/:apiVersion/aliases/:name")
+      .setPath(AliasPath)
+      .setHeaders(ProjectHostHeaders)
+      .addSuccess(Deleted)
+  )
+  .annotate(OpenApi.Title, "Dataset aliases")
+{}
+
+const RobotPath = Schema.Struct({ apiVersion: ApiVersion, projectId: Schema.String, robotId: Schema.String })
+
+/**
+ * The Access API (global, v2025-07-11), what the CLI's `tokens` commands use: a project's robots
+ * (the same tokens as `/projects/{id}/tokens`) and roles, in pages `{data, nextCursor}`.
+ */
+export class AccessApiGroup extends group("sanityAccessApi")
+  .add(
+    HttpApiEndpoint.get("robots", "/:apiVersion/access/project/:projectId/robots")
+      .setPath(P)
+      .setUrlParams(AccessPageParams)
+      .addSuccess(RobotPage)
+  )
+  .add(
+    HttpApiEndpoint.post("createRobot", "/:apiVersion/access/project/:projectId/robots")
+      .setPath(P)
+      .setUrlParams(CreateRobotParams)
+      .setPayload(CreateRobotRequest)
+      .addSuccess(Robot, { status: 201 })
+  )
+  .add(
+    HttpApiEndpoint.del("deleteRobot", "/:apiVersion/access/project/:projectId/robots/:robotId")
+      .setPath(RobotPath)
+      .addSuccess(Deleted)
+  )
+  .add(
+    // OFF CLI: authenticated as the robot itself; the old secret stops working at once.
+    HttpApiEndpoint.post("rotate", "/:apiVersion/access/robots/me/rotate").setPath(V).addSuccess(Robot)
+  )
+  .add(
+    HttpApiEndpoint.get("roles", "/:apiVersion/access/project/:projectId/roles")
+      .setPath(P)
+      .setUrlParams(AccessPageParams)
+      .addSuccess(RolePage)
+  )
+  .annotate(OpenApi.Title, "Access API")
+{}
+
+/** A project's roles and its invitations (OFF CLI `users` commands). */
+export class MembersGroup extends group("sanityMembers")
+  .add(HttpApiEndpoint.get("roles", "/:apiVersion/projects/:projectId/roles").setPath(P).addSuccess(Schema.Array(ProjectRole)))
+  .add(
+    HttpApiEndpoint.get("invitations", "/:apiVersion/invitations/project/:projectId").setPath(P)
+      .addSuccess(Schema.Array(Invitation))
+  )
+  .add(
+    HttpApiEndpoint.post("invite", "/:apiVersion/invitations/project/:projectId")
+      .setPath(P)
+      .setPayload(CreateInvitationRequest)
+      .addSuccess(Invitation, { status: 201 })
+  )
+  .annotate(OpenApi.Title, "Roles and invitations")
+{}
+
+/** The caller's organizations and grants (OFF CLI `projects create` picks one by them). */
+export class OrganizationsGroup extends group("sanityOrganizations")
+  .add(HttpApiEndpoint.get("list", "/:apiVersion/organizations").setPath(V).addSuccess(Schema.Array(Organization)))
+  .add(
+    HttpApiEndpoint.get("grants", "/:apiVersion/organizations/:organizationId/grants")
+      .setPath(Schema.Struct({ apiVersion: ApiVersion, organizationId: Schema.String }))
+      .addSuccess(OrganizationGrants)
+  )
+  .annotate(OpenApi.Title, "Organizations")
+{}
+
+const HookPath = Schema.Struct({ apiVersion: ApiVersion, projectId: Schema.String, hookId: Schema.String })
+
+/** A project's webhooks (OFF CLI `hooks list|delete|logs|attempt`), global host. */
+export class HooksGroup extends group("sanityHooks")
+  .add(HttpApiEndpoint.get("list", "/:apiVersion/hooks/projects/:projectId").setPath(P).addSuccess(Schema.Array(Hook)))
+  .add(
+    HttpApiEndpoint.post("create", "/:apiVersion/hooks/projects/:projectId")
+      .setPath(P)
+      .setPayload(CreateHookRequest)
+      .addSuccess(Hook, { status: 201 })
+  )
+  .add(
+    HttpApiEndpoint.get("attempt", "/:apiVersion/hooks/projects/:projectId/attempts/:attemptId")
+      .setPath(Schema.Struct({ apiVersion: ApiVersion, projectId: Schema.String, attemptId: Schema.String }))
+      .addSuccess(HookAttempt)
+  )
+  .add(HttpApiEndpoint.get("get", "/:apiVersion/hooks/projects/:projectId/:hookId").setPath(HookPath).addSuccess(Hook))
+  .add(
+    HttpApiEndpoint.patch("update", "/:apiVersion/hooks/projects/:projectId/:hookId")
+      .setPath(HookPath)
+      .setPayload(UpdateHookRequest)
+      .addSuccess(Hook)
+  )
+  .add(HttpApiEndpoint.del("delete", "/:apiVersion/hooks/projects/:projectId/:hookId").setPath(HookPath).addSuccess(Deleted))
+  .add(
+    HttpApiEndpoint.get("messages", "/:apiVersion/hooks/projects/:projectId/:hookId/messages")
+      .setPath(HookPath)
+      .addSuccess(Schema.Array(HookMessage))
+  )
+  .add(
+    HttpApiEndpoint.get("attempts", "/:apiVersion/hooks/projects/:projectId/:hookId/attempts")
+      .setPath(HookPath)
+      .addSuccess(Schema.Array(HookAttempt))
+  )
+  .annotate(OpenApi.Title, "Webhooks")
+{}
+
+const SchemaPath = Schema.Struct({ apiVersion: ApiVersion, projectId: Schema.String, name: Schema.String, schemaId: Schema.String })
+
+/** A dataset's deployed schemas and its backups (OFF CLI `schemas` and `backups` commands). */
+export class DatasetSettingsGroup extends group("sanityDatasetSettings")
+  .add(
+    HttpApiEndpoint.put("deploySchemas", "/:apiVersion/projects/:projectId/datasets/:name/schemas")
+      .setPath(PD)
+      .setPayload(DeploySchemasRequest)
+      .addSuccess(DeployedSchemas)
+  )
+  .add(
+    HttpApiEndpoint.get("schemas", "/:apiVersion/projects/:projectId/datasets/:name/schemas").setPath(PD)
+      .addSuccess(Schema.Array(StoredSchema))
+  )
+  .add(
+    // The issue's note of the real API (as the Terraform provider meets it): an unknown id is `[]`.
+    HttpApiEndpoint.get("schema", "/:apiVersion/projects/:projectId/datasets/:name/schemas/:schemaId").setPath(SchemaPath)
+      .addSuccess(Schema.Union(StoredSchema, Schema.Array(StoredSchema)))
+  )
+  .add(
+    HttpApiEndpoint.del("deleteSchema", "/:apiVersion/projects/:projectId/datasets/:name/schemas/:schemaId").setPath(SchemaPath)
+      .addSuccess(Deleted)
+  )
+  .add(
+    HttpApiEndpoint.get("backups", "/:apiVersion/projects/:projectId/datasets/:name/backups")
+      .setPath(PD)
+      .setUrlParams(BackupListParams)
+      .addSuccess(BackupList)
+  )
+  .add(
+    HttpApiEndpoint.get("backup", "/:apiVersion/projects/:projectId/datasets/:name/backups/:backupId")
+      .setPath(Schema.Struct({ apiVersion: ApiVersion, projectId: Schema.String, name: Schema.String, backupId: Schema.String }))
+      .addSuccess(Backup)
+  )
+  .add(
+    HttpApiEndpoint.put("setBackups", "/:apiVersion/projects/:projectId/datasets/:name/settings/backups")
+      .setPath(PD)
+      .setPayload(BackupSettingsRequest)
+      .addSuccess(BackupSettings)
+  )
+  .annotate(OpenApi.Title, "Schemas and backups")
+{}
+
 /**
  * INF: Sanity's answer to a body over the server's limit, in its error body (Boom's reason phrase).
  * (Not a class of `SanityErrors`: no endpoint fails with it, the server's door does.)
@@ -955,6 +1378,12 @@ export class SanityApi extends HttpApi.make("sanity")
   .add(UsersGroup)
   .add(TokensGroup)
   .add(TagsGroup)
+  .add(AliasesGroup)
+  .add(AccessApiGroup)
+  .add(MembersGroup)
+  .add(OrganizationsGroup)
+  .add(HooksGroup)
+  .add(DatasetSettingsGroup)
   .addError(TooManyRequests)
   .addError(InternalServerError)
   .annotate(OpenApi.Title, "Sanity Projects API (projectkit)")

@@ -132,6 +132,58 @@ export interface SanityClientService {
     readonly assign: (projectId: string, dataset: string, tag: string) => Call<SanityApi.Tag>
     readonly unassign: (projectId: string, dataset: string, tag: string) => Call<Deleted>
   }
+  /** Dataset aliases (on the project host: the project is sent as `X-Sanity-Project-ID`). */
+  readonly aliases: {
+    readonly list: (projectId: string) => Call<ReadonlyArray<SanityApi.DatasetAlias>>
+    /** An alias linked to `datasetName`, or to none. */
+    readonly create: (projectId: string, name: string, datasetName?: string) => Call<SanityApi.DatasetAlias>
+    readonly link: (projectId: string, name: string, datasetName: string) => Call<SanityApi.DatasetAlias>
+    readonly unlink: (projectId: string, name: string) => Call<typeof SanityApi.UnlinkedAlias.Type>
+    readonly delete: (projectId: string, name: string) => Call<Deleted>
+  }
+  /** The Access API: a project's robots (its tokens) and roles, page by page. */
+  readonly access: {
+    readonly robots: (projectId: string, params?: typeof SanityApi.AccessPageParams.Type) => Call<typeof SanityApi.RobotPage.Type>
+    readonly createRobot: (projectId: string, request: typeof SanityApi.CreateRobotRequest.Type) => Call<SanityApi.Robot>
+    readonly deleteRobot: (projectId: string, robotId: string) => Call<Deleted>
+    /** A new secret for the robot whose token this client holds; the old one stops working. */
+    readonly rotate: Call<SanityApi.Robot>
+    readonly roles: (projectId: string, params?: typeof SanityApi.AccessPageParams.Type) => Call<typeof SanityApi.RolePage.Type>
+  }
+  readonly members: {
+    readonly roles: (projectId: string) => Call<ReadonlyArray<SanityApi.ProjectRole>>
+    readonly invitations: (projectId: string) => Call<ReadonlyArray<SanityApi.Invitation>>
+    readonly invite: (projectId: string, request: typeof SanityApi.CreateInvitationRequest.Type) => Call<SanityApi.Invitation>
+  }
+  readonly organizations: {
+    readonly list: Call<ReadonlyArray<typeof SanityApi.Organization.Type>>
+    readonly grants: (organizationId: string) => Call<typeof SanityApi.OrganizationGrants.Type>
+  }
+  readonly hooks: {
+    readonly list: (projectId: string) => Call<ReadonlyArray<SanityApi.Hook>>
+    readonly create: (projectId: string, request: typeof SanityApi.CreateHookRequest.Type) => Call<SanityApi.Hook>
+    readonly get: (projectId: string, hookId: string) => Call<SanityApi.Hook>
+    readonly update: (projectId: string, hookId: string, change: typeof SanityApi.UpdateHookRequest.Type) => Call<SanityApi.Hook>
+    readonly delete: (projectId: string, hookId: string) => Call<Deleted>
+    readonly messages: (projectId: string, hookId: string) => Call<ReadonlyArray<typeof SanityApi.HookMessage.Type>>
+    readonly attempts: (projectId: string, hookId: string) => Call<ReadonlyArray<typeof SanityApi.HookAttempt.Type>>
+    readonly attempt: (projectId: string, attemptId: string) => Call<typeof SanityApi.HookAttempt.Type>
+  }
+  /** A dataset's deployed schemas and backups. */
+  readonly datasetSettings: {
+    readonly deploySchemas: (
+      projectId: string,
+      dataset: string,
+      request: typeof SanityApi.DeploySchemasRequest.Type
+    ) => Call<typeof SanityApi.DeployedSchemas.Type>
+    readonly schemas: (projectId: string, dataset: string) => Call<ReadonlyArray<SanityApi.StoredSchema>>
+    /** The schema, or none (the API answers an unknown id with an empty list). */
+    readonly schema: (projectId: string, dataset: string, schemaId: string) => Call<SanityApi.StoredSchema | undefined>
+    readonly deleteSchema: (projectId: string, dataset: string, schemaId: string) => Call<Deleted>
+    readonly backups: (projectId: string, dataset: string, params?: typeof SanityApi.BackupListParams.Type) => Call<typeof SanityApi.BackupList.Type>
+    readonly backup: (projectId: string, dataset: string, backupId: string) => Call<typeof SanityApi.Backup.Type>
+    readonly setBackups: (projectId: string, dataset: string, enabled: boolean) => Call<typeof SanityApi.BackupSettings.Type>
+  }
 }
 
 export class SanityClient extends Context.Tag("@projectkit/sanity/SanityClient")<SanityClient, SanityClientService>() {}
@@ -170,6 +222,10 @@ export const make = (config: SanityConfig): Effect.Effect<SanityClientService, n
     const pd = (projectId: string, name: string) => ({ apiVersion, projectId, name })
     const project = (projectId: string) => ({ resource: "project", id: projectId })
     const dataset = (name: string) => ({ resource: "dataset", id: name })
+    const alias = (name: string) => ({ resource: "alias", id: name })
+    const hook = (hookId: string) => ({ resource: "hook", id: hookId })
+    /** The project-host routes name their project by header. */
+    const here = (projectId: string) => ({ "x-sanity-project-id": projectId })
     const getUser = (userId: string) =>
       call({ resource: "user", id: userId }, client.sanityUsers.get({ path: { apiVersion, userId } }))
     return {
@@ -260,6 +316,76 @@ export const make = (config: SanityConfig): Effect.Effect<SanityClientService, n
             { resource: "tag", id: tag },
             client.sanityTags.unassign({ path: { ...p(projectId), datasetName, tagIdentifier: tag } })
           )
+      },
+      aliases: {
+        list: (projectId) =>
+          call(project(projectId), client.sanityAliases.list({ path: { apiVersion }, headers: here(projectId) })),
+        create: (projectId, name, datasetName) =>
+          call(alias(name), client.sanityAliases.create({
+            path: { apiVersion, name },
+            headers: here(projectId),
+            payload: datasetName === undefined ? null : { datasetName }
+          })),
+        link: (projectId, name, datasetName) =>
+          call(alias(name), client.sanityAliases.link({ path: { apiVersion, name }, headers: here(projectId), payload: { datasetName } })),
+        unlink: (projectId, name) =>
+          call(alias(name), client.sanityAliases.unlink({ path: { apiVersion, name }, headers: here(projectId), payload: {} })),
+        delete: (projectId, name) =>
+          call(alias(name), client.sanityAliases.delete({ path: { apiVersion, name }, headers: here(projectId) }))
+      },
+      access: {
+        robots: (projectId, params = {}) =>
+          call(project(projectId), client.sanityAccessApi.robots({ path: p(projectId), urlParams: params })),
+        createRobot: (projectId, request) =>
+          call(project(projectId), client.sanityAccessApi.createRobot({ path: p(projectId), urlParams: {}, payload: request })),
+        deleteRobot: (projectId, robotId) =>
+          call({ resource: "robot", id: robotId }, client.sanityAccessApi.deleteRobot({ path: { ...p(projectId), robotId } })),
+        rotate: call({ resource: "robot" }, client.sanityAccessApi.rotate({ path: { apiVersion } })),
+        roles: (projectId, params = {}) =>
+          call(project(projectId), client.sanityAccessApi.roles({ path: p(projectId), urlParams: params }))
+      },
+      members: {
+        roles: (projectId) => call(project(projectId), client.sanityMembers.roles({ path: p(projectId) })),
+        invitations: (projectId) => call(project(projectId), client.sanityMembers.invitations({ path: p(projectId) })),
+        invite: (projectId, request) => call(project(projectId), client.sanityMembers.invite({ path: p(projectId), payload: request }))
+      },
+      organizations: {
+        list: call({ resource: "organization" }, client.sanityOrganizations.list({ path: { apiVersion } })),
+        grants: (organizationId) =>
+          call(
+            { resource: "organization", id: organizationId },
+            client.sanityOrganizations.grants({ path: { apiVersion, organizationId } })
+          )
+      },
+      hooks: {
+        list: (projectId) => call(project(projectId), client.sanityHooks.list({ path: p(projectId) })),
+        create: (projectId, request) => call(project(projectId), client.sanityHooks.create({ path: p(projectId), payload: request })),
+        get: (projectId, hookId) => call(hook(hookId), client.sanityHooks.get({ path: { ...p(projectId), hookId } })),
+        update: (projectId, hookId, change) =>
+          call(hook(hookId), client.sanityHooks.update({ path: { ...p(projectId), hookId }, payload: change })),
+        delete: (projectId, hookId) => call(hook(hookId), client.sanityHooks.delete({ path: { ...p(projectId), hookId } })),
+        messages: (projectId, hookId) => call(hook(hookId), client.sanityHooks.messages({ path: { ...p(projectId), hookId } })),
+        attempts: (projectId, hookId) => call(hook(hookId), client.sanityHooks.attempts({ path: { ...p(projectId), hookId } })),
+        attempt: (projectId, attemptId) =>
+          call({ resource: "attempt", id: attemptId }, client.sanityHooks.attempt({ path: { ...p(projectId), attemptId } }))
+      },
+      datasetSettings: {
+        deploySchemas: (projectId, name, request) =>
+          call(dataset(name), client.sanityDatasetSettings.deploySchemas({ path: pd(projectId, name), payload: request })),
+        schemas: (projectId, name) => call(dataset(name), client.sanityDatasetSettings.schemas({ path: pd(projectId, name) })),
+        schema: (projectId, name, schemaId) =>
+          Effect.map(
+            call({ resource: "schema", id: schemaId }, client.sanityDatasetSettings.schema({ path: { ...pd(projectId, name), schemaId } })),
+            (found) => Array.isArray(found) ? found[0] : found as SanityApi.StoredSchema
+          ),
+        deleteSchema: (projectId, name, schemaId) =>
+          call({ resource: "schema", id: schemaId }, client.sanityDatasetSettings.deleteSchema({ path: { ...pd(projectId, name), schemaId } })),
+        backups: (projectId, name, params = {}) =>
+          call(dataset(name), client.sanityDatasetSettings.backups({ path: pd(projectId, name), urlParams: params })),
+        backup: (projectId, name, backupId) =>
+          call({ resource: "backup", id: backupId }, client.sanityDatasetSettings.backup({ path: { ...pd(projectId, name), backupId } })),
+        setBackups: (projectId, name, enabled) =>
+          call(dataset(name), client.sanityDatasetSettings.setBackups({ path: pd(projectId, name), payload: { enabled } }))
       }
     } satisfies SanityClientService
   })

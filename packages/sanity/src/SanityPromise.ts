@@ -43,7 +43,13 @@ export const shape: PromiseClient.Shape<SanityClient.SanityClientService> = {
   permissions: 1,
   users: { me: "effect", get: 1, getInProject: 2 },
   tokens: { list: 1, create: 2, delete: 2 },
-  tags: { list: 1, create: 2, update: 3, delete: 2, listForDataset: 2, assign: 3, unassign: 3 }
+  tags: { list: 1, create: 2, update: 3, delete: 2, listForDataset: 2, assign: 3, unassign: 3 },
+  aliases: { list: 1, create: 3, link: 3, unlink: 2, delete: 2 },
+  access: { robots: 2, createRobot: 2, deleteRobot: 2, rotate: "effect", roles: 2 },
+  members: { roles: 1, invitations: 1, invite: 2 },
+  organizations: { list: "effect", grants: 1 },
+  hooks: { list: 1, create: 2, get: 2, update: 3, delete: 2, messages: 2, attempts: 2, attempt: 2 },
+  datasetSettings: { deploySchemas: 3, schemas: 2, schema: 3, deleteSchema: 3, backups: 3, backup: 3, setBackups: 3 }
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Data in (nearly) every table of every dialect for one organization, made over HTTP as a client
  * would: sync.so projects, assets and generations; editor projects, an uploaded asset and an
- * export; Sanity projects, CORS origins, datasets, tags (one on a dataset), a project token, a
+ * export; Sanity projects, CORS origins, datasets, tags (one on a dataset), an alias, an invitation, a webhook, a deployed schema, a project token, a
  * copy job and embeddings; a second member. What the snapshot and per-organization reset tests
  * start from. (Webhook deliveries are left out: their worker would change them while a test reads.)
  */
@@ -106,6 +106,19 @@ export const populate = async (baseUrl: string, adminToken: string, org: OrgCred
   await call(baseUrl, "PUT", `${project}/datasets/production/settings/embeddings`, sanity, { enabled: true })
   await call(baseUrl, "POST", `${project}/tags`, sanity, { name: "release", title: "Release", metadata: { tone: "positive" } })
   await call(baseUrl, "PUT", `${project}/datasets/production/tags/release`, sanity)
+  const here = { ...sanity, "x-sanity-project-id": sanityProject }
+  await call(baseUrl, "PUT", "/sanity/v2025-09-16/aliases/conference", here, { datasetName: "production" })
+  await call(baseUrl, "POST", `/sanity/v2025-09-22/invitations/project/${sanityProject}`, sanity, { email: `${tag}@example.com`, role: "editor" })
+  await call(baseUrl, "POST", `/sanity/v2025-08-04/hooks/projects/${sanityProject}`, sanity, {
+    name: "publish",
+    dataset: "production",
+    url: `https://${tag}.hooks.example.com/sanity`,
+    type: "document",
+    httpMethod: "POST"
+  })
+  await call(baseUrl, "PUT", `/sanity/v2025-03-01/projects/${sanityProject}/datasets/production/schemas`, sanity, {
+    schemas: [{ workspace: { name: "default" }, schema: [{ name: "post", type: "document" }], version: "2025-05-01" }]
+  })
   const created = await call(baseUrl, "POST", `${project}/tokens`, sanity, { label: "ci", roleName: "viewer" })
   await call(baseUrl, "PUT", `${project}/datasets/production/copy`, sanity, { targetDataset: "copy" })
   return { syncProject, editorProject, sanityProject, sanityProjectToken: String(created.key) }

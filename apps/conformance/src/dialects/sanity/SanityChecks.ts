@@ -954,6 +954,93 @@ const jobEvents: ReadonlyArray<Check> = [
   }), { profile: "extended", requires: ["secondOrganization"] })
 ]
 
+/** What the Sanity CLI's management commands reach (issue 26), from the notes' rows of them. */
+const CLI_SOURCES = "sanity-io/cli packages/@sanity/cli/src/services"
+
+const cliRoutes: ReadonlyArray<Check> = [
+  check(
+    "SAN-ALIAS-001",
+    "A dataset alias is created, linked, unlinked and deleted on the project host",
+    cite(NOTES, "Aliases: `GET /aliases`, `PUT /aliases/{name}` `{datasetName?}`, `PATCH /aliases/{name}` `{datasetName}`, " +
+      "`PATCH /aliases/{name}/unlink` `{}`, `DELETE /aliases/{name}` → `{deleted}`", {
+      note: `${CLI_SOURCES}/datasetAliases.ts: the CLI lists aliases as {name, datasetName} and prints the unlinked dataset from the unlink answer's datasetName`
+    }),
+    Effect.gen(function*() {
+      const h = yield* Harness
+      const { id } = yield* createProject()
+      const { name } = yield* createDataset(id)
+      const alias = `a${token()}`
+      const here = (method: string, path: string, json?: unknown) =>
+        h.request({ method, path: `/v2025-09-16${path}`, headers: { "x-sanity-project-id": id }, ...(json === undefined ? {} : { json }) })
+      yield* Expect.ok(yield* here("PUT", `/aliases/${alias}`, { datasetName: name }))
+      const listed = yield* here("GET", "/aliases")
+      yield* Expect.status(listed, 200)
+      const found = (yield* arrayOf(listed)).find((a) => a["name"] === alias)
+      yield* Expect.equal(found?.["datasetName"], name, "the alias's datasetName", listed)
+      const unlinked = yield* here("PATCH", `/aliases/${alias}/unlink`, {})
+      yield* Expect.status(unlinked, 200)
+      yield* Expect.equal((yield* Expect.object(unlinked))["datasetName"], name, "the dataset the alias was unlinked from", unlinked)
+      const deleted = yield* here("DELETE", `/aliases/${alias}`)
+      yield* Expect.status(deleted, 200)
+      yield* Expect.equal((yield* Expect.object(deleted))["deleted"], true, "deleted", deleted)
+      const after = yield* here("GET", "/aliases")
+      yield* Expect.that(!(yield* arrayOf(after)).some((a) => a["name"] === alias), "the deleted alias is still listed", after)
+    }),
+    { profile: "extended" }
+  ),
+  check(
+    "SAN-ACCESS-001",
+    "The Access API creates a project's robot with its token once, and lists robots as {data, nextCursor}",
+    cite(NOTES, "Cursor: Access API lists return `{data, nextCursor}`; pass `?nextCursor=<cursor>` until `null` (OFF `services/tokens.ts`).", {
+      note: `${CLI_SOURCES}/tokens.ts: a created robot (201) carries its secret token; the list shows the robot without it`
+    }),
+    Effect.gen(function*() {
+      const h = yield* Harness
+      const { id } = yield* createProject()
+      const label = h.unique("robot")
+      const created = yield* h.request({
+        method: "POST",
+        path: `/v2025-07-11/access/project/${id}/robots`,
+        json: { label, memberships: [{ resourceType: "project", resourceId: id, roleNames: ["viewer"] }] }
+      })
+      yield* Expect.status(created, 201)
+      yield* Expect.string(created, "token")
+      const robotId = yield* Expect.string(created, "id")
+      const listed = yield* h.request({ path: `/v2025-07-11/access/project/${id}/robots` })
+      yield* Expect.status(listed, 200)
+      const page = yield* Expect.object(listed)
+      yield* Expect.that(Array.isArray(page["data"]), "the page has no data list", listed)
+      yield* Expect.that(page["nextCursor"] === null || typeof page["nextCursor"] === "string", "nextCursor is not a string or null", listed)
+      const robot = (page["data"] as ReadonlyArray<unknown>).filter(Expect.isRecord).find((r) => r["id"] === robotId)
+      yield* Expect.that(robot !== undefined, "the created robot is not listed", listed)
+      yield* Expect.that(robot?.["token"] === undefined, "the list shows the robot's token", listed)
+      yield* Expect.status(yield* h.request({ method: "DELETE", path: `/v2025-07-11/access/project/${id}/robots/${robotId}` }), 200)
+    }),
+    { profile: "extended" }
+  ),
+  check(
+    "SAN-ROLES-001",
+    "A project's roles are listed, the documented role names among them",
+    cite(NOTES, "Role names seen: `administrator`, `developer`, `editor`, `contributor`, `viewer`, `deploy-studio` (token only)", {
+      note: `${CLI_SOURCES}/projects.ts: GET /projects/{id}/roles lists them, each with appliesToUsers and appliesToRobots (the CLI filters by them)`
+    }),
+    Effect.gen(function*() {
+      const h = yield* Harness
+      const { id } = yield* createProject()
+      const listed = yield* h.request({ path: `/v2025-09-22/projects/${id}/roles` })
+      yield* Expect.status(listed, 200)
+      const roles = yield* arrayOf(listed)
+      for (const name of ["administrator", "editor", "viewer"]) {
+        const role = roles.find((r) => r["name"] === name)
+        yield* Expect.that(role !== undefined, `the role ${name} is not listed`, listed)
+        yield* Expect.that(typeof role?.["appliesToUsers"] === "boolean", `${name}'s appliesToUsers is not a boolean`, listed)
+        yield* Expect.that(typeof role?.["appliesToRobots"] === "boolean", `${name}'s appliesToRobots is not a boolean`, listed)
+      }
+    }),
+    { profile: "extended" }
+  )
+]
+
 export const checks: ReadonlyArray<Check> = [
   ...projects,
   ...cors,
@@ -964,7 +1051,8 @@ export const checks: ReadonlyArray<Check> = [
   ...access,
   ...documented,
   ...projectUsers,
-  ...jobEvents
+  ...jobEvents,
+  ...cliRoutes
 ]
 
 /** Deletes every project of the run still there (named with its prefix). */

@@ -32,6 +32,10 @@ const tags = new RegExp(`^${v}/projects/([^/]+)/tags/?$`)
 const user = new RegExp(`^${v}/projects/([^/]+)/users/([^/]+)$`)
 const users = new RegExp(`^${v}/users/([^/]+)$`)
 const jobEvents = new RegExp(`^${v}/jobs/([^/]+)/listen$`)
+const aliasUnlink = new RegExp(`^${v}/aliases/([^/]+)/unlink$`)
+const aliasEntry = new RegExp(`^${v}/aliases/([^/]+)$`)
+const robots = new RegExp(`^${v}/access/project/([^/]+)/robots/?$`)
+const roles = new RegExp(`^${v}/projects/([^/]+)/roles/?$`)
 
 /** A request naming its project by X-Sanity-Project-ID. */
 const namesProject = (request: ProxyRequest) => request.headers["x-sanity-project-id"] !== undefined
@@ -379,5 +383,33 @@ export const sanityBreaks = breaksOf(dialect, [
     name: "a tag's description is dropped",
     caughtBy: ["SAN-TAG-004"],
     broken: onPath(tags, "POST", (req, forward) => forward(editBody(req, dropping("description"))))
+  },
+  {
+    name: "unlinking an alias answers no dataset",
+    caughtBy: ["SAN-ALIAS-001"],
+    broken: onPath(aliasUnlink, "PATCH", async (req, forward) =>
+      withJson(await forward(req), (body) => (isObject(body) ? { ...body, datasetName: null } : body)))
+  },
+  {
+    name: "a deleted alias stays (the delete is answered, not done)",
+    caughtBy: ["SAN-ALIAS-001"],
+    broken: onPath(aliasEntry, "DELETE", () => Promise.resolve(json(200, { deleted: true })))
+  },
+  {
+    name: "the Access API lists robots as a bare list",
+    caughtBy: ["SAN-ACCESS-001"],
+    broken: onPath(robots, "GET", async (req, forward) =>
+      withJson(await forward(req), (body) => (isObject(body) && Array.isArray(body["data"]) ? body["data"] : body)))
+  },
+  {
+    name: "a created robot's answer leaves out its token",
+    caughtBy: ["SAN-ACCESS-001"],
+    broken: onPath(robots, "POST", async (req, forward) => withJson(await forward(req), withoutField("token")))
+  },
+  {
+    name: "a project's roles leave out the viewer",
+    caughtBy: ["SAN-ROLES-001"],
+    broken: onPath(roles, "GET", async (req, forward) =>
+      withJson(await forward(req), (body) => (Array.isArray(body) ? body.filter((r) => !(isObject(r) && r["name"] === "viewer")) : body)))
   }
 ])

@@ -118,5 +118,52 @@ export const migrations = {
         sql`INSERT INTO sanity_members (user_id, org_id, role, created_at)
           VALUES (${user.user_id}, ${user.org_id}, 'administrator', ${user.created_at})`
       ), { discard: true })
-  })
+  }),
+  // Issue 26, what the Sanity CLI manages: dataset aliases, pending invitations, webhooks, deployed schemas, backup settings, and a robot's expiry.
+  "0026_sanity_cli": statements(
+    // An alias names at most one dataset of its project (null: linked to none).
+    `CREATE TABLE sanity_aliases (
+      project_id TEXT NOT NULL REFERENCES sanity_projects(id) ON DELETE CASCADE,
+      name TEXT NOT NULL,
+      dataset_name TEXT,
+      created_at BIGINT NOT NULL,
+      updated_at BIGINT NOT NULL,
+      PRIMARY KEY (project_id, name)
+    )`,
+    `CREATE TABLE sanity_invitations (
+      id TEXT PRIMARY KEY,
+      project_id TEXT NOT NULL REFERENCES sanity_projects(id) ON DELETE CASCADE,
+      email TEXT NOT NULL,
+      role TEXT NOT NULL,
+      invited_by TEXT NOT NULL,
+      created_at BIGINT NOT NULL
+    )`,
+    `CREATE INDEX sanity_invitations_by_project ON sanity_invitations(project_id, created_at, id)`,
+    // A webhook's fields as it was given them (JSON), besides the server's own.
+    `CREATE TABLE sanity_hooks (
+      id TEXT PRIMARY KEY,
+      project_id TEXT NOT NULL REFERENCES sanity_projects(id) ON DELETE CASCADE,
+      fields TEXT NOT NULL,
+      created_by TEXT NOT NULL,
+      created_at BIGINT NOT NULL,
+      updated_at BIGINT NOT NULL
+    )`,
+    `CREATE INDEX sanity_hooks_by_project ON sanity_hooks(project_id, created_at, id)`,
+    // A dataset's deployed schemas, one document per workspace (and tag), the schema as given (JSON).
+    `CREATE TABLE sanity_schemas (
+      project_id TEXT NOT NULL,
+      dataset_name TEXT NOT NULL,
+      id TEXT NOT NULL,
+      workspace TEXT NOT NULL,
+      document TEXT NOT NULL,
+      created_at BIGINT NOT NULL,
+      updated_at BIGINT NOT NULL,
+      PRIMARY KEY (project_id, dataset_name, id),
+      FOREIGN KEY (project_id, dataset_name) REFERENCES sanity_datasets(project_id, name) ON DELETE CASCADE
+    )`,
+    // Whether a dataset is backed up (OFF CLI: backups enable and disable).
+    `ALTER TABLE sanity_datasets ADD COLUMN backups_enabled INTEGER NOT NULL DEFAULT 0`,
+    // A robot made through the Access API may expire (null: never).
+    `ALTER TABLE sanity_tokens ADD COLUMN expires_at BIGINT`
+  )
 }

@@ -20,6 +20,10 @@ export interface Who {
   readonly isRobot: boolean
   /** A project token's label. */
   readonly label?: string
+  /** A project token's id (what the Access API calls the robot's id). */
+  readonly tokenId?: string
+  /** When a project token stops working, in epoch milliseconds (null: never). */
+  readonly expiresAt?: number | null
 }
 
 /** Read and write access to project settings: administrators and developers (DOC). */
@@ -30,6 +34,7 @@ const readGrants = [
   "sanity.project.cors/read",
   "sanity.project.datasets/read",
   "sanity.project.members/read",
+  "sanity.project.roles/read",
   "sanity.project.tags/read"
 ]
 const writeGrants = ["sanity.document/create", "sanity.document/update", "sanity.document/delete"]
@@ -46,7 +51,12 @@ const manageGrants = [
   "sanity.project.tags/delete",
   "sanity.project.tokens/read",
   "sanity.project.tokens/create",
-  "sanity.project.tokens/delete"
+  "sanity.project.tokens/delete",
+  "sanity.project.members/invite",
+  "sanity.project.webhooks/read",
+  "sanity.project.webhooks/create",
+  "sanity.project.webhooks/update",
+  "sanity.project.webhooks/delete"
 ]
 
 /** INF: the grant names follow the one 403 message seen (issue sanity-io/sanity#4504). */

@@ -74,6 +74,14 @@ export const dialect: Dialect.Dialect<SanityLifecycle.LifecycleConfig, "sanity",
       key: ["tag_id", "dataset_name"],
       owner: { column: "project_id", parent: "sanity_projects" }
     },
+    { name: "sanity_aliases", key: ["project_id", "name"], owner: { column: "project_id", parent: "sanity_projects" } },
+    {
+      name: "sanity_schemas",
+      key: ["project_id", "dataset_name", "id"],
+      owner: { column: "project_id", parent: "sanity_projects" }
+    },
+    { name: "sanity_hooks", key: ["id"], owner: { column: "project_id", parent: "sanity_projects" } },
+    { name: "sanity_invitations", key: ["id"], owner: { column: "project_id", parent: "sanity_projects" } },
     { name: "sanity_tokens", key: ["id"], owner: "org_id" },
     { name: "sanity_copy_jobs", key: ["id"], owner: "org_id" }
   ],

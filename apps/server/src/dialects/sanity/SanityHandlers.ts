@@ -10,6 +10,7 @@ import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as ProjectsError from "@projectkit/core/ProjectsError"
 import { SanityApi, SanityErrors } from "@projectkit/sanity"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -23,10 +24,15 @@ import { Organizations } from "../../Organizations.js"
 import { api as ServerApi } from "./SanityMounted.js"
 import * as SanityAccess from "./SanityAccess.js"
 import type { Who } from "./SanityAccess.js"
+import * as SanityAliases from "./SanityAliases.js"
 import * as SanityDatasetStore from "./SanityDatasetStore.js"
+import * as SanityHooks from "./SanityHooks.js"
 import * as SanityInput from "./SanityInput.js"
+import * as SanityInvitations from "./SanityInvitations.js"
 import * as SanityLifecycle from "./SanityLifecycle.js"
 import * as SanityProjectStore from "./SanityProjectStore.js"
+import * as SanityRoles from "./SanityRoles.js"
+import * as SanitySchemas from "./SanitySchemas.js"
 import * as SanityWire from "./SanityWire.js"
 
 // ---------------------------------------------------------------------------------------------
@@ -65,6 +71,12 @@ export const SanityAuthLive = Layer.effect(
         if (secret === "") return unauthorized("MissingCredentials")
         return authenticate(secret).pipe(
           Effect.orDie,
+          Effect.flatMap((found) =>
+            Effect.map(Clock.currentTimeMillis, (now) =>
+              // An expired robot is no credential any more (the cached answer still knows when it expires).
+              Option.filter(found, (who) => who.expiresAt === undefined || who.expiresAt === null || who.expiresAt > now)
+            )
+          ),
           Effect.flatMap(Option.match({
             onNone: () => unauthorized("InvalidCredentials"),
             onSome: (who) =>
@@ -74,7 +86,8 @@ export const SanityAuthLive = Layer.effect(
                 role: who.role,
                 projectId: who.projectId,
                 isRobot: who.isRobot,
-                label: who.label
+                label: who.label,
+                tokenId: who.tokenId
               })
           }))
         )
@@ -89,7 +102,8 @@ const whoOf = (p: SanityApi.SanityPrincipal["Type"]): Who => ({
   role: p.role,
   projectId: p.projectId,
   isRobot: p.isRobot,
-  ...(p.label === undefined ? {} : { label: p.label })
+  ...(p.label === undefined ? {} : { label: p.label }),
+  ...(p.tokenId === undefined ? {} : { tokenId: p.tokenId })
 })
 
 const caller: Effect.Effect<Who, never, SanityApi.SanityPrincipal> = Effect.map(SanityApi.SanityPrincipal, whoOf)
@@ -529,6 +543,344 @@ export const TagsLive = CompiledApi.group(ServerApi, "sanityTags", (handlers) =>
         ))
   }))
 
+// ---------------------------------------------------------------------------------------------
+// Dataset aliases, the Access API, roles and invitations (issue 26: what the Sanity CLI manages)
+// ---------------------------------------------------------------------------------------------
+
+export const AliasesLive = CompiledApi.group(ServerApi, "sanityAliases", (handlers) =>
+  Effect.map(
+    Effect.all({ projects: SanityProjectStore.SanityProjectStore, aliases: SanityAliases.SanityAliasStore }),
+    ({ aliases, projects }) => {
+      /** The project found for the caller, then the grant. */
+      const managed = (who: Who, projectId: string, grant: string) =>
+        Effect.zipRight(projects.project(who, projectId), SanityAccess.requireGrant(who, grant))
+      /** OFF CLI: an alias is named without its `~` prefix; one sent with it is the same alias. */
+      const nameOf = (name: string) => name.startsWith("~") ? name.slice(1) : name
+      return handlers
+        .handle("list", ({ headers }) =>
+          here(headers, (who, projectId) =>
+            Effect.zipRight(projects.project(who, projectId), Effect.map(aliases.list(projectId), (rows) => rows.map(SanityWire.alias)))))
+        .handle("create", ({ headers, path, payload }) =>
+          here(headers, (who, projectId) =>
+            Effect.gen(function*() {
+              yield* managed(who, projectId, "sanity.project.datasets/create")
+              const name = nameOf(path.name)
+              yield* SanityInput.aliasName(name)
+              return SanityWire.alias(yield* aliases.create(projectId, name, payload?.datasetName ?? null))
+            })))
+        .handle("link", ({ headers, path, payload }) =>
+          here(headers, (who, projectId) =>
+            Effect.gen(function*() {
+              yield* managed(who, projectId, "sanity.project.datasets/update")
+              const name = nameOf(path.name)
+              yield* aliases.link(projectId, name, payload.datasetName)
+              return { name, datasetName: payload.datasetName }
+            })))
+        .handle("unlink", ({ headers, path }) =>
+          here(headers, (who, projectId) =>
+            Effect.gen(function*() {
+              yield* managed(who, projectId, "sanity.project.datasets/update")
+              const name = nameOf(path.name)
+              const current = yield* aliases.find(projectId, name)
+              if (current.dataset_name === null) {
+                return yield* ProjectsError.Validation.single([], `Dataset alias "${name}" is not linked to a dataset`)
+              }
+              // OFF CLI: the answer names the dataset the alias was linked to.
+              const before = yield* aliases.link(projectId, name, null)
+              return { name, datasetName: before.dataset_name }
+            })))
+        .handle("delete", ({ headers, path }) =>
+          here(headers, (who, projectId) =>
+            Effect.gen(function*() {
+              yield* managed(who, projectId, "sanity.project.datasets/delete")
+              yield* aliases.remove(projectId, nameOf(path.name))
+              return deleted
+            })))
+    }
+  ))
+
+/** The Access API's pages: `limit` items after the one the cursor names (its id, base64url). */
+const accessPage = <A extends { readonly id: string }, B>(
+  items: ReadonlyArray<A>,
+  params: typeof SanityApi.AccessPageParams.Type,
+  wire: (item: A) => B
+): Effect.Effect<{ readonly data: ReadonlyArray<B>; readonly nextCursor: string | null }, ProjectsError.Validation> =>
+  Effect.suspend(() => {
+    const limit = params.limit ?? 100
+    let start = 0
+    if (params.nextCursor !== undefined) {
+      const after = Buffer.from(params.nextCursor, "base64url").toString("utf8")
+      const index = items.findIndex((item) => item.id === after)
+      if (index < 0) return ProjectsError.Validation.single(["nextCursor"], "Invalid cursor")
+      start = index + 1
+    }
+    const page = items.slice(start, start + limit)
+    const last = page[page.length - 1]
+    const more = start + limit < items.length && last !== undefined
+    return Effect.succeed({
+      data: page.map(wire),
+      nextCursor: more ? Buffer.from(last.id, "utf8").toString("base64url") : null
+    })
+  })
+
+export const AccessApiLive = CompiledApi.group(ServerApi, "sanityAccessApi", (handlers) =>
+  Effect.gen(function*() {
+    const store = yield* SanityProjectStore.SanityProjectStore
+    const organizations = yield* Organizations
+    const managed = (who: Who, projectId: string, grant: string) =>
+      Effect.zipRight(store.project(who, projectId), SanityAccess.requireGrant(who, grant))
+    return handlers
+      .handle("robots", ({ path, urlParams }) =>
+        as((who) =>
+          Effect.gen(function*() {
+            yield* managed(who, path.projectId, "sanity.project.tokens/read")
+            return yield* accessPage(yield* store.listTokens(path.projectId), urlParams, (row) => SanityWire.robot(row, path.projectId))
+          })
+        ))
+      .handle("createRobot", ({ path, payload }) =>
+        as((who) =>
+          Effect.gen(function*() {
+            yield* managed(who, path.projectId, "sanity.project.tokens/create")
+            const roleName = yield* SanityInput.robotMembership(path.projectId, payload.memberships)
+            const expiresAt = yield* SanityInput.expiry(payload.expiresAt, yield* Clock.currentTimeMillis)
+            const label = payload.label.trim()
+            if (label === "") return yield* ProjectsError.Validation.single(["label"], "A robot's label must not be blank")
+            // `sendNotification` asks to e-mail the project's administrators: the emulator sends no e-mail.
+            const { key, row } = yield* store.createToken(who, path.projectId, { label, roleName, expiresAt })
+            return SanityWire.robot(row, path.projectId, key)
+          })
+        ))
+      .handle("deleteRobot", ({ path }) =>
+        as((who) =>
+          Effect.gen(function*() {
+            yield* managed(who, path.projectId, "sanity.project.tokens/delete")
+            // The same tokens as `/projects/{id}/tokens`: a deleted one stops authenticating at once.
+            yield* organizations.changingCredentials(store.deleteToken(path.projectId, path.robotId))
+            return deleted
+          })
+        ))
+      .handle("rotate", () =>
+        as((who) =>
+          Effect.gen(function*() {
+            // OFF CLI: a personal token is refused with 403 ("renewed by logging in again").
+            if (!who.isRobot || who.projectId === null || who.tokenId === undefined) {
+              return yield* new ProjectsError.Forbidden({
+                reason: "Other",
+                description: "Only robot tokens can be rotated"
+              })
+            }
+            const { projectId, tokenId } = who
+            const { key, row } = yield* organizations.changingCredentials(store.rotateToken(projectId, tokenId))
+            return SanityWire.robot(row, projectId, key)
+          })
+        ))
+      .handle("roles", ({ path, urlParams }) =>
+        as((who) =>
+          Effect.zipRight(
+            store.project(who, path.projectId),
+            accessPage(
+              SanityRoles.roles.map((role) => ({ ...role, id: role.name })),
+              urlParams,
+              (role) => SanityRoles.wire(role, path.projectId)
+            )
+          )
+        ))
+  }))
+
+export const MembersLive = CompiledApi.group(ServerApi, "sanityMembers", (handlers) =>
+  Effect.map(
+    Effect.all({ projects: SanityProjectStore.SanityProjectStore, invitations: SanityInvitations.SanityInvitationStore }),
+    ({ invitations, projects }) =>
+      handlers
+        .handle("roles", ({ path }) =>
+          as((who) =>
+            Effect.as(projects.project(who, path.projectId), SanityRoles.roles.map((role) => SanityRoles.wire(role, path.projectId)))
+          ))
+        .handle("invitations", ({ path }) =>
+          as((who) =>
+            Effect.zipRight(
+              projects.project(who, path.projectId),
+              Effect.map(invitations.list(path.projectId), (rows) => rows.map(SanityWire.invitation))
+            )
+          ))
+        .handle("invite", ({ path, payload }) =>
+          as((who) =>
+            Effect.gen(function*() {
+              yield* projects.project(who, path.projectId)
+              yield* SanityAccess.requireGrant(who, "sanity.project.members/invite")
+              const email = yield* SanityInput.email(payload.email)
+              const role = yield* SanityInput.userRole(payload.role)
+              const row = yield* invitations.create(path.projectId, { email, role: role.name, invitedBy: who.userId })
+              return SanityWire.invitation(row)
+            })
+          ))
+  ))
+
+export const OrganizationsLive = CompiledApi.group(ServerApi, "sanityOrganizations", (handlers) =>
+  Effect.map(SanityProjectStore.SanityProjectStore, (store) =>
+    handlers
+      .handle("list", () =>
+        as((who) =>
+          Effect.map(store.organization(who), (found) =>
+            Option.match(found, {
+              onNone: () => [],
+              onSome: (org) => [{ id: org.id, name: org.name, slug: null, createdAt: new Date(Number(org.created_at)).toISOString() }]
+            }))
+        ))
+      .handle("grants", ({ path }) =>
+        as((who) =>
+          Effect.gen(function*() {
+            // Another organization answers as an unknown one (OFF CLI: it then has no attach grant).
+            if (path.organizationId !== who.orgId || who.isRobot) {
+              return yield* new ProjectsError.NotFound({
+                resource: "organization",
+                id: path.organizationId,
+                description: "Organization not found"
+              })
+            }
+            const projectGrants = SanityAccess.manages(who.role) ? ["read", "create", "attach"] : ["read"]
+            return { "sanity.organization.projects": [{ grants: projectGrants.map((name) => ({ name })) }] }
+          })
+        ))))
+
+export const HooksLive = CompiledApi.group(ServerApi, "sanityHooks", (handlers) =>
+  Effect.map(
+    Effect.all({ projects: SanityProjectStore.SanityProjectStore, hooks: SanityHooks.SanityHookStore }),
+    ({ hooks, projects }) => {
+      const managed = (who: Who, projectId: string, grant: string) =>
+        Effect.zipRight(projects.project(who, projectId), SanityAccess.requireGrant(who, grant))
+      return handlers
+        .handle("list", ({ path }) =>
+          as((who) =>
+            Effect.zipRight(
+              managed(who, path.projectId, "sanity.project.webhooks/read"),
+              Effect.map(hooks.list(path.projectId), (rows) => rows.map(SanityWire.hook))
+            )
+          ))
+        .handle("create", ({ path, payload }) =>
+          as((who) =>
+            Effect.gen(function*() {
+              yield* managed(who, path.projectId, "sanity.project.webhooks/create")
+              yield* SanityInput.hookUrl(payload.url)
+              return SanityWire.hook(yield* hooks.create(path.projectId, payload, who.userId))
+            })
+          ))
+        .handle("get", ({ path }) =>
+          as((who) =>
+            Effect.zipRight(
+              managed(who, path.projectId, "sanity.project.webhooks/read"),
+              Effect.map(hooks.find(path.projectId, path.hookId), SanityWire.hook)
+            )
+          ))
+        .handle("update", ({ path, payload }) =>
+          as((who) =>
+            Effect.gen(function*() {
+              yield* managed(who, path.projectId, "sanity.project.webhooks/update")
+              yield* hooks.find(path.projectId, path.hookId)
+              if (payload["url"] !== undefined) yield* SanityInput.hookUrl(payload["url"])
+              // The server's own fields are not the caller's to change.
+              const { createdAt: _c, createdByUserId: _b, id: _i, projectId: _p, ...change } = payload
+              return SanityWire.hook(yield* hooks.update(path.projectId, path.hookId, change))
+            })
+          ))
+        .handle("delete", ({ path }) =>
+          as((who) =>
+            Effect.gen(function*() {
+              yield* managed(who, path.projectId, "sanity.project.webhooks/delete")
+              yield* hooks.remove(path.projectId, path.hookId)
+              return deleted
+            })
+          ))
+        // Nothing fires a webhook here yet (see SanityHooks): no messages, no attempts.
+        .handle("messages", ({ path }) =>
+          as((who) =>
+            Effect.as(
+              Effect.zipRight(managed(who, path.projectId, "sanity.project.webhooks/read"), hooks.find(path.projectId, path.hookId)),
+              []
+            )
+          ))
+        .handle("attempts", ({ path }) =>
+          as((who) =>
+            Effect.as(
+              Effect.zipRight(managed(who, path.projectId, "sanity.project.webhooks/read"), hooks.find(path.projectId, path.hookId)),
+              []
+            )
+          ))
+        .handle("attempt", ({ path }) =>
+          as((who) =>
+            Effect.zipRight(
+              managed(who, path.projectId, "sanity.project.webhooks/read"),
+              new ProjectsError.NotFound({ resource: "attempt", id: path.attemptId, description: "Attempt not found" })
+            )
+          ))
+    }
+  ))
+
+export const DatasetSettingsLive = CompiledApi.group(ServerApi, "sanityDatasetSettings", (handlers) =>
+  Effect.map(
+    Effect.all({
+      projects: SanityProjectStore.SanityProjectStore,
+      datasets: SanityDatasetStore.SanityDatasetStore,
+      schemas: SanitySchemas.SanitySchemaStore
+    }),
+    ({ datasets, projects, schemas }) => {
+      /** The dataset, its project found for the caller first. */
+      const dataset = (who: Who, projectId: string, name: string) =>
+        Effect.zipRight(projects.project(who, projectId), datasets.dataset(projectId, name))
+      return handlers
+        .handle("deploySchemas", ({ path, payload }) =>
+          as((who) =>
+            Effect.gen(function*() {
+              yield* dataset(who, path.projectId, path.name)
+              yield* SanityAccess.requireGrant(who, "sanity.project.datasets/update")
+              return { documentIds: yield* schemas.deploy(path.projectId, path.name, payload.schemas) }
+            })
+          ))
+        .handle("schemas", ({ path }) =>
+          as((who) =>
+            Effect.zipRight(
+              dataset(who, path.projectId, path.name),
+              Effect.map(schemas.list(path.projectId, path.name), (rows) => rows.map(SanityWire.storedSchema))
+            )
+          ))
+        .handle("schema", ({ path }) =>
+          as((who) =>
+            Effect.zipRight(
+              dataset(who, path.projectId, path.name),
+              Effect.map(schemas.find(path.projectId, path.name, path.schemaId), (row) =>
+                // The real API answers an unknown schema id with an empty list (issue 26, the Terraform provider).
+                row === undefined ? [] : SanityWire.storedSchema(row))
+            )
+          ))
+        .handle("deleteSchema", ({ path }) =>
+          as((who) =>
+            Effect.gen(function*() {
+              yield* dataset(who, path.projectId, path.name)
+              yield* SanityAccess.requireGrant(who, "sanity.project.datasets/update")
+              yield* schemas.remove(path.projectId, path.name, path.schemaId)
+              return deleted
+            })
+          ))
+        // No backup is ever made here (see SanitySchemas): the list is empty, and an id unknown.
+        .handle("backups", ({ path }) => as((who) => Effect.as(dataset(who, path.projectId, path.name), { backups: [] })))
+        .handle("backup", ({ path }) =>
+          as((who) =>
+            Effect.zipRight(
+              dataset(who, path.projectId, path.name),
+              new ProjectsError.NotFound({ resource: "backup", id: path.backupId, description: "Backup not found" })
+            )
+          ))
+        .handle("setBackups", ({ path, payload }) =>
+          as((who) =>
+            Effect.gen(function*() {
+              yield* dataset(who, path.projectId, path.name)
+              yield* SanityAccess.requireGrant(who, "sanity.project.datasets/update")
+              return yield* schemas.setBackups(path.projectId, path.name, payload.enabled)
+            })
+          ))
+    }
+  ))
+
 /** The whole dialect: its handlers, authentication, storage and the background jobs. */
 export const layer = (lifecycle: SanityLifecycle.LifecycleConfig = SanityLifecycle.defaultLifecycle) =>
   Layer.mergeAll(
@@ -542,10 +894,23 @@ export const layer = (lifecycle: SanityLifecycle.LifecycleConfig = SanityLifecyc
     UsersLive,
     TokensLive,
     TagsLive,
+    AliasesLive,
+    AccessApiLive,
+    MembersLive,
+    OrganizationsLive,
+    HooksLive,
+    DatasetSettingsLive,
     SanityLifecycle.layer(lifecycle)
   ).pipe(
     Layer.provide(SanityAuthLive),
     Layer.provide(
-      Layer.merge(SanityProjectStore.layer, SanityDatasetStore.layer(SanityLifecycle.durations(lifecycle)))
+      Layer.mergeAll(
+        SanityProjectStore.layer,
+        SanityDatasetStore.layer(SanityLifecycle.durations(lifecycle)),
+        SanityAliases.layer,
+        SanityInvitations.layer,
+        SanityHooks.layer,
+        SanitySchemas.layer
+      )
     )
   )

@@ -10,6 +10,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Fallback from "../../Fallback.js"
 import type { ProjectChange, ProjectRow } from "./SanityProjectStore.js"
+import * as SanityRoles from "./SanityRoles.js"
 
 const invalid = (message: string) => Effect.fail(ProjectsError.Validation.single([], message))
 
@@ -35,6 +36,31 @@ export const datasetName = (name: string): Effect.Effect<void, ProjectsError.Val
       `Invalid dataset name ${quoted(name)}: names are 1-64 characters, only lowercase letters, numbers, ` +
         `underscores and dashes, and must begin and end with a lowercase letter or number`
     )
+
+/**
+ * A dataset alias's name (without its `~`): OFF CLI `validateDatasetAliasName` follows the dataset
+ * naming rule; INF the server's rule is the dataset rule.
+ */
+export const aliasName = (name: string): Effect.Effect<void, ProjectsError.Validation> =>
+  validDatasetName(name)
+    ? Effect.void
+    : invalid(
+      `Invalid alias name ${quoted(name)}: names are 1-64 characters, only lowercase letters, numbers, ` +
+        `underscores and dashes, and must begin and end with a lowercase letter or number`
+    )
+
+/** A webhook's URL: an absolute http(s) URL (INF: the real API delivers over http(s) only). */
+export const hookUrl = (url: unknown): Effect.Effect<void, ProjectsError.Validation> => {
+  if (typeof url !== "string") return invalid("A webhook's url must be a string")
+  try {
+    const parsed = new URL(url)
+    return parsed.protocol === "http:" || parsed.protocol === "https:"
+      ? Effect.void
+      : invalid(`Invalid webhook url ${quoted(url)}: only http and https URLs`)
+  } catch {
+    return invalid(`Invalid webhook url ${quoted(url)}`)
+  }
+}
 
 /** OFF CLI: a projection is a GROQ projection, `{…}`. */
 export const projection = (projection: string | undefined): Effect.Effect<void, ProjectsError.Validation> =>
@@ -76,10 +102,47 @@ export const tag = (name: string | undefined, title: string | undefined): Effect
 }
 
 /** Roles a project token may have (REC: `deploy-studio`; OFF: roles that apply to robots). */
-const robotRoles: ReadonlySet<string> = new Set(["administrator", "developer", "editor", "viewer", "contributor", "deploy-studio"])
-
+/** A role a robot (a token) may have (OFF old CLI: `appliesToRobots`). */
 export const robotRole = (roleName: string): Effect.Effect<void, ProjectsError.Validation> =>
-  robotRoles.has(roleName) ? Effect.void : invalid(`Invalid role ${quoted(roleName)}`)
+  SanityRoles.find(roleName)?.appliesToRobots === true ? Effect.void : invalid(`Invalid role ${quoted(roleName)}`)
+
+/** A role a person may be invited with (OFF CLI `users invite`: `appliesToUsers`). */
+export const userRole = (roleName: string): Effect.Effect<SanityRoles.Role, ProjectsError.Validation> => {
+  const role = SanityRoles.find(roleName)
+  return role?.appliesToUsers === true ? Effect.succeed(role) : invalid(`Invalid role ${quoted(roleName)}`)
+}
+
+/** OFF CLI `validateEmail`: something@something. */
+export const email = (address: string): Effect.Effect<string, ProjectsError.Validation> => {
+  const trimmed = address.trim()
+  return /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(trimmed) ? Effect.succeed(trimmed) : invalid(`Invalid email ${quoted(address)}`)
+}
+
+/**
+ * An Access API robot's one membership: the project of the path, with one role a robot may have
+ * (OFF CLI `createToken` sends exactly that).
+ */
+export const robotMembership = (
+  projectId: string,
+  memberships: ReadonlyArray<typeof SanityApi.RobotMembership.Type>
+): Effect.Effect<string, ProjectsError.Validation> => {
+  const [membership] = memberships
+  if (membership === undefined || memberships.length !== 1) return invalid("A robot has exactly one membership")
+  if (membership.resourceType !== "project" || membership.resourceId !== projectId) {
+    return invalid(`A robot of project ${quoted(projectId)} can only have a membership of that project`)
+  }
+  const [roleName] = membership.roleNames
+  if (roleName === undefined || membership.roleNames.length !== 1) return invalid("A robot's membership has exactly one role")
+  return Effect.as(robotRole(roleName), roleName)
+}
+
+/** An Access API robot's expiry: an ISO 8601 time in the future, or none. */
+export const expiry = (expiresAt: string | null | undefined, now: number): Effect.Effect<number | null, ProjectsError.Validation> => {
+  if (expiresAt === undefined || expiresAt === null) return Effect.succeed(null)
+  const millis = Date.parse(expiresAt)
+  if (Number.isNaN(millis)) return invalid(`Invalid expiresAt ${quoted(expiresAt)}: an ISO 8601 date or time`)
+  return millis <= now ? invalid("expiresAt must be in the future") : Effect.succeed(millis)
+}
 
 /**
  * What a PATCH of `current` changes, checked: the fields sent replace the stored ones, metadata

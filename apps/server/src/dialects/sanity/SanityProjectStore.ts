@@ -57,6 +57,8 @@ export interface TokenRow {
   readonly role: string
   readonly project_user_id: string
   readonly created_at: number
+  /** When a robot made through the Access API stops working (null: never). */
+  readonly expires_at: number | null
 }
 
 /** What a PATCH writes to a project (made and checked by `SanityInput.projectChange`). */
@@ -142,18 +144,37 @@ export const make = Effect.gen(function*() {
   /** The robot a project token stands for, confined to its project. */
   const projectToken = (token: string): Effect.Effect<Option.Option<Who>, SqlError> =>
     Effect.map(
-      sql<{ org_id: string; project_id: string; role: SanityApi.RoleName; project_user_id: string; label: string }>`
-        SELECT org_id, project_id, role, project_user_id, label FROM sanity_tokens WHERE secret_hash = ${hashSecret(token)}`,
+      sql<{
+        org_id: string
+        project_id: string
+        role: SanityApi.RoleName
+        project_user_id: string
+        label: string
+        id: string
+        expires_at: number | null
+      }>`SELECT org_id, project_id, role, project_user_id, label, id, expires_at FROM sanity_tokens
+        WHERE secret_hash = ${hashSecret(token)}`,
       (rows) =>
-        Option.map(Option.fromNullable(rows[0]), (robot) => ({
+        Option.map(Option.fromNullable(rows[0]), (robot): Who => ({
           orgId: robot.org_id,
           userId: robot.project_user_id,
           role: robot.role,
           projectId: robot.project_id,
           isRobot: true,
-          label: robot.label
+          label: robot.label,
+          tokenId: robot.id,
+          expiresAt: robot.expires_at === null ? null : Number(robot.expires_at)
         }))
     )
+
+  /** The caller's organization (the server's own table, read only); a robot sees none. */
+  const organization = (who: Who) =>
+    who.isRobot
+      ? Effect.succeedNone
+      : Effect.map(
+        sql<{ id: string; name: string; created_at: number }>`SELECT id, name, created_at FROM organizations WHERE id = ${who.orgId}`,
+        (rows) => Option.fromNullable(rows[0])
+      )
 
   // -------------------------------------------------------------------------------------------
   // Projects
@@ -285,11 +306,33 @@ export const make = Effect.gen(function*() {
   // -------------------------------------------------------------------------------------------
 
   const listTokens = (projectId: string) =>
-    sql<TokenRow>`SELECT id, label, role, project_user_id, created_at FROM sanity_tokens
+    sql<TokenRow>`SELECT id, label, role, project_user_id, created_at, expires_at FROM sanity_tokens
       WHERE project_id = ${projectId} ORDER BY created_at, id`
 
+  /** One token of the project. */
+  const token = (projectId: string, tokenId: string) =>
+    Effect.flatMap(
+      sql<TokenRow>`SELECT id, label, role, project_user_id, created_at, expires_at FROM sanity_tokens
+        WHERE project_id = ${projectId} AND id = ${tokenId}`,
+      (rows) => rows[0] === undefined ? notFound("robot", tokenId, "Robot not found") : Effect.succeed(rows[0])
+    )
+
+  /** A new secret for the token: the old one stops matching at once. Its row and its new secret. */
+  const rotateToken = (projectId: string, tokenId: string) =>
+    Effect.gen(function*() {
+      const key = sanityToken()
+      const rows = yield* sql`UPDATE sanity_tokens SET secret_hash = ${hashSecret(key)}
+        WHERE project_id = ${projectId} AND id = ${tokenId} RETURNING id`
+      if (rows.length === 0) return yield* notFound("robot", tokenId, "Robot not found")
+      return { row: yield* token(projectId, tokenId), key }
+    })
+
   /** A new token of the project: its row, and its secret `key`, which is never stored. */
-  const createToken = (who: Who, projectId: string, input: { readonly label: string; readonly roleName: string }) =>
+  const createToken = (
+    who: Who,
+    projectId: string,
+    input: { readonly label: string; readonly roleName: string; readonly expiresAt?: number | null }
+  ) =>
     Effect.gen(function*() {
       const now = yield* Clock.currentTimeMillis
       const row: TokenRow = {
@@ -297,12 +340,14 @@ export const make = Effect.gen(function*() {
         label: input.label,
         role: input.roleName,
         project_user_id: `p-${randomAlnum(12, mixedCase)}`,
-        created_at: now
+        created_at: now,
+        expires_at: input.expiresAt ?? null
       }
       const key = sanityToken()
-      yield* sql`INSERT INTO sanity_tokens (id, org_id, project_id, label, role, project_user_id, secret_hash, created_at)
+      yield* sql`INSERT INTO sanity_tokens (id, org_id, project_id, label, role, project_user_id, secret_hash, created_at,
+          expires_at)
         VALUES (${row.id}, ${who.orgId}, ${projectId}, ${row.label}, ${row.role}, ${row.project_user_id},
-          ${hashSecret(key)}, ${now})`
+          ${hashSecret(key)}, ${now}, ${row.expires_at})`
       return { row, key }
     })
 
@@ -340,6 +385,7 @@ export const make = Effect.gen(function*() {
 
   return {
     memberRole,
+    organization,
     projectToken,
     project,
     listProjects,
@@ -351,6 +397,8 @@ export const make = Effect.gen(function*() {
     createCors,
     deleteCors,
     listTokens,
+    token,
+    rotateToken,
     createToken,
     deleteToken,
     findUser,

@@ -5,39 +5,48 @@
 import type { SanityApi } from "@projectkit/sanity"
 import * as DateTime from "effect/DateTime"
 import type { Who } from "./SanityAccess.js"
+import type { AliasRow } from "./SanityAliases.js"
 import type { CopyJobRow, DatasetRow, TagRow } from "./SanityDatasetStore.js"
+import type { HookRow } from "./SanityHooks.js"
+import type { InvitationRow } from "./SanityInvitations.js"
+import type { SchemaRow } from "./SanitySchemas.js"
 import type { CorsRow, MemberRow, ProjectRow, TokenRow } from "./SanityProjectStore.js"
+import * as SanityRoles from "./SanityRoles.js"
 
 const iso = (millis: number | string) => new Date(Number(millis)).toISOString()
 
-/** Role titles and descriptions (REC for developer; DOC and the Sanity manage UI for the rest). */
-const roles: Record<string, { readonly title: string; readonly description: string }> = {
-  administrator: { title: "Administrator", description: "Read and write access to all datasets, with full access to all project settings." },
-  developer: {
-    title: "Developer",
-    description: "Read and write access to all datasets, with access to project settings for developers. (Tokens: read+write)"
-  },
-  editor: { title: "Editor", description: "Read and write access to all datasets." },
-  contributor: { title: "Contributor", description: "Read and write access to draft content within all datasets." },
-  viewer: { title: "Viewer", description: "Read access to all datasets." },
-  "deploy-studio": { title: "Deploy Studio (Token only)", description: "Deploy Studio and GraphQL APIs" }
+/** A role as members and tokens show it (`SanityRoles`: the project's role set). */
+const role = (name: string) => {
+  const found = SanityRoles.find(name)
+  return { name, title: found?.title ?? name, description: found?.description ?? "" }
 }
 
-const role = (name: string) => ({ name, ...(roles[name] ?? { title: name, description: "" }) })
-
 /**
- * INF: what the projects of the emulator have on (REC's list includes these; `privateDataset`
- * allows private datasets; copying needs Advanced Dataset Management on the real service).
+ * What a project has on: the plan that allows everything the server implements. The list one real
+ * project shows in recorded traffic (REC, 2026-03), plus `advancedDatasetManagement` (the CLI checks
+ * it before making an alias; copying needs it on the real service) and `embeddingsIndex` (INF: the
+ * embeddings settings this server serves; REC names `embeddingsIndexApi`).
  */
 export const features: ReadonlyArray<string> = [
   "activityFeed",
   "advancedDatasetManagement",
+  "contentSourceMapping",
+  "editorialAiFieldActions",
   "embeddingsIndex",
+  "embeddingsIndexApi",
+  "noVersionRevival",
   "privateDataset",
   "roleContributor",
   "roleDeveloper",
   "roleEditor",
-  "roleViewer"
+  "roleViewer",
+  "sanityTasks",
+  "scheduledPublishing",
+  "singleDocRelease",
+  "studioComments",
+  "supportCommunity",
+  "toggle.schema.upload-pause",
+  "toggle.user-application.upload-live-manifest"
 ]
 
 export const member = (row: MemberRow, who: Who) => ({
@@ -173,4 +182,66 @@ export const currentUser = (who: Who): SanityApi.CurrentUser => ({
   profileImage: null,
   role: who.role,
   provider: who.isRobot ? "sanity-token" : "sanity"
+})
+
+/** OFF CLI: an alias is `{name, datasetName}`. */
+export const alias = (row: AliasRow): SanityApi.DatasetAlias => ({ name: row.name, datasetName: row.dataset_name })
+
+/**
+ * A token as the Access API shows it, a robot (OFF CLI `services/tokens.ts`): its one project
+ * membership; `token`, the secret, only when it was just made or rotated.
+ */
+export const robot = (row: TokenRow, projectId: string, secret?: string): SanityApi.Robot => ({
+  id: row.id,
+  label: row.label,
+  memberships: [{ resourceType: "project", resourceId: projectId, roleNames: [row.role] }],
+  createdAt: iso(row.created_at),
+  expiresAt: row.expires_at === null || row.expires_at === undefined ? null : iso(row.expires_at),
+  ...(secret === undefined ? {} : { token: secret })
+})
+
+/** OFF CLI `getPendingInvitations`: every invitation here is pending (nobody accepts them). */
+export const invitation = (row: InvitationRow): SanityApi.Invitation => ({
+  id: row.id,
+  email: row.email,
+  roles: [{ name: row.role, title: role(row.role).title }],
+  isAccepted: false,
+  isRevoked: false,
+  acceptedByUserId: null,
+  invitedByUserId: row.invited_by,
+  createdAt: iso(row.created_at)
+})
+
+/**
+ * A webhook: the fields it was given, then the server's (INF: defaults a document webhook has
+ * when they were not given; OFF CLI reads `type` and `httpMethod`).
+ */
+export const hook = (row: HookRow): SanityApi.Hook => {
+  const given = JSON.parse(row.fields) as Record<string, unknown>
+  const text = (key: string) => typeof given[key] === "string" ? given[key] as string : undefined
+  return {
+    ...given,
+    id: row.id,
+    projectId: row.project_id,
+    name: text("name") ?? "",
+    description: text("description") ?? null,
+    dataset: text("dataset") ?? "*",
+    url: text("url") ?? "",
+    type: text("type") ?? "document",
+    httpMethod: text("httpMethod") ?? "POST",
+    isDisabled: given["isDisabled"] === true,
+    isDisabledByUser: given["isDisabledByUser"] === true,
+    createdAt: iso(row.created_at),
+    createdByUserId: row.created_by,
+    deletedAt: null
+  }
+}
+
+/** A deployed schema as the API answers it: the document, with its id, type and times. */
+export const storedSchema = (row: SchemaRow): SanityApi.StoredSchema => ({
+  ...(JSON.parse(row.document) as Omit<SanityApi.StoredSchema, "_id" | "_type" | "_createdAt" | "_updatedAt">),
+  _id: row.id,
+  _type: "system.schema",
+  _createdAt: iso(row.created_at),
+  _updatedAt: iso(row.updated_at)
 })

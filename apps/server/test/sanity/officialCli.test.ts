@@ -1,0 +1,233 @@
+/**
+ * The real Sanity CLI against the server (issue 26): `@sanity/cli` 8.13.0 on Node 22, installed
+ * from the npm registry into a folder outside the workspace (see `support/SanityCli.ts`), runs
+ * each management command as a child process, pointed at the built server by environment
+ * variables alone; each test asserts the command's exit code and what the server holds afterwards,
+ * read through the API.
+ *
+ * The install needs the registry: when npm cannot reach it the tests skip, saying why (also in CI;
+ * when the download works they always run).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import * as SanityCli from "../support/SanityCli.js"
+import * as ServerProcess from "../support/ServerProcess.js"
+import * as TestDatabase from "../support/TestDatabase.js"
+
+let installation: SanityCli.Installation = { skipped: "not installed yet" }
+let server: ServerProcess.ServerProcess | undefined
+let proxy: { readonly url: string; readonly close: () => Promise<void> } | undefined
+let folder: { readonly dir: string; readonly remove: () => void } | undefined
+let dropSchema: (() => Promise<void>) | undefined
+let orgId = ""
+let token = ""
+let projectId = ""
+
+const baseUrl = () => server!.baseUrl
+const port = () => Number(new URL(baseUrl()).port)
+
+/** A call to the server's Sanity API as the organization's person: status and body. */
+const api = (path: string, init: { readonly method?: string; readonly body?: unknown; readonly token?: string; readonly here?: boolean } = {}) =>
+  ServerProcess.call(baseUrl(), `/sanity${path}`, {
+    method: init.method ?? "GET",
+    headers: {
+      authorization: `Bearer ${init.token ?? token}`,
+      ...(init.here === true ? { "x-sanity-project-id": projectId } : {}),
+      ...(init.body === undefined ? {} : { "content-type": "application/json" })
+    },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) })
+  })
+
+/** `sanity <args>` in the project folder; its output is shown when it fails. */
+const sanity = async (args: ReadonlyArray<string>, options: { readonly input?: string } = {}) => {
+  if (!("installed" in installation)) throw new Error(installation.skipped)
+  const result = await SanityCli.sanity(
+    installation.installed,
+    { cwd: folder!.dir, serverPort: port(), proxyUrl: proxy!.url, token, ...options },
+    args
+  )
+  return result
+}
+
+const succeeds = async (args: ReadonlyArray<string>, options: { readonly input?: string } = {}) => {
+  const result = await sanity(args, options)
+  expect(result.code, `sanity ${args.join(" ")}\n${result.output}`).toBe(0)
+  return result.output
+}
+
+/** What a command that succeeded wrote as JSON on standard output (`--json`). */
+const json = async <A>(args: ReadonlyArray<string>, options: { readonly input?: string } = {}): Promise<A> => {
+  const result = await sanity(args, options)
+  expect(result.code, `sanity ${args.join(" ")}\n${result.output}`).toBe(0)
+  return JSON.parse(result.stdout) as A
+}
+
+beforeAll(async () => {
+  installation = await SanityCli.install()
+  if (!("installed" in installation)) {
+    console.warn(`Skipping the Sanity CLI tests: ${installation.skipped}`)
+    return
+  }
+  let database = ":memory:"
+  if (TestDatabase.postgresUrl !== undefined) {
+    const schema = await TestDatabase.createSchema(TestDatabase.postgresUrl)
+    database = schema.url
+    dropSchema = schema.drop
+  }
+  server = await ServerProcess.start(database)
+  proxy = await SanityCli.forwardProxy(port())
+  const org = await ServerProcess.createOrganization(baseUrl(), "sanity cli") as unknown as {
+    readonly id: string
+    readonly credentials: { readonly sanity: { readonly token: string } }
+  }
+  orgId = org.id
+  token = org.credentials.sanity.token
+  const project = await api("/v2021-06-07/projects", { method: "POST", body: { displayName: "CLI project" } })
+  expect(project.status).toBe(201)
+  projectId = (project.body as { id: string }).id
+  folder = SanityCli.projectFolder(projectId, "production")
+}, 600_000)
+
+afterAll(async () => {
+  await proxy?.close()
+  if (server !== undefined) await ServerProcess.stop(server)
+  await dropSchema?.()
+  folder?.remove()
+})
+
+/** Each test needs the CLI; without it (the registry unreachable) it is skipped with the reason above. */
+const cliTest = (name: string, body: () => Promise<void>) =>
+  it(name, async (context) => {
+    if (!("installed" in installation)) return context.skip()
+    await body()
+  }, 60_000)
+
+interface Named {
+  readonly name: string
+}
+
+describe.sequential(`sanity ${SanityCli.cliVersion} (Node ${SanityCli.nodeMajor}) against the server`, () => {
+  cliTest("projects list", async () => {
+    expect(await succeeds(["projects", "list"])).toContain(projectId)
+  })
+
+  cliTest("datasets create, list, visibility get and set", async () => {
+    await succeeds(["datasets", "create", "production", "--visibility", "public"])
+    await succeeds(["datasets", "create", "staging", "--visibility", "public"])
+    const listed = await succeeds(["datasets", "list"])
+    expect(listed).toContain("production")
+    expect(listed).toContain("staging")
+    expect((await succeeds(["datasets", "visibility", "get", "production"])).trim().split("\n")).toContain("public")
+    await succeeds(["datasets", "visibility", "set", "staging", "private"])
+    const datasets = (await api(`/v2021-06-07/projects/${projectId}/datasets`)).body as ReadonlyArray<Named & { aclMode: string }>
+    expect(datasets.map((d) => [d.name, d.aclMode])).toEqual(expect.arrayContaining([["production", "public"], ["staging", "private"]]))
+  })
+
+  cliTest("datasets alias create, link, unlink and delete", async () => {
+    const aliases = async () => (await api("/v2025-09-16/aliases", { here: true })).body
+    await succeeds(["datasets", "alias", "create", "conf", "production"])
+    expect(await aliases()).toEqual([{ name: "conf", datasetName: "production" }])
+    await succeeds(["datasets", "alias", "link", "conf", "staging", "--force"])
+    expect(await aliases()).toEqual([{ name: "conf", datasetName: "staging" }])
+    expect(await succeeds(["datasets", "alias", "unlink", "conf", "--force"])).toContain("unlinked from staging")
+    expect(await aliases()).toEqual([{ name: "conf", datasetName: null }])
+    await succeeds(["datasets", "alias", "delete", "conf", "--force"])
+    expect(await aliases()).toEqual([])
+  })
+
+  cliTest("datasets copy and copy --list", async () => {
+    expect(await succeeds(["datasets", "copy", "production", "prodcopy", "--detach"])).toMatch(/Job jobId-\S+ started/)
+    const jobs = (await api(`/v2021-06-07/projects/${projectId}/datasets/copy`)).body as ReadonlyArray<{ id: string; targetDataset: string }>
+    expect(jobs.map((job) => job.targetDataset)).toEqual(["prodcopy"])
+    expect(await succeeds(["datasets", "copy", "--list"])).toContain(jobs[0]!.id)
+  })
+
+  cliTest("datasets embeddings enable and status", async () => {
+    await succeeds(["datasets", "embeddings", "enable", "production", "--projection", "{title}"])
+    const settings = (await api(`/v2021-06-07/projects/${projectId}/datasets/production/settings/embeddings`)).body
+    expect(settings).toEqual(expect.objectContaining({ enabled: true, projection: "{title}" }))
+    expect(await succeeds(["datasets", "embeddings", "status", "production"])).toMatch(/Embeddings:\s+enabled/)
+  })
+
+  cliTest("backups enable, list and disable", async () => {
+    await succeeds(["backups", "enable", "production"])
+    // The emulator makes no backups (it holds no documents): the list is empty, and the command succeeds.
+    await succeeds(["backups", "list", "production"])
+    await succeeds(["backups", "disable", "production"])
+  })
+
+  cliTest("datasets delete", async () => {
+    await succeeds(["datasets", "delete", "staging", "--force"])
+    const datasets = (await api(`/v2021-06-07/projects/${projectId}/datasets`)).body as ReadonlyArray<Named>
+    expect(datasets.map((d) => d.name)).not.toContain("staging")
+  })
+
+  cliTest("cors list, add and delete", async () => {
+    expect(await succeeds(["cors", "list"])).toContain("http://localhost:3333")
+    const origins = async () =>
+      ((await api(`/v2021-06-07/projects/${projectId}/cors`)).body as ReadonlyArray<{ origin: string; allowCredentials: boolean }>)
+    await succeeds(["cors", "add", "https://cli.example.com", "--no-credentials", "--yes"])
+    expect(await origins()).toContainEqual(expect.objectContaining({ origin: "https://cli.example.com", allowCredentials: false }))
+    await succeeds(["cors", "delete", "https://cli.example.com"])
+    expect((await origins()).map((o) => o.origin)).not.toContain("https://cli.example.com")
+  })
+
+  cliTest("tokens create, list, rotate and delete: real credentials", async () => {
+    const created = await json<{
+      id: string
+      token: string
+      memberships: ReadonlyArray<{ roleNames: ReadonlyArray<string> }>
+    }>(["tokens", "create", "CI token", "--role", "editor", "--yes", "--json"])
+    expect(created.memberships[0]?.roleNames).toEqual(["editor"])
+    // The robot's token works on the API, with its role, and is one of the project's tokens.
+    const me = await api("/v2021-06-07/users/me", { token: created.token })
+    expect(me.status).toBe(200)
+    expect(me.body).toEqual(expect.objectContaining({ role: "editor", provider: "sanity-token" }))
+    const tokens = (await api(`/v2021-06-07/projects/${projectId}/tokens`)).body as ReadonlyArray<{ id: string }>
+    expect(tokens.map((t) => t.id)).toContain(created.id)
+
+    const listed = await succeeds(["tokens", "list"])
+    expect(listed).toContain("CI token")
+    expect(listed).toContain(created.id)
+
+    const rotated = await json<{ id: string; token: string }>(["tokens", "rotate", "--json"], { input: `${created.token}\n` })
+    expect(rotated.id).toBe(created.id)
+    expect((await api("/v2021-06-07/users/me", { token: created.token })).status).toBe(401)
+    expect((await api("/v2021-06-07/users/me", { token: rotated.token })).status).toBe(200)
+
+    await succeeds(["tokens", "delete", created.id, "--yes"])
+    expect((await api("/v2021-06-07/users/me", { token: rotated.token })).status).toBe(401)
+    const left = (await api(`/v2021-06-07/projects/${projectId}/tokens`)).body as ReadonlyArray<{ id: string }>
+    expect(left.map((t) => t.id)).not.toContain(created.id)
+  })
+
+  cliTest("users invite, list and list --no-invitations", async () => {
+    await succeeds(["users", "invite", "someone@example.com", "--role", "editor"])
+    const invitations = (await api(`/v2025-09-22/invitations/project/${projectId}`)).body as ReadonlyArray<{ email: string }>
+    expect(invitations.map((i) => i.email)).toEqual(["someone@example.com"])
+    expect(await succeeds(["users", "list"])).toContain("someone@example.com")
+    const members = await succeeds(["users", "list", "--no-invitations"])
+    expect(members).toContain("Administrator")
+    expect(members).not.toContain("someone@example.com")
+  })
+
+  cliTest("hooks list, logs and delete (a webhook made through the API: the CLI's `hooks create` opens a browser)", async () => {
+    const created = await api(`/v2025-08-04/hooks/projects/${projectId}`, {
+      method: "POST",
+      body: { name: "On publish", dataset: "production", url: "https://hooks.example.com/sanity", type: "document", httpMethod: "POST" }
+    })
+    expect(created.status).toBe(201)
+    const listed = await succeeds(["hooks", "list"])
+    expect(listed).toContain("Name: On publish")
+    expect(listed).toContain("URL: https://hooks.example.com/sanity")
+    // Nothing has fired it: the log is empty, and the command says so without failing.
+    await succeeds(["hooks", "logs", "On publish"])
+    await succeeds(["hooks", "delete", "On publish"])
+    expect((await api(`/v2025-08-04/hooks/projects/${projectId}`)).body).toEqual([])
+  })
+
+  cliTest("projects create", async () => {
+    await succeeds(["projects", "create", "Made by the CLI", "--organization", orgId, "--yes"])
+    const projects = (await api("/v2021-06-07/projects")).body as ReadonlyArray<{ displayName: string; organizationId: string }>
+    expect(projects).toContainEqual(expect.objectContaining({ displayName: "Made by the CLI", organizationId: orgId }))
+  })
+})
