@@ -6,9 +6,9 @@
  * for a role without the grant, 400 for bad input, 409 when taken).
  */
 import { describe, expect, layer } from "@effect/vitest"
+import { eventually } from "@projectkit/core/Eventually"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import { eventually } from "../support/OfficialSanity.js"
 import { addSanityMember, makeSanityOrg, sanityClient } from "../support/SanityOrg.js"
 import { layer as testServer } from "../support/TestServer.js"
 
@@ -117,10 +117,10 @@ layer(server, { excludeTestServices: true })("the Sanity CLI's routes through Sa
         const asRobot = yield* sanityClient(robot.token!)
         expect(yield* asRobot.users.me).toMatchObject({ role: "viewer" })
         // Waits for the expiry by polling the credential, not by sleeping a fixed time.
-        const refused = yield* eventually(
-          Effect.either(asRobot.users.me),
-          (answer) => Either.isLeft(answer) && answer.left._tag === "Unauthorized"
-        )
+        const refused = yield* eventually(Effect.either(asRobot.users.me), {
+          until: (answer) => Either.isLeft(answer) && answer.left._tag === "Unauthorized",
+          what: "the expired robot refused"
+        })
         expect(Either.isLeft(refused)).toBe(true)
       }))
 
