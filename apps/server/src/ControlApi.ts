@@ -10,6 +10,7 @@ import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
 import * as Schema from "effect/Schema"
 import { Fault, FaultInput } from "./Faults.js"
+import { HarDocument } from "./Har.js"
 import { JournalEntry, JournalSettings } from "./Journal.js"
 import { Member, Organization, OrganizationSettings, SanityRole } from "./Organizations.js"
 import { Snapshot } from "./Snapshots.js"
@@ -176,9 +177,11 @@ export class ControlApi extends HttpApi.make("control").add(
           method: Schema.optional(Schema.String),
           /** The path exactly, or a prefix when it ends with `*`. */
           path: Schema.optional(Schema.String),
-          limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 100_000)))
+          limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 100_000))),
+          /** `har`: the entries as a HAR 1.2 document, oldest first (by default every entry kept). */
+          format: Schema.optional(Schema.Literal("json", "har"))
         }))
-        .addSuccess(RequestList)
+        .addSuccess(Schema.Union(RequestList, HarDocument))
         .middleware(AdminAuth)
     )
     .add(

@@ -31,6 +31,7 @@ import * as Journal from "./Journal.js"
 import * as Home from "./Home.js"
 import * as Compression from "./internal/compression.js"
 import * as Organizations from "./Organizations.js"
+import * as Proxy from "./Proxy.js"
 import { ServerApi } from "./ServerApi.js"
 import * as Snapshots from "./Snapshots.js"
 import * as Studio from "./Studio.js"
@@ -64,6 +65,11 @@ export interface ServerConfig extends Dialects.DialectsConfig {
   readonly journal?: Partial<Journal.JournalSettings> | undefined
   /** Milliseconds added before every dialect request is handled; 0 by default. */
   readonly latencyMs?: number | undefined
+  /**
+   * Dialects answered by an upstream instead of emulated (`--proxy`), their exchanges journaled
+   * (the journal is then on, keeping bodies: `Proxy.recordingJournal`).
+   */
+  readonly proxy?: ReadonlyArray<Proxy.Upstream> | undefined
   /** A snapshot (`Snapshots`) loaded before the server listens: a request never sees the data without it. */
   readonly snapshot?: unknown
 }
@@ -181,8 +187,15 @@ export const layerApi = (config: Omit<ServerConfig, "port" | "host">) =>
     )),
     Layer.provideMerge(Snapshots.layer(Dialects.all)),
     // The journal, faults and the Studio's change signal, seen by the listener (through `Traffic`'s observer) and the control plane.
-    Layer.provideMerge(Traffic.layer(Dialects.all, { latencyMs: config.latencyMs })),
-    Layer.provideMerge(Layer.mergeAll(Journal.layer(config.journal), Faults.layer, StudioEvents.layer)),
+    // (Proxied dialects are forwarded behind it: `Proxy.ts`.)
+    Layer.provideMerge(Proxy.layer(Dialects.all, config.proxy ?? []).pipe(
+      Layer.provide(Traffic.layer(Dialects.all, { latencyMs: config.latencyMs }))
+    )),
+    Layer.provideMerge(Layer.mergeAll(
+      Journal.layer((config.proxy ?? []).length > 0 ? Proxy.recordingJournal(config.journal) : config.journal),
+      Faults.layer,
+      StudioEvents.layer
+    )),
     Layer.provideMerge(Organizations.layer),
     Layer.provideMerge(Database.layer(config.database)),
     Layer.provide(Layer.succeed(AdminToken, config.adminToken)),
