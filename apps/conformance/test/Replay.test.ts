@@ -1,0 +1,289 @@
+/**
+ * `projectkit-conformance replay` (issue 27), in-process against real reference servers:
+ * - the round trip: traffic of all three dialects recorded through a server proxying them to a
+ *   first server (`--proxy`, HAR from the journal), replayed against a second server with other
+ *   credentials and other ids — clean;
+ * - a go-vcr v2 cassette and a HAR file written by hand replay create → read → update → delete with
+ *   the recorded ids mapped to the server's;
+ * - a recording edited to expect a wrong status fails, naming that exchange, in every report;
+ * - `--replay-failures` re-runs only what failed; a bad recording is one clear message.
+ * On SQLite, or PostgreSQL with PROJECTKIT_TEST_DATABASE_URL.
+ */
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import type { RunningServer } from "@projectkit/server"
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import * as ConfigProvider from "effect/ConfigProvider"
+import type * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Ref from "effect/Ref"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { fileURLToPath } from "node:url"
+import { cli, type Outcome, RunOutcome } from "../src/Cli.js"
+import { dialects } from "../src/dialects/index.js"
+import * as Recording from "../src/Recording.js"
+import * as Replay from "../src/Replay.js"
+import type * as Report from "../src/Report.js"
+import * as Servers from "./support/Servers.js"
+
+const recordings = fileURLToPath(new URL("./recordings/", import.meta.url))
+
+/** Runs the command line in-process: its outcome and what it printed. */
+export const runCli = (args: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const outcome = yield* Ref.make<Outcome>("not run")
+    const printed: Array<string> = []
+    const capture: Console.Console = {
+      ...(yield* Effect.console),
+      log: (...args) => Effect.sync(() => void printed.push(args.join(" "))),
+      error: (...args) => Effect.sync(() => void printed.push(args.join(" ")))
+    }
+    yield* cli(["node", "projectkit-conformance", ...args]).pipe(
+      Effect.provideService(RunOutcome, outcome),
+      Effect.provide(NodeContext.layer),
+      Effect.withConfigProvider(ConfigProvider.fromMap(new Map())),
+      Effect.withConsole(capture)
+    )
+    return { outcome: yield* Ref.get(outcome), printed: printed.join("\n") }
+  }).pipe(Effect.runPromise)
+
+interface Org {
+  readonly credentials: { sync: { apiKey: string }; editor: { apiKey: string }; sanity: { token: string } }
+}
+
+const credentialArgs = (org: Org) => [
+  "--sync-api-key",
+  org.credentials.sync.apiKey,
+  "--editor-api-key",
+  org.credentials.editor.apiKey,
+  "--sanity-token",
+  org.credentials.sanity.token
+]
+
+const readJson = (file: string) => JSON.parse(Fs.readFileSync(file, "utf8")) as Report.Report
+
+/** Create → read → update → delete → read (404) of each dialect, through `base`, as `org`. */
+const crudTraffic = async (urls: Readonly<Record<string, string>>, org: Org) => {
+  const sync = { "x-api-key": org.credentials.sync.apiKey }
+  const editor = { authorization: `Bearer ${org.credentials.editor.apiKey}` }
+  const sanity = { authorization: `Bearer ${org.credentials.sanity.token}` }
+  const statuses: Array<number> = []
+  const step = async (url: string, init: Parameters<typeof Servers.send>[1]) => {
+    const answer = await Servers.send(url, init)
+    statuses.push(answer.status)
+    return answer
+  }
+  const syncProject = await step(`${urls["sync"]}/v2/projects`, { method: "POST", headers: sync, json: { name: "round trip" } })
+  const syncId = String(syncProject.json!["id"])
+  await step(`${urls["sync"]}/v2/projects/${syncId}`, { headers: sync })
+  await step(`${urls["sync"]}/v2/projects/${syncId}`, { method: "PATCH", headers: sync, json: { name: "renamed" } })
+  await step(`${urls["sync"]}/v2/projects?limit=10`, { headers: sync })
+  await step(`${urls["sync"]}/v2/projects/${syncId}`, { method: "DELETE", headers: sync })
+  await step(`${urls["sync"]}/v2/projects/${syncId}`, { headers: sync })
+
+  const editorProject = await step(`${urls["editor"]}/v1/projects`, {
+    method: "POST",
+    headers: editor,
+    json: { title: "round trip", editorState: { tracks: [] } }
+  })
+  const editorId = String(editorProject.json!["id"] ?? editorProject.json!["projectId"])
+  await step(`${urls["editor"]}/v1/projects/${editorId}`, { headers: editor })
+  await step(`${urls["editor"]}/v1/projects/${editorId}`, { method: "PATCH", headers: editor, json: { title: "renamed" } })
+  await step(`${urls["editor"]}/v1/projects/${editorId}`, { method: "DELETE", headers: editor })
+  await step(`${urls["editor"]}/v1/projects/${editorId}`, { headers: editor })
+
+  const sanityProject = await step(`${urls["sanity"]}/v2021-06-07/projects`, {
+    method: "POST",
+    headers: sanity,
+    json: { displayName: "round trip" }
+  })
+  const sanityId = String(sanityProject.json!["id"])
+  await step(`${urls["sanity"]}/v2021-06-07/projects/${sanityId}`, { headers: sanity })
+  await step(`${urls["sanity"]}/v2021-06-07/projects/${sanityId}`, { method: "PATCH", headers: sanity, json: { displayName: "renamed" } })
+  await step(`${urls["sanity"]}/v2021-06-07/projects/${sanityId}`, { method: "DELETE", headers: sanity })
+  await step(`${urls["sanity"]}/v2021-06-07/projects/${sanityId}`, { headers: sanity })
+  return statuses
+}
+
+describe(`replay (${Servers.backend})`, () => {
+  const servers = Servers.make()
+  const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "pkc-replay-"))
+  let upstream: RunningServer
+  let recorder: RunningServer
+  let target: RunningServer
+  let targetOrg: Org
+  let recorded: string
+
+  beforeAll(async () => {
+    upstream = await servers.start()
+    recorder = await servers.start({
+      proxy: dialects.map((dialect) => ({ dialect: dialect.name, upstream: upstream.dialectUrls[dialect.name]! }))
+    })
+    target = await servers.start()
+    targetOrg = await target.createOrganization("replay target") as Org
+    const statuses = await crudTraffic(recorder.dialectUrls, await upstream.createOrganization("recorded") as Org)
+    // What was recorded is what the API answers: a creation, reads, an update, a deletion, then 404s.
+    expect(statuses.filter((status) => status === 404)).toHaveLength(3)
+    const har = await fetch(`${recorder.url}/__projectkit/requests?format=har`, {
+      headers: { authorization: `Bearer ${recorder.adminToken}` }
+    })
+    recorded = Path.join(dir, "round-trip.har")
+    Fs.writeFileSync(recorded, await har.text())
+  }, 60_000)
+  afterAll(() => servers.stopAll())
+
+  it("replays a recording made through a proxying server cleanly against another server, ids mapped", async () => {
+    const exchanges = await Effect.runPromise(Recording.parse(recorded, Fs.readFileSync(recorded, "utf8")))
+    expect(exchanges.map((exchange) => exchange.dialect)).toEqual([
+      ...Array(6).fill("sync"),
+      ...Array(5).fill("editor"),
+      ...Array(5).fill("sanity")
+    ])
+    const { outcome, printed } = await runCli([
+      "replay",
+      "--recording",
+      recorded,
+      "--base-url",
+      target.url,
+      ...credentialArgs(targetOrg),
+      "--json-report",
+      Path.join(dir, "round-trip.json"),
+      "--junit-report",
+      Path.join(dir, "round-trip.xml")
+    ])
+    const report = readJson(Path.join(dir, "round-trip.json"))
+    expect(report.checks.filter((check) => check.status !== "passed").map((check) => check.message)).toEqual([])
+    expect(outcome).toBe("passed")
+    expect(report.summary.passed).toBe(16)
+    expect(report.dialects).toEqual(["sync", "editor", "sanity"])
+    // The replayed ids are the target's: its project of the recording is gone again (deleted in the replay).
+    expect(printed).toContain("16 passed, 0 failed, 0 skipped")
+    // Values differ (ids are mapped, but timestamps are the target's own): listed, not failed.
+    expect(report.checks.some((check) => (check.valueDifferences ?? []).some((line) => line.includes("createdAt")))).toBe(true)
+    expect(Fs.readFileSync(Path.join(dir, "round-trip.xml"), "utf8")).toContain(`tests="16" failures="0"`)
+  })
+
+  it("replays a hand-written go-vcr v2 cassette: create → read → update → delete, the recorded id mapped", async () => {
+    const { outcome } = await runCli([
+      "replay",
+      "--recording",
+      Path.join(recordings, "sync-crud.cassette.yaml"),
+      "--dialect",
+      "sync",
+      "--base-url",
+      target.url,
+      ...credentialArgs(targetOrg),
+      "--json-report",
+      Path.join(dir, "cassette.json")
+    ])
+    const report = readJson(Path.join(dir, "cassette.json"))
+    expect(report.checks.map((check) => [check.id, check.title, check.status])).toEqual([
+      ["REPLAY-0001", "POST /v2/projects", "passed"],
+      ["REPLAY-0002", "GET /v2/projects/11111111-2222-4333-8444-555555555555", "passed"],
+      ["REPLAY-0003", "PATCH /v2/projects/11111111-2222-4333-8444-555555555555", "passed"],
+      ["REPLAY-0004", "DELETE /v2/projects/11111111-2222-4333-8444-555555555555", "passed"],
+      ["REPLAY-0005", "GET /v2/projects/11111111-2222-4333-8444-555555555555", "passed"]
+    ])
+    expect(outcome).toBe("passed")
+    // The read went to the server's project: its name is the recorded one, only the id and times differ.
+    const read = report.checks[1]!
+    expect(read.valueDifferences?.some((line) => line.startsWith("$.name"))).toBe(false)
+    // The traffic shows the server's id, never the recorded one, after the creation.
+    const urls = (report.traffic ?? []).map((line) => line.url)
+    expect(urls.slice(1).every((url) => !url.includes("11111111-2222-4333-8444-555555555555"))).toBe(true)
+    expect(new Set(urls.slice(1)).size).toBe(1)
+  })
+
+  it("replays a hand-written HAR file: create → read → update → delete with the Sanity ids mapped", async () => {
+    const { outcome } = await runCli([
+      "replay",
+      "--recording",
+      Path.join(recordings, "sanity-crud.har"),
+      "--dialect",
+      "sanity",
+      "--base-url",
+      target.url,
+      ...credentialArgs(targetOrg),
+      "--json-report",
+      Path.join(dir, "har.json")
+    ])
+    const report = readJson(Path.join(dir, "har.json"))
+    expect(report.checks.filter((check) => check.status !== "passed").map((check) => check.message)).toEqual([])
+    expect(report.checks).toHaveLength(5)
+    expect(outcome).toBe("passed")
+  })
+
+  it("fails an edited recording that expects a wrong status, naming the exchange, in every report", async () => {
+    const cassette = Fs.readFileSync(Path.join(recordings, "sync-crud.cassette.yaml"), "utf8")
+    // The read after the rename (exchange 3's answer) edited to expect 409.
+    const edited = cassette.replace("status: 200 OK\n    code: 200\n    duration: 15ms", "status: 409 Conflict\n    code: 409\n    duration: 15ms")
+    expect(edited).not.toBe(cassette)
+    const file = Path.join(dir, "edited.yaml")
+    Fs.writeFileSync(file, edited)
+    const args = ["replay", "--recording", file, "--dialect", "sync", "--base-url", target.url, ...credentialArgs(targetOrg)]
+    const { outcome, printed } = await runCli([...args, "--json-report", Path.join(dir, "edited.json"), "--junit-report", Path.join(dir, "edited.xml")])
+    expect(outcome).toBe("failed")
+    const report = readJson(Path.join(dir, "edited.json"))
+    const failed = report.checks.filter((check) => check.status === "failed")
+    expect(failed.map((check) => check.id)).toEqual(["REPLAY-0003"])
+    expect(failed[0]!.message).toContain("exchange 3 (PATCH")
+    expect(failed[0]!.message).toContain("status 200, recorded 409")
+    expect(printed).toContain("FAIL REPLAY-0003")
+    expect(Fs.readFileSync(Path.join(dir, "edited.xml"), "utf8")).toContain("exchange 3 (PATCH")
+    // The key given never reaches a report.
+    expect(Fs.readFileSync(Path.join(dir, "edited.json"), "utf8")).not.toContain(targetOrg.credentials.sync.apiKey)
+
+    // Only the failure is re-run (what precedes it is sent again, unscored, to rebuild its state).
+    const again = await runCli([...args, "--replay-failures", Path.join(dir, "edited.json"), "--json-report", Path.join(dir, "again.json")])
+    expect(again.outcome).toBe("failed")
+    expect(readJson(Path.join(dir, "again.json")).checks.map((check) => check.id)).toEqual(["REPLAY-0003"])
+  })
+
+  it("refuses a file that is no recording with one message, and an unknown dialect's exchanges as errors", async () => {
+    const file = Path.join(dir, "not-a-recording.json")
+    Fs.writeFileSync(file, `{"hello":"world"}`)
+    const bad = await runCli(["replay", "--recording", file, "--base-url", target.url, ...credentialArgs(targetOrg)])
+    expect(bad.outcome).toBe("usage")
+    expect(bad.printed).toContain("not HAR")
+
+    const { outcome } = await runCli([
+      "replay",
+      "--recording",
+      Path.join(recordings, "sync-crud.cassette.yaml"),
+      "--base-url",
+      target.url,
+      ...credentialArgs(targetOrg),
+      "--json-report",
+      Path.join(dir, "nodialect.json")
+    ])
+    expect(outcome).toBe("failed")
+    const report = readJson(Path.join(dir, "nodialect.json"))
+    expect(report.checks[0]!.status).toBe("error")
+    expect(report.checks[0]!.message).toContain("give --dialect")
+  })
+})
+
+describe("replay's comparison", () => {
+  it("tells shape from values: keys and JSON types, arrays by their items", () => {
+    expect(Replay.compare({ a: 1, b: [{ c: "x" }] }, { a: 2, b: [{ c: "y" }, { c: "z" }] })).toEqual({
+      shape: [],
+      values: ["$.a: recorded 1, got 2", "$.b: recorded 1 items, got 2", "$.b[0].c: recorded \"x\", got \"y\"", "$.b[1].c: recorded \"x\", got \"z\""]
+    })
+    expect(Replay.compare({ a: 1, b: "s" }, { a: "1", c: true }).shape).toEqual([
+      "$.a: recorded number, got string",
+      "$.b: recorded, missing",
+      "$.c: not recorded, present"
+    ])
+    expect(Replay.compare({ list: [{ id: "a" }] }, { list: [{ id: "a", extra: 1 }] }).shape).toEqual([
+      "$.list[0].extra: not recorded, present"
+    ])
+  })
+
+  it("learns ids from id fields only, and rewrites the longest first", () => {
+    const ids = new Map<string, string>()
+    Replay.learnIds({ id: "p1", projectId: "p12", name: "a" }, { id: "q1", projectId: "q12", name: "b" }, ids)
+    expect([...ids]).toEqual([["p1", "q1"], ["p12", "q12"]])
+    expect(Replay.rewriteIds("/v1/projects/p12/x/p1", ids)).toBe("/v1/projects/q12/x/q1")
+  })
+})
