@@ -9,44 +9,21 @@
  * - `--replay-failures` re-runs only what failed; a bad recording is one clear message.
  * On SQLite, or PostgreSQL with PROJECTKIT_TEST_DATABASE_URL.
  */
-import * as NodeContext from "@effect/platform-node/NodeContext"
 import type { RunningServer } from "@projectkit/server"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import * as ConfigProvider from "effect/ConfigProvider"
-import type * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
-import * as Ref from "effect/Ref"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
-import { cli, type Outcome, RunOutcome } from "../src/Cli.js"
 import { dialects } from "../src/dialects/index.js"
 import * as Recording from "../src/Recording.js"
 import * as Replay from "../src/Replay.js"
 import type * as Report from "../src/Report.js"
+import { runCli } from "./support/RunCli.js"
 import * as Servers from "./support/Servers.js"
 
 const recordings = fileURLToPath(new URL("./recordings/", import.meta.url))
-
-/** Runs the command line in-process: its outcome and what it printed. */
-export const runCli = (args: ReadonlyArray<string>) =>
-  Effect.gen(function*() {
-    const outcome = yield* Ref.make<Outcome>("not run")
-    const printed: Array<string> = []
-    const capture: Console.Console = {
-      ...(yield* Effect.console),
-      log: (...args) => Effect.sync(() => void printed.push(args.join(" "))),
-      error: (...args) => Effect.sync(() => void printed.push(args.join(" ")))
-    }
-    yield* cli(["node", "projectkit-conformance", ...args]).pipe(
-      Effect.provideService(RunOutcome, outcome),
-      Effect.provide(NodeContext.layer),
-      Effect.withConfigProvider(ConfigProvider.fromMap(new Map())),
-      Effect.withConsole(capture)
-    )
-    return { outcome: yield* Ref.get(outcome), printed: printed.join("\n") }
-  }).pipe(Effect.runPromise)
 
 interface Org {
   readonly credentials: { sync: { apiKey: string }; editor: { apiKey: string }; sanity: { token: string } }
