@@ -90,14 +90,25 @@ export const learnIds = (recorded: unknown, actual: unknown, ids: Map<string, st
   }
 }
 
-/** `text` with every id the recording saw replaced by the server's, the longest first (one id may contain another). */
-export const rewriteIds = (text: string, ids: ReadonlyMap<string, string>): string => {
-  if (ids.size === 0 || text === "") return text
-  let out = text
-  for (const [from, to] of [...ids].sort((a, b) => b[0].length - a[0].length)) {
-    if (out.includes(from)) out = out.split(from).join(to)
+/**
+ * The ids learned so far and how to rewrite text with them: the longest first (one id may contain
+ * another), sorted again only when one was added (a replay rewrites three texts per exchange).
+ */
+export const makeIds = () => {
+  const ids = new Map<string, string>()
+  let sorted: Array<[string, string]> = []
+  return {
+    ids,
+    rewrite: (text: string): string => {
+      if (ids.size === 0 || text === "") return text
+      if (sorted.length !== ids.size) sorted = [...ids].sort((a, b) => b[0].length - a[0].length)
+      let out = text
+      for (const [from, to] of sorted) {
+        if (out.includes(from)) out = out.split(from).join(to)
+      }
+      return out
+    }
   }
-  return out
 }
 
 export interface Differences {
@@ -188,7 +199,7 @@ const headersOf = (headers: Headers): Record<string, string> => {
 export const replay = (config: ReplayConfig): Effect.Effect<Report.Report> =>
   Effect.gen(function*() {
     const startedAt = new Date()
-    const ids = new Map<string, string>()
+    const { ids, rewrite } = makeIds()
     const results: Array<Report.CheckResult> = []
     const seen = new Set<Dialect>()
     const traffic: Array<Report.TrafficLine> = []
@@ -235,13 +246,13 @@ export const replay = (config: ReplayConfig): Effect.Effect<Report.Report> =>
       const replaced = new Set([...notReplayed, ...Object.keys(authentication).map((name) => name.toLowerCase())])
       const headers: Record<string, string> = {}
       for (const [name, value] of recorded.headers) {
-        if (!replaced.has(name.toLowerCase()) && !name.startsWith(":")) headers[name.toLowerCase()] = rewriteIds(value, ids)
+        if (!replaced.has(name.toLowerCase()) && !name.startsWith(":")) headers[name.toLowerCase()] = rewrite(value)
       }
       Object.assign(headers, authentication)
-      const url = `${target!.baseUrl.replace(/\/+$/, "")}${rewriteIds(route.pathAndQuery, ids)}`
+      const url = `${target!.baseUrl.replace(/\/+$/, "")}${rewrite(route.pathAndQuery)}`
       const body = recorded.body === undefined || recorded.method === "GET" || recorded.method === "HEAD"
         ? undefined
-        : rewriteIds(recorded.body, ids)
+        : rewrite(recorded.body)
       const answer = yield* Effect.tryPromise(async () => {
         const response = await fetch(url, {
           method: recorded.method,
@@ -288,7 +299,7 @@ export const replay = (config: ReplayConfig): Effect.Effect<Report.Report> =>
       let differences: Differences = { shape: [], values: [] }
       if (Option.isSome(recordedJson)) {
         // The recorded answer with its ids the server's: what is left differing is really different.
-        const expected = parseJson(rewriteIds(recorded.response.body, ids))
+        const expected = parseJson(rewrite(recorded.response.body))
         if (Option.isNone(actualJson)) failures.push("the answer is not JSON, the recorded one was")
         else differences = compare(Option.getOrElse(expected, () => recordedJson.value), actualJson.value)
       } else if (recorded.response.body.trim() !== actual.body.trim()) {
