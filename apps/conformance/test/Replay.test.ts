@@ -12,16 +12,20 @@
 import type { RunningServer } from "@projectkit/server"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { promisify } from "node:util"
 import { dialects } from "../src/dialects/index.js"
 import * as Recording from "../src/Recording.js"
 import * as Replay from "../src/Replay.js"
 import type * as Report from "../src/Report.js"
 import { runCli } from "./support/RunCli.js"
 import * as Servers from "./support/Servers.js"
+
+const execFile = promisify(ChildProcess.execFile)
 
 const recordings = fileURLToPath(new URL("./recordings/", import.meta.url))
 
@@ -245,6 +249,28 @@ describe(`replay (${Servers.backend})`, () => {
     expect(report.summary).toMatchObject({ passed: 1000, failed: 0, error: 0 })
     expect(outcome).toBe("passed")
   }, 120_000)
+
+  it("runs the README's replay example as written, with the built bin", async () => {
+    const readme = Fs.readFileSync(fileURLToPath(new URL("../README.md", import.meta.url)), "utf8")
+    const section = readme.slice(readme.indexOf("### Replay recorded traffic"))
+    const block = section.slice(section.indexOf("```sh\n") + 6, section.indexOf("```", section.indexOf("```sh\n") + 6))
+    const command = block.split("\n# ")[0]!.replace(/\\\n\s*/g, "")
+    expect(command).toMatch(/^projectkit-conformance replay /)
+    const expected = block.split("\n# ")[1]!.split("\n")[0]!
+    const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url))
+    const line = command
+      .replace("projectkit-conformance", `node ${bin}`)
+      .replace("test/recordings/", recordings)
+      .replace("http://localhost:4000", target.url)
+    // Asynchronously: the server runs in this process.
+    const { stdout } = await execFile("bash", ["-c", line], {
+      cwd: dir,
+      env: { ...process.env, KEY: targetOrg.credentials.sync.apiKey, NO_COLOR: "1" },
+      encoding: "utf8"
+    })
+    expect(stdout).toContain(expected)
+    expect(Fs.existsSync(Path.join(dir, "replay.html"))).toBe(true)
+  })
 
   it("refuses a file that is no recording with one message, and an unknown dialect's exchanges as errors", async () => {
     const file = Path.join(dir, "not-a-recording.json")
