@@ -272,6 +272,31 @@ describe(`replay (${Servers.backend})`, () => {
     expect(Fs.existsSync(Path.join(dir, "replay.html"))).toBe(true)
   })
 
+  it("--replay-failures on a run re-runs only the checks that failed or errored in the report", async () => {
+    const previous = Path.join(dir, "previous-run.json")
+    Fs.writeFileSync(previous, JSON.stringify({
+      checks: [
+        { id: "SYNC-PROJ-001", status: "failed" },
+        { id: "SYNC-LIST-001", status: "passed" },
+        { id: "SYNC-ATT-001", status: "error" }
+      ]
+    }))
+    const { outcome } = await runCli([
+      "--dialect",
+      "sync",
+      "--base-url",
+      target.url,
+      "--sync-api-key",
+      targetOrg.credentials.sync.apiKey,
+      "--replay-failures",
+      previous,
+      "--json-report",
+      Path.join(dir, "rerun.json")
+    ])
+    expect(outcome).toBe("passed")
+    expect(readJson(Path.join(dir, "rerun.json")).checks.map((check) => check.id)).toEqual(["SYNC-PROJ-001", "SYNC-ATT-001"])
+  })
+
   it("refuses a file that is no recording with one message, and an unknown dialect's exchanges as errors", async () => {
     const file = Path.join(dir, "not-a-recording.json")
     Fs.writeFileSync(file, `{"hello":"world"}`)

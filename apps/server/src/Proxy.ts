@@ -70,11 +70,12 @@ const hopByHop = new Set([
   "host"
 ])
 
-/** `rawHeaders` (name, value, …) without the hop-by-hop ones, for `request`/`writeHead`. */
-const forwardable = (raw: ReadonlyArray<string>): Array<[string, string]> => {
+/** `rawHeaders` (name, value, …) without the hop-by-hop ones and those in `dropped`, for `request`/`writeHead`. */
+const forwardable = (raw: ReadonlyArray<string>, dropped?: string): Array<[string, string]> => {
   const kept: Array<[string, string]> = []
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    if (!hopByHop.has(raw[i]!.toLowerCase())) kept.push([raw[i]!, raw[i + 1]!])
+    const name = raw[i]!.toLowerCase()
+    if (!hopByHop.has(name) && name !== dropped) kept.push([raw[i]!, raw[i + 1]!])
   }
   return kept
 }
@@ -99,7 +100,9 @@ const forward = (
   const outgoing = client.request(target, {
     method: request.method ?? "GET",
     // Given as an array (names as the client spelled them), Node adds no Host of its own: the upstream's.
-    headers: [["host", target.host] as [string, string], ...forwardable(request.rawHeaders)].flat()
+    // Without the client's Accept-Encoding the upstream answers uncompressed: the journal, and so
+    // the recording, holds bodies as text (the client still gets exactly what the upstream sent).
+    headers: [["host", target.host] as [string, string], ...forwardable(request.rawHeaders, "accept-encoding")].flat()
   }, (answer) => {
     if (response.headersSent || response.destroyed) return answer.resume()
     response.writeHead(answer.statusCode ?? 502, answer.statusMessage, forwardable(answer.rawHeaders).flat())
