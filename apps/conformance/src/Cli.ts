@@ -353,6 +353,22 @@ export const replayCommandFor = (registered: ReadonlyArray<Registration.Dialect>
         yield* Console.error(`projectkit-conformance: ${exchanges.left.message}`)
         return yield* Ref.set(outcome, "usage")
       }
+      // As for a run: an unreachable server or a refused key is one message and its own exit code,
+      // not an error per exchange.
+      const problems = yield* Runner.preflight({
+        registered,
+        dialects: registered.map((dialect) => dialect.name),
+        targets,
+        profile: "extended",
+        filter: [],
+        requestTimeout: parsed.timeoutMs
+      })
+      if (problems.length > 0) {
+        for (const problem of problems) yield* Console.error(`projectkit-conformance: ${problem.message}`)
+        const kind = problems.some((problem) => problem.kind === "unreachable") ? "unreachable" : "rejected"
+        yield* Console.error(`projectkit-conformance: nothing was replayed (exit code ${exitCodes[kind]})`)
+        return yield* Ref.set(outcome, kind)
+      }
       const failedBefore = yield* Option.match(parsed.replayFailures, {
         onNone: () => Effect.succeed(undefined),
         onSome: (file) => failedIdsOf(file)

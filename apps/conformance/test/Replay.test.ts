@@ -318,6 +318,14 @@ describe(`replay (${Servers.backend})`, () => {
     const report = readJson(Path.join(dir, "nodialect.json"))
     expect(report.checks[0]!.status).toBe("error")
     expect(report.checks[0]!.message).toContain("give --dialect")
+
+    // As for a run: a refused key and an unreachable server, each one message and its exit code.
+    const cassette = Path.join(recordings, "sync-crud.cassette.yaml")
+    const refused = await runCli(["replay", "--recording", cassette, "--dialect", "sync", "--base-url", target.url, "--sync-api-key", "wrong"])
+    expect(refused.outcome).toBe("rejected")
+    expect(refused.printed).toContain("nothing was replayed")
+    const closed = await runCli(["replay", "--recording", cassette, "--dialect", "sync", "--base-url", "http://127.0.0.1:1", "--sync-api-key", "k"])
+    expect(closed.outcome).toBe("unreachable")
   })
 })
 
