@@ -16,9 +16,13 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import type { Dialect } from "./Check.js"
+import * as Coverage from "./Coverage.js"
 import * as Registration from "./Dialect.js"
 import { dialects as suiteDialects } from "./dialects/index.js"
 import type * as Harness from "./Harness.js"
+import * as HtmlReport from "./HtmlReport.js"
+import * as Recording from "./Recording.js"
+import * as Replay from "./Replay.js"
 import * as Report from "./Report.js"
 import * as Runner from "./Runner.js"
 
@@ -127,6 +131,12 @@ const optionsFor = (dialects: ReadonlyArray<Registration.Dialect>) => {
     targets: inOrder(dialects.map(targetOptions)),
     jsonReport: text("json-report", "Where to write the JSON report").pipe(Options.withPseudoName("file")),
     junitReport: text("junit-report", "Where to write the JUnit XML report").pipe(Options.withPseudoName("file")),
+    htmlReport: text("html-report", "Where to write the report for people: one self-contained HTML file").pipe(
+      Options.withPseudoName("file")
+    ),
+    replayFailures: text("replay-failures", "Re-run only the checks that failed or errored in this JSON report").pipe(
+      Options.withPseudoName("report.json")
+    ),
     webhookHost: text(
       "webhook-host",
       "An address of this machine the server can reach: webhook checks listen there (skipped without it)"
@@ -208,7 +218,16 @@ export const commandFor = (registered: ReadonlyArray<Registration.Dialect>) =>
       const outcome = yield* RunOutcome
       const envList = (name: string) =>
         Config.string(`${ENV}${name}`).pipe(Config.map((text) => list([text])), Config.withDefault([] as ReadonlyArray<string>))
-      const config = toRunConfig(registered, parsed, { filter: yield* envList("FILTER"), unsupported: yield* envList("UNSUPPORTED") })
+      const failedBefore = yield* Option.match(parsed.replayFailures, {
+        onNone: () => Effect.succeed(undefined),
+        onSome: (file) => failedIdsOf(file)
+      })
+      const configured = toRunConfig(registered, parsed, { filter: yield* envList("FILTER"), unsupported: yield* envList("UNSUPPORTED") })
+      if (failedBefore !== undefined && failedBefore.length === 0) {
+        yield* Console.log(`projectkit-conformance: nothing failed in ${Option.getOrThrow(parsed.replayFailures)}; nothing to re-run`)
+        return yield* Ref.set(outcome, "passed")
+      }
+      const config = failedBefore === undefined ? configured : { ...configured, filter: failedBefore }
 
       // One request per dialect first: an unreachable server or a refused key is one message, not a
       // failure per check.
@@ -221,20 +240,7 @@ export const commandFor = (registered: ReadonlyArray<Registration.Dialect>) =>
       }
 
       const report = yield* Runner.run(config)
-      const fs = yield* FileSystem.FileSystem
-      const path = yield* Path.Path
-      const write = (file: Option.Option<string>, content: string) =>
-        Option.match(file, {
-          onNone: () => Effect.void,
-          onSome: (target) =>
-            Effect.zipRight(
-              fs.makeDirectory(path.dirname(target), { recursive: true }),
-              fs.writeFileString(target, content)
-            )
-        })
-      yield* write(parsed.jsonReport, Report.json(report))
-      yield* write(parsed.junitReport, Report.junit(report))
-      yield* Console.log(Report.summary(report))
+      yield* writeReports(registered, report, parsed, config.targets)
       const result = Report.outcome(report, { allowUnchecked: parsed.allowSkippedDialects })
       if (result === "unchecked") {
         const unchecked = Report.uncheckedDialects(report)
@@ -247,9 +253,167 @@ export const commandFor = (registered: ReadonlyArray<Registration.Dialect>) =>
       yield* Ref.set(outcome, result)
     }))
 
-/** The command line for the registered dialects. */
+/** The ids of the checks that failed or errored in a JSON report (`--replay-failures`). */
+const failedIdsOf = (file: string) =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const text = yield* fs.readFileString(file)
+    const report = yield* Effect.try(() => JSON.parse(text) as Partial<Report.Report>)
+    if (!Array.isArray(report.checks)) return yield* Effect.fail(new Error("not a projectkit-conformance JSON report"))
+    return report.checks.filter((check) => check.status === "failed" || check.status === "error").map((check) => check.id)
+  }).pipe(Effect.mapError((error) => new Error(`--replay-failures ${file}: ${error instanceof Error ? error.message : String(error)}`)))
+
+/** Writes the JSON, JUnit and HTML reports asked for, and prints the summary. */
+const writeReports = (
+  registered: ReadonlyArray<Registration.Dialect>,
+  report: Report.Report,
+  files: {
+    readonly jsonReport: Option.Option<string>
+    readonly junitReport: Option.Option<string>
+    readonly htmlReport: Option.Option<string>
+  },
+  targets: Readonly<Partial<Record<Dialect, Runner.DialectConfig>>>,
+  rerun?: string
+) =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const path = yield* Path.Path
+    const write = (file: Option.Option<string>, content: () => Effect.Effect<string>) =>
+      Option.match(file, {
+        onNone: () => Effect.void,
+        onSome: (target) =>
+          Effect.flatMap(content(), (text) =>
+            Effect.zipRight(
+              fs.makeDirectory(path.dirname(target), { recursive: true }),
+              fs.writeFileString(target, text)
+            ))
+      })
+    yield* write(files.jsonReport, () => Effect.succeed(Report.json(report)))
+    yield* write(files.junitReport, () => Effect.succeed(Report.junit(report)))
+    yield* write(files.htmlReport, () =>
+      Coverage.measure(
+        report.dialects.flatMap((dialect) => {
+          const target = targets[dialect]
+          return target === undefined ? [] : [{ dialect, baseUrl: target.baseUrl }]
+        }),
+        report.traffic ?? []
+      ).pipe(Effect.map((coverage) =>
+        HtmlReport.render({
+          report,
+          registered,
+          coverage,
+          rerun: rerun ?? Option.match(files.jsonReport, {
+            onNone: () => undefined,
+            onSome: (json) => `projectkit-conformance <the same options> --replay-failures ${json}`
+          })
+        })
+      )))
+    yield* Console.log(Report.summary(report))
+  })
+
+/** The `replay` subcommand's options: the recording, the server, the credentials, the reports. */
+const replayOptionsFor = (dialects: ReadonlyArray<Registration.Dialect>) => {
+  const names = dialects.map((dialect) => dialect.name)
+  const shared = optionsFor(dialects)
+  return {
+    recording: Options.file("recording", { exists: "yes" }).pipe(
+      Options.withDescription("The recording to replay: HAR 1.2 (projectkit-server --record, a browser) or a go-vcr v1/v2 YAML cassette")
+    ),
+    baseUrl: shared.baseUrl,
+    dialect: Options.choice("dialect", names).pipe(
+      Options.withDescription(
+        "The dialect of exchanges whose URL does not name one (a provider's own host); a projectkit server's recordings name theirs"
+      ),
+      Options.optional
+    ),
+    targets: shared.targets,
+    jsonReport: shared.jsonReport,
+    junitReport: shared.junitReport,
+    htmlReport: shared.htmlReport,
+    replayFailures: shared.replayFailures,
+    timeoutMs: shared.timeoutMs
+  }
+}
+
+/**
+ * `projectkit-conformance replay`: re-sends a recording's requests to a server, ids mapped and
+ * credentials replaced, and scores each answer against the recorded one (`Replay.ts`); reports and
+ * exit codes as for a run.
+ */
+export const replayCommandFor = (registered: ReadonlyArray<Registration.Dialect>) =>
+  Command.make("replay", replayOptionsFor(registered), (parsed) =>
+    Effect.gen(function*() {
+      const outcome = yield* RunOutcome
+      const fs = yield* FileSystem.FileSystem
+      const root = parsed.baseUrl.replace(/\/+$/, "")
+      const targets = Object.fromEntries(parsed.targets.map((target) => target(root)))
+      const text = yield* fs.readFileString(parsed.recording)
+      const exchanges = yield* Recording.parse(parsed.recording, text).pipe(Effect.either)
+      if (exchanges._tag === "Left") {
+        yield* Console.error(`projectkit-conformance: ${exchanges.left.message}`)
+        return yield* Ref.set(outcome, "usage")
+      }
+      // As for a run: an unreachable server or a refused key is one message and its own exit code,
+      // not an error per exchange.
+      const problems = yield* Runner.preflight({
+        registered,
+        dialects: registered.map((dialect) => dialect.name),
+        targets,
+        profile: "extended",
+        filter: [],
+        requestTimeout: parsed.timeoutMs
+      })
+      if (problems.length > 0) {
+        for (const problem of problems) yield* Console.error(`projectkit-conformance: ${problem.message}`)
+        const kind = problems.some((problem) => problem.kind === "unreachable") ? "unreachable" : "rejected"
+        yield* Console.error(`projectkit-conformance: nothing was replayed (exit code ${exitCodes[kind]})`)
+        return yield* Ref.set(outcome, kind)
+      }
+      const failedBefore = yield* Option.match(parsed.replayFailures, {
+        onNone: () => Effect.succeed(undefined),
+        onSome: (file) => failedIdsOf(file)
+      })
+      const only = failedBefore === undefined
+        ? undefined
+        : new Set(failedBefore.flatMap((id) => {
+          const index = Replay.indexOf(id)
+          return index === undefined ? [] : [index]
+        }))
+      if (only !== undefined && only.size === 0) {
+        yield* Console.log(`projectkit-conformance: nothing failed in ${Option.getOrThrow(parsed.replayFailures)}; nothing to re-run`)
+        return yield* Ref.set(outcome, "passed")
+      }
+      const report = yield* Replay.replay({
+        recording: parsed.recording,
+        exchanges: exchanges.right,
+        registered,
+        targets,
+        dialect: Option.getOrUndefined(parsed.dialect),
+        only,
+        requestTimeoutMs: parsed.timeoutMs
+      })
+      yield* writeReports(
+        registered,
+        report,
+        parsed,
+        targets,
+        Option.match(parsed.jsonReport, {
+          onNone: () => undefined,
+          onSome: (json) => `projectkit-conformance replay --recording ${parsed.recording} <the same options> --replay-failures ${json}`
+        })
+      )
+      if (report.checks.length === 0) {
+        yield* Console.error(`projectkit-conformance: ${parsed.recording} holds no exchange to replay (exit code ${exitCodes.unchecked})`)
+      }
+      yield* Ref.set(outcome, report.checks.length === 0 ? "unchecked" : Report.outcome(report, { allowUnchecked: false }))
+    }))
+
+/** The command line for the registered dialects: a run by default, `replay` for a recording. */
 export const cliFor = (registered: ReadonlyArray<Registration.Dialect>) =>
-  Command.run(commandFor(registered), { name: "projectkit-conformance", version: Report.SUITE_VERSION })
+  Command.run(commandFor(registered).pipe(Command.withSubcommands([replayCommandFor(registered)])), {
+    name: "projectkit-conformance",
+    version: Report.SUITE_VERSION
+  })
 
 /** The suite's command, for its own dialects. */
 export const command = commandFor(suiteDialects)

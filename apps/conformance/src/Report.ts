@@ -30,6 +30,8 @@ export interface CheckResult {
   readonly message?: string
   /** The request and response that failed (failures and errors only). */
   readonly exchange?: Exchange
+  /** A replayed exchange's differences of value from the recording (`Replay.ts`): listed, never failing. */
+  readonly valueDifferences?: ReadonlyArray<string>
 }
 
 export interface Report {
@@ -55,6 +57,16 @@ export interface Report {
   readonly checks: ReadonlyArray<CheckResult>
   /** Cleanups that did not succeed: what may be left behind on the server. */
   readonly cleanupProblems: ReadonlyArray<string>
+  /** Every request the run sent, as a line (no headers, no bodies): what the coverage table counts. */
+  readonly traffic?: ReadonlyArray<TrafficLine>
+}
+
+/** One request of a run: its dialect, method, URL and the status answered. */
+export interface TrafficLine {
+  readonly dialect: Dialect
+  readonly method: string
+  readonly url: string
+  readonly status: number
 }
 
 const REDACTED = "[REDACTED]"
@@ -99,6 +111,7 @@ export interface MakeInput {
   readonly results: ReadonlyArray<CheckResult>
   readonly cleanupProblems: ReadonlyArray<string>
   readonly secrets: ReadonlyArray<string>
+  readonly traffic?: ReadonlyArray<TrafficLine>
 }
 
 export const make = (input: MakeInput): Report => {
@@ -118,7 +131,11 @@ export const make = (input: MakeInput): Report => {
       error: count("error"),
       unconfigured: input.results.filter((r) => r.status === "skipped" && r.unconfigured !== undefined).length
     },
-    checks: input.results.map((result) => {
+    checks: input.results.map((withValues) => {
+      const result = withValues.valueDifferences === undefined ? withValues : {
+        ...withValues,
+        valueDifferences: withValues.valueDifferences.map((line) => redactText(line, input.secrets))
+      }
       if (result.exchange === undefined) return result
       if (result.status === "passed" || result.status === "skipped") {
         const { exchange: _, ...rest } = result
@@ -130,7 +147,10 @@ export const make = (input: MakeInput): Report => {
         exchange: redactExchange(result.exchange, input.secrets)
       }
     }),
-    cleanupProblems: input.cleanupProblems.map((problem) => redactText(problem, input.secrets))
+    cleanupProblems: input.cleanupProblems.map((problem) => redactText(problem, input.secrets)),
+    ...(input.traffic === undefined
+      ? {}
+      : { traffic: input.traffic.map((line) => ({ ...line, url: redactText(line.url, input.secrets) })) })
   }
 }
 

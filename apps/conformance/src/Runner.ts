@@ -131,6 +131,8 @@ export const run = (config: RunConfig): Effect.Effect<Report.Report> =>
     const prefix = randomPrefix()
     const cleanupProblems = yield* Ref.make<ReadonlyArray<string>>([])
     const secrets = yield* Ref.make<ReadonlyArray<string>>([])
+    // Every request of the run, for the coverage table (appended as the checks send them).
+    const traffic: Array<Report.TrafficLine> = []
     const serial = yield* Ref.make(1)
     const scope = yield* Scope.make()
     const webhooks = config.webhooks === undefined || !selected.some((c) => c.requires?.includes("webhooks"))
@@ -179,7 +181,10 @@ export const run = (config: RunConfig): Effect.Effect<Report.Report> =>
         if (missing !== undefined) return result("skipped", unconfigured(dialect, missing, requirementReason[missing]))
 
         const exchanges: Array<Exchange> = []
-        const harness = harnessOf(dialect, target, runContext, (exchange) => exchanges.push(exchange))
+        const harness = harnessOf(dialect, target, runContext, (exchange) => {
+          exchanges.push(exchange)
+          traffic.push({ dialect: dialect.name, method: exchange.request.method, url: exchange.request.url, status: exchange.response.status })
+        })
         const exit = yield* check.run.pipe(
           Effect.provideService(Harness.Harness, harness),
           Effect.timeoutFail({
@@ -265,6 +270,7 @@ export const run = (config: RunConfig): Effect.Effect<Report.Report> =>
         }])
       ),
       results,
+      traffic,
       cleanupProblems: yield* Ref.get(cleanupProblems),
       secrets: [
         ...(yield* Ref.get(secrets)),

@@ -17,6 +17,7 @@ import {
   Fault,
   FaultInput,
   FaultList,
+  HarDocument,
   JournalSettings,
   organizationSchemas,
   RequestList,
@@ -183,9 +184,11 @@ export class JournalGroup extends HttpApiGroup.make("journal")
         method: Schema.optional(Schema.String),
         /** The path exactly, or a prefix when it ends with `*`. */
         path: Schema.optional(Schema.String),
-        limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 100_000)))
+        limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 100_000))),
+        /** `har`: the entries as a HAR 1.2 document, oldest first (by default every entry kept). */
+        format: Schema.optional(Schema.Literal("json", "har"))
       }))
-      .addSuccess(RequestList)
+      .addSuccess(Schema.Union(RequestList, HarDocument))
   )
   .add(HttpApiEndpoint.del("clearRequests", "/requests").addSuccess(HttpApiSchema.NoContent))
   .add(HttpApiEndpoint.get("journalSettings", "/journal").addSuccess(JournalSettings))

@@ -26,6 +26,7 @@ import { Database } from "./Database.js"
 import { Organizations } from "./Organizations.js"
 import type * as ServerApi from "./ServerApi.js"
 import { Faults } from "./Faults.js"
+import * as Har from "./Har.js"
 import { Journal } from "./Journal.js"
 import { Snapshots } from "./Snapshots.js"
 
@@ -153,19 +154,21 @@ export const layer = (api: ReturnType<typeof ServerApi.control>) => {
           ))))
 
   const JournalLive = CompiledApi.group(api, "journal", (handlers) =>
-    Effect.map(Journal, (journal) =>
+    Effect.map(Effect.all([Journal, ServerInfo]), ([journal, info]) =>
       handlers
         .handle("listRequests", ({ urlParams }) =>
-          Effect.sync(() => ({
-            enabled: journal.enabled(),
-            requests: journal.list({
+          Effect.sync(() => {
+            const query = {
               organization: urlParams.org,
               dialect: urlParams.dialect,
               method: urlParams.method,
               path: urlParams.path,
-              limit: urlParams.limit
-            })
-          })))
+              limit: urlParams.limit ?? (urlParams.format === "har" ? journal.settings().size : undefined)
+            }
+            return urlParams.format === "har"
+              ? Har.fromJournal(journal.list(query), { name: "projectkit-server", version: info.version })
+              : { enabled: journal.enabled(), requests: journal.list(query) }
+          }))
         .handle("clearRequests", () => Effect.sync(() => journal.clear()))
         .handle("journalSettings", () => Effect.sync(() => journal.settings()))
         .handle("configureJournal", ({ payload }) => Effect.sync(() => journal.configure(payload)))))

@@ -216,3 +216,50 @@ export const Fault = Schema.Struct({
 export type Fault = typeof Fault.Type
 
 export const FaultList = Schema.Struct({ faults: Schema.Array(Fault) }).annotations({ identifier: "FaultList" })
+
+// ---------------------------------------------------------------------------------------------
+// The journal as HAR 1.2 (`GET /requests?format=har`; built in `Har.ts`)
+// ---------------------------------------------------------------------------------------------
+
+const NameValue = Schema.Struct({ name: Schema.String, value: Schema.String })
+
+export const HarEntry = Schema.Struct({
+  startedDateTime: Schema.String,
+  time: Schema.Number,
+  request: Schema.Struct({
+    method: Schema.String,
+    url: Schema.String,
+    httpVersion: Schema.String,
+    cookies: Schema.Array(NameValue),
+    headers: Schema.Array(NameValue),
+    queryString: Schema.Array(NameValue),
+    postData: Schema.optional(Schema.Struct({ mimeType: Schema.String, text: Schema.String })),
+    headersSize: Schema.Number,
+    bodySize: Schema.Number
+  }),
+  response: Schema.Struct({
+    status: Schema.Number,
+    statusText: Schema.String,
+    httpVersion: Schema.String,
+    cookies: Schema.Array(NameValue),
+    headers: Schema.Array(NameValue),
+    content: Schema.Struct({ size: Schema.Number, mimeType: Schema.String, text: Schema.optional(Schema.String) }),
+    redirectURL: Schema.String,
+    headersSize: Schema.Number,
+    bodySize: Schema.Number
+  }),
+  cache: Schema.Struct({}),
+  timings: Schema.Struct({ send: Schema.Number, wait: Schema.Number, receive: Schema.Number }),
+  /** The journal's request id and dialect (HAR's custom fields start with "_"). */
+  _requestId: Schema.String,
+  _dialect: Schema.NullOr(Schema.String)
+})
+
+export const HarDocument = Schema.Struct({
+  log: Schema.Struct({
+    version: Schema.Literal("1.2"),
+    creator: Schema.Struct({ name: Schema.String, version: Schema.String }),
+    entries: Schema.Array(HarEntry)
+  })
+}).annotations({ identifier: "HarDocument" })
+export type HarDocument = typeof HarDocument.Type

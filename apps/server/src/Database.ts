@@ -17,6 +17,7 @@ import Pg from "pg"
 import * as PgClient from "./internal/pg.js"
 import * as Sqlite from "./internal/sqlite.js"
 import * as Migrations from "./Migrations.js"
+import { isPostgresUrl } from "./internal/location.js"
 
 export interface DatabaseInfo {
   /** "sqlite" or "postgres": what `/__projectkit/health` reports. */
@@ -32,8 +33,7 @@ const migrationsTable = "projectkit_migrations"
 const migrator = (migrations: Migrations.Migrations) =>
   Migrator.make({})({ loader: Migrator.fromRecord(migrations), table: migrationsTable })
 
-/** Whether `location` names a PostgreSQL database rather than a SQLite file. */
-export const isPostgresUrl = (location: string): boolean => /^postgres(ql)?:\/\//i.test(location)
+export { isPostgresUrl }
 
 /** Whether `error` is SQLite's "database is locked": another process holds the lock for now. */
 const isBusy = (error: unknown): boolean => {

@@ -19,8 +19,8 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import Pg from "pg"
-import { isPostgresUrl } from "./Database.js"
 import { randomId } from "./internal/ids.js"
+import { isPostgresUrl } from "./internal/location.js"
 
 export interface RevocationsService {
   /**

@@ -32,6 +32,7 @@ import * as Home from "./Home.js"
 import * as Compression from "./internal/compression.js"
 import * as Migrations from "./Migrations.js"
 import * as Organizations from "./Organizations.js"
+import * as Proxy from "./Proxy.js"
 import * as Revocations from "./Revocations.js"
 import * as ServerApi from "./ServerApi.js"
 import * as Snapshots from "./Snapshots.js"
@@ -65,6 +66,11 @@ export interface ServerConfig extends Dialects.DialectsConfig {
   readonly journal?: Partial<Journal.JournalSettings> | undefined
   /** Milliseconds added before every dialect request is handled; 0 by default. */
   readonly latencyMs?: number | undefined
+  /**
+   * Dialects answered by an upstream instead of emulated (`--proxy`), their exchanges journaled
+   * (the journal is then on, keeping bodies: `Proxy.recordingJournal`).
+   */
+  readonly proxy?: ReadonlyArray<Proxy.Upstream> | undefined
   /** A snapshot (`Snapshots`) loaded before the server listens: a request never sees the data without it. */
   readonly snapshot?: unknown
   /**
@@ -195,8 +201,15 @@ export const layerApi = (config: Omit<ServerConfig, "port" | "host">) => {
     )),
     Layer.provideMerge(Snapshots.layer),
     // The journal, faults and the Studio's change signal, seen by the listener (through `Traffic`'s observer) and the control plane.
-    Layer.provideMerge(Traffic.layer(served, { latencyMs: config.latencyMs })),
-    Layer.provideMerge(Layer.mergeAll(Journal.layer(config.journal), Faults.layer, StudioEvents.layer)),
+    // (Proxied dialects are forwarded behind it: `Proxy.ts`.)
+    Layer.provideMerge(Proxy.layer(served, config.proxy ?? []).pipe(
+      Layer.provide(Traffic.layer(served, { latencyMs: config.latencyMs }))
+    )),
+    Layer.provideMerge(Layer.mergeAll(
+      Journal.layer((config.proxy ?? []).length > 0 ? Proxy.recordingJournal(config.journal) : config.journal),
+      Faults.layer,
+      StudioEvents.layer
+    )),
     Layer.provideMerge(Organizations.layer),
     Layer.provideMerge(Revocations.layer(config.database)),
     Layer.provideMerge(Database.layer(config.database, { migrations: Migrations.make(served) })),

@@ -25,8 +25,10 @@ import * as Dialects from "./dialects/index.js"
 import { randomSecret } from "./internal/ids.js"
 import * as Database from "./Database.js"
 import * as Emulator from "./Emulator.js"
+import * as Har from "./Har.js"
 import * as Journal from "./Journal.js"
 import * as Organizations from "./Organizations.js"
+import * as Proxy from "./Proxy.js"
 import * as Server from "./Server.js"
 import * as Snapshots from "./Snapshots.js"
 
@@ -144,6 +146,18 @@ const journalBodies = Options.integer("journal-bodies").pipe(
   Options.withDefault(0)
 )
 
+const proxy = Options.text("proxy").pipe(
+  Options.withPseudoName("dialect=url"),
+  Options.withDescription(
+    "Forward a dialect's requests to an upstream base URL instead of emulating it, journaling each exchange (repeatable), e.g. sync=https://api.sync.so"
+  ),
+  Options.repeated
+)
+const record = Options.file("record").pipe(
+  Options.withDescription("On Ctrl-C or SIGTERM, write the journaled exchanges there as HAR 1.2 (the journal is then on, keeping bodies)"),
+  Options.optional
+)
+
 const loggers = { logfmt: Logger.logFmt, json: Logger.json, pretty: Logger.pretty } as const
 
 const storage = (database: string) =>
@@ -226,7 +240,9 @@ const command = Command.make(
     latency,
     journal,
     journalSize,
-    journalBodies
+    journalBodies,
+    proxy,
+    record
   },
   (options) =>
     Effect.gen(function*() {
@@ -247,7 +263,10 @@ const command = Command.make(
         },
         ...options.dialectOptions,
         latencyMs: options.latency,
-        journal: { enabled: options.journal, size: options.journalSize, bodyBytes: options.journalBodies },
+        journal: Option.isSome(options.record)
+          ? Proxy.recordingJournal({ size: options.journalSize, bodyBytes: options.journalBodies })
+          : { enabled: options.journal, size: options.journalSize, bodyBytes: options.journalBodies },
+        proxy: yield* Effect.forEach(options.proxy, (each) => Proxy.parseUpstream(each, Server.dialects.map((d) => d.name))),
         // Read before anything starts (an unreadable file stops the start with one message), and
         // imported before the server listens.
         snapshot: imported === undefined ? undefined : yield* readSnapshot(imported)
@@ -262,6 +281,23 @@ const command = Command.make(
             Effect.flatMap((state) => Effect.sync(() => Fs.writeFileSync(exportTo, `${JSON.stringify(state)}\n`))),
             Effect.tap(() => Console.log(`Wrote a snapshot to ${exportTo}`)),
             Effect.catchAllCause((cause) => Effect.logError(`could not write a snapshot to ${exportTo}`, cause))
+          )
+        )
+      }
+      const recordTo = Option.getOrUndefined(options.record)
+      if (recordTo !== undefined) {
+        const journaled = Context.get(context, Journal.Journal)
+        yield* Effect.addFinalizer(() =>
+          Effect.sync(() => {
+            const har = Har.fromJournal(journaled.list({ limit: journaled.settings().size }), {
+              name: "projectkit-server",
+              version: Server.VERSION
+            })
+            Fs.writeFileSync(recordTo, `${JSON.stringify(har, null, 2)}\n`)
+            return har.log.entries.length
+          }).pipe(
+            Effect.flatMap((count) => Console.log(`Wrote ${count} recorded exchanges to ${recordTo}`)),
+            Effect.catchAllCause((cause) => Effect.logError(`could not write the recording to ${recordTo}`, cause))
           )
         )
       }

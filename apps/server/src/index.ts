@@ -7,6 +7,8 @@
 export { type RunningServer, startServer, type StartOptions } from "./Emulator.js"
 export * as Emulator from "./Emulator.js"
 export * as Faults from "./Faults.js"
+export * as Har from "./Har.js"
 export * as Journal from "./Journal.js"
+export * as Proxy from "./Proxy.js"
 export * as Server from "./Server.js"
 export * as Snapshots from "./Snapshots.js"
