@@ -22,7 +22,7 @@ import * as EditorHandlers from "./dialects/editor/EditorHandlers.js"
 import * as RateLimits from "./RateLimits.js"
 import * as SanityWire from "./dialects/sanity/SanityWire.js"
 import type { CopyJobRow } from "./dialects/sanity/SanityDatasetStore.js"
-import * as SyncStore from "./dialects/sync/SyncStore.js"
+import * as SyncProjectStore from "./dialects/sync/SyncProjectStore.js"
 import * as SyncWire from "./dialects/sync/SyncWire.js"
 import { largeDocumentBytes, type OrganizationSummary } from "./StudioApi.js"
 import { StudioEvents } from "./StudioEvents.js"
@@ -82,7 +82,7 @@ export const layer = (config: StudioConfig = {}) => CompiledApi.group(ServerApi,
     const sql = yield* SqlClient.SqlClient
     const snapshots = yield* Snapshots
     // The dialect's own statements: the Studio's changes are the API's, visibility rules included.
-    const syncStore = yield* SyncStore.make
+    const syncStore = yield* SyncProjectStore.make
     const events = yield* StudioEvents
 
     const organizations = (id?: string) =>
