@@ -18,8 +18,10 @@ import { ContractDocument } from "@projectkit/http"
 import * as Context from "effect/Context"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
+import { ErrorCatalogEntry } from "./SyncErrorCatalog.js"
 import {
   BadRequest,
+  Conflict,
   InternalServerError,
   NotFound,
   PayloadTooLarge,
@@ -35,6 +37,8 @@ import {
 
 export {
   BadRequest,
+  Conflict,
+  Forbidden,
   InternalServerError,
   NotFound,
   PaymentRequired,
@@ -396,6 +400,11 @@ export const Generation = Schema.Struct({
   segmentOutputUrl: Schema.optional(Schema.String),
   error: Schema.optional(Schema.String),
   error_code: Schema.optional(Schema.String),
+  /**
+   * The failure's code from the catalog (generate-api/get and generate-api/delete: "errorCode: Stable,
+   * machine-readable error code if the generation failed … GET /v2/errors"), beside the older `error_code`.
+   */
+  errorCode: Schema.optional(Schema.String),
   webhookUrl: Schema.optional(Schema.String),
   projectId: FiledUnder
 }).annotations({ identifier: "Generation" })
@@ -667,6 +676,16 @@ export class GenerationsGroup extends group("syncGenerations")
   )
   .add(HttpApiEndpoint.get("get", "/v2/generate/:id").setPath(IdPath).addSuccess(Generation).addError(NotFound))
   .add(
+    // generate-api/delete: terminal states only, 409 generation_not_deletable_while_processing
+    // otherwise; answers the deleted generation ("Generation deleted successfully").
+    HttpApiEndpoint.del("delete", "/v2/generate/:id")
+      .setPath(IdPath)
+      .addSuccess(Generation)
+      .addError(NotFound)
+      .addError(Conflict)
+      .annotate(OpenApi.Description, "Deletes a generation in a terminal state (COMPLETED, FAILED, REJECTED); 409 while it is at work")
+  )
+  .add(
     HttpApiEndpoint.get("list", "/v2/generations")
       .setUrlParams(ListGenerationsParams)
       .addSuccess(Schema.Array(Generation))
@@ -746,6 +765,17 @@ export class ModelsGroup extends group("syncModels")
 {}
 
 /**
+ * The catalog of error codes (errors-api/list: "This endpoint is unauthenticated"): no `x-api-key`,
+ * so outside `group`; it may still answer 429 or 500.
+ */
+export class ErrorsGroup extends HttpApiGroup.make("syncErrors")
+  .addError(TooManyRequests)
+  .addError(InternalServerError)
+  .add(HttpApiEndpoint.get("list", "/v2/errors").addSuccess(Schema.Array(ErrorCatalogEntry)))
+  .annotate(OpenApi.Title, "Errors")
+{}
+
+/**
  * The bodies of the refusals no endpoint declares (a request that does not decode or breaks a rule
  * every route holds; a body too large), as the document and the server's fallback write them.
  */
@@ -758,6 +788,7 @@ export class SyncApi extends HttpApi.make("sync")
   .add(AssetsGroup)
   .add(BatchesGroup)
   .add(ModelsGroup)
+  .add(ErrorsGroup)
   .annotate(OpenApi.Title, "sync.so API v2 (projectkit)")
   .annotate(OpenApi.Version, "2")
   .pipe(ContractDocument.annotate(refusals))

@@ -5,7 +5,7 @@
  */
 import * as CompiledApi from "../../compiled/CompiledApi.js"
 import { Adapter } from "@projectkit/http"
-import { SyncApi, SyncErrors } from "@projectkit/sync"
+import { SyncApi, SyncErrorCatalog, SyncErrors } from "@projectkit/sync"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Clock from "effect/Clock"
 import * as DateTime from "effect/DateTime"
@@ -105,6 +105,11 @@ export const GenerationsLive = (lifecycle: GenerationLifecycle.LifecycleConfig) 
           }).pipe(Effect.map(SyncWire.generation), answer))
         .handle("get", ({ path }) =>
           Effect.flatMap(caller, (who) => generations.getGeneration(who, path.id)).pipe(Effect.map(SyncWire.generation), answer))
+        .handle("delete", ({ path }) =>
+          Effect.flatMap(caller, (who) => generations.deleteGeneration(who, path.id)).pipe(
+            Effect.map(SyncWire.generation),
+            answer
+          ))
         .handle("list", ({ urlParams }) =>
           Effect.flatMap(caller, (who) => generations.listGenerations(who, Adapter.defined(urlParams))).pipe(
             Effect.map((rows) => rows.map(SyncWire.generation)),
@@ -169,7 +174,11 @@ export const batchBodies: LargerBodies = (request) =>
     ? SyncApi.maxBatchFileBytes + 1024 * 1024
     : undefined
 
-const badRequest = (message: string) => new SyncErrors.BadRequest({ statusCode: 400, message })
+const badRequest = (message: string) =>
+  new SyncErrors.BadRequest({ statusCode: 400, message, ...SyncErrors.coded("invalid_request") })
+
+const tooLarge = (message: string) =>
+  new SyncErrors.PayloadTooLarge({ statusCode: 413, message, ...SyncErrors.coded("payload_too_large") })
 
 const isWebhookUrl = Schema.is(SyncApi.WebhookUrl)
 
@@ -191,7 +200,7 @@ export const BatchesLive = (lifecycle: GenerationLifecycle.LifecycleConfig) =>
               tooLargeMessage: () => `input: the file is larger than 5MB (${SyncApi.maxBatchFileBytes} bytes)`
             }).pipe(Effect.mapError((refusal) =>
               refusal.status === 413
-                ? new SyncErrors.PayloadTooLarge({ statusCode: 413, message: refusal.message })
+                ? tooLarge(refusal.message)
                 : badRequest(refusal.message)
             ))
             const dryRun = form.fields.get("dry_run")?.[0]
@@ -207,7 +216,7 @@ export const BatchesLive = (lifecycle: GenerationLifecycle.LifecycleConfig) =>
               Option.getOrUndefined(Option.map(Option.fromNullable(form.fields.get("input")?.[0]), (text) => new TextEncoder().encode(text)))
             if (content === undefined) return yield* Effect.fail(badRequest("input: the JSON Lines file is required"))
             if (content.length > SyncApi.maxBatchFileBytes) {
-              return yield* Effect.fail(new SyncErrors.PayloadTooLarge({ statusCode: 413, message: "input: the file is larger than 5MB" }))
+              return yield* Effect.fail(tooLarge("input: the file is larger than 5MB"))
             }
             const parsed = BatchInput.parse(content)
             if (Either.isLeft(parsed)) return yield* Effect.fail(badRequest(parsed.left))
@@ -245,6 +254,13 @@ export const ModelsLive = CompiledApi.group(
   (handlers) => handlers.handle("list", () => Effect.succeed(SyncCatalog.models))
 )
 
+/** The catalog of error codes, unauthenticated (errors-api/list). */
+export const ErrorsLive = CompiledApi.group(
+  ServerApi,
+  "syncErrors",
+  (handlers) => handlers.handle("list", () => Effect.succeed(SyncErrorCatalog.catalog))
+)
+
 /** The dialect's storage, one store per resource; assets and generations are filed under projects. */
 const stores = Layer.mergeAll(SyncGenerationStore.layer, SyncBatchStore.layer).pipe(
   Layer.provideMerge(SyncAssetStore.layer),
@@ -259,6 +275,7 @@ export const layer = (lifecycle: GenerationLifecycle.LifecycleConfig = Generatio
     AssetsLive,
     BatchesLive(lifecycle),
     ModelsLive,
+    ErrorsLive,
     GenerationUploads.layer(lifecycle),
     GenerationLifecycle.layer(lifecycle),
     BatchLifecycle.layer(lifecycle)
