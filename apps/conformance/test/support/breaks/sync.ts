@@ -32,6 +32,7 @@ const batchRoutes = /^\/sync\/v2\/batch(\/|$)/
 const batchCreate = /^\/sync\/v2\/batch\/?$/
 const batchOne = /^\/sync\/v2\/batch\/([^/]+)$/
 const batchResult = /^\/sync\/v2\/batches\/([^/]+)\/result$/
+const errorCatalog = /^\/sync\/v2\/errors\/?$/
 
 const isMultipart = (request: ProxyRequest) => (request.headers["content-type"] ?? "").startsWith("multipart/form-data")
 
@@ -88,7 +89,7 @@ const editBatchWebhooks = (
     if (path.startsWith("/__batch-hook/")) {
       const target = hooks.get(path.slice("/__batch-hook/".length))
       if (target !== undefined) {
-        const signed = Object.fromEntries(Object.entries(request.headers).filter(([key]) => key.startsWith("webhook-")))
+        const signed = Object.fromEntries(Object.entries(request.headers).filter(([key]) => key.startsWith("webhook-") || key === "sync-signature"))
         const out = pass({ headers: { "content-type": "application/json", ...signed }, body: request.body })
         await fetch(target, { method: "POST", headers: out.headers, body: out.body })
       }
@@ -520,6 +521,81 @@ export const syncBreaks = breaksOf(dialect, [
     name: "a batch webhook's signature does not match its body",
     caughtBy: ["SYNC-BATCH-013"],
     broken: editBatchWebhooks(({ body, headers }) => ({ headers, body: body.replace(/}\s*$/, ",\"tampered\":true}") }))
+  },
+  {
+    name: "batch webhooks are signed the Standard Webhooks way, not with Sync-Signature",
+    caughtBy: ["SYNC-BATCH-013"],
+    broken: editBatchWebhooks(({ body, headers }) => {
+      const { "sync-signature": _, ...rest } = headers
+      return { headers: { ...rest, "webhook-id": "msg_1", "webhook-timestamp": "1", "webhook-signature": "v1,AAAA" }, body }
+    })
+  },
+  // sync.so's current reference: coded error bodies, their catalog, deleting a generation.
+  {
+    name: "the error catalog asks for an x-api-key",
+    caughtBy: ["SYNC-ERR-004", "SYNC-ERR-005"],
+    broken: onPath(errorCatalog, "GET", (request, forward) =>
+      request.headers["x-api-key"] === undefined ? Promise.resolve(jsonError(401, "Missing API key")) : forward(request))
+  },
+  {
+    name: "the error catalog leaves out generation_not_deletable_while_processing",
+    caughtBy: ["SYNC-ERR-004"],
+    broken: editAnswers(errorCatalog, "GET", (json) =>
+      Array.isArray(json) ? json.filter((entry) => !JSON.stringify(entry).includes("generation_not_deletable_while_processing")) : json)
+  },
+  {
+    name: "error bodies carry an errorCode the catalog does not list",
+    caughtBy: ["SYNC-ERR-005"],
+    broken: mapResponses((_, response) =>
+      response.status >= 400 ? withJson(response, (json) => (isObject(json) ? { ...json, errorCode: "mystery_code" } : json)) : response
+    )
+  },
+  {
+    name: "error bodies carry a numeric errorCode",
+    caughtBy: ["SYNC-ERR-005"],
+    broken: mapResponses((_, response) =>
+      response.status >= 400 ? withJson(response, (json) => (isObject(json) ? { ...json, errorCode: 404 } : json)) : response
+    )
+  },
+  {
+    name: "deleting a generation at work answers 409 coded generation_failed",
+    caughtBy: ["SYNC-GEN-004"],
+    broken: onPath(generation, "DELETE", async (request, forward) => {
+      const response = await forward(request)
+      return response.status === 409 ? withJson(response, (json) => (isObject(json) ? { ...json, errorCode: "generation_failed" } : json)) : response
+    })
+  },
+  {
+    name: "deleting a generation at work answers 400 instead of 409",
+    caughtBy: ["SYNC-GEN-004"],
+    broken: onPath(generation, "DELETE", async (request, forward) => {
+      const response = await forward(request)
+      return response.status === 409 ? { ...response, status: 400, body: JSON.stringify({ statusCode: 400, message: "no" }) } : response
+    })
+  },
+  {
+    name: "a deleted generation answers 204 without the generation",
+    caughtBy: ["SYNC-GEN-004"],
+    broken: onPath(generation, "DELETE", async (request, forward) => {
+      const response = await forward(request)
+      return response.status === 200 ? { status: 204, headers: {}, body: "" } : response
+    })
+  },
+  {
+    name: "a deleted generation still reads back",
+    caughtBy: ["SYNC-GEN-004"],
+    broken: (() => {
+      const deleted = new Map<string, string>()
+      return async (request, forward) => {
+        const match = generation.exec(pathOf(request))
+        const response = await forward(request)
+        if (match && request.method === "DELETE" && response.status === 200) deleted.set(match[1]!, response.body)
+        if (match && request.method === "GET" && response.status === 404 && deleted.has(match[1]!)) {
+          return { status: 200, headers: { "content-type": "application/json" }, body: deleted.get(match[1]!)! }
+        }
+        return response
+      }
+    })()
   },
   {
     name: "the batch list is oldest first",
