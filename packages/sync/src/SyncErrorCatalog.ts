@@ -44,6 +44,11 @@ const entries = {
   rate_limit_exceeded: entry(429, "Too many requests", "Wait for the time Retry-After says, then try again"),
   concurrency_limit_reached: entry(429, "Too many generations are running at once for your plan", "Wait for a running generation to finish, then try again"),
   internal_error: entry(500, "An unexpected failure on our side", "Try again; contact support if it keeps failing"),
+  // Refusals of an upload's PUT (the storage's, INF)
+  upload_not_found: entry(404, "No such upload", "Request an upload URL with POST /v2/assets/upload"),
+  upload_url_expired: entry(403, "The upload URL has expired", "Request a new upload URL with POST /v2/assets/upload"),
+  upload_content_type_mismatch: entry(400, "The upload's Content-Type is not the one announced", "PUT with the contentType sent to POST /v2/assets/upload"),
+  upload_size_mismatch: entry(400, "The upload's size is not the one announced", "PUT exactly the size sent to POST /v2/assets/upload"),
   // Failures of a generation or of a batch line (its `error_code`)
   generation_failed: entry(500, "The input media could not be processed", "Check that the inputs are reachable, valid media, and create the generation again"),
   validation_error: entry(400, "The batch line is not a valid Create Generation request", "Fix the line as the error message says"),
