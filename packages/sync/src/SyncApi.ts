@@ -748,6 +748,14 @@ export class GenerationsGroup extends group("syncGenerations")
       .annotate(OpenApi.Description, "Deletes a generation in a terminal state (COMPLETED, FAILED, REJECTED); 409 while it is at work")
   )
   .add(
+    // generate-api/download: "an unquoted URL in a text/plain body" of a completed generation's
+    // output. INF: a generation without an output yet is a 404 (generation_output_not_available).
+    HttpApiEndpoint.get("download", "/v2/generations/:id/download")
+      .setPath(IdPath)
+      .addSuccess(HttpApiSchema.Text().annotations({ description: "The output's download URL, unquoted" }))
+      .addError(NotFound)
+  )
+  .add(
     HttpApiEndpoint.get("list", "/v2/generations")
       .setUrlParams(ListGenerationsParams)
       .addSuccess(Schema.Array(Generation))

@@ -36,6 +36,7 @@ const entries = {
   project_not_found: entry(404, "No such project in your organization", "Check the project id; list your projects with GET /v2/projects"),
   asset_not_found: entry(404, "No such asset in your organization", "Check the asset id; list your assets with GET /v2/assets"),
   generation_not_found: entry(404, "No such generation in your organization", "Check the generation id; list your generations with GET /v2/generations"),
+  generation_output_not_available: entry(404, "The generation has no output to download (yet)", "Wait until the generation has COMPLETED"),
   batch_not_found: entry(404, "No such batch in your organization", "Check the batch id; list your batches with GET /v2/batch"),
   batch_results_not_ready: entry(404, "The batch has no results until it completes", "Wait for the batch to complete (its status, or its webhook)"),
   generation_not_deletable_while_processing: entry(409, "Only a generation in a terminal state can be deleted", "Wait until the generation has COMPLETED, FAILED or been REJECTED, then delete it"),

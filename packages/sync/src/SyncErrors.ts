@@ -205,6 +205,7 @@ const notFoundCodes: Readonly<Record<string, SyncErrorCatalog.ErrorCode>> = {
   Project: "project_not_found",
   Asset: "asset_not_found",
   Generation: "generation_not_found",
+  "Generation output": "generation_output_not_available",
   Batch: "batch_not_found",
   "Batch results": "batch_results_not_ready"
 }

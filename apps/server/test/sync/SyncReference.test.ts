@@ -84,6 +84,10 @@ layer(server, { excludeTestServices: true })("sync.so: error codes and deleting 
       const created = yield* org.client.generations.create({ model: "lipsync-2", input: [video, audio] })
       const early = yield* request(`/sync/v2/generate/${created.id}`, json(org.apiKey, "DELETE"))
       expect(early.status).toBe(409)
+      // No output to download yet (generate-api/download: "the available full output of a completed generation").
+      const notYet = yield* request(`/sync/v2/generations/${created.id}/download`, json(org.apiKey, "GET"))
+      expect({ status: notYet.status, errorCode: (notYet.body as Record<string, unknown>)["errorCode"] })
+        .toEqual({ status: 404, errorCode: "generation_output_not_available" })
       // Still there, untouched.
       expect((yield* request(`/sync/v2/generate/${created.id}`, json(org.apiKey, "GET"))).status).toBe(200)
       // Once COMPLETED (or FAILED) it can be deleted: polled, never slept on.
@@ -91,6 +95,15 @@ layer(server, { excludeTestServices: true })("sync.so: error codes and deleting 
         Effect.filterOrFail((generation) => generation.status === "COMPLETED" || generation.status === "FAILED"),
         Effect.retry(Schedule.spaced("25 millis").pipe(Schedule.upTo("10 seconds")))
       )
+      const ended = yield* org.client.generations.get(created.id)
+      const download = yield* request(`/sync/v2/generations/${created.id}/download`, json(org.apiKey, "GET"))
+      if (ended.status === "COMPLETED") {
+        expect({ status: download.status, type: download.headers.get("content-type")?.split(";")[0], url: download.body })
+          .toEqual({ status: 200, type: "text/plain", url: ended.outputUrl })
+      } else {
+        expect(download.status).toBe(404)
+      }
+      expect((yield* request(`/sync/v2/generations/${created.id}/download`, json(other.apiKey, "GET"))).status).toBe(404)
       const foreign = yield* request(`/sync/v2/generate/${created.id}`, json(other.apiKey, "DELETE"))
       expect({ status: foreign.status, errorCode: (foreign.body as Record<string, unknown>)["errorCode"] })
         .toEqual({ status: 404, errorCode: "generation_not_found" })

@@ -115,6 +115,21 @@ export const GenerationsLive = (lifecycle: GenerationLifecycle.LifecycleConfig) 
             Effect.map(SyncWire.generation),
             answer
           ))
+        .handle("download", ({ path }) =>
+          Effect.flatMap(caller, (who) => generations.getGeneration(who, path.id)).pipe(
+            Effect.flatMap((row) =>
+              row.status === "COMPLETED" && row.output_url !== null
+                ? Effect.succeed(row.output_url)
+                : Effect.fail(
+                  new ProjectsError.NotFound({
+                    resource: "Generation output",
+                    id: path.id,
+                    description: `Generation ${path.id} is ${row.status}: it has no output to download`
+                  })
+                )
+            ),
+            answer
+          ))
         .handle("list", ({ urlParams }) =>
           Effect.flatMap(caller, (who) => generations.listGenerations(who, Adapter.defined(urlParams))).pipe(
             Effect.map((rows) => rows.map(SyncWire.generation)),
