@@ -33,6 +33,17 @@ const batchCreate = /^\/sync\/v2\/batch\/?$/
 const batchOne = /^\/sync\/v2\/batch\/([^/]+)$/
 const batchResult = /^\/sync\/v2\/batches\/([^/]+)\/result$/
 const errorCatalog = /^\/sync\/v2\/errors\/?$/
+const assetUpload = /^\/sync\/v2\/assets\/upload\/?$/
+const assetUploaded = /^\/sync\/v2\/assets\/uploaded\/?$/
+const assetDownload = /^\/sync\/v2\/assets\/([^/]+)\/download$/
+const generationDownload = /^\/sync\/v2\/generations\/([^/]+)\/download$/
+const attach = /^\/sync\/v2\/projects\/([^/]+)\/assets$/
+
+/** A text/plain URL answer turned into a JSON string (quoted). */
+const quoted = (response: ProxyResponse): ProxyResponse =>
+  response.status === 200
+    ? { ...response, headers: { ...response.headers, "content-type": "application/json" }, body: JSON.stringify(response.body) }
+    : response
 
 const isMultipart = (request: ProxyRequest) => (request.headers["content-type"] ?? "").startsWith("multipart/form-data")
 
@@ -596,6 +607,78 @@ export const syncBreaks = breaksOf(dialect, [
         return response
       }
     })()
+  },
+  // The Assets API, attach-asset and the generation download URL.
+  {
+    name: "the upload answer leaves out expiresIn",
+    caughtBy: ["SYNC-UPLOAD-001", "SYNC-UPLOAD-002"],
+    broken: editAnswers(assetUpload, "POST", withoutField("expiresIn"))
+  },
+  {
+    name: "the asset download URL is a quoted JSON string",
+    caughtBy: ["SYNC-UPLOAD-001"],
+    broken: onPath(assetDownload, "GET", async (request, forward) => quoted(await forward(request)))
+  },
+  {
+    name: "find uploaded ignores type",
+    caughtBy: ["SYNC-UPLOAD-002"],
+    broken: onPath(assetUploaded, "GET", (request, forward) => forward(withQuery(request, (params) => params.set("type", "VIDEO"))))
+  },
+  {
+    name: "a PATCH of an asset resets its format",
+    caughtBy: ["SYNC-ASSET-009"],
+    broken: onPath(asset, "PATCH", (request, forward) => forward(editBody(request, (body) => ({ format: "reset", ...body }))))
+  },
+  {
+    name: "an unknown asset's 404 is coded not_found",
+    caughtBy: ["SYNC-ASSET-009", "SYNC-ASSET-010"],
+    broken: mapResponses((request, response) =>
+      asset.test(pathOf(request)) && response.status === 404
+        ? withJson(response, (json) => (isObject(json) ? { ...json, errorCode: "not_found" } : json))
+        : response
+    )
+  },
+  {
+    name: "deleting an asset answers 204 without its id",
+    caughtBy: ["SYNC-ASSET-010"],
+    broken: onPath(asset, "DELETE", async (request, forward) => {
+      const response = await forward(request)
+      return response.status === 200 ? { status: 204, headers: {}, body: "" } : response
+    })
+  },
+  {
+    name: "another user's change of an asset is a 404 instead of 403 asset_forbidden",
+    caughtBy: ["SYNC-ASSET-011"],
+    broken: mapResponses((request, response) =>
+      asset.test(pathOf(request)) && response.status === 403 ? jsonError(404, "Asset not found") : response
+    )
+  },
+  {
+    name: "attaching an asset answers 200 with a body",
+    caughtBy: ["SYNC-PROJ-016"],
+    broken: onPath(attach, "POST", async (request, forward) => {
+      const response = await forward(request)
+      return response.status === 204 ? { status: 200, headers: { "content-type": "application/json" }, body: "{}" } : response
+    })
+  },
+  {
+    name: "attaching an asset again is a 409",
+    caughtBy: ["SYNC-PROJ-016"],
+    broken: (() => {
+      const attached = new Set<string>()
+      return async (request, forward) => {
+        if (request.method !== "POST" || !attach.test(pathOf(request))) return forward(request)
+        const key = `${pathOf(request)} ${request.body}`
+        if (attached.has(key)) return jsonError(409, "Already attached")
+        attached.add(key)
+        return forward(request)
+      }
+    })()
+  },
+  {
+    name: "the generation download URL is a quoted JSON string",
+    caughtBy: ["SYNC-GEN-005"],
+    broken: onPath(generationDownload, "GET", async (request, forward) => quoted(await forward(request)))
   },
   {
     name: "the batch list is oldest first",
