@@ -315,7 +315,7 @@ export const checks: ReadonlyArray<Check> = [
     yield* Expect.status(yield* h.request({ path: `/v2/assets/${id}` }), 200)
     yield* Expect.status(yield* h.request({ method: "DELETE", path: `/v2/assets/${id}` }), 200)
   }), { profile: "extended", requires: ["member"] }),
-  check("SYNC-PROJ-016", "POST /v2/projects/{id}/assets attaches an asset (204, idempotent); the asset echoes the project", A.attach, Effect.gen(function*() {
+  check("SYNC-ATT-017", "POST /v2/projects/{id}/assets attaches an asset (204, idempotent); the asset echoes the project", A.attach, Effect.gen(function*() {
     const h = yield* Harness
     const { id: projectId } = yield* newProject("attach")
     const { id } = yield* registeredByUrl()

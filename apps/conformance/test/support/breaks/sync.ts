@@ -655,7 +655,7 @@ export const syncBreaks = breaksOf(dialect, [
   },
   {
     name: "attaching an asset answers 200 with a body",
-    caughtBy: ["SYNC-PROJ-016"],
+    caughtBy: ["SYNC-ATT-017"],
     broken: onPath(attach, "POST", async (request, forward) => {
       const response = await forward(request)
       return response.status === 204 ? { status: 200, headers: { "content-type": "application/json" }, body: "{}" } : response
@@ -663,7 +663,7 @@ export const syncBreaks = breaksOf(dialect, [
   },
   {
     name: "attaching an asset again is a 409",
-    caughtBy: ["SYNC-PROJ-016"],
+    caughtBy: ["SYNC-ATT-017"],
     broken: (() => {
       const attached = new Set<string>()
       return async (request, forward) => {
