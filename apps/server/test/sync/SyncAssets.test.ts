@@ -124,3 +124,38 @@ layer(testServer(), { excludeTestServices: true })("sync.so: the Assets API", (i
       expect((yield* request(`/sync/v2/assets/${id}`, send(org.apiKey, "GET"))).status).toBe(404)
     }))
 })
+
+layer(testServer({ generations: { pending: "300 millis", processing: "300 millis", pollInterval: "20 millis" } }), {
+  excludeTestServices: true
+})("sync.so: the new operations through SyncClient", (it) => {
+  it.effect("uploads, finds, downloads, updates and deletes assets; attaches; deletes generations; reads the error catalog", () =>
+    Effect.gen(function*() {
+      const org = yield* makeSyncOrg("client")
+      const member = yield* addSyncMember(org)
+      const bytes = new Uint8Array(Crypto.randomBytes(2048))
+      const asset = yield* org.client.assets.upload({ bytes, name: "voice.wav", contentType: "audio/wav" }, { type: "AUDIO" })
+      expect(asset).toMatchObject({ inputType: "UPLOAD", size: 2048, name: "voice.wav" })
+      const digest = Crypto.createHash("sha256").update(bytes).digest("hex")
+      expect((yield* org.client.assets.findUploaded(digest, "AUDIO"))?.id).toBe(asset.id)
+      expect(yield* member.client.assets.findUploaded(digest, "AUDIO")).toBeNull()
+      const served = yield* fetchBytes(yield* org.client.assets.downloadUrl(asset.id))
+      expect(Buffer.from(served.bytes).equals(Buffer.from(bytes))).toBe(true)
+      expect((yield* org.client.assets.update(asset.id, { name: "renamed.wav" })).name).toBe("renamed.wav")
+      expect(yield* Effect.flip(member.client.assets.delete(asset.id))).toMatchObject({ _tag: "Forbidden" })
+      const project = yield* org.client.projects.create({ name: "Client attach" })
+      yield* org.client.projects.attachAsset(project.id, asset.id)
+      expect((yield* org.client.assets.get(asset.id)).projectId).toBe(project.id)
+      expect(yield* org.client.assets.delete(asset.id)).toEqual({ id: asset.id })
+      expect(yield* Effect.flip(org.client.assets.get(asset.id))).toMatchObject({ _tag: "NotFound" })
+
+      const generation = yield* org.client.generations.create({
+        model: "lipsync-2",
+        input: [{ type: "video", url: "https://assets.sync.so/docs/example-video.mp4" }, { type: "audio", url: "https://assets.sync.so/docs/example-audio.wav" }]
+      })
+      expect(yield* Effect.flip(org.client.generations.delete(generation.id))).toMatchObject({ _tag: "Conflict" })
+      expect(yield* Effect.flip(org.client.generations.downloadUrl(generation.id))).toMatchObject({ _tag: "NotFound" })
+
+      const catalog = yield* org.client.errors.list
+      expect(catalog.map((entry) => entry.errorCode)).toContain("asset_forbidden")
+    }))
+})
