@@ -727,6 +727,8 @@ export class GenerationsGroup extends group("syncGenerations")
       .setPayload(CreateGenerationRequest)
       .addSuccess(Generation, { status: 201 })
       .addError(BadRequest)
+      // An input's assetId that is not an asset of the organization (INF: 404 asset_not_found, as Get Asset).
+      .addError(NotFound)
       .addError(UnprocessableEntity)
       .addError(PayloadTooLarge)
       .annotate(

@@ -153,6 +153,20 @@ layer(testServer({ generations: { pending: "300 millis", processing: "300 millis
         input: [{ type: "video", url: "https://assets.sync.so/docs/example-video.mp4" }, { type: "audio", url: "https://assets.sync.so/docs/example-audio.wav" }]
       })
       expect(yield* Effect.flip(org.client.generations.delete(generation.id))).toMatchObject({ _tag: "Conflict" })
+      // An input may name an uploaded asset by assetId; an asset of no one here is a 404.
+      const upload = yield* org.client.assets.upload({ bytes, name: "voice2.wav", contentType: "audio/wav" }, { type: "AUDIO" })
+      const byAsset = yield* org.client.generations.create({
+        model: "lipsync-2",
+        input: [{ type: "video", url: "https://assets.sync.so/docs/example-video.mp4" }, { type: "audio", assetId: upload.id }]
+      })
+      expect(byAsset.input).toContainEqual({ type: "audio", assetId: upload.id })
+      const unknownAsset = yield* Effect.flip(org.client.generations.create({
+        model: "lipsync-2",
+        input: [{ type: "video", url: "https://assets.sync.so/docs/example-video.mp4" }, { type: "audio", assetId: "no-such-asset" }]
+      }))
+      expect(unknownAsset).toMatchObject({ _tag: "NotFound" })
+      // Refused, nothing created.
+      expect(JSON.stringify(yield* org.client.generations.list())).not.toContain("no-such-asset")
       expect(yield* Effect.flip(org.client.generations.downloadUrl(generation.id))).toMatchObject({ _tag: "NotFound" })
 
       const catalog = yield* org.client.errors.list

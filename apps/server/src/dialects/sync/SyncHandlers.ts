@@ -99,13 +99,19 @@ export const GenerationsLive = (lifecycle: GenerationLifecycle.LifecycleConfig) 
         .handle("create", ({ payload }) =>
           Effect.flatMap(caller, (who) => {
             const { model, projectId, webhookUrl, ...request } = payload
-            // A projectId that is not one of the caller's projects fails here with
-            // `InvalidReference`, which `answer` sends as sync.so's 422.
-            return generations.createGeneration(
-              who,
-              { model, request, webhookUrl: webhookUrl ?? null },
-              projectId,
-              GenerationLifecycle.startsAt(lifecycle)
+            // Inputs may name their media by assetId (asset-uploads: "use the returned id as an
+            // input[].assetId"): each must be an asset of the caller's organization.
+            const assetIds = payload.input.flatMap((item) => ("assetId" in item && item.assetId !== undefined ? [item.assetId] : []))
+            return Effect.zipRight(
+              Effect.forEach(assetIds, (id) => assets.getAsset(who, id), { discard: true }),
+              // A projectId that is not one of the caller's projects fails here with
+              // `InvalidReference`, which `answer` sends as sync.so's 422.
+              generations.createGeneration(
+                who,
+                { model, request, webhookUrl: webhookUrl ?? null },
+                projectId,
+                GenerationLifecycle.startsAt(lifecycle)
+              )
             )
           }).pipe(Effect.map(SyncWire.generation), answer))
         .handle("get", ({ path }) =>
