@@ -4,9 +4,10 @@
  * until the receiver answers 2xx or the attempts run out. Kept in the database, so a delivery
  * survives a restart and is made once even with several server instances.
  *
- * Signing follows the Standard Webhooks scheme (INF: none of the providers' documents we hold says
- * how they sign): headers `webhook-id`, `webhook-timestamp` (seconds) and `webhook-signature`
- * = `v1,` + base64(HMAC-SHA256(secret, `${id}.${timestamp}.${body}`)), where the secret is the
+ * Signing follows each provider's documented scheme where it has one (`signers`, by dialect):
+ * sync.so's `Sync-Signature` (`signSync`). Elsewhere the Standard Webhooks scheme (INF): headers
+ * `webhook-id`, `webhook-timestamp` (seconds) and `webhook-signature` = `v1,` +
+ * base64(HMAC-SHA256(secret, `${id}.${timestamp}.${body}`)), where the secret is the
  * organization's `whsec_…` secret taken as UTF-8 bytes.
  */
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -61,8 +62,27 @@ export const sign = (secret: string, id: string, timestampSeconds: number, body:
   }`
 })
 
+/**
+ * sync.so's signature (https://sync.so/docs/api-reference/guides/webhooks, "Verify webhook
+ * signatures"): `Sync-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<JSON payload>">`,
+ * keyed by the signing secret string as given (`whsec_…`, not decoded). No other signing header.
+ */
+export const signSync = (secret: string, timestampSeconds: number, body: string) => ({
+  "sync-signature": `t=${timestampSeconds},v1=${
+    Crypto.createHmac("sha256", secret).update(`${timestampSeconds}.${body}`).digest("hex")
+  }`
+})
+
+/** The signature headers of a delivery of `dialect`: its provider's own scheme, or Standard Webhooks. */
+const signers: Readonly<Record<string, (secret: string, id: string, timestampSeconds: number, body: string) => Record<string, string>>> = {
+  sync: (secret, _id, timestampSeconds, body) => signSync(secret, timestampSeconds, body)
+}
+
+const signFor = (dialect: string) => signers[dialect] ?? sign
+
 interface DueDelivery {
   readonly id: string
+  readonly dialect: string
   readonly url: string
   readonly payload: string
   readonly attempts: number
@@ -99,7 +119,9 @@ export const layer = (config: WebhookConfig = defaultConfig) =>
             return
           }
           const request = HttpClientRequest.post(delivery.url).pipe(
-            HttpClientRequest.setHeaders(sign(delivery.webhook_secret, delivery.id, Math.floor(now / 1000), delivery.payload)),
+            HttpClientRequest.setHeaders(
+              signFor(delivery.dialect)(delivery.webhook_secret, delivery.id, Math.floor(now / 1000), delivery.payload)
+            ),
             HttpClientRequest.bodyText(delivery.payload, "application/json")
           )
           const outcome = yield* client.execute(request).pipe(
@@ -128,7 +150,7 @@ export const layer = (config: WebhookConfig = defaultConfig) =>
       // instance polling the same database does not deliver them twice.
       const tick = Effect.gen(function*() {
         const now = yield* Clock.currentTimeMillis
-        const due = yield* sql<DueDelivery>`SELECT d.id, d.url, d.payload, d.attempts, d.next_attempt_at,
+        const due = yield* sql<DueDelivery>`SELECT d.id, d.dialect, d.url, d.payload, d.attempts, d.next_attempt_at,
             o.webhook_secret
           FROM webhook_deliveries d JOIN organizations o ON o.id = d.org_id
           WHERE d.status = 'pending' AND d.next_attempt_at <= ${now}

@@ -177,7 +177,11 @@ for (const router of routers) {
           const refused = await syncGet(org)
           expect(refused.status).toBe(429)
           expect(refused.headers.get("retry-after")).toBe("1")
-          expect(await refused.json()).toEqual({ statusCode: 429, message: `Injected fault ${added.body!["id"]} (status 429)` })
+          expect(await refused.json()).toMatchObject({
+            statusCode: 429,
+            message: `Injected fault ${added.body!["id"]} (status 429)`,
+            errorCode: "rate_limit_exceeded"
+          })
         }
         expect((await syncGet(org)).status).toBe(200)
         expect((await control("GET", "/faults")).body).toEqual({ faults: [] })

@@ -20,7 +20,12 @@ layer(testServer(), { excludeTestServices: true })("media types and API versions
           body: "name=x"
         })
         expect(refused.status).toBe(415)
-        expect(refused.body).toEqual({ statusCode: 415, message: expect.stringContaining("application/json") })
+        expect(refused.body).toEqual({
+          statusCode: 415,
+          message: expect.stringContaining("application/json"),
+          errorCode: "unsupported_media_type",
+          suggestion: expect.any(String)
+        })
         const plain = yield* request("/sync/v2/projects", { method: "POST", headers: { ...headers, "content-type": "text/plain" }, body: `{"name":"x"}` })
         expect(plain.status).toBe(415)
         expect((yield* request("/sync/v2/projects", { headers })).body).toEqual({ items: [] })

@@ -47,6 +47,21 @@ const contractName = /(Api|Schemas|Errors)\.ts$/
 /** Libraries a contract may use: the schema and HTTP API definitions, and the core's and the error tables' packages. */
 const contractLibraries = /^(effect(\/|$)|@effect\/platform\/(HttpApi|HttpApiEndpoint|HttpApiGroup|HttpApiMiddleware|HttpApiSchema|HttpApiSecurity|HttpApiError|Multipart|OpenApi)$|@projectkit\/(core|http|sync|editor|sanity|indream)(\/|$))/
 
+/**
+ * Whether a module a contract imports is on the contract's side: named as a contract's part
+ * (`*Api`, `*Schemas`, `*Errors`), or a module of declarations that itself imports only contract
+ * libraries and such modules (a catalog of error codes, say) — never, at any depth, a service.
+ */
+const isDeclaration = (file: string, seen: Set<string> = new Set()): boolean => {
+  if (contractName.test(file)) return true
+  if (seen.has(file) || !Fs.existsSync(file)) return seen.has(file)
+  seen.add(file)
+  return importsOf(file).every((specifier) => {
+    const target = resolved(file, specifier)
+    return target === undefined ? contractLibraries.test(specifier) : isDeclaration(target, seen)
+  })
+}
+
 const relative = (file: string) => Path.relative(Path.resolve(serverRoot, "../.."), file)
 
 describe("structure", () => {
@@ -64,7 +79,7 @@ describe("structure", () => {
     for (const file of contracts) {
       for (const specifier of importsOf(file)) {
         const target = resolved(file, specifier)
-        const allowed = target === undefined ? contractLibraries.test(specifier) : contractName.test(target)
+        const allowed = target === undefined ? contractLibraries.test(specifier) : isDeclaration(target)
         if (!allowed) offending.push(`${relative(file)} imports ${specifier}`)
       }
     }

@@ -361,7 +361,7 @@ describe.each(backends)("two instances on $name", ({ acquire, name, skip }) => {
       })
     ]))
     expect(answers.map((answer) => answer.status).filter((status) => status !== 401)).toEqual([])
-    expect(answers[0]!.body).toEqual({ statusCode: 401, message: "Invalid API key" })
+    expect(answers[0]!.body).toMatchObject({ statusCode: 401, message: "Invalid API key", errorCode: "invalid_api_key" })
   })
 })
 

@@ -79,21 +79,15 @@ for (const router of ["compiled", "platform"] as const) {
         const editor = { authorization: `Bearer ${org.credentials.editor.apiKey}` }
         const sanity = { authorization: `Bearer ${org.credentials.sanity.token}` }
 
+        // sync.so's coded 400 (its field, when one is at fault, aside).
+        const syncRefusal = (message: string) =>
+          expect.objectContaining({ statusCode: 400, message, errorCode: "invalid_request", suggestion: expect.any(String) })
         const cases: Array<readonly [string, RequestInit, unknown]> = [
-          ["/sync/v2/projects/a%00b", { headers: sync }, { statusCode: 400, message: "The path must not contain U+0000" }],
-          ["/sync/v2/projects?searchQuery=%00", { headers: sync }, {
-            statusCode: 400,
-            message: `The query parameter "searchQuery" must not contain U+0000`
-          }],
-          ["/sync/v2/projects", json(sync, `{"name":"a\\u0000b"}`), { statusCode: 400, message: "name: must not contain U+0000" }],
-          ["/sync/v2/projects", json(sync, `{"name":"x\\ud800y"}`), {
-            statusCode: 400,
-            message: "name: must be valid Unicode (it contains a lone surrogate)"
-          }],
-          ["/sync/v2/projects", json(sync, deep(100_000)), {
-            statusCode: 400,
-            message: "The request body nests deeper than 100 levels"
-          }],
+          ["/sync/v2/projects/a%00b", { headers: sync }, syncRefusal("The path must not contain U+0000")],
+          ["/sync/v2/projects?searchQuery=%00", { headers: sync }, syncRefusal(`The query parameter "searchQuery" must not contain U+0000`)],
+          ["/sync/v2/projects", json(sync, `{"name":"a\\u0000b"}`), syncRefusal("name: must not contain U+0000")],
+          ["/sync/v2/projects", json(sync, `{"name":"x\\ud800y"}`), syncRefusal("name: must be valid Unicode (it contains a lone surrogate)")],
+          ["/sync/v2/projects", json(sync, deep(100_000)), syncRefusal("The request body nests deeper than 100 levels")],
           ["/editor/v1/projects", json(editor, `{"title":"t","editorState":${deep(4_100)}}`), {
             code: "OPEN_API_VALIDATION_FAILED",
             message: "The request body nests deeper than 100 levels"

@@ -680,12 +680,23 @@ export const Hook = Schema.Struct(
 ).annotations({ identifier: "Hook" })
 export type Hook = typeof Hook.Type
 
+/** A webhook's URL: absolute http(s) (INF: the real API delivers over http(s) only); another is a 400. */
+export const hookUrlPattern = "^https?://[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*(?::\\d{1,4})?(?:/[^\\s]*)?$"
+
+export const HookUrl = checked(Schema.String, {
+  description: "An absolute http(s) URL; anything else is refused with 400",
+  pattern: hookUrlPattern,
+  generate: () => (fc) =>
+    fc.tuple(fc.constantFrom("http", "https"), fc.domain(), fc.webPath())
+      .map(([protocol, host, path]) => `${protocol}://${host}${path}`)
+})
+
 /** What a webhook is created with: its name, dataset and URL at least; anything else is kept. */
 export const CreateHookRequest = Schema.Struct(
   {
     name: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200)),
     dataset: Schema.String.pipe(Schema.minLength(1)),
-    url: Schema.String,
+    url: HookUrl,
     type: Schema.optional(Schema.Literal("document", "transaction")),
     description: Schema.optional(Schema.NullOr(Schema.String)),
     httpMethod: Schema.optional(Schema.Literal("POST", "PUT", "PATCH", "DELETE", "GET")),

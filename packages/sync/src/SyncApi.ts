@@ -18,8 +18,11 @@ import { ContractDocument } from "@projectkit/http"
 import * as Context from "effect/Context"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
+import { ErrorCatalogEntry } from "./SyncErrorCatalog.js"
 import {
   BadRequest,
+  Conflict,
+  Forbidden,
   InternalServerError,
   NotFound,
   PayloadTooLarge,
@@ -35,6 +38,8 @@ import {
 
 export {
   BadRequest,
+  Conflict,
+  Forbidden,
   InternalServerError,
   NotFound,
   PaymentRequired,
@@ -279,6 +284,57 @@ export const ListAssetsParams = Schema.Struct({
   types: Schema.optional(MultiValue(AssetType))
 })
 
+/**
+ * The largest upload the server takes. INF: sync.so caps single uploads at 5 GB (create-upload:
+ * "Single uploads are capped at 5GB"); the reference server keeps uploads in its database, so it
+ * takes at most 64 MiB — a larger `size` is refused with 400 at `POST /v2/assets/upload`.
+ */
+export const maxUploadBytes = 64 * 1024 * 1024
+
+/** How long an upload URL stays valid, in seconds (INF: the page names `expiresIn`, not its value). */
+export const uploadExpiresInSeconds = 3600
+
+/** Create Upload URL (assets-api/create-upload): the file's name, MIME type and size in bytes. */
+export const CreateAssetUploadRequest = Schema.Struct({
+  fileName: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(255)),
+  contentType: Schema.String.pipe(Schema.pattern(/^[\w.+-]+\/[\w.+-]+$/), Schema.maxLength(255)),
+  size: Schema.Number.pipe(Schema.int(), Schema.between(1, maxUploadBytes))
+}).annotations({ identifier: "CreateAssetUploadRequest" })
+
+/** Where to PUT the bytes (no key, the same Content-Type), the URL to register, and for how long. */
+export const AssetUpload = Schema.Struct({
+  uploadUrl: Schema.String,
+  url: Schema.String,
+  expiresIn: Schema.Number
+}).annotations({ identifier: "AssetUpload" })
+
+/** Update Asset (assets-api/update): only the fields sent change. */
+export const UpdateAssetRequest = Schema.Struct({
+  name: Schema.optional(Schema.String.pipe(Schema.maxLength(255))),
+  visibility: Schema.optional(Visibility),
+  durationSeconds: Schema.optional(Schema.Number.pipe(Schema.nonNegative())),
+  size: Schema.optional(NonNegativeInt),
+  format: Schema.optional(Schema.String.pipe(Schema.maxLength(32))),
+  width: Schema.optional(NonNegativeInt),
+  height: Schema.optional(NonNegativeInt)
+}).annotations({ identifier: "UpdateAssetRequest" })
+
+/** Delete Asset's answer (assets-api/delete): the id of the deleted asset. */
+export const DeletedAsset = Schema.Struct({ id: Schema.String }).annotations({ identifier: "DeletedAsset" })
+
+/** Find Uploaded Asset's query (assets-api/find-uploaded). */
+export const FindUploadedParams = Schema.Struct({
+  contentSha256: Schema.String.pipe(Schema.pattern(/^[a-f0-9]{64}$/)),
+  type: AssetType
+})
+
+/** Find Uploaded Asset's answer: the newest match, or null. */
+export const FoundUpload = Schema.Struct({ asset: Schema.NullOr(Asset) }).annotations({ identifier: "FoundUploadedAsset" })
+
+/** Attach Asset to Project (projects/attach-asset). */
+export const AttachProjectAssetRequest = Schema.Struct({ assetId: Schema.String.pipe(Schema.minLength(1)) })
+  .annotations({ identifier: "AttachProjectAssetRequest" })
+
 export const AssetList = Schema.Struct({
   items: Schema.Array(Asset),
   nextCursor: Schema.optional(Schema.NullOr(Schema.String)),
@@ -396,6 +452,11 @@ export const Generation = Schema.Struct({
   segmentOutputUrl: Schema.optional(Schema.String),
   error: Schema.optional(Schema.String),
   error_code: Schema.optional(Schema.String),
+  /**
+   * The failure's code from the catalog (generate-api/get and generate-api/delete: "errorCode: Stable,
+   * machine-readable error code if the generation failed … GET /v2/errors"), beside the older `error_code`.
+   */
+  errorCode: Schema.optional(Schema.String),
   webhookUrl: Schema.optional(Schema.String),
   projectId: FiledUnder
 }).annotations({ identifier: "Generation" })
@@ -641,6 +702,16 @@ export class ProjectsGroup extends group("syncProjects")
       .addError(NotFound)
   )
   .add(
+    // projects/attach-asset: idempotent, 204; an unknown project or asset is a 404 (INF: which of
+    // the page's 404 and 422 each gets), both coded.
+    HttpApiEndpoint.post("attachAsset", "/v2/projects/:id/assets")
+      .setPath(IdPath)
+      .setPayload(AttachProjectAssetRequest)
+      .addSuccess(HttpApiSchema.NoContent)
+      .addError(BadRequest)
+      .addError(NotFound)
+  )
+  .add(
     // INF: the answer to a delete is not documented; 204 with no body.
     HttpApiEndpoint.del("delete", "/v2/projects/:id")
       .setPath(IdPath)
@@ -656,6 +727,8 @@ export class GenerationsGroup extends group("syncGenerations")
       .setPayload(CreateGenerationRequest)
       .addSuccess(Generation, { status: 201 })
       .addError(BadRequest)
+      // An input's assetId that is not an asset of the organization (INF: 404 asset_not_found, as Get Asset).
+      .addError(NotFound)
       .addError(UnprocessableEntity)
       .addError(PayloadTooLarge)
       .annotate(
@@ -666,6 +739,24 @@ export class GenerationsGroup extends group("syncGenerations")
       .annotate(OpenApi.Transform, documentFilesForm)
   )
   .add(HttpApiEndpoint.get("get", "/v2/generate/:id").setPath(IdPath).addSuccess(Generation).addError(NotFound))
+  .add(
+    // generate-api/delete: terminal states only, 409 generation_not_deletable_while_processing
+    // otherwise; answers the deleted generation ("Generation deleted successfully").
+    HttpApiEndpoint.del("delete", "/v2/generate/:id")
+      .setPath(IdPath)
+      .addSuccess(Generation)
+      .addError(NotFound)
+      .addError(Conflict)
+      .annotate(OpenApi.Description, "Deletes a generation in a terminal state (COMPLETED, FAILED, REJECTED); 409 while it is at work")
+  )
+  .add(
+    // generate-api/download: "an unquoted URL in a text/plain body" of a completed generation's
+    // output. INF: a generation without an output yet is a 404 (generation_output_not_available).
+    HttpApiEndpoint.get("download", "/v2/generations/:id/download")
+      .setPath(IdPath)
+      .addSuccess(HttpApiSchema.Text().annotations({ description: "The output's download URL, unquoted" }))
+      .addError(NotFound)
+  )
   .add(
     HttpApiEndpoint.get("list", "/v2/generations")
       .setUrlParams(ListGenerationsParams)
@@ -697,7 +788,46 @@ export class AssetsGroup extends group("syncAssets")
       .addSuccess(AssetList)
       .addError(BadRequest)
   )
+  .add(
+    // assets-api/create-upload: then a PUT of the bytes to uploadUrl, then POST /v2/assets with url.
+    HttpApiEndpoint.post("createUpload", "/v2/assets/upload")
+      .setPayload(CreateAssetUploadRequest)
+      .addSuccess(AssetUpload, { status: 201 })
+      .addError(BadRequest)
+  )
+  .add(
+    // assets-api/find-uploaded: the newest asset of this key with that digest and type, or null.
+    HttpApiEndpoint.get("findUploaded", "/v2/assets/uploaded")
+      .setUrlParams(FindUploadedParams)
+      .addSuccess(FoundUpload)
+      .addError(BadRequest)
+  )
   .add(HttpApiEndpoint.get("get", "/v2/assets/:id").setPath(IdPath).addSuccess(Asset).addError(NotFound))
+  .add(
+    // assets-api/update: owner only (403 asset_forbidden), 404 asset_not_found.
+    HttpApiEndpoint.patch("update", "/v2/assets/:id")
+      .setPath(IdPath)
+      .setPayload(UpdateAssetRequest)
+      .addSuccess(Asset)
+      .addError(BadRequest)
+      .addError(Forbidden)
+      .addError(NotFound)
+  )
+  .add(
+    // assets-api/delete: owner only (403 asset_forbidden), 404 asset_not_found.
+    HttpApiEndpoint.del("delete", "/v2/assets/:id")
+      .setPath(IdPath)
+      .addSuccess(DeletedAsset)
+      .addError(Forbidden)
+      .addError(NotFound)
+  )
+  .add(
+    // assets-api/get-download-url: "Unquoted asset download URL in a text/plain body."
+    HttpApiEndpoint.get("download", "/v2/assets/:id/download")
+      .setPath(IdPath)
+      .addSuccess(HttpApiSchema.Text().annotations({ description: "The asset's download URL, unquoted" }))
+      .addError(NotFound)
+  )
   .annotate(OpenApi.Title, "Assets")
 {}
 
@@ -750,9 +880,22 @@ export class ModelsGroup extends group("syncModels")
  * (Not a class of `SyncErrors`: no endpoint fails with it, the server's door does.)
  */
 export const UnsupportedMediaType = Schema.Struct({
+  message: Schema.String,
   statusCode: Schema.Literal(415),
-  message: Schema.String
+  errorCode: Schema.Literal("unsupported_media_type"),
+  suggestion: Schema.String
 }).annotations({ identifier: "UnsupportedMediaType", description: "The body's Content-Type is not one the operation declares" })
+
+/**
+ * The catalog of error codes (errors-api/list: "This endpoint is unauthenticated"): no `x-api-key`,
+ * so outside `group`; it may still answer 429 or 500.
+ */
+export class ErrorsGroup extends HttpApiGroup.make("syncErrors")
+  .addError(TooManyRequests)
+  .addError(InternalServerError)
+  .add(HttpApiEndpoint.get("list", "/v2/errors").addSuccess(Schema.Array(ErrorCatalogEntry)))
+  .annotate(OpenApi.Title, "Errors")
+{}
 
 /**
  * The bodies of the refusals no endpoint declares (a request that does not decode or breaks a rule
@@ -771,6 +914,7 @@ export class SyncApi extends HttpApi.make("sync")
   .add(AssetsGroup)
   .add(BatchesGroup)
   .add(ModelsGroup)
+  .add(ErrorsGroup)
   .annotate(OpenApi.Title, "sync.so API v2 (projectkit)")
   .annotate(OpenApi.Version, "2")
   .pipe(ContractDocument.annotate(refusals))

@@ -5,11 +5,13 @@
  * is `http://localhost:4000/sync`).
  */
 import * as HttpApiClient from "@effect/platform/HttpApiClient"
-import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Capabilities from "@projectkit/core/Capabilities"
 import type * as Pagination from "@projectkit/core/Pagination"
 import * as Project from "@projectkit/core/Project"
 import * as Projects from "@projectkit/core/Projects"
+import * as ProjectsError from "@projectkit/core/ProjectsError"
 import type * as Retry from "@projectkit/core/Retry"
 import { Adapter, ProviderHttp } from "@projectkit/http"
 import * as Config from "effect/Config"
@@ -22,6 +24,7 @@ import type * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import * as SyncApi from "./SyncApi.js"
+import type * as SyncErrorCatalog from "./SyncErrorCatalog.js"
 import * as SyncErrors from "./SyncErrors.js"
 
 export const defaultBaseUrl = "https://api.sync.so"
@@ -85,6 +88,8 @@ export interface SyncClientService {
     /** Changes only the fields sent. */
     readonly update: (id: string, patch: typeof SyncApi.UpdateProjectRequest.Type) => Call<SyncApi.Project>
     readonly delete: (id: string) => Call<void>
+    /** Files an asset of the organization under the project (projects/attach-asset); idempotent. */
+    readonly attachAsset: (id: string, assetId: string) => Call<void>
     readonly list: (params?: ListProjectsParams) => Call<typeof SyncApi.ProjectList.Type>
     /** Every project the parameters select, page by page as the stream is pulled. */
     readonly stream: (params?: Omit<ListProjectsParams, "cursor">) => Stream.Stream<SyncApi.Project, SyncError>
@@ -93,6 +98,10 @@ export interface SyncClientService {
     /** Fails with `InvalidReference` when `projectId` is not a project of the caller's organization. */
     readonly create: (request: SyncApi.CreateGenerationRequest) => Call<SyncApi.Generation>
     readonly get: (id: string) => Call<SyncApi.Generation>
+    /** Deletes a generation in a terminal state, answering it; `Conflict` while it is at work. */
+    readonly delete: (id: string) => Call<SyncApi.Generation>
+    /** A completed generation's output URL (fetch it without the key); `NotFound` before. */
+    readonly downloadUrl: (id: string) => Call<string>
     readonly list: (params?: ListGenerationsParams) => Call<ReadonlyArray<SyncApi.Generation>>
     readonly estimateCost: (
       request: SyncApi.CreateGenerationRequest
@@ -115,9 +124,31 @@ export interface SyncClientService {
     readonly get: (id: string) => Call<SyncApi.Asset>
     readonly list: (params?: ListAssetsParams) => Call<typeof SyncApi.AssetList.Type>
     readonly stream: (params?: Omit<ListAssetsParams, "cursor">) => Stream.Stream<SyncApi.Asset, SyncError>
+    /** An upload URL for a file of this name, type and size (assets-api/create-upload). */
+    readonly createUpload: (request: typeof SyncApi.CreateAssetUploadRequest.Type) => Call<typeof SyncApi.AssetUpload.Type>
+    /**
+     * The whole upload flow: an upload URL, a plain PUT of the bytes (without the key), then the
+     * asset registered with the upload's URL.
+     */
+    readonly upload: (
+      file: { readonly bytes: Uint8Array; readonly name: string; readonly contentType: string },
+      request: Omit<typeof SyncApi.CreateAssetRequest.Type, "url">
+    ) => Call<SyncApi.Asset>
+    /** Changes only the fields sent; `Forbidden` for an asset of another key. */
+    readonly update: (id: string, patch: typeof SyncApi.UpdateAssetRequest.Type) => Call<SyncApi.Asset>
+    /** `Forbidden` for an asset of another key. */
+    readonly delete: (id: string) => Call<typeof SyncApi.DeletedAsset.Type>
+    /** The asset's download URL (fetch it without the key). */
+    readonly downloadUrl: (id: string) => Call<string>
+    /** The newest asset this key registered with that SHA-256 (hex) and type, or null. */
+    readonly findUploaded: (contentSha256: string, type: typeof SyncApi.AssetType.Type) => Call<SyncApi.Asset | null>
   }
   readonly models: {
     readonly list: Call<ReadonlyArray<SyncApi.ModelInfo>>
+  }
+  readonly errors: {
+    /** The catalog of error codes (`GET /v2/errors`). */
+    readonly list: Call<ReadonlyArray<SyncErrorCatalog.ErrorCatalogEntry>>
   }
 }
 
@@ -181,6 +212,20 @@ export const make = (config: SyncConfig): Effect.Effect<SyncClientService, never
       retryPolicy: config.retryPolicy
     })
     const client = yield* HttpApiClient.make(SyncApi.SyncApi, { transformClient })
+    // The upload URL is the storage's, absolute and keyless: the plain client, never the key.
+    const plain = yield* HttpClient.HttpClient
+    const putBytes = (url: string, bytes: Uint8Array, contentType: string) =>
+      plain.execute(HttpClientRequest.put(url).pipe(HttpClientRequest.bodyUint8Array(bytes, contentType))).pipe(
+        Effect.flatMap((response) =>
+          response.status >= 200 && response.status < 300
+            ? Effect.void
+            : Effect.flatMap(Effect.orElseSucceed(response.json, () => null), (body) =>
+              Effect.fail(new ProjectsError.ProviderFailure({ provider: "sync", status: response.status, body, description: `the upload PUT answered ${response.status}` })))
+        ),
+        Effect.scoped,
+        Effect.catchTag("RequestError", "ResponseError", (error) =>
+          Effect.fail(new ProjectsError.ProviderFailure({ provider: "sync", status: 0, body: null, description: String(error) })))
+      )
     const withFiles = yield* HttpApiClient.make(SyncApi.GenerationsWithFilesApi, { transformClient })
     const listProjects = (params: ListProjectsParams = {}) =>
       call({ resource: "project" }, client.syncProjects.list({ urlParams: params }))
@@ -193,6 +238,8 @@ export const make = (config: SyncConfig): Effect.Effect<SyncClientService, never
         update: (id, patch) =>
           call({ resource: "project", id }, client.syncProjects.update({ path: { id }, payload: patch })),
         delete: (id) => call({ resource: "project", id }, client.syncProjects.delete({ path: { id } })),
+        attachAsset: (id, assetId) =>
+          call({ resource: "project", id }, client.syncProjects.attachAsset({ path: { id }, payload: { assetId } })),
         list: listProjects,
         stream: (params = {}) => Adapter.pages((cursor) => listProjects(Adapter.defined({ ...params, cursor })))
       },
@@ -203,6 +250,8 @@ export const make = (config: SyncConfig): Effect.Effect<SyncClientService, never
             client.syncGenerations.create({ payload: request })
           ),
         get: (id) => call({ resource: "generation", id }, client.syncGenerations.get({ path: { id } })),
+        delete: (id) => call({ resource: "generation", id }, client.syncGenerations.delete({ path: { id } })),
+        downloadUrl: (id) => call({ resource: "generation", id }, client.syncGenerations.download({ path: { id } })),
         list: (params = {}) => call({ resource: "generation" }, client.syncGenerations.list({ urlParams: params })),
         estimateCost: (request) =>
           call(
@@ -231,10 +280,34 @@ export const make = (config: SyncConfig): Effect.Effect<SyncClientService, never
           call({ resource: "asset", projectId: request.projectId }, client.syncAssets.create({ payload: request })),
         get: (id) => call({ resource: "asset", id }, client.syncAssets.get({ path: { id } })),
         list: listAssets,
-        stream: (params = {}) => Adapter.pages((cursor) => listAssets(Adapter.defined({ ...params, cursor })))
+        stream: (params = {}) => Adapter.pages((cursor) => listAssets(Adapter.defined({ ...params, cursor }))),
+        createUpload: (request) => call({ resource: "asset" }, client.syncAssets.createUpload({ payload: request })),
+        upload: (file, request) =>
+          Effect.gen(function*() {
+            const slot = yield* call(
+              { resource: "asset" },
+              client.syncAssets.createUpload({ payload: { fileName: file.name, contentType: file.contentType, size: file.bytes.length } })
+            )
+            yield* putBytes(slot.uploadUrl, file.bytes, file.contentType)
+            return yield* call(
+              { resource: "asset", projectId: request.projectId },
+              client.syncAssets.create({ payload: { ...request, url: slot.url } })
+            )
+          }),
+        update: (id, patch) => call({ resource: "asset", id }, client.syncAssets.update({ path: { id }, payload: patch })),
+        delete: (id) => call({ resource: "asset", id }, client.syncAssets.delete({ path: { id } })),
+        downloadUrl: (id) => call({ resource: "asset", id }, client.syncAssets.download({ path: { id } })),
+        findUploaded: (contentSha256, type) =>
+          Effect.map(
+            call({ resource: "asset" }, client.syncAssets.findUploaded({ urlParams: { contentSha256, type } })),
+            (found) => found.asset
+          )
       },
       models: {
         list: call({ resource: "model" }, client.syncModels.list())
+      },
+      errors: {
+        list: call({ resource: "error code" }, client.syncErrors.list())
       }
     } satisfies SyncClientService
   })

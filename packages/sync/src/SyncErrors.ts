@@ -3,8 +3,11 @@
  * terms (wire → core, for `SyncClient`), and how the reference server answers a core error
  * (core → wire, for its handlers and its fallback).
  *
- * Every body is `{statusCode, message}` (SDK `GenerationError`; INF: every error has this shape),
- * `message` being a list when several fields are invalid (NestJS style).
+ * Every body is `{message, statusCode, errorCode?, suggestion?, field?}` (the Errors section of every
+ * page of https://sync.so/docs/api-reference, e.g. assets-api/delete: "errorCode: Stable,
+ * machine-readable error code … The full catalog … GET /v2/errors"), `message` being a list when
+ * several fields are invalid (NestJS style). The server sends an `errorCode` on every error, each one
+ * in `SyncErrorCatalog` with its `suggestion`; `field` names the request field at fault, when one is.
  *
  * How a sync.so 422 is built and sent: a generation or asset filed under a `projectId` that is not
  * a project of the caller's organization (unknown, or another organization's: they answer alike)
@@ -16,9 +19,18 @@
  * `SyncClient` reads that body back, through `toCore`, as the same `InvalidReference`.
  */
 import type * as ProjectsError from "@projectkit/core/ProjectsError"
-import { InvalidReference, NotFound as CoreNotFound, ProviderFailure, Unauthorized as CoreUnauthorized, Validation } from "@projectkit/core/ProjectsError"
+import {
+  Conflict as CoreConflict,
+  Forbidden as CoreForbidden,
+  InvalidReference,
+  NotFound as CoreNotFound,
+  ProviderFailure,
+  Unauthorized as CoreUnauthorized,
+  Validation
+} from "@projectkit/core/ProjectsError"
 import { ErrorTable, WireError } from "@projectkit/http"
 import * as Schema from "effect/Schema"
+import * as SyncErrorCatalog from "./SyncErrorCatalog.js"
 
 // ---------------------------------------------------------------------------------------------
 // The wire error classes
@@ -26,8 +38,18 @@ import * as Schema from "effect/Schema"
 
 /** sync.so's error body with `status`; `message` is a list when several fields are invalid. */
 const errorBody = <Status extends number>(status: Status) => ({
+  message: Schema.Union(Schema.String, Schema.Array(Schema.String)),
   statusCode: Schema.Literal(status),
-  message: Schema.Union(Schema.String, Schema.Array(Schema.String))
+  errorCode: Schema.optional(Schema.String),
+  suggestion: Schema.optional(Schema.String),
+  field: Schema.optional(Schema.String)
+})
+
+/** The coded part of a body: `code`, its suggested fix from the catalog, and the field at fault if any. */
+export const coded = (code: SyncErrorCatalog.ErrorCode, field?: string) => ({
+  errorCode: code,
+  suggestion: SyncErrorCatalog.describe(code).suggestion,
+  ...(field === undefined ? {} : { field })
 })
 
 export class BadRequest extends WireError.Class<BadRequest>("@projectkit/sync/BadRequest")(400, errorBody(400), {
@@ -44,8 +66,24 @@ export class PaymentRequired extends WireError.Class<PaymentRequired>("@projectk
   { description: "The organization has no credit left" }
 ) {}
 
+/**
+ * Known credentials that may not do this: an asset the caller can see but does not own (assets-api/delete:
+ * "An asset you can view but not delete returns a 403 with errorCode asset_forbidden").
+ */
+export class Forbidden extends WireError.Class<Forbidden>("@projectkit/sync/Forbidden")(403, errorBody(403), {
+  description: "The caller may see the resource but not do this to it"
+}) {}
+
 export class NotFound extends WireError.Class<NotFound>("@projectkit/sync/NotFound")(404, errorBody(404), {
   description: "No such resource in the caller's organization"
+}) {}
+
+/**
+ * The resource's state forbids the request: deleting a generation that is not in a terminal state
+ * (generate-api/delete: "returns 409 (errorCode generation_not_deletable_while_processing)").
+ */
+export class Conflict extends WireError.Class<Conflict>("@projectkit/sync/Conflict")(409, errorBody(409), {
+  description: "The resource's current state does not allow this"
 }) {}
 
 export class UnprocessableEntity extends WireError.Class<UnprocessableEntity>("@projectkit/sync/UnprocessableEntity")(
@@ -61,7 +99,7 @@ export class UnprocessableEntity extends WireError.Class<UnprocessableEntity>("@
  */
 export class PayloadTooLarge extends WireError.Class<PayloadTooLarge>("@projectkit/sync/PayloadTooLarge")(
   413,
-  { statusCode: Schema.Literal(413), message: Schema.String },
+  { ...errorBody(413), message: Schema.String },
   { description: "The body is larger than the server accepts" }
 ) {}
 
@@ -81,7 +119,9 @@ export type SyncWireError =
   | BadRequest
   | Unauthorized
   | PaymentRequired
+  | Forbidden
   | NotFound
+  | Conflict
   | UnprocessableEntity
   | PayloadTooLarge
   | TooManyRequests
@@ -95,6 +135,8 @@ export type SyncWireError =
 export type SyncCoreError =
   | ProjectsError.NotFound
   | ProjectsError.Unauthorized
+  | ProjectsError.Forbidden
+  | ProjectsError.Conflict
   | ProjectsError.InvalidReference
   | ProjectsError.Validation
   | ProjectsError.ProviderFailure
@@ -109,8 +151,12 @@ const toCore = (error: SyncWireError, subject: ErrorTable.Subject): SyncCoreErro
       return new Validation({ issues: messages(error.message).map((message) => ({ path: [], message })) })
     case 401:
       return new CoreUnauthorized({ reason: "InvalidCredentials", description: messages(error.message).join("; ") })
+    case 403:
+      return new CoreForbidden({ reason: "Other", description: messages(error.message).join("; ") })
     case 404:
       return new CoreNotFound({ resource: subject.resource, id: subject.id ?? "" })
+    case 409:
+      return new CoreConflict({ description: messages(error.message).join("; ") })
     case 422:
       return new InvalidReference({ field: "projectId", id: subject.projectId ?? "" })
     case 413:
@@ -129,17 +175,17 @@ const toCore = (error: SyncWireError, subject: ErrorTable.Subject): SyncCoreErro
 // ---------------------------------------------------------------------------------------------
 
 /**
- * The wire error answering each core error. sync.so documents no 403, 409 or 413; where a core
- * error has no class of its own, the closest one that says why answers it (see `fromCore`).
+ * The wire error answering each core error. sync.so documents no 413; where a core error has no
+ * class of its own, the closest one that says why answers it (see `fromCore`).
  */
 export interface ByTag extends ErrorTable.ByTag<SyncWireError> {
   readonly NotFound: NotFound
   readonly Unauthorized: Unauthorized
-  readonly Forbidden: Unauthorized
+  readonly Forbidden: Forbidden
   readonly RateLimited: TooManyRequests
   readonly InvalidReference: UnprocessableEntity
   readonly Validation: BadRequest
-  readonly Conflict: BadRequest
+  readonly Conflict: Conflict
   readonly Unsupported: BadRequest
   readonly ProviderFailure: InternalServerError
 }
@@ -154,31 +200,62 @@ const unauthorizedMessage = {
   InvalidCredentials: "Invalid API key"
 } as const
 
+/** The code of a missing resource, by the resource the store names (INF beyond project and asset). */
+const notFoundCodes: Readonly<Record<string, SyncErrorCatalog.ErrorCode>> = {
+  Project: "project_not_found",
+  Asset: "asset_not_found",
+  Generation: "generation_not_found",
+  "Generation output": "generation_output_not_available",
+  Batch: "batch_not_found",
+  "Batch results": "batch_results_not_ready"
+}
+
+/** The field an issue names (its path), when it names one. */
+const fieldOf = (error: ProjectsError.Validation): string | undefined => {
+  const path = error.issues[0]?.path ?? []
+  return path.length === 0 ? undefined : path.join(".")
+}
+
 const answers: Answers = {
   NotFound: (error) =>
-    new NotFound({ statusCode: 404, message: error.description ?? `${error.resource} ${error.id} not found` }),
+    new NotFound({
+      statusCode: 404,
+      message: error.description ?? `${error.resource} ${error.id} not found`,
+      ...coded(notFoundCodes[error.resource] ?? "not_found")
+    }),
   Unauthorized: (error) =>
-    new Unauthorized({ statusCode: 401, message: error.description ?? unauthorizedMessage[error.reason] }),
-  // No 403 in sync.so: known credentials that may not do something are refused as credentials
-  // are, with the 401 every endpoint declares (through `SyncAuth`). (The server never does this
-  // today: another user's USER-visibility project answers 404, as an unknown one.)
-  Forbidden: (error) => new Unauthorized({ statusCode: 401, message: error.message }),
-  RateLimited: (error) => new TooManyRequests({ statusCode: 429, message: error.message }),
+    new Unauthorized({
+      statusCode: 401,
+      message: error.description ?? unauthorizedMessage[error.reason],
+      ...coded(error.reason === "MissingCredentials" ? "missing_api_key" : "invalid_api_key")
+    }),
+  // The 403 of an asset the caller can see but does not own (assets-api/delete, asset_forbidden).
+  Forbidden: (error) => new Forbidden({ statusCode: 403, message: error.message, ...coded("asset_forbidden") }),
+  RateLimited: (error) => new TooManyRequests({ statusCode: 429, message: error.message, ...coded("rate_limit_exceeded") }),
   // The 422 of work filed under a project that is not the caller's organization's (see the header).
   InvalidReference: (error) =>
     new UnprocessableEntity({
       statusCode: 422,
-      message: error.description ?? `${error.field} ${error.id} does not reference a project in your organization`
+      message: error.description ?? `${error.field} ${error.id} does not reference a project in your organization`,
+      ...coded("project_reference_invalid", error.field)
     }),
   // Every issue on one line. sync.so has no 413 class: a `TooLarge` raised by a handler is a 400;
   // a body too large to be read at all is the fallback's 413, through `body`.
-  Validation: (error) => new BadRequest({ statusCode: 400, message: error.message }),
-  // No 409 in sync.so (nothing conflicts in its documents): the request cannot be done as sent.
-  Conflict: (error) => new BadRequest({ statusCode: 400, message: error.message }),
+  Validation: (error) =>
+    new BadRequest({ statusCode: 400, message: error.message, ...coded("invalid_request", fieldOf(error)) }),
+  // The only conflict the server raises: deleting a generation still at work (generate-api/delete).
+  Conflict: (error) =>
+    new Conflict({ statusCode: 409, message: error.message, ...coded("generation_not_deletable_while_processing") }),
   // The request asks for what this implementation does not do: the caller's to change, a 400.
-  Unsupported: (error) => new BadRequest({ statusCode: 400, message: error.message }),
-  // The server's own failure (a storage failure, through `Dialect.answer`): its 500.
-  ProviderFailure: (error) => new InternalServerError({ statusCode: 500, message: error.description ?? "Internal server error" })
+  Unsupported: (error) => new BadRequest({ statusCode: 400, message: error.message, ...coded("invalid_request") }),
+  // The server's own failure (a storage failure, through `Dialect.answer`): its 500, `internal_error`
+  // as errors-api/list documents it.
+  ProviderFailure: (error) =>
+    new InternalServerError({
+      statusCode: 500,
+      message: error.description ?? "Internal server error",
+      ...coded("internal_error")
+    })
 }
 
 /** The wire error answering `error`: its tag's entry of `answers`, typed by `ByTag`. */
@@ -192,11 +269,25 @@ const fromCore = <E extends ProjectsError.ProjectsError>(error: E): ByTag[E["_ta
 // The table
 // ---------------------------------------------------------------------------------------------
 
+/** The code of a failure below the contract, by its status (INF: the reference names none of these). */
+const statusCodes: Readonly<Record<number, SyncErrorCatalog.ErrorCode>> = {
+  400: "invalid_request",
+  401: "invalid_api_key",
+  404: "not_found",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  429: "rate_limit_exceeded"
+}
+
 /**
  * A failure below the contract (a body that is not JSON, an unknown route, a body too large, a
- * defect) as sync.so writes it: the same `{statusCode, message}`, whatever the status.
+ * defect) as sync.so writes it: the same coded body, whatever the status.
  */
-const body = (status: number, message: string) => ({ statusCode: status, message })
+const body = (status: number, message: string) => ({
+  message,
+  statusCode: status,
+  ...coded(statusCodes[status] ?? "internal_error")
+})
 
 /** sync.so's errors, both ways. */
 export const table = ErrorTable.make<SyncWireError, SyncCoreError, ByTag>({
@@ -205,7 +296,9 @@ export const table = ErrorTable.make<SyncWireError, SyncCoreError, ByTag>({
     BadRequest,
     Unauthorized,
     PaymentRequired,
+    Forbidden,
     NotFound,
+    Conflict,
     UnprocessableEntity,
     PayloadTooLarge,
     TooManyRequests,

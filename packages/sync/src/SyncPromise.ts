@@ -22,11 +22,23 @@ export type SyncPromiseClient = PromiseAdapter.Client<"sync", SyncClient.SyncCli
 
 /** `SyncClientService`, member by member (the compiler holds this to the service's exact shape). */
 export const shape: PromiseClient.Shape<SyncClient.SyncClientService> = {
-  projects: { create: 1, get: 1, update: 2, delete: 1, list: 1, stream: ["stream", 1] },
-  generations: { create: 1, get: 1, list: 1, estimateCost: 1, createWithFiles: 1 },
+  projects: { create: 1, get: 1, update: 2, delete: 1, attachAsset: 2, list: 1, stream: ["stream", 1] },
+  generations: { create: 1, get: 1, delete: 1, downloadUrl: 1, list: 1, estimateCost: 1, createWithFiles: 1 },
   batches: { create: 1, get: 1, list: 1, results: 1 },
-  assets: { create: 1, get: 1, list: 1, stream: ["stream", 1] },
-  models: { list: "effect" }
+  assets: {
+    create: 1,
+    get: 1,
+    list: 1,
+    stream: ["stream", 1],
+    createUpload: 1,
+    upload: 2,
+    update: 2,
+    delete: 1,
+    downloadUrl: 1,
+    findUploaded: 2
+  },
+  models: { list: "effect" },
+  errors: { list: "effect" }
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 export * as SyncApi from "./SyncApi.js"
 export * as SyncClient from "./SyncClient.js"
+export * as SyncErrorCatalog from "./SyncErrorCatalog.js"
 export * as SyncErrors from "./SyncErrors.js"
 export * as SyncPromise from "./SyncPromise.js"
 export { createSyncClient, type SyncClientOptions, type SyncPromiseClient } from "./SyncPromise.js"

@@ -9,7 +9,7 @@ import { ErrorTable } from "@projectkit/http"
 import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Schema from "effect/Schema"
-import { SyncApi, SyncErrors } from "../src/index.js"
+import { SyncApi, SyncErrorCatalog, SyncErrors } from "../src/index.js"
 
 const { table } = SyncErrors
 const subject = { resource: "project", id: "p1", projectId: "elsewhere" }
@@ -30,7 +30,9 @@ describe("SyncErrors", () => {
       [400, "@projectkit/sync/BadRequest"],
       [401, "@projectkit/sync/Unauthorized"],
       [402, "@projectkit/sync/PaymentRequired"],
+      [403, "@projectkit/sync/Forbidden"],
       [404, "@projectkit/sync/NotFound"],
+      [409, "@projectkit/sync/Conflict"],
       [422, "@projectkit/sync/UnprocessableEntity"],
       [413, "@projectkit/sync/PayloadTooLarge"],
       [429, "@projectkit/sync/TooManyRequests"],
@@ -71,6 +73,13 @@ describe("SyncErrors", () => {
         .toEqual(new ProjectsError.InvalidReference({ field: "projectId", id: "elsewhere" }))
     })
 
+    it("403: Forbidden; 409: Conflict, each with the provider's message", () => {
+      expect(table.toCore(new SyncErrors.Forbidden({ statusCode: 403, message: "not yours", errorCode: "asset_forbidden" }), subject))
+        .toEqual(new ProjectsError.Forbidden({ reason: "Other", description: "not yours" }))
+      expect(table.toCore(new SyncErrors.Conflict({ statusCode: 409, message: "still at work" }), subject))
+        .toEqual(new ProjectsError.Conflict({ description: "still at work" }))
+    })
+
     it("402, 429, 500: a ProviderFailure keeping the body", () => {
       for (
         const error of [
@@ -86,52 +95,64 @@ describe("SyncErrors", () => {
   })
 
   describe("fromCore (the server)", () => {
-    it("NotFound: 404 `<resource> <id> not found`, or the provider's own message", () => {
+    /** A coded body: the catalog's suggestion for `code`, and `field` when one is at fault. */
+    const coded = (status: number, message: string, code: SyncErrorCatalog.ErrorCode, field?: string) => ({
+      message,
+      statusCode: status,
+      errorCode: code,
+      suggestion: SyncErrorCatalog.describe(code).suggestion,
+      ...(field === undefined ? {} : { field })
+    })
+
+    it("NotFound: 404 `<resource> <id> not found`, or the provider's own message, coded by resource", () => {
       expect(sent(table.fromCore(new ProjectsError.NotFound({ resource: "Project", id: "p1" }))))
-        .toEqual({ status: 404, body: { statusCode: 404, message: "Project p1 not found" } })
+        .toEqual({ status: 404, body: coded(404, "Project p1 not found", "project_not_found") })
       expect(sent(table.fromCore(new ProjectsError.NotFound({ resource: "Asset", id: "a", description: "gone" }))))
-        .toEqual({ status: 404, body: { statusCode: 404, message: "gone" } })
+        .toEqual({ status: 404, body: coded(404, "gone", "asset_not_found") })
+      expect(sent(table.fromCore(new ProjectsError.NotFound({ resource: "Generation", id: "g" }))).body)
+        .toMatchObject({ errorCode: "generation_not_found" })
     })
 
     it("Unauthorized: 401 saying what was wrong with the x-api-key", () => {
       expect(sent(table.fromCore(new ProjectsError.Unauthorized({ reason: "MissingCredentials" }))))
-        .toEqual({ status: 401, body: { statusCode: 401, message: "Missing API key: send it in the x-api-key header" } })
+        .toEqual({ status: 401, body: coded(401, "Missing API key: send it in the x-api-key header", "missing_api_key") })
       expect(sent(table.fromCore(new ProjectsError.Unauthorized({ reason: "InvalidCredentials" }))))
-        .toEqual({ status: 401, body: { statusCode: 401, message: "Invalid API key" } })
+        .toEqual({ status: 401, body: coded(401, "Invalid API key", "invalid_api_key") })
     })
 
-    it("Forbidden: the 401 every endpoint declares (sync.so has no 403)", () => {
+    it("Forbidden: 403 asset_forbidden (assets-api/delete)", () => {
       expect(sent(table.fromCore(new ProjectsError.Forbidden({ reason: "Other", description: "not yours" }))))
-        .toEqual({ status: 401, body: { statusCode: 401, message: "not yours" } })
+        .toEqual({ status: 403, body: coded(403, "not yours", "asset_forbidden") })
     })
 
     it("RateLimited: 429", () => {
       expect(sent(table.fromCore(new ProjectsError.RateLimited({ retryAfter: Duration.seconds(1) }))))
-        .toEqual({ status: 429, body: { statusCode: 429, message: "Too many requests" } })
+        .toEqual({ status: 429, body: coded(429, "Too many requests", "rate_limit_exceeded") })
     })
 
-    it("InvalidReference: the 422 of work filed under another organization's project", () => {
+    it("InvalidReference: the 422 of work filed under another organization's project, naming the field", () => {
       const wire: SyncErrors.UnprocessableEntity = table.fromCore(
         new ProjectsError.InvalidReference({ field: "projectId", id: "p9" })
       )
       expect(sent(wire)).toEqual({
         status: 422,
-        body: { statusCode: 422, message: "projectId p9 does not reference a project in your organization" }
+        body: coded(422, "projectId p9 does not reference a project in your organization", "project_reference_invalid", "projectId")
       })
     })
 
-    it("Validation, Conflict, Unsupported: 400 with the message", () => {
+    it("Validation and Unsupported: 400 with the message (and the field at fault); Conflict: 409", () => {
       const validation: SyncErrors.BadRequest = table.fromCore(ProjectsError.Validation.single(["cursor"], "is not valid"))
-      expect(sent(validation)).toEqual({ status: 400, body: { statusCode: 400, message: "cursor: is not valid" } })
-      expect(sent(table.fromCore(new ProjectsError.Conflict({ description: "taken" }))))
-        .toEqual({ status: 400, body: { statusCode: 400, message: "taken" } })
+      expect(sent(validation)).toEqual({ status: 400, body: coded(400, "cursor: is not valid", "invalid_request", "cursor") })
+      const conflict: SyncErrors.Conflict = table.fromCore(new ProjectsError.Conflict({ description: "still PROCESSING" }))
+      expect(sent(conflict))
+        .toEqual({ status: 409, body: coded(409, "still PROCESSING", "generation_not_deletable_while_processing") })
       expect(sent(table.fromCore(new ProjectsError.Unsupported({ provider: "sync", feature: "descriptions" }))))
-        .toEqual({ status: 400, body: { statusCode: 400, message: "sync does not support descriptions" } })
+        .toEqual({ status: 400, body: coded(400, "sync does not support descriptions", "invalid_request") })
     })
 
-    it("ProviderFailure (a storage failure): 500", () => {
+    it("ProviderFailure (a storage failure): 500 internal_error", () => {
       const failure = new ProjectsError.ProviderFailure({ provider: "sync", status: 500, body: null, description: "Internal server error" })
-      expect(sent(table.fromCore(failure))).toEqual({ status: 500, body: { statusCode: 500, message: "Internal server error" } })
+      expect(sent(table.fromCore(failure))).toEqual({ status: 500, body: coded(500, "Internal server error", "internal_error") })
     })
 
     it("answers only with the table's own classes", () => {
@@ -141,8 +162,28 @@ describe("SyncErrors", () => {
     })
   })
 
-  it("body: a framework failure in the same {statusCode, message}", () => {
-    expect(table.body(413, "The request body is too large")).toEqual({ statusCode: 413, message: "The request body is too large" })
-    expect(table.body(404, "No such route")).toEqual({ statusCode: 404, message: "No such route" })
+  it("body: a framework failure in the same coded body", () => {
+    expect(table.body(413, "The request body is too large")).toEqual({
+      message: "The request body is too large",
+      statusCode: 413,
+      errorCode: "payload_too_large",
+      suggestion: SyncErrorCatalog.describe("payload_too_large").suggestion
+    })
+    expect(table.body(404, "No such route")).toMatchObject({ statusCode: 404, message: "No such route", errorCode: "not_found" })
+    expect(table.body(503, "Storage unavailable")).toMatchObject({ errorCode: "internal_error" })
+  })
+
+  it("the catalog has one entry per code, each with its status, message and suggestion", () => {
+    const codes = SyncErrorCatalog.catalog.map((entry) => entry.errorCode)
+    expect(new Set(codes).size).toBe(codes.length)
+    for (const entry of SyncErrorCatalog.catalog) {
+      expect(SyncErrorCatalog.isErrorCode(entry.errorCode)).toBe(true)
+      expect(entry.message.length).toBeGreaterThan(0)
+      expect(entry.suggestion.length).toBeGreaterThan(0)
+    }
+    // The codes the reference documents by name are all there.
+    for (const documented of ["project_not_found", "asset_not_found", "asset_forbidden", "concurrency_limit_reached", "internal_error", "generation_not_deletable_while_processing"]) {
+      expect(codes).toContain(documented)
+    }
   })
 })

@@ -46,12 +46,14 @@ export interface Operation {
   /**
    * How a caller authenticates: a header of its own (`x-api-key`), a bearer token, or an optional
    * bearer token (a route with no security, such as Sanity's job event stream, which checks a
-   * token only when one is sent).
+   * token only when one is sent), or none at all (a route with no security in a dialect whose key
+   * is a header of its own, such as sync.so's error catalog: any key sent is ignored).
    */
   readonly credential:
     | { readonly _tag: "Header"; readonly name: string }
     | { readonly _tag: "Bearer" }
     | { readonly _tag: "OptionalBearer" }
+    | { readonly _tag: "Open"; readonly name: string }
   /** The schema of the body answered with each declared status (`undefined`: no body). */
   readonly answers: ReadonlyMap<number, AnySchema | undefined>
 }
@@ -94,7 +96,11 @@ export const operations = (dialect: Dialect.Dialect): ReadonlyArray<Operation> =
       })
     }
   })
-  return found
+  // A route with no security in a dialect of header keys is open: the key is neither needed nor read.
+  const headerKey = found.flatMap((op) => (op.credential._tag === "Header" ? [op.credential.name] : []))[0]
+  return headerKey === undefined
+    ? found
+    : found.map((op) => (op.credential._tag === "OptionalBearer" ? { ...op, credential: { _tag: "Open", name: headerKey } } : op))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -716,7 +722,9 @@ export const toWire = (op: Operation, plan: Plan, context: {
     headers.push(name, value)
   }
   const credential = (secret: string) =>
-    op.credential._tag === "Header" ? [op.credential.name, secret] : ["authorization", `Bearer ${secret}`]
+    op.credential._tag === "Header" || op.credential._tag === "Open"
+      ? [op.credential.name, secret]
+      : ["authorization", `Bearer ${secret}`]
   switch (plan.credential) {
     case "own":
       headers.push(...credential(credentials.own))
@@ -726,14 +734,14 @@ export const toWire = (op: Operation, plan: Plan, context: {
       break
     case "unknown":
       headers.push(...credential("not-a-credential"))
-      broken.push("credential: unknown")
+      if (op.credential._tag !== "Open") broken.push("credential: unknown")
       break
     case "none":
-      if (op.credential._tag !== "OptionalBearer") broken.push("credential: none")
+      if (op.credential._tag !== "OptionalBearer" && op.credential._tag !== "Open") broken.push("credential: none")
       break
     case "twice":
       headers.push("authorization", `Bearer ${credentials.own}`, "authorization", `Bearer ${credentials.other}`)
-      if (op.credential._tag === "Header") headers.push(...credential(credentials.own))
+      if (op.credential._tag === "Header" || op.credential._tag === "Open") headers.push(...credential(credentials.own))
       broken.push("credential: two Authorization headers")
       break
   }

@@ -69,6 +69,12 @@ export const populate = async (baseUrl: string, adminToken: string, org: OrgCred
     projectId: syncProject
   })
   await call(baseUrl, "POST", "/sync/v2/generate", sync, { model: "lipsync-2", input: [video, audio], projectId: syncProject })
+  // An asset uploaded through an upload URL: its bytes are rows too (sync_uploads, sync_upload_chunks).
+  const bytes = new TextEncoder().encode(`uploaded bytes ${tag}`)
+  const slot = await call(baseUrl, "POST", "/sync/v2/assets/upload", sync, { fileName: `${tag}.wav`, contentType: "audio/wav", size: bytes.length })
+  const put = await fetch(String(slot.uploadUrl), { method: "PUT", headers: { "content-type": "audio/wav" }, body: bytes })
+  if (put.status !== 200) throw new Error(`PUT ${String(slot.uploadUrl)}: ${put.status} ${await put.text()}`)
+  await call(baseUrl, "POST", "/sync/v2/assets", sync, { url: slot.url, type: "AUDIO" })
   // A generation with an uploaded file (an UPLOAD asset with its hash) and a batch with its lines (multipart).
   const upload = new FormData()
   upload.append("video", new Blob([new Uint8Array(64).fill(1)], { type: "video/mp4" }), "take.mp4")

@@ -15,7 +15,8 @@ import * as Crypto from "node:crypto"
 import * as ServerClock from "../support/ServerClock.js"
 import { addSyncMember, makeSyncOrg, type SyncOrg } from "../support/SyncOrg.js"
 import { request, TestServer, layer as testServer } from "../support/TestServer.js"
-import { expectedSignature, pendingDeliveries, receiver } from "../support/WebhookReceiver.js"
+import { syncSignatureProblem } from "../support/SyncSignature.js"
+import { pendingDeliveries, receiver } from "../support/WebhookReceiver.js"
 
 const server = testServer({
   generations: { pending: "100 millis", processing: "200 millis", pollInterval: "20 millis" },
@@ -348,9 +349,13 @@ layer(server, { excludeTestServices: true })("sync.so dialect through SyncClient
           eventually({ until: (n) => n >= 2 })
         )
         const [first, second] = received
-        expect(first!.headers["webhook-id"]).toBe(second!.headers["webhook-id"])
+        // The same delivery twice, each attempt signed as sync.so signs (Sync-Signature, no Standard Webhooks headers).
+        expect(first!.body).toBe(second!.body)
         for (const delivery of [first!, second!]) {
-          expect(delivery.headers["webhook-signature"]).toBe(expectedSignature(org.webhookSecret, delivery))
+          expect(syncSignatureProblem(org.webhookSecret, delivery.headers["sync-signature"], delivery.body)).toBeUndefined()
+          expect(syncSignatureProblem("whsec_other", delivery.headers["sync-signature"], delivery.body)).toBeDefined()
+          expect(syncSignatureProblem(org.webhookSecret, delivery.headers["sync-signature"], delivery.body + " ")).toBeDefined()
+          expect(delivery.headers["webhook-signature"]).toBeUndefined()
         }
         expect(JSON.parse(second!.body)).toMatchObject({ id: created.id, status: "COMPLETED", projectId: project.id })
         // No delivery of the organization is still pending: nothing more can arrive.

@@ -1,6 +1,7 @@
 /** sync.so v2, as the suite checks it: its checks, credentials and options. */
 import type { Dialect } from "../../Dialect.js"
 import * as SyncChecks from "./SyncChecks.js"
+import * as SyncReferenceChecks from "./SyncReferenceChecks.js"
 import { documents } from "./SyncSources.js"
 import * as SyncUploadChecks from "./SyncUploadChecks.js"
 
@@ -24,7 +25,7 @@ export const dialect: Dialect = {
   ],
   authenticate: (credential) => ({ "x-api-key": credential }),
   documents,
-  checks: [...SyncChecks.checks, ...SyncUploadChecks.checks],
+  checks: [...SyncChecks.checks, ...SyncUploadChecks.checks, ...SyncReferenceChecks.checks],
   probe: () => ({ path: "/v2/projects", query: { limit: 1 } }),
   sweep: SyncChecks.sweep
 }

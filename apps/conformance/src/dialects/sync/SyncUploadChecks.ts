@@ -137,11 +137,11 @@ const C = {
       "\"Batch Status Update\" payload: {id, status, metrics {totalGenerations, successCount, failedCount, pendingCount}, " +
       "outputUrl, webhookUrl, createdAt, options}"
   }),
-  signed: cite(NOTES, BATCH_ROW, {
-    url: PAGES.batchWebhook,
-    note: "INF (the reference server): the batch webhook is signed like generation webhooks, the Standard Webhooks way — " +
-      "webhook-id, webhook-timestamp and webhook-signature \"v1,<base64 HMAC-SHA256 of id.timestamp.body>\" with the " +
-      "organization's secret (verified when --sync-webhook-secret is given)"
+  signed: cite(NOTES, "carries `Sync-Signature: t=<unix seconds>,v1=<hex>` where the hex is HMAC-SHA256, keyed by the account's", {
+    url: "https://sync.so/docs/api-reference/guides/webhooks",
+    note: "\"Verify webhook signatures\": \"we sign each webhook request with a signature. The signature is included in the " +
+      "Sync-Signature header\" — t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<raw body>\"> keyed by the signing secret as " +
+      "given; INF: batch webhooks are signed as generation webhooks are (verified when --sync-webhook-secret is given)"
   }),
   newestFirst: cite(NOTES, BATCH_ROW, {
     url: PAGES.listBatches,
@@ -492,15 +492,23 @@ const resultsOf = (batch: Record<string, unknown>, read: Exchange) =>
     return { results, rows }
   })
 
-/** The Standard Webhooks signature check (INF: the reference server's scheme). */
-const signatureMatches = (secret: string, id: string, timestamp: string, body: string, header: string) => {
-  const expected = createHmac("sha256", secret).update(`${id}.${timestamp}.${body}`).digest()
-  return header.split(" ").some((candidate) => {
-    const [version, signature] = candidate.split(",")
-    if (version !== "v1" || signature === undefined) return false
-    const given = Buffer.from(signature, "base64")
-    return given.length === expected.length && timingSafeEqual(given, expected)
-  })
+/**
+ * sync.so's documented check of a `Sync-Signature` header: its `t` and `v1`, the hex HMAC-SHA256
+ * of `"<t>.<body>"` keyed by the secret as given, compared in constant time.
+ */
+const signatureMatches = (secret: string, timestamp: string, body: string, signature: string) => {
+  const expected = createHmac("sha256", secret).update(`${timestamp}.${body}`).digest()
+  const given = Buffer.from(signature, "hex")
+  return given.length === expected.length && timingSafeEqual(given, expected)
+}
+
+/** The `t` and `v1` of a `Sync-Signature` header value. */
+const syncSignatureParts = (header: string | undefined) => {
+  const parts = new Map((header ?? "").split(",").map((part) => {
+    const at = part.indexOf("=")
+    return [part.slice(0, at).trim(), part.slice(at + 1).trim()] as const
+  }))
+  return { timestamp: parts.get("t"), signature: parts.get("v1") }
 }
 
 /** A batch with a webhook_url to a receiver, ended, and its first delivery. */
@@ -703,25 +711,23 @@ const batches: ReadonlyArray<Check> = [
       pendingCount: "integer"
     }, "the batch webhook's metrics", exchange)
   }), { requires: ["webhooks"], asserts: "option" }),
-  check("SYNC-BATCH-013", "The batch webhook is signed (webhook-id, webhook-timestamp, webhook-signature)", C.signed, Effect.gen(function*() {
+  check("SYNC-BATCH-013", "The batch webhook is signed (Sync-Signature: t=<unix>,v1=<hex HMAC-SHA256>)", C.signed, Effect.gen(function*() {
     const h = yield* Harness
     const { delivery, exchange } = yield* batchWebhook("batch-signed")
-    const header = (name: string) => {
-      const value = delivery.headers[name]
-      return typeof value === "string" ? value : undefined
-    }
-    const [id, timestamp, signature] = [header("webhook-id"), header("webhook-timestamp"), header("webhook-signature")]
-    yield* Expect.that(id !== undefined && id !== "", "the batch webhook has no webhook-id header", exchange)
-    yield* Expect.that(timestamp !== undefined && /^\d+$/.test(timestamp), `the webhook-timestamp header is ${String(timestamp)}, expected seconds`, exchange)
+    const value = delivery.headers["sync-signature"]
+    const header = typeof value === "string" ? value : undefined
+    const { signature, timestamp } = syncSignatureParts(header)
+    yield* Expect.that(header !== undefined, "the batch webhook has no Sync-Signature header", exchange)
+    yield* Expect.that(timestamp !== undefined && /^\d+$/.test(timestamp), `the Sync-Signature's t is ${String(timestamp)}, expected unix seconds`, exchange)
     yield* Expect.that(
-      signature !== undefined && /^v1,[A-Za-z0-9+/]+=*( |$)/.test(signature),
-      `the webhook-signature header is ${String(signature)}, expected v1,<base64>`,
+      signature !== undefined && /^[0-9a-f]{64}$/.test(signature),
+      `the Sync-Signature's v1 is ${String(signature)}, expected a hex HMAC-SHA256`,
       exchange
     )
     if (Option.isSome(h.webhookSecret)) {
       yield* Expect.that(
-        signatureMatches(h.webhookSecret.value, id!, timestamp!, delivery.body, signature!),
-        "the webhook-signature does not match the body signed with the organization's secret",
+        signatureMatches(h.webhookSecret.value, timestamp!, delivery.body, signature!),
+        "the Sync-Signature does not match the body signed with the organization's secret",
         exchange
       )
     }

@@ -32,6 +32,18 @@ const batchRoutes = /^\/sync\/v2\/batch(\/|$)/
 const batchCreate = /^\/sync\/v2\/batch\/?$/
 const batchOne = /^\/sync\/v2\/batch\/([^/]+)$/
 const batchResult = /^\/sync\/v2\/batches\/([^/]+)\/result$/
+const errorCatalog = /^\/sync\/v2\/errors\/?$/
+const assetUpload = /^\/sync\/v2\/assets\/upload\/?$/
+const assetUploaded = /^\/sync\/v2\/assets\/uploaded\/?$/
+const assetDownload = /^\/sync\/v2\/assets\/([^/]+)\/download$/
+const generationDownload = /^\/sync\/v2\/generations\/([^/]+)\/download$/
+const attach = /^\/sync\/v2\/projects\/([^/]+)\/assets$/
+
+/** A text/plain URL answer turned into a JSON string (quoted). */
+const quoted = (response: ProxyResponse): ProxyResponse =>
+  response.status === 200
+    ? { ...response, headers: { ...response.headers, "content-type": "application/json" }, body: JSON.stringify(response.body) }
+    : response
 
 const isMultipart = (request: ProxyRequest) => (request.headers["content-type"] ?? "").startsWith("multipart/form-data")
 
@@ -88,7 +100,7 @@ const editBatchWebhooks = (
     if (path.startsWith("/__batch-hook/")) {
       const target = hooks.get(path.slice("/__batch-hook/".length))
       if (target !== undefined) {
-        const signed = Object.fromEntries(Object.entries(request.headers).filter(([key]) => key.startsWith("webhook-")))
+        const signed = Object.fromEntries(Object.entries(request.headers).filter(([key]) => key.startsWith("webhook-") || key === "sync-signature"))
         const out = pass({ headers: { "content-type": "application/json", ...signed }, body: request.body })
         await fetch(target, { method: "POST", headers: out.headers, body: out.body })
       }
@@ -520,6 +532,153 @@ export const syncBreaks = breaksOf(dialect, [
     name: "a batch webhook's signature does not match its body",
     caughtBy: ["SYNC-BATCH-013"],
     broken: editBatchWebhooks(({ body, headers }) => ({ headers, body: body.replace(/}\s*$/, ",\"tampered\":true}") }))
+  },
+  {
+    name: "batch webhooks are signed the Standard Webhooks way, not with Sync-Signature",
+    caughtBy: ["SYNC-BATCH-013"],
+    broken: editBatchWebhooks(({ body, headers }) => {
+      const { "sync-signature": _, ...rest } = headers
+      return { headers: { ...rest, "webhook-id": "msg_1", "webhook-timestamp": "1", "webhook-signature": "v1,AAAA" }, body }
+    })
+  },
+  // sync.so's current reference: coded error bodies, their catalog, deleting a generation.
+  {
+    name: "the error catalog asks for an x-api-key",
+    caughtBy: ["SYNC-ERR-004", "SYNC-ERR-005"],
+    broken: onPath(errorCatalog, "GET", (request, forward) =>
+      request.headers["x-api-key"] === undefined ? Promise.resolve(jsonError(401, "Missing API key")) : forward(request))
+  },
+  {
+    name: "the error catalog leaves out generation_not_deletable_while_processing",
+    caughtBy: ["SYNC-ERR-004"],
+    broken: editAnswers(errorCatalog, "GET", (json) =>
+      Array.isArray(json) ? json.filter((entry) => !JSON.stringify(entry).includes("generation_not_deletable_while_processing")) : json)
+  },
+  {
+    name: "error bodies carry an errorCode the catalog does not list",
+    caughtBy: ["SYNC-ERR-005"],
+    broken: mapResponses((_, response) =>
+      response.status >= 400 ? withJson(response, (json) => (isObject(json) ? { ...json, errorCode: "mystery_code" } : json)) : response
+    )
+  },
+  {
+    name: "error bodies carry a numeric errorCode",
+    caughtBy: ["SYNC-ERR-005"],
+    broken: mapResponses((_, response) =>
+      response.status >= 400 ? withJson(response, (json) => (isObject(json) ? { ...json, errorCode: 404 } : json)) : response
+    )
+  },
+  {
+    name: "deleting a generation at work answers 409 coded generation_failed",
+    caughtBy: ["SYNC-GEN-004"],
+    broken: onPath(generation, "DELETE", async (request, forward) => {
+      const response = await forward(request)
+      return response.status === 409 ? withJson(response, (json) => (isObject(json) ? { ...json, errorCode: "generation_failed" } : json)) : response
+    })
+  },
+  {
+    name: "deleting a generation at work answers 400 instead of 409",
+    caughtBy: ["SYNC-GEN-004"],
+    broken: onPath(generation, "DELETE", async (request, forward) => {
+      const response = await forward(request)
+      return response.status === 409 ? { ...response, status: 400, body: JSON.stringify({ statusCode: 400, message: "no" }) } : response
+    })
+  },
+  {
+    name: "a deleted generation answers 204 without the generation",
+    caughtBy: ["SYNC-GEN-004"],
+    broken: onPath(generation, "DELETE", async (request, forward) => {
+      const response = await forward(request)
+      return response.status === 200 ? { status: 204, headers: {}, body: "" } : response
+    })
+  },
+  {
+    name: "a deleted generation still reads back",
+    caughtBy: ["SYNC-GEN-004"],
+    broken: (() => {
+      const deleted = new Map<string, string>()
+      return async (request, forward) => {
+        const match = generation.exec(pathOf(request))
+        const response = await forward(request)
+        if (match && request.method === "DELETE" && response.status === 200) deleted.set(match[1]!, response.body)
+        if (match && request.method === "GET" && response.status === 404 && deleted.has(match[1]!)) {
+          return { status: 200, headers: { "content-type": "application/json" }, body: deleted.get(match[1]!)! }
+        }
+        return response
+      }
+    })()
+  },
+  // The Assets API, attach-asset and the generation download URL.
+  {
+    name: "the upload answer leaves out expiresIn",
+    caughtBy: ["SYNC-UPLOAD-001", "SYNC-UPLOAD-002"],
+    broken: editAnswers(assetUpload, "POST", withoutField("expiresIn"))
+  },
+  {
+    name: "the asset download URL is a quoted JSON string",
+    caughtBy: ["SYNC-UPLOAD-001"],
+    broken: onPath(assetDownload, "GET", async (request, forward) => quoted(await forward(request)))
+  },
+  {
+    name: "find uploaded ignores type",
+    caughtBy: ["SYNC-UPLOAD-002"],
+    broken: onPath(assetUploaded, "GET", (request, forward) => forward(withQuery(request, (params) => params.set("type", "VIDEO"))))
+  },
+  {
+    name: "a PATCH of an asset resets its format",
+    caughtBy: ["SYNC-ASSET-009"],
+    broken: onPath(asset, "PATCH", (request, forward) => forward(editBody(request, (body) => ({ format: "reset", ...body }))))
+  },
+  {
+    name: "an unknown asset's 404 is coded not_found",
+    caughtBy: ["SYNC-ASSET-009", "SYNC-ASSET-010"],
+    broken: mapResponses((request, response) =>
+      asset.test(pathOf(request)) && response.status === 404
+        ? withJson(response, (json) => (isObject(json) ? { ...json, errorCode: "not_found" } : json))
+        : response
+    )
+  },
+  {
+    name: "deleting an asset answers 204 without its id",
+    caughtBy: ["SYNC-ASSET-010"],
+    broken: onPath(asset, "DELETE", async (request, forward) => {
+      const response = await forward(request)
+      return response.status === 200 ? { status: 204, headers: {}, body: "" } : response
+    })
+  },
+  {
+    name: "another user's change of an asset is a 404 instead of 403 asset_forbidden",
+    caughtBy: ["SYNC-ASSET-011"],
+    broken: mapResponses((request, response) =>
+      asset.test(pathOf(request)) && response.status === 403 ? jsonError(404, "Asset not found") : response
+    )
+  },
+  {
+    name: "attaching an asset answers 200 with a body",
+    caughtBy: ["SYNC-ATT-017"],
+    broken: onPath(attach, "POST", async (request, forward) => {
+      const response = await forward(request)
+      return response.status === 204 ? { status: 200, headers: { "content-type": "application/json" }, body: "{}" } : response
+    })
+  },
+  {
+    name: "attaching an asset again is a 409",
+    caughtBy: ["SYNC-ATT-017"],
+    broken: (() => {
+      const attached = new Set<string>()
+      return async (request, forward) => {
+        if (request.method !== "POST" || !attach.test(pathOf(request))) return forward(request)
+        const key = `${pathOf(request)} ${request.body}`
+        if (attached.has(key)) return jsonError(409, "Already attached")
+        attached.add(key)
+        return forward(request)
+      }
+    })()
+  },
+  {
+    name: "the generation download URL is a quoted JSON string",
+    caughtBy: ["SYNC-GEN-005"],
+    broken: onPath(generationDownload, "GET", async (request, forward) => quoted(await forward(request)))
   },
   {
     name: "the batch list is oldest first",

@@ -5,7 +5,7 @@
  * answered as a 400 (see `SanityErrors`).
  */
 import * as ProjectsError from "@projectkit/core/ProjectsError"
-import type { SanityApi } from "@projectkit/sanity"
+import { SanityApi } from "@projectkit/sanity"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Fallback from "../../Fallback.js"
@@ -49,14 +49,15 @@ export const aliasName = (name: string): Effect.Effect<void, ProjectsError.Valid
         `underscores and dashes, and must begin and end with a lowercase letter or number`
     )
 
-/** A webhook's URL: an absolute http(s) URL (INF: the real API delivers over http(s) only). */
+const hookUrlRule = new RegExp(SanityApi.hookUrlPattern)
+
+/** A webhook's URL: an absolute http(s) URL, as the contract states it (`SanityApi.HookUrl`). */
 export const hookUrl = (url: unknown): Effect.Effect<void, ProjectsError.Validation> => {
   if (typeof url !== "string") return invalid("A webhook's url must be a string")
+  if (!hookUrlRule.test(url)) return invalid(`Invalid webhook url ${quoted(url)}: an absolute http or https URL is expected`)
   try {
-    const parsed = new URL(url)
-    return parsed.protocol === "http:" || parsed.protocol === "https:"
-      ? Effect.void
-      : invalid(`Invalid webhook url ${quoted(url)}: only http and https URLs`)
+    new URL(url)
+    return Effect.void
   } catch {
     return invalid(`Invalid webhook url ${quoted(url)}`)
   }

@@ -9,6 +9,7 @@
  * would refuse (400, or 422 for a projectId not the caller's) fails that line only (INF: the
  * documents count successes and failures per generation).
  */
+import type { SyncErrorCatalog } from "@projectkit/sync"
 import { InvalidReference } from "@projectkit/core/ProjectsError"
 import { SyncApi, SyncErrors } from "@projectkit/sync"
 import * as Effect from "effect/Effect"
@@ -103,7 +104,7 @@ export const check = <E, R>(
           line: line.line,
           requestId: line.requestId,
           payload: JSON.stringify(line.payload),
-          error: { message: decoded.left, code: "validation_error" }
+          error: { message: decoded.left, code: "validation_error" satisfies SyncErrorCatalog.ErrorCode }
         })
         continue
       }
@@ -115,7 +116,7 @@ export const check = <E, R>(
             line: line.line,
             requestId: line.requestId,
             payload: JSON.stringify(decoded.right),
-            error: { message: invalidProject(projectId), code: "invalid_project" }
+            error: { message: invalidProject(projectId), code: "invalid_project" satisfies SyncErrorCatalog.ErrorCode }
           })
           continue
         }

@@ -10,6 +10,7 @@
  * Due transitions live in the database (`next_transition_at`) and are claimed with a
  * compare-and-set on the status, so they survive restarts and happen once with several instances.
  */
+import type { SyncErrorCatalog } from "@projectkit/sync"
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
@@ -79,7 +80,7 @@ export const layer = (config: GenerationLifecycle.LifecycleConfig = GenerationLi
             yield* sql`UPDATE sync_batch_lines SET generation_id = ${created.right.id}
               WHERE batch_id = ${batch.id} AND line = ${line.line}`
           } else {
-            yield* sql`UPDATE sync_batch_lines SET error_message = ${created.left}, error_code = 'invalid_project'
+            yield* sql`UPDATE sync_batch_lines SET error_message = ${created.left}, error_code = ${"invalid_project" satisfies SyncErrorCatalog.ErrorCode}
               WHERE batch_id = ${batch.id} AND line = ${line.line}`
           }
         }

@@ -8,6 +8,7 @@
  * several instances. A video URL containing `projectkit-fail` makes the generation fail, so that
  * failure paths can be tested (INF: what real failures look like beyond `error`/`error_code`).
  */
+import type { SyncErrorCatalog } from "@projectkit/sync"
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
@@ -65,7 +66,7 @@ export const layer = (config: LifecycleConfig = defaultLifecycle) =>
         }
         const failed = failureRequested(row.request)
         const finished: GenerationRow = failed
-          ? { ...row, status: "FAILED", error: "The input media could not be processed", error_code: "generation_failed", updated_at: now }
+          ? { ...row, status: "FAILED", error: "The input media could not be processed", error_code: "generation_failed" satisfies SyncErrorCatalog.ErrorCode, updated_at: now }
           : { ...row, status: "COMPLETED", output_url: outputUrl(row), output_duration: 10, updated_at: now }
         const changed = yield* sql`UPDATE sync_generations SET status = ${finished.status},
             output_url = ${finished.output_url}, output_duration = ${finished.output_duration},

@@ -98,6 +98,34 @@ export const migrations = {
     `CREATE INDEX sync_batch_lines_by_generation ON sync_batch_lines(generation_id)`,
     // An uploaded file's SHA-256 (Create Generation with Files): measured and hashed, not stored.
     `ALTER TABLE sync_assets ADD COLUMN sha256 TEXT`
+  ),
+  // Issue 25, the Assets API: who registered an asset (the owner rule of update and delete, the
+  // key of find-uploaded), which upload holds its bytes, and the uploads themselves — their bytes
+  // in base64 chunks of a table, so both backends, every instance, snapshots, resets and
+  // deletes see them like any other row.
+  "0025_sync_uploads": statements(
+    `ALTER TABLE sync_assets ADD COLUMN owner_user_id TEXT`,
+    `ALTER TABLE sync_assets ADD COLUMN upload_id TEXT`,
+    `CREATE INDEX sync_assets_by_digest ON sync_assets(org_id, owner_user_id, sha256, type, created_at)`,
+    `CREATE TABLE sync_uploads (
+      id TEXT PRIMARY KEY,
+      org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+      user_id TEXT NOT NULL,
+      secret TEXT NOT NULL,
+      file_name TEXT NOT NULL,
+      content_type TEXT NOT NULL,
+      size BIGINT NOT NULL,
+      expires_at BIGINT NOT NULL,
+      received_size BIGINT,
+      sha256 TEXT,
+      created_at BIGINT NOT NULL
+    )`,
+    `CREATE TABLE sync_upload_chunks (
+      upload_id TEXT NOT NULL REFERENCES sync_uploads(id) ON DELETE CASCADE,
+      seq INTEGER NOT NULL,
+      data TEXT NOT NULL,
+      PRIMARY KEY (upload_id, seq)
+    )`
   )
 }
 

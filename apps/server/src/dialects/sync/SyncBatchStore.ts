@@ -3,6 +3,7 @@
  * generation, by `BatchLifecycle`), read with counts computed from its lines' generations, listed,
  * and a finished batch's results. Confined to the caller's organization.
  */
+import type { SyncErrorCatalog } from "@projectkit/sync"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type * as Statement from "@effect/sql/Statement"
 import { NotFound } from "@projectkit/core/ProjectsError"
@@ -157,7 +158,7 @@ export const make = Effect.gen(function*() {
         ORDER BY l.line`
       return rows.map((row): BatchResult =>
         row.generation_status === null || row.generation_status === undefined
-          ? { requestId: row.request_id, error: { message: row.error_message ?? "Not processed", code: row.error_code ?? "not_processed" } }
+          ? { requestId: row.request_id, error: { message: row.error_message ?? "Not processed", code: row.error_code ?? ("not_processed" satisfies SyncErrorCatalog.ErrorCode) } }
           : {
             requestId: row.request_id,
             generation: {

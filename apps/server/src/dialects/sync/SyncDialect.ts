@@ -7,6 +7,7 @@
 import { SyncApi, SyncErrors } from "@projectkit/sync"
 import * as Duration from "effect/Duration"
 import type * as Dialect from "../../Dialect.js"
+import * as AssetUploads from "./AssetUploads.js"
 import * as GenerationLifecycle from "./GenerationLifecycle.js"
 import * as GenerationUploads from "./GenerationUploads.js"
 import { migrations } from "./Migrations.js"
@@ -38,11 +39,14 @@ export const dialect: Dialect.Dialect<GenerationLifecycle.LifecycleConfig, "gene
     { name: "sync_assets", key: ["id"], owner: "org_id" },
     { name: "sync_generations", key: ["id"], owner: "org_id" },
     { name: "sync_batches", key: ["id"], owner: "org_id" },
-    { name: "sync_batch_lines", key: ["batch_id", "line"], owner: { column: "batch_id", parent: "sync_batches" } }
+    { name: "sync_batch_lines", key: ["batch_id", "line"], owner: { column: "batch_id", parent: "sync_batches" } },
+    { name: "sync_uploads", key: ["id"], owner: "org_id" },
+    { name: "sync_upload_chunks", key: ["upload_id", "seq"], owner: { column: "upload_id", parent: "sync_uploads" } }
   ],
   // A multipart generation carries up to three files below 20 MB each, a batch a file of 5 MB: each
   // route's own limit holds, whatever the server's (`--max-body-bytes`, 16 MB by default).
-  largerBodies: (request) => GenerationUploads.largerBodies(request) ?? SyncHandlers.batchBodies(request),
+  largerBodies: (request) =>
+    GenerationUploads.largerBodies(request) ?? SyncHandlers.batchBodies(request) ?? AssetUploads.largerBodies(request),
   // How long generations (and batches) stay in each state.
   configKey: "generations",
   layer: (lifecycle) => SyncHandlers.layer(lifecycle),

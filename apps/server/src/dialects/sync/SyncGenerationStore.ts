@@ -8,6 +8,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import { Conflict } from "@projectkit/core/ProjectsError"
 import type { Caller } from "../../Organizations.js"
 import { randomId } from "../../internal/ids.js"
 import { type AssetRow, SyncAssetStore } from "./SyncAssetStore.js"
@@ -166,7 +167,26 @@ export const make = Effect.gen(function*() {
         return { generation: row, assets }
       }))
 
-  return { getGeneration, createGeneration, createGenerationWithUploads, listGenerations } as const
+  /**
+   * Deletes a generation in a terminal state and answers it as it was (generate-api/delete: "Only
+   * generations in a terminal state can be deleted"); one still at work is a `Conflict`. The
+   * status is checked in the DELETE itself, so a generation the worker moves on meanwhile is never
+   * deleted mid-flight.
+   */
+  const deleteGeneration = (caller: Caller, id: string) =>
+    Effect.gen(function*() {
+      const generation = yield* getGeneration(caller, id)
+      const deleted = yield* sql`DELETE FROM sync_generations WHERE id = ${id} AND org_id = ${caller.orgId}
+        AND status IN ('COMPLETED', 'FAILED', 'REJECTED') RETURNING id`
+      if (deleted.length > 0) return generation
+      // Not deleted: gone meanwhile (NotFound), or still at work (Conflict).
+      const now = yield* getGeneration(caller, id)
+      return yield* Effect.fail(
+        new Conflict({ description: `Generation ${id} is ${now.status}: only a finished generation can be deleted` })
+      )
+    })
+
+  return { getGeneration, createGeneration, createGenerationWithUploads, listGenerations, deleteGeneration } as const
 })
 
 export type SyncGenerationStoreService = Effect.Effect.Success<typeof make>

@@ -4,8 +4,9 @@
  * own `{statusCode, message}`, by `SyncErrors.table` alone.
  */
 import * as CompiledApi from "../../compiled/CompiledApi.js"
+import * as ProjectsError from "@projectkit/core/ProjectsError"
 import { Adapter } from "@projectkit/http"
-import { SyncApi, SyncErrors } from "@projectkit/sync"
+import { SyncApi, SyncErrorCatalog, SyncErrors } from "@projectkit/sync"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Clock from "effect/Clock"
 import * as DateTime from "effect/DateTime"
@@ -23,6 +24,7 @@ import { api as ServerApi } from "./SyncMounted.js"
 import * as BatchInput from "./BatchInput.js"
 import * as BatchLifecycle from "./BatchLifecycle.js"
 import * as GenerationLifecycle from "./GenerationLifecycle.js"
+import * as AssetUploads from "./AssetUploads.js"
 import * as GenerationUploads from "./GenerationUploads.js"
 import * as SyncAuthentication from "./SyncAuthentication.js"
 import * as SyncForms from "./SyncForms.js"
@@ -31,6 +33,7 @@ import * as SyncAssetStore from "./SyncAssetStore.js"
 import * as SyncBatchStore from "./SyncBatchStore.js"
 import * as SyncGenerationStore from "./SyncGenerationStore.js"
 import * as SyncProjectStore from "./SyncProjectStore.js"
+import * as SyncUploadStore from "./SyncUploadStore.js"
 import * as SyncWire from "./SyncWire.js"
 
 /** INF: the documents give no default page size; 20, as most cursor APIs. */
@@ -62,7 +65,7 @@ const caller: Effect.Effect<Caller, never, SyncApi.SyncPrincipal> = Effect.map(
 )
 
 export const ProjectsLive = CompiledApi.group(ServerApi, "syncProjects", (handlers) =>
-  Effect.map(SyncProjectStore.SyncProjectStore, (projects) =>
+  Effect.map(Effect.all([SyncProjectStore.SyncProjectStore, SyncAssetStore.SyncAssetStore]), ([projects, assets]) =>
     handlers
       .handle("create", ({ payload }) =>
         Effect.flatMap(caller, (who) =>
@@ -85,6 +88,8 @@ export const ProjectsLive = CompiledApi.group(ServerApi, "syncProjects", (handle
             answer
           ))
       .handle("delete", ({ path }) => Effect.flatMap(caller, (who) => projects.deleteProject(who, path.id)).pipe(answer))
+      .handle("attachAsset", ({ path, payload }) =>
+        Effect.flatMap(caller, (who) => assets.attachAsset(who, path.id, payload.assetId)).pipe(answer))
   ))
 
 export const GenerationsLive = (lifecycle: GenerationLifecycle.LifecycleConfig) =>
@@ -94,17 +99,43 @@ export const GenerationsLive = (lifecycle: GenerationLifecycle.LifecycleConfig) 
         .handle("create", ({ payload }) =>
           Effect.flatMap(caller, (who) => {
             const { model, projectId, webhookUrl, ...request } = payload
-            // A projectId that is not one of the caller's projects fails here with
-            // `InvalidReference`, which `answer` sends as sync.so's 422.
-            return generations.createGeneration(
-              who,
-              { model, request, webhookUrl: webhookUrl ?? null },
-              projectId,
-              GenerationLifecycle.startsAt(lifecycle)
+            // Inputs may name their media by assetId (asset-uploads: "use the returned id as an
+            // input[].assetId"): each must be an asset of the caller's organization.
+            const assetIds = payload.input.flatMap((item) => ("assetId" in item && item.assetId !== undefined ? [item.assetId] : []))
+            return Effect.zipRight(
+              Effect.forEach(assetIds, (id) => assets.getAsset(who, id), { discard: true }),
+              // A projectId that is not one of the caller's projects fails here with
+              // `InvalidReference`, which `answer` sends as sync.so's 422.
+              generations.createGeneration(
+                who,
+                { model, request, webhookUrl: webhookUrl ?? null },
+                projectId,
+                GenerationLifecycle.startsAt(lifecycle)
+              )
             )
           }).pipe(Effect.map(SyncWire.generation), answer))
         .handle("get", ({ path }) =>
           Effect.flatMap(caller, (who) => generations.getGeneration(who, path.id)).pipe(Effect.map(SyncWire.generation), answer))
+        .handle("delete", ({ path }) =>
+          Effect.flatMap(caller, (who) => generations.deleteGeneration(who, path.id)).pipe(
+            Effect.map(SyncWire.generation),
+            answer
+          ))
+        .handle("download", ({ path }) =>
+          Effect.flatMap(caller, (who) => generations.getGeneration(who, path.id)).pipe(
+            Effect.flatMap((row) =>
+              row.status === "COMPLETED" && row.output_url !== null
+                ? Effect.succeed(row.output_url)
+                : Effect.fail(
+                  new ProjectsError.NotFound({
+                    resource: "Generation output",
+                    id: path.id,
+                    description: `Generation ${path.id} is ${row.status}: it has no output to download`
+                  })
+                )
+            ),
+            answer
+          ))
         .handle("list", ({ urlParams }) =>
           Effect.flatMap(caller, (who) => generations.listGenerations(who, Adapter.defined(urlParams))).pipe(
             Effect.map((rows) => rows.map(SyncWire.generation)),
@@ -123,31 +154,80 @@ export const GenerationsLive = (lifecycle: GenerationLifecycle.LifecycleConfig) 
           }).pipe(answer))
     ))
 
+/** The file name's extension, lower-cased, as an asset's format (none without one). */
+const extensionOf = (name: string): string | null => /\.([a-z0-9]{1,16})$/i.exec(name)?.[1]?.toLowerCase() ?? null
+
 export const AssetsLive = CompiledApi.group(ServerApi, "syncAssets", (handlers) =>
-  Effect.map(SyncAssetStore.SyncAssetStore, (assets) =>
+  Effect.map(Effect.all([SyncAssetStore.SyncAssetStore, SyncUploadStore.SyncUploadStore]), ([assets, uploads]) =>
     handlers
       .handle("create", ({ payload }) =>
-        Effect.flatMap(caller, (who) =>
-          assets.createAsset(
+        Effect.gen(function*() {
+          const who = yield* caller
+          // One of this server's upload URLs (asset-uploads step 3): "verifies the upload" — the
+          // bytes must have arrived — and the asset is the upload's (its size, digest and bytes).
+          const uploadId = SyncUploadStore.uploadIdOf(payload.url)
+          const upload = uploadId === undefined ? Option.none() : yield* uploads.uploadOf(who, uploadId)
+          if (uploadId !== undefined && (Option.isNone(upload) || upload.value.received_size === null)) {
+            return yield* Effect.fail(
+              ProjectsError.Validation.single(["url"], "no file has been uploaded to this URL: PUT the bytes to the uploadUrl first")
+            )
+          }
+          const received = Option.getOrUndefined(upload)
+          return yield* assets.createAsset(
             who,
             {
               type: payload.type,
               // INF: the seed's example asset is ORGANIZATION-wide; registered assets are too unless told.
               visibility: payload.visibility ?? "ORGANIZATION",
-              name: payload.name ?? null,
+              name: payload.name ?? received?.file_name ?? null,
               url: payload.url,
-              size: payload.size ?? null,
-              format: payload.format ?? null,
-              // Registered by URL: the media stays where it is.
-              input_type: "URL",
+              size: received === undefined ? payload.size ?? null : Number(received.received_size),
+              format: payload.format ?? (received === undefined ? null : extensionOf(received.file_name)),
+              // Uploaded to the server, or registered by URL (the media stays where it is).
+              input_type: received === undefined ? "URL" : "UPLOAD",
               duration_seconds: payload.durationSeconds ?? null,
               thumbnail_url: payload.thumbnailUrl ?? null,
               width: payload.width ?? null,
               height: payload.height ?? null
             },
             // Not one of the caller's projects: `InvalidReference`, sync.so's 422.
-            payload.projectId
-          )).pipe(Effect.map(SyncWire.asset), answer))
+            payload.projectId,
+            received === undefined ? null : { id: received.id, sha256: received.sha256 }
+          )
+        }).pipe(Effect.map(SyncWire.asset), answer))
+      .handle("createUpload", ({ payload }) =>
+        Effect.gen(function*() {
+          const who = yield* caller
+          const request = yield* HttpServerRequest.HttpServerRequest
+          const now = yield* Clock.currentTimeMillis
+          const upload = yield* uploads.createUpload(who, payload, now, SyncApi.uploadExpiresInSeconds)
+          return { ...SyncUploadStore.urls(resultsBase(request.headers), upload), expiresIn: SyncApi.uploadExpiresInSeconds }
+        }).pipe(answer))
+      .handle("findUploaded", ({ urlParams }) =>
+        Effect.flatMap(caller, (who) => assets.findUploaded(who, urlParams.contentSha256, urlParams.type)).pipe(
+          Effect.map((row) => ({ asset: Option.getOrNull(Option.map(row, SyncWire.asset)) })),
+          answer
+        ))
+      .handle("update", ({ path, payload }) =>
+        Effect.flatMap(caller, (who) => assets.updateAsset(who, path.id, Adapter.defined(payload))).pipe(
+          Effect.map(SyncWire.asset),
+          answer
+        ))
+      .handle("delete", ({ path }) =>
+        Effect.gen(function*() {
+          const who = yield* caller
+          const deleted = yield* assets.deleteAsset(who, path.id)
+          // INF: an uploaded asset's bytes go with it (the upload URL and download URL stop answering).
+          if (deleted.uploadId !== null) yield* uploads.deleteUpload(deleted.uploadId)
+          return { id: deleted.id }
+        }).pipe(answer))
+      .handle("download", ({ path }) =>
+        // get-download-url: the URL to fetch without the key. INF: an uploaded asset's is the URL
+        // this server serves its bytes at; a URL-registered asset's is its URL unchanged.
+        Effect.flatMap(caller, (who) => assets.getAsset(who, path.id)).pipe(
+          Effect.map((row) => row.url ?? ""),
+          answer
+        ))
       .handle("list", ({ urlParams }) =>
         Effect.flatMap(caller, (who) => assets.listAssets(who, listQuery(urlParams))).pipe(
           Effect.map(SyncWire.assetList),
@@ -169,7 +249,11 @@ export const batchBodies: LargerBodies = (request) =>
     ? SyncApi.maxBatchFileBytes + 1024 * 1024
     : undefined
 
-const badRequest = (message: string) => new SyncErrors.BadRequest({ statusCode: 400, message })
+const badRequest = (message: string) =>
+  new SyncErrors.BadRequest({ statusCode: 400, message, ...SyncErrors.coded("invalid_request") })
+
+const tooLarge = (message: string) =>
+  new SyncErrors.PayloadTooLarge({ statusCode: 413, message, ...SyncErrors.coded("payload_too_large") })
 
 const isWebhookUrl = Schema.is(SyncApi.WebhookUrl)
 
@@ -192,7 +276,7 @@ export const BatchesLive = (lifecycle: GenerationLifecycle.LifecycleConfig) =>
               tooLargeMessage: () => `input: the file is larger than 5MB (${SyncApi.maxBatchFileBytes} bytes)`
             }).pipe(Effect.mapError((refusal) =>
               refusal.status === 413
-                ? new SyncErrors.PayloadTooLarge({ statusCode: 413, message: refusal.message })
+                ? tooLarge(refusal.message)
                 : badRequest(refusal.message)
             ))
             const dryRun = form.fields.get("dry_run")?.[0]
@@ -208,7 +292,7 @@ export const BatchesLive = (lifecycle: GenerationLifecycle.LifecycleConfig) =>
               Option.getOrUndefined(Option.map(Option.fromNullable(form.fields.get("input")?.[0]), (text) => new TextEncoder().encode(text)))
             if (content === undefined) return yield* Effect.fail(badRequest("input: the JSON Lines file is required"))
             if (content.length > SyncApi.maxBatchFileBytes) {
-              return yield* Effect.fail(new SyncErrors.PayloadTooLarge({ statusCode: 413, message: "input: the file is larger than 5MB" }))
+              return yield* Effect.fail(tooLarge("input: the file is larger than 5MB"))
             }
             const parsed = BatchInput.parse(content)
             if (Either.isLeft(parsed)) return yield* Effect.fail(badRequest(parsed.left))
@@ -246,8 +330,15 @@ export const ModelsLive = CompiledApi.group(
   (handlers) => handlers.handle("list", () => Effect.succeed(SyncCatalog.models))
 )
 
+/** The catalog of error codes, unauthenticated (errors-api/list). */
+export const ErrorsLive = CompiledApi.group(
+  ServerApi,
+  "syncErrors",
+  (handlers) => handlers.handle("list", () => Effect.succeed(SyncErrorCatalog.catalog))
+)
+
 /** The dialect's storage, one store per resource; assets and generations are filed under projects. */
-const stores = Layer.mergeAll(SyncGenerationStore.layer, SyncBatchStore.layer).pipe(
+const stores = Layer.mergeAll(SyncGenerationStore.layer, SyncBatchStore.layer, SyncUploadStore.layer).pipe(
   Layer.provideMerge(SyncAssetStore.layer),
   Layer.provideMerge(SyncProjectStore.layer)
 )
@@ -260,7 +351,9 @@ export const layer = (lifecycle: GenerationLifecycle.LifecycleConfig = Generatio
     AssetsLive,
     BatchesLive(lifecycle),
     ModelsLive,
+    ErrorsLive,
     GenerationUploads.layer(lifecycle),
+    AssetUploads.layer,
     GenerationLifecycle.layer(lifecycle),
     BatchLifecycle.layer(lifecycle)
   ).pipe(

@@ -86,6 +86,7 @@ export const generation = (row: GenerationRow): SyncApi.Generation => {
       outputDuration: row.output_duration,
       error: row.error,
       error_code: row.error_code,
+      errorCode: row.error_code,
       webhookUrl: row.webhook_url
     }),
     projectId: row.project_id
