@@ -7,7 +7,8 @@
  * Signing follows the Standard Webhooks scheme (INF: none of the providers' documents we hold says
  * how they sign): headers `webhook-id`, `webhook-timestamp` (seconds) and `webhook-signature`
  * = `v1,` + base64(HMAC-SHA256(secret, `${id}.${timestamp}.${body}`)), where the secret is the
- * organization's `whsec_…` secret taken as UTF-8 bytes.
+ * organization's `whsec_…` secret taken as UTF-8 bytes. A dialect whose provider documents its
+ * own scheme names it in `schemes` (Indream: `X-Indream-Timestamp`, `X-Indream-Signature`).
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -47,6 +48,8 @@ export interface WebhooksService {
     readonly dialect: string
     readonly url: string
     readonly payload: unknown
+    /** Headers the receiver asked for (Indream's `callbackHeaders`); the signature's win over them. */
+    readonly headers?: Readonly<Record<string, string>> | undefined
   }) => Effect.Effect<void, SqlError>
 }
 
@@ -61,8 +64,24 @@ export const sign = (secret: string, id: string, timestampSeconds: number, body:
   }`
 })
 
+/**
+ * Indream's scheme (its official client's `verifyExportWebhookSignature`): `X-Indream-Timestamp`
+ * (seconds) and `X-Indream-Signature` = hex HMAC-SHA256 of `${timestamp}.${rawBody}`.
+ */
+export const signIndream = (secret: string, _id: string, timestampSeconds: number, body: string) => ({
+  "x-indream-timestamp": String(timestampSeconds),
+  "x-indream-signature": Crypto.createHmac("sha256", secret).update(`${timestampSeconds}.${body}`).digest("hex")
+})
+
+/** How each dialect's deliveries are signed, when not by `sign`. */
+const schemes: Readonly<Record<string, (secret: string, id: string, timestampSeconds: number, body: string) => Record<string, string>>> = {
+  indream: signIndream
+}
+
 interface DueDelivery {
   readonly id: string
+  readonly dialect: string
+  readonly headers: string | null
   readonly url: string
   readonly payload: string
   readonly attempts: number
@@ -99,7 +118,10 @@ export const layer = (config: WebhookConfig = defaultConfig) =>
             return
           }
           const request = HttpClientRequest.post(delivery.url).pipe(
-            HttpClientRequest.setHeaders(sign(delivery.webhook_secret, delivery.id, Math.floor(now / 1000), delivery.payload)),
+            HttpClientRequest.setHeaders(delivery.headers === null ? {} : JSON.parse(delivery.headers) as Record<string, string>),
+            HttpClientRequest.setHeaders(
+              (schemes[delivery.dialect] ?? sign)(delivery.webhook_secret, delivery.id, Math.floor(now / 1000), delivery.payload)
+            ),
             HttpClientRequest.bodyText(delivery.payload, "application/json")
           )
           const outcome = yield* client.execute(request).pipe(
@@ -128,7 +150,7 @@ export const layer = (config: WebhookConfig = defaultConfig) =>
       // instance polling the same database does not deliver them twice.
       const tick = Effect.gen(function*() {
         const now = yield* Clock.currentTimeMillis
-        const due = yield* sql<DueDelivery>`SELECT d.id, d.url, d.payload, d.attempts, d.next_attempt_at,
+        const due = yield* sql<DueDelivery>`SELECT d.id, d.dialect, d.headers, d.url, d.payload, d.attempts, d.next_attempt_at,
             o.webhook_secret
           FROM webhook_deliveries d JOIN organizations o ON o.id = d.org_id
           WHERE d.status = 'pending' AND d.next_attempt_at <= ${now}
@@ -146,10 +168,11 @@ export const layer = (config: WebhookConfig = defaultConfig) =>
       yield* forkPoller("webhooks", config.pollInterval, tick)
 
       return Webhooks.of({
-        enqueue: ({ dialect, orgId, payload, url }) =>
+        enqueue: ({ dialect, headers, orgId, payload, url }) =>
           Effect.flatMap(Clock.currentTimeMillis, (now) =>
-            sql`INSERT INTO webhook_deliveries (id, org_id, dialect, url, payload, status, attempts, next_attempt_at, created_at)
-              VALUES (${randomId()}, ${orgId}, ${dialect}, ${url}, ${JSON.stringify(payload)}, 'pending', 0, ${now}, ${now})`)
+            sql`INSERT INTO webhook_deliveries (id, org_id, dialect, url, payload, headers, status, attempts, next_attempt_at, created_at)
+              VALUES (${randomId()}, ${orgId}, ${dialect}, ${url}, ${JSON.stringify(payload)},
+                ${headers === undefined ? null : JSON.stringify(headers)}, 'pending', 0, ${now}, ${now})`)
             .pipe(Effect.asVoid)
       })
     })
