@@ -45,7 +45,9 @@ const serverMigrations = {
       delivered_at BIGINT
     )`,
     `CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE status = 'pending'`
-  )
+  ),
+  // The headers a receiver asked for (an Indream export's `callbackHeaders`), sent with each attempt.
+  "0019_webhook_headers": statements(`ALTER TABLE webhook_deliveries ADD COLUMN headers TEXT`)
 }
 
 /**

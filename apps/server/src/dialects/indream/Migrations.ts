@@ -8,8 +8,6 @@ import { statements } from "../../internal/migration.js"
 
 export const migrations = {
   "0020_indream": statements(
-    // The headers a receiver asked for (an export's `callbackHeaders`), sent with each attempt.
-    `ALTER TABLE webhook_deliveries ADD COLUMN headers TEXT`,
     `CREATE TABLE indream_projects (
       id TEXT PRIMARY KEY,
       org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
