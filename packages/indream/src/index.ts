@@ -7,4 +7,5 @@
  */
 export * as IndreamApi from "./IndreamApi.js"
 export * as IndreamErrors from "./IndreamErrors.js"
+export * as IndreamEditorState from "./IndreamEditorState.js"
 export * as ProjectsError from "@projectkit/core/ProjectsError"

@@ -1,0 +1,414 @@
+/**
+ * Whether an `editorState` is a valid Indream v1 state, answered as `POST /v1/editor/validate`
+ * answers: `{valid, errors: [{code, path, message}]}`, `path` a JSON pointer into the state.
+ *
+ * Two passes, as the document describes ("Validate editor JSON schema and semantic rules"):
+ * 1. the official v1 JSON Schema (shipped in this package, see `schemas/README.md`), with Ajv 8
+ *    and ajv-formats, compiled once per validator. Where the schema says "one of" a list of kinds
+ *    told apart by `type` (items, assets, upload states), only the kind the value names is
+ *    reported, not every other kind it is not;
+ * 2. when the schema passes, the semantic rules: keyframes inside their clip (DOC: "timeTicks <
+ *    item.durationTicks", local clip time), no overlap within one track (DOC: items "may touch
+ *    end-to-start"), track items that exist, transitions between adjacent clips of their track
+ *    (the official client's test: `EDITOR_TRANSITION_CLIP_NOT_ADJACENT`), and item assets that
+ *    exist and are not deleted (an asset listed in `deletedAssets`).
+ *
+ * Codes: `EDITOR_SCHEMA_INVALID`, `EDITOR_EFFECT_TYPE_INVALID`, `EDITOR_FILTER_TYPE_INVALID`,
+ * `EDITOR_TRANSITION_TYPE_INVALID` and `EDITOR_TRANSITION_CLIP_NOT_ADJACENT` are the official
+ * client's tests'; INF: the other `EDITOR_*` codes, in the same style.
+ */
+import * as ProjectsError from "@projectkit/core/ProjectsError"
+import { Ajv, type ErrorObject } from "ajv"
+import * as AjvFormats from "ajv-formats"
+import * as Context from "effect/Context"
+import * as Layer from "effect/Layer"
+import type * as IndreamApi from "./IndreamApi.js"
+import * as IndreamErrors from "./IndreamErrors.js"
+import { editorStateSchemaV1 } from "./internal/editorStateSchema.js"
+
+export type ValidationError = IndreamApi.EditorValidationError
+export type ValidationResult = IndreamApi.EditorValidationResult
+
+/** The official v1 schema's `$id`. */
+export const schemaId = "https://api.indream.ai/schemas/editor-state.v1.schema.json"
+
+/** The v1 JSON Schema this package validates against (Indream's, MIT). */
+export const schema: { readonly [key: string]: unknown } = editorStateSchemaV1
+
+/** INF: at most this many errors are reported; the first ones, in document order. */
+export const maxErrors = 100
+
+export const Code = {
+  SchemaInvalid: "EDITOR_SCHEMA_INVALID",
+  EffectTypeInvalid: "EDITOR_EFFECT_TYPE_INVALID",
+  FilterTypeInvalid: "EDITOR_FILTER_TYPE_INVALID",
+  TransitionTypeInvalid: "EDITOR_TRANSITION_TYPE_INVALID",
+  TransitionClipNotAdjacent: "EDITOR_TRANSITION_CLIP_NOT_ADJACENT",
+  TransitionTrackNotFound: "EDITOR_TRANSITION_TRACK_NOT_FOUND",
+  KeyframeOutOfRange: "EDITOR_KEYFRAME_OUT_OF_RANGE",
+  TrackItemsOverlap: "EDITOR_TRACK_ITEMS_OVERLAP",
+  TrackItemNotFound: "EDITOR_TRACK_ITEM_NOT_FOUND",
+  AssetNotFound: "EDITOR_ASSET_NOT_FOUND",
+  AssetDeleted: "EDITOR_ASSET_DELETED"
+} as const
+
+/** A validator of editor states: the schema compiled once, used for every call. */
+export interface Validator {
+  readonly validate: (editorState: unknown) => ValidationResult
+}
+
+/** The validator as a service, for a server that builds it once. */
+export class EditorStateValidator extends Context.Tag("@projectkit/indream/EditorStateValidator")<
+  EditorStateValidator,
+  Validator
+>() {}
+
+// ---------------------------------------------------------------------------------------------
+// JSON helpers
+// ---------------------------------------------------------------------------------------------
+
+type Json = { readonly [key: string]: unknown }
+
+const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value)
+
+/** One JSON-pointer segment (RFC 6901). */
+const escape = (segment: string | number) => String(segment).replace(/~/g, "~0").replace(/\//g, "~1")
+const pointer = (...segments: ReadonlyArray<string | number>) => "/" + segments.map(escape).join("/")
+const under = (base: string, ...segments: ReadonlyArray<string | number>) =>
+  (base === "/" ? "" : base) + pointer(...segments)
+
+const unescape = (segment: string) => segment.replace(/~1/g, "/").replace(/~0/g, "~")
+
+/** The value at a JSON pointer (`""` is the root). */
+const at = (root: unknown, path: string): unknown => {
+  if (path === "" || path === "/") return root
+  let value: unknown = root
+  for (const segment of path.slice(1).split("/").map(unescape)) {
+    if (Array.isArray(value)) value = value[Number(segment)]
+    else if (isObject(value)) value = value[segment]
+    else return undefined
+  }
+  return value
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pass 1: the JSON Schema
+// ---------------------------------------------------------------------------------------------
+
+/** The code of a schema error, by where it is (as the official client's tests tell them apart). */
+const schemaCode = (path: string): string =>
+  path.includes("/effectType")
+    ? Code.EffectTypeInvalid
+    : path.includes("/filterType")
+    ? Code.FilterTypeInvalid
+    : path.startsWith("/transitions")
+    ? Code.TransitionTypeInvalid
+    : Code.SchemaInvalid
+
+/** Ajv's error as ours: the path names the property at fault, the message the allowed values. */
+const fromAjv = (error: ErrorObject, base: string): ValidationError => {
+  const path = base + error.instancePath
+  const params = error.params as Json
+  const named = (key: string) => typeof params[key] === "string" ? under(path, params[key] as string) : path
+  const located = error.keyword === "required"
+    ? named("missingProperty")
+    : error.keyword === "additionalProperties"
+    ? named("additionalProperty")
+    : path
+  const message = error.keyword === "enum" && Array.isArray(params.allowedValues)
+    ? `must be one of: ${params.allowedValues.map((value) => JSON.stringify(value)).join(", ")}`
+    : error.keyword === "const"
+    ? `must be ${JSON.stringify(params.allowedValue)}`
+    : error.keyword === "additionalProperties"
+    ? "is not allowed here"
+    : error.message ?? `fails ${error.keyword}`
+  const finalPath = located === "" ? "/" : located
+  return { code: schemaCode(finalPath), path: finalPath, message }
+}
+
+const resolveRef = (ref: string): unknown => at(editorStateSchemaV1, ref.replace(/^#/, ""))
+
+/** The constants a schema (through `$ref`, `allOf`, `oneOf`, `anyOf`) requires of property `key`. */
+const constants = (node: unknown, key: string, depth = 0): ReadonlyArray<unknown> => {
+  if (!isObject(node) || depth > 8) return []
+  if (typeof node.$ref === "string") return constants(resolveRef(node.$ref), key, depth + 1)
+  const property = isObject(node.properties) ? node.properties[key] : undefined
+  if (isObject(property)) {
+    if ("const" in property) return [property.const]
+    if (Array.isArray(property.enum)) return property.enum
+  }
+  const members = ["allOf", "oneOf", "anyOf"].flatMap((keyword) => Array.isArray(node[keyword]) ? node[keyword] as Array<unknown> : [])
+  return [...new Set(members.flatMap((member) => constants(member, key, depth + 1)))]
+}
+
+/** The property names a schema requires a constant of (candidates to tell branches apart). */
+const constantKeys = (node: unknown, depth = 0): ReadonlyArray<string> => {
+  if (!isObject(node) || depth > 8) return []
+  if (typeof node.$ref === "string") return constantKeys(resolveRef(node.$ref), depth + 1)
+  const own = isObject(node.properties)
+    ? Object.entries(node.properties).filter(([, value]) => isObject(value) && ("const" in value || Array.isArray(value.enum)))
+      .map(([name]) => name)
+    : []
+  const members = ["allOf", "oneOf", "anyOf"].flatMap((keyword) => Array.isArray(node[keyword]) ? node[keyword] as Array<unknown> : [])
+  return [...new Set([...own, ...members.flatMap((member) => constantKeys(member, depth + 1))])]
+}
+
+/**
+ * The property that tells `branches` apart: every branch requires constants of it and no two
+ * share one (`type` for items and assets, `chartType` among charts). None: not a tagged union.
+ */
+const discriminator = (branches: ReadonlyArray<unknown>) => {
+  const candidates = ["type", ...constantKeys(branches[0]).filter((key) => key !== "type")]
+  for (const key of candidates) {
+    const values = branches.map((branch) => constants(branch, key))
+    if (values.some((list) => list.length === 0)) continue
+    const all = values.flat()
+    if (new Set(all).size === all.length) return { key, values }
+  }
+  return undefined
+}
+
+/** Every object and array of the schema, by identity, with its JSON pointer. */
+const indexSchema = (node: unknown, path: string, index: WeakMap<object, string>): void => {
+  if (typeof node !== "object" || node === null || index.has(node)) return
+  index.set(node, path)
+  for (const [key, value] of Object.entries(node)) indexSchema(value, `${path}/${escape(key)}`, index)
+}
+
+interface Compiled {
+  readonly ajv: Ajv
+  readonly pointers: WeakMap<object, string>
+}
+
+/** Errors of `data` against the v1 schema's subschema at `fragment` (`#/definitions/…`). */
+const errorsAgainst = (compiled: Compiled, fragment: string, data: unknown): ReadonlyArray<ErrorObject> | undefined => {
+  const validate = compiled.ajv.getSchema(`${schemaId}${fragment}`)
+  if (validate === undefined) return undefined
+  return validate(data) ? [] : [...(validate.errors ?? [])]
+}
+
+/**
+ * `errors` (at `base`, in `data`) with each "one of these kinds" failure narrowed to the kind the
+ * value names (by `type`, or whichever property tells the kinds apart): that kind's own errors
+ * (themselves narrowed), or, when the value names no kind, one error on that property listing
+ * the kinds. Ajv reports a `oneOf` after its branches' errors, so at one path the last is the
+ * outermost, handled first.
+ */
+const narrow = (
+  compiled: Compiled,
+  errors: ReadonlyArray<ErrorObject>,
+  data: unknown,
+  base: string,
+  depth = 0
+): ReadonlyArray<ValidationError> => {
+  const oneOfs = errors
+    .map((error, order) => ({ error, order }))
+    .filter(({ error }) => error.keyword === "oneOf")
+    .sort((a, b) => a.error.instancePath.length - b.error.instancePath.length || b.order - a.order)
+    .map(({ error }) => error)
+  const inside = (path: string, container: string) => path === container || path.startsWith(container + "/")
+  const handled: Array<string> = []
+  const result: Array<ValidationError> = []
+  for (const oneOf of oneOfs) {
+    if (depth > 6 || handled.some((path) => inside(oneOf.instancePath, path))) continue
+    const branches: unknown = oneOf.schema
+    if (!Array.isArray(branches)) continue
+    const location = compiled.pointers.get(branches)
+    const tagged = discriminator(branches)
+    if (location === undefined || tagged === undefined) continue
+    const value = at(data, oneOf.instancePath)
+    const tag = isObject(value) ? value[tagged.key] : undefined
+    const chosen = tagged.values.findIndex((values) => tag !== undefined && values.includes(tag))
+    const path = base + oneOf.instancePath
+    if (chosen === -1) {
+      const allowed = tagged.values.flat().map((name) => JSON.stringify(name)).join(", ")
+      const tagPath = under(path === "" ? "/" : path, tagged.key)
+      handled.push(oneOf.instancePath)
+      result.push({ code: schemaCode(tagPath), path: tagPath, message: `must be one of: ${allowed}` })
+      continue
+    }
+    const branchErrors = errorsAgainst(compiled, `#${location}/${chosen}`, value)
+    if (branchErrors === undefined) continue
+    handled.push(oneOf.instancePath)
+    result.push(...narrow(compiled, branchErrors, value, path, depth + 1))
+  }
+  for (const error of errors) {
+    if (handled.some((path) => inside(error.instancePath, path))) continue
+    result.push(fromAjv(error, base))
+  }
+  return result
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pass 2: the semantic rules (on a state the schema accepted)
+// ---------------------------------------------------------------------------------------------
+
+const numberField = (value: Json, key: string): number => (typeof value[key] === "number" ? value[key] as number : 0)
+
+/** Whether `value` is an animated number track (`{value, keyframes}`). */
+const isAnimatedTrack = (value: unknown): value is { readonly keyframes: ReadonlyArray<Json> } =>
+  isObject(value) && typeof value.value === "number" && Array.isArray(value.keyframes)
+
+const semanticErrors = (state: Json): ReadonlyArray<ValidationError> => {
+  const errors: Array<ValidationError> = []
+  const items = isObject(state.items) ? state.items : {}
+  const assets = isObject(state.assets) ? state.assets : {}
+  const tracks = Array.isArray(state.tracks) ? state.tracks.filter(isObject) : []
+  const deleted = new Set(
+    (Array.isArray(state.deletedAssets) ? state.deletedAssets : [])
+      .filter(isObject)
+      .map((entry) => entry.assetId)
+      .filter((id): id is string => typeof id === "string")
+  )
+
+  for (const [itemKey, item] of Object.entries(items)) {
+    if (!isObject(item)) continue
+    const duration = numberField(item, "durationTicks")
+    for (const [property, value] of Object.entries(item)) {
+      if (!isAnimatedTrack(value)) continue
+      value.keyframes.forEach((keyframe, index) => {
+        const time = numberField(keyframe, "timeTicks")
+        if (time >= duration) {
+          errors.push({
+            code: Code.KeyframeOutOfRange,
+            path: pointer("items", itemKey, property, "keyframes", index, "timeTicks"),
+            message: `keyframe at ${time} ticks is outside its clip: local time must be below durationTicks (${duration})`
+          })
+        }
+      })
+    }
+    if (typeof item.assetId === "string") {
+      const path = pointer("items", itemKey, "assetId")
+      if (deleted.has(item.assetId)) {
+        errors.push({ code: Code.AssetDeleted, path, message: `asset ${item.assetId} is deleted (listed in deletedAssets)` })
+      } else if (!(item.assetId in assets)) {
+        errors.push({ code: Code.AssetNotFound, path, message: `asset ${item.assetId} is not in assets` })
+      }
+    }
+  }
+
+  tracks.forEach((track, trackIndex) => {
+    const ids = Array.isArray(track.items) ? track.items.filter((id): id is string => typeof id === "string") : []
+    const spans: Array<{ readonly index: number; readonly id: string; readonly start: number; readonly end: number }> = []
+    ids.forEach((id, index) => {
+      const item = items[id]
+      if (!isObject(item)) {
+        errors.push({
+          code: Code.TrackItemNotFound,
+          path: pointer("tracks", trackIndex, "items", index),
+          message: `item ${id} is not in items`
+        })
+        return
+      }
+      const start = numberField(item, "startTicks")
+      spans.push({ index, id, start, end: start + numberField(item, "durationTicks") })
+    })
+    const ordered = [...spans].sort((a, b) => a.start - b.start || a.index - b.index)
+    for (let next = 1; next < ordered.length; next++) {
+      const before = ordered[next - 1]!
+      const after = ordered[next]!
+      if (after.start < before.end) {
+        errors.push({
+          code: Code.TrackItemsOverlap,
+          path: pointer("tracks", trackIndex, "items", after.index),
+          message: `item ${after.id} (from ${after.start} ticks) overlaps item ${before.id} (until ${before.end} ticks) in the same track`
+        })
+      }
+    }
+  })
+
+  const transitions = isObject(state.transitions) ? state.transitions : {}
+  for (const [key, transition] of Object.entries(transitions)) {
+    if (!isObject(transition)) continue
+    const track = tracks.find((candidate) => candidate.id === transition.trackId)
+    if (track === undefined) {
+      errors.push({
+        code: Code.TransitionTrackNotFound,
+        path: pointer("transitions", key, "trackId"),
+        message: `track ${String(transition.trackId)} does not exist`
+      })
+      continue
+    }
+    const order = Array.isArray(track.items) ? track.items : []
+    const from = order.indexOf(transition.fromClipId)
+    const to = order.indexOf(transition.toClipId)
+    if (from === -1 || to === -1 || to !== from + 1) {
+      errors.push({
+        code: Code.TransitionClipNotAdjacent,
+        path: pointer("transitions", key),
+        message: "transition clips must be adjacent in track timeline: toClipId must follow fromClipId in the track"
+      })
+    }
+  }
+  return errors
+}
+
+// ---------------------------------------------------------------------------------------------
+// The validator
+// ---------------------------------------------------------------------------------------------
+
+const unique = (errors: ReadonlyArray<ValidationError>): ReadonlyArray<ValidationError> => {
+  const seen = new Set<string>()
+  return errors.filter((error) => {
+    const key = `${error.code}\u0000${error.path}\u0000${error.message}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
+/** A validator: the v1 schema compiled once (this is the costly part: make one and keep it). */
+export const make = (): Validator => {
+  // verbose: a `oneOf` error then carries its branches, which `narrow` locates in the schema.
+  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true })
+  AjvFormats.default.default(ajv)
+  ajv.addSchema(editorStateSchemaV1 as object)
+  const validateRoot = ajv.getSchema(schemaId)
+  if (validateRoot === undefined) throw new Error(`the editorState schema ${schemaId} did not compile`)
+  const pointers = new WeakMap<object, string>()
+  indexSchema(editorStateSchemaV1, "", pointers)
+  const compiled: Compiled = { ajv, pointers }
+  return {
+    validate: (editorState) => {
+      if (!isObject(editorState)) {
+        return { valid: false, errors: [{ code: Code.SchemaInvalid, path: "/", message: "must be object" }] }
+      }
+      const schemaErrors = validateRoot(editorState) ? [] : [...(validateRoot.errors ?? [])]
+      const errors = schemaErrors.length > 0
+        ? narrow(compiled, schemaErrors, editorState, "")
+        : semanticErrors(editorState)
+      const reported = unique(errors).slice(0, maxErrors)
+      return { valid: reported.length === 0, errors: reported }
+    }
+  }
+}
+
+/** `EditorStateValidator`, compiled once for the Layer's lifetime. */
+export const layer: Layer.Layer<EditorStateValidator> = Layer.sync(EditorStateValidator, make)
+
+// ---------------------------------------------------------------------------------------------
+// As errors
+// ---------------------------------------------------------------------------------------------
+
+/** The refusal of an invalid state, in core terms: one issue per error, under `editorState`. */
+export const toValidation = (result: ValidationResult): ProjectsError.Validation =>
+  new ProjectsError.Validation({
+    issues: result.errors.map((error) => ({
+      path: ["editorState", ...error.path.split("/").slice(1).filter((segment) => segment !== "").map(unescape)],
+      message: `${error.message} (${error.code})`
+    }))
+  })
+
+/**
+ * The refusal of an invalid state on create, sync and exports, as Indream words it: 422 with the
+ * first error's code, every error (up to a few) in `detail`.
+ */
+export const toProblem = (result: ValidationResult): IndreamErrors.UnprocessableContent => {
+  const shown = result.errors.slice(0, 5).map((error) => `${error.path} ${error.message}`)
+  const more = result.errors.length > shown.length ? ` (and ${result.errors.length - shown.length} more)` : ""
+  return new IndreamErrors.UnprocessableContent(IndreamErrors.problemBody(
+    422,
+    result.errors[0]?.code ?? IndreamErrors.ErrorCode.EditorSchemaInvalid,
+    `editorState is invalid: ${shown.join("; ")}${more}`
+  ))
+}
