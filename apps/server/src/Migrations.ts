@@ -3,6 +3,7 @@
  * PostgreSQL: times are epoch milliseconds in BIGINT columns, JSON documents are TEXT.
  */
 import * as EditorMigrations from "./dialects/editor/Migrations.js"
+import * as IndreamMigrations from "./dialects/indream/Migrations.js"
 import * as SanityMigrations from "./dialects/sanity/Migrations.js"
 import * as SyncMigrations from "./dialects/sync/Migrations.js"
 import * as SqlClient from "@effect/sql/SqlClient"
@@ -71,5 +72,6 @@ export const migrations = {
   ...SyncMigrations.migrations,
   ...EditorMigrations.migrations,
   ...SanityMigrations.migrations,
-  "0008_hashed_credentials": hashedCredentials
+  "0008_hashed_credentials": hashedCredentials,
+  ...IndreamMigrations.migrations
 }

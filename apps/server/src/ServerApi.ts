@@ -5,6 +5,7 @@
 import * as HttpApi from "@effect/platform/HttpApi"
 import { SanityApi } from "@projectkit/sanity"
 import { EditorApi } from "@projectkit/editor"
+import { IndreamApi } from "@projectkit/indream"
 import { SyncApi } from "@projectkit/sync"
 import { ControlApi } from "./ControlApi.js"
 import { StudioGroup } from "./StudioApi.js"
@@ -18,4 +19,5 @@ export class ServerApi extends HttpApi.make("projectkit")
   .addHttpApi(SyncApi.SyncApi.prefix("/sync"))
   .addHttpApi(EditorApi.EditorApi.prefix("/editor"))
   .addHttpApi(SanityApi.SanityApi.prefix("/sanity"))
+  .addHttpApi(IndreamApi.IndreamApi.prefix("/indream"))
 {}

@@ -6,12 +6,18 @@
 import * as Layer from "effect/Layer"
 import type * as Dialect from "../Dialect.js"
 import * as EditorDialect from "./editor/EditorDialect.js"
+import * as IndreamDialect from "./indream/IndreamDialect.js"
 import * as SanityDialect from "./sanity/SanityDialect.js"
 import type * as SanityLifecycle from "./sanity/SanityLifecycle.js"
 import type * as GenerationLifecycle from "./sync/GenerationLifecycle.js"
 import * as SyncDialect from "./sync/SyncDialect.js"
 
-export const all: ReadonlyArray<Dialect.Dialect> = [SyncDialect.dialect, EditorDialect.dialect, SanityDialect.dialect]
+export const all: ReadonlyArray<Dialect.Dialect> = [
+  SyncDialect.dialect,
+  EditorDialect.dialect,
+  SanityDialect.dialect,
+  IndreamDialect.dialect
+]
 
 /** What each dialect can be configured with (each has defaults). */
 export interface DialectsConfig {
@@ -19,10 +25,17 @@ export interface DialectsConfig {
   readonly generations?: GenerationLifecycle.LifecycleConfig | undefined
   /** The editor dialect: its sync rate limit, editorState size limit and export durations. */
   readonly editor?: EditorDialect.EditorConfig | undefined
+  /** Indream: its limits, export durations and public URL. */
+  readonly indream?: IndreamDialect.IndreamConfig | undefined
   /** How long Sanity copy jobs and embeddings indexes take. */
   readonly sanity?: SanityLifecycle.LifecycleConfig | undefined
 }
 
 /** Every dialect's handlers, authentication, storage and background work. */
 export const layer = (config: DialectsConfig) =>
-  Layer.mergeAll(SyncDialect.layer(config.generations), EditorDialect.layer(config.editor), SanityDialect.layer(config.sanity))
+  Layer.mergeAll(
+    SyncDialect.layer(config.generations),
+    EditorDialect.layer(config.editor),
+    SanityDialect.layer(config.sanity),
+    IndreamDialect.layer(config.indream)
+  )

@@ -10,14 +10,18 @@
  * failure paths can be tested.
  */
 import * as SqlClient from "@effect/sql/SqlClient"
+import { IndreamApi } from "@projectkit/indream"
 import * as Clock from "effect/Clock"
+import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
 import { randomSecret } from "../../internal/ids.js"
 import { forkPoller } from "../../internal/poller.js"
 import { Webhooks } from "../../Webhooks.js"
 import type { ExportRow } from "./IndreamStore.js"
+import * as IndreamWire from "./IndreamWire.js"
 
 export interface ExportLifecycleConfig {
   /** How long a task stays PENDING. */
@@ -41,9 +45,6 @@ export const startsAt = (config: ExportLifecycleConfig) => (createdAt: number) =
 
 /** The callback event a transition causes, if any. */
 export type ExportEvent = "EXPORT_STARTED" | "EXPORT_COMPLETED" | "EXPORT_FAILED"
-
-/** What the dialect needs to turn a stored task into its wire snapshot (an `ExportTask`). */
-export type TaskSnapshot = (row: ExportRow) => unknown
 
 interface DueExport extends ExportRow {
   readonly org_id: string
@@ -72,11 +73,12 @@ export const next = (row: DueExport, now: number, step: number): { readonly row:
   }
 }
 
-export const layer = (snapshot: TaskSnapshot, config: ExportLifecycleConfig = defaultLifecycle) =>
+export const layer = (config: ExportLifecycleConfig = defaultLifecycle) =>
   Layer.scopedDiscard(Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const webhooks = yield* Webhooks
     const step = Duration.toMillis(config.processing) / steps
+    const encodeEvent = Schema.encodeSync(IndreamApi.ExportWebhookEvent)
 
     const advance = (row: DueExport) =>
       sql.withTransaction(Effect.gen(function*() {
@@ -92,14 +94,18 @@ export const layer = (snapshot: TaskSnapshot, config: ExportLifecycleConfig = de
             dialect: "indream",
             url: row.callback_url,
             headers: row.callback_headers === null ? undefined : JSON.parse(row.callback_headers) as Record<string, string>,
-            payload: { eventType: after.event, occurredAt: new Date(now).toISOString(), task: snapshot(after.row) }
+            payload: encodeEvent({
+              eventType: after.event,
+              occurredAt: DateTime.unsafeMake(now),
+              task: IndreamWire.exportTask(row.public_base)(after.row)
+            })
           })
         }
       }))
 
     const tick = Effect.gen(function*() {
       const now = yield* Clock.currentTimeMillis
-      const due = yield* sql<DueExport>`SELECT id, org_id, user_id, project_id, client_task_id, status, progress, error,
+      const due = yield* sql<DueExport>`SELECT id, org_id, user_id, api_key_id, public_base, project_id, client_task_id, status, progress, error,
           format, fps, ratio, scale, width, height, duration_seconds, billed_standard_seconds, charged_credits,
           callback_url, callback_headers, output_key, created_at, updated_at, completed_at, editor_state, next_transition_at
         FROM indream_exports WHERE next_transition_at <= ${now}

@@ -46,6 +46,7 @@ export interface AssetRow {
 export interface ExportRow {
   readonly id: string
   readonly user_id: string
+  readonly api_key_id: string
   readonly project_id: string | null
   readonly client_task_id: string | null
   readonly status: ExportStatus
@@ -63,6 +64,8 @@ export interface ExportRow {
   readonly callback_url: string | null
   readonly callback_headers: string | null
   readonly output_key: string | null
+  /** The server's public URL (with the dialect's prefix) when the task was created: its callbacks' `outputUrl`. */
+  readonly public_base: string
   readonly created_at: number
   readonly updated_at: number
   readonly completed_at: number | null
@@ -78,6 +81,8 @@ export const maxActiveExports = 2
 
 export interface NewExport {
   readonly userId: string
+  readonly apiKeyId: string
+  readonly publicBase: string
   readonly projectId: string | null
   readonly clientTaskId: string | null
   readonly format: "mp4" | "webm"
@@ -104,7 +109,7 @@ export interface StoredResponse {
 
 const projectColumns = "id, title, description, state_version, created_at, updated_at"
 const assetColumns = "id, type, source, filename, mimetype, size, file_key, width, height, duration, created_at"
-const exportColumns = `id, user_id, project_id, client_task_id, status, progress, error, format, fps, ratio, scale,
+const exportColumns = `id, user_id, api_key_id, public_base, project_id, client_task_id, status, progress, error, format, fps, ratio, scale,
   width, height, duration_seconds, billed_standard_seconds, charged_credits, callback_url, callback_headers,
   output_key, created_at, updated_at, completed_at`
 
@@ -344,6 +349,8 @@ export const make = Effect.gen(function*() {
       const row: ExportRow = {
         id: randomId(),
         user_id: input.userId,
+        api_key_id: input.apiKeyId,
+        public_base: input.publicBase,
         project_id: input.projectId,
         client_task_id: input.clientTaskId,
         status: "PENDING",
@@ -365,10 +372,10 @@ export const make = Effect.gen(function*() {
         updated_at: now,
         completed_at: null
       }
-      yield* sql`INSERT INTO indream_exports (id, org_id, user_id, project_id, client_task_id, status, progress, error,
+      yield* sql`INSERT INTO indream_exports (id, org_id, user_id, api_key_id, public_base, project_id, client_task_id, status, progress, error,
           format, fps, ratio, scale, width, height, duration_seconds, billed_standard_seconds, charged_credits,
           callback_url, callback_headers, editor_state, output_key, created_at, updated_at, completed_at, next_transition_at)
-        VALUES (${row.id}, ${orgId}, ${row.user_id}, ${row.project_id}, ${row.client_task_id}, 'PENDING', 0, NULL,
+        VALUES (${row.id}, ${orgId}, ${row.user_id}, ${row.api_key_id}, ${row.public_base}, ${row.project_id}, ${row.client_task_id}, 'PENDING', 0, NULL,
           ${row.format}, ${row.fps}, ${row.ratio}, ${row.scale}, ${row.width}, ${row.height}, ${row.duration_seconds},
           ${row.billed_standard_seconds}, ${row.charged_credits}, ${row.callback_url}, ${row.callback_headers},
           ${input.editorState}, NULL, ${now}, ${now}, NULL, ${input.startsAt})`
@@ -387,7 +394,7 @@ export const make = Effect.gen(function*() {
       read: (after, limit) => {
         const page = Keyset.clauses(sql, { key: "created_at", direction: "desc" }, after)
         return sql<ExportRow>`SELECT ${exportFields} FROM indream_exports WHERE org_id = ${orgId}
-          ${query.createdByApiKeyId === undefined ? sql`` : sql`AND user_id = ${query.createdByApiKeyId}`}
+          ${query.createdByApiKeyId === undefined ? sql`` : sql`AND api_key_id = ${query.createdByApiKeyId}`}
           ${page.after} ${page.orderBy} LIMIT ${limit}`
       },
       position: (row) => ({ value: Keyset.int(row.created_at), id: row.id })
@@ -397,6 +404,13 @@ export const make = Effect.gen(function*() {
   const findOutput = (outputKey: string) =>
     Effect.map(
       sql<ExportRow>`SELECT ${exportFields} FROM indream_exports WHERE output_key = ${outputKey} AND status = 'COMPLETED'`,
+      (rows) => rows[0]
+    )
+
+  /** The asset a stored file belongs to, any organization (the public download); none once deleted. */
+  const findFileAsset = (fileKey: string) =>
+    Effect.map(
+      sql<AssetRow>`SELECT ${assetFields} FROM indream_assets WHERE file_key = ${fileKey} AND deleted_at IS NULL`,
       (rows) => rows[0]
     )
 
@@ -436,6 +450,7 @@ export const make = Effect.gen(function*() {
     createExport,
     listExports,
     findOutput,
+    findFileAsset,
     findResponse,
     saveResponse
   } as const
