@@ -39,7 +39,12 @@ describe("startServer", () => {
     try {
       expect(one.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
       expect(one.url).not.toBe(two.url)
-      expect(one.dialectUrls).toEqual({ sync: `${one.url}/sync`, editor: `${one.url}/editor`, sanity: `${one.url}/sanity` })
+      expect(one.dialectUrls).toEqual({
+        sync: `${one.url}/sync`,
+        editor: `${one.url}/editor`,
+        sanity: `${one.url}/sanity`,
+        indream: `${one.url}/indream`
+      })
       expect(one.adminToken).toMatch(/^pk_admin_/)
 
       const org = await one.createOrganization("Acme")
