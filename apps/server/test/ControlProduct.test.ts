@@ -60,7 +60,9 @@ for (const router of routers) {
           syncAssets: 0,
           editorProjects: 0,
           sanityProjects: 0,
-          sanityProjectToken: 401
+          sanityProjectToken: 401,
+          indreamProjects: 0,
+          indreamFile: 0
         })
         const exported = (await control("GET", `/export?org=${mine.id}`)).body!
         for (const [table, rows] of Object.entries(exported["tables"] as Record<string, ReadonlyArray<unknown>>)) {
@@ -254,7 +256,7 @@ for (const router of routers) {
         const json = await fetch(`${server.url}/`)
         expect(json.status).toBe(200)
         const home = await json.json() as { dialects: Array<{ name: string; url: string; docs: string }>; control: { health: string } }
-        expect(home.dialects.map((d) => d.name)).toEqual(["sync", "editor", "sanity"])
+        expect(home.dialects.map((d) => d.name)).toEqual(["sync", "editor", "sanity", "indream"])
         expect(home.dialects[0]).toMatchObject({ url: `${server.url}/sync`, docs: `${server.url}/sync/docs` })
         expect((await fetch(home.control.health)).status).toBe(200)
         const html = await fetch(`${server.url}/`, { headers: { accept: "text/html" } })

@@ -19,6 +19,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, layer } from "@effect/vitest"
 import { EditorApi } from "@projectkit/editor"
 import { ContractDocument } from "@projectkit/http"
+import { IndreamApi } from "@projectkit/indream"
 import { SanityApi } from "@projectkit/sanity"
 import { SyncApi } from "@projectkit/sync"
 import * as Effect from "effect/Effect"
@@ -28,6 +29,7 @@ import type * as Dialect from "../src/Dialect.js"
 import * as Dialects from "../src/dialects/index.js"
 import * as Fallback from "../src/Fallback.js"
 import * as Untrusted from "../src/internal/untrusted.js"
+import { examples } from "../../../packages/indream/test/support/indreamDocuments.js"
 import * as Fuzz from "./support/Fuzz.js"
 import * as FuzzServer from "./support/FuzzServer.js"
 import { backend } from "./support/TestDatabase.js"
@@ -49,7 +51,8 @@ const maxErrorBody = 4_096
 const refusals: Readonly<Record<string, ContractDocument.Refusals>> = {
   sync: SyncApi.refusals,
   editor: EditorApi.refusals,
-  sanity: SanityApi.refusals
+  sanity: SanityApi.refusals,
+  indream: IndreamApi.refusals
 }
 
 /** A dialect's credential in an organization the control plane created. */
@@ -58,6 +61,8 @@ const credentialOf = (dialect: string, org: CreatedOrganization): string => {
     case "sync":
       return org.credentials.sync.apiKey
     case "editor":
+    // INF: Indream's key is, for now, the organization's editor key.
+    case "indream":
       return org.credentials.editor.apiKey
     default:
       return org.credentials.sanity.token
@@ -100,6 +105,19 @@ const seedResources = (dialect: Dialect.Dialect, secret: string) =>
       case "editor": {
         const auth = { authorization: `Bearer ${secret}` }
         answers.push((yield* json("POST", "/v1/projects", { title: "seed", editorState: { clips: [] } }, auth)).body)
+        break
+      }
+      case "indream": {
+        const auth = { "x-api-key": secret }
+        const state = examples("valid").find((example) => example.file === "editor-state.valid.json")!.state
+        const project = yield* json("POST", "/v1/projects", { title: "seed", editorState: state }, auth)
+        answers.push(project.body)
+        const uploaded = yield* request(`${dialect.prefix}/v1/uploads`, {
+          method: "POST",
+          headers: { ...auth, "content-type": "image/png", "x-file-name": "seed.png" },
+          body: new Uint8Array([137, 80, 78, 71])
+        })
+        answers.push(uploaded.body)
         break
       }
       case "sanity": {
