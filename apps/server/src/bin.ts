@@ -107,6 +107,10 @@ const editorMaxStateBytes = Options.integer("editor-max-state-bytes").pipe(
   Options.withDescription("The largest editorState accepted, in bytes of JSON (keep it below --max-body-bytes); larger gets 413"),
   Options.withDefault(EditorHandlers.defaultMaxStateBytes)
 )
+const publicUrl = Options.text("public-url").pipe(
+  Options.withDescription("The URL clients reach the server at behind a proxy, for the URLs it hands out (Indream's fileUrl, outputUrl); by default each request's Host"),
+  Options.optional
+)
 
 const logFormat = Options.choice("log-format", ["logfmt", "json", "pretty"]).pipe(
   Options.withDescription("How log lines are written (env PROJECTKIT_LOG_FORMAT)"),
@@ -245,6 +249,7 @@ const command = Command.make(
     editorSyncWindow,
     editorSyncBurst,
     editorMaxStateBytes,
+    publicUrl,
     logFormat,
     logRequests,
     platformRouter,
@@ -286,6 +291,7 @@ const command = Command.make(
           },
           maxStateBytes: options.editorMaxStateBytes
         },
+        indream: { publicUrl: Option.getOrUndefined(options.publicUrl) },
         latencyMs: options.latency,
         journal: { enabled: options.journal, size: options.journalSize, bodyBytes: options.journalBodies },
         // Read before anything starts (an unreadable file stops the start with one message), and

@@ -4,10 +4,18 @@
  * package's tests read them.
  */
 import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
 import { createOrganization, request, TestServer } from "../support/TestServer.js"
 
-export { examples, indreamDirectory, officialOpenApi } from "../../../../packages/indream/test/support/indreamDocuments.js"
-export { eventually } from "../support/OfficialSanity.js"
+export { examples, indreamDirectory, officialOpenApi } from "../support/IndreamDocuments.js"
+
+/** `effect` again every 25 ms until `check` accepts what it answers (for 5 s at most). */
+export const eventually = <A, R>(effect: Effect.Effect<A, never, R>, check: (a: A) => boolean) =>
+  effect.pipe(
+    Effect.filterOrFail(check, () => "not yet" as const),
+    Effect.retry(Schedule.spaced("25 millis").pipe(Schedule.upTo("5 seconds"))),
+    Effect.orDie
+  )
 
 export interface IndreamOrg {
   readonly id: string

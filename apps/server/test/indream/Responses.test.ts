@@ -26,7 +26,7 @@ const document = officialOpenApi() as {
 
 /** Ajv over the whole document, the editor-state schema added under the relative name the document uses. */
 const ajv = new Ajv({ allErrors: true, strict: false })
-AjvFormats.default(ajv)
+AjvFormats.default.default(ajv)
 const editorStateSchema = JSON.parse(Fs.readFileSync(Path.join(indreamDirectory(), "schemas/editor-state.v1.schema.json"), "utf8")) as Record<string, unknown>
 ajv.addSchema({ ...editorStateSchema, $id: "editor-state" }, "editor-state")
 const rewritten = JSON.parse(

@@ -7,7 +7,7 @@
  * start from. (Webhook deliveries are left out: their worker would change them while a test reads.)
  */
 
-import { examples } from "../../../../packages/indream/test/support/indreamDocuments.js"
+import { examples } from "./IndreamDocuments.js"
 
 export interface OrgCredentials {
   readonly id: string
