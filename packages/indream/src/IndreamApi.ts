@@ -84,11 +84,13 @@ export class IndreamRuntimeAuth extends HttpApiMiddleware.Tag<IndreamRuntimeAuth
  */
 const ResponseId = Schema.String.annotations({ jsonSchema: { type: "string", format: "uuid" } })
 
-/** DOC: path and header ids are `format: uuid`. INF: another text is a 400 (the document lists one). */
-export const Uuid = Schema.UUID.annotations({
-  description: "A UUID",
-  jsonSchema: { type: "string", format: "uuid" }
-})
+/**
+ * DOC: path and header ids are `format: uuid`. INF: another text is a 400 (the document lists one).
+ * A function, so each place gets its own annotation: the document's path parameters are amended
+ * (`ContractDocument`), a header must not be.
+ */
+const uuid = () => Schema.UUID.annotations({ description: "A UUID", jsonSchema: { type: "string", format: "uuid" } })
+export const Uuid = uuid()
 
 /** A time, sent as an ISO 8601 string. */
 const Timestamp = Schema.DateTimeUtc.annotations({ jsonSchema: { type: "string", format: "date-time" } })
@@ -284,7 +286,7 @@ export const DeletedAsset = Schema.Struct({ assetId: ResponseId, deleted: Schema
  */
 export const UploadHeaders = Schema.Struct({
   "x-file-name": Schema.String.pipe(Schema.minLength(1), Schema.maxLength(512)),
-  "x-project-id": Schema.optional(Uuid)
+  "x-project-id": Schema.optional(uuid())
 })
 
 /**

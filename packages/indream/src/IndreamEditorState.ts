@@ -52,6 +52,23 @@ export const Code = {
   AssetDeleted: "EDITOR_ASSET_DELETED"
 } as const
 
+/**
+ * The smallest valid v1 state: an empty timeline of `width`×`height` (1920×1080 by default) with
+ * one empty track (the schema wants at least one). What a project created without a state of its
+ * own (the neutral `Projects.create`) starts with.
+ */
+export const blank = (options: { readonly width?: number; readonly height?: number } = {}): { [key: string]: unknown } => ({
+  compositionWidth: options.width ?? 1920,
+  compositionHeight: options.height ?? 1080,
+  timebaseTicksPerSecond: 240000,
+  tracks: [{ id: "track-1", items: [], hidden: false, muted: false }],
+  assets: {},
+  items: {},
+  transitions: {},
+  globalBackground: { type: "none" },
+  deletedAssets: []
+})
+
 /** A validator of editor states: the schema compiled once, used for every call. */
 export interface Validator {
   readonly validate: (editorState: unknown) => ValidationResult
