@@ -158,7 +158,10 @@ export const make = Effect.gen(function*() {
       sql<{ org_id: string; user_id: string; editor_runtime_access: number }>`SELECT c.org_id, c.user_id,
           o.editor_runtime_access
         FROM credentials c JOIN organizations o ON o.id = c.org_id
-        WHERE c.secret_hash = ${hashSecret(secret)} AND c.dialect = ${dialect}`,
+        WHERE c.secret_hash = ${hashSecret(secret)} AND c.dialect = ${
+        // INF: until the editor dialect goes, Indream's x-api-key is the organization's editor key,
+        // asked for under either name (the request journal and faults ask by the dialect's name).
+        (dialect as string) === "indream" ? "editor" : dialect}`,
       (rows): Option.Option<Authenticated> =>
         Option.map(Option.fromNullable(rows[0]), (row) => ({
           orgId: row.org_id,

@@ -12,7 +12,8 @@ import * as IndreamHandlers from "../../src/dialects/indream/IndreamHandlers.js"
 import * as Fallback from "../../src/Fallback.js"
 import * as Server from "../../src/Server.js"
 import { layer as testServer, TestServer } from "../support/TestServer.js"
-import { makeIndreamOrg } from "./IndreamOrg.js"
+import { request } from "../support/TestServer.js"
+import { call, makeIndreamOrg } from "./IndreamOrg.js"
 
 describe("IndreamDialect", () => {
   it("mounts Indream's contract under /indream with its error table and tables", () => {
@@ -72,7 +73,24 @@ const declareLarge = (baseUrl: string, headers: Record<string, string>, length: 
     socket.on("error", (error) => resume(Effect.succeed(String(error))))
   })
 
-layer(testServer(), { excludeTestServices: true })("Indream upload limit", (it) => {
+layer(testServer(), { excludeTestServices: true })("Indream on the server", (it) => {
+  it.effect("finds a request's organization by its x-api-key: a fault of one organization answers only its requests, in Indream's problem", () =>
+    Effect.gen(function*() {
+      const target = yield* makeIndreamOrg("fault-target")
+      const bystander = yield* makeIndreamOrg("fault-bystander")
+      const { adminToken } = yield* TestServer
+      const added = yield* request("/__projectkit/faults", {
+        method: "POST",
+        headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+        body: JSON.stringify({ dialect: "indream", organization: target.id, status: 503 })
+      })
+      expect(added.status).toBe(201)
+      const faulted = yield* call(target, "GET", "/v1/projects")
+      expect(faulted.status).toBe(503)
+      expect(faulted.body).toMatchObject({ type: "SERVICE_UNAVAILABLE", status: 503, errorCode: "OPEN_API_SERVICE_UNAVAILABLE" })
+      expect((yield* call(bystander, "GET", "/v1/projects")).status).toBe(200)
+    }))
+
   it.effect("refuses an upload declared over the limit with a 413 problem before its body arrives", () =>
     Effect.gen(function*() {
       const org = yield* makeIndreamOrg("declared-large")
