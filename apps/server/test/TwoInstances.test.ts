@@ -74,6 +74,23 @@ describe.each(backends)("two instances on $name", ({ acquire, skip }) => {
     expect(read.body).toMatchObject({ id, name: "Made on B" })
   })
 
+  it.skipIf(skip)("serve an Indream upload made on one instance from the other, byte for byte", async () => {
+    // INF: Indream's key is, for now, the organization's editor key.
+    const key = (await createOrganization(a.baseUrl, "Files")).credentials.editor.apiKey
+    const bytes = new Uint8Array(Array.from({ length: 300_000 }, (_, i) => (i * 7) % 256))
+    const uploaded = await call(a.baseUrl, "/indream/v1/uploads", {
+      method: "POST",
+      headers: { "x-api-key": key, "content-type": "application/octet-stream", "x-file-name": "shared.bin" },
+      body: bytes
+    })
+    expect(uploaded.status).toBe(201)
+    const { fileUrl } = (uploaded.body as { data: { fileUrl: string } }).data
+    expect(fileUrl.startsWith(`${a.baseUrl}/indream/files/`)).toBe(true)
+    const fromB = await fetch(fileUrl.replace(a.baseUrl, b.baseUrl))
+    expect(fromB.status).toBe(200)
+    expect(new Uint8Array(await fromB.arrayBuffer())).toEqual(bytes)
+  })
+
   it.skipIf(skip)("page through one list across both instances, each project exactly once and in order", async () => {
     const org = (await createOrganization(b.baseUrl, "Paged")).credentials.sync.apiKey
     const names = Array.from({ length: 23 }, (_, i) => `Paged ${String(i).padStart(2, "0")}`)
