@@ -5,9 +5,7 @@
  * `Idempotency-Key` — with the wire error `IndreamErrors` builds); `answer` sends each as a
  * problem-details body.
  */
-import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import * as HttpApp from "@effect/platform/HttpApp"
-import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as ProjectsError from "@projectkit/core/ProjectsError"
@@ -36,7 +34,7 @@ import * as FileStore from "./FileStore.js"
 import * as IndreamCatalog from "./IndreamCatalog.js"
 import * as IndreamStore from "./IndreamStore.js"
 import * as IndreamWire from "./IndreamWire.js"
-import * as RenderedMedia from "./RenderedMedia.js"
+import * as PublicFiles from "./PublicFiles.js"
 
 export interface IndreamConfig {
   /** How long export tasks stay in each state. */
@@ -81,7 +79,7 @@ export const defaultMaxUploadBytes = 64 * 1024 * 1024
 export const credentialDialect = "editor" as const
 
 /** The dialect's base path, which the URLs it hands out carry. */
-export const prefix = "/indream"
+export const prefix = "/indream" as const
 
 /**
  * A handler's core errors as Indream answers them. A storage failure is a defect, which the
@@ -195,7 +193,7 @@ export const uploadLimit = (config: IndreamConfig) => resolve(config).maxUploadB
  * (413); invalid against the v1 schema or a semantic rule, Indream's 422 with the first error's
  * code (`IndreamEditorState.toProblem`). Nothing is stored either way.
  */
-const checkedState = (maxStateBytes: number) => (state: IndreamApi.EditorState) =>
+const checkedState = (maxStateBytes: number, validator: IndreamEditorState.Validator) => (state: IndreamApi.EditorState) =>
   Effect.gen(function*() {
     const json = JSON.stringify(state)
     const bytes = Buffer.byteLength(json, "utf8")
@@ -207,7 +205,6 @@ const checkedState = (maxStateBytes: number) => (state: IndreamApi.EditorState) 
         })
       )
     }
-    const validator = yield* IndreamEditorState.EditorStateValidator
     const result = validator.validate(state)
     if (!result.valid) return yield* Effect.fail(IndreamEditorState.toProblem(result))
     return json
@@ -304,8 +301,7 @@ export const ProjectsLive = (config: Resolved) =>
       const store = yield* IndreamStore.IndreamStore
       const limiter = yield* RateLimit.RateLimiter
       const validator = yield* IndreamEditorState.EditorStateValidator
-      const checked = (state: IndreamApi.EditorState) =>
-        Effect.provideService(checkedState(config.maxStateBytes)(state), IndreamEditorState.EditorStateValidator, validator)
+      const checked = checkedState(config.maxStateBytes, validator)
       const created = IndreamApi.envelope(IndreamApi.ProjectSummary, "ProjectSummaryEnvelope")
       return handlers
         .handle("createProject", ({ headers, payload }) =>
@@ -489,8 +485,7 @@ export const ExportsLive = (config: Resolved) =>
     Effect.gen(function*() {
       const store = yield* IndreamStore.IndreamStore
       const validator = yield* IndreamEditorState.EditorStateValidator
-      const checked = (state: IndreamApi.EditorState) =>
-        Effect.provideService(checkedState(config.maxStateBytes)(state), IndreamEditorState.EditorStateValidator, validator)
+      const checked = checkedState(config.maxStateBytes, validator)
 
       /** Creates the task (or finds the `clientTaskId`'s), refusing a user's third active one. */
       const create = (
@@ -639,56 +634,6 @@ export const MaterialsLive = CompiledApi.group(ServerApi, "indreamMaterials", (h
       Effect.succeed({ data: IndreamCatalog.searchIllustrations(urlParams.q), meta: emptyMeta }))
   ))
 
-// ---------------------------------------------------------------------------------------------
-// The URLs handed out: stored files and export outputs, without the API key
-// ---------------------------------------------------------------------------------------------
-
-const notFound = (detail: string) =>
-  HttpServerResponse.unsafeJson(IndreamErrors.problemBody(404, IndreamErrors.ErrorCode.RouteNotFound, detail), { status: 404 })
-
-/**
- * `fileUrl` and `outputUrl` answer without the API key (DOC: they go into editor JSON and to
- * players): each URL carries an unguessable key instead. A file answers its bytes with the
- * `Content-Type` it was uploaded with; an output is written from its task's size and duration.
- */
-export const PublicFilesLive = HttpApiBuilder.Router.use((router) =>
-    Effect.gen(function*() {
-      const store = yield* IndreamStore.IndreamStore
-      const files = yield* FileStore.FileStore
-      yield* router.get(
-        `${prefix}/files/uploads/:secret`,
-        Effect.gen(function*() {
-          const params = yield* HttpRouter.params
-          const key = `uploads/${params["secret"] ?? ""}`
-          const asset = yield* store.findFileAsset(key)
-          const body = asset === undefined ? undefined : yield* files.read(key)
-          if (asset === undefined || body === undefined) return notFound("No such file")
-          return HttpServerResponse.stream(body, {
-            contentType: asset.mimetype,
-            headers: asset.size === null ? {} : { "content-length": String(asset.size) }
-          })
-        }).pipe(Effect.catchAll(() => Effect.succeed(notFound("No such file"))))
-      )
-      yield* router.get(
-        `${prefix}/outputs/:name`,
-        Effect.gen(function*() {
-          const params = yield* HttpRouter.params
-          const [outputKey, format] = (params["name"] ?? "").split(".")
-          const task = outputKey === undefined ? undefined : yield* store.findOutput(outputKey)
-          if (task === undefined || task.format !== format) return notFound("No such output")
-          const bytes = RenderedMedia.render({
-            format: task.format,
-            width: Number(task.width),
-            height: Number(task.height),
-            fps: Number(task.fps),
-            durationSeconds: Number(task.duration_seconds)
-          })
-          return HttpServerResponse.uint8Array(bytes, { contentType: RenderedMedia.contentType(task.format) })
-        }).pipe(Effect.catchAll(() => Effect.succeed(notFound("No such output"))))
-      )
-    })
-)
-
 /** The whole dialect: handlers, authentication, storage, the sync rate limiter and the export worker. */
 export const layer = (config: IndreamConfig = {}) => {
   const resolved = resolve(config)
@@ -699,7 +644,7 @@ export const layer = (config: IndreamConfig = {}) => {
     ExportsLive(resolved),
     EditorLive,
     MaterialsLive,
-    PublicFilesLive,
+    PublicFiles.layer(prefix),
     ExportLifecycle.layer(resolved.exports)
   ).pipe(
     Layer.provide([AuthLive, RuntimeAuthLive]),
