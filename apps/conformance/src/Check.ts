@@ -6,8 +6,11 @@ import * as Data from "effect/Data"
 import type * as Effect from "effect/Effect"
 import type { Harness } from "./Harness.js"
 
-export const dialects = ["sync", "editor", "sanity"] as const
-export type Dialect = (typeof dialects)[number]
+/**
+ * A dialect's name, as registered (`Dialect.ts`, and the list in `dialects/index.ts`): the value of
+ * `--dialect`, its path under the root base URL, and the prefix of its command-line options.
+ */
+export type Dialect = string
 
 /**
  * `core`: what the provider's documents state. `extended`: what they leave open and the reference
@@ -35,12 +38,19 @@ export interface Source {
 export type Requirement =
   /** A credential of a second organization: isolation checks. */
   | "secondOrganization"
-  /** A second user of the first organization (sync.so `visibility: USER`). */
+  /** A second user of the first organization (per-user visibility). */
   | "member"
-  /** A credential of an account without the editor's runtime OpenAPI access. */
+  /** A credential of an account without the dialect's runtime API access (an ineligible account). */
   | "ineligible"
   /** A webhook receiver the server can reach (`--webhook-host`). */
   | "webhooks"
+
+/**
+ * What a check proves of the provider's documents, where it is one of those the suite must show
+ * able to fail (its own tests break each on purpose): `fields`, every documented response field on
+ * the routes that answer it; `option`, a documented request option's effect.
+ */
+export type Assertion = "fields" | "option"
 
 export interface Check {
   readonly id: string
@@ -49,6 +59,7 @@ export interface Check {
   readonly profile: Profile
   readonly source: Source
   readonly requires?: ReadonlyArray<Requirement>
+  readonly asserts?: Assertion
   readonly run: Effect.Effect<void, CheckFailed | CheckSkipped | HarnessError, Harness>
 }
 
@@ -97,7 +108,7 @@ export const forDialect = (dialect: Dialect) =>
   title: string,
   source: Source,
   run: Check["run"],
-  options: { readonly profile?: Profile; readonly requires?: ReadonlyArray<Requirement> } = {}
+  options: { readonly profile?: Profile; readonly requires?: ReadonlyArray<Requirement>; readonly asserts?: Assertion } = {}
 ): Check => ({
   id,
   title,
@@ -105,5 +116,6 @@ export const forDialect = (dialect: Dialect) =>
   profile: options.profile ?? "core",
   source,
   run,
-  ...(options.requires ? { requires: options.requires } : {})
+  ...(options.requires ? { requires: options.requires } : {}),
+  ...(options.asserts ? { asserts: options.asserts } : {})
 })

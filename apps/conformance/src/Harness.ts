@@ -96,7 +96,7 @@ export interface HarnessService {
   readonly defer: (what: string, cleanup: Effect.Effect<unknown, unknown>) => Effect.Effect<void>
   /** A value to redact from every report (e.g. a token a check created). */
   readonly secret: (value: string) => Effect.Effect<void>
-  /** Dialect-specific settings (e.g. Sanity's API version). */
+  /** The dialect's own settings (its `Dialect.settings`, e.g. an API version). */
   readonly options: Readonly<Record<string, string>>
   /** The run's webhook receiver, when one is configured. */
   readonly webhooks: Option.Option<WebhookReceiver>
@@ -110,9 +110,6 @@ export interface HarnessService {
 }
 
 export class Harness extends Context.Tag("@projectkit/conformance/Harness")<Harness, HarnessService>() {}
-
-const authHeaders = (dialect: Dialect, credential: string): Record<string, string> =>
-  dialect === "sync" ? { "x-api-key": credential } : { authorization: `Bearer ${credential}` }
 
 const headersOf = (headers: Headers): Record<string, string> => {
   const out: Record<string, string> = {}
@@ -138,6 +135,8 @@ export interface RunContext {
 
 export interface MakeOptions {
   readonly dialect: Dialect
+  /** The headers that carry a credential in the dialect's requests. */
+  readonly authenticate: (credential: string) => Readonly<Record<string, string>>
   readonly baseUrl: string
   readonly credentials: DialectCredentials
   readonly options: Readonly<Record<string, string>>
@@ -174,7 +173,7 @@ export const make = (options: MakeOptions): HarnessService => {
         if (Option.isNone(credential)) {
           return Effect.fail(new HarnessError({ message: `no ${who} credential configured for ${dialect}` }))
         }
-        Object.assign(headers, authHeaders(dialect, credential.value))
+        Object.assign(headers, options.authenticate(credential.value))
       }
       let body: string | undefined
       let stream: Multipart.Body | undefined

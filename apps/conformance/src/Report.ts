@@ -23,7 +23,7 @@ export interface CheckResult {
   readonly reason?: string
   /**
    * For a check skipped for want of configuration (a credential, a webhook receiver): the option
-   * that would have run it, e.g. `--sync-api-key-2`.
+   * that would have run it, e.g. `--<dialect>-api-key-2`.
    */
   readonly unconfigured?: string
   /** What failed, or what went wrong in the harness. */
@@ -176,7 +176,7 @@ export const missingOptions = (report: Report): ReadonlyArray<{ readonly option:
   return [...counts].map(([option, checks]) => ({ option, checks }))
 }
 
-/** The environment variable of a command-line option: `--sync-api-key-2` → `PROJECTKIT_CONFORMANCE_SYNC_API_KEY_2`. */
+/** The environment variable of a command-line option: `--json-report` → `PROJECTKIT_CONFORMANCE_JSON_REPORT`. */
 export const envOf = (option: string) => `PROJECTKIT_CONFORMANCE_${option.replace(/^--/, "").replace(/-/g, "_").toUpperCase()}`
 
 /** Where a check's rule is written, for people to follow: document, sentence and public page. */

@@ -12,13 +12,14 @@ import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Scope from "effect/Scope"
 import type { Check, Dialect, Exchange, Profile, Requirement } from "./Check.js"
-import { allChecks, sweeps } from "./checks/index.js"
+import * as Registration from "./Dialect.js"
+import { dialects as suiteDialects } from "./dialects/index.js"
 import * as Harness from "./Harness.js"
 import * as Report from "./Report.js"
 import * as WebhookReceiver from "./WebhookReceiver.js"
 
 export interface DialectConfig {
-  /** The dialect's base URL, e.g. `https://api.sync.so` or `http://localhost:4000/sync`. */
+  /** The dialect's base URL, e.g. `https://api.example.com` or `http://localhost:4000/<dialect>`. */
   readonly baseUrl: string
   readonly credentials: Harness.DialectCredentials
   readonly options?: Readonly<Record<string, string>>
@@ -38,7 +39,7 @@ export interface RunConfig {
   readonly unsupported?: ReadonlyArray<string>
   readonly requestTimeout?: Duration.DurationInput
   /**
-   * How long a check waits for a lifecycle the server runs on its own clock (a sync.so batch to
+   * How long a check waits for a lifecycle the server runs on its own clock (a batch of generations to
    * complete) before it fails; default 45 seconds. A real provider's may take minutes.
    */
   readonly lifecycleTimeout?: Duration.DurationInput
@@ -49,7 +50,9 @@ export interface RunConfig {
    * if the server knows it by another name, that name). Without it, webhook checks are skipped.
    */
   readonly webhooks?: WebhookReceiver.ReceiverOptions
-  /** The checks to choose from; all of them by default. */
+  /** The dialects registered, to run the checks of; the suite's own (`dialects/index.ts`) by default. */
+  readonly registered?: ReadonlyArray<Registration.Dialect>
+  /** The checks to choose from; all of the registered dialects' by default. */
   readonly checks?: ReadonlyArray<Check>
 }
 
@@ -59,8 +62,8 @@ const matches = (check: Check, needles: ReadonlyArray<string>) =>
     return check.id.toLowerCase().includes(needle) || check.title.toLowerCase().includes(needle)
   })
 
-export const select = (config: Pick<RunConfig, "dialects" | "profile" | "filter" | "checks">): ReadonlyArray<Check> =>
-  (config.checks ?? allChecks).filter((check) =>
+export const select = (config: Pick<RunConfig, "dialects" | "profile" | "filter" | "checks" | "registered">): ReadonlyArray<Check> =>
+  (config.checks ?? Registration.checksOf(config.registered ?? suiteDialects)).filter((check) =>
     config.dialects.includes(check.dialect) &&
     (config.profile === "extended" || check.profile === "core") &&
     (config.filter.length === 0 || matches(check, config.filter))
@@ -69,26 +72,20 @@ export const select = (config: Pick<RunConfig, "dialects" | "profile" | "filter"
 /** What a check needs to run: the first organization's credential, or one of its requirements. */
 export type Setting = "primary" | Requirement
 
-/**
- * The command-line option that provides each setting, per dialect (its environment variable is
- * `PROJECTKIT_CONFORMANCE_` and the option's name in capitals, e.g. `SYNC_API_KEY_2`). The summary
- * names them for the checks skipped without them.
- */
-export const optionFor: Record<Dialect, Partial<Record<Setting, string>>> = {
-  sync: {
-    primary: "--sync-api-key",
-    secondOrganization: "--sync-api-key-2",
-    member: "--sync-member-api-key",
-    webhooks: "--webhook-host"
-  },
-  editor: {
-    primary: "--editor-api-key",
-    secondOrganization: "--editor-api-key-2",
-    ineligible: "--editor-ineligible-api-key",
-    webhooks: "--webhook-host"
-  },
-  sanity: { primary: "--sanity-token", secondOrganization: "--sanity-token-2", webhooks: "--webhook-host" }
+const whoOf: Record<Exclude<Setting, "webhooks">, Exclude<keyof Harness.DialectCredentials, "webhookSecret">> = {
+  primary: "primary",
+  secondOrganization: "secondary",
+  member: "member",
+  ineligible: "ineligible"
 }
+
+/**
+ * The command-line option that provides a setting of a dialect (its environment variable is
+ * `PROJECTKIT_CONFORMANCE_` and the option's name in capitals, e.g. `<DIALECT>_API_KEY_2`), when it has
+ * one. The summary names them for the checks skipped without them.
+ */
+export const optionFor = (dialect: Registration.Dialect, setting: Setting): string | undefined =>
+  setting === "webhooks" ? "--webhook-host" : Registration.optionOf(dialect, whoOf[setting])
 
 const requirementReason: Record<Requirement, string> = {
   secondOrganization: "needs a second organization's credential (isolation checks); none configured",
@@ -98,22 +95,38 @@ const requirementReason: Record<Requirement, string> = {
 }
 
 /** A skip for want of a setting: the reason, and the option that would have run the check. */
-const unconfigured = (dialect: Dialect, setting: Setting, reason: string): Partial<Report.CheckResult> => {
-  const option = optionFor[dialect][setting]
+const unconfigured = (dialect: Registration.Dialect, setting: Setting, reason: string): Partial<Report.CheckResult> => {
+  const option = optionFor(dialect, setting)
   return { reason, ...(option === undefined ? {} : { unconfigured: option }) }
 }
 
-const whoOf: Record<Exclude<Requirement, "webhooks">, Exclude<keyof Harness.DialectCredentials, "webhookSecret">> = {
-  secondOrganization: "secondary",
-  member: "member",
-  ineligible: "ineligible"
-}
+/** A dialect's harness for one target, recording each exchange with `record`. */
+const harnessOf = (
+  dialect: Registration.Dialect,
+  target: DialectConfig,
+  run: Harness.RunContext,
+  record: (exchange: Exchange) => void = () => undefined
+) =>
+  Harness.make({
+    dialect: dialect.name,
+    authenticate: dialect.authenticate,
+    baseUrl: target.baseUrl,
+    credentials: target.credentials,
+    options: target.options ?? {},
+    run,
+    record
+  })
+
+/** The selected dialects, in the order of their first selected check. */
+const dialectsOf = (registered: ReadonlyArray<Registration.Dialect>, checks: ReadonlyArray<Check>) =>
+  [...new Set(checks.map((check) => check.dialect))].map((name) => Registration.named(registered, name))
 
 const randomPrefix = () => `pkc-${Math.random().toString(36).slice(2, 8)}`
 
 export const run = (config: RunConfig): Effect.Effect<Report.Report> =>
   Effect.gen(function*() {
     const startedAt = new Date()
+    const registered = config.registered ?? suiteDialects
     const selected = select(config)
     const prefix = randomPrefix()
     const cleanupProblems = yield* Ref.make<ReadonlyArray<string>>([])
@@ -141,6 +154,7 @@ export const run = (config: RunConfig): Effect.Effect<Report.Report> =>
 
     const runOne = (check: Check): Effect.Effect<Report.CheckResult> =>
       Effect.gen(function*() {
+        const dialect = Registration.named(registered, check.dialect)
         const target = config.targets[check.dialect]
         const started = performance.now()
         const result = (status: Report.Status, extra: Partial<Report.CheckResult> = {}): Report.CheckResult => ({
@@ -154,7 +168,7 @@ export const run = (config: RunConfig): Effect.Effect<Report.Report> =>
           ...extra
         })
         if (target === undefined || Option.isNone(target.credentials.primary)) {
-          return result("skipped", unconfigured(check.dialect, "primary", `no ${check.dialect} credential configured`))
+          return result("skipped", unconfigured(dialect, "primary", `no ${check.dialect} credential configured`))
         }
         if (matches(check, config.unsupported ?? [])) {
           return result("skipped", { reason: "declared unsupported by the implementation (--unsupported)" })
@@ -162,17 +176,10 @@ export const run = (config: RunConfig): Effect.Effect<Report.Report> =>
         const missing = (check.requires ?? []).find((r) =>
           r === "webhooks" ? Option.isNone(runContext.webhooks) : Option.isNone(target.credentials[whoOf[r]])
         )
-        if (missing !== undefined) return result("skipped", unconfigured(check.dialect, missing, requirementReason[missing]))
+        if (missing !== undefined) return result("skipped", unconfigured(dialect, missing, requirementReason[missing]))
 
         const exchanges: Array<Exchange> = []
-        const harness = Harness.make({
-          dialect: check.dialect,
-          baseUrl: target.baseUrl,
-          credentials: target.credentials,
-          options: target.options ?? {},
-          run: runContext,
-          record: (exchange) => exchanges.push(exchange)
-        })
+        const harness = harnessOf(dialect, target, runContext, (exchange) => exchanges.push(exchange))
         const exit = yield* check.run.pipe(
           Effect.provideService(Harness.Harness, harness),
           Effect.timeoutFail({
@@ -210,25 +217,18 @@ export const run = (config: RunConfig): Effect.Effect<Report.Report> =>
      * of (a create whose answer never came back, e.g. when the run was interrupted during it).
      */
     const sweep = Effect.forEach(
-      [...new Set(selected.map((check) => check.dialect))],
+      dialectsOf(registered, selected),
       (dialect) => {
-        const target = config.targets[dialect]
+        const target = config.targets[dialect.name]
         if (target === undefined || Option.isNone(target.credentials.primary)) return Effect.void
-        const harness = Harness.make({
-          dialect,
-          baseUrl: target.baseUrl,
-          credentials: target.credentials,
-          options: target.options ?? {},
-          run: runContext,
-          record: () => undefined
-        })
+        const harness = harnessOf(dialect, target, runContext)
         const callers = (["primary", "secondary", "member"] as const).filter((who) => Option.isSome(target.credentials[who]))
         return Effect.forEach(callers, (who) =>
-          sweeps[dialect](who).pipe(
+          dialect.sweep(who).pipe(
             Effect.provideService(Harness.Harness, harness),
             Effect.timeout(checkTimeout),
             Effect.catchAllCause((cause) =>
-              Ref.update(cleanupProblems, (problems) => [...problems, `sweep of ${dialect} as ${who}: ${Cause.pretty(cause)}`])
+              Ref.update(cleanupProblems, (problems) => [...problems, `sweep of ${dialect.name} as ${who}: ${Cause.pretty(cause)}`])
             )
           ), { discard: true })
       },
@@ -248,6 +248,7 @@ export const run = (config: RunConfig): Effect.Effect<Report.Report> =>
       Effect.ensuring(Effect.zipRight(Scope.close(scope, Exit.void), sweep))
     )
 
+    const targets = Object.entries(config.targets).flatMap(([dialect, target]) => target === undefined ? [] : [[dialect, target] as const])
     return Report.make({
       startedAt,
       dialects: config.dialects,
@@ -255,7 +256,7 @@ export const run = (config: RunConfig): Effect.Effect<Report.Report> =>
       filter: config.filter,
       prefix,
       targets: Object.fromEntries(
-        Object.entries(config.targets).map(([dialect, target]) => [dialect, {
+        targets.map(([dialect, target]) => [dialect, {
           baseUrl: target.baseUrl,
           credentials: Object.fromEntries(
             Object.entries(target.credentials).map(([who, value]) => [who, value !== undefined && Option.isSome(value) ? "[REDACTED]" : null])
@@ -267,7 +268,7 @@ export const run = (config: RunConfig): Effect.Effect<Report.Report> =>
       cleanupProblems: yield* Ref.get(cleanupProblems),
       secrets: [
         ...(yield* Ref.get(secrets)),
-        ...Object.values(config.targets).flatMap((target: DialectConfig) =>
+        ...targets.flatMap(([, target]) =>
           Object.values(target.credentials).flatMap((value: Option.Option<string> | undefined) =>
             value !== undefined && Option.isSome(value) ? [value.value] : []
           )
@@ -282,13 +283,6 @@ export interface PreflightProblem {
   readonly kind: "unreachable" | "rejected"
   /** One line saying what happened and what to look at. */
   readonly message: string
-}
-
-/** One cheap authenticated read per dialect: its project list, first page. */
-const probes: Record<Dialect, (options: Readonly<Record<string, string>>) => Harness.RequestOptions> = {
-  sync: () => ({ path: "/v2/projects", query: { limit: 1 } }),
-  editor: () => ({ path: "/v1/projects", query: { limit: 1 } }),
-  sanity: (options) => ({ path: `/${options["apiVersion"] ?? "v2021-06-07"}/projects` })
 }
 
 /** The innermost cause of a failed fetch, e.g. `ECONNREFUSED 127.0.0.1:9`, for a message people can act on. */
@@ -312,8 +306,7 @@ const rootCause = (cause: unknown): string => {
  */
 export const preflight = (config: RunConfig): Effect.Effect<ReadonlyArray<PreflightProblem>> =>
   Effect.gen(function*() {
-    const selected = select(config)
-    const dialects = [...new Set(selected.map((check) => check.dialect))]
+    const dialects = dialectsOf(config.registered ?? suiteDialects, select(config))
     const scope = yield* Scope.make()
     const runContext: Harness.RunContext = {
       scope,
@@ -324,18 +317,12 @@ export const preflight = (config: RunConfig): Effect.Effect<ReadonlyArray<Prefli
       requestTimeout: Duration.decode(config.requestTimeout ?? "15 seconds"),
       webhooks: Option.none()
     }
-    const problems = yield* Effect.forEach(dialects, (dialect) => {
+    const problems = yield* Effect.forEach(dialects, (registration) => {
+      const dialect = registration.name
       const target = config.targets[dialect]
       if (target === undefined || Option.isNone(target.credentials.primary)) return Effect.succeed([])
-      const harness = Harness.make({
-        dialect,
-        baseUrl: target.baseUrl,
-        credentials: target.credentials,
-        options: target.options ?? {},
-        run: runContext,
-        record: () => undefined
-      })
-      const probe = probes[dialect](target.options ?? {})
+      const harness = harnessOf(registration, target, runContext)
+      const probe = registration.probe(target.options ?? {})
       const where = `${harness.baseUrl}${probe.path}`
       return harness.request({ ...probe, retryRateLimited: false }).pipe(
         Effect.map((exchange): ReadonlyArray<PreflightProblem> => {
@@ -345,7 +332,7 @@ export const preflight = (config: RunConfig): Effect.Effect<ReadonlyArray<Prefli
             return [{
               dialect,
               kind: "rejected",
-              message: `${dialect}: the server refused the credential (${optionFor[dialect].primary}): GET ${where} answered ${status} ${said}`
+              message: `${dialect}: the server refused the credential (${optionFor(registration, "primary")}): GET ${where} answered ${status} ${said}`
             }]
           }
           if (status === 404) {

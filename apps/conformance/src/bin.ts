@@ -15,7 +15,7 @@ import * as Exit from "effect/Exit"
 import * as Ref from "effect/Ref"
 import { cli, colours, exitCodes, type Outcome, plainConsole, RunOutcome } from "./Cli.js"
 
-// `pnpm conformance -- --dialect sync …` hands the separator on; the options come after it.
+// `pnpm conformance -- --dialect <name> …` hands the separator on; the options come after it.
 const argv = process.argv[2] === "--" ? [...process.argv.slice(0, 2), ...process.argv.slice(3)] : process.argv
 
 const main = Effect.gen(function*() {

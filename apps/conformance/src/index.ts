@@ -4,7 +4,8 @@
  * from "@projectkit/conformance/test-suite", so that vitest is only needed where it runs.
  */
 export * as Check from "./Check.js"
-export { allChecks } from "./checks/index.js"
+export * as Dialect from "./Dialect.js"
+export { allChecks, dialects } from "./dialects/index.js"
 export * as Expect from "./Expect.js"
 export * as Harness from "./Harness.js"
 export * as Readme from "./Readme.js"

@@ -3,11 +3,11 @@
  */
 import { readFileSync, writeFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { allChecks } from "./checks/index.js"
+import { allChecks, dialects } from "./dialects/index.js"
 import * as Readme from "./Readme.js"
 
 const path = fileURLToPath(new URL("../README.md", import.meta.url))
 const before = readFileSync(path, "utf8")
-const after = Readme.update(before, allChecks)
+const after = Readme.update(before, dialects)
 writeFileSync(path, after)
 console.log(before === after ? "README.md is up to date" : `README.md updated (${allChecks.length} checks)`)

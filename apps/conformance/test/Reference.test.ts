@@ -6,6 +6,7 @@
 import { describe, expect, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import type { Dialect } from "../src/Check.js"
+import { dialects } from "../src/dialects/index.js"
 import * as Report from "../src/Report.js"
 import * as Runner from "../src/Runner.js"
 import { layerWith, projectsLeft, Reference, runConfig, served } from "./support/Reference.js"
@@ -20,7 +21,7 @@ const routes = [
 
 describe.each(routes)("the reference server, on $routes", ({ compiledRoutes }) => {
   layer(layerWith({ compiledRoutes }), { excludeTestServices: true, timeout: 60_000 })("", (it) => {
-    describe.each(["sync", "editor", "sanity"] as const)("%s", (dialect: Dialect) => {
+    describe.each(dialects.map((dialect) => dialect.name))("%s", (dialect: Dialect) => {
       it.effect.skipIf(!served.includes(dialect))("passes every check", () =>
         Effect.gen(function*() {
           const info = yield* Reference

@@ -1,6 +1,9 @@
 /**
  * The control plane's contract, on the reserved prefix `/__projectkit`: health for anyone;
- * organizations and reset for the holder of the admin token. Never mixed into the emulated routes.
+ * organizations, snapshots, the request journal and faults for the holder of the admin token.
+ * Never mixed into the emulated routes. Each group carries its shared errors and the admin check
+ * once. Organizations' credentials, member options and settings are the registered dialects'
+ * (`make`), declared by them as data (`ControlSchemas.DialectDeclaration`).
  */
 import * as HttpApi from "@effect/platform/HttpApi"
 import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
@@ -9,10 +12,15 @@ import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
 import * as Schema from "effect/Schema"
-import { Fault, FaultInput } from "./Faults.js"
-import { JournalEntry, JournalSettings } from "./Journal.js"
-import { Member, Organization, OrganizationSettings, SanityRole } from "./Organizations.js"
-import { Snapshot } from "./Snapshots.js"
+import {
+  type DialectDeclaration,
+  Fault,
+  FaultInput,
+  JournalEntry,
+  JournalSettings,
+  organizationSchemas,
+  Snapshot
+} from "./ControlSchemas.js"
 
 /** The control plane's errors: `{error, message}`. */
 export class ControlUnauthorized extends Schema.Class<ControlUnauthorized>("ControlUnauthorized")(
@@ -86,140 +94,150 @@ export const RequestList = Schema.Struct({
 
 export const FaultList = Schema.Struct({ faults: Schema.Array(Fault) }).annotations({ identifier: "FaultList" })
 
-export class ControlApi extends HttpApi.make("control").add(
-  HttpApiGroup.make("control")
-    .add(HttpApiEndpoint.get("health", "/health").addSuccess(Health).addError(HealthUnavailable))
+const organizationPath = Schema.Struct({ id: Schema.String })
+
+/** Health: for anyone, load balancers included. */
+export class HealthGroup extends HttpApiGroup.make("health")
+  .add(HttpApiEndpoint.get("health", "/health").addSuccess(Health).addError(HealthUnavailable))
+  .prefix("/__projectkit")
+{}
+
+/** Organizations of `dialects`: made, given members, switched, emptied, deleted. */
+export const organizationsGroup = (dialects: ReadonlyArray<DialectDeclaration>) => {
+  const { Member, MemberOptions, Organization, OrganizationSettings, SettingsPatch } = organizationSchemas(dialects)
+  return HttpApiGroup.make("organizations")
     .add(
       HttpApiEndpoint.post("createOrganization", "/orgs")
         .setPayload(CreateOrganization)
         .addSuccess(Organization, { status: 201 })
-        .addError(ControlInternal)
-        .middleware(AdminAuth)
     )
     .add(
       // Another user of the organization, with keys of their own: what USER visibility is about.
       HttpApiEndpoint.post("addMember", "/orgs/:id/members")
-        .setPath(Schema.Struct({ id: Schema.String }))
-        // The member's role in the organization's Sanity projects (default developer).
-        .setUrlParams(Schema.Struct({ sanityRole: Schema.optional(SanityRole) }))
+        .setPath(organizationPath)
+        // Each dialect's options for the member, e.g. a role in the organization's projects.
+        .setUrlParams(MemberOptions)
         .addSuccess(Member, { status: 201 })
         .addError(ControlNotFound)
-        .addError(ControlInternal)
-        .middleware(AdminAuth)
     )
     .add(
-      // What the emulated providers decide per account, e.g. the editor's runtime OpenAPI access.
+      // What the emulated providers decide per account, e.g. a dialect's runtime access.
       HttpApiEndpoint.patch("updateOrganization", "/orgs/:id")
-        .setPath(Schema.Struct({ id: Schema.String }))
-        .setPayload(Schema.Struct({ editorRuntimeAccess: Schema.Boolean }))
+        .setPath(organizationPath)
+        .setPayload(SettingsPatch)
         .addSuccess(OrganizationSettings)
         .addError(ControlNotFound)
-        .addError(ControlInternal)
-        .middleware(AdminAuth)
     )
     .add(
       // Everything the organization owns goes with it; its credentials stop working at once.
       HttpApiEndpoint.del("deleteOrganization", "/orgs/:id")
-        .setPath(Schema.Struct({ id: Schema.String }))
+        .setPath(organizationPath)
         .addSuccess(HttpApiSchema.NoContent)
         .addError(ControlNotFound)
-        .addError(ControlInternal)
-        .middleware(AdminAuth)
     )
     .add(
       // Empties one organization (projects of every dialect, their jobs, tokens and webhooks) and
       // keeps it, its members and their credentials: tests that each own an organization reset
       // their own without touching the others'.
       HttpApiEndpoint.post("resetOrganization", "/orgs/:id/reset")
-        .setPath(Schema.Struct({ id: Schema.String }))
+        .setPath(organizationPath)
         .addSuccess(HttpApiSchema.NoContent)
         .addError(ControlNotFound)
-        .addError(ControlInternal)
-        .middleware(AdminAuth)
     )
-    .add(
-      HttpApiEndpoint.post("reset", "/reset")
-        .addSuccess(HttpApiSchema.NoContent)
-        .addError(ControlInternal)
-        .middleware(AdminAuth)
-    )
-    .add(
-      // Everything stored, or one organization's part (`?org=`): one versioned JSON document.
-      HttpApiEndpoint.get("exportState", "/export")
-        .setUrlParams(Schema.Struct({ org: Schema.optional(Schema.String) }))
-        .addSuccess(Snapshot)
-        .addError(ControlNotFound)
-        .addError(ControlInternal)
-        .middleware(AdminAuth)
-    )
-    .add(
-      // A snapshot from `GET /export`: a whole-server one replaces every organization, a
-      // one-organization one replaces that organization. Refused whole (400 malformed or of
-      // another version, 409 clashing with stored data): nothing changes.
-      HttpApiEndpoint.post("importState", "/import")
-        .setPayload(Schema.Unknown.annotations({
-          title: "Snapshot",
-          description: "A document as `GET /__projectkit/export` answers it (see the Snapshot schema)"
-        }))
-        .addSuccess(ImportResult)
-        .addError(ControlBadRequest)
-        .addError(ControlConflict)
-        .addError(ControlInternal)
-        .middleware(AdminAuth)
-    )
-    .add(
-      // The latest requests to the dialects, newest first (the journal must be on: `PUT /journal`).
-      HttpApiEndpoint.get("listRequests", "/requests")
-        .setUrlParams(Schema.Struct({
-          org: Schema.optional(Schema.String),
-          dialect: Schema.optional(Schema.String),
-          method: Schema.optional(Schema.String),
-          /** The path exactly, or a prefix when it ends with `*`. */
-          path: Schema.optional(Schema.String),
-          limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 100_000)))
-        }))
-        .addSuccess(RequestList)
-        .middleware(AdminAuth)
-    )
-    .add(
-      HttpApiEndpoint.del("clearRequests", "/requests")
-        .addSuccess(HttpApiSchema.NoContent)
-        .middleware(AdminAuth)
-    )
-    .add(HttpApiEndpoint.get("journalSettings", "/journal").addSuccess(JournalSettings).middleware(AdminAuth))
-    .add(
-      HttpApiEndpoint.put("configureJournal", "/journal")
-        .setPayload(Schema.partialWith(JournalSettings, { exact: true }))
-        .addSuccess(JournalSettings)
-        .middleware(AdminAuth)
-    )
-    .add(
-      HttpApiEndpoint.post("addFault", "/faults")
-        .setPayload(FaultInput)
-        .addSuccess(Fault, { status: 201 })
-        .addError(ControlBadRequest)
-        .middleware(AdminAuth)
-    )
-    .add(
-      // Every fault, or the ones affecting `org` (its own and the global ones).
-      HttpApiEndpoint.get("listFaults", "/faults")
-        .setUrlParams(Schema.Struct({ org: Schema.optional(Schema.String) }))
-        .addSuccess(FaultList)
-        .middleware(AdminAuth)
-    )
-    .add(
-      // Every fault, or `org`'s own.
-      HttpApiEndpoint.del("clearFaults", "/faults")
-        .setUrlParams(Schema.Struct({ org: Schema.optional(Schema.String) }))
-        .addSuccess(HttpApiSchema.NoContent)
-        .middleware(AdminAuth)
-    )
-    .add(
-      HttpApiEndpoint.del("deleteFault", "/faults/:id")
-        .setPath(Schema.Struct({ id: Schema.String }))
-        .addSuccess(HttpApiSchema.NoContent)
-        .addError(ControlNotFound)
-        .middleware(AdminAuth)
-    )
+    .add(HttpApiEndpoint.post("reset", "/reset").addSuccess(HttpApiSchema.NoContent))
+    .addError(ControlInternal)
+    .middleware(AdminAuth)
     .prefix("/__projectkit")
-) {}
+}
+
+/** Snapshots: everything stored, or one organization's part, out and back in. */
+export class SnapshotsGroup extends HttpApiGroup.make("snapshots")
+  .add(
+    // Everything stored, or one organization's part (`?org=`): one versioned JSON document.
+    HttpApiEndpoint.get("exportState", "/export")
+      .setUrlParams(Schema.Struct({ org: Schema.optional(Schema.String) }))
+      .addSuccess(Snapshot)
+      .addError(ControlNotFound)
+  )
+  .add(
+    // A snapshot from `GET /export`: a whole-server one replaces every organization, a
+    // one-organization one replaces that organization. Refused whole (400 malformed or of
+    // another version, 409 clashing with stored data): nothing changes.
+    HttpApiEndpoint.post("importState", "/import")
+      .setPayload(Schema.Unknown.annotations({
+        title: "Snapshot",
+        description: "A document as `GET /__projectkit/export` answers it (see the Snapshot schema)"
+      }))
+      .addSuccess(ImportResult)
+      .addError(ControlBadRequest)
+      .addError(ControlConflict)
+  )
+  .addError(ControlInternal)
+  .middleware(AdminAuth)
+  .prefix("/__projectkit")
+{}
+
+/** The request journal: the latest requests to the dialects, and whether and how it records them. */
+export class JournalGroup extends HttpApiGroup.make("journal")
+  .add(
+    // The latest requests to the dialects, newest first (the journal must be on: `PUT /journal`).
+    HttpApiEndpoint.get("listRequests", "/requests")
+      .setUrlParams(Schema.Struct({
+        org: Schema.optional(Schema.String),
+        dialect: Schema.optional(Schema.String),
+        method: Schema.optional(Schema.String),
+        /** The path exactly, or a prefix when it ends with `*`. */
+        path: Schema.optional(Schema.String),
+        limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 100_000)))
+      }))
+      .addSuccess(RequestList)
+  )
+  .add(HttpApiEndpoint.del("clearRequests", "/requests").addSuccess(HttpApiSchema.NoContent))
+  .add(HttpApiEndpoint.get("journalSettings", "/journal").addSuccess(JournalSettings))
+  .add(
+    HttpApiEndpoint.put("configureJournal", "/journal")
+      .setPayload(Schema.partialWith(JournalSettings, { exact: true }))
+      .addSuccess(JournalSettings)
+  )
+  .middleware(AdminAuth)
+  .prefix("/__projectkit")
+{}
+
+/** Injected faults: requests delayed or answered with an error instead of their handler. */
+export class FaultsGroup extends HttpApiGroup.make("faults")
+  .add(
+    HttpApiEndpoint.post("addFault", "/faults")
+      .setPayload(FaultInput)
+      .addSuccess(Fault, { status: 201 })
+      .addError(ControlBadRequest)
+  )
+  .add(
+    // Every fault, or the ones affecting `org` (its own and the global ones).
+    HttpApiEndpoint.get("listFaults", "/faults")
+      .setUrlParams(Schema.Struct({ org: Schema.optional(Schema.String) }))
+      .addSuccess(FaultList)
+  )
+  .add(
+    // Every fault, or `org`'s own.
+    HttpApiEndpoint.del("clearFaults", "/faults")
+      .setUrlParams(Schema.Struct({ org: Schema.optional(Schema.String) }))
+      .addSuccess(HttpApiSchema.NoContent)
+  )
+  .add(
+    HttpApiEndpoint.del("deleteFault", "/faults/:id")
+      .setPath(Schema.Struct({ id: Schema.String }))
+      .addSuccess(HttpApiSchema.NoContent)
+      .addError(ControlNotFound)
+  )
+  .middleware(AdminAuth)
+  .prefix("/__projectkit")
+{}
+
+/** The control plane of a server serving `dialects`. */
+export const make = (dialects: ReadonlyArray<DialectDeclaration>) =>
+  HttpApi.make("control")
+    .add(HealthGroup)
+    .add(organizationsGroup(dialects))
+    .add(SnapshotsGroup)
+    .add(JournalGroup)
+    .add(FaultsGroup)

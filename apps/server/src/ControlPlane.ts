@@ -24,7 +24,7 @@ import {
 } from "./ControlApi.js"
 import { Database } from "./Database.js"
 import { Organizations } from "./Organizations.js"
-import { ServerApi } from "./ServerApi.js"
+import type * as ServerApi from "./ServerApi.js"
 import { Faults } from "./Faults.js"
 import { Journal } from "./Journal.js"
 import { Snapshots } from "./Snapshots.js"
@@ -65,15 +65,13 @@ export const AdminAuthLive = Layer.effect(
     }))
 )
 
-export const ControlPlaneLive = CompiledApi.group(ServerApi, "control", (handlers) =>
+/** The control plane's handlers, group by group, for `api` (`ServerApi.control` of the registered dialects). */
+export const layer = (api: ReturnType<typeof ServerApi.control>) => {
+  const HealthLive = CompiledApi.group(api, "health", (handlers) =>
     Effect.gen(function*() {
-      const organizations = yield* Organizations
       const database = yield* Database
       const info = yield* ServerInfo
       const sql = yield* SqlClient.SqlClient
-      const snapshots = yield* Snapshots
-      const journal = yield* Journal
-      const faults = yield* Faults
       // Health says whether the storage answers, within a bounded time: an instance whose database
       // is gone answers 503, which a load balancer understands, instead of 200 and then 500s.
       const health = Effect.gen(function*() {
@@ -100,8 +98,14 @@ export const ControlPlaneLive = CompiledApi.group(ServerApi, "control", (handler
           ? { status: "ok" as const, ...fields }
           : yield* Effect.fail(new HealthUnavailable({ status: "unavailable", ...fields, error: probe.left }))
       })
+      return handlers.handle("health", () => health)
+    }))
+
+  const OrganizationsLive = CompiledApi.group(api, "organizations", (handlers) =>
+    Effect.gen(function*() {
+      const organizations = yield* Organizations
+      const snapshots = yield* Snapshots
       return handlers
-        .handle("health", () => health)
         .handle("createOrganization", ({ payload }) => Effect.catchAll(organizations.create(payload.name), internal))
         .handle("addMember", ({ path, urlParams }) =>
           organizations.addMember(path.id, urlParams).pipe(
@@ -112,7 +116,7 @@ export const ControlPlaneLive = CompiledApi.group(ServerApi, "control", (handler
             }))
           ))
         .handle("updateOrganization", ({ path, payload }) =>
-          organizations.setEditorRuntimeAccess(path.id, payload.editorRuntimeAccess).pipe(
+          organizations.updateSettings(path.id, payload).pipe(
             Effect.catchAll(internal),
             Effect.flatMap(Option.match({ onNone: () => noSuchOrganization(path.id), onSome: Effect.succeed }))
           ))
@@ -127,6 +131,11 @@ export const ControlPlaneLive = CompiledApi.group(ServerApi, "control", (handler
             Effect.flatMap((emptied) => emptied ? Effect.void : noSuchOrganization(path.id))
           ))
         .handle("reset", () => Effect.catchAll(organizations.reset, internal))
+    }))
+
+  const SnapshotsLive = CompiledApi.group(api, "snapshots", (handlers) =>
+    Effect.map(Snapshots, (snapshots) =>
+      handlers
         .handle("exportState", ({ urlParams }) =>
           snapshots.exportState(urlParams.org).pipe(
             Effect.catchAll(internal),
@@ -141,7 +150,11 @@ export const ControlPlaneLive = CompiledApi.group(ServerApi, "control", (handler
               SnapshotConflict: (error) => Effect.fail(new ControlConflict({ error: "conflict", message: error.message })),
               SqlError: internal
             })
-          ))
+          ))))
+
+  const JournalLive = CompiledApi.group(api, "journal", (handlers) =>
+    Effect.map(Journal, (journal) =>
+      handlers
         .handle("listRequests", ({ urlParams }) =>
           Effect.sync(() => ({
             enabled: journal.enabled(),
@@ -155,7 +168,13 @@ export const ControlPlaneLive = CompiledApi.group(ServerApi, "control", (handler
           })))
         .handle("clearRequests", () => Effect.sync(() => journal.clear()))
         .handle("journalSettings", () => Effect.sync(() => journal.settings()))
-        .handle("configureJournal", ({ payload }) => Effect.sync(() => journal.configure(payload)))
+        .handle("configureJournal", ({ payload }) => Effect.sync(() => journal.configure(payload)))))
+
+  const FaultsLive = CompiledApi.group(api, "faults", (handlers) =>
+    Effect.gen(function*() {
+      const info = yield* ServerInfo
+      const faults = yield* Faults
+      return handlers
         .handle("addFault", ({ payload }) => {
           if (!info.dialects.includes(payload.dialect)) {
             return Effect.fail(new ControlBadRequest({
@@ -178,3 +197,6 @@ export const ControlPlaneLive = CompiledApi.group(ServerApi, "control", (handler
             ? Effect.void
             : Effect.fail(new ControlNotFound({ error: "not_found", message: `No fault ${path.id}` })))
     }))
+
+  return Layer.mergeAll(HealthLive, OrganizationsLive, SnapshotsLive, JournalLive, FaultsLive)
+}

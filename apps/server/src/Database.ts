@@ -16,7 +16,7 @@ import * as Path from "node:path"
 import Pg from "pg"
 import * as PgClient from "./internal/pg.js"
 import * as Sqlite from "./internal/sqlite.js"
-import { migrations } from "./Migrations.js"
+import * as Migrations from "./Migrations.js"
 
 export interface DatabaseInfo {
   /** "sqlite" or "postgres": what `/__projectkit/health` reports. */
@@ -29,7 +29,8 @@ export class Database extends Context.Tag("@projectkit/server/Database")<Databas
 
 const migrationsTable = "projectkit_migrations"
 
-const migrate = Migrator.make({})({ loader: Migrator.fromRecord(migrations), table: migrationsTable })
+const migrator = (migrations: Migrations.Migrations) =>
+  Migrator.make({})({ loader: Migrator.fromRecord(migrations), table: migrationsTable })
 
 /** Whether `location` names a PostgreSQL database rather than a SQLite file. */
 export const isPostgresUrl = (location: string): boolean => /^postgres(ql)?:\/\//i.test(location)
@@ -52,8 +53,6 @@ class MigrationsIncomplete extends Error {
   }
 }
 
-const latestMigration = Math.max(...Object.keys(migrations).map((key) => Number(key.split("_")[0])))
-
 /**
  * Waits out another process on the same SQLite file: while it holds the lock (starting up at the
  * same moment, migrating), a step is retried for up to ~10 s instead of failing the start.
@@ -67,15 +66,19 @@ const whileBusy = Schedule.intersect(Schedule.spaced("50 millis"), Schedule.recu
  * answers "already running" to the one that loses the race, which then waits until the winner's
  * migrations are committed before serving.
  */
-const migrateSqlite = Effect.gen(function*() {
-  const sql = yield* SqlClient.SqlClient
-  yield* migrate
-  const applied = yield* sql<{ id: number | null }>`SELECT MAX(migration_id) AS id FROM ${sql(migrationsTable)}`
-  if (Number(applied[0]?.id ?? 0) < latestMigration) return yield* Effect.fail(new MigrationsIncomplete())
-}).pipe(Effect.retry(whileBusy))
+const migrateSqlite = (migrations: Migrations.Migrations) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    yield* migrator(migrations)
+    const applied = yield* sql<{ id: number | null }>`SELECT MAX(migration_id) AS id FROM ${sql(migrationsTable)}`
+    if (Number(applied[0]?.id ?? 0) < Migrations.latest(migrations)) return yield* Effect.fail(new MigrationsIncomplete())
+  }).pipe(Effect.retry(whileBusy))
 
 /** SQLite in `filename` (its folder is created), or in memory for `:memory:`. */
-export const layerSqlite = (filename: string): Layer.Layer<Database | SqlClient.SqlClient, unknown> => {
+export const layerSqlite = (
+  filename: string,
+  migrations: Migrations.Migrations = Migrations.migrations
+): Layer.Layer<Database | SqlClient.SqlClient, unknown> => {
   const client = Layer.unwrapEffect(Effect.sync(() => {
     if (filename !== ":memory:") Fs.mkdirSync(Path.dirname(Path.resolve(filename)), { recursive: true })
     // WAL is set below, where a busy file is waited for.
@@ -89,7 +92,7 @@ export const layerSqlite = (filename: string): Layer.Layer<Database | SqlClient.
     yield* sql.unsafe("PRAGMA journal_mode = WAL").pipe(Effect.retry(whileBusy))
     yield* sql.unsafe("PRAGMA synchronous = NORMAL")
     yield* sql.unsafe("PRAGMA foreign_keys = ON")
-    yield* migrateSqlite
+    yield* migrateSqlite(migrations)
   }))
   return Layer.merge(
     Layer.succeed(Database, { kind: "sqlite", location: filename }),
@@ -129,6 +132,11 @@ export interface PgOptions {
   readonly maxConnections?: number | undefined
 }
 
+export interface Options extends PgOptions {
+  /** The migrations to run: by default the server's and its default dialects' (`Migrations.migrations`). */
+  readonly migrations?: Migrations.Migrations | undefined
+}
+
 /**
  * PostgreSQL at `url`, through the server's own client (internal/pg.ts: the statements whose plans
  * do not depend on their parameters are prepared once per connection). Several instances may start
@@ -136,7 +144,7 @@ export interface PgOptions {
  * advisory lock, so one instance migrates and the others wait for it and then find nothing left to
  * do.
  */
-export const layerPg = (url: string, options: PgOptions = {}): Layer.Layer<Database | SqlClient.SqlClient, unknown> => {
+export const layerPg = (url: string, options: Options = {}): Layer.Layer<Database | SqlClient.SqlClient, unknown> => {
   const client = PgClient.layer({
     url: Redacted.make(url),
     // INF: 10 per instance is pg's own default and well under PostgreSQL's default 100 connections
@@ -158,7 +166,7 @@ export const layerPg = (url: string, options: PgOptions = {}): Layer.Layer<Datab
         created_at timestamp with time zone not null default now(),
         name text not null
       )`
-      yield* migrate
+      yield* migrator(options.migrations ?? Migrations.migrations)
     }))
   }))
   return Layer.merge(
@@ -168,5 +176,5 @@ export const layerPg = (url: string, options: PgOptions = {}): Layer.Layer<Datab
 }
 
 /** The backend `location` names: a `postgres://` URL, or else a SQLite file (or `:memory:`). */
-export const layer = (location: string, options: PgOptions = {}): Layer.Layer<Database | SqlClient.SqlClient, unknown> =>
-  isPostgresUrl(location) ? layerPg(location, options) : layerSqlite(location)
+export const layer = (location: string, options: Options = {}): Layer.Layer<Database | SqlClient.SqlClient, unknown> =>
+  isPostgresUrl(location) ? layerPg(location, options) : layerSqlite(location, options.migrations)

@@ -7,7 +7,12 @@
  *   `Conflict`, `Validation`, …), never HTTP statuses;
  * - `<Name>Wire.ts` — rows as the provider sends them;
  * - its lifecycles (work the real service does on the clock) and `Migrations.ts`;
- * - `<Name>Dialect.ts` — the `Dialect` value below, registered in `dialects/index.ts`.
+ * - `<Name>Mounted.ts` — its contract under its base path, which its handlers are written against;
+ * - `<Name>Dialect.ts` — the `Dialect` value below, registered in `dialects/index.ts`: everything
+ *   central code needs of the dialect (its contract and base path, error table, migrations and
+ *   tables, the credential it issues and any rows it keeps per user, organization switches, its
+ *   configuration, CLI flags, banner lines and Layer). Central code loops over the registered
+ *   dialects (`Dialects`) and never names one.
  *
  * How errors leave is decided by the provider package's error table alone (`<Provider>Errors`):
  * handlers fail with core errors, `answer` turns them into that provider's wire errors, and the
@@ -18,16 +23,36 @@ import type * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as ProjectsError from "@projectkit/core/ProjectsError"
 import type { ErrorTable } from "@projectkit/http"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import type * as Layer from "effect/Layer"
 import * as Predicate from "effect/Predicate"
 import type { IncomingHttpHeaders } from "node:http"
+import type * as CompiledApi from "./compiled/CompiledApi.js"
+import type { DialectDeclaration } from "./ControlSchemas.js"
 import type { LargerBodies } from "./Fallback.js"
+import type { DialectStudio } from "./StudioView.js"
+import type { Organizations } from "./Organizations.js"
+import type { PublicUrl } from "./PublicUrl.js"
+import type { Signer, Webhooks } from "./Webhooks.js"
 
-/** One provider's API, as the server mounts it. */
-export interface Dialect {
-  /** Its name, as the control plane and the request log call it: "sync", "editor", "sanity". */
-  readonly name: string
-  /** The base path it is mounted under, e.g. "/sync". */
+/** What every dialect's Layer may use of the server: storage, tenancy, webhooks, the compiled routes' registry, its public URL. */
+export type ServerServices = SqlClient.SqlClient | Organizations | Webhooks | CompiledApi.Registry | PublicUrl
+
+/**
+ * One provider's API, as the server mounts it: everything central code needs to know of it, so
+ * that central code only loops over the registered dialects (`Dialects`) and never names one.
+ * `Config` is what its Layer is configured with, under the server configuration's field `configKey`.
+ */
+export interface Dialect<
+  Config = unknown,
+  ConfigKey extends string = string,
+  Name extends string = string,
+  Field extends string = string
+> extends DialectDeclaration<Name, Field> {
+  /** Its name, as the control plane and the request log call it (and its folder is named). */
+  readonly name: Name
+  /** The base path it is mounted under, e.g. "/<name>". */
   readonly prefix: `/${string}`
   /** The provider's contract, for its OpenAPI document and docs page. */
   readonly contract: HttpApi.HttpApi<string, any, any, any>
@@ -51,9 +76,79 @@ export interface Dialect {
    * `Organizations.authenticate` under this dialect's name).
    */
   readonly credentialOf?: ((headers: IncomingHttpHeaders) => string | undefined) | undefined
+  /**
+   * How its webhook deliveries are signed, when its provider documents its own scheme; by default
+   * the server's (`Webhooks.sign`).
+   */
+  readonly webhookSigner?: Signer | undefined
   /** Its routes that accept bodies larger than the server's limit, with their own limit. */
   readonly largerBodies?: LargerBodies | undefined
+  /** Its tab in the Studio: the views of an organization's records it offers (`../StudioView.ts`). */
+  readonly studio?: DialectStudio<Config> | undefined
+  /** How each new user's credential for it is made (its kind and format are in `credential`). */
+  readonly issueCredential: () => string
+  /**
+   * Rows it keeps per user besides the credential (members, with their role), written in
+   * the transaction that issues the user's credentials. `options` are the member options the
+   * control plane accepted (`memberFields`, each optional); `first` tells the organization's first
+   * user. Answers the member fields as they were settled (defaults applied).
+   */
+  readonly addMember?:
+    | ((member: NewMember) => Effect.Effect<Readonly<Record<string, unknown>>, SqlError, SqlClient.SqlClient>)
+    | undefined
+  /** The field of the server's configuration its Layer reads (e.g. `generations`), and the Layer. */
+  readonly configKey: ConfigKey
+  /**
+   * Its handlers, authentication, storage and background work, configured (defaults when
+   * undefined). A method: the list holds dialects of different `Config`s as `Dialect`.
+   */
+  layer(config: Config | undefined): Layer.Layer<never, never, ServerServices>
+  /** Its command-line flags (all integers), and the configuration they make. */
+  readonly flags?: Flags<Config> | undefined
+  /** Its lines in the start banner. */
+  readonly banner: BannerLines
 }
+
+/** A user being issued credentials, as a dialect's `addMember` sees them. */
+export interface NewMember {
+  readonly orgId: string
+  readonly userId: string
+  /** Epoch milliseconds. */
+  readonly now: number
+  /** Whether this is the organization's first user (who administers what it makes). */
+  readonly first: boolean
+  /** The member options sent (the dialect's own, each possibly absent). */
+  readonly options: Readonly<Record<string, unknown>>
+}
+
+/** A dialect's command-line flags: integers with a default, and the configuration they give. */
+export interface Flags<Config> {
+  readonly options: ReadonlyArray<{ readonly name: string; readonly description: string; readonly default: number }>
+  /** The configuration, from each flag's value by its name. */
+  readonly toConfig: (values: Readonly<Record<string, number>>) => Config
+}
+
+/** How a dialect presents itself when the server starts. */
+export interface BannerLines {
+  /** Its line among the base URLs (`base` is the server's URL). */
+  readonly url: (base: string) => string
+  /** Its line among the demo organization's credentials. */
+  readonly demoCredential: (secret: string) => string
+  /** Its "Try it" commands, with the demo's credential or, when there is none, a placeholder. */
+  readonly tryIt: (base: string, secret: string | undefined) => ReadonlyArray<string>
+}
+
+/**
+ * The dialects this server serves, in order: `dialects/index.ts`'s list unless a test registers
+ * more. Central services (organizations, migrations, snapshots, the control plane) loop over it.
+ */
+export class Dialects extends Context.Tag("@projectkit/server/Dialects")<Dialects, ReadonlyArray<Dialect>>() {}
+
+/** The secret a user holds for `dialect`, in the organization's or member's `credentials`. */
+export const secretOf = (
+  dialect: DialectDeclaration,
+  credentials: Readonly<Record<string, Readonly<Record<string, string>>>>
+): string | undefined => credentials[dialect.name]?.[dialect.credential.field]
 
 /** The token of an `Authorization: Bearer <token>` header. */
 export const bearerToken = (headers: IncomingHttpHeaders): string | undefined => {

@@ -16,6 +16,7 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
 import * as Scope from "effect/Scope"
+import * as Dialect from "./Dialect.js"
 import * as Dialects from "./dialects/index.js"
 import { randomSecret } from "./internal/ids.js"
 import { type Organization, Organizations } from "./Organizations.js"
@@ -37,7 +38,7 @@ export interface StartOptions extends Partial<Omit<Server.ServerConfig, "port" |
 export interface EmulatorService {
   /** The base URL, e.g. `http://127.0.0.1:41234`. */
   readonly url: string
-  /** Each dialect's base URL by name: `{ sync, editor, sanity }`. */
+  /** Each dialect's base URL by its name. */
   readonly dialectUrls: Readonly<Record<string, string>>
   readonly adminToken: string
   /** A new organization, with its credentials (shown only now: they are stored hashed). */
@@ -69,9 +70,11 @@ export const configOf = (options: StartOptions): Server.ServerConfig => {
   }
 }
 
-/** Each dialect's base URL on `url`. */
-export const dialectUrls = (url: string): Readonly<Record<string, string>> =>
-  Object.fromEntries(Dialects.all.map((dialect) => [dialect.name, `${url}${dialect.prefix}`]))
+/** Each of `dialects`' base URL on `url` (the default dialects' unless told). */
+export const dialectUrls = (
+  url: string,
+  dialects: ReadonlyArray<Dialect.Dialect> = Dialects.all
+): Readonly<Record<string, string>> => Object.fromEntries(dialects.map((dialect) => [dialect.name, `${url}${dialect.prefix}`]))
 
 /** The base URL `server` answers on (a wildcard host as loopback). */
 export const urlOf = (server: HttpServer.HttpServer): string => {
@@ -91,7 +94,7 @@ export const make = (options: StartOptions = {}): Effect.Effect<EmulatorService,
     const url = urlOf(Context.get(context, HttpServer.HttpServer))
     const service: EmulatorService = {
       url,
-      dialectUrls: dialectUrls(url),
+      dialectUrls: dialectUrls(url, Context.get(context, Dialect.Dialects)),
       adminToken: Redacted.value(config.adminToken),
       createOrganization: organizations.create,
       deleteOrganization: organizations.remove,

@@ -7,45 +7,10 @@
  */
 import * as Context from "effect/Context"
 import * as Layer from "effect/Layer"
-import * as Schema from "effect/Schema"
+import { Fault, FaultInput } from "./ControlSchemas.js"
 import { randomId } from "./internal/ids.js"
 
-export const FaultInput = Schema.Struct({
-  /** The dialect whose requests it affects: "sync", "editor", "sanity". */
-  dialect: Schema.String,
-  /** Only this organization's requests (found by their credential); every organization's when absent. */
-  organization: Schema.optional(Schema.String),
-  /** Only this method's requests (any case). */
-  method: Schema.optional(Schema.String),
-  /**
-   * Only requests on this path, relative to the dialect's base path (e.g. "/v2/projects"): `*`
-   * stands for one segment or part of one, `**` for anything.
-   */
-  path: Schema.optional(Schema.String.pipe(Schema.startsWith("/"), Schema.maxLength(2000))),
-  /** The status answered instead of the handler's; without one the request is only delayed. */
-  status: Schema.optional(Schema.Int.pipe(Schema.between(200, 599))),
-  /** The JSON body answered; by default the dialect's own error body for `status`. */
-  body: Schema.optional(Schema.Unknown),
-  /** The `Retry-After` of a 429 or 503, in seconds (default 1). */
-  retryAfterSeconds: Schema.optional(Schema.Int.pipe(Schema.between(0, 86_400))),
-  /** Milliseconds to wait before answering (or before passing the request on). */
-  latencyMs: Schema.optional(Schema.Int.pipe(Schema.between(0, 60_000))),
-  /** The chance that a matching request is affected (default 1). */
-  probability: Schema.optional(Schema.Number.pipe(Schema.between(0, 1))),
-  /** How many requests it affects before it is removed (default: until deleted). */
-  times: Schema.optional(Schema.Int.pipe(Schema.positive()))
-}).annotations({ identifier: "FaultInput" })
-export type FaultInput = typeof FaultInput.Type
-
-export const Fault = Schema.Struct({
-  id: Schema.String,
-  ...FaultInput.fields,
-  /** How many requests it has affected so far. */
-  hits: Schema.Int,
-  /** When it was added (ISO 8601). */
-  createdAt: Schema.String
-}).annotations({ identifier: "Fault" })
-export type Fault = typeof Fault.Type
+export { Fault, FaultInput }
 
 /** A fault as matched: its input, and its path as a pattern. */
 interface Held {

@@ -8,54 +8,9 @@
  */
 import * as Context from "effect/Context"
 import * as Layer from "effect/Layer"
-import * as Schema from "effect/Schema"
+import { JournalEntry, JournalSettings } from "./ControlSchemas.js"
 
-export const JournalEntry = Schema.Struct({
-  /** The request's id: its `x-request-id` header, or one the server gave it (sent back in that header). */
-  requestId: Schema.String,
-  /** When it arrived (ISO 8601). */
-  time: Schema.String,
-  /** The dialect whose base path it was under ("sync", "editor", "sanity"), or null. */
-  dialect: Schema.NullOr(Schema.String),
-  /** The organization its credential belongs to, or null (none, unknown, or a Sanity project token). */
-  organization: Schema.NullOr(Schema.String),
-  method: Schema.String,
-  /** The path, without the query. */
-  path: Schema.String,
-  /** The query string without its "?", or "", with the values of parameters named like credentials masked. */
-  query: Schema.String,
-  /** The status answered; 0 if the client went away first. */
-  status: Schema.Number,
-  /** From its arrival to the end of the answer, injected latency included. */
-  durationMs: Schema.Number,
-  /** The injected fault that answered or delayed it, if any. */
-  fault: Schema.NullOr(Schema.String),
-  /**
-   * The request's headers as sent (name, value), credentials masked when recorded (see
-   * `internal/masking.ts`): the journal never holds a secret. At most 50, each cut to a length.
-   */
-  requestHeaders: Schema.optional(Schema.Array(Schema.Tuple(Schema.String, Schema.String))),
-  /** The response's headers, masked and bounded the same way. */
-  responseHeaders: Schema.optional(Schema.Array(Schema.Tuple(Schema.String, Schema.String))),
-  /** Whether some headers above were dropped or cut. */
-  headersTruncated: Schema.optional(Schema.Boolean),
-  /** With body capture on: the request body as text, cut to the journal's `bodyBytes`. */
-  requestBody: Schema.optional(Schema.String),
-  /** With body capture on: the response body as text, cut to the journal's `bodyBytes`. */
-  responseBody: Schema.optional(Schema.String),
-  /** Whether a body above was cut. */
-  bodiesTruncated: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "JournalEntry" })
-export type JournalEntry = typeof JournalEntry.Type
-
-export const JournalSettings = Schema.Struct({
-  enabled: Schema.Boolean,
-  /** How many of the latest requests are kept. */
-  size: Schema.Int.pipe(Schema.between(1, 100_000)),
-  /** How many bytes of each body are kept; 0 keeps none. */
-  bodyBytes: Schema.Int.pipe(Schema.between(0, 1024 * 1024))
-}).annotations({ identifier: "JournalSettings" })
-export type JournalSettings = typeof JournalSettings.Type
+export { JournalEntry, JournalSettings }
 
 export const defaultSettings: JournalSettings = { enabled: false, size: 1_000, bodyBytes: 0 }
 

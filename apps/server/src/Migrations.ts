@@ -2,12 +2,11 @@
  * Versioned schema migrations, applied in order on start. The SQL is portable between SQLite and
  * PostgreSQL: times are epoch milliseconds in BIGINT columns, JSON documents are TEXT.
  */
-import * as EditorMigrations from "./dialects/editor/Migrations.js"
-import * as IndreamMigrations from "./dialects/indream/Migrations.js"
-import * as SanityMigrations from "./dialects/sanity/Migrations.js"
-import * as SyncMigrations from "./dialects/sync/Migrations.js"
 import * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
+import type * as Dialect from "./Dialect.js"
+import * as Dialects from "./dialects/index.js"
 import { hashSecret } from "./internal/ids.js"
 import { statements } from "./internal/migration.js"
 
@@ -20,7 +19,7 @@ const serverMigrations = {
       webhook_secret TEXT NOT NULL,
       created_at BIGINT NOT NULL
     )`,
-    // One row per credential, in the form of the dialect it serves (a sync.so API key, …).
+    // One row per credential, in the form of the dialect it serves (an API key, a token, …).
     `CREATE TABLE credentials (
       secret TEXT PRIMARY KEY,
       org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
@@ -62,16 +61,30 @@ const hashedCredentials = Effect.gen(function*() {
   yield* sql.unsafe(`ALTER TABLE credentials RENAME COLUMN secret TO secret_hash`)
 })
 
+/** Migration id → migration: the server's, or one dialect's (`Dialect.migrations`). */
+export type Migrations = Readonly<Record<string, Effect.Effect<void, SqlError, SqlClient.SqlClient>>>
+
 /**
- * Every migration, the server's and each dialect's (each dialect keeps its own in its folder). Ids
- * are one sequence across all of them, and must keep growing in the order they land: the Migrator
- * runs only ids above the last one applied.
+ * Every migration, the server's and each of `dialects`' (each dialect keeps its own in its
+ * folder). Ids are one sequence across all of them, and must keep growing in the order they land:
+ * the Migrator runs only ids above the last one applied.
  */
-export const migrations = {
-  ...serverMigrations,
-  ...SyncMigrations.migrations,
-  ...EditorMigrations.migrations,
-  ...SanityMigrations.migrations,
-  "0008_hashed_credentials": hashedCredentials,
-  ...IndreamMigrations.migrations
+export const make = (dialects: ReadonlyArray<Dialect.Dialect>): Migrations => {
+  const all: Record<string, Effect.Effect<void, SqlError, SqlClient.SqlClient>> = { ...serverMigrations }
+  for (const dialect of dialects) {
+    for (const [id, migration] of Object.entries(dialect.migrations)) {
+      // Two migrations under one id: one would silently never run.
+      if (id in all) throw new Error(`Migration ${id} of the ${dialect.name} dialect is declared twice`)
+      all[id] = migration
+    }
+  }
+  all["0008_hashed_credentials"] = hashedCredentials
+  return all
 }
+
+/** The number of the last of `migrations`: a database migrated by them has its tables as of it. */
+export const latest = (migrations: Migrations): number =>
+  Math.max(...Object.keys(migrations).map((id) => Number(id.split("_")[0])))
+
+/** The migrations of the dialects the server serves by default (`dialects/index.ts`). */
+export const migrations: Migrations = make(Dialects.all)

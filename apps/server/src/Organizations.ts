@@ -10,40 +10,28 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
-import { editorKey, hashSecret, randomId, randomSecret, sanityToken, syncKey } from "./internal/ids.js"
+import type * as ControlSchemas from "./ControlSchemas.js"
+import type { OrganizationSettings } from "./ControlSchemas.js"
+import * as Dialect from "./Dialect.js"
+import type * as Dialects from "./dialects/index.js"
+import { hashSecret, randomId, randomSecret } from "./internal/ids.js"
 
-export const Credentials = Schema.Struct({
-  sync: Schema.Struct({ apiKey: Schema.String }),
-  editor: Schema.Struct({ apiKey: Schema.String }),
-  /** A Sanity bearer token of the user, who is a member of the organization's Sanity projects with `sanityRole`. */
-  sanity: Schema.Struct({ token: Schema.String })
-})
-export type Credentials = typeof Credentials.Type
+export type { OrganizationSettings } from "./ControlSchemas.js"
 
-export type Dialect = keyof Credentials
+/** A user's credentials: one per registered dialect, typed as the listed ones' (`dialects/index.ts`). */
+export type Credentials = Dialects.Credentials
 
-/** The role a user holds in the organization's Sanity projects (REC, DOC role names). */
-export const SanityRole = Schema.Literal("administrator", "developer", "editor", "viewer")
-export type SanityRole = typeof SanityRole.Type
+/** An organization as made, with its first user's credentials (shown only now: they are stored hashed). */
+export type Organization = ControlSchemas.Organization<Credentials>
 
-export const Organization = Schema.Struct({
-  id: Schema.String,
-  name: Schema.String,
-  credentials: Credentials,
-  /** Signs the organization's webhooks (see Webhooks.ts): receivers verify with it. */
-  webhookSecret: Schema.String
-})
-export type Organization = typeof Organization.Type
+/** Another user of an organization, with credentials of their own and each dialect's member fields. */
+export type Member = ControlSchemas.Member<Credentials>
 
-/** Another user of an organization, with credentials of their own. */
-export const Member = Schema.Struct({
-  userId: Schema.String,
-  organizationId: Schema.String,
-  credentials: Credentials,
-  sanityRole: SanityRole
-})
-export type Member = typeof Member.Type
+/**
+ * A dialect's name, as credentials are filed under it: the name of a registered dialect
+ * (`Dialect.Dialects`; `dialects/index.ts` by default, and whatever a test registers besides).
+ */
+export type DialectName = Dialect.Dialect["name"]
 
 /** Who is calling: an organization, and the user whose credential it is. */
 export interface Caller {
@@ -53,28 +41,24 @@ export interface Caller {
 
 /** A caller as authentication finds it, with what the organization may do. */
 export interface Authenticated extends Caller {
-  /** Whether the organization may use the editor's project routes (SEED: runtime OpenAPI access). */
-  readonly editorRuntimeAccess: boolean
+  /** The organization's switches (`Dialect.settings`), by name: e.g. whether it may use a dialect's routes. */
+  readonly settings: Readonly<Record<string, boolean>>
 }
-
-/** What the control plane may change of an organization. */
-export const OrganizationSettings = Schema.Struct({
-  id: Schema.String,
-  editorRuntimeAccess: Schema.Boolean
-})
-export type OrganizationSettings = typeof OrganizationSettings.Type
 
 export interface OrganizationsService {
   readonly create: (name: string) => Effect.Effect<Organization, SqlError>
-  /** A new user of the organization with their own credentials; none if there is no such organization. */
+  /**
+   * A new user of the organization with their own credentials; none if there is no such
+   * organization. `options` are the dialects' member options (`Dialect.memberFields`).
+   */
   readonly addMember: (
     orgId: string,
-    options?: { readonly sanityRole?: SanityRole | undefined }
+    options?: Readonly<Record<string, unknown>>
   ) => Effect.Effect<Option.Option<Member>, SqlError>
   /** The caller a credential of `dialect` belongs to, if any. */
-  readonly authenticate: (dialect: Dialect, secret: string) => Effect.Effect<Option.Option<Authenticated>, SqlError>
+  readonly authenticate: (dialect: DialectName, secret: string) => Effect.Effect<Option.Option<Authenticated>, SqlError>
   /**
-   * `lookup`, a dialect's own resolution of its credentials to callers (Sanity's: a person's role,
+   * `lookup`, a dialect's own resolution of its credentials to callers (e.g. a person's role,
    * project tokens), behind a cache like `authenticate`'s: what it finds is kept as long, and
    * forgotten with everything else whenever credentials change. Each call makes a cache of its own:
    * call it once, when the dialect's authentication is built.
@@ -83,15 +67,18 @@ export interface OrganizationsService {
     lookup: (secret: string) => Effect.Effect<Option.Option<A>, SqlError>
   ) => (secret: string) => Effect.Effect<Option.Option<A>, SqlError>
   /**
-   * `change`, a change to credentials made outside this module (a Sanity project token deleted,
+   * `change`, a change to credentials made outside this module (a dialect's project token deleted,
    * alone or with its project), with every cached credential forgotten as for this module's own
    * changes, so the next request on this instance sees it.
    */
   readonly changingCredentials: <A, E, R>(change: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
-  /** Grants or withdraws the editor's runtime access; none if there is no such organization. */
-  readonly setEditorRuntimeAccess: (
+  /**
+   * Changes the organization's switches (`Dialect.settings`, by name) and answers them all;
+   * none if there is no such organization.
+   */
+  readonly updateSettings: (
     orgId: string,
-    enabled: boolean
+    settings: Readonly<Record<string, boolean>>
   ) => Effect.Effect<Option.Option<OrganizationSettings>, SqlError>
   /** The secret that signs this organization's webhooks. */
   readonly webhookSecret: (orgId: string) => Effect.Effect<Option.Option<string>, SqlError>
@@ -126,6 +113,11 @@ const authenticationCacheSize = 10_000
 
 export const make = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
+  const dialects = yield* Dialect.Dialects
+  // Every switch a dialect reads: its name, and its column of `organizations`.
+  const switches = dialects.flatMap((dialect) => Object.entries(dialect.settings ?? {}))
+  const settingsOf = (row: Readonly<Record<string, unknown>>): Record<string, boolean> =>
+    Object.fromEntries(switches.map(([name, column]) => [name, Number(row[column]) === 1 || row[column] === true]))
   // Every cache of found credentials (`authenticate`'s and each `cachedLookup`'s), forgotten together.
   const caches = new Set<Map<string, unknown>>()
   // Bumped by every change: a lookup that began before a change does not store what it read.
@@ -153,44 +145,47 @@ export const make = Effect.gen(function*() {
   const authenticated = cache<Authenticated>()
   // Before (nothing read before the change is served after it) and after (nor read during it).
   const forget = <A, E, R>(change: Effect.Effect<A, E, R>) => Effect.ensuring(Effect.zipRight(invalidate, change), invalidate)
-  const lookup = (dialect: Dialect, secret: string) =>
+  const lookup = (dialect: DialectName, secret: string) =>
     Effect.map(
-      sql<{ org_id: string; user_id: string; editor_runtime_access: number }>`SELECT c.org_id, c.user_id,
-          o.editor_runtime_access
+      // `o.*`: the organization's switches are columns its dialects' migrations add.
+      sql<{ cred_org_id: string; cred_user_id: string }>`SELECT c.org_id AS cred_org_id, c.user_id AS cred_user_id, o.*
         FROM credentials c JOIN organizations o ON o.id = c.org_id
-        WHERE c.secret_hash = ${hashSecret(secret)} AND c.dialect = ${
-        // INF: until the editor dialect goes, Indream's x-api-key is the organization's editor key,
-        // asked for under either name (the request journal and faults ask by the dialect's name).
-        (dialect as string) === "indream" ? "editor" : dialect}`,
+        WHERE c.secret_hash = ${hashSecret(secret)} AND c.dialect = ${dialect}`,
       (rows): Option.Option<Authenticated> =>
         Option.map(Option.fromNullable(rows[0]), (row) => ({
-          orgId: row.org_id,
-          userId: row.user_id,
-          editorRuntimeAccess: Number(row.editor_runtime_access) === 1
+          orgId: row.cred_org_id,
+          userId: row.cred_user_id,
+          settings: settingsOf(row)
         }))
     )
   /** One credential per dialect for `userId`, stored hashed: the returned secrets are all there will ever be. */
   const issueKeys = (orgId: string, userId: string, now: number) =>
     Effect.gen(function*() {
-      const credentials: Credentials = {
-        sync: { apiKey: syncKey() },
-        editor: { apiKey: editorKey() },
-        sanity: { token: sanityToken() }
-      }
-      const secrets = { sync: credentials.sync.apiKey, editor: credentials.editor.apiKey, sanity: credentials.sanity.token }
-      for (const [dialect, secret] of Object.entries(secrets)) {
+      const credentials: Record<string, Record<string, string>> = {}
+      for (const dialect of dialects) {
+        const secret = dialect.issueCredential()
+        credentials[dialect.name] = { [dialect.credential.field]: secret }
         yield* sql`INSERT INTO credentials (secret_hash, org_id, dialect, user_id, created_at)
-          VALUES (${hashSecret(secret)}, ${orgId}, ${dialect}, ${userId}, ${now})`
+          VALUES (${hashSecret(secret)}, ${orgId}, ${dialect.name}, ${userId}, ${now})`
       }
-      return credentials
+      // Issued for every registered dialect: the listed ones, and any a test registers besides.
+      return credentials as Record<string, Record<string, string>> as Credentials
     })
-  /** A new user of `orgId`: credentials in every dialect, and a member of its Sanity projects with `sanityRole`. */
-  const issueCredentials = (orgId: string, userId: string, now: number, sanityRole: SanityRole) =>
+  /**
+   * A new user of `orgId`: credentials in every dialect, and the rows each dialect keeps of its
+   * users (`Dialect.addMember`), answered with the member fields they settled.
+   */
+  const issueCredentials = (member: Omit<Dialect.NewMember, "now">) =>
     Effect.gen(function*() {
-      const credentials = yield* issueKeys(orgId, userId, now)
-      yield* sql`INSERT INTO sanity_members (user_id, org_id, role, created_at)
-        VALUES (${userId}, ${orgId}, ${sanityRole}, ${now})`
-      return credentials
+      const now = yield* Clock.currentTimeMillis
+      const credentials = yield* issueKeys(member.orgId, member.userId, now)
+      const fields: Record<string, unknown> = {}
+      for (const dialect of dialects) {
+        if (dialect.addMember !== undefined) {
+          Object.assign(fields, yield* Effect.provideService(dialect.addMember({ ...member, now }), SqlClient.SqlClient, sql))
+        }
+      }
+      return { credentials, fields }
     })
 
   const service: OrganizationsService = {
@@ -201,8 +196,7 @@ export const make = Effect.gen(function*() {
         const webhookSecret = `whsec_${randomSecret()}`
         yield* sql`INSERT INTO organizations (id, name, webhook_secret, created_at)
           VALUES (${id}, ${name}, ${webhookSecret}, ${now})`
-        // The organization's first user administers its Sanity projects.
-        const credentials = yield* issueCredentials(id, randomId(), now, "administrator")
+        const { credentials } = yield* issueCredentials({ orgId: id, userId: randomId(), first: true, options: {} })
         return { id, name, credentials, webhookSecret }
       }))),
     addMember: (orgId, options = {}) =>
@@ -210,10 +204,9 @@ export const make = Effect.gen(function*() {
         const exists = yield* sql`SELECT id FROM organizations WHERE id = ${orgId}`
         if (exists.length === 0) return Option.none()
         const userId = randomId()
-        // INF: a member added without a role develops (manages projects, does not administer billing).
-        const sanityRole = options.sanityRole ?? "developer"
-        const credentials = yield* issueCredentials(orgId, userId, yield* Clock.currentTimeMillis, sanityRole)
-        return Option.some({ userId, organizationId: orgId, credentials, sanityRole })
+        const { credentials, fields } = yield* issueCredentials({ orgId, userId, first: false, options })
+        const member: Member = { userId, organizationId: orgId, credentials, ...fields }
+        return Option.some(member)
       }))),
     authenticate: (dialect, secret) => authenticated(`${dialect}:${secret}`, () => lookup(dialect, secret)),
     cachedLookup: <A>(lookup: (secret: string) => Effect.Effect<Option.Option<A>, SqlError>) => {
@@ -221,11 +214,20 @@ export const make = Effect.gen(function*() {
       return (secret: string) => found(secret, () => lookup(secret))
     },
     changingCredentials: forget,
-    setEditorRuntimeAccess: (orgId, enabled) =>
-      forget(Effect.map(
-        sql`UPDATE organizations SET editor_runtime_access = ${enabled ? 1 : 0} WHERE id = ${orgId} RETURNING id`,
-        (rows) => rows.length === 0 ? Option.none() : Option.some({ id: orgId, editorRuntimeAccess: enabled })
-      )),
+    updateSettings: (orgId, settings) => {
+      const columns: Record<string, number> = {}
+      for (const [name, column] of switches) {
+        const value = settings[name]
+        if (value !== undefined) columns[column] = value ? 1 : 0
+      }
+      const changed = Object.keys(columns).length === 0
+        ? sql<Record<string, unknown>>`SELECT * FROM organizations WHERE id = ${orgId}`
+        : sql<Record<string, unknown>>`UPDATE organizations SET ${sql.update(columns)} WHERE id = ${orgId} RETURNING *`
+      return forget(Effect.map(
+        changed,
+        (rows) => Option.map(Option.fromNullable(rows[0]), (row): OrganizationSettings => ({ id: orgId, ...settingsOf(row) }))
+      ))
+    },
     webhookSecret: (orgId) =>
       Effect.map(
         sql<{ webhook_secret: string }>`SELECT webhook_secret FROM organizations WHERE id = ${orgId}`,

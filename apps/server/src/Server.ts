@@ -20,24 +20,25 @@ import type * as Redacted from "effect/Redacted"
 import { createServer } from "node:http"
 import type * as Net from "node:net"
 import * as CompiledApi from "./compiled/CompiledApi.js"
-import { ControlApi } from "./ControlApi.js"
-import { AdminAuthLive, AdminToken, ControlPlaneLive, ServerInfo } from "./ControlPlane.js"
+import * as ControlPlane from "./ControlPlane.js"
+import { AdminAuthLive, AdminToken, ServerInfo } from "./ControlPlane.js"
 import * as Database from "./Database.js"
-import type * as Dialect from "./Dialect.js"
+import * as Dialect from "./Dialect.js"
 import * as Dialects from "./dialects/index.js"
 import * as Fallback from "./Fallback.js"
 import * as Faults from "./Faults.js"
 import * as Journal from "./Journal.js"
 import * as Home from "./Home.js"
 import * as Compression from "./internal/compression.js"
+import * as Migrations from "./Migrations.js"
 import * as Organizations from "./Organizations.js"
-import { ServerApi } from "./ServerApi.js"
+import * as ServerApi from "./ServerApi.js"
 import * as Snapshots from "./Snapshots.js"
 import * as Studio from "./Studio.js"
-import { StudioGroup } from "./StudioApi.js"
 import * as StudioControl from "./StudioControl.js"
 import * as StudioEvents from "./StudioEvents.js"
 import * as Traffic from "./Traffic.js"
+import * as PublicUrl from "./PublicUrl.js"
 import * as Webhooks from "./Webhooks.js"
 
 export const VERSION = "0.0.0"
@@ -51,6 +52,8 @@ export interface ServerConfig extends Dialects.DialectsConfig {
   /** The largest request body accepted; larger ones get 413. */
   readonly maxBodyBytes: number
   readonly webhooks?: Webhooks.WebhookConfig | undefined
+  /** The URL clients reach the server at behind a proxy, for the URLs it hands out; by default each request's `Host`. */
+  readonly publicUrl?: string | undefined
   /** Log every request (method, url, status); off by default. */
   readonly logRequests?: boolean | undefined
   /**
@@ -66,6 +69,11 @@ export interface ServerConfig extends Dialects.DialectsConfig {
   readonly latencyMs?: number | undefined
   /** A snapshot (`Snapshots`) loaded before the server listens: a request never sees the data without it. */
   readonly snapshot?: unknown
+  /**
+   * The dialects served: `dialects/index.ts`'s list by default. A test may register more (each
+   * configured under its `configKey` of this configuration, as a listed one is).
+   */
+  readonly dialects?: ReadonlyArray<Dialect.Dialect> | undefined
 }
 
 /** How many connections the server holds, and how long it waits for a slow or idle one. */
@@ -145,18 +153,19 @@ const layerDocs = <Id extends string, Groups extends HttpApiGroup.HttpApiGroup.A
     })
   )
 
-/** Every dialect the server serves (`dialects/index.ts`). */
+/** Every dialect the server serves by default (`dialects/index.ts`). */
 export const dialects: ReadonlyArray<Dialect.Dialect> = Dialects.all
 
-/** Where each dialect is mounted and how it writes a failure no handler describes (by its error table). */
-export const dialectErrors: ReadonlyArray<Fallback.DialectErrors> = Dialects.all.map((dialect) => ({
-  prefix: dialect.prefix,
-  body: dialect.errors.body
-}))
+/** Where each of `served` is mounted and how it writes a failure no handler describes (by its error table). */
+const errorsOf = (served: ReadonlyArray<Dialect.Dialect>): ReadonlyArray<Fallback.DialectErrors> =>
+  served.map((dialect) => ({ prefix: dialect.prefix, body: dialect.errors.body }))
 
-/** The routes of every dialect whose bodies may exceed the server's limit, and by how much. */
-const largerBodies: Fallback.LargerBodies = (request) =>
-  Dialects.all.reduce<number | undefined>((limit, dialect) => {
+/** Where each default dialect is mounted and how it writes a failure no handler describes. */
+export const dialectErrors: ReadonlyArray<Fallback.DialectErrors> = errorsOf(Dialects.all)
+
+/** The routes of `served` whose bodies may exceed the server's limit, and by how much. */
+const largerBodiesOf = (served: ReadonlyArray<Dialect.Dialect>): Fallback.LargerBodies => (request) =>
+  served.reduce<number | undefined>((limit, dialect) => {
     const own = dialect.largerBodies?.(request)
     return own === undefined ? limit : Math.max(own, limit ?? 0)
   }, undefined)
@@ -167,10 +176,18 @@ const controlErrors: Fallback.DialectErrors = {
 }
 
 /** Everything but the HTTP listener: the API with its handlers, services and workers. */
-export const layerApi = (config: Omit<ServerConfig, "port" | "host">) =>
-  HttpApiBuilder.api(ServerApi).pipe(
-    Layer.provide([ControlPlaneLive, StudioControl.layer({ editor: config.editor }), Dialects.layer(config)]),
+export const layerApi = (config: Omit<ServerConfig, "port" | "host">) => {
+  const served = config.dialects ?? Dialects.all
+  // Each dialect's configuration, under its `configKey`.
+  const configured: Readonly<Record<string, unknown>> = config
+  return HttpApiBuilder.api(ServerApi.make(served)).pipe(
+    Layer.provide([
+      ControlPlane.layer(ServerApi.control(served)),
+      StudioControl.layer(served, configured),
+      ...served.map((dialect) => dialect.layer(configured[dialect.configKey]))
+    ]),
     Layer.provide(AdminAuthLive),
+    Layer.provide(PublicUrl.layer(config.publicUrl)),
     Layer.provide(config.snapshot === undefined ? Layer.empty : Layer.effectDiscard(
       Effect.flatMap(Snapshots.Snapshots, (snapshots) => snapshots.importState(config.snapshot))
     )),
@@ -179,33 +196,36 @@ export const layerApi = (config: Omit<ServerConfig, "port" | "host">) =>
       Layer.provide(FetchHttpClient.layer),
       Layer.provide(Layer.succeed(FetchHttpClient.RequestInit, { redirect: "manual" }))
     )),
-    Layer.provideMerge(Snapshots.layer(Dialects.all)),
+    Layer.provideMerge(Snapshots.layer),
     // The journal, faults and the Studio's change signal, seen by the listener (through `Traffic`'s observer) and the control plane.
-    Layer.provideMerge(Traffic.layer(Dialects.all, { latencyMs: config.latencyMs })),
+    Layer.provideMerge(Traffic.layer(served, { latencyMs: config.latencyMs })),
     Layer.provideMerge(Layer.mergeAll(Journal.layer(config.journal), Faults.layer, StudioEvents.layer)),
     Layer.provideMerge(Organizations.layer),
-    Layer.provideMerge(Database.layer(config.database)),
+    Layer.provideMerge(Database.layer(config.database, { migrations: Migrations.make(served) })),
+    Layer.provideMerge(Layer.succeed(Dialect.Dialects, served)),
     Layer.provide(Layer.succeed(AdminToken, config.adminToken)),
-    Layer.provide(Layer.succeed(ServerInfo, { version: VERSION, dialects: Dialects.all.map((d) => d.name) })),
+    Layer.provide(Layer.succeed(ServerInfo, { version: VERSION, dialects: served.map((d) => d.name) })),
     // One registry per server, shared by the handler groups and the listener that compiles them.
     Layer.provideMerge(CompiledApi.Registry.layer)
   )
+}
 
 export const layer = (config: ServerConfig) => {
   // With `logRequests`, every request is logged (method, url, status) by the process's logger: off
   // by default, as writing a line per request costs more than the request itself (see bench/).
   const logRequests = config.logRequests === true
-  const errors = [...dialectErrors, controlErrors]
+  const served = config.dialects ?? Dialects.all
+  const errors = [...errorsOf(served), controlErrors]
   return (logRequests ? HttpApiBuilder.serve(HttpMiddleware.logger) : HttpApiBuilder.serve()).pipe(
     Layer.provide(Layer.mergeAll(
-      layerDocs("/__projectkit", ControlApi.add(StudioGroup), "/"),
-      Home.layer(VERSION, Dialects.all),
+      layerDocs("/__projectkit", ServerApi.control(served), "/"),
+      Home.layer(VERSION, served),
       Studio.layer,
       // Released before the listener closes: its finalizer ends the Studio's event streams.
       StudioEvents.layerRoute,
-      ...Dialects.all.map((dialect) => layerDocs(dialect.prefix, dialect.contract))
+      ...served.map((dialect) => layerDocs(dialect.prefix, dialect.contract))
     )),
-    Layer.provide(Fallback.layer(errors, config.maxBodyBytes, largerBodies)),
+    Layer.provide(Fallback.layer(errors, config.maxBodyBytes, largerBodiesOf(served))),
     // The docs pages are ~2 MB of inlined Swagger UI each: sent compressed.
     Layer.provide(Compression.layer),
     HttpServer.withLogAddress,

@@ -17,16 +17,19 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import type * as Dialect from "./Dialect.js"
-import { migrations } from "./Migrations.js"
+import { format, Row, Snapshot, version } from "./ControlSchemas.js"
+import * as Dialect from "./Dialect.js"
+import * as Migrations from "./Migrations.js"
 import { Organizations } from "./Organizations.js"
 
-/** What a snapshot document says it is. */
-export const format = "projectkit-snapshot"
-/** The version of the document's shape this server writes and reads. */
-export const version = 1
-/** The last migration of this server: a snapshot holds rows of the tables as they are after it. */
-export const schemaVersion = Math.max(...Object.keys(migrations).map((id) => Number(id.split("_")[0])))
+// The document's schemas live with the control plane's contract, which answers them.
+export { format, Row, Snapshot, Value, version } from "./ControlSchemas.js"
+
+/**
+ * The last migration of this server with its default dialects: a snapshot holds rows of the
+ * tables as they are after it (a server with other dialects has its own, see `make`).
+ */
+export const schemaVersion = Migrations.latest(Migrations.migrations)
 
 /** The server's own tables, before every dialect's: the organization, its users' credentials, its webhooks. */
 export const serverTables: ReadonlyArray<Dialect.Table> = [
@@ -34,23 +37,6 @@ export const serverTables: ReadonlyArray<Dialect.Table> = [
   { name: "credentials", key: ["secret_hash"], owner: "org_id", keptOnReset: true },
   { name: "webhook_deliveries", key: ["id"], owner: "org_id" }
 ]
-
-/** A stored value: every column the server writes is text, a number or null. */
-export const Value = Schema.Union(Schema.String, Schema.Number, Schema.Null)
-export const Row = Schema.Record({ key: Schema.String, value: Value })
-export type Row = typeof Row.Type
-
-export const Snapshot = Schema.Struct({
-  format: Schema.Literal(format),
-  version: Schema.Literal(version),
-  /** The migration the rows were stored after: a server imports only snapshots of its own schema. */
-  schema: Schema.Int,
-  /** Set when the snapshot holds one organization: importing it replaces that organization alone. */
-  organization: Schema.optional(Schema.String),
-  /** Table name → its rows (column → value), in primary-key order. A table left out has no rows. */
-  tables: Schema.Record({ key: Schema.String, value: Schema.Array(Row) })
-}).annotations({ identifier: "Snapshot", description: "Everything the server stores, or one organization's part of it" })
-export type Snapshot = typeof Snapshot.Type
 
 /** A snapshot that cannot be imported as it is: nothing was changed. */
 export class SnapshotInvalid extends Schema.TaggedError<SnapshotInvalid>()("SnapshotInvalid", {
@@ -105,8 +91,17 @@ const storedValue = (table: string, column: string, value: unknown): Row[string]
 
 const decodeSnapshot = Schema.decodeUnknownEither(Snapshot, { onExcessProperty: "error" })
 
-export const make = (tables: ReadonlyArray<Dialect.Table>) =>
+/** The tables of the server and of `dialects`, parents before children. */
+export const tablesOf = (dialects: ReadonlyArray<Dialect.Dialect>): ReadonlyArray<Dialect.Table> => [
+  ...serverTables,
+  ...dialects.flatMap((dialect) => dialect.tables ?? [])
+]
+
+/** Snapshots of `dialects`' tables (and the server's), as of their last migration. */
+export const make = (dialects: ReadonlyArray<Dialect.Dialect>) =>
   Effect.gen(function*() {
+    const tables = tablesOf(dialects)
+    const schemaVersion = Migrations.latest(Migrations.make(dialects))
     const sql = yield* SqlClient.SqlClient
     const organizations = yield* Organizations
     const byName = new Map(tables.map((table) => [table.name, table]))
@@ -306,6 +301,5 @@ const causeMessage = (error: SqlError): string => {
   return cause instanceof Error ? cause.message : error.message
 }
 
-/** The Snapshots service over the server's tables and `dialects`' tables. */
-export const layer = (dialects: ReadonlyArray<Dialect.Dialect>) =>
-  Layer.effect(Snapshots, make([...serverTables, ...dialects.flatMap((dialect) => dialect.tables ?? [])]))
+/** The Snapshots service over the server's tables and the registered dialects' (`Dialect.Dialects`). */
+export const layer = Layer.effect(Snapshots, Effect.flatMap(Dialect.Dialects, make))

@@ -17,7 +17,7 @@ import type * as Dialect from "./Dialect.js"
 import * as Faults from "./Faults.js"
 import * as Masking from "./internal/masking.js"
 import * as Journal from "./Journal.js"
-import { type Dialect as OrganizationDialect, Organizations } from "./Organizations.js"
+import { Organizations } from "./Organizations.js"
 import { StudioEvents } from "./StudioEvents.js"
 
 export interface TrafficConfig {
@@ -115,7 +115,7 @@ export const layer = (dialects: ReadonlyArray<Dialect.Dialect>, config: TrafficC
         const secret = dialect.credentialOf?.(headers)
         if (secret === undefined || secret === "") return Promise.resolve(undefined)
         return Runtime.runPromise(runtime)(
-          organizations.authenticate(dialect.name as OrganizationDialect, secret).pipe(
+          organizations.authenticate(dialect.name, secret).pipe(
             Effect.map(Option.match({ onNone: () => undefined, onSome: (caller) => caller.orgId })),
             Effect.orElseSucceed(() => undefined)
           )

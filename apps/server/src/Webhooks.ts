@@ -8,7 +8,7 @@
  * how they sign): headers `webhook-id`, `webhook-timestamp` (seconds) and `webhook-signature`
  * = `v1,` + base64(HMAC-SHA256(secret, `${id}.${timestamp}.${body}`)), where the secret is the
  * organization's `whsec_…` secret taken as UTF-8 bytes. A dialect whose provider documents its
- * own scheme names it in `schemes` (Indream: `X-Indream-Timestamp`, `X-Indream-Signature`).
+ * own scheme declares its signer (`Dialect.webhookSigner`), and its deliveries are signed by it.
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -20,6 +20,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Crypto from "node:crypto"
+import * as Dialect from "./Dialect.js"
 import { randomId } from "./internal/ids.js"
 import { forkPoller } from "./internal/poller.js"
 
@@ -55,28 +56,17 @@ export interface WebhooksService {
 
 export class Webhooks extends Context.Tag("@projectkit/server/Webhooks")<Webhooks, WebhooksService>() {}
 
+/** How one delivery is signed: its signature headers, from the organization's secret, the delivery's id, the time and the body. */
+export type Signer = (secret: string, id: string, timestampSeconds: number, body: string) => Readonly<Record<string, string>>
+
 /** The signature headers of one delivery (exported for receivers' tests and docs). */
-export const sign = (secret: string, id: string, timestampSeconds: number, body: string) => ({
+export const sign: Signer = (secret, id, timestampSeconds, body) => ({
   "webhook-id": id,
   "webhook-timestamp": String(timestampSeconds),
   "webhook-signature": `v1,${
     Crypto.createHmac("sha256", secret).update(`${id}.${timestampSeconds}.${body}`).digest("base64")
   }`
 })
-
-/**
- * Indream's scheme (its official client's `verifyExportWebhookSignature`): `X-Indream-Timestamp`
- * (seconds) and `X-Indream-Signature` = hex HMAC-SHA256 of `${timestamp}.${rawBody}`.
- */
-export const signIndream = (secret: string, _id: string, timestampSeconds: number, body: string) => ({
-  "x-indream-timestamp": String(timestampSeconds),
-  "x-indream-signature": Crypto.createHmac("sha256", secret).update(`${timestampSeconds}.${body}`).digest("hex")
-})
-
-/** How each dialect's deliveries are signed, when not by `sign`. */
-const schemes: Readonly<Record<string, (secret: string, id: string, timestampSeconds: number, body: string) => Record<string, string>>> = {
-  indream: signIndream
-}
 
 interface DueDelivery {
   readonly id: string
@@ -105,6 +95,11 @@ export const layer = (config: WebhookConfig = defaultConfig) =>
     Effect.gen(function*() {
       const sql = yield* SqlClient.SqlClient
       const client = yield* HttpClient.HttpClient
+      // Each dialect's deliveries signed by its own signer, if it declares one.
+      const signers = new Map<string, Signer>()
+      for (const dialect of yield* Dialect.Dialects) {
+        if (dialect.webhookSigner !== undefined) signers.set(dialect.name, dialect.webhookSigner)
+      }
       const timeout = Duration.decode(config.timeout)
       const baseDelay = Duration.toMillis(config.retryBaseDelay)
 
@@ -120,7 +115,7 @@ export const layer = (config: WebhookConfig = defaultConfig) =>
           const request = HttpClientRequest.post(delivery.url).pipe(
             HttpClientRequest.setHeaders(delivery.headers === null ? {} : JSON.parse(delivery.headers) as Record<string, string>),
             HttpClientRequest.setHeaders(
-              (schemes[delivery.dialect] ?? sign)(delivery.webhook_secret, delivery.id, Math.floor(now / 1000), delivery.payload)
+              (signers.get(delivery.dialect) ?? sign)(delivery.webhook_secret, delivery.id, Math.floor(now / 1000), delivery.payload)
             ),
             HttpClientRequest.bodyText(delivery.payload, "application/json")
           )

@@ -14,22 +14,21 @@ import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Fs from "node:fs"
-import * as EditorHandlers from "./dialects/editor/EditorHandlers.js"
+import * as Dialect from "./Dialect.js"
+import * as Dialects from "./dialects/index.js"
 import { randomSecret } from "./internal/ids.js"
 import * as Database from "./Database.js"
 import * as Emulator from "./Emulator.js"
 import * as Journal from "./Journal.js"
-import { Organizations } from "./Organizations.js"
+import * as Organizations from "./Organizations.js"
 import * as Server from "./Server.js"
 import * as Snapshots from "./Snapshots.js"
-import * as GenerationLifecycle from "./dialects/sync/GenerationLifecycle.js"
 
 const port = Options.integer("port").pipe(
   Options.withAlias("p"),
@@ -82,35 +81,25 @@ const keepAliveTimeout = Options.integer("keep-alive-timeout-ms").pipe(
   Options.withDefault(Server.defaultConnections.keepAliveTimeoutMs)
 )
 
-const generationPending = Options.integer("generation-pending-ms").pipe(
-  Options.withDescription("How long a sync.so generation stays PENDING, in milliseconds"),
-  Options.withDefault(1000)
-)
-const generationProcessing = Options.integer("generation-processing-ms").pipe(
-  Options.withDescription("How long a sync.so generation stays PROCESSING, in milliseconds"),
-  Options.withDefault(3000)
-)
-
-const editorSyncLimit = Options.integer("editor-sync-limit").pipe(
-  Options.withDescription("Editor syncs per project admitted per window, sustained; more get 429"),
-  Options.withDefault(EditorHandlers.defaultSyncRateLimit.limit)
-)
-const editorSyncWindow = Options.integer("editor-sync-window-ms").pipe(
-  Options.withDescription("The window of the editor sync rate limit, in milliseconds"),
-  Options.withDefault(Duration.toMillis(EditorHandlers.defaultSyncRateLimit.window))
-)
-const editorSyncBurst = Options.integer("editor-sync-burst").pipe(
-  Options.withDescription("How many editor syncs of one project may come at once (1: no burst)"),
-  Options.withDefault(EditorHandlers.defaultSyncRateLimit.burst ?? 1)
-)
-const editorMaxStateBytes = Options.integer("editor-max-state-bytes").pipe(
-  Options.withDescription("The largest editorState accepted, in bytes of JSON (keep it below --max-body-bytes); larger gets 413"),
-  Options.withDefault(EditorHandlers.defaultMaxStateBytes)
-)
 const publicUrl = Options.text("public-url").pipe(
-  Options.withDescription("The URL clients reach the server at behind a proxy, for the URLs it hands out (Indream's fileUrl, outputUrl); by default each request's Host"),
+  Options.withDescription("The URL clients reach the server at behind a proxy, for the URLs it hands out (stored files, rendered outputs); by default each request's Host"),
   Options.optional
 )
+
+/**
+ * Each dialect's own flags (`Dialect.flags`), after the server's connection flags and in the
+ * dialects' order, as `--help` lists them: one option per flag, and the configuration they make
+ * under the dialect's `configKey`.
+ */
+const dialectOptions = Options.all(Object.fromEntries(Dialects.all.flatMap((dialect) => {
+  const flags = dialect.flags
+  if (flags === undefined) return []
+  const values = Options.all(Object.fromEntries(flags.options.map((flag) => [
+    flag.name,
+    Options.integer(flag.name).pipe(Options.withDescription(flag.description), Options.withDefault(flag.default))
+  ])))
+  return [[dialect.configKey, Options.map(values, flags.toConfig)]]
+})))
 
 const logFormat = Options.choice("log-format", ["logfmt", "json", "pretty"]).pipe(
   Options.withDescription("How log lines are written (env PROJECTKIT_LOG_FORMAT)"),
@@ -179,9 +168,7 @@ const afterStop = (database: string, exportTo: string | undefined) => {
 
 interface Demo {
   readonly name: string
-  readonly apiKey: string
-  readonly editorKey: string
-  readonly sanityToken: string
+  readonly credentials: Organizations.Credentials
   readonly webhookSecret: string
 }
 
@@ -191,6 +178,7 @@ const banner = (
   demo: Demo | undefined,
   files: { readonly imported: string | undefined; readonly exportTo: string | undefined }
 ) => {
+  const secret = (dialect: Dialect.Dialect) => demo === undefined ? undefined : Dialect.secretOf(dialect, demo.credentials)
   const credentials = demo === undefined
     ? [
       `  admin token         ${Redacted.value(config.adminToken)}`,
@@ -199,31 +187,21 @@ const banner = (
     : [
       `  admin token         ${Redacted.value(config.adminToken)}`,
       `  demo organization   ${demo.name}`,
-      `  demo sync.so key    ${demo.apiKey}`,
-      `  demo editor key     ${demo.editorKey}   (Authorization: Bearer)`,
-      `  demo Sanity token   ${demo.sanityToken}   (administrator)`,
+      ...Dialects.all.map((dialect) => dialect.banner.demoCredential(secret(dialect) ?? "")),
       `  webhook secret      ${demo.webhookSecret}   (Standard Webhooks signatures)`
     ]
-  const apiKey = demo?.apiKey ?? "<sync.so key>"
-  const editorKey = demo?.editorKey ?? "<editor key>"
-  const sanityToken = demo?.sanityToken ?? "<Sanity token>"
   return [
     "",
     `projectkit reference server ${Server.VERSION} on ${base} (${storage(config.database)})`,
     "",
-    `  sync.so     ${base}/sync      (OpenAPI: ${base}/sync/openapi.json, docs: ${base}/sync/docs)`,
-    `  editor      ${base}/editor    (OpenAPI: ${base}/editor/openapi.json, docs: ${base}/editor/docs)`,
-    `  Sanity      ${base}/sanity    (OpenAPI: ${base}/sanity/openapi.json; @sanity/client: apiHost ${base}/sanity, useProjectHostname: false)`,
+    ...Dialects.all.map((dialect) => dialect.banner.url(base)),
     `  control     ${base}/__projectkit  (health: ${base}/__projectkit/health, docs: ${base}/__projectkit/docs)`,
     `  Studio      ${base}/__projectkit/studio#token=${encodeURIComponent(Redacted.value(config.adminToken))}`,
     "",
     ...credentials,
     "",
     "Try it:",
-    `  curl -s -X POST ${base}/sync/v2/projects -H "x-api-key: ${apiKey}" -H "Content-Type: application/json" -d '{"name":"My API Project"}'`,
-    `  curl -s ${base}/sync/v2/projects -H "x-api-key: ${apiKey}"`,
-    `  curl -s -X POST ${base}/editor/v1/projects -H "Authorization: Bearer ${editorKey}" -H "Content-Type: application/json" -d '{"title":"My edit","editorState":{"tracks":[]}}'`,
-    `  curl -s -X POST ${base}/sanity/v2021-06-07/projects -H "Authorization: Bearer ${sanityToken}" -H "Content-Type: application/json" -d '{"displayName":"My Sanity Project"}'`,
+    ...Dialects.all.flatMap((dialect) => dialect.banner.tryIt(base, secret(dialect))),
     `  curl -s -X POST ${base}/__projectkit/orgs -H "Authorization: Bearer ${Redacted.value(config.adminToken)}" -H "Content-Type: application/json" -d '{"name":"Acme"}'`,
     "",
     afterStop(config.database, files.exportTo),
@@ -243,13 +221,8 @@ const command = Command.make(
     headersTimeout,
     requestTimeout,
     keepAliveTimeout,
-    generationPending,
-    generationProcessing,
-    editorSyncLimit,
-    editorSyncWindow,
-    editorSyncBurst,
-    editorMaxStateBytes,
     publicUrl,
+    dialectOptions,
     logFormat,
     logRequests,
     platformRouter,
@@ -278,20 +251,8 @@ const command = Command.make(
           requestTimeoutMs: options.requestTimeout,
           keepAliveTimeoutMs: options.keepAliveTimeout
         },
-        generations: {
-          ...GenerationLifecycle.defaultLifecycle,
-          pending: Duration.millis(options.generationPending),
-          processing: Duration.millis(options.generationProcessing)
-        },
-        editor: {
-          syncRateLimit: {
-            limit: options.editorSyncLimit,
-            window: Duration.millis(options.editorSyncWindow),
-            burst: options.editorSyncBurst
-          },
-          maxStateBytes: options.editorMaxStateBytes
-        },
-        indream: { publicUrl: Option.getOrUndefined(options.publicUrl) },
+        publicUrl: Option.getOrUndefined(options.publicUrl),
+        ...options.dialectOptions,
         latencyMs: options.latency,
         journal: { enabled: options.journal, size: options.journalSize, bodyBytes: options.journalBodies },
         // Read before anything starts (an unreadable file stops the start with one message), and
@@ -313,16 +274,9 @@ const command = Command.make(
       }
       // An imported snapshot's organizations keep the credentials they had: no demo is shown (its
       // credentials would be issued anew, and the old ones would stop working).
-      const demo = imported !== undefined ? undefined : yield* Context.get(context, Organizations).demo("Demo")
+      const demo = imported !== undefined ? undefined : yield* Context.get(context, Organizations.Organizations).demo("Demo")
       const url = Emulator.urlOf(Context.get(context, HttpServer.HttpServer))
-      const shown = demo === undefined ? undefined : {
-        name: demo.name,
-        apiKey: demo.credentials.sync.apiKey,
-        editorKey: demo.credentials.editor.apiKey,
-        sanityToken: demo.credentials.sanity.token,
-        webhookSecret: demo.webhookSecret
-      }
-      yield* Console.log(banner(url, config, shown, { imported, exportTo }))
+      yield* Console.log(banner(url, config, demo, { imported, exportTo }))
       const ready = Option.getOrUndefined(options.readyFile)
       if (ready !== undefined) {
         const document = {

@@ -4,6 +4,7 @@
  * working in the next process), a refused snapshot stopping the start with its reason,
  * `--latency-ms` and `--journal`.
  */
+import { eventuallyPromise } from "@projectkit/core/Eventually"
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
@@ -39,15 +40,14 @@ const start = async (args: ReadonlyArray<string>) => {
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()))
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()))
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
-  for (let attempt = 0; attempt < 600; attempt++) {
-    if (Fs.existsSync(readyFile)) {
-      const ready = JSON.parse(Fs.readFileSync(readyFile, "utf8")) as Ready
-      return { child, ready, exited, output: () => output }
-    }
-    if (child.exitCode !== null) throw new Error(`the server exited ${child.exitCode}:\n${output}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-  throw new Error(`no ready file:\n${output}`)
+  // The ready file, or the exit that means it will never come (tried until the file is whole).
+  const ready = await eventuallyPromise(() => {
+    if (Fs.existsSync(readyFile)) return JSON.parse(Fs.readFileSync(readyFile, "utf8")) as Ready
+    if (child.exitCode !== null) return "exited" as const
+    throw new Error(`no ready file:\n${output}`)
+  }, { within: "15 seconds", every: "25 millis" })
+  if (ready === "exited") throw new Error(`the server exited ${child.exitCode}:\n${output}`)
+  return { child, ready, exited, output: () => output }
 }
 
 const stop = async (server: { child: ChildProcess.ChildProcess; exited: Promise<number | null> }) => {

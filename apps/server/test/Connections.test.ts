@@ -5,6 +5,7 @@
  * is answered as usual.
  */
 import { expect, layer } from "@effect/vitest"
+import { eventually } from "@projectkit/core/Eventually"
 import * as Effect from "effect/Effect"
 import * as Net from "node:net"
 import { request, TestServer, layer as testServer } from "./support/TestServer.js"
@@ -34,6 +35,10 @@ const slowClient = (port: number, start: string, dripMs: number): Probe => {
   return probe
 }
 
+/** How many of `probes` the server has not closed yet. */
+const stillOpen = (probes: ReadonlyArray<Probe>) =>
+  Effect.sync(() => probes.filter((probe) => probe.closedAfter === undefined).length)
+
 layer(testServer({ connections: limits }), { excludeTestServices: true })("connection limits", (it) => {
   it.effect("slow and silent clients are cut at their deadline while a normal client is answered", () =>
     Effect.gen(function*() {
@@ -58,10 +63,7 @@ layer(testServer({ connections: limits }), { excludeTestServices: true })("conne
       }
       // Every slow client is cut near its deadline, not after Node's 300 s. Waited for up to 10 s,
       // with a margin of seconds: a loaded machine runs the server's checks late, never minutes late.
-      for (let waited = 0; waited < 10_000 && probes.some((probe) => probe.closedAfter === undefined); waited += 250) {
-        yield* Effect.sleep("250 millis")
-      }
-      expect(probes.filter((probe) => probe.closedAfter === undefined)).toHaveLength(0)
+      yield* eventually(stillOpen(probes), { until: (open) => open === 0, every: "50 millis", what: "every slow client cut" })
       for (const probe of probes) expect(probe.closedAfter).toBeLessThan(limits.requestTimeoutMs + 3_000)
     }), 30_000)
 
@@ -70,12 +72,12 @@ layer(testServer({ connections: limits }), { excludeTestServices: true })("conne
       const { baseUrl } = yield* TestServer
       const port = Number(new URL(baseUrl).port)
       const probes = Array.from({ length: limits.maxConnections + 10 }, () => slowClient(port, "", 1_000_000))
-      yield* Effect.sleep("300 millis")
-      // The server holds at most its cap: the rest were closed long before any deadline.
+      // The server holds at most its cap: the rest were closed on arrival, long before any deadline.
+      yield* eventually(stillOpen(probes), { until: (open) => open <= limits.maxConnections, every: "10 millis" })
       const closedEarly = probes.filter((probe) => probe.closedAfter !== undefined && probe.closedAfter < 300)
       expect(closedEarly.length).toBeGreaterThanOrEqual(10)
       // Once the silent ones are cut, a normal client is served.
-      yield* Effect.sleep("2 seconds")
+      yield* eventually(stillOpen(probes), { until: (open) => open === 0, every: "50 millis" })
       expect((yield* request("/__projectkit/health")).status).toBe(200)
       for (const probe of probes) probe.socket.destroy()
     }), 30_000)

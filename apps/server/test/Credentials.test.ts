@@ -15,6 +15,7 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import * as Database from "../src/Database.js"
+import * as Dialects from "../src/dialects/index.js"
 import { hashSecret } from "../src/internal/ids.js"
 import * as SqliteClient from "../src/internal/sqlite.js"
 import { migrations } from "../src/Migrations.js"
@@ -34,7 +35,7 @@ const onFreshDatabase = <A, E>(effect: (location: string) => Effect.Effect<A, E,
       )
       : yield* TestDatabase.freshSchema(TestDatabase.postgresUrl)
     return yield* effect(location).pipe(
-      Effect.provide(organizationsLayer.pipe(Layer.provideMerge(Database.layer(location))))
+      Effect.provide(organizationsLayer.pipe(Layer.provideMerge(Database.layer(location)), Layer.provide(Dialects.registered)))
     )
   }).pipe(Effect.scoped)
 
@@ -95,6 +96,6 @@ describe(`credentials at rest (${TestDatabase.backend})`, () => {
         const sql = yield* SqlClient.SqlClient
         expect(yield* sql`SELECT secret_hash FROM credentials`).toEqual([{ secret_hash: hashSecret("sk-old-plaintext") }])
         expect(Option.map(yield* organizations.authenticate("sync", "sk-old-plaintext"), (c) => c.orgId)).toEqual(Option.some("o1"))
-      }).pipe(Effect.provide(organizationsLayer.pipe(Layer.provideMerge(Database.layer(location)))))
+      }).pipe(Effect.provide(organizationsLayer.pipe(Layer.provideMerge(Database.layer(location)), Layer.provide(Dialects.registered))))
     }).pipe(Effect.scoped))
 })

@@ -4,6 +4,7 @@
  * reaches the database through a TCP proxy this test controls: cut, then black-holed, then back.
  */
 import { describe, expect, it, layer } from "@effect/vitest"
+import { eventually } from "@projectkit/core/Eventually"
 import * as Effect from "effect/Effect"
 import * as Net from "node:net"
 import * as TestDatabase from "./support/TestDatabase.js"
@@ -84,7 +85,7 @@ describe.skipIf(TestDatabase.postgresUrl === undefined)("health on PostgreSQL th
 
         through.mode = "forward"
         through.cutAll()
-        yield* Effect.eventually(Effect.filterOrFail(health, (answer) => answer.status === 200)).pipe(Effect.timeout("10 seconds"))
+        yield* eventually(health, { until: (answer) => answer.status === 200 })
       }).pipe(Effect.provide(testServer({ database: proxied.toString() })))
     }).pipe(Effect.scoped), 60_000)
 })

@@ -4,6 +4,7 @@
  */
 import * as HttpServer from "@effect/platform/HttpServer"
 import { expect, it } from "@effect/vitest"
+import { eventually } from "@projectkit/core/Eventually"
 import * as Effect from "effect/Effect"
 import * as HashMap from "effect/HashMap"
 import * as Layer from "effect/Layer"
@@ -38,7 +39,7 @@ for (const compiledRoutes of [true, false]) {
         yield* send("/sync/v2/projects/a%00b")
         yield* send("/__projectkit/health")
         // The log line is written after the response: wait until all three are there.
-        for (let waited = 0; lines.length < 3 && waited < 5_000; waited += 10) yield* Effect.sleep("10 millis")
+        yield* Effect.sync(() => lines.length).pipe(eventually({ until: (logged) => logged >= 3, every: "10 millis" }))
       }).pipe(Effect.provide(server))
       expect(lines).toEqual([
         { status: 401, url: "/sync/v2/projects" },

@@ -3,12 +3,13 @@
  * redirect was followed with the signature headers, to wherever it pointed).
  */
 import { expect, layer } from "@effect/vitest"
+import { eventually } from "@projectkit/core/Eventually"
 import * as Effect from "effect/Effect"
 import * as Http from "node:http"
 import * as Webhooks from "../src/Webhooks.js"
 import { makeSyncOrg } from "./support/SyncOrg.js"
 import { createOrganization, request, layer as testServer } from "./support/TestServer.js"
-import { receiver } from "./support/WebhookReceiver.js"
+import { pendingDeliveries, receiver } from "./support/WebhookReceiver.js"
 
 const video = { type: "video" as const, url: "https://assets.sync.so/docs/example-video.mp4" }
 const audio = { type: "audio" as const, url: "https://assets.sync.so/docs/example-audio.wav" }
@@ -40,9 +41,9 @@ layer(testServer({
       const redirect = yield* redirecting(target.url)
       const org = yield* makeSyncOrg("redirected")
       yield* org.client.generations.create({ model: "lipsync-2", input: [video, audio], webhookUrl: redirect.url })
-      // Every attempt (3) reaches the receiver that redirects, none its target.
-      for (let waited = 0; redirect.hits.length < 3 && waited < 10_000; waited += 25) yield* Effect.sleep("25 millis")
-      yield* Effect.sleep("300 millis")
+      // Every attempt (3) reaches the receiver that redirects, none its target; then it is given up.
+      yield* Effect.sync(() => redirect.hits.length).pipe(eventually({ until: (hits) => hits >= 3 }))
+      yield* pendingDeliveries(org.id).pipe(eventually({ until: (pending) => pending === 0 }))
       expect(redirect.hits).toHaveLength(3)
       expect(target.received).toHaveLength(0)
     }).pipe(Effect.scoped))

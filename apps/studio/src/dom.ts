@@ -55,3 +55,19 @@ export const when = (millis: number | string | null | undefined): string => {
 /** A size in bytes, readable. */
 export const bytes = (count: number): string =>
   count < 1024 ? `${count} B` : count < 1024 * 1024 ? `${(count / 1024).toFixed(1)} KB` : `${(count / 1024 / 1024).toFixed(1)} MB`
+
+/** A labelled form field. */
+export const field = (label: string, id: string, input: HTMLElement) =>
+  h("div", { class: "field" }, h("label", { for: id }, label), input)
+
+/** A JSON text indented, or as it is when it is not JSON. */
+export const pretty = (json: string): string => {
+  try {
+    return JSON.stringify(JSON.parse(json), null, 2)
+  } catch {
+    return json
+  }
+}
+
+/** A status as a badge, coloured by what it means (`studio.css`). */
+export const statusBadge = (status: string) => h("span", { class: `status status-${status.toLowerCase()}` }, status)

@@ -1,7 +1,8 @@
 /**
  * @projectkit/core — the provider-agnostic projects domain. The contract suite is exported
  * separately, from "@projectkit/core/test-suite", so that vitest is only needed where it runs.
- * `createProjectsClient` is the neutral Promise client (see `PromiseClient`).
+ * `createProjectsClient` is the neutral Promise client (see `PromiseClient`). The test support
+ * (`Eventually`, `PromiseClientSuite`) is exported only by path, for the same reason.
  */
 export * as Attachment from "./Attachment.js"
 export * as Capabilities from "./Capabilities.js"

@@ -10,6 +10,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import { eventuallyPromise } from "../src/Eventually.js"
 import { Project, Projects, ProjectsError, ProjectsMemory } from "../src/index.js"
 import * as PromiseClient from "../src/PromiseClient.js"
 
@@ -133,14 +134,20 @@ describe("createProjectsClient", () => {
   })
 
   it("an AbortSignal interrupts the call and rejects with its reason; closed clients reject", async () => {
+    let started = 0
     const slow = Layer.effect(
       Projects.Projects,
-      Effect.map(ProjectsMemory.make(), (projects) => ({ ...projects, get: (id: string) => Effect.zipRight(Effect.never, projects.get(id)) }))
+      Effect.map(ProjectsMemory.make(), (projects) => ({
+        ...projects,
+        get: (id: string) => Effect.sync(() => started++).pipe(Effect.zipRight(Effect.never), Effect.zipRight(projects.get(id)))
+      }))
     )
     const client = PromiseClient.createProjectsClient(slow)
     const controller = new AbortController()
     const pending = rejectionOf(client.projects.get("p1", { signal: controller.signal }))
-    setTimeout(() => controller.abort(), 20)
+    // Aborted while the call runs, not before it began.
+    await eventuallyPromise(() => expect(started).toBe(1))
+    controller.abort()
     const reason = await pending
     expect(reason).toBe(controller.signal.reason)
     expect((reason as Error).name).toBe("AbortError")

@@ -6,6 +6,7 @@ import * as Effect from "effect/Effect"
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import type { Dialect } from "../../src/Check.js"
+import type * as Registration from "../../src/Dialect.js"
 import { firstEvent } from "../../src/internal/eventStream.js"
 
 export interface ProxyRequest {
@@ -34,6 +35,39 @@ export interface BrokenBehaviour {
   readonly broken: Break
   /** Checks that must fail when the behaviour is broken. */
   readonly caughtBy: ReadonlyArray<string>
+}
+
+/** A broken behaviour as a dialect's list of breaks declares it: its dialect is the list's. */
+export type DialectBreak = Omit<BrokenBehaviour, "dialect">
+
+/**
+ * A dialect's broken behaviours: those its list declares, and the one every dialect has — its
+ * organizations not isolated (`notIsolated`).
+ */
+export const breaksOf = (dialect: Registration.Dialect, breaks: ReadonlyArray<DialectBreak>): ReadonlyArray<BrokenBehaviour> =>
+  [...breaks, notIsolated(dialect)].map((behaviour) => ({ ...behaviour, dialect: dialect.name }))
+
+/**
+ * Every credential is read as the first one this proxy saw, in the headers the dialect carries
+ * credentials in: one organization for everyone. Each dialect's ISO-001 check must catch it.
+ */
+export const notIsolated = (dialect: Registration.Dialect): DialectBreak => {
+  const credentialHeaders = Object.keys(dialect.authenticate("credential")).map((header) => header.toLowerCase())
+  const first = new Map<string, string>()
+  return {
+    name: "organizations are not isolated",
+    caughtBy: [`${dialect.idPrefix}-ISO-001`],
+    broken: (request, forward) => {
+      const headers = { ...request.headers }
+      for (const header of credentialHeaders) {
+        const credential = headers[header]
+        if (credential === undefined) continue
+        if (!first.has(header)) first.set(header, credential)
+        headers[header] = first.get(header)!
+      }
+      return forward({ ...request, headers })
+    }
+  }
 }
 
 export const identity: Break = (request, forward) => forward(request)

@@ -16,6 +16,8 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import Pg from "pg"
 import type { Dialect } from "../../src/Check.js"
+import * as Registration from "../../src/Dialect.js"
+import { dialects as suiteDialects } from "../../src/dialects/index.js"
 import type * as Runner from "../../src/Runner.js"
 
 type Credentials = Record<string, Record<string, string>>
@@ -132,6 +134,10 @@ const secretOf = (credentials: Credentials, dialect: Dialect): Option.Option<str
   return Option.fromNullable(entry?.["apiKey"] ?? entry?.["token"])
 }
 
+/** A dialect's settings as they are when not given: their defaults. */
+const defaultSettings = (dialect: Registration.Dialect): Record<string, string> =>
+  Object.fromEntries((dialect.settings ?? []).map((setting) => [setting.setting, setting.default]))
+
 /** A run configuration for the reference server at `baseUrl` (itself, or a proxy in front of it). */
 export const runConfig = (
   info: ReferenceInfo,
@@ -139,22 +145,22 @@ export const runConfig = (
   overrides: Partial<Runner.RunConfig> & { readonly baseUrl?: string } = {}
 ): Runner.RunConfig => {
   const root = overrides.baseUrl ?? info.baseUrl
-  const target = (dialect: Dialect): Runner.DialectConfig => ({
-    baseUrl: `${root}/${dialect}`,
+  const target = (dialect: Registration.Dialect): Runner.DialectConfig => ({
+    baseUrl: `${root}/${dialect.name}`,
     credentials: {
-      primary: secretOf(info.first.credentials, dialect),
-      secondary: secretOf(info.second.credentials, dialect),
-      member: secretOf(info.member.credentials, dialect),
-      ineligible: secretOf(info.ineligible.credentials, dialect),
+      primary: secretOf(info.first.credentials, dialect.name),
+      secondary: secretOf(info.second.credentials, dialect.name),
+      member: secretOf(info.member.credentials, dialect.name),
+      ineligible: secretOf(info.ineligible.credentials, dialect.name),
       webhookSecret: Option.fromNullable(info.first.webhookSecret)
     },
-    options: { apiVersion: "v2021-06-07" }
+    options: defaultSettings(dialect)
   })
   return {
     dialects,
     profile: "extended",
     filter: [],
-    targets: { sync: target("sync"), editor: target("editor"), sanity: target("sanity") },
+    targets: Object.fromEntries(suiteDialects.map((dialect) => [dialect.name, target(dialect)])),
     requestTimeout: "5 seconds",
     webhooks: { host: "127.0.0.1", waitMs: 3_000 },
     checkTimeout: "15 seconds",
@@ -163,24 +169,26 @@ export const runConfig = (
   }
 }
 
-/** The projects each organization can see, per dialect, straight from the server. */
+/**
+ * The projects each organization can see, per dialect, straight from the server: the list the
+ * dialect's preflight probe reads (its first page of projects), a page of up to 100 where it is paged.
+ */
 export const projectsLeft = (info: ReferenceInfo, dialects: ReadonlyArray<Dialect> = served as ReadonlyArray<Dialect>) =>
   Effect.promise(async () => {
     const left: Array<string> = []
     for (const org of [info.first, info.second]) {
-      for (const dialect of dialects) {
-        const credential = org.credentials[dialect]
-        const secret = credential?.["apiKey"] ?? credential?.["token"] ?? ""
-        const [path, headers] = dialect === "sync"
-          ? ["/sync/v2/projects?limit=100", { "x-api-key": secret }]
-          : dialect === "editor"
-          ? ["/editor/v1/projects?limit=100", { authorization: `Bearer ${secret}` }]
-          : ["/sanity/v2021-06-07/projects", { authorization: `Bearer ${secret}` }]
-        const body = await (await fetch(`${info.baseUrl}${path}`, { headers })).json() as unknown
+      for (const name of dialects) {
+        const dialect = Registration.named(suiteDialects, name)
+        const probe = dialect.probe(defaultSettings(dialect))
+        const url = new URL(`${info.baseUrl}/${name}${probe.path}`)
+        for (const [key, value] of Object.entries(probe.query ?? {})) {
+          if (value !== undefined) url.searchParams.set(key, key === "limit" ? "100" : String(value))
+        }
+        const secret = Option.getOrElse(secretOf(org.credentials, name), () => "")
+        const body = await (await fetch(url, { headers: dialect.authenticate(secret) })).json() as unknown
         const items = Array.isArray(body) ? body : (body as { items: Array<unknown> }).items
-        for (const item of items) left.push(`${dialect}: ${JSON.stringify(item).slice(0, 120)}`)
+        for (const item of items) left.push(`${name}: ${JSON.stringify(item).slice(0, 120)}`)
       }
     }
     return left
   })
-

@@ -3,18 +3,19 @@
  * editor dialect.
  */
 import { describe, expect, layer } from "@effect/vitest"
+import { eventually } from "@projectkit/core/Eventually"
 import * as Retry from "@projectkit/core/Retry"
 import type { EditorApi } from "@projectkit/editor"
 import * as Chunk from "effect/Chunk"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import * as Crypto from "node:crypto"
 import { editorClientFor, type EditorOrg, makeEditorOrg, rawEditor, setRuntimeAccess } from "../support/EditorOrg.js"
+import * as ServerClock from "../support/ServerClock.js"
 import { request, layer as testServer } from "../support/TestServer.js"
-import { expectedSignature, receiver } from "../support/WebhookReceiver.js"
+import { expectedSignature, pendingDeliveries, receiver } from "../support/WebhookReceiver.js"
 
 const MiB = 1024 * 1024
 
@@ -32,8 +33,7 @@ const server = testServer({
 /** Polls an export task until it has ended. */
 const ended = (org: TestOrg, taskId: string) =>
   org.client.exports.get(taskId).pipe(
-    Effect.filterOrFail((task) => task.status === "completed" || task.status === "failed"),
-    Effect.retry(Schedule.spaced("20 millis").pipe(Schedule.upTo("10 seconds")))
+    eventually({ until: (task) => task.status === "completed" || task.status === "failed" })
   )
 
 const millis = (time: DateTime.Utc) => DateTime.toEpochMillis(time)
@@ -89,10 +89,10 @@ layer(server, { excludeTestServices: true })("editor dialect through EditorClien
         const org = yield* makeOrg("patch")
         const created = yield* org.client.projects.create({ title: "Before", description: "first" })
         yield* org.client.sync(created.projectId, 3, { scene: "saved" })
-        yield* Effect.sleep("5 millis")
+        yield* ServerClock.advance("1 second")
         const renamed = yield* org.client.projects.update(created.projectId, { title: "After" })
         expect(renamed).toMatchObject({ title: "After", description: "first", stateVersion: 3 })
-        expect(millis(renamed.updatedAt)).toBeGreaterThan(millis(created.updatedAt))
+        expect(millis(renamed.updatedAt)).toBeGreaterThanOrEqual(millis(created.updatedAt) + 1000)
         // Fields PATCH does not own are ignored, even when sent.
         const raw = yield* rawEditor(org, `/v1/projects/${created.projectId}`, {
           method: "PATCH",
@@ -161,7 +161,7 @@ layer(server, { excludeTestServices: true })("editor dialect through EditorClien
         expect(yield* all({ limit: 2 })).toEqual([...titles].reverse())
         expect(yield* all({ limit: 3, sortBy: "title" })).toEqual(["Alpha", "Foxtrot", "alphabet", "bravo", "charlie", "delta", "echo"])
         expect(yield* all({ limit: 3, sortBy: "createdAt", order: "asc" })).toEqual(titles)
-        yield* Effect.sleep("5 millis")
+        yield* ServerClock.advance("1 second")
         yield* org.client.sync(created[2]!.projectId, 1)
         expect((yield* all({ sortBy: "updatedAt" }))[0]).toBe("charlie")
         expect(yield* all({ search: "ALPHA", sortBy: "title" })).toEqual(["Alpha", "alphabet"])
@@ -206,8 +206,8 @@ layer(server, { excludeTestServices: true })("editor dialect through EditorClien
         expect(admitted.headers.get("retry-after")).toBeNull()
         // Metadata updates are not autosave traffic: not limited.
         yield* org.client.projects.update(project.projectId, { title: "Still editable" })
-        // After Retry-After, the same request is admitted.
-        yield* Effect.sleep(Duration.seconds(Number(rejected.headers.get("retry-after"))))
+        // After Retry-After (on the server's clock, moved rather than waited for), the same request is admitted.
+        yield* ServerClock.advance(Duration.seconds(Number(rejected.headers.get("retry-after"))))
         expect((yield* org.client.sync(project.projectId, 101)).stateVersion).toBe(101)
       }), { timeout: 30_000 })
 
@@ -306,8 +306,7 @@ layer(server, { excludeTestServices: true })("editor dialect through EditorClien
         const progress: Array<number> = []
         const done = yield* org.client.exports.get(task.taskId).pipe(
           Effect.tap((t) => Effect.sync(() => (seen.push(t.status), progress.push(t.progress)))),
-          Effect.filterOrFail((t) => t.status === "completed"),
-          Effect.retry(Schedule.spaced("10 millis").pipe(Schedule.upTo("10 seconds")))
+          eventually({ until: (t) => t.status === "completed", every: "10 millis" })
         )
         expect([...new Set(seen)]).toEqual(["queued", "rendering", "completed"])
         expect(progress).toEqual([...progress].sort((x, y) => x - y))
@@ -387,8 +386,7 @@ layer(server, { excludeTestServices: true })("editor dialect through EditorClien
         const task = yield* org.client.exports.fromProject(project.projectId, { webhookUrl: hook.url })
         const failing = yield* org.client.exports.fromState({ editorState: { x: "projectkit-fail" }, webhookUrl: hook.url })
         yield* Effect.sync(() => hook.received.filter((r) => r.status === 204).length).pipe(
-          Effect.filterOrFail((n) => n >= 2),
-          Effect.retry(Schedule.spaced("20 millis").pipe(Schedule.upTo("10 seconds")))
+          eventually({ until: (n) => n >= 2 })
         )
         for (const delivery of hook.received) {
           expect(delivery.headers["webhook-signature"]).toBe(expectedSignature(org.webhookSecret, delivery))
@@ -405,7 +403,8 @@ layer(server, { excludeTestServices: true })("editor dialect through EditorClien
           task: { taskId: task.taskId, status: "completed", projectId: project.projectId, progress: 100 }
         })
         expect(bodies.find((b) => b.task.taskId === failing.taskId)).toMatchObject({ event: "export.failed", task: { status: "failed" } })
-        yield* Effect.sleep("300 millis")
+        // No delivery of the organization is still pending: nothing more can arrive.
+        yield* pendingDeliveries(org.id).pipe(eventually({ until: (pending) => pending === 0 }))
         expect(hook.received).toHaveLength(3)
       }).pipe(Effect.scoped), { timeout: 30_000 })
   })

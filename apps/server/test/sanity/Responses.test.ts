@@ -6,9 +6,10 @@
  * rest must not change unless on purpose (the diff then shows what the wire does differently).
  */
 import { expect, layer } from "@effect/vitest"
+import { eventually } from "@projectkit/core/Eventually"
 import * as Effect from "effect/Effect"
-import * as Schedule from "effect/Schedule"
 import * as Http from "node:http"
+import * as ServerClock from "../support/ServerClock.js"
 import { createOrganization, TestServer, layer as testServer } from "../support/TestServer.js"
 
 const server = testServer({
@@ -125,8 +126,8 @@ layer(server, { excludeTestServices: true })("Sanity dialect, recorded", (it) =>
           return { status: response.status, json: json as Record<string, unknown> }
         })
 
-      /** Created ids are random, and lists order equal creation times by id: one millisecond apart, at least. */
-      const tick = Effect.sleep("3 millis")
+      /** Created ids are random, and lists order equal creation times by id: the server's clock moves between two. */
+      const tick = ServerClock.advance("1 second")
 
       const org = yield* createOrganization("recorded")
       alias(recording, org.id)
@@ -266,8 +267,7 @@ layer(server, { excludeTestServices: true })("Sanity dialect, recorded", (it) =>
       yield* send(token, "GET", `${datasets}/missing/copy`)
       yield* send(token, "GET", `${v}/projects/zzzzzzzz/datasets/copy`)
       yield* send(token, "GET", `${v}/jobs/${job}`, { record: false }).pipe(
-        Effect.filterOrFail(({ json }) => json.state === "completed", () => "not yet"),
-        Effect.retry(Schedule.spaced("50 millis").pipe(Schedule.upTo("10 seconds"))),
+        eventually({ until: ({ json }) => json.state === "completed" }),
         Effect.orDie
       )
       yield* send(token, "GET", `${v}/jobs/${job}`)

@@ -4,11 +4,12 @@
  * wire bodies where the typed client hides them.
  */
 import { describe, expect, layer } from "@effect/vitest"
+import { eventually } from "@projectkit/core/Eventually"
 import type { SanityApi } from "@projectkit/sanity"
 import * as Effect from "effect/Effect"
-import * as Schedule from "effect/Schedule"
 import { addSanityMember, makeSanityOrg, sanityClient, type SanityOrg } from "../support/SanityOrg.js"
 import * as Http from "node:http"
+import * as ServerClock from "../support/ServerClock.js"
 import { request, TestServer, layer as testServer } from "../support/TestServer.js"
 
 const server = testServer({
@@ -34,13 +35,6 @@ const raw = (
 const v = "/v2021-06-07"
 
 const newProject = (org: SanityOrg, displayName = "Project") => org.client.projects.create({ displayName })
-
-/** Polls until `check` holds, for the lifecycles on the clock. */
-const eventually = <A, E>(effect: Effect.Effect<A, E>, check: (a: A) => boolean) =>
-  effect.pipe(
-    Effect.filterOrFail(check, () => "not yet" as const),
-    Effect.retry(Schedule.spaced("25 millis").pipe(Schedule.upTo("5 seconds")))
-  )
 
 layer(server, { excludeTestServices: true })("Sanity dialect through SanityClient", (it) => {
   describe("projects", () => {
@@ -74,7 +68,7 @@ layer(server, { excludeTestServices: true })("Sanity dialect through SanityClien
       Effect.gen(function*() {
         const org = yield* makeSanityOrg("list")
         const first = yield* newProject(org, "First")
-        yield* Effect.sleep("3 millis")
+        yield* ServerClock.advance("1 second")
         const second = yield* newProject(org, "Second")
         const all = yield* org.client.projects.list()
         expect(all.map((p) => p.id)).toEqual([first.id, second.id])
@@ -92,10 +86,11 @@ layer(server, { excludeTestServices: true })("Sanity dialect through SanityClien
       Effect.gen(function*() {
         const org = yield* makeSanityOrg("patch")
         const created = yield* org.client.projects.create({ displayName: "Before", metadata: { color: "#ff0000", keep: "me" } })
-        yield* Effect.sleep("3 millis")
+        yield* ServerClock.advance("1 second")
         const renamed = yield* org.client.projects.update(created.id, { displayName: "After" })
         expect(renamed).toMatchObject({ displayName: "After", metadata: { color: "#ff0000", keep: "me" } })
-        expect(renamed.updatedAt.epochMillis).toBeGreaterThan(created.updatedAt.epochMillis)
+        // The server's clock moved a second between the two: updatedAt is that much later, at least.
+        expect(renamed.updatedAt.epochMillis).toBeGreaterThanOrEqual(created.updatedAt.epochMillis + 1000)
         const removed = yield* org.client.projects.update(created.id, { metadata: { color: null, externalStudioHost: "https://x.example" } })
         expect(removed.metadata).toEqual({ keep: "me", externalStudioHost: "https://x.example" })
         expect((yield* org.client.projects.get(created.id)).metadata).toEqual(removed.metadata)
@@ -397,7 +392,7 @@ layer(server, { excludeTestServices: true })("Sanity dialect through SanityClien
         const states = new Set<string>()
         yield* eventually(
           Effect.tap(org.client.jobs.get(started.jobId), (j) => Effect.sync(() => states.add(j.state))),
-          (j) => j.state === "completed"
+          { until: (j) => j.state === "completed" }
         )
         expect(states.has("running")).toBe(true)
         expect(yield* org.client.datasets.get(project.id, "production-copy")).toMatchObject({ aclMode: "private" })
@@ -446,7 +441,7 @@ layer(server, { excludeTestServices: true })("Sanity dialect through SanityClien
         expect(yield* Effect.flip(org.client.datasets.copy(project.id, "production", { targetDataset: "taken" })))
           .toMatchObject({ _tag: "Conflict" })
         yield* org.client.datasets.create(project.id, "taken")
-        const job = yield* eventually(org.client.jobs.get(started.jobId), (j) => j.state === "completed" || j.state === "failed")
+        const job = yield* eventually(org.client.jobs.get(started.jobId), { until: (j) => j.state === "completed" || j.state === "failed" })
         expect(job.state).toBe("failed")
       }))
 
@@ -456,9 +451,9 @@ layer(server, { excludeTestServices: true })("Sanity dialect through SanityClien
         const project = yield* newProject(org)
         yield* org.client.datasets.create(project.id, "production")
         const first = yield* org.client.datasets.copy(project.id, "production", { targetDataset: "c1", skipHistory: true })
-        yield* Effect.sleep("3 millis")
+        yield* ServerClock.advance("1 second")
         const second = yield* org.client.datasets.copy(project.id, "production", { targetDataset: "c2" })
-        yield* eventually(org.client.datasets.copyJobs(project.id, "production"), (jobs) => jobs.every((j) => j.state === "completed"))
+        yield* eventually(org.client.datasets.copyJobs(project.id, "production"), { until: (jobs) => jobs.every((j) => j.state === "completed") })
         const third = yield* org.client.datasets.copy(project.id, "production", { targetDataset: "c3" })
         const all = yield* org.client.datasets.copyJobs(project.id, "production")
         expect(all.map((j) => j.id)).toEqual([third.jobId, second.jobId, first.jobId])
@@ -503,7 +498,7 @@ layer(server, { excludeTestServices: true })("Sanity dialect through SanityClien
         expect(yield* org.client.datasets.getEmbeddings(project.id, "production")).toEqual({ enabled: false, status: "inactive" })
         const updating = yield* org.client.datasets.setEmbeddings(project.id, "production", { enabled: true, projection: "{title, author}" })
         expect(updating).toEqual({ enabled: true, projection: "{title, author}", status: "updating" })
-        const ready = yield* eventually(org.client.datasets.getEmbeddings(project.id, "production"), (s) => s.status !== "updating")
+        const ready = yield* eventually(org.client.datasets.getEmbeddings(project.id, "production"), { until: (s) => s.status !== "updating" })
         expect(ready).toEqual({ enabled: true, projection: "{title, author}", status: "ready" })
         expect(yield* org.client.datasets.setEmbeddings(project.id, "production", { enabled: false }))
           .toEqual({ enabled: false, status: "inactive" })

@@ -8,8 +8,9 @@
  * `client.request` (CORS, tokens, tags, features, permissions, copy jobs).
  */
 import { describe, expect, layer } from "@effect/vitest"
+import { eventually } from "@projectkit/core/Eventually"
 import * as Effect from "effect/Effect"
-import { call, eventually, lastValue, official, refusal } from "../support/OfficialSanity.js"
+import { call, lastValue, official, refusal } from "../support/OfficialSanity.js"
 import { addSanityMember, makeSanityOrg } from "../support/SanityOrg.js"
 import { layer as testServer } from "../support/TestServer.js"
 
@@ -180,7 +181,7 @@ layer(server, { excludeTestServices: true })("@sanity/client against the referen
         expect(edited).toEqual({ enabled: true, projection: "{title, author}", status: "updating" })
         const ready = yield* eventually(
           call(() => client.datasets.getEmbeddingsSettings("production")),
-          (settings) => settings.status !== "updating"
+          { until: (settings) => settings.status !== "updating" }
         )
         expect(ready).toEqual({ enabled: true, projection: "{title, author}", status: "ready" })
         yield* call(() => client.datasets.editEmbeddingsSettings("production", { enabled: false }))

@@ -8,8 +8,9 @@
  */
 import { describe, expect, layer } from "@effect/vitest"
 import type { SanityClient } from "@sanity/client"
+import { eventually } from "@projectkit/core/Eventually"
 import * as Effect from "effect/Effect"
-import { call, eventually, official, refusal } from "../support/OfficialSanity.js"
+import { call, official, refusal } from "../support/OfficialSanity.js"
 import { addSanityMember, makeSanityOrg } from "../support/SanityOrg.js"
 import { layer as testServer } from "../support/TestServer.js"
 
@@ -290,7 +291,7 @@ layer(server, { excludeTestServices: true })("@sanity/client's request against t
             call(() => client.request<{ state: string }>({ uri: `/jobs/${started.jobId}` })),
             (j) => Effect.sync(() => states.add(j.state))
           ),
-          (j) => j.state === "completed" || j.state === "failed"
+          { until: (j) => j.state === "completed" || j.state === "failed" }
         )
         expect(done.state).toBe("completed")
         expect(states.has("failed")).toBe(false)
@@ -402,7 +403,7 @@ layer(server, { excludeTestServices: true })("@sanity/client's request against t
           .toEqual({ enabled: true, projection: "{title}", status: "updating" })
         const ready = yield* eventually(
           call(() => client.request<{ status: string }>({ uri: "/datasets/production/settings/embeddings" })),
-          (settings) => settings.status === "ready"
+          { until: (settings) => settings.status === "ready" }
         )
         expect(ready).toEqual({ enabled: true, projection: "{title}", status: "ready" })
         expect(yield* refusedGlobal(client, { uri, method: "PUT", body: { projection: "{title}" } })).toMatchObject({ statusCode: 400 })

@@ -102,13 +102,19 @@ describe.runIf(runs)("Studio in Chromium", () => {
     await page.locator("#live", { hasText: "Live" }).waitFor()
     await page.locator(`#organization option[value="${org.id}"]`).waitFor({ state: "attached" })
     await page.selectOption("#organization", org.id)
+    // The tabs between Organizations and Requests are the dialects' views, as the server describes them.
+    const described = await ServerProcess.call(server.baseUrl, "/__projectkit/studio/views", { headers: admin })
+    const titles = (described.body as { dialects: Array<{ title: string }> }).dialects.map((dialect) => dialect.title)
+    expect(titles).toEqual(["sync.so", "Editor", "Sanity"])
+    expect(await page.getByRole("navigation", { name: "Views" }).getByRole("button").allTextContents())
+      .toEqual(["Organizations", ...titles, "Requests", "Faults"])
     await openTab("sync.so")
 
     // A project created over the API (USER visibility, sync.so's default) appears within 2 s,
     // announced by the event stream: the page asks for the organization's data after the signal.
     const dataRequests: Array<number> = []
     page.on("request", (request) => {
-      if (request.url().endsWith(`/__projectkit/orgs/${org.id}/data`)) dataRequests.push(Date.now())
+      if (request.url().endsWith(`/__projectkit/orgs/${org.id}/views/sync`)) dataRequests.push(Date.now())
     })
     await page.waitForTimeout(300)
     const sentAt = Date.now()
@@ -119,7 +125,7 @@ describe.runIf(runs)("Studio in Chromium", () => {
     })
     expect(fromApi.status).toBe(201)
     const apiProject = fromApi.body as { id: string }
-    await page.locator(`[data-project="${apiProject.id}"]`).waitFor({ timeout: 2_000 })
+    await page.locator(`[data-record="${apiProject.id}"]`).waitFor({ timeout: 2_000 })
     expect(dataRequests.filter((at) => at >= sentAt).length).toBeGreaterThan(0)
     expect(await page.locator("html").getAttribute("data-live")).toBe("events")
 
@@ -131,7 +137,7 @@ describe.runIf(runs)("Studio in Chromium", () => {
       const names = (list.body as { items: Array<{ name: string }> }).items.map((p) => p.name)
       return names.includes("Made in the Studio") ? true : undefined
     })
-    await page.locator("[data-project] h3", { hasText: "Made in the Studio" }).waitFor({ timeout: 2_000 })
+    await page.locator("[data-view=projects] > [data-record] h3", { hasText: "Made in the Studio" }).waitFor({ timeout: 2_000 })
 
     // A generation filed under a project shows under it and reaches COMPLETED on screen.
     const created = await ServerProcess.call(server.baseUrl, "/sync/v2/generate", {
@@ -148,16 +154,16 @@ describe.runIf(runs)("Studio in Chromium", () => {
     })
     expect(created.status).toBe(201)
     const generation = (created.body as { id: string }).id
-    const filed = page.locator(`[data-project="${apiProject.id}"] [data-generation="${generation}"] .status`)
+    const filed = page.locator(`[data-record="${apiProject.id}"] [data-record="${generation}"] .status`)
     await filed.waitFor({ timeout: 2_000 })
-    await page.locator(`[data-project="${apiProject.id}"] [data-generation="${generation}"] .status`, { hasText: "COMPLETED" })
+    await page.locator(`[data-record="${apiProject.id}"] [data-record="${generation}"] .status`, { hasText: "COMPLETED" })
       .waitFor({ timeout: 10_000 })
     await page.screenshot({ path: Path.join(screenshots, "sync-projects.png"), fullPage: true })
 
     // Deleting the project leaves the generation listed, ungrouped.
     await page.getByRole("button", { name: "Delete Made over the API" }).click()
-    await page.locator(`#ungrouped [data-generation="${generation}"]`).waitFor({ timeout: 2_000 })
-    expect(await page.locator(`[data-project="${apiProject.id}"]`).count()).toBe(0)
+    await page.locator(`[data-unfiled] [data-record="${generation}"]`).waitFor({ timeout: 2_000 })
+    expect(await page.locator(`[data-record="${apiProject.id}"]`).count()).toBe(0)
     const after = await ServerProcess.call(server.baseUrl, `/sync/v2/generate/${generation}`, { headers: sync })
     expect((after.body as { projectId: unknown }).projectId).toBeNull()
 
@@ -177,9 +183,9 @@ describe.runIf(runs)("Studio in Chromium", () => {
     expect(task.status).toBe(202)
     const taskId = (task.body as { taskId: string }).taskId
     await openTab("Editor")
-    await page.locator(`[data-export="${taskId}"] progress`).waitFor({ timeout: 2_000 })
-    await page.locator(`[data-export="${taskId}"] progress[value="100"]`).waitFor({ timeout: 10_000 })
-    expect(await page.locator(`[data-export="${taskId}"] .percent`).textContent()).toBe("100 %")
+    await page.locator(`[data-record="${taskId}"] progress`).waitFor({ timeout: 2_000 })
+    await page.locator(`[data-record="${taskId}"] progress[value="100"]`).waitFor({ timeout: 10_000 })
+    expect(await page.locator(`[data-record="${taskId}"] .percent`).textContent()).toBe("100 %")
     await page.screenshot({ path: Path.join(screenshots, "editor-exports.png"), fullPage: true })
 
     // Sanity: a project made over the API, with its datasets, tokens and the organization's members.
@@ -191,7 +197,7 @@ describe.runIf(runs)("Studio in Chromium", () => {
     expect(sanity.status).toBeLessThan(300)
     await openTab("Sanity")
     const sanityProject = (sanity.body as { id: string }).id
-    await page.locator(`[data-sanity-project="${sanityProject}"] h3`, { hasText: "Marketing site" })
+    await page.locator(`[data-record="${sanityProject}"] h3`, { hasText: "Marketing site" })
       .waitFor({ timeout: 2_000 })
 
     // A dataset copy's progress bar reaches 100 % (pending, running, completed on the server's clock).
@@ -205,9 +211,9 @@ describe.runIf(runs)("Studio in Chromium", () => {
       body: JSON.stringify({ targetDataset: "staging" })
     })
     expect(copy.status).toBeLessThan(300)
-    const copyBar = page.locator(`[data-sanity-project="${sanityProject}"] progress[data-copy-job]`)
+    const copyBar = page.locator(`[data-record="${sanityProject}"] [data-view="copy-jobs"] progress`)
     await copyBar.waitFor({ timeout: 2_000 })
-    await page.locator(`[data-sanity-project="${sanityProject}"] progress[data-copy-job][value="100"]`).waitFor({ timeout: 10_000 })
+    await page.locator(`[data-record="${sanityProject}"] [data-view="copy-jobs"] progress[value="100"]`).waitFor({ timeout: 10_000 })
     await page.screenshot({ path: Path.join(screenshots, "sanity-projects.png"), fullPage: true })
 
     // A request sent with curl shows in the journal, its headers shown with the API key masked.
@@ -254,7 +260,7 @@ describe.runIf(runs)("Studio in Chromium", () => {
     // 390 px wide: nothing wider than the screen.
     await page.setViewportSize({ width: 390, height: 844 })
     await openTab("sync.so")
-    await page.locator("#ungrouped").waitFor()
+    await page.locator("[data-unfiled]").waitFor()
     // (The page's globals, typed here: this file has no DOM types.)
     const scrollWidth = await page.evaluate(() =>
       (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth
@@ -263,6 +269,6 @@ describe.runIf(runs)("Studio in Chromium", () => {
 
     expect(foreignRequests).toEqual([])
     // The organization the test made stays the test's: the control plane still answers for it.
-    expect((await ServerProcess.call(server.baseUrl, `/__projectkit/orgs/${org.id}/data`, { headers: admin })).status).toBe(200)
+    expect((await ServerProcess.call(server.baseUrl, `/__projectkit/orgs/${org.id}/views/sync`, { headers: admin })).status).toBe(200)
   }, 60_000)
 })

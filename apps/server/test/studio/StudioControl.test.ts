@@ -16,6 +16,21 @@ interface Created {
   readonly webhookSecret: string
 }
 
+interface StudioRecord {
+  readonly id: string
+  readonly title: string
+  readonly parent?: string | null
+  readonly inFlight: boolean
+  readonly cells: Record<string, unknown>
+}
+
+interface ViewData {
+  readonly organization: { readonly id: string; readonly members: number }
+  readonly views: ReadonlyArray<{ readonly id: string; readonly records: ReadonlyArray<StudioRecord> }>
+}
+
+const records = (data: ViewData, view: string) => data.views.find((v) => v.id === view)?.records ?? []
+
 const admin = (token: string) => ({ authorization: `Bearer ${token}`, "content-type": "application/json" })
 
 const organization = (name: string) =>
@@ -32,9 +47,10 @@ layer(testServer())("Studio control routes", (it) => {
       const org = yield* organization("Locked")
       for (const [method, path] of [
         ["GET", "/__projectkit/orgs"],
-        ["GET", `/__projectkit/orgs/${org.id}/data`],
-        ["POST", `/__projectkit/orgs/${org.id}/sync/projects`],
-        ["DELETE", `/__projectkit/orgs/${org.id}/sync/projects/x`]
+        ["GET", "/__projectkit/studio/views"],
+        ["GET", `/__projectkit/orgs/${org.id}/views/sync`],
+        ["POST", `/__projectkit/orgs/${org.id}/views/sync/projects`],
+        ["DELETE", `/__projectkit/orgs/${org.id}/views/sync/projects/x`]
       ] as const) {
         const refused = yield* request(path, { method, headers: { "x-api-key": org.credentials.sync.apiKey } })
         expect(refused.status, `${method} ${path}`).toBe(401)
@@ -61,21 +77,34 @@ layer(testServer())("Studio control routes", (it) => {
       const ids = (list.body as { organizations: Array<{ id: string; members: number }> }).organizations.map((o) => o.id)
       expect(ids).toEqual(expect.arrayContaining([mine.id, theirs.id]))
 
-      const data = yield* request(`/__projectkit/orgs/${mine.id}/data`, { headers: admin(adminToken) })
-      expect(data.status).toBe(200)
-      const body = data.body as { organization: { id: string; members: number }; tables: Record<string, Array<Record<string, unknown>>> }
-      expect(body.organization).toMatchObject({ id: mine.id, members: 1 })
-      expect(body.tables["sync_projects"]!.map((p) => p.name)).toEqual(["Yours"])
-      expect(body.tables["credentials"]).toBeUndefined()
-      const text = JSON.stringify(body)
+      // Every dialect's data, as views: records with titles and cells, never rows with storage names.
+      const views = (yield* request("/__projectkit/studio/views", { headers: admin(adminToken) })).body as {
+        served: Array<string>
+        dialects: Array<{ dialect: string; title: string; views: Array<{ id: string }> }>
+      }
+      expect(views.served).toEqual(["sync", "editor", "sanity"])
+      expect(views.dialects.map((d) => [d.dialect, d.title])).toEqual([["sync", "sync.so"], ["editor", "Editor"], ["sanity", "Sanity"]])
+      let text = ""
+      for (const { dialect } of views.dialects) {
+        const data = yield* request(`/__projectkit/orgs/${mine.id}/views/${dialect}`, { headers: admin(adminToken) })
+        expect(data.status).toBe(200)
+        text += JSON.stringify(data.body)
+        if (dialect === "sync") {
+          const body = data.body as ViewData
+          expect(body.organization).toMatchObject({ id: mine.id, members: 1 })
+          expect(records(body, "projects").map((p) => p.title)).toEqual(["Yours"])
+        }
+      }
       for (const secret of [mine.credentials.sync.apiKey, mine.credentials.sanity.token, mine.webhookSecret]) {
         expect(text).not.toContain(secret)
       }
-      expect(text).not.toMatch(/secret|_hash/)
+      expect(text).not.toMatch(/secret|_hash|_id|sync_projects/)
       expect(text).not.toContain(theirs.id)
 
-      const unknown = yield* request("/__projectkit/orgs/nope/data", { headers: admin(adminToken) })
+      const unknown = yield* request("/__projectkit/orgs/nope/views/sync", { headers: admin(adminToken) })
       expect(unknown).toMatchObject({ status: 404, body: { error: "not_found" } })
+      const noDialect = yield* request(`/__projectkit/orgs/${mine.id}/views/nope`, { headers: admin(adminToken) })
+      expect(noDialect).toMatchObject({ status: 404, body: { error: "not_found" } })
     }))
 
   it.effect("create, rename and delete sync.so projects as the API would", () =>
@@ -84,30 +113,42 @@ layer(testServer())("Studio control routes", (it) => {
       const org = yield* organization("Projects")
       const other = yield* organization("Other")
       const api = { "x-api-key": org.credentials.sync.apiKey, "content-type": "application/json" }
-      const created = yield* request(`/__projectkit/orgs/${org.id}/sync/projects`, {
+      const projects = `/__projectkit/orgs/${org.id}/views/sync/projects`
+      const created = yield* request(projects, {
         method: "POST",
         headers: admin(adminToken),
         body: JSON.stringify({ name: "  From the Studio  " })
       })
       expect(created.status).toBe(201)
       const project = created.body as { id: string }
-      expect(created.body).toMatchObject({ name: "From the Studio", visibility: "ORGANIZATION", mode: "CREATOR" })
+      expect(created.body).toMatchObject({ title: "From the Studio", cells: { visibility: "ORGANIZATION", mode: "CREATOR" } })
+      // A visibility the dialect does not have, or a field it does not know: refused, nothing made.
+      for (const options of [{ visibility: "EVERYONE" }, { colour: "red" }]) {
+        const refused = yield* request(projects, {
+          method: "POST",
+          headers: admin(adminToken),
+          body: JSON.stringify({ name: "Refused", options })
+        })
+        expect(refused).toMatchObject({ status: 400, body: { error: "bad_request" } })
+      }
+      const listed = (yield* request("/sync/v2/projects", { headers: api })).body as { items: Array<{ name: string }> }
+      expect(listed.items.map((p) => p.name)).not.toContain("Refused")
       const seen = yield* request(`/sync/v2/projects/${project.id}`, { headers: api })
       expect(seen).toMatchObject({ status: 200, body: { name: "From the Studio" } })
 
       // A USER project of the API's user: the Studio changes it as its owner.
       const own = yield* request("/sync/v2/projects", { method: "POST", headers: api, body: JSON.stringify({ name: "Private" }) })
       const ownId = (own.body as { id: string }).id
-      const renamed = yield* request(`/__projectkit/orgs/${org.id}/sync/projects/${ownId}`, {
+      const renamed = yield* request(`${projects}/${ownId}`, {
         method: "PATCH",
         headers: admin(adminToken),
         body: JSON.stringify({ name: "Renamed" })
       })
-      expect(renamed).toMatchObject({ status: 200, body: { name: "Renamed", visibility: "USER" } })
+      expect(renamed).toMatchObject({ status: 200, body: { title: "Renamed", cells: { visibility: "USER" } } })
       expect((yield* request(`/sync/v2/projects/${ownId}`, { headers: api })).body).toMatchObject({ name: "Renamed" })
 
       // Never across organizations.
-      const across = yield* request(`/__projectkit/orgs/${other.id}/sync/projects/${ownId}`, {
+      const across = yield* request(`/__projectkit/orgs/${other.id}/views/sync/projects/${ownId}`, {
         method: "DELETE",
         headers: admin(adminToken)
       })
@@ -129,14 +170,14 @@ layer(testServer())("Studio control routes", (it) => {
       })
       expect(generation.status).toBe(201)
       const generationId = (generation.body as { id: string }).id
-      const deleted = yield* request(`/__projectkit/orgs/${org.id}/sync/projects/${project.id}`, {
+      const deleted = yield* request(`${projects}/${project.id}`, {
         method: "DELETE",
         headers: admin(adminToken)
       })
       expect(deleted.status).toBe(204)
       expect((yield* request(`/sync/v2/projects/${project.id}`, { headers: api })).status).toBe(404)
       expect((yield* request(`/sync/v2/generate/${generationId}`, { headers: api })).body).toMatchObject({ projectId: null })
-      const again = yield* request(`/__projectkit/orgs/${org.id}/sync/projects/${project.id}`, {
+      const again = yield* request(`${projects}/${project.id}`, {
         method: "DELETE",
         headers: admin(adminToken)
       })
@@ -159,17 +200,17 @@ layer(testServer({ editor: { syncRateLimit: { limit: 2, window: "1 minute", burs
       const projectId = (created.body as { projectId: string }).projectId
       const budget = () =>
         Effect.map(
-          request(`/__projectkit/orgs/${org.id}/data`, { headers: admin(adminToken) }),
-          (data) => (data.body as { editorSyncBudget: Record<string, unknown> }).editorSyncBudget[projectId]
+          request(`/__projectkit/orgs/${org.id}/views/editor`, { headers: admin(adminToken) }),
+          (data) => records(data.body as ViewData, "projects").find((p) => p.id === projectId)?.cells["syncBudget"]
         )
-      expect(yield* budget()).toEqual({ available: 3, burst: 3, limit: 2, windowMs: 60_000 })
+      expect(yield* budget()).toEqual({ value: 3, max: 3, caption: "3 of 3 now (2 per 60 s)" })
       const synced = yield* request(`/editor/v1/projects/${projectId}/sync`, {
         method: "POST",
         headers: editor,
         body: JSON.stringify({ editorState: { tracks: [1] }, stateVersion: 0 })
       })
       expect(synced.status).toBe(200)
-      expect(yield* budget()).toMatchObject({ available: 2 })
+      expect(yield* budget()).toMatchObject({ value: 2, caption: "2 of 3 now (2 per 60 s)" })
     }))
 
   it.effect("report each Sanity copy job's progress as the dialect's job events do", () =>
@@ -188,13 +229,14 @@ layer(testServer({ editor: { syncRateLimit: { limit: 2, window: "1 minute", burs
         body: JSON.stringify({ targetDataset: "staging" })
       })
       expect(copy.status).toBeLessThan(300)
-      const data = (yield* request(`/__projectkit/orgs/${org.id}/data`, { headers: admin(adminToken) })).body as {
-        tables: Record<string, Array<Record<string, unknown>>>
-        copyJobProgress: Record<string, number>
-      }
-      const [job] = data.tables["sanity_copy_jobs"]!
+      const [job] = yield* Effect.map(
+        request(`/__projectkit/orgs/${org.id}/views/sanity`, { headers: admin(adminToken) }),
+        (data) => records(data.body as ViewData, "copy-jobs")
+      )
       // Pending: 0, as `SanityWire.jobEvent` says (then 50 running, 100 done; the e2e test sees 100).
-      expect(data.copyJobProgress).toEqual({ [String(job!["id"])]: job!["state"] === "pending" ? 0 : job!["state"] === "running" ? 50 : 100 })
+      const state = job!.cells["state"]
+      expect(job).toMatchObject({ parent: project.id, title: "Copy to staging", inFlight: state !== "completed" })
+      expect(job!.cells["progress"]).toBe(state === "pending" ? 0 : state === "running" ? 50 : 100)
     }))
 })
 
@@ -214,4 +256,31 @@ describe("Studio page", () => {
         expect(script.headers.get("content-encoding")).toBe("gzip")
       }))
   })
+})
+
+layer(testServer())("Studio view actions", (it) => {
+  it.effect("run as the view declares them, and what a view does not offer is not found", () =>
+    Effect.gen(function*() {
+      const { adminToken } = yield* TestServer
+      const org = yield* organization("Platform")
+      const views = yield* request("/__projectkit/studio/views", { headers: admin(adminToken) })
+      expect(views).toMatchObject({ status: 200, body: { served: ["sync", "editor", "sanity"] } })
+      const projects = `/__projectkit/orgs/${org.id}/views/sync/projects`
+      const created = yield* request(projects, {
+        method: "POST",
+        headers: admin(adminToken),
+        body: JSON.stringify({ name: "Routed", options: { visibility: "USER" } })
+      })
+      expect(created).toMatchObject({ status: 201, body: { title: "Routed", cells: { visibility: "USER" } } })
+      const data = (yield* request(`/__projectkit/orgs/${org.id}/views/sync`, { headers: admin(adminToken) })).body as ViewData
+      expect(records(data, "projects").map((p) => p.title)).toEqual(["Routed"])
+      const empty = yield* request(projects, { method: "POST", headers: admin(adminToken), body: JSON.stringify({ name: "  " }) })
+      expect(empty.status).toBe(400)
+      const noAction = yield* request(`/__projectkit/orgs/${org.id}/views/sync/generations`, {
+        method: "POST",
+        headers: admin(adminToken),
+        body: JSON.stringify({ name: "Nope" })
+      })
+      expect(noAction).toMatchObject({ status: 404, body: { error: "not_found" } })
+    }))
 })

@@ -4,7 +4,6 @@
  */
 import { ClientError, createClient } from "@sanity/client"
 import * as Effect from "effect/Effect"
-import * as Schedule from "effect/Schedule"
 import { TestServer } from "./TestServer.js"
 
 /** `@sanity/client` as a user configures it for this server. */
@@ -32,7 +31,6 @@ export const refusal = (promise: () => Promise<unknown>) =>
         : Effect.dieMessage(`expected a ClientError, got ${error instanceof Error ? error.message : String(error)}`)
   )
 
-/** Polls until `check` holds, for the lifecycles on the clock. */
 /** The last value of one of the client's Observables (what its Promise twin answers). */
 export const lastValue = <A>(observable: { readonly forEach: (next: (value: A) => void) => Promise<void> }): Promise<A> => {
   let last: A | undefined
@@ -40,11 +38,4 @@ export const lastValue = <A>(observable: { readonly forEach: (next: (value: A) =
     last = value
   }).then(() => last as A)
 }
-
-export const eventually = <A>(effect: Effect.Effect<A>, check: (a: A) => boolean) =>
-  effect.pipe(
-    Effect.filterOrFail(check, () => "not yet" as const),
-    Effect.retry(Schedule.spaced("25 millis").pipe(Schedule.upTo("5 seconds"))),
-    Effect.orDie
-  )
 

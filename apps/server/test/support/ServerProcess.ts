@@ -2,6 +2,7 @@
  * Real server processes (`dist/bin.js`) on a database of the test's choosing, for tests that need
  * several instances on one database or a process to stop and kill.
  */
+import { eventuallyPromise } from "@projectkit/core/Eventually"
 import * as ChildProcess from "node:child_process"
 import * as Net from "node:net"
 import * as Path from "node:path"
@@ -39,14 +40,15 @@ export const start = async (database: string, extraArgs: ReadonlyArray<string> =
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()))
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
   const baseUrl = `http://127.0.0.1:${port}`
-  for (let attempt = 0; attempt < 400; attempt++) {
-    if (child.exitCode !== null) throw new Error(`the server exited early:\n${output}`)
-    // The port accepts connections before the storage is migrated: a probe that hangs is retried.
-    const healthy = await fetch(`${baseUrl}/__projectkit/health`, { signal: AbortSignal.timeout(1000) })
-      .then((r) => r.ok, () => false)
-    if (healthy) return { process: child, baseUrl, exited }
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
+  // The port accepts connections before the storage is migrated: a probe that hangs is retried.
+  const state = await eventuallyPromise(
+    async () =>
+      child.exitCode !== null ? "exited" : await fetch(`${baseUrl}/__projectkit/health`, { signal: AbortSignal.timeout(1000) })
+        .then((r) => r.ok ? "healthy" : "starting", () => "starting"),
+    { until: (state) => state !== "starting", within: "20 seconds", every: "50 millis" }
+  ).catch(() => "starting")
+  if (state === "healthy") return { process: child, baseUrl, exited }
+  if (state === "exited") throw new Error(`the server exited early:\n${output}`)
   child.kill("SIGKILL")
   throw new Error(`the server did not become healthy:\n${output}`)
 }

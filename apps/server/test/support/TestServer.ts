@@ -4,6 +4,7 @@
  * With PROJECTKIT_TEST_ROUTER=platform it serves through the platform's HttpApi router instead of
  * the compiled routes (`compiledRoutes: false`): CI runs the contract suites both ways, since the
  * compiled routes must answer exactly as the platform does (see src/compiled/README.md).
+ * Its time is a `ServerClock`, which a test moves forward with `ServerClock.advance` instead of sleeping.
  */
 import * as HttpServer from "@effect/platform/HttpServer"
 import * as Context from "effect/Context"
@@ -13,6 +14,7 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
 import * as Server from "../../src/Server.js"
+import * as ServerClock from "./ServerClock.js"
 import * as TestDatabase from "./TestDatabase.js"
 
 export interface TestServerInfo {
@@ -28,8 +30,13 @@ export const layer = (overrides: Partial<Omit<Server.ServerConfig, "port" | "hos
     (database) => layerOn({ ...overrides, database })
   ))
 
-const layerOn = (overrides: Partial<Omit<Server.ServerConfig, "port" | "host">> & { readonly database: string }) =>
-  Layer.provide(testServer, serverLayer(overrides))
+const layerOn = (overrides: Partial<Omit<Server.ServerConfig, "port" | "host">> & { readonly database: string }) => {
+  const clock = ServerClock.make()
+  return Layer.merge(
+    Layer.provide(testServer, serverLayer(overrides).pipe(Layer.provide(Layer.setClock(clock.clock)))),
+    Layer.succeed(ServerClock.ServerClock, clock)
+  )
+}
 
 const adminToken = "test-admin-token"
 

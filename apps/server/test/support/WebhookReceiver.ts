@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import * as Crypto from "node:crypto"
 import * as Http from "node:http"
+import { request, TestServer } from "./TestServer.js"
 
 export interface Delivery {
   readonly headers: Http.IncomingHttpHeaders
@@ -13,6 +14,18 @@ export interface Delivery {
   /** What the receiver answered. */
   readonly status: number
 }
+
+/**
+ * How many of the organization's webhook deliveries are still to be attempted, from its snapshot:
+ * at 0, nothing more can arrive (what a test waits for before counting deliveries).
+ */
+export const pendingDeliveries = (orgId: string) =>
+  Effect.gen(function*() {
+    const { adminToken } = yield* TestServer
+    const snapshot = yield* request(`/__projectkit/export?org=${orgId}`, { headers: { authorization: `Bearer ${adminToken}` } })
+    const deliveries = (snapshot.body as { tables: { webhook_deliveries: ReadonlyArray<{ status: string }> } }).tables.webhook_deliveries
+    return deliveries.filter((delivery) => delivery.status === "pending").length
+  })
 
 export const receiver = (failFirst: number) =>
   Effect.gen(function*() {

@@ -6,10 +6,11 @@
  * (`PROJECTKIT_TEST_ROUTER=platform`).
  */
 import { describe, expect, layer } from "@effect/vitest"
+import { eventually } from "@projectkit/core/Eventually"
 import * as Effect from "effect/Effect"
 import { makeSyncOrg } from "../support/SyncOrg.js"
 import { TestServer, request, layer as testServer } from "../support/TestServer.js"
-import { expectedSignature, receiver } from "../support/WebhookReceiver.js"
+import { expectedSignature, pendingDeliveries, receiver } from "../support/WebhookReceiver.js"
 
 const server = testServer({
   generations: { pending: "50 millis", processing: "100 millis", pollInterval: "20 millis" },
@@ -89,14 +90,10 @@ interface Batch {
 
 /** Polls GET /v2/batch/{id} until `done`. */
 const waitFor = (apiKey: string, id: string, done: (batch: Batch) => boolean) =>
-  Effect.gen(function*() {
-    for (let attempt = 0; attempt < 400; attempt++) {
-      const current = yield* get(`/sync/v2/batch/${id}`, apiKey)
-      if (done(current.body as Batch)) return current.body as Batch
-      yield* Effect.sleep("25 millis")
-    }
-    return yield* Effect.dieMessage(`batch ${id} never got there`)
-  })
+  get(`/sync/v2/batch/${id}`, apiKey).pipe(
+    Effect.map((current) => current.body as Batch),
+    eventually({ until: done, what: `batch ${id}` })
+  )
 
 layer(server, { excludeTestServices: true })("sync.so: generations with files and batches", (it) => {
   describe("POST /v2/generate, multipart", () => {
@@ -289,7 +286,9 @@ layer(server, { excludeTestServices: true })("sync.so: generations with files an
         expect(resultLines[2]).toMatchObject({ request_id: "req-3", error: { code: "validation_error" } })
         expect(resultLines[3]).toMatchObject({ request_id: "req-4", response: { status: "FAILED" } })
 
-        for (let waited = 0; hook.received.length === 0 && waited < 5000; waited += 25) yield* Effect.sleep("25 millis")
+        // Delivered, and nothing more pending: no second delivery can arrive.
+        yield* Effect.sync(() => hook.received.length).pipe(eventually({ until: (received) => received > 0 }))
+        yield* pendingDeliveries(org.id).pipe(eventually({ until: (pending) => pending === 0 }))
         expect(hook.received).toHaveLength(1)
         const delivery = hook.received[0]!
         expect(delivery.headers["webhook-signature"]).toBe(expectedSignature(org.webhookSecret, delivery))

@@ -4,17 +4,18 @@
  */
 import { describe, expect, layer } from "@effect/vitest"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import { eventually } from "@projectkit/core/Eventually"
 import { type SyncApi, SyncClient } from "@projectkit/sync"
 import * as Chunk from "effect/Chunk"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
-import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import * as Crypto from "node:crypto"
+import * as ServerClock from "../support/ServerClock.js"
 import { addSyncMember, makeSyncOrg, type SyncOrg } from "../support/SyncOrg.js"
 import { request, TestServer, layer as testServer } from "../support/TestServer.js"
-import { expectedSignature, receiver } from "../support/WebhookReceiver.js"
+import { expectedSignature, pendingDeliveries, receiver } from "../support/WebhookReceiver.js"
 
 const server = testServer({
   generations: { pending: "100 millis", processing: "200 millis", pollInterval: "20 millis" },
@@ -36,8 +37,7 @@ const unique = (label: string) => `${label} ${Crypto.randomUUID().slice(0, 8)}`
 /** Polls a generation until it has finished. */
 const finished = (org: SyncOrg, id: string) =>
   org.client.generations.get(id).pipe(
-    Effect.filterOrFail((generation) => generation.status === "COMPLETED" || generation.status === "FAILED"),
-    Effect.retry(Schedule.spaced("25 millis").pipe(Schedule.upTo("10 seconds")))
+    eventually({ until: (generation) => generation.status === "COMPLETED" || generation.status === "FAILED" })
   )
 
 layer(server, { excludeTestServices: true })("sync.so dialect through SyncClient", (it) => {
@@ -57,10 +57,10 @@ layer(server, { excludeTestServices: true })("sync.so dialect through SyncClient
       Effect.gen(function*() {
         const org = yield* makeSyncOrg("patch")
         const created = yield* org.client.projects.create({ name: "Before", visibility: "ORGANIZATION" })
-        yield* Effect.sleep("5 millis")
+        yield* ServerClock.advance("1 second")
         const renamed = yield* org.client.projects.update(created.id, { name: "After" })
         expect(renamed).toMatchObject({ id: created.id, name: "After", visibility: "ORGANIZATION", mode: "CREATOR" })
-        expect(DateTime.toEpochMillis(renamed.updatedAt)).toBeGreaterThan(DateTime.toEpochMillis(created.updatedAt))
+        expect(DateTime.toEpochMillis(renamed.updatedAt)).toBeGreaterThanOrEqual(DateTime.toEpochMillis(created.updatedAt) + 1000)
         expect(renamed.createdAt).toEqual(created.createdAt)
         const hidden = yield* org.client.projects.update(created.id, { visibility: "USER" })
         expect(hidden).toMatchObject({ name: "After", visibility: "USER" })
@@ -97,7 +97,7 @@ layer(server, { excludeTestServices: true })("sync.so dialect through SyncClient
           ["Alpha", "Foxtrot", "alphabet", "bravo", "charlie", "delta", "echo"]
         )
         // Touch one: it moves to the front of updatedAt (newest first).
-        yield* Effect.sleep("5 millis")
+        yield* ServerClock.advance("1 second")
         yield* org.client.projects.update(created[2]!.id, { name: "charlie!" })
         expect((yield* all({ limit: 4, sortBy: "updatedAt" }))[0]!.name).toBe("charlie!")
         expect((yield* all({ searchQuery: "ALPHA", sortBy: "name" })).map((p) => p.name)).toEqual(["Alpha", "alphabet"])
@@ -267,8 +267,7 @@ layer(server, { excludeTestServices: true })("sync.so dialect through SyncClient
         const states = new Set<string>()
         const done = yield* org.client.generations.get(filed.id).pipe(
           Effect.tap((g) => Effect.sync(() => states.add(g.status))),
-          Effect.filterOrFail((g) => g.status === "COMPLETED"),
-          Effect.retry(Schedule.spaced("10 millis").pipe(Schedule.upTo("10 seconds")))
+          eventually({ until: (g) => g.status === "COMPLETED", every: "10 millis" })
         )
         expect([...states]).toEqual(["PENDING", "PROCESSING", "COMPLETED"].filter((s) => states.has(s)))
         expect(states.has("PROCESSING")).toBe(true)
@@ -346,8 +345,7 @@ layer(server, { excludeTestServices: true })("sync.so dialect through SyncClient
           webhookUrl: url
         })
         yield* Effect.sync(() => received.length).pipe(
-          Effect.filterOrFail((n) => n >= 2),
-          Effect.retry(Schedule.spaced("25 millis").pipe(Schedule.upTo("10 seconds")))
+          eventually({ until: (n) => n >= 2 })
         )
         const [first, second] = received
         expect(first!.headers["webhook-id"]).toBe(second!.headers["webhook-id"])
@@ -355,7 +353,8 @@ layer(server, { excludeTestServices: true })("sync.so dialect through SyncClient
           expect(delivery.headers["webhook-signature"]).toBe(expectedSignature(org.webhookSecret, delivery))
         }
         expect(JSON.parse(second!.body)).toMatchObject({ id: created.id, status: "COMPLETED", projectId: project.id })
-        yield* Effect.sleep("300 millis")
+        // No delivery of the organization is still pending: nothing more can arrive.
+        yield* pendingDeliveries(org.id).pipe(eventually({ until: (pending) => pending === 0 }))
         expect(received).toHaveLength(2)
       }).pipe(Effect.scoped))
 

@@ -8,6 +8,7 @@
  */
 import { describe, expect, layer } from "@effect/vitest"
 import { Sync, SyncClient as OfficialClient, SyncError } from "@sync.so/sdk"
+import { eventually } from "@projectkit/core/Eventually"
 import * as Effect from "effect/Effect"
 import { makeSyncOrg } from "../support/SyncOrg.js"
 import { TestServer, layer as testServer } from "../support/TestServer.js"
@@ -57,14 +58,9 @@ layer(server, { excludeTestServices: true })("@sync.so/sdk against the reference
         const listed = yield* Effect.promise(() => sdk.generations.list())
         expect(listed.map((generation) => generation.id)).toContain(created.id)
 
-        const completed = yield* Effect.promise(async () => {
-          for (let attempt = 0; attempt < 200; attempt++) {
-            const current = await sdk.generations.get(created.id)
-            if (current.status === "COMPLETED") return current
-            await new Promise((resolve) => setTimeout(resolve, 25))
-          }
-          throw new Error("the generation never completed")
-        })
+        const completed = yield* Effect.promise(() => sdk.generations.get(created.id)).pipe(
+          eventually({ until: (current) => current.status === "COMPLETED", what: "the generation's completion" })
+        )
         expect(completed.outputUrl).toEqual(expect.any(String))
         const [cost] = yield* Effect.promise(() => sdk.generations.estimateCost({ input, model: "lipsync-2" }))
         expect(cost).toBeDefined()
@@ -172,14 +168,9 @@ layer(server, { excludeTestServices: true })("@sync.so/sdk against the reference
         const listed = yield* Effect.promise(() => sdk.batch.list())
         expect(listed.map((batch) => batch.id)).toEqual([id])
 
-        const completed = yield* Effect.promise(async () => {
-          for (let attempt = 0; attempt < 400; attempt++) {
-            const current = await sdk.batch.get(id)
-            if (current.status === "COMPLETED") return current
-            await new Promise((resolve) => setTimeout(resolve, 25))
-          }
-          throw new Error("the batch never completed")
-        })
+        const completed = yield* Effect.promise(() => sdk.batch.get(id)).pipe(
+          eventually({ until: (current) => current.status === "COMPLETED", what: "the batch's completion" })
+        )
         expect(completed.metrics).toEqual({ total_generations: 20, success_count: 20, failed_count: 0, pending_count: 0 })
         expect(completed.outputUrl).toMatch(new RegExp(`/sync/v2/batches/${id}/result$`))
         const byStatus = yield* Effect.promise(() => sdk.batch.list({ status: "COMPLETED" }))
@@ -194,7 +185,7 @@ layer(server, { excludeTestServices: true })("@sync.so/sdk against the reference
         expect(results.map((line) => line.request_id)).toEqual(Array.from({ length: 20 }, (_, index) => `r${index}`))
         expect(results.every((line) => line.response.status === "COMPLETED")).toBe(true)
 
-        for (let waited = 0; hook.received.length === 0 && waited < 5000; waited += 25) yield* Effect.sleep("25 millis")
+        yield* Effect.sync(() => hook.received.length).pipe(eventually({ until: (received) => received > 0 }))
         expect(JSON.parse(hook.received[0]!.body)).toMatchObject({ id, status: "COMPLETED" })
       }).pipe(Effect.scoped))
 

@@ -2,7 +2,7 @@
  * Broken editor behaviours, one each, and the checks that must catch them.
  */
 import {
-  type BrokenBehaviour,
+  breaksOf,
   editAnswers,
   editBody,
   editWebhooks,
@@ -16,6 +16,7 @@ import {
   withJson,
   withoutField
 } from "../BreakingProxy.js"
+import { dialect } from "../../../src/dialects/editor/EditorDialect.js"
 
 const projects = /^\/editor\/v1\/projects\/?$/
 const project = /^\/editor\/v1\/projects\/([^/]+)$/
@@ -43,10 +44,9 @@ const as = (request: ProxyRequest, method: string, url: string, body: unknown): 
   body: JSON.stringify(body)
 })
 
-export const editorBreaks: ReadonlyArray<BrokenBehaviour> = [
+export const editorBreaks = breaksOf(dialect, [
   {
     name: "PATCH also saves the editorState it is sent",
-    dialect: "editor",
     caughtBy: ["EDIT-PROJ-004"],
     broken: onPath(project, "PATCH", async (request, forward) => {
       const body = parse(request.body)
@@ -58,7 +58,6 @@ export const editorBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "sync merges into the stored editorState",
-    dialect: "editor",
     caughtBy: ["EDIT-SYNC-002"],
     broken: onPath(syncRoute, "POST", async (request, forward) => {
       const current = parse((await forward({ ...request, method: "GET", url: pathOf(request).replace(/\/sync$/, ""), body: "" })).body)
@@ -68,7 +67,6 @@ export const editorBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "sync also changes the title it is sent",
-    dialect: "editor",
     caughtBy: ["EDIT-SYNC-001"],
     broken: onPath(syncRoute, "POST", async (request, forward) => {
       const body = parse(request.body)
@@ -80,7 +78,6 @@ export const editorBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "the sync rate limit answers a generic code",
-    dialect: "editor",
     caughtBy: ["EDIT-RATE-001"],
     broken: mapResponses((_, response) =>
       response.status === 429 ? withJson(response, (body) => (isObject(body) ? { ...body, code: "OPEN_API_RATE_LIMITED" } : body)) : response
@@ -88,7 +85,6 @@ export const editorBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "an ineligible account answers 401 instead of 403",
-    dialect: "editor",
     caughtBy: ["EDIT-ACCESS-001"],
     broken: mapResponses((_, response) =>
       response.status === 403 ? json(401, { code: "OPEN_API_UNAUTHORIZED", message: "no" }) : response
@@ -96,13 +92,11 @@ export const editorBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "GET /v1/exports/{taskId} loses projectId",
-    dialect: "editor",
     caughtBy: ["EDIT-EXP-004"],
     broken: onPath(task, "GET", async (request, forward) => withJson(await forward(request), withoutProjectId))
   },
   {
     name: "GET /v1/exports loses projectId",
-    dialect: "editor",
     caughtBy: ["EDIT-EXP-005"],
     broken: onPath(tasks, "GET", async (request, forward) =>
       withJson(await forward(request), (body) =>
@@ -110,7 +104,6 @@ export const editorBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "GET of a project leaves out the editorState",
-    dialect: "editor",
     caughtBy: ["EDIT-PROJ-002", "EDIT-PROJ-003"],
     broken: onPath(project, "GET", async (request, forward) =>
       withJson(await forward(request), (body) => {
@@ -121,7 +114,6 @@ export const editorBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "deleting a project deletes its export tasks",
-    dialect: "editor",
     caughtBy: ["EDIT-EXP-007"],
     broken: (() => {
       const deleted = new Set<string>()
@@ -142,28 +134,12 @@ export const editorBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "export webhooks leave out projectId",
-    dialect: "editor",
     caughtBy: ["EDIT-EXP-009"],
     // The proxy receives the webhook in the receiver's place and passes it on without projectId.
     broken: editWebhooks(/\/exports$/, (body) => (isObject(body) ? { ...body, task: withoutProjectId(body["task"]) } : body))
   },
   {
-    name: "editor organizations are not isolated",
-    dialect: "editor",
-    caughtBy: ["EDIT-ISO-001"],
-    broken: (() => {
-      let first: string | undefined
-      return (request, forward) => {
-        const key = request.headers["authorization"]
-        if (key === undefined) return forward(request)
-        first ??= key
-        return forward({ ...request, headers: { ...request.headers, authorization: first } })
-      }
-    })()
-  },
-  {
     name: "an unknown project answers a generic not-found code",
-    dialect: "editor",
     caughtBy: ["EDIT-PROJ-007"],
     broken: mapResponses((request, response) =>
       project.test(pathOf(request)) && response.status === 404 ? json(404, { code: "OPEN_API_NOT_FOUND", message: "no" }) : response
@@ -172,38 +148,32 @@ export const editorBreaks: ReadonlyArray<BrokenBehaviour> = [
   // Every documented field, on every route that answers it; every documented request option.
   {
     name: "an editor PATCH answers the metadata without updatedAt",
-    dialect: "editor",
     caughtBy: ["EDIT-PROJ-011"],
     broken: editAnswers(project, "PATCH", withoutField("updatedAt"))
   },
   {
     name: "the project list leaves out description",
-    dialect: "editor",
     caughtBy: ["EDIT-PROJ-011"],
     broken: editAnswers(projects, "GET", withoutField("description"))
   },
   {
     name: "the task list leaves out createdAt",
-    dialect: "editor",
     caughtBy: ["EDIT-EXP-008"],
     broken: editAnswers(tasks, "GET", withoutField("createdAt"))
   },
   {
     name: "the task list ignores status",
-    dialect: "editor",
     caughtBy: ["EDIT-EXP-011"],
     broken: ignoreParam(tasks, "GET", "status")
   },
   {
     name: "the task list ignores the cursor",
-    dialect: "editor",
     caughtBy: ["EDIT-EXP-012"],
     broken: ignoreParam(tasks, "GET", "cursor")
   },
   {
     name: "export webhooks leave out the event",
-    dialect: "editor",
     caughtBy: ["EDIT-EXP-013"],
     broken: editWebhooks(/\/exports$/, withoutField("event"))
   }
-]
+])

@@ -2,7 +2,7 @@
  * Broken Sanity behaviours, one each, and the checks that must catch them.
  */
 import {
-  type BrokenBehaviour,
+  breaksOf,
   editAnswers,
   editBody,
   ignoreParam,
@@ -15,6 +15,7 @@ import {
   withJson,
   withoutField
 } from "../BreakingProxy.js"
+import { dialect } from "../../../src/dialects/sanity/SanityDialect.js"
 
 const v = "/sanity/v[^/]+"
 const projects = new RegExp(`^${v}/projects/?$`)
@@ -67,10 +68,9 @@ const json = (status: number, body: unknown) => ({
 
 const request = (from: ProxyRequest, method: string, url: string): ProxyRequest => ({ ...from, method, url, body: "" })
 
-export const sanityBreaks: ReadonlyArray<BrokenBehaviour> = [
+export const sanityBreaks = breaksOf(dialect, [
   {
     name: "aclMode defaults to private",
-    dialect: "sanity",
     caughtBy: ["SAN-DS-002"],
     broken: onPath(dataset, "PUT", (req, forward) => {
       const body = parse(req.body)
@@ -83,25 +83,21 @@ export const sanityBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "a project PATCH drops the metadata it was not sent",
-    dialect: "sanity",
     caughtBy: ["SAN-PROJ-004"],
     broken: onPath(project, "PATCH", (req, forward) => forward(editBody(req, (body) => ({ metadata: { color: null }, ...body }))))
   },
   {
     name: "a project without displayName is accepted",
-    dialect: "sanity",
     caughtBy: ["SAN-PROJ-006"],
     broken: onPath(projects, "POST", (req, forward) => forward(editBody(req, (body) => ({ displayName: "Untitled", ...body }))))
   },
   {
     name: "the project list leaves projects out",
-    dialect: "sanity",
     caughtBy: ["SAN-PROJ-003"],
     broken: onPath(projects, "GET", async (req, forward) => withJson(await forward(req), (body) => (Array.isArray(body) ? body.slice(1) : body)))
   },
   {
     name: "the token list reveals the keys",
-    dialect: "sanity",
     caughtBy: ["SAN-TOK-001"],
     broken: (() => {
       const keys = new Map<string, string>()
@@ -122,7 +118,6 @@ export const sanityBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "a viewer token may manage the project",
-    dialect: "sanity",
     caughtBy: ["SAN-TOK-003"],
     // A token made through the proxy acts as the token that made it.
     broken: (() => {
@@ -141,7 +136,6 @@ export const sanityBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "a tag assigned to datasets can be deleted",
-    dialect: "sanity",
     caughtBy: ["SAN-TAG-002"],
     broken: onPath(tag, "DELETE", async (req, forward) => {
       const first = await forward(req)
@@ -157,7 +151,6 @@ export const sanityBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "deleting a CORS origin does nothing",
-    dialect: "sanity",
     caughtBy: ["SAN-CORS-002"],
     broken: onPath(corsEntry, "DELETE", (req) => {
       const match = corsEntry.exec(pathOf(req))!
@@ -166,7 +159,6 @@ export const sanityBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "embeddings settings lose the projection",
-    dialect: "sanity",
     caughtBy: ["SAN-EMB-001"],
     broken: onPath(embeddings, "PUT", (req, forward) =>
       forward(editBody(req, (body) => {
@@ -176,13 +168,11 @@ export const sanityBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "copy jobs are listed oldest first",
-    dialect: "sanity",
     caughtBy: ["SAN-DS-008"],
     broken: onPath(copyJobs, "GET", async (req, forward) => withJson(await forward(req), (body) => (Array.isArray(body) ? [...body].reverse() : body)))
   },
   {
     name: "a missing token answers 403 instead of 401",
-    dialect: "sanity",
     caughtBy: ["SAN-AUTH-001"],
     broken: mapResponses((_, response) =>
       response.status === 401 ? json(403, { statusCode: 403, error: "Forbidden", message: "no" }) : response
@@ -190,7 +180,6 @@ export const sanityBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "error bodies lose the error phrase",
-    dialect: "sanity",
     caughtBy: ["SAN-ERR-001"],
     broken: mapResponses((_, response) =>
       response.status >= 400
@@ -198,165 +187,127 @@ export const sanityBreaks: ReadonlyArray<BrokenBehaviour> = [
         : response
     )
   },
-  {
-    name: "Sanity organizations are not isolated",
-    dialect: "sanity",
-    caughtBy: ["SAN-ISO-001"],
-    broken: (() => {
-      let first: string | undefined
-      return (req, forward) => {
-        const auth = req.headers["authorization"]
-        if (auth === undefined) return forward(req)
-        first ??= auth
-        return forward({ ...req, headers: { ...req.headers, authorization: first } })
-      }
-    })()
-  },
   // Every documented field, on every route that answers it; every documented request option.
   {
     name: "the create answer leaves out isBlocked",
-    dialect: "sanity",
     caughtBy: ["SAN-PROJ-001"],
     broken: editAnswers(projects, "POST", withoutField("isBlocked"))
   },
   {
     name: "a project read leaves out organizationId",
-    dialect: "sanity",
     caughtBy: ["SAN-PROJ-002"],
     broken: editAnswers(project, "GET", withoutField("organizationId"))
   },
   {
     name: "the project list leaves out members",
-    dialect: "sanity",
     caughtBy: ["SAN-PROJ-003"],
     broken: editAnswers(projects, "GET", withoutField("members"))
   },
   {
     name: "a PATCH answers without createdAt",
-    dialect: "sanity",
     caughtBy: ["SAN-PROJ-010"],
     broken: editAnswers(project, "PATCH", withoutField("createdAt"))
   },
   {
     name: "a PATCH ignores studioHost",
-    dialect: "sanity",
     caughtBy: ["SAN-PROJ-011"],
     broken: onPath(project, "PATCH", (req, forward) => forward(editBody(req, dropping("studioHost"))))
   },
   {
     name: "a PATCH ignores activityFeedEnabled",
-    dialect: "sanity",
     caughtBy: ["SAN-PROJ-012"],
     broken: onPath(project, "PATCH", (req, forward) => forward(editBody(req, dropping("activityFeedEnabled"))))
   },
   {
     name: "a PATCH ignores metadata.externalStudioHost",
-    dialect: "sanity",
     caughtBy: ["SAN-PROJ-013"],
     broken: onPath(project, "PATCH", (req, forward) =>
       forward(editBody(req, (body) => (isObject(body["metadata"]) ? { ...body, metadata: dropping("externalStudioHost")(body["metadata"]) } : body))))
   },
   {
     name: "the project list ignores includeMembers",
-    dialect: "sanity",
     caughtBy: ["SAN-PROJ-014"],
     broken: ignoreParam(projects, "GET", "includeMembers")
   },
   {
     name: "the CORS list leaves out createdAt",
-    dialect: "sanity",
     caughtBy: ["SAN-CORS-001"],
     broken: editAnswers(cors, "GET", withoutField("createdAt"))
   },
   {
     name: "adding a CORS origin answers without createdAt",
-    dialect: "sanity",
     caughtBy: ["SAN-CORS-004"],
     broken: editAnswers(cors, "POST", withoutField("createdAt"))
   },
   {
     name: "a dataset's aclMode at creation is ignored",
-    dialect: "sanity",
     caughtBy: ["SAN-DS-009"],
     broken: onPath(dataset, "PUT", (req, forward) => forward(editBody(req, dropping("aclMode"))))
   },
   {
     name: "the copy jobs ignore limit",
-    dialect: "sanity",
     caughtBy: ["SAN-DS-010"],
     broken: ignoreParam(copyJobs, "GET", "limit")
   },
   {
     name: "the copy jobs ignore offset",
-    dialect: "sanity",
     caughtBy: ["SAN-DS-011"],
     broken: ignoreParam(copyJobs, "GET", "offset")
   },
   {
     name: "the copy jobs ignore state",
-    dialect: "sanity",
     caughtBy: ["SAN-DS-012"],
     broken: ignoreParam(copyJobs, "GET", "state")
   },
   {
     name: "the copy jobs leave out sourceDataset",
-    dialect: "sanity",
     caughtBy: ["SAN-DS-013"],
     broken: editAnswers(copyJobs, "GET", withoutField("sourceDataset"))
   },
   {
     name: "the dataset list leaves out createdByUserId",
-    dialect: "sanity",
     caughtBy: ["SAN-DS-014"],
     broken: editAnswers(datasets, "GET", withoutField("createdByUserId"))
   },
   {
     name: "a dataset PATCH answers without datasetName",
-    dialect: "sanity",
     caughtBy: ["SAN-DS-015"],
     broken: editAnswers(dataset, "PATCH", withoutField("datasetName"))
   },
   {
     name: "the embeddings PUT answers without status",
-    dialect: "sanity",
     caughtBy: ["SAN-EMB-003"],
     broken: editAnswers(embeddings, "PUT", withoutField("status"))
   },
   {
     name: "a project user leaves out sanityUserId",
-    dialect: "sanity",
     caughtBy: ["SAN-USER-002"],
     broken: editAnswers(user, "GET", withoutField("sanityUserId"))
   },
   {
     name: "creating a token answers without projectUserId",
-    dialect: "sanity",
     caughtBy: ["SAN-TOK-004"],
     broken: editAnswers(tokens, "POST", withoutField("projectUserId"))
   },
   {
     name: "the token list leaves out createdAt",
-    dialect: "sanity",
     caughtBy: ["SAN-TOK-005"],
     broken: editAnswers(tokens, "GET", withoutField("createdAt"))
   },
   // Users of a project named by X-Sanity-Project-ID.
   {
     name: "with X-Sanity-Project-ID, /users/{id} answers without projectId",
-    dialect: "sanity",
     caughtBy: ["SAN-USER-003", "SAN-USER-004", "SAN-USER-005"],
     broken: onPath(users, "GET", async (req, forward) =>
       namesProject(req) ? withJson(await forward(req), withoutField("projectId")) : forward(req))
   },
   {
     name: "X-Sanity-Project-ID is ignored by /users/{id}",
-    dialect: "sanity",
     caughtBy: ["SAN-USER-003", "SAN-USER-004", "SAN-USER-005", "SAN-USER-006", "SAN-USER-007"],
     broken: onPath(users, "GET", (req, forward) => forward(withoutProjectHeader(req)))
   },
   {
     name: "with X-Sanity-Project-ID, /users/me is a 404",
-    dialect: "sanity",
     caughtBy: ["SAN-USER-003"],
     broken: onPath(users, "GET", (req, forward) =>
       namesProject(req) && users.exec(pathOf(req))![1] === "me"
@@ -365,7 +316,6 @@ export const sanityBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "with X-Sanity-Project-ID, several ids list the organization's users",
-    dialect: "sanity",
     caughtBy: ["SAN-USER-005"],
     // Looked up as on the global host, then labelled with the project named.
     broken: onPath(users, "GET", async (req, forward) => {
@@ -377,7 +327,6 @@ export const sanityBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "an unknown project named by X-Sanity-Project-ID is a 404 of another message",
-    dialect: "sanity",
     caughtBy: ["SAN-USER-006", "SAN-USER-007"],
     broken: onPath(users, "GET", async (req, forward) => {
       const response = await forward(req)
@@ -389,7 +338,6 @@ export const sanityBreaks: ReadonlyArray<BrokenBehaviour> = [
   // A copy job's event stream.
   {
     name: "a job's event stream requires a token",
-    dialect: "sanity",
     caughtBy: ["SAN-JOB-001", "SAN-JOB-002"],
     broken: onPath(jobEvents, "GET", (req, forward) =>
       req.headers["authorization"] === undefined
@@ -398,13 +346,11 @@ export const sanityBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "a token sent to a job's event stream is ignored",
-    dialect: "sanity",
     caughtBy: ["SAN-JOB-003", "SAN-JOB-004"],
     broken: onPath(jobEvents, "GET", (req, forward) => forward(withoutToken(req)))
   },
   {
     name: "an unknown job's event stream opens, with a channel_error",
-    dialect: "sanity",
     caughtBy: ["SAN-JOB-002"],
     broken: onPath(jobEvents, "GET", async (req, forward) => {
       const response = await forward(req)
@@ -415,7 +361,6 @@ export const sanityBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "a job's event stream starts without its welcome event",
-    dialect: "sanity",
     caughtBy: ["SAN-JOB-001"],
     broken: onPath(jobEvents, "GET", async (req, forward) => {
       const response = await forward(req)
@@ -424,7 +369,6 @@ export const sanityBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "a job's event stream answers as JSON",
-    dialect: "sanity",
     caughtBy: ["SAN-JOB-001", "SAN-JOB-003"],
     broken: onPath(jobEvents, "GET", async (req, forward) => {
       const response = await forward(req)
@@ -433,8 +377,7 @@ export const sanityBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "a tag's description is dropped",
-    dialect: "sanity",
     caughtBy: ["SAN-TAG-004"],
     broken: onPath(tags, "POST", (req, forward) => forward(editBody(req, dropping("description"))))
   }
-]
+])

@@ -3,7 +3,7 @@
  */
 import {
   type Break,
-  type BrokenBehaviour,
+  breaksOf,
   editAnswers,
   editBody,
   editWebhooks,
@@ -19,6 +19,7 @@ import {
   withoutField,
   withQuery
 } from "../BreakingProxy.js"
+import { dialect } from "../../../src/dialects/sync/SyncDialect.js"
 
 const projects = /^\/sync\/v2\/projects\/?$/
 const project = /^\/sync\/v2\/projects\/([^/]+)$/
@@ -128,17 +129,15 @@ const deletedProjectMemory = () => {
   return { observe, orphanOf }
 }
 
-export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
+export const syncBreaks = breaksOf(dialect, [
   {
     name: "visibility defaults to ORGANIZATION",
-    dialect: "sync",
     caughtBy: ["SYNC-PROJ-002"],
     broken: onPath(projects, "POST", (request, forward) =>
       forward(editBody(request, (body) => ({ visibility: "ORGANIZATION", ...body }))))
   },
   {
     name: "mode answered as EDITOR",
-    dialect: "sync",
     caughtBy: ["SYNC-PROJ-003"],
     broken: mapResponses((request, response) =>
       /^\/sync\/v2\/projects/.test(pathOf(request))
@@ -148,14 +147,12 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "a PATCH resets the fields it did not send",
-    dialect: "sync",
     caughtBy: ["SYNC-PROJ-007", "SYNC-PROJ-008"],
     broken: onPath(project, "PATCH", (request, forward) =>
       forward(editBody(request, (body) => ({ name: "reset by a full update", visibility: "USER", mode: "CREATOR", ...body }))))
   },
   {
     name: "an unknown projectId answers 400 instead of 422",
-    dialect: "sync",
     caughtBy: ["SYNC-ATT-004", "SYNC-ATT-012"],
     broken: mapResponses((_, response) =>
       response.status === 422 ? { ...response, status: 400, body: JSON.stringify({ statusCode: 400, message: "bad" }) } : response
@@ -163,7 +160,6 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "a generation rejected with 422 is created anyway",
-    dialect: "sync",
     caughtBy: ["SYNC-ATT-005"],
     broken: onPath(generations, "POST", async (request, forward) => {
       const response = await forward(request)
@@ -173,7 +169,6 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "another organization's project is accepted as projectId",
-    dialect: "sync",
     caughtBy: ["SYNC-ATT-006"],
     // A projectId of a project another key created is dropped, so the generation is created unfiled.
     broken: (() => {
@@ -197,7 +192,6 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "deleting a project deletes its generations",
-    dialect: "sync",
     caughtBy: ["SYNC-ATT-008"],
     broken: (() => {
       const memory = deletedProjectMemory()
@@ -213,7 +207,6 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "a generation stays filed under its deleted project",
-    dialect: "sync",
     caughtBy: ["SYNC-ATT-009"],
     broken: (() => {
       const memory = deletedProjectMemory()
@@ -227,7 +220,6 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "generations do not echo projectId",
-    dialect: "sync",
     caughtBy: ["SYNC-ATT-002", "SYNC-ATT-003"],
     broken: mapResponses((request, response) =>
       /^\/sync\/v2\/generate/.test(pathOf(request))
@@ -241,38 +233,32 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "generation webhooks are never sent",
-    dialect: "sync",
     caughtBy: ["SYNC-GEN-001"],
     broken: onPath(generations, "POST", (request, forward) =>
       forward(editBody(request, ({ webhookUrl: _, ...rest }) => rest)))
   },
   {
     name: "the cursor is ignored",
-    dialect: "sync",
     caughtBy: ["SYNC-LIST-001"],
     broken: onPath(projects, "GET", (request, forward) => forward(withQuery(request, (params) => params.delete("cursor"))))
   },
   {
     name: "limit is ignored",
-    dialect: "sync",
     caughtBy: ["SYNC-LIST-001", "SYNC-LIST-007"],
     broken: onPath(projects, "GET", (request, forward) => forward(withQuery(request, (params) => params.delete("limit"))))
   },
   {
     name: "searchQuery is ignored",
-    dialect: "sync",
     caughtBy: ["SYNC-LIST-002"],
     broken: onPath(projects, "GET", (request, forward) => forward(withQuery(request, (params) => params.delete("searchQuery"))))
   },
   {
     name: "sortBy is ignored",
-    dialect: "sync",
     caughtBy: ["SYNC-LIST-003", "SYNC-LIST-004"],
     broken: onPath(projects, "GET", (request, forward) => forward(withQuery(request, (params) => params.delete("sortBy"))))
   },
   {
     name: "an unknown project answers 400 instead of 404",
-    dialect: "sync",
     caughtBy: ["SYNC-PROJ-009", "SYNC-PROJ-010"],
     broken: mapResponses((request, response) =>
       project.test(pathOf(request)) && response.status === 404
@@ -282,7 +268,6 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "a missing or unknown key answers 403 instead of 401",
-    dialect: "sync",
     caughtBy: ["SYNC-AUTH-001", "SYNC-AUTH-002"],
     broken: mapResponses((_, response) =>
       response.status === 401 ? { ...response, status: 403, body: JSON.stringify({ statusCode: 403, message: "Forbidden" }) } : response
@@ -290,7 +275,6 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "error bodies lose statusCode",
-    dialect: "sync",
     caughtBy: ["SYNC-ERR-001"],
     broken: mapResponses((_, response) =>
       response.status >= 400 ? withJson(response, (json) => (isObject(json) ? { error: json["message"] } : json)) : response
@@ -298,7 +282,6 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "a malformed body is a 500",
-    dialect: "sync",
     caughtBy: ["SYNC-ERR-002"],
     broken: (request, forward) =>
       request.body !== "" && parse(request.body) === undefined
@@ -306,23 +289,7 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
         : forward(request)
   },
   {
-    name: "organizations are not isolated",
-    dialect: "sync",
-    caughtBy: ["SYNC-ISO-001"],
-    // Every key is read as the first key this proxy saw: one organization for everyone.
-    broken: (() => {
-      let first: string | undefined
-      return (request, forward) => {
-        const key = request.headers["x-api-key"]
-        if (key === undefined) return forward(request)
-        first ??= key
-        return forward({ ...request, headers: { ...request.headers, "x-api-key": first } })
-      }
-    })()
-  },
-  {
     name: "USER projects are visible to the whole organization",
-    dialect: "sync",
     caughtBy: ["SYNC-VIS-001"],
     broken: onPath(projects, "POST", (request, forward) =>
       forward(editBody(request, (body) => ({ ...body, visibility: "ORGANIZATION" }))).then((response) =>
@@ -332,99 +299,83 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
   // Every documented field, on every route that answers it; every documented request option.
   {
     name: "a PATCH answers the project without updatedAt",
-    dialect: "sync",
     caughtBy: ["SYNC-PROJ-013"],
     broken: editAnswers(project, "PATCH", withoutField("updatedAt"))
   },
   {
     name: "the project list leaves out mode",
-    dialect: "sync",
     caughtBy: ["SYNC-PROJ-016"],
     broken: editAnswers(projects, "GET", withoutField("mode"))
   },
   {
     name: "Get Asset leaves out width",
-    dialect: "sync",
     caughtBy: ["SYNC-ASSET-003"],
     broken: editAnswers(asset, "GET", withoutField("width"))
   },
   {
     name: "registering an asset answers without format",
-    dialect: "sync",
     caughtBy: ["SYNC-ASSET-004"],
     broken: editAnswers(assets, "POST", withoutField("format"))
   },
   {
     name: "the asset list ignores types",
-    dialect: "sync",
     caughtBy: ["SYNC-ASSET-005"],
     broken: ignoreParam(assets, "GET", "types")
   },
   {
     name: "the asset list ignores searchQuery",
-    dialect: "sync",
     caughtBy: ["SYNC-ASSET-006"],
     broken: ignoreParam(assets, "GET", "searchQuery")
   },
   {
     name: "the asset list ignores sortBy",
-    dialect: "sync",
     caughtBy: ["SYNC-ASSET-007"],
     broken: ignoreParam(assets, "GET", "sortBy")
   },
   {
     name: "the asset list ignores the cursor",
-    dialect: "sync",
     caughtBy: ["SYNC-ASSET-008"],
     broken: ignoreParam(assets, "GET", "cursor")
   },
   {
     name: "the generation list leaves out createdAt",
-    dialect: "sync",
     caughtBy: ["SYNC-GEN-002"],
     broken: editAnswers(generationList, "GET", withoutField("createdAt"))
   },
   {
     name: "the generation list ignores ids",
-    dialect: "sync",
     caughtBy: ["SYNC-GEN-003"],
     broken: ignoreParam(generationList, "GET", "ids")
   },
   {
     name: "the generation list ignores status",
-    dialect: "sync",
     caughtBy: ["SYNC-GEN-003"],
     broken: ignoreParam(generationList, "GET", "status")
   },
   {
     name: "generation notifications leave out model",
-    dialect: "sync",
     caughtBy: ["SYNC-GEN-001"],
     broken: editWebhooks(generations, withoutField("model"))
   },
   {
     name: "models leave out their version",
-    dialect: "sync",
     caughtBy: ["SYNC-MODEL-001"],
     broken: editAnswers(/^\/sync\/v2\/models\/?$/, "GET", withoutField("version"))
   },
   {
     name: "a cost estimate leaves out estimatedGenerationCost",
-    dialect: "sync",
     caughtBy: ["SYNC-COST-001"],
     broken: editAnswers(/^\/sync\/v2\/analyze\/cost$/, "POST", withoutField("estimatedGenerationCost"))
   },
   // Generations with files (multipart) and batches.
   {
     name: "a multipart generate is checked against the JSON schema (400 \"input: is missing\")",
-    dialect: "sync",
     caughtBy: ["SYNC-FILES-001", "SYNC-FILES-002", "SYNC-FILES-003"],
     broken: onPath(generations, "POST", (request, forward) =>
       isMultipart(request) ? Promise.resolve(jsonError(400, "input: is missing")) : forward(request))
   },
   {
     name: "uploaded files' assets answer a wrong size",
-    dialect: "sync",
     caughtBy: ["SYNC-FILES-002"],
     broken: mapResponses((request, response) =>
       request.method === "GET" && (asset.test(pathOf(request)) || assets.test(pathOf(request)))
@@ -437,7 +388,6 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "a url input takes precedence over the uploaded file",
-    dialect: "sync",
     caughtBy: ["SYNC-FILES-003"],
     broken: onPath(generations, "POST", async (request, forward) => {
       const response = await forward(request)
@@ -455,7 +405,6 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "a file of 20 MB or more answers 400 instead of 413",
-    dialect: "sync",
     caughtBy: ["SYNC-FILES-004"],
     broken: onPath(generations, "POST", async (request, forward) => {
       const response = await forward(request)
@@ -464,7 +413,6 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "a multipart generate refused with 422 creates its generation and assets anyway",
-    dialect: "sync",
     caughtBy: ["SYNC-FILES-005"],
     broken: onPath(generations, "POST", async (request, forward) => {
       const response = await forward(request)
@@ -474,7 +422,6 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "a bad batch file answers 422 instead of 400",
-    dialect: "sync",
     caughtBy: ["SYNC-BATCH-001"],
     broken: onPath(batchCreate, "POST", async (request, forward) => {
       const response = await forward(request)
@@ -483,7 +430,6 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "a bad batch file's 400 does not say which line",
-    dialect: "sync",
     caughtBy: ["SYNC-BATCH-002", "SYNC-BATCH-005"],
     broken: onPath(batchCreate, "POST", async (request, forward) => {
       const response = await forward(request)
@@ -494,7 +440,6 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "a batch file above 5 MB answers 400 instead of 413",
-    dialect: "sync",
     caughtBy: ["SYNC-BATCH-003"],
     broken: onPath(batchCreate, "POST", async (request, forward) => {
       const response = await forward(request)
@@ -503,19 +448,16 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "dry_run is ignored",
-    dialect: "sync",
     caughtBy: ["SYNC-BATCH-004", "SYNC-BATCH-005"],
     broken: onPath(batchCreate, "POST", (request, forward) => forward(editForm(request, "dry_run", () => undefined)))
   },
   {
     name: "batch answers leave out created_at",
-    dialect: "sync",
     caughtBy: ["SYNC-BATCH-006"],
     broken: editBatches(({ created_at: _, ...rest }) => rest)
   },
   {
     name: "a new batch counts no pending line",
-    dialect: "sync",
     caughtBy: ["SYNC-BATCH-007"],
     broken: onPath(batchCreate, "POST", async (request, forward) =>
       withJson(await forward(request), (json) =>
@@ -523,7 +465,6 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "a batch's metrics do not add up",
-    dialect: "sync",
     caughtBy: ["SYNC-BATCH-008"],
     broken: onPath(batchOne, "GET", async (request, forward) =>
       withJson(await forward(request), (json) =>
@@ -533,7 +474,6 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "a refused line fails the whole batch",
-    dialect: "sync",
     caughtBy: ["SYNC-BATCH-009"],
     broken: editBatches((batch) =>
       isObject(batch["metrics"]) && Number(batch["metrics"]["failed_count"]) > 0 && batch["status"] === "COMPLETED"
@@ -543,14 +483,12 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "a batch's generations are not listed",
-    dialect: "sync",
     caughtBy: ["SYNC-BATCH-010"],
     // The suite's batch lines carry `/line-<n>/` in their media URLs.
     broken: editAnswers(generationList, "GET", (json) => (Array.isArray(json) ? json.filter((g) => !JSON.stringify(g).includes("/line-")) : json))
   },
   {
     name: "the results file leaves out a line",
-    dialect: "sync",
     caughtBy: ["SYNC-BATCH-011"],
     // The batch's outputUrl is pointed at the proxy, which answers the results without their last line.
     broken: async (request, forward) => {
@@ -572,7 +510,6 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "batch webhooks leave out successCount",
-    dialect: "sync",
     caughtBy: ["SYNC-BATCH-012"],
     broken: editBatchWebhooks(({ body, headers }) => ({
       headers,
@@ -581,31 +518,26 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "a batch webhook's signature does not match its body",
-    dialect: "sync",
     caughtBy: ["SYNC-BATCH-013"],
     broken: editBatchWebhooks(({ body, headers }) => ({ headers, body: body.replace(/}\s*$/, ",\"tampered\":true}") }))
   },
   {
     name: "the batch list is oldest first",
-    dialect: "sync",
     caughtBy: ["SYNC-BATCH-014"],
     broken: editAnswers(batchCreate, "GET", (json) => (Array.isArray(json) ? [...json].reverse() : json))
   },
   {
     name: "the batch list ignores status",
-    dialect: "sync",
     caughtBy: ["SYNC-BATCH-015", "SYNC-BATCH-016"],
     broken: ignoreParam(batchCreate, "GET", "status")
   },
   {
     name: "the batch list ignores created_after",
-    dialect: "sync",
     caughtBy: ["SYNC-BATCH-015"],
     broken: ignoreParam(batchCreate, "GET", "created_after")
   },
   {
     name: "a batch streamed without a Content-Length is taken as malformed (400)",
-    dialect: "sync",
     caughtBy: ["SYNC-BATCH-018"],
     // What the platform's parser reported before: a limit reached mid-file read as a broken form.
     broken: onPath(batchCreate, "POST", (request, forward) =>
@@ -615,7 +547,6 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
   },
   {
     name: "batches are not isolated",
-    dialect: "sync",
     caughtBy: ["SYNC-BATCH-017"],
     // Every key is read as the first key this proxy saw, on the batch routes.
     broken: (() => {
@@ -628,7 +559,7 @@ export const syncBreaks: ReadonlyArray<BrokenBehaviour> = [
       }
     })()
   }
-]
+])
 
 /** A webhook body without one of its metrics. */
 const withoutMetric = (json: unknown, metric: string): unknown => {

@@ -21,7 +21,7 @@ import * as Crypto from "node:crypto"
 import * as Dialect from "../../Dialect.js"
 import { Organizations } from "../../Organizations.js"
 import * as RateLimits from "../../RateLimits.js"
-import { ServerApi } from "../../ServerApi.js"
+import { api as ServerApi } from "./EditorMounted.js"
 import * as EditorStore from "./EditorStore.js"
 import * as EditorWire from "./EditorWire.js"
 import * as ExportLifecycle from "./ExportLifecycle.js"
@@ -88,6 +88,9 @@ export const EditorAuthLive = Layer.effect(
   Effect.map(resolveKey, (resolve) => EditorApi.EditorAuth.of({ bearer: (token) => answer(Effect.map(resolve(token), principal)) }))
 )
 
+/** The organization's switch of runtime access, as the control plane names it (`EditorDialect`'s `settings`). */
+export const runtimeAccess = "editorRuntimeAccess"
+
 /** SEED: project routes need runtime OpenAPI access; without it, 403 on every one of them. */
 export const EditorRuntimeAuthLive = Layer.effect(
   EditorApi.EditorRuntimeAuth,
@@ -95,7 +98,7 @@ export const EditorRuntimeAuthLive = Layer.effect(
     EditorApi.EditorRuntimeAuth.of({
       bearer: (token) =>
         answer(Effect.flatMap(resolve(token), (caller) =>
-          caller.editorRuntimeAccess
+          caller.settings[runtimeAccess] === true
             ? Effect.succeed(principal(caller))
             : Effect.fail(new ProjectsError.Forbidden({ reason: "AccessDisabled" }))))
     }))

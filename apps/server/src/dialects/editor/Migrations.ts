@@ -4,8 +4,8 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
-import { editorKey } from "../../internal/ids.js"
 import { statements } from "../../internal/migration.js"
+import { editorKey } from "./EditorKeys.js"
 
 export const migrations = {
   "0004_editor": Effect.gen(function*() {

@@ -28,13 +28,14 @@ import * as Dialect from "../../Dialect.js"
 import { hashSecret } from "../../internal/ids.js"
 import { Organizations } from "../../Organizations.js"
 import * as RateLimits from "../../RateLimits.js"
-import { ServerApi } from "../../ServerApi.js"
 import * as ExportLifecycle from "./ExportLifecycle.js"
 import * as FileStore from "./FileStore.js"
 import * as IndreamCatalog from "./IndreamCatalog.js"
 import * as IndreamStore from "./IndreamStore.js"
 import * as IndreamWire from "./IndreamWire.js"
+import { api as ServerApi, prefix } from "./IndreamMounted.js"
 import * as PublicFiles from "./PublicFiles.js"
+import * as PublicUrl from "../../PublicUrl.js"
 
 export interface IndreamConfig {
   /** How long export tasks stay in each state. */
@@ -45,11 +46,6 @@ export interface IndreamConfig {
   readonly maxStateBytes?: number | undefined
   /** The largest upload accepted, in bytes; a larger body gets 413 while it is still arriving. */
   readonly maxUploadBytes?: number | undefined
-  /**
-   * The URL clients reach the server at, for the URLs it hands out (`fileUrl`, `outputUrl`), when
-   * it is behind a proxy; by default they are built from each request's `Host`.
-   */
-  readonly publicUrl?: string | undefined
 }
 
 export interface SyncRateLimit {
@@ -72,14 +68,11 @@ export const defaultMaxStateBytes = 10 * 1024 * 1024
 /** INF: the document gives no upload limit; 64 MiB. */
 export const defaultMaxUploadBytes = 64 * 1024 * 1024
 
-/**
- * The credential an `x-api-key` is looked up as. INF: for now the organization's editor key (the
- * lead renames it `indream` when the old editor dialect goes); one constant to change.
- */
-export const credentialDialect = "editor" as const
+/** The dialect's name: its credential is looked up under it. */
+export const name = "indream" as const
 
-/** The dialect's base path, which the URLs it hands out carry. */
-export const prefix = "/indream" as const
+/** The organization switch of runtime access (`Dialect.settings`), on by default. */
+export const runtimeAccess = "indreamRuntimeAccess" as const
 
 /**
  * A handler's core errors as Indream answers them. A storage failure is a defect, which the
@@ -120,7 +113,7 @@ export const apiKeyId = (secret: string): string => {
 const resolveKey = Effect.map(Organizations, (organizations) => (key: Redacted.Redacted) => {
   const secret = Redacted.value(key)
   if (secret === "") return Effect.fail(new ProjectsError.Unauthorized({ reason: "MissingCredentials" }))
-  return organizations.authenticate(credentialDialect, secret).pipe(
+  return organizations.authenticate(name, secret).pipe(
     Effect.orDie,
     Effect.flatMap(Option.match({
       onNone: () => Effect.fail(new ProjectsError.Unauthorized({ reason: "InvalidCredentials" })),
@@ -146,7 +139,7 @@ export const RuntimeAuthLive = Layer.effect(
     IndreamApi.IndreamRuntimeAuth.of({
       apiKey: (key) =>
         answer(Effect.flatMap(resolve(key), (found) =>
-          found.caller.editorRuntimeAccess
+          found.caller.settings[runtimeAccess] === true
             ? Effect.succeed(found.principal)
             : Effect.fail(new ProjectsError.Forbidden({ reason: "AccessDisabled" }))))
     }))
@@ -162,7 +155,6 @@ interface Resolved {
   readonly syncRule: RateLimit.RateLimitRule
   readonly maxStateBytes: number
   readonly maxUploadBytes: number
-  readonly publicUrl: string | undefined
   readonly exports: ExportLifecycle.ExportLifecycleConfig
 }
 
@@ -177,7 +169,6 @@ const resolve = (config: IndreamConfig): Resolved => {
     }),
     maxStateBytes: config.maxStateBytes ?? defaultMaxStateBytes,
     maxUploadBytes: config.maxUploadBytes ?? defaultMaxUploadBytes,
-    publicUrl: config.publicUrl?.replace(/\/+$/, ""),
     exports: config.exports ?? ExportLifecycle.defaultLifecycle
   }
 }
@@ -243,10 +234,8 @@ const compositionSide = (state: IndreamApi.EditorState, key: string, fallback: n
 // URLs and idempotency
 // ---------------------------------------------------------------------------------------------
 
-/** The dialect's public base URL: the configured one, or the request's `Host` (INF: over http). */
-const publicBase = (config: Resolved) =>
-  Effect.map(HttpServerRequest.HttpServerRequest, (request) =>
-    `${config.publicUrl ?? `http://${request.headers.host ?? "localhost"}`}${prefix}`)
+/** The dialect's public base URL: the server's (`PublicUrl`) with the dialect's prefix. */
+const publicBase = (_config: Resolved) => Effect.map(PublicUrl.current, (server) => `${server}${prefix}`)
 
 /**
  * DOC: "When provided, the server replays the first completed response for the same request

@@ -4,8 +4,8 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
-import { sanityToken } from "../../internal/ids.js"
 import { statements } from "../../internal/migration.js"
+import { sanityToken } from "./SanityTokens.js"
 
 export const migrations = {
   "0005_sanity": Effect.gen(function*() {

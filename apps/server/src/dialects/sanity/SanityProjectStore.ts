@@ -18,7 +18,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Crypto from "node:crypto"
 import { hashSecret } from "../../internal/ids.js"
-import { sanityToken } from "../../internal/ids.js"
+import { sanityToken } from "./SanityTokens.js"
 import type { Who } from "./SanityAccess.js"
 
 export interface ProjectRow {

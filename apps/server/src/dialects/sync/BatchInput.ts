@@ -14,7 +14,7 @@ import { SyncApi, SyncErrors } from "@projectkit/sync"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Option from "effect/Option"
-import type { BatchLineInput } from "./SyncStore.js"
+import type { BatchLineInput } from "./SyncBatchStore.js"
 import * as SyncForms from "./SyncForms.js"
 
 /** One line of the file that has the shape of a batch line; its payload not yet checked. */

@@ -20,7 +20,8 @@ import * as BatchInput from "./BatchInput.js"
 import { forkPoller } from "../../internal/poller.js"
 import { Webhooks } from "../../Webhooks.js"
 import * as GenerationLifecycle from "./GenerationLifecycle.js"
-import * as SyncStore from "./SyncStore.js"
+import * as SyncBatchStore from "./SyncBatchStore.js"
+import * as SyncGenerationStore from "./SyncGenerationStore.js"
 import * as SyncWire from "./SyncWire.js"
 
 interface DueBatch {
@@ -38,7 +39,8 @@ export const resultsUrl = (base: string, id: string) => `${base}/v2/batches/${id
 export const layer = (config: GenerationLifecycle.LifecycleConfig = GenerationLifecycle.defaultLifecycle) =>
   Layer.scopedDiscard(Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const store = yield* SyncStore.SyncStore
+    const generations = yield* SyncGenerationStore.SyncGenerationStore
+    const batches = yield* SyncBatchStore.SyncBatchStore
     const webhooks = yield* Webhooks
     const pending = Duration.toMillis(config.pending)
     // While its generations run, a batch looks again this often whether they have all finished.
@@ -64,7 +66,7 @@ export const layer = (config: GenerationLifecycle.LifecycleConfig = GenerationLi
           } & Record<string, unknown>
           // The project may have gone since the batch was accepted: that line fails as the
           // Generate API's 422 would, the others run.
-          const created = yield* store.createGeneration(
+          const created = yield* generations.createGeneration(
             caller,
             { model, request, webhookUrl: webhookUrl ?? null },
             projectId,
@@ -87,7 +89,7 @@ export const layer = (config: GenerationLifecycle.LifecycleConfig = GenerationLi
     const finish = (batch: DueBatch) =>
       sql.withTransaction(Effect.gen(function*() {
         const now = yield* Clock.currentTimeMillis
-        const view = yield* store.getBatch({ orgId: batch.org_id, userId: batch.user_id }, batch.id)
+        const view = yield* batches.getBatch({ orgId: batch.org_id, userId: batch.user_id }, batch.id)
         if (view.total - view.succeeded - view.failed > 0) {
           yield* sql`UPDATE sync_batches SET next_transition_at = ${now + recheck} WHERE id = ${batch.id} AND status = 'PROCESSING'`
           return

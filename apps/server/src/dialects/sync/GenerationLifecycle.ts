@@ -15,7 +15,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { forkPoller } from "../../internal/poller.js"
 import { Webhooks } from "../../Webhooks.js"
-import type { GenerationRow } from "./SyncStore.js"
+import type { GenerationRow } from "./SyncGenerationStore.js"
 import * as SyncWire from "./SyncWire.js"
 
 export interface LifecycleConfig {

@@ -26,7 +26,7 @@ import { Organizations } from "../../Organizations.js"
 import * as GenerationLifecycle from "./GenerationLifecycle.js"
 import * as SyncAuthentication from "./SyncAuthentication.js"
 import * as SyncForms from "./SyncForms.js"
-import * as SyncStore from "./SyncStore.js"
+import * as SyncGenerationStore from "./SyncGenerationStore.js"
 import * as SyncWire from "./SyncWire.js"
 
 const path = "/sync/v2/generate"
@@ -114,7 +114,7 @@ const encodeGeneration = Schema.encode(SyncApi.Generation)
 export const layer = (lifecycle: GenerationLifecycle.LifecycleConfig) =>
   HttpApiBuilder.middleware(Effect.gen(function*() {
     const authenticate = SyncAuthentication.authenticate(yield* Organizations)
-    const store = yield* SyncStore.SyncStore
+    const store = yield* SyncGenerationStore.SyncGenerationStore
     const answer = Dialect.answer(SyncErrors.table)
 
     const create = (request: HttpServerRequest.HttpServerRequest) =>
@@ -147,7 +147,7 @@ export const layer = (lifecycle: GenerationLifecycle.LifecycleConfig) =>
         const missing = missingMedia(decoded.right)
         if (missing !== undefined) return refused(400, missing)
         const { model, projectId, webhookUrl, ...rest } = decoded.right
-        const uploads: Array<SyncStore.Upload> = form.files.map((file) => ({
+        const uploads: Array<SyncGenerationStore.Upload> = form.files.map((file) => ({
           ...fileTypes[file.key as FileKey],
           name: file.name === "" ? file.key : file.name,
           size: file.size,

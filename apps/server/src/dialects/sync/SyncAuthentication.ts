@@ -2,16 +2,20 @@
  * How sync.so authenticates a request: its `x-api-key` looked up among the organizations'
  * credentials, a missing or unknown key answered 401 in sync.so's format. One rule for the
  * contract's security handler (`SyncHandlers.SyncAuthLive`) and for the routes served before the
- * contract decodes anything (`GenerationUploads`).
+ * contract decodes anything (`GenerationUploads`). And the form of the keys it issues.
  */
 import { Unauthorized } from "@projectkit/core/ProjectsError"
 import { SyncErrors } from "@projectkit/sync"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Dialect from "../../Dialect.js"
+import { randomSecret } from "../../internal/ids.js"
 import type { Caller, OrganizationsService } from "../../Organizations.js"
 
 const answer = Dialect.answer(SyncErrors.table)
+
+/** INF: sync.so keys are opaque; "sk-" makes them recognisable in logs. */
+export const syncKey = (): string => `sk-${randomSecret()}`
 
 /** The caller whose API key `secret` is ("" when none was sent). */
 export const authenticate = (organizations: OrganizationsService) =>

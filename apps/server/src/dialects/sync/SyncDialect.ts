@@ -1,21 +1,33 @@
 /**
  * The sync.so dialect as one unit: mounted under `/sync`, its contract (`SyncApi`: which routes it
- * has), its errors both ways (`SyncErrors.table`: how each one looks on the wire), its tables, and
- * the Layer that serves it (handlers, `x-api-key` authentication through `Organizations`, storage
- * and the generation lifecycle).
+ * has), its errors both ways (`SyncErrors.table`: how each one looks on the wire), its tables, the
+ * API key each user is issued, its flags and banner lines, and the Layer that serves it (handlers,
+ * `x-api-key` authentication through `Organizations`, storage and the generation lifecycle).
  */
 import { SyncApi, SyncErrors } from "@projectkit/sync"
+import * as Duration from "effect/Duration"
 import type * as Dialect from "../../Dialect.js"
-import { migrations } from "./Migrations.js"
+import * as GenerationLifecycle from "./GenerationLifecycle.js"
 import * as GenerationUploads from "./GenerationUploads.js"
+import { migrations } from "./Migrations.js"
+import { syncKey } from "./SyncAuthentication.js"
 import * as SyncHandlers from "./SyncHandlers.js"
+import { prefix } from "./SyncMounted.js"
+import * as SyncStudio from "./SyncStudio.js"
 
-export const dialect: Dialect.Dialect = {
+/** How long a generation stays PENDING, then PROCESSING, unless told (`--generation-*-ms`). */
+const pendingMs = 1000
+const processingMs = 3000
+
+export const dialect: Dialect.Dialect<GenerationLifecycle.LifecycleConfig, "generations", "sync", "apiKey"> = {
   name: "sync",
-  prefix: "/sync",
+  prefix,
   contract: SyncApi.SyncApi,
   errors: SyncErrors.table,
   migrations,
+  credential: { field: "apiKey" },
+  issueCredential: syncKey,
+  studio: SyncStudio.studio,
   credentialOf: (headers) => {
     const key = headers["x-api-key"]
     return typeof key === "string" ? key : undefined
@@ -30,7 +42,37 @@ export const dialect: Dialect.Dialect = {
   ],
   // A multipart generation carries up to three files below 20 MB each, a batch a file of 5 MB: each
   // route's own limit holds, whatever the server's (`--max-body-bytes`, 16 MB by default).
-  largerBodies: (request) => GenerationUploads.largerBodies(request) ?? SyncHandlers.batchBodies(request)
+  largerBodies: (request) => GenerationUploads.largerBodies(request) ?? SyncHandlers.batchBodies(request),
+  // How long generations (and batches) stay in each state.
+  configKey: "generations",
+  layer: (lifecycle) => SyncHandlers.layer(lifecycle),
+  flags: {
+    options: [
+      {
+        name: "generation-pending-ms",
+        description: "How long a sync.so generation stays PENDING, in milliseconds",
+        default: pendingMs
+      },
+      {
+        name: "generation-processing-ms",
+        description: "How long a sync.so generation stays PROCESSING, in milliseconds",
+        default: processingMs
+      }
+    ],
+    toConfig: (values) => ({
+      ...GenerationLifecycle.defaultLifecycle,
+      pending: Duration.millis(values["generation-pending-ms"] ?? pendingMs),
+      processing: Duration.millis(values["generation-processing-ms"] ?? processingMs)
+    })
+  },
+  banner: {
+    url: (base) => `  sync.so     ${base}/sync      (OpenAPI: ${base}/sync/openapi.json, docs: ${base}/sync/docs)`,
+    demoCredential: (apiKey) => `  demo sync.so key    ${apiKey}`,
+    tryIt: (base, apiKey = "<sync.so key>") => [
+      `  curl -s -X POST ${base}/sync/v2/projects -H "x-api-key: ${apiKey}" -H "Content-Type: application/json" -d '{"name":"My API Project"}'`,
+      `  curl -s ${base}/sync/v2/projects -H "x-api-key: ${apiKey}"`
+    ]
+  }
 }
 
 /** Every handler of the dialect, its authentication, storage and generation worker, timed by `lifecycle`. */

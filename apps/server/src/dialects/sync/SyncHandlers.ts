@@ -1,6 +1,6 @@
 /**
  * The sync.so dialect: `x-api-key` authentication and the handlers of every endpoint of
- * `SyncApi`, over `SyncStore`. Handlers fail with core errors; `answer` sends each as sync.so's
+ * `SyncApi`, over the sync.so stores (`SyncProjectStore`, `SyncAssetStore`, `SyncGenerationStore`, `SyncBatchStore`). Handlers fail with core errors; `answer` sends each as sync.so's
  * own `{statusCode, message}`, by `SyncErrors.table` alone.
  */
 import * as CompiledApi from "../../compiled/CompiledApi.js"
@@ -19,7 +19,7 @@ import * as Dialect from "../../Dialect.js"
 import type { LargerBodies } from "../../Fallback.js"
 import type { Caller } from "../../Organizations.js"
 import { Organizations } from "../../Organizations.js"
-import { ServerApi } from "../../ServerApi.js"
+import { api as ServerApi } from "./SyncMounted.js"
 import * as BatchInput from "./BatchInput.js"
 import * as BatchLifecycle from "./BatchLifecycle.js"
 import * as GenerationLifecycle from "./GenerationLifecycle.js"
@@ -27,7 +27,10 @@ import * as GenerationUploads from "./GenerationUploads.js"
 import * as SyncAuthentication from "./SyncAuthentication.js"
 import * as SyncForms from "./SyncForms.js"
 import * as SyncCatalog from "./SyncCatalog.js"
-import * as SyncStore from "./SyncStore.js"
+import * as SyncAssetStore from "./SyncAssetStore.js"
+import * as SyncBatchStore from "./SyncBatchStore.js"
+import * as SyncGenerationStore from "./SyncGenerationStore.js"
+import * as SyncProjectStore from "./SyncProjectStore.js"
 import * as SyncWire from "./SyncWire.js"
 
 /** INF: the documents give no default page size; 20, as most cursor APIs. */
@@ -59,41 +62,41 @@ const caller: Effect.Effect<Caller, never, SyncApi.SyncPrincipal> = Effect.map(
 )
 
 export const ProjectsLive = CompiledApi.group(ServerApi, "syncProjects", (handlers) =>
-  Effect.map(SyncStore.SyncStore, (store) =>
+  Effect.map(SyncProjectStore.SyncProjectStore, (projects) =>
     handlers
       .handle("create", ({ payload }) =>
         Effect.flatMap(caller, (who) =>
-          store.createProject(who, {
+          projects.createProject(who, {
             name: payload.name.trim(),
             visibility: payload.visibility ?? "USER",
             mode: payload.mode ?? "CREATOR"
           })).pipe(Effect.map(SyncWire.project), answer))
       .handle("list", ({ urlParams }) =>
-        Effect.flatMap(caller, (who) => store.listProjects(who, listQuery(urlParams))).pipe(
+        Effect.flatMap(caller, (who) => projects.listProjects(who, listQuery(urlParams))).pipe(
           Effect.map(SyncWire.projectList),
           answer
         ))
       .handle("get", ({ path }) =>
-        Effect.flatMap(caller, (who) => store.getProject(who, path.id)).pipe(Effect.map(SyncWire.project), answer))
+        Effect.flatMap(caller, (who) => projects.getProject(who, path.id)).pipe(Effect.map(SyncWire.project), answer))
       .handle("update", ({ path, payload }) =>
         Effect.flatMap(caller, (who) =>
-          store.updateProject(who, path.id, Adapter.defined({ ...payload, name: payload.name?.trim() }))).pipe(
+          projects.updateProject(who, path.id, Adapter.defined({ ...payload, name: payload.name?.trim() }))).pipe(
             Effect.map(SyncWire.project),
             answer
           ))
-      .handle("delete", ({ path }) => Effect.flatMap(caller, (who) => store.deleteProject(who, path.id)).pipe(answer))
+      .handle("delete", ({ path }) => Effect.flatMap(caller, (who) => projects.deleteProject(who, path.id)).pipe(answer))
   ))
 
 export const GenerationsLive = (lifecycle: GenerationLifecycle.LifecycleConfig) =>
   CompiledApi.group(ServerApi, "syncGenerations", (handlers) =>
-    Effect.map(SyncStore.SyncStore, (store) =>
+    Effect.map(Effect.all([SyncGenerationStore.SyncGenerationStore, SyncAssetStore.SyncAssetStore]), ([generations, assets]) =>
       handlers
         .handle("create", ({ payload }) =>
           Effect.flatMap(caller, (who) => {
             const { model, projectId, webhookUrl, ...request } = payload
             // A projectId that is not one of the caller's projects fails here with
             // `InvalidReference`, which `answer` sends as sync.so's 422.
-            return store.createGeneration(
+            return generations.createGeneration(
               who,
               { model, request, webhookUrl: webhookUrl ?? null },
               projectId,
@@ -101,9 +104,9 @@ export const GenerationsLive = (lifecycle: GenerationLifecycle.LifecycleConfig) 
             )
           }).pipe(Effect.map(SyncWire.generation), answer))
         .handle("get", ({ path }) =>
-          Effect.flatMap(caller, (who) => store.getGeneration(who, path.id)).pipe(Effect.map(SyncWire.generation), answer))
+          Effect.flatMap(caller, (who) => generations.getGeneration(who, path.id)).pipe(Effect.map(SyncWire.generation), answer))
         .handle("list", ({ urlParams }) =>
-          Effect.flatMap(caller, (who) => store.listGenerations(who, Adapter.defined(urlParams))).pipe(
+          Effect.flatMap(caller, (who) => generations.listGenerations(who, Adapter.defined(urlParams))).pipe(
             Effect.map((rows) => rows.map(SyncWire.generation)),
             answer
           ))
@@ -112,7 +115,7 @@ export const GenerationsLive = (lifecycle: GenerationLifecycle.LifecycleConfig) 
             const who = yield* caller
             const assetId = SyncCatalog.videoInput(payload)?.assetId
             // An asset the caller cannot see leaves the estimate to its other sources.
-            const seconds = assetId === undefined ? undefined : yield* store.getAsset(who, assetId).pipe(
+            const seconds = assetId === undefined ? undefined : yield* assets.getAsset(who, assetId).pipe(
               Effect.map((row) => row.duration_seconds ?? undefined),
               Effect.catchTag("NotFound", () => Effect.succeed(undefined))
             )
@@ -121,11 +124,11 @@ export const GenerationsLive = (lifecycle: GenerationLifecycle.LifecycleConfig) 
     ))
 
 export const AssetsLive = CompiledApi.group(ServerApi, "syncAssets", (handlers) =>
-  Effect.map(SyncStore.SyncStore, (store) =>
+  Effect.map(SyncAssetStore.SyncAssetStore, (assets) =>
     handlers
       .handle("create", ({ payload }) =>
         Effect.flatMap(caller, (who) =>
-          store.createAsset(
+          assets.createAsset(
             who,
             {
               type: payload.type,
@@ -146,12 +149,12 @@ export const AssetsLive = CompiledApi.group(ServerApi, "syncAssets", (handlers) 
             payload.projectId
           )).pipe(Effect.map(SyncWire.asset), answer))
       .handle("list", ({ urlParams }) =>
-        Effect.flatMap(caller, (who) => store.listAssets(who, listQuery(urlParams))).pipe(
+        Effect.flatMap(caller, (who) => assets.listAssets(who, listQuery(urlParams))).pipe(
           Effect.map(SyncWire.assetList),
           answer
         ))
       .handle("get", ({ path }) =>
-        Effect.flatMap(caller, (who) => store.getAsset(who, path.id)).pipe(Effect.map(SyncWire.asset), answer))
+        Effect.flatMap(caller, (who) => assets.getAsset(who, path.id)).pipe(Effect.map(SyncWire.asset), answer))
   ))
 
 /** Where this server answers sync.so, as the request reached it (INF: its Host, as the server's other absolute URLs). */
@@ -172,7 +175,7 @@ const isWebhookUrl = Schema.is(SyncApi.WebhookUrl)
 
 export const BatchesLive = (lifecycle: GenerationLifecycle.LifecycleConfig) =>
   CompiledApi.group(ServerApi, "syncBatches", (handlers) =>
-    Effect.map(SyncStore.SyncStore, (store) =>
+    Effect.map(Effect.all([SyncBatchStore.SyncBatchStore, SyncProjectStore.SyncProjectStore]), ([batches, projects]) =>
       handlers
         .handle("create", ({ payload }) =>
           Effect.gen(function*() {
@@ -208,7 +211,7 @@ export const BatchesLive = (lifecycle: GenerationLifecycle.LifecycleConfig) =>
             }
             const parsed = BatchInput.parse(content)
             if (Either.isLeft(parsed)) return yield* Effect.fail(badRequest(parsed.left))
-            const lines = yield* BatchInput.check(parsed.right, (id) => store.findProject(who, id))
+            const lines = yield* BatchInput.check(parsed.right, (id) => projects.findProject(who, id))
             if (dryRun === "true") {
               // Nothing is created: the file passes only if every line would be accepted.
               const refused = lines.find((line) => line.error !== undefined)
@@ -216,7 +219,7 @@ export const BatchesLive = (lifecycle: GenerationLifecycle.LifecycleConfig) =>
               return { status: "VALIDATED" as const }
             }
             const now = yield* Clock.currentTimeMillis
-            const view = yield* store.createBatch(
+            const view = yield* batches.createBatch(
               who,
               { webhookUrl: webhookUrl ?? null, resultsBase: resultsBase(request.headers), lines },
               GenerationLifecycle.startsAt(lifecycle)(now)
@@ -224,22 +227,28 @@ export const BatchesLive = (lifecycle: GenerationLifecycle.LifecycleConfig) =>
             return SyncWire.batch(view)
           }).pipe(answer))
         .handle("get", ({ path }) =>
-          Effect.flatMap(caller, (who) => store.getBatch(who, path.id)).pipe(Effect.map(SyncWire.batch), answer))
+          Effect.flatMap(caller, (who) => batches.getBatch(who, path.id)).pipe(Effect.map(SyncWire.batch), answer))
         .handle("list", ({ urlParams }) =>
           Effect.flatMap(caller, (who) =>
-            store.listBatches(who, Adapter.defined({
+            batches.listBatches(who, Adapter.defined({
               status: urlParams.status,
               createdAfter: urlParams.created_after === undefined ? undefined : DateTime.toEpochMillis(urlParams.created_after),
               createdBefore: urlParams.created_before === undefined ? undefined : DateTime.toEpochMillis(urlParams.created_before)
             }))).pipe(Effect.map((views) => views.map(SyncWire.batch)), answer))
         .handle("results", ({ path }) =>
-          Effect.flatMap(caller, (who) => store.batchResults(who, path.id)).pipe(Effect.map(SyncWire.batchResults), answer))
+          Effect.flatMap(caller, (who) => batches.batchResults(who, path.id)).pipe(Effect.map(SyncWire.batchResults), answer))
     ))
 
 export const ModelsLive = CompiledApi.group(
   ServerApi,
   "syncModels",
   (handlers) => handlers.handle("list", () => Effect.succeed(SyncCatalog.models))
+)
+
+/** The dialect's storage, one store per resource; assets and generations are filed under projects. */
+const stores = Layer.mergeAll(SyncGenerationStore.layer, SyncBatchStore.layer).pipe(
+  Layer.provideMerge(SyncAssetStore.layer),
+  Layer.provideMerge(SyncProjectStore.layer)
 )
 
 /** The whole dialect: its handlers, authentication, storage and the generation and batch workers. */
@@ -255,5 +264,5 @@ export const layer = (lifecycle: GenerationLifecycle.LifecycleConfig = Generatio
     BatchLifecycle.layer(lifecycle)
   ).pipe(
     Layer.provide(SyncAuthLive),
-    Layer.provide(SyncStore.layer)
+    Layer.provide(stores)
   )

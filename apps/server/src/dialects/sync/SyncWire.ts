@@ -6,7 +6,10 @@ import { SyncApi } from "@projectkit/sync"
 import * as DateTime from "effect/DateTime"
 import * as Schema from "effect/Schema"
 import type * as Keyset from "../../internal/keyset.js"
-import type { AssetRow, BatchResult, BatchView, GenerationRow, ProjectRow } from "./SyncStore.js"
+import type { AssetRow } from "./SyncAssetStore.js"
+import type { BatchResult, BatchView } from "./SyncBatchStore.js"
+import type { GenerationRow } from "./SyncGenerationStore.js"
+import type { ProjectRow } from "./SyncProjectStore.js"
 
 const at = (millis: number) => DateTime.unsafeMake(millis)
 
