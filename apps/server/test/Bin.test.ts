@@ -66,7 +66,6 @@ describe("projectkit-server", () => {
       expect(ready.url.endsWith(":0")).toBe(false)
       expect(ready.dialectUrls).toEqual({
         sync: `${ready.url}/sync`,
-        editor: `${ready.url}/editor`,
         sanity: `${ready.url}/sanity`,
         indream: `${ready.url}/indream`
       })

@@ -17,7 +17,6 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, layer } from "@effect/vitest"
-import { EditorApi } from "@projectkit/editor"
 import { ContractDocument } from "@projectkit/http"
 import { IndreamApi } from "@projectkit/indream"
 import { SanityApi } from "@projectkit/sanity"
@@ -50,7 +49,6 @@ const maxErrorBody = 4_096
 /** Each dialect's refusals (its 400 and 413 bodies), as its contract declares them. */
 const refusals: Readonly<Record<string, ContractDocument.Refusals>> = {
   sync: SyncApi.refusals,
-  editor: EditorApi.refusals,
   sanity: SanityApi.refusals,
   indream: IndreamApi.refusals
 }
@@ -60,10 +58,8 @@ const credentialOf = (dialect: string, org: CreatedOrganization): string => {
   switch (dialect) {
     case "sync":
       return org.credentials.sync.apiKey
-    case "editor":
-    // INF: Indream's key is, for now, the organization's editor key.
     case "indream":
-      return org.credentials.editor.apiKey
+      return org.credentials.indream.apiKey
     default:
       return org.credentials.sanity.token
   }
@@ -74,8 +70,6 @@ const credentialOf = (dialect: string, org: CreatedOrganization): string => {
  * (each is stated in the document: the endpoint's description or the field's).
  */
 const stateful: ReadonlyArray<{ readonly operation: string; readonly message: RegExp }> = [
-  // "A project with no saved editorState yet is refused with 400."
-  { operation: "editorProjects.export", message: /has no saved editorState yet/ },
   // studioHost: "set once: changing a project's studio host is refused with 400".
   { operation: "sanityProjects.update", message: /studio host of a project cannot be changed/ }
 ]
@@ -100,11 +94,6 @@ const seedResources = (dialect: Dialect.Dialect, secret: string) =>
         answers.push(project.body)
         const id = (project.body as { id: string }).id
         answers.push((yield* json("POST", "/v2/assets", { url: "https://example.com/a.mp4", type: "VIDEO", projectId: id }, auth)).body)
-        break
-      }
-      case "editor": {
-        const auth = { authorization: `Bearer ${secret}` }
-        answers.push((yield* json("POST", "/v1/projects", { title: "seed", editorState: { clips: [] } }, auth)).body)
         break
       }
       case "indream": {

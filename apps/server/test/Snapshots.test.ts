@@ -75,7 +75,7 @@ describe(`snapshots (${TestDatabase.backend})`, () => {
 
     // The credentials issued by the source work on the target, project tokens included.
     expect(await visible(target.url, first, populatedFirst)).toEqual(await visible(source.url, first, populatedFirst))
-    expect(await visible(target.url, first, populatedFirst)).toMatchObject({ syncProjects: 2, editorProjects: 1, sanityProjects: 1, sanityProjectToken: 200, indreamProjects: 1, indreamFile: 8 })
+    expect(await visible(target.url, first, populatedFirst)).toMatchObject({ syncProjects: 2, sanityProjects: 1, sanityProjectToken: 200, indreamProjects: 1, indreamFile: 8 })
 
     // Through the Promise API too.
     expect(await target.exportState()).toEqual(snapshot)

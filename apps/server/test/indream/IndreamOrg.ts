@@ -23,11 +23,11 @@ export interface IndreamOrg {
   readonly webhookSecret: string
 }
 
-/** A new organization on the test server. INF: its Indream key is, for now, its editor key. */
+/** A new organization on the test server, with its Indream key. */
 export const makeIndreamOrg = (name: string) =>
   Effect.map(createOrganization(name), (org): IndreamOrg => ({
     id: org.id,
-    apiKey: org.credentials.editor.apiKey,
+    apiKey: org.credentials.indream.apiKey,
     webhookSecret: org.webhookSecret
   }))
 
@@ -75,7 +75,7 @@ export const setRuntimeAccess = (org: IndreamOrg, enabled: boolean) =>
     const updated = yield* request(`/__projectkit/orgs/${org.id}`, {
       method: "PATCH",
       headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
-      body: JSON.stringify({ editorRuntimeAccess: enabled })
+      body: JSON.stringify({ indreamRuntimeAccess: enabled })
     })
     if (updated.status !== 200) return yield* Effect.dieMessage(`could not change runtime access: ${updated.status}`)
   })

@@ -19,7 +19,7 @@ import { randomSecret } from "../../internal/ids.js"
 import * as IndreamHandlers from "./IndreamHandlers.js"
 import * as IndreamStudio from "./IndreamStudio.js"
 import { prefix } from "./IndreamMounted.js"
-import { migrations } from "./Migrations.js"
+import * as Migrations from "./Migrations.js"
 
 /** The dialect's configuration: limits, export durations. */
 export type IndreamConfig = IndreamHandlers.IndreamConfig
@@ -43,7 +43,7 @@ export const make = (
   prefix,
   contract: IndreamApi.IndreamApi,
   errors: IndreamErrors.table,
-  migrations,
+  migrations: Migrations.make(indreamKey),
   credential: { field: "apiKey" },
   issueCredential: indreamKey,
   credentialOf: apiKeyOf,

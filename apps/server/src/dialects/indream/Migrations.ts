@@ -4,10 +4,56 @@
  * of `Idempotency-Key` requests. Ids are global (see `../../Migrations.ts`): the Migrator runs
  * only ids above the last one applied; 0020 leaves room for the ids other areas add meanwhile.
  */
+import * as SqlClient from "@effect/sql/SqlClient"
+import * as Effect from "effect/Effect"
+import { hashSecret } from "../../internal/ids.js"
 import { statements } from "../../internal/migration.js"
 
-export const migrations = {
-  "0020_indream": statements(
+/** Whether `organizations` has the column `name` (a database from before a migration may lack it). */
+const organizationsHave = (name: string) =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    Effect.map(
+      sql.onDialectOrElse({
+        sqlite: () => sql<{ name: string }>`SELECT name FROM pragma_table_info('organizations')`,
+        orElse: () =>
+          sql<{ name: string }>`SELECT column_name AS name FROM information_schema.columns
+            WHERE table_name = 'organizations' AND table_schema = current_schema()`
+      }),
+      (rows) => rows.some((row) => row.name === name)
+    ))
+
+/**
+ * What the provider was called before it was known to be Indream (the server's "editor" dialect,
+ * served under `/editor` with its own guessed API): its users' keys become their Indream keys, so
+ * they keep working; its runtime-access switch becomes Indream's; its tables, whose records had
+ * the guessed shape, are dropped. A database from after the rename has none of them.
+ */
+const fromTheGuessedDialect = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const old = "editor"
+  yield* sql`UPDATE credentials SET dialect = 'indream' WHERE dialect = ${old}`
+  if (yield* organizationsHave(`${old}_runtime_access`)) {
+    yield* sql.unsafe(`UPDATE organizations SET indream_runtime_access = ${old}_runtime_access`)
+  }
+  for (const table of ["exports", "assets", "projects"]) yield* sql.unsafe(`DROP TABLE IF EXISTS ${old}_${table}`)
+})
+
+/** Users from before the dialect (and not from the guessed one) get their Indream key now. */
+const keysForEarlierUsers = (issue: () => string) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const users = yield* sql<{ org_id: string; user_id: string; created_at: number }>`
+      SELECT org_id, user_id, MIN(created_at) AS created_at FROM credentials GROUP BY org_id, user_id
+      HAVING SUM(CASE WHEN dialect = 'indream' THEN 1 ELSE 0 END) = 0`
+    for (const user of users) {
+      yield* sql`INSERT INTO credentials (secret_hash, org_id, dialect, user_id, created_at)
+        VALUES (${hashSecret(issue())}, ${user.org_id}, 'indream', ${user.user_id}, ${user.created_at})`
+    }
+  })
+
+/** The tables, and the runtime-access switch of organizations. */
+const tables = statements(
+    `ALTER TABLE organizations ADD COLUMN indream_runtime_access INTEGER NOT NULL DEFAULT 1`,
     `CREATE TABLE indream_projects (
       id TEXT PRIMARY KEY,
       org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
@@ -101,4 +147,8 @@ export const migrations = {
       PRIMARY KEY (org_id, scope, idempotency_key)
     )`
   )
-}
+
+/** The dialect's migrations; `issue` makes the keys of users from before it. */
+export const make = (issue: () => string) => ({
+  "0020_indream": Effect.zipRight(tables, Effect.zipRight(fromTheGuessedDialect, keysForEarlierUsers(issue)))
+})
