@@ -95,12 +95,8 @@ const peakMb = (pid) => {
   }
 }
 
-/** The per-project sync limits lifted (of the dialects this build has): the scenarios measure saving, not refusing. */
-const syncLimitsLifted = (() => {
-  const help = ChildProcess.spawnSync(process.execPath, [bin, "--help"], { encoding: "utf8" }).stdout
-  return ["editor", "indream"].filter((name) => help.includes(`--${name}-sync-limit`)).flatMap((name) =>
-    [`--${name}-sync-limit`, "1000000", `--${name}-sync-window-ms`, "1000", `--${name}-sync-burst`, "1000000"])
-})()
+/** Indream's per-project sync limit lifted: the scenario measures saving, not refusing. */
+const syncLimitsLifted = ["--indream-sync-limit", "1000000", "--indream-sync-window-ms", "1000", "--indream-sync-burst", "1000000"]
 
 const startServer = async (database, extraArgs = []) => {
   // Ready once the banner is out (storage migrated); the port is in the "Listening on" log line.
@@ -331,7 +327,6 @@ const runServer = async (kind, location, ceiling) => {
       }
       record(label, "search (rare) 50", await load(child.pid, { title: "search", url: `${url}?limit=50&searchQuery=0000777`, headers }))
       record(label, "search (common) 50", await load(child.pid, { title: "search", url: `${url}?limit=50&searchQuery=tag042`, headers }))
-      await editorSync(label, child, baseUrl, credentials)
       await indream(label, child, baseUrl, credentials, ceiling)
     }
 
@@ -391,57 +386,6 @@ const runServer = async (kind, location, ceiling) => {
     await direct.close()
     await stopChild(child)
   }
-}
-
-/** Editor autosave sync with a 1 MB state, when the server has the editor dialect. */
-const editorSync = async (label, child, baseUrl, credentials) => {
-  const probe = await fetch(`${baseUrl}/editor/openapi.json`)
-  if (probe.status !== 200 || credentials.editor === undefined) {
-    console.log(`  ${label.padEnd(10)} editor sync 1 MB       skipped: this build has no editor dialect`)
-    return
-  }
-  await editorSyncLoad(label, child, baseUrl, credentials.editor.apiKey)
-}
-/**
- * Autosave syncs of a 1 MB editor state, spread over many projects (the sync rate limit is per
- * project); a 429 from the limit is counted apart, not as a failure.
- */
-const editorSyncLoad = async (label, child, baseUrl, apiKey) => {
-  const auth = { authorization: `Bearer ${apiKey}`, "content-type": "application/json" }
-  const ids = []
-  for (let i = 0; i < 100; i++) {
-    const response = await fetch(`${baseUrl}/editor/v1/projects`, { method: "POST", headers: auth, body: JSON.stringify({ title: `Sync ${i}` }) })
-    if (response.status !== 201) throw new Error(`editor create: ${response.status} ${await response.text()}`)
-    ids.push((await response.json()).projectId)
-  }
-  // About 1 MB of JSON: an editor document of 5,000 clips.
-  const clips = Array.from({ length: 5_000 }, (_, i) => ({ id: `clip-${i}`, start: i * 40, duration: 40, src: `https://media.invalid/${"x".repeat(120)}/${i}.mp4`, effects: ["fade", "zoom"] }))
-  let version = 0
-  const body = (n) => JSON.stringify({ editorState: { clips }, stateVersion: n })
-  const size = Buffer.byteLength(body(1))
-  let next = 0
-  resetPeak(child.pid)
-  const result = await autocannon({
-    url: baseUrl,
-    connections: 4,
-    duration: settings.duration,
-    requests: [{
-      method: "POST",
-      headers: auth,
-      setupRequest: (request) => ({ ...request, path: `/editor/v1/projects/${ids[next++ % ids.length]}/sync`, body: body(++version) })
-    }]
-  })
-  const limited = result.statusCodeStats?.["429"]?.count ?? 0
-  const failures = result.non2xx - limited + result.errors + result.timeouts
-  if (failures > 0) console.warn(`  ! editor sync: ${failures} failed requests of ${result.requests.total}`)
-  record(label, `editor sync ${(size / 1e6).toFixed(1)} MB`, {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    peakMb: peakMb(child.pid),
-    failures
-  })
-  if (limited > 0) console.log(`    (${limited} syncs answered 429 by the per-project sync limit)`)
 }
 
 /**
