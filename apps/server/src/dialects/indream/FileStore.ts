@@ -4,6 +4,10 @@
  * Every server instance on a shared database serves every file; deleting an organization or
  * emptying it removes its files with its other rows (`indream_files` is in the dialect's tables).
  *
+ * INF: the issue asks for a file store under the data folder on SQLite; files stay in the database
+ * on both backends so that one layout serves snapshots, organization resets and deletes, and
+ * several instances sharing one database, with no second store to keep in step with the rows.
+ *
  * A file is written while its body arrives: each chunk is stored as soon as it is complete, so an
  * upload never sits whole in memory; a body over the limit stops the write at the chunk that
  * crosses it, and what was written is removed.
