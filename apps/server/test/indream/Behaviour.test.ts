@@ -10,6 +10,7 @@ import { execFileSync } from "node:child_process"
 import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
 import * as Http from "node:http"
+import * as Net from "node:net"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { layer as testServer, TestServer } from "../support/TestServer.js"
@@ -363,6 +364,36 @@ layer(testServer({
         const refused = yield* upload(org, Crypto.randomBytes(65 * 1024), { "content-type": "application/octet-stream" })
         expect(refused.status).toBe(413)
         expect(refused.body).toMatchObject({ status: 413, errorCode: "OPEN_API_PAYLOAD_TOO_LARGE", type: expect.any(String), title: expect.any(String) })
+      }))
+
+    it.effect("refuse a streamed body past the limit with its 413 problem, keeping none of it", () =>
+      Effect.gen(function*() {
+        const org = yield* makeIndreamOrg("streamed-large")
+        const { baseUrl } = yield* TestServer
+        // A chunked body (no length to refuse up front) past the 64 KiB limit.
+        const answer = yield* Effect.promise(() =>
+          new Promise<string>((resolve, reject) => {
+            const socket = Net.connect(Number(new URL(baseUrl).port), "127.0.0.1")
+            let received = ""
+            socket.on("data", (data) => {
+              received += data.toString("latin1")
+              if (received.includes("\r\n\r\n") && received.includes("}")) {
+                socket.destroy()
+                resolve(received)
+              }
+            })
+            socket.on("error", reject)
+            socket.write(
+              `POST /indream/v1/uploads HTTP/1.1\r\nHost: x\r\nx-api-key: ${org.apiKey}\r\n` +
+                "content-type: application/octet-stream\r\nx-file-name: endless.bin\r\ntransfer-encoding: chunked\r\n\r\n"
+            )
+            const piece = Crypto.randomBytes(16 * 1024)
+            for (let i = 0; i < 6; i++) socket.write(`${piece.length.toString(16)}\r\n${piece.toString("latin1")}\r\n`, "latin1")
+            socket.write("0\r\n\r\n")
+          })
+        )
+        expect(answer.split("\r\n")[0]).toBe("HTTP/1.1 413 Payload Too Large")
+        expect(answer).toContain(`"errorCode":"OPEN_API_PAYLOAD_TOO_LARGE"`)
       }))
 
     it.effect("refuse an x-project-id that is not a project of the caller's with 422, storing nothing", () =>

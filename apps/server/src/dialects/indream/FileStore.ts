@@ -46,6 +46,8 @@ export interface FileStoreService {
     body: Stream.Stream<Uint8Array, E>,
     maxBytes: number
   ) => Effect.Effect<StoredFile, E | TooLarge | SqlError>
+  /** Removes the file `key` (a write the caller refuses after all). */
+  readonly remove: (key: string) => Effect.Effect<void, SqlError>
   /** The file's bytes, chunk by chunk, or undefined when there is no such file. */
   readonly read: (key: string) => Effect.Effect<Stream.Stream<Uint8Array, SqlError> | undefined, SqlError>
 }
@@ -121,7 +123,7 @@ export const make = Effect.gen(function*() {
       }
     )
 
-  return FileStore.of({ write, read })
+  return FileStore.of({ write, read, remove })
 })
 
 export const layer = Layer.effect(FileStore, make)

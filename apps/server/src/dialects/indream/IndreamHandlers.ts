@@ -6,7 +6,6 @@
  * problem-details body.
  */
 import * as HttpApp from "@effect/platform/HttpApp"
-import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as ProjectsError from "@projectkit/core/ProjectsError"
 import * as RateLimit from "@projectkit/core/RateLimit"
@@ -418,14 +417,20 @@ export const UploadsLive = (config: Resolved) =>
     Effect.gen(function*() {
       const store = yield* IndreamStore.IndreamStore
       const files = yield* FileStore.FileStore
-      return handlers.handle("uploadAsset", ({ headers, payload }) =>
+      // Raw: the body is streamed into the file store as it arrives (the contract's `Uint8Array`
+      // payload would be read whole first). Raw handlers are served by the platform on both routers.
+      return handlers.handleRaw("uploadAsset", ({ headers, request }) =>
         Effect.gen(function*() {
           const caller = yield* principal
-          const request = yield* HttpServerRequest.HttpServerRequest
           const base = yield* publicBase(config)
-          if (payload.length === 0) {
-            return yield* ProjectsError.Validation.single([], "The upload is empty: send the file's bytes as the body")
-          }
+          const empty = () => ProjectsError.Validation.single([], "The upload is empty: send the file's bytes as the body")
+          if (request.headers["content-length"] === "0") return yield* empty()
+          const tooLarge = new ProjectsError.Validation({
+            issues: [{ path: [], message: `The upload is larger than ${config.maxUploadBytes} bytes` }],
+            reason: "TooLarge"
+          })
+          // A declared length over the limit is refused before anything is read.
+          if (Number(request.headers["content-length"] ?? 0) > config.maxUploadBytes) return yield* Effect.fail(tooLarge)
           const projectId = headers["x-project-id"] ?? null
           // The project is checked before anything is stored.
           if (projectId !== null) {
@@ -436,7 +441,17 @@ export const UploadsLive = (config: Resolved) =>
           }
           const mimetype = request.headers["content-type"]?.split(";")[0]?.trim().toLowerCase() || "application/octet-stream"
           const filename = headers["x-file-name"]
-          const stored = yield* files.write(caller.organizationId, Stream.make(payload), config.maxUploadBytes).pipe(
+          // A streamed body past the limit: the bytes over it are read and dropped (stopping the
+          // read would cut the connection before the client sees the 413), then the upload is
+          // refused and what was stored of it removed. Memory stays at one chunk either way.
+          let received = 0
+          const read = Stream.catchAll(request.stream, (error) =>
+            Stream.fail(ProjectsError.Validation.single([], `The upload's body could not be read: ${error.reason}`)))
+          const body = Stream.concat(
+            Stream.filter(Stream.tap(read, (piece) => Effect.sync(() => (received += piece.length))), () => received <= config.maxUploadBytes),
+            Stream.suspend(() => received > config.maxUploadBytes ? Stream.fail(tooLarge) : Stream.empty)
+          )
+          const stored = yield* files.write(caller.organizationId, body, config.maxUploadBytes).pipe(
             Effect.catchIf(
               (error): error is FileStore.TooLarge => error instanceof FileStore.TooLarge,
               (error) =>
@@ -448,6 +463,11 @@ export const UploadsLive = (config: Resolved) =>
                 )
             )
           )
+          // A chunked body that carried nothing: its empty file is not kept.
+          if (stored.size === 0) {
+            yield* files.remove(stored.key)
+            return yield* empty()
+          }
           const row = yield* store.createAsset(caller.organizationId, {
             projectId,
             type: assetType(mimetype, filename),
