@@ -4,9 +4,10 @@
  * until the receiver answers 2xx or the attempts run out. Kept in the database, so a delivery
  * survives a restart and is made once even with several server instances.
  *
- * Signing follows each provider's documented scheme where it has one (`signers`, by dialect):
- * sync.so's `Sync-Signature` (`signSync`). Elsewhere the Standard Webhooks scheme (INF): headers
- * `webhook-id`, `webhook-timestamp` (seconds) and `webhook-signature` = `v1,` +
+ * A dialect whose provider documents how it signs declares its signer (`Dialect.webhookSigner`:
+ * sync.so's `Sync-Signature`, Indream's `X-Indream-Signature`), and its deliveries are signed by
+ * it. Others are signed by the Standard Webhooks scheme (INF: no document of theirs says how they
+ * sign): headers `webhook-id`, `webhook-timestamp` (seconds) and `webhook-signature` = `v1,` +
  * base64(HMAC-SHA256(secret, `${id}.${timestamp}.${body}`)), where the secret is the
  * organization's `whsec_…` secret taken as UTF-8 bytes.
  */
@@ -20,6 +21,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Crypto from "node:crypto"
+import * as Dialect from "./Dialect.js"
 import { randomId } from "./internal/ids.js"
 import { forkPoller } from "./internal/poller.js"
 
@@ -48,13 +50,18 @@ export interface WebhooksService {
     readonly dialect: string
     readonly url: string
     readonly payload: unknown
+    /** Headers the receiver asked for (Indream's `callbackHeaders`); the signature's win over them. */
+    readonly headers?: Readonly<Record<string, string>> | undefined
   }) => Effect.Effect<void, SqlError>
 }
 
 export class Webhooks extends Context.Tag("@projectkit/server/Webhooks")<Webhooks, WebhooksService>() {}
 
+/** How one delivery is signed: its signature headers, from the organization's secret, the delivery's id, the time and the body. */
+export type Signer = (secret: string, id: string, timestampSeconds: number, body: string) => Readonly<Record<string, string>>
+
 /** The signature headers of one delivery (exported for receivers' tests and docs). */
-export const sign = (secret: string, id: string, timestampSeconds: number, body: string) => ({
+export const sign: Signer = (secret, id, timestampSeconds, body) => ({
   "webhook-id": id,
   "webhook-timestamp": String(timestampSeconds),
   "webhook-signature": `v1,${
@@ -62,27 +69,10 @@ export const sign = (secret: string, id: string, timestampSeconds: number, body:
   }`
 })
 
-/**
- * sync.so's signature (https://sync.so/docs/api-reference/guides/webhooks, "Verify webhook
- * signatures"): `Sync-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<JSON payload>">`,
- * keyed by the signing secret string as given (`whsec_…`, not decoded). No other signing header.
- */
-export const signSync = (secret: string, timestampSeconds: number, body: string) => ({
-  "sync-signature": `t=${timestampSeconds},v1=${
-    Crypto.createHmac("sha256", secret).update(`${timestampSeconds}.${body}`).digest("hex")
-  }`
-})
-
-/** The signature headers of a delivery of `dialect`: its provider's own scheme, or Standard Webhooks. */
-const signers: Readonly<Record<string, (secret: string, id: string, timestampSeconds: number, body: string) => Record<string, string>>> = {
-  sync: (secret, _id, timestampSeconds, body) => signSync(secret, timestampSeconds, body)
-}
-
-const signFor = (dialect: string) => signers[dialect] ?? sign
-
 interface DueDelivery {
   readonly id: string
   readonly dialect: string
+  readonly headers: string | null
   readonly url: string
   readonly payload: string
   readonly attempts: number
@@ -106,6 +96,11 @@ export const layer = (config: WebhookConfig = defaultConfig) =>
     Effect.gen(function*() {
       const sql = yield* SqlClient.SqlClient
       const client = yield* HttpClient.HttpClient
+      // Each dialect's deliveries signed by its own signer, if it declares one.
+      const signers = new Map<string, Signer>()
+      for (const dialect of yield* Dialect.Dialects) {
+        if (dialect.webhookSigner !== undefined) signers.set(dialect.name, dialect.webhookSigner)
+      }
       const timeout = Duration.decode(config.timeout)
       const baseDelay = Duration.toMillis(config.retryBaseDelay)
 
@@ -119,8 +114,9 @@ export const layer = (config: WebhookConfig = defaultConfig) =>
             return
           }
           const request = HttpClientRequest.post(delivery.url).pipe(
+            HttpClientRequest.setHeaders(delivery.headers === null ? {} : JSON.parse(delivery.headers) as Record<string, string>),
             HttpClientRequest.setHeaders(
-              signFor(delivery.dialect)(delivery.webhook_secret, delivery.id, Math.floor(now / 1000), delivery.payload)
+              (signers.get(delivery.dialect) ?? sign)(delivery.webhook_secret, delivery.id, Math.floor(now / 1000), delivery.payload)
             ),
             HttpClientRequest.bodyText(delivery.payload, "application/json")
           )
@@ -150,7 +146,7 @@ export const layer = (config: WebhookConfig = defaultConfig) =>
       // instance polling the same database does not deliver them twice.
       const tick = Effect.gen(function*() {
         const now = yield* Clock.currentTimeMillis
-        const due = yield* sql<DueDelivery>`SELECT d.id, d.dialect, d.url, d.payload, d.attempts, d.next_attempt_at,
+        const due = yield* sql<DueDelivery>`SELECT d.id, d.dialect, d.headers, d.url, d.payload, d.attempts, d.next_attempt_at,
             o.webhook_secret
           FROM webhook_deliveries d JOIN organizations o ON o.id = d.org_id
           WHERE d.status = 'pending' AND d.next_attempt_at <= ${now}
@@ -168,10 +164,11 @@ export const layer = (config: WebhookConfig = defaultConfig) =>
       yield* forkPoller("webhooks", config.pollInterval, tick)
 
       return Webhooks.of({
-        enqueue: ({ dialect, orgId, payload, url }) =>
+        enqueue: ({ dialect, headers, orgId, payload, url }) =>
           Effect.flatMap(Clock.currentTimeMillis, (now) =>
-            sql`INSERT INTO webhook_deliveries (id, org_id, dialect, url, payload, status, attempts, next_attempt_at, created_at)
-              VALUES (${randomId()}, ${orgId}, ${dialect}, ${url}, ${JSON.stringify(payload)}, 'pending', 0, ${now}, ${now})`)
+            sql`INSERT INTO webhook_deliveries (id, org_id, dialect, url, payload, headers, status, attempts, next_attempt_at, created_at)
+              VALUES (${randomId()}, ${orgId}, ${dialect}, ${url}, ${JSON.stringify(payload)},
+                ${headers === undefined ? null : JSON.stringify(headers)}, 'pending', 0, ${now}, ${now})`)
             .pipe(Effect.asVoid)
       })
     })

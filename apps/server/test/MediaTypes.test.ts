@@ -41,18 +41,19 @@ layer(testServer(), { excludeTestServices: true })("media types and API versions
         expect(batch).toMatchObject({ status: 415, body: { statusCode: 415 } })
       }))
 
-    it.effect("editor: a form-encoded project create is refused in the editor's body and creates nothing", () =>
+    it.effect("Indream: a form-encoded project create is refused in Indream's problem body and creates nothing", () =>
       Effect.gen(function*() {
-        const org = yield* createOrganization("media editor")
-        const headers = { authorization: `Bearer ${org.credentials.editor.apiKey}` }
-        const refused = yield* request("/editor/v1/projects", {
+        const org = yield* createOrganization("media indream")
+        const headers = { "x-api-key": org.credentials.indream.apiKey }
+        const refused = yield* request("/indream/v1/projects", {
           method: "POST",
           headers: { ...headers, "content-type": "application/x-www-form-urlencoded" },
           body: "title=x"
         })
         expect(refused.status).toBe(415)
-        expect(refused.body).toEqual({ code: "OPEN_API_UNSUPPORTED_MEDIA_TYPE", message: expect.stringContaining("application/json") })
-        const listed = yield* request("/editor/v1/projects", { headers })
+        expect(refused.body).toMatchObject({ status: 415, detail: expect.stringContaining("application/json"), errorCode: expect.any(String) })
+        const listed = yield* request("/indream/v1/projects", { headers })
+        expect(listed.status).toBe(200)
         expect(JSON.stringify(listed.body)).not.toContain("\"x\"")
       }))
 

@@ -86,10 +86,10 @@ describe(`--proxy (${backend})`, () => {
   it("keeps the dialect's docs its own and leaves the other dialects emulated", async () => {
     expect((await fetch(`${recorder.dialectUrls["sync"]}/openapi.json`)).status).toBe(200)
     const own = await recorder.createOrganization("recorder org")
-    const editor = await fetch(`${recorder.dialectUrls["editor"]}/v1/projects`, {
-      headers: { authorization: `Bearer ${own.credentials.editor.apiKey}` }
+    const indream = await fetch(`${recorder.dialectUrls["indream"]}/v1/projects`, {
+      headers: { "x-api-key": own.credentials.indream.apiKey }
     })
-    expect(editor.status).toBe(200)
+    expect(indream.status).toBe(200)
   })
 
   it("answers 502 in the dialect's own format when the upstream cannot be reached", async () => {

@@ -13,6 +13,8 @@ import * as StorageOutage from "../src/internal/storageOutage.js"
 import { proxiedSchema } from "./support/TcpProxy.js"
 import * as TestDatabase from "./support/TestDatabase.js"
 import { createOrganization, request, layer as testServer } from "./support/TestServer.js"
+import { IndreamErrors } from "@projectkit/indream"
+import { SyncErrors } from "@projectkit/sync"
 
 describe("what counts as the storage out of reach", () => {
   it("connection failures and a failing disk, not a refused statement", () => {
@@ -33,7 +35,7 @@ describe.skipIf(TestDatabase.postgresUrl === undefined)("dialect routes while Po
       yield* Effect.gen(function*() {
         const org = yield* createOrganization("outage")
         const sync = { "x-api-key": org.credentials.sync.apiKey, "content-type": "application/json" }
-        const editor = { authorization: `Bearer ${org.credentials.editor.apiKey}`, "content-type": "application/json" }
+        const indream = { "x-api-key": org.credentials.indream.apiKey, "content-type": "application/json" }
         const sanity = { authorization: `Bearer ${org.credentials.sanity.token}`, "content-type": "application/json" }
         expect((yield* request("/sync/v2/projects", { method: "POST", headers: sync, body: `{"name":"before"}` })).status).toBe(201)
 
@@ -42,8 +44,8 @@ describe.skipIf(TestDatabase.postgresUrl === undefined)("dialect routes while Po
         const attempts = [
           { path: "/sync/v2/projects", init: { method: "POST", headers: sync, body: `{"name":"during"}` } },
           { path: "/sync/v2/projects", init: { headers: sync } },
-          { path: "/editor/v1/projects", init: { method: "POST", headers: editor, body: `{"title":"during","editorState":{}}` } },
-          { path: "/editor/v1/projects", init: { headers: editor } },
+          { path: "/indream/v1/projects", init: { method: "POST", headers: indream, body: `{"title":"during","editorState":{}}` } },
+          { path: "/indream/v1/projects", init: { headers: indream } },
           { path: "/sanity/v2021-06-07/projects", init: { method: "POST", headers: sanity, body: `{"displayName":"during"}` } },
           { path: "/sanity/v2021-06-07/projects", init: { headers: sanity } }
         ]
@@ -53,8 +55,8 @@ describe.skipIf(TestDatabase.postgresUrl === undefined)("dialect routes while Po
           expect({ seen, status: answer.status }).toEqual({ seen, status: 503 })
           expect(answer.headers.get("retry-after"), seen).toBe(String(StorageOutage.retryAfterSeconds))
           const body = answer.body as Record<string, unknown>
-          if (attempt.path.startsWith("/sync")) expect(body).toEqual({ statusCode: 503, message: StorageOutage.message })
-          if (attempt.path.startsWith("/editor")) expect(body).toEqual({ code: "OPEN_API_INTERNAL_ERROR", message: StorageOutage.message })
+          if (attempt.path.startsWith("/sync")) expect(body).toEqual(SyncErrors.table.body(503, StorageOutage.message))
+          if (attempt.path.startsWith("/indream")) expect(body).toEqual(IndreamErrors.table.body(503, StorageOutage.message))
           if (attempt.path.startsWith("/sanity")) {
             expect(body).toEqual({ statusCode: 503, error: "Service Unavailable", message: StorageOutage.message })
           }
@@ -67,8 +69,9 @@ describe.skipIf(TestDatabase.postgresUrl === undefined)("dialect routes while Po
         ).pipe(Effect.timeout("10 seconds"))
         // Nothing of the refused creates was stored.
         expect((listed.body as { items: Array<{ name: string }> }).items.map((project) => project.name)).toEqual(["before"])
-        const editorProjects = yield* request("/editor/v1/projects", { headers: editor })
-        expect(JSON.stringify(editorProjects.body)).not.toContain("during")
+        const indreamProjects = yield* request("/indream/v1/projects", { headers: indream })
+        expect(indreamProjects.status).toBe(200)
+        expect(JSON.stringify(indreamProjects.body)).not.toContain("during")
         const sanityProjects = yield* request("/sanity/v2021-06-07/projects", { headers: sanity })
         expect(JSON.stringify(sanityProjects.body)).not.toContain("during")
       }).pipe(Effect.provide(testServer({ database: url })))

@@ -9,7 +9,8 @@
  * this contract's document against the official one.
  *
  * Beyond the document, every operation with a body may answer 413 (the server's body limit, see
- * `ContractDocument`), and any route may answer 400 for a request breaking a rule every route holds.
+ * `ContractDocument`) and 415 (a body in a media type it does not declare), and any route may
+ * answer 400 for a request breaking a rule every route holds.
  */
 import * as HttpApi from "@effect/platform/HttpApi"
 import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
@@ -715,7 +716,8 @@ export class MaterialsGroup extends HttpApiGroup.make("indreamMaterials")
  */
 export const refusals: ContractDocument.Refusals = {
   badRequest: IndreamErrors.BadRequest,
-  payloadTooLarge: IndreamErrors.PayloadTooLarge
+  payloadTooLarge: IndreamErrors.PayloadTooLarge,
+  unsupportedMediaType: IndreamErrors.UnsupportedMediaType
 }
 
 /** Indream's Open API v1: 19 operations, each behind `x-api-key`. */

@@ -150,6 +150,16 @@ export class PayloadTooLarge extends WireError.Class<PayloadTooLarge>("@projectk
   { description: "The body (an upload, an editorState) is larger than the server accepts" }
 ) {}
 
+/**
+ * INF: a JSON body sent in another media type (the document declares `application/json` only):
+ * refused at the server's door, in the problem format, before any handler.
+ */
+export class UnsupportedMediaType extends WireError.Class<UnsupportedMediaType>("@projectkit/indream/UnsupportedMediaType")(
+  415,
+  problem(415),
+  { description: "The body's Content-Type is not one the operation declares" }
+) {}
+
 export class UnprocessableContent extends WireError.Class<UnprocessableContent>(
   "@projectkit/indream/UnprocessableContent"
 )(422, problem(422), {

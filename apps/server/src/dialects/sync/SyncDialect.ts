@@ -6,6 +6,7 @@
  */
 import { SyncApi, SyncErrors } from "@projectkit/sync"
 import * as Duration from "effect/Duration"
+import * as Crypto from "node:crypto"
 import type * as Dialect from "../../Dialect.js"
 import * as AssetUploads from "./AssetUploads.js"
 import * as GenerationLifecycle from "./GenerationLifecycle.js"
@@ -20,12 +21,24 @@ import * as SyncStudio from "./SyncStudio.js"
 const pendingMs = 1000
 const processingMs = 3000
 
+/**
+ * sync.so's webhook signature (https://sync.so/docs/api-reference/guides/webhooks, "Verify webhook
+ * signatures"): `Sync-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<JSON payload>">`,
+ * keyed by the signing secret string as given (`whsec_…`, not decoded). No other signing header.
+ */
+export const signSync = (secret: string, timestampSeconds: number, body: string) => ({
+  "sync-signature": `t=${timestampSeconds},v1=${
+    Crypto.createHmac("sha256", secret).update(`${timestampSeconds}.${body}`).digest("hex")
+  }`
+})
+
 export const dialect: Dialect.Dialect<GenerationLifecycle.LifecycleConfig, "generations", "sync", "apiKey"> = {
   name: "sync",
   prefix,
   contract: SyncApi.SyncApi,
   errors: SyncErrors.table,
   migrations,
+  webhookSigner: (secret, _id, timestampSeconds, body) => signSync(secret, timestampSeconds, body),
   credential: { field: "apiKey" },
   issueCredential: syncKey,
   studio: SyncStudio.studio,
