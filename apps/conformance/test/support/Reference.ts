@@ -3,7 +3,7 @@
  * when PROJECTKIT_TEST_DATABASE_URL names a PostgreSQL database (as in CI), in a schema of its own
  * there, dropped afterwards — and the
  * organizations the suite needs, made through its control plane: a first one with another user,
- * a second one (isolation), and one without the editor's runtime access.
+ * a second one (isolation), and one without Indream's runtime access.
  */
 import { Server } from "@projectkit/server"
 import * as HttpServer from "@effect/platform/HttpServer"
@@ -130,7 +130,8 @@ export const layer = layerWith({ compiledRoutes: true })
 
 /** The dialect's secret in a credentials record (`apiKey`, or Sanity's `token`). */
 const secretOf = (credentials: Credentials, dialect: Dialect): Option.Option<string> => {
-  const entry = credentials[dialect]
+  // Until the control plane issues `credentials.indream`, an Indream key is the organization's editor key.
+  const entry = credentials[dialect] ?? (dialect === "indream" ? credentials["editor"] : undefined)
   return Option.fromNullable(entry?.["apiKey"] ?? entry?.["token"])
 }
 
@@ -182,11 +183,12 @@ export const projectsLeft = (info: ReferenceInfo, dialects: ReadonlyArray<Dialec
         const probe = dialect.probe(defaultSettings(dialect))
         const url = new URL(`${info.baseUrl}/${name}${probe.path}`)
         for (const [key, value] of Object.entries(probe.query ?? {})) {
-          if (value !== undefined) url.searchParams.set(key, key === "limit" ? "100" : String(value))
+          if (value !== undefined) url.searchParams.set(key, key === "limit" ? "100" : key === "pageSize" ? "50" : String(value))
         }
         const secret = Option.getOrElse(secretOf(org.credentials, name), () => "")
         const body = await (await fetch(url, { headers: dialect.authenticate(secret) })).json() as unknown
-        const items = Array.isArray(body) ? body : (body as { items: Array<unknown> }).items
+        const items = Array.isArray(body) ? body : (body as { items?: Array<unknown>; data?: Array<unknown> }).items ??
+          (body as { data: Array<unknown> }).data
         for (const item of items) left.push(`${name}: ${JSON.stringify(item).slice(0, 120)}`)
       }
     }
