@@ -68,13 +68,24 @@ const as = (request: ProxyRequest, method: string, url: string, body?: unknown):
   body: body === undefined ? "" : JSON.stringify(body)
 })
 
-/** The response's Content-Type replaced, on GETs of URLs the server hands out under `segment`. */
-const servedAs = (segment: string, contentType: string) =>
-  mapResponses((request, response) =>
-    request.method === "GET" && pathOf(request).startsWith(`/indream/${segment}/`) && response.status === 200
-      ? { ...response, headers: { ...response.headers, "content-type": contentType } }
-      : response
-  )
+/**
+ * The URLs the server hands out under `segment` (in `field` of the answers to `route`) served with
+ * another Content-Type: the answers are rewritten to point at the proxy (the server builds them from
+ * the Host it was asked at, its own behind this proxy), which then edits what they serve.
+ */
+const servedAs = (route: RegExp, method: string, field: string, segment: string, contentType: string) =>
+  async (request: ProxyRequest, forward: (request: ProxyRequest) => Promise<ProxyResponse>): Promise<ProxyResponse> => {
+    const path = pathOf(request)
+    const response = await forward(request)
+    if (request.method === "GET" && path.startsWith(`/indream/${segment}/`) && response.status === 200) {
+      return { ...response, headers: { ...response.headers, "content-type": contentType } }
+    }
+    if (request.method !== method || !route.test(path)) return response
+    return withJson(response, editData((record) => {
+      const url = record[field]
+      return typeof url === "string" ? { ...record, [field]: `http://${request.headers["host"]}${new URL(url).pathname}` } : record
+    }))
+  }
 
 /**
  * Breaks callback deliveries: an export with a `callbackUrl` gets the proxy's own URL instead, so
@@ -248,7 +259,7 @@ export const indreamBreaks = breaksOf(dialect, [
   {
     name: "fileUrl serves every file as application/octet-stream",
     caughtBy: ["IND-UP-001"],
-    broken: servedAs("files", "application/octet-stream")
+    broken: servedAs(uploads, "POST", "fileUrl", "files", "application/octet-stream")
   },
   {
     name: "an upload without x-file-name is accepted",
@@ -312,7 +323,7 @@ export const indreamBreaks = breaksOf(dialect, [
   {
     name: "outputUrl serves the video as application/octet-stream",
     caughtBy: ["IND-EXP-004"],
-    broken: servedAs("outputs", "application/octet-stream")
+    broken: servedAs(exportTask, "GET", "outputUrl", "outputs", "application/octet-stream")
   },
   {
     name: "listExports items leave out createdByApiKeyId",
