@@ -5,7 +5,6 @@ const closed = [
   "@projectkit/core/internal/text.js",
   "@projectkit/http/dist/Adapter.js",
   "@projectkit/sync/src/SyncClient.ts",
-  "@projectkit/editor/internal/anything",
   "@projectkit/indream/internal/editorStateSchema.js"
 ]
 for (const specifier of closed) {
@@ -15,6 +14,6 @@ for (const specifier of closed) {
   })
   if (reached) throw new Error(`${specifier} is reachable`)
 }
-const open = ["@projectkit/core/PromiseClient", "@projectkit/http/PromiseAdapter", "@projectkit/sync/SyncPromise", "@projectkit/editor/Autosaver", "@projectkit/indream/IndreamPromise", "@projectkit/indream/IndreamWebhooks", "@projectkit/sanity/SanityPromise"]
+const open = ["@projectkit/core/PromiseClient", "@projectkit/http/PromiseAdapter", "@projectkit/sync/SyncPromise", "@projectkit/indream/Autosaver", "@projectkit/indream/IndreamPromise", "@projectkit/indream/IndreamWebhooks", "@projectkit/sanity/SanityPromise"]
 for (const specifier of open) await import(specifier)
 console.log("ok - the public modules import; internals are not reachable through exports")

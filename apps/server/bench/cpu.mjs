@@ -138,7 +138,7 @@ try {
     await admin.query(`CREATE SCHEMA ${schema}`)
     const { child, line } = await spawn(
       [bin, "--port", "0", "--data", inSchema(schema), "--admin-token", adminToken, "--log-format", "json",
-        "--editor-sync-limit", "1000000", "--editor-sync-window-ms", "1000", "--editor-sync-burst", "1000000"],
+        "--indream-sync-limit", "1000000", "--indream-sync-window-ms", "1000", "--indream-sync-burst", "1000000"],
       /Listening on/
     )
     const base = `http://127.0.0.1:${/Listening on http:\/\/[^:]+:(\d+)/.exec(line)[1]}`
@@ -162,22 +162,27 @@ try {
     const ids = ["seed-42"]
     console.log(`reference server${bins.length > 1 ? ` (${index + 1}: ${bin})` : ""}`)
     for (const [title, options] of scenarios(url, headers, ids[0])) await measure(admin, child.pid, title, options)
-    // An editor autosave: the project looked up, the per-project rate limit decided (no limit
-    // reached: the bench's flags), the state saved; spread over 100 projects, as the bench does.
-    const editor = { authorization: `Bearer ${credentials.editor.apiKey}`, "content-type": "application/json" }
+    // An Indream autosave: the key and project looked up, the state validated, the per-project
+    // rate limit decided (no limit reached: the bench's flags), the state saved; over 100 projects.
+    const indream = { "x-api-key": credentials.indream.apiKey, "content-type": "application/json" }
+    const blank = {
+      compositionWidth: 1920, compositionHeight: 1080, timebaseTicksPerSecond: 240000,
+      tracks: [{ id: "track-1", items: [], hidden: false, muted: false }], assets: {}, items: {}, transitions: {},
+      globalBackground: { type: "none" }, deletedAssets: []
+    }
     const projects = []
     for (let i = 0; i < 100; i++) {
-      const made = await fetch(`${base}/editor/v1/projects`, { method: "POST", headers: editor, body: JSON.stringify({ title: `Sync ${i}` }) })
-      projects.push((await made.json()).projectId)
+      const made = await fetch(`${base}/indream/v1/projects`, { method: "POST", headers: indream, body: JSON.stringify({ title: `Sync ${i}`, editorState: blank }) })
+      projects.push((await made.json()).data.projectId)
     }
     let next = 0
-    await measure(admin, child.pid, "editor sync (small)", {
+    await measure(admin, child.pid, "indream sync (small)", {
       url: base,
       requests: [{
         method: "POST",
-        headers: editor,
-        body: JSON.stringify({ editorState: { clips: [{ id: "clip-1", start: 0, duration: 40 }] }, stateVersion: 1 }),
-        setupRequest: (request) => ({ ...request, path: `/editor/v1/projects/${projects[next++ % projects.length]}/sync` })
+        headers: indream,
+        body: JSON.stringify({ editorState: blank, stateVersion: "1" }),
+        setupRequest: (request) => ({ ...request, path: `/indream/v1/projects/${projects[next++ % projects.length]}/sync` })
       }]
     })
     await stop(child)

@@ -95,12 +95,14 @@ const peakMb = (pid) => {
   }
 }
 
+/** Indream's per-project sync limit lifted: the scenario measures saving, not refusing. */
+const syncLimitsLifted = ["--indream-sync-limit", "1000000", "--indream-sync-window-ms", "1000", "--indream-sync-burst", "1000000"]
+
 const startServer = async (database, extraArgs = []) => {
   // Ready once the banner is out (storage migrated); the port is in the "Listening on" log line.
   const { child, line } = await spawn(
-    // The editor's per-project sync limit is lifted: the scenario measures saving, not refusing.
     [bin, "--port", "0", "--data", database, "--admin-token", adminToken, "--log-format", "json",
-      "--editor-sync-limit", "1000000", "--editor-sync-window-ms", "1000", "--editor-sync-burst", "1000000", ...extraArgs],
+      ...syncLimitsLifted, ...extraArgs],
     /Ctrl-C stops/,
     {},
     true
@@ -283,12 +285,12 @@ const turns = quick ? 1 : 3
  * `scenario` on the server `pid`, in turns with the same scenario on the baseline (and on the
  * node:http + pg `ceiling`, when there is one), each turn the baseline first.
  */
-const paired = async (label, scenario, pid, options, ceiling) => {
+const paired = async (label, scenario, pid, options, ceiling, baseScenario = scenario) => {
   const slices = { base: [], pg: [], server: [] }
   for (let turn = 0; turn < turns; turn++) {
     const duration = settings.duration / turns
-    if (baseline !== undefined) slices.base.push(await load(baseline.child.pid, baseline.scenarios[scenario], duration))
-    if (ceiling !== undefined) slices.pg.push(await load(ceiling.child.pid, ceiling.scenarios[scenario], duration))
+    if (baseline !== undefined) slices.base.push(await load(baseline.child.pid, baseline.scenarios[baseScenario], duration))
+    if (ceiling !== undefined) slices.pg.push(await load(ceiling.child.pid, ceiling.scenarios[baseScenario], duration))
     slices.server.push(await load(pid, options, duration))
   }
   const base = slices.base.length === 0 ? undefined : combine(slices.base)
@@ -325,7 +327,7 @@ const runServer = async (kind, location, ceiling) => {
       }
       record(label, "search (rare) 50", await load(child.pid, { title: "search", url: `${url}?limit=50&searchQuery=0000777`, headers }))
       record(label, "search (common) 50", await load(child.pid, { title: "search", url: `${url}?limit=50&searchQuery=tag042`, headers }))
-      await editorSync(label, child, baseUrl, credentials)
+      await indream(label, child, baseUrl, credentials, ceiling)
     }
 
     // Scale: one organization with a million projects.
@@ -386,31 +388,51 @@ const runServer = async (kind, location, ceiling) => {
   }
 }
 
-/** Editor autosave sync with a 1 MB state, when the server has the editor dialect. */
-const editorSync = async (label, child, baseUrl, credentials) => {
-  const probe = await fetch(`${baseUrl}/editor/openapi.json`)
-  if (probe.status !== 200 || credentials.editor === undefined) {
-    console.log(`  ${label.padEnd(10)} editor sync 1 MB       skipped: this build has no editor dialect`)
+/**
+ * A valid Indream editorState of about `bytes` of JSON: one track of back-to-back solid clips (the
+ * official example's solid item, each its own id and start), so the server validates every clip.
+ */
+const indreamState = (bytes) => {
+  const solid = (i) => ({
+    id: `item-solid-${i}`, type: "solid", color: "#111827", shape: "rectangle", startTicks: i * 120, durationTicks: 120,
+    top: { value: 0, keyframes: [] }, left: { value: 0, keyframes: [] }, width: { value: 1920, keyframes: [] },
+    height: { value: 1080, keyframes: [] }, scaleX: { value: 1, keyframes: [] }, scaleY: { value: 1, keyframes: [] },
+    opacity: { value: 1, keyframes: [] }, isDraggingInTimeline: false, borderRadius: { value: 0, keyframes: [] },
+    rotation: { value: 0, keyframes: [] }, keepAspectRatio: false
+  })
+  const count = Math.ceil(bytes / JSON.stringify(solid(0)).length)
+  const items = Object.fromEntries(Array.from({ length: count }, (_, i) => [`item-solid-${i}`, solid(i)]))
+  return {
+    compositionWidth: 1920, compositionHeight: 1080, timebaseTicksPerSecond: 240000,
+    tracks: [{ id: "track-main", hidden: false, muted: false, items: Object.keys(items) }],
+    assets: {}, items, transitions: {}, globalBackground: { type: "color", color: "#111827", gradient: null }
+  }
+}
+
+/** Indream's create and get (paired with the baseline) and autosave sync of a 1 MB state, when the server has the dialect. */
+const indream = async (label, child, baseUrl, credentials, ceiling) => {
+  const probe = await fetch(`${baseUrl}/indream/openapi.json`)
+  if (probe.status !== 200 || credentials.indream === undefined) {
+    console.log(`  ${label.padEnd(10)} indream                skipped: this build has no indream dialect`)
     return
   }
-  await editorSyncLoad(label, child, baseUrl, credentials.editor.apiKey)
-}
-/**
- * Autosave syncs of a 1 MB editor state, spread over many projects (the sync rate limit is per
- * project); a 429 from the limit is counted apart, not as a failure.
- */
-const editorSyncLoad = async (label, child, baseUrl, apiKey) => {
-  const auth = { authorization: `Bearer ${apiKey}`, "content-type": "application/json" }
+  const headers = { "x-api-key": credentials.indream.apiKey, "content-type": "application/json" }
+  const url = `${baseUrl}/indream/v1/projects`
+  const small = JSON.stringify({ title: "Bench project", editorState: indreamState(0) })
+  const made = await fetch(url, { method: "POST", headers, body: small })
+  if (made.status !== 201) throw new Error(`indream create: ${made.status} ${await made.text()}`)
+  const id = (await made.json()).data.projectId
+  await paired(label, "indream create", child.pid, { title: "indream create", url, method: "POST", headers, body: small }, ceiling, "create")
+  await paired(label, "indream get", child.pid, { title: "indream get", url: `${url}/${id}`, headers }, ceiling, "get")
   const ids = []
   for (let i = 0; i < 100; i++) {
-    const response = await fetch(`${baseUrl}/editor/v1/projects`, { method: "POST", headers: auth, body: JSON.stringify({ title: `Sync ${i}` }) })
-    if (response.status !== 201) throw new Error(`editor create: ${response.status} ${await response.text()}`)
-    ids.push((await response.json()).projectId)
+    const response = await fetch(url, { method: "POST", headers, body: JSON.stringify({ title: `Sync ${i}`, editorState: indreamState(0) }) })
+    if (response.status !== 201) throw new Error(`indream create: ${response.status} ${await response.text()}`)
+    ids.push((await response.json()).data.projectId)
   }
-  // About 1 MB of JSON: an editor document of 5,000 clips.
-  const clips = Array.from({ length: 5_000 }, (_, i) => ({ id: `clip-${i}`, start: i * 40, duration: 40, src: `https://media.invalid/${"x".repeat(120)}/${i}.mp4`, effects: ["fade", "zoom"] }))
+  const state = JSON.stringify(indreamState(1_000_000))
   let version = 0
-  const body = (n) => JSON.stringify({ editorState: { clips }, stateVersion: n })
+  const body = (n) => `{"stateVersion":"v${n}","editorState":${state}}`
   const size = Buffer.byteLength(body(1))
   let next = 0
   resetPeak(child.pid)
@@ -420,14 +442,14 @@ const editorSyncLoad = async (label, child, baseUrl, apiKey) => {
     duration: settings.duration,
     requests: [{
       method: "POST",
-      headers: auth,
-      setupRequest: (request) => ({ ...request, path: `/editor/v1/projects/${ids[next++ % ids.length]}/sync`, body: body(++version) })
+      headers,
+      setupRequest: (request) => ({ ...request, path: `/indream/v1/projects/${ids[next++ % ids.length]}/sync`, body: body(++version) })
     }]
   })
   const limited = result.statusCodeStats?.["429"]?.count ?? 0
   const failures = result.non2xx - limited + result.errors + result.timeouts
-  if (failures > 0) console.warn(`  ! editor sync: ${failures} failed requests of ${result.requests.total}`)
-  record(label, `editor sync ${(size / 1e6).toFixed(1)} MB`, {
+  if (failures > 0) console.warn(`  ! indream sync: ${failures} failed requests of ${result.requests.total}`)
+  record(label, `indream sync ${(size / 1e6).toFixed(1)} MB`, {
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,

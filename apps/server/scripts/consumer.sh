@@ -36,7 +36,7 @@ fail() {
 
 echo "server consumer test: packing @projectkit/server and the workspace packages it depends on"
 mkdir -p "$work/tarballs" "$work/consumer"
-for package in packages/core packages/http packages/sync packages/editor packages/sanity apps/server; do
+for package in packages/core packages/http packages/sync packages/indream packages/sanity apps/server; do
   (cd "$repo/$package" && "${PNPM[@]}" pack --pack-destination "$work/tarballs" >/dev/null)
 done
 tar -tzf "$work"/tarballs/projectkit-server-*.tgz >"$work/files.txt"
@@ -79,7 +79,7 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "$url/__projectkit/health")
 echo "server consumer test: $url answered health $code, $(( ($(date +%s%N) - started) / 1000000 )) ms after the spawn"
 [ "$code" = 200 ] || fail "health answered $code"
 sync_key=$(node -p 'require(process.argv[1]).demo.credentials.sync.apiKey' "$work/first.json")
-editor_key=$(node -p 'require(process.argv[1]).demo.credentials.editor.apiKey' "$work/first.json")
+indream_key=$(node -p 'require(process.argv[1]).demo.credentials.indream.apiKey' "$work/first.json")
 sanity_token=$(node -p 'require(process.argv[1]).demo.credentials.sanity.token' "$work/first.json")
 
 echo "server consumer test: startServer() from the installed package"
@@ -97,7 +97,7 @@ timeout 60 node library.js || fail "startServer() from the installed package fai
 
 conform() {
   PROJECTKIT_CONFORMANCE_SYNC_API_KEY="$sync_key" \
-  PROJECTKIT_CONFORMANCE_EDITOR_API_KEY="$editor_key" \
+  PROJECTKIT_CONFORMANCE_INDREAM_API_KEY="$indream_key" \
   PROJECTKIT_CONFORMANCE_SANITY_TOKEN="$sanity_token" \
     node "$conformance" --base-url "$url" >"$work/conformance-$1.txt" 2>&1 || {
     cat "$work/conformance-$1.txt" >&2

@@ -33,10 +33,11 @@ import type { DialectDeclaration } from "./ControlSchemas.js"
 import type { LargerBodies } from "./Fallback.js"
 import type { DialectStudio } from "./StudioView.js"
 import type { Organizations } from "./Organizations.js"
-import type { Webhooks } from "./Webhooks.js"
+import type { PublicUrl } from "./PublicUrl.js"
+import type { Signer, Webhooks } from "./Webhooks.js"
 
-/** What every dialect's Layer may use of the server: storage, tenancy, webhooks, the compiled routes' registry. */
-export type ServerServices = SqlClient.SqlClient | Organizations | Webhooks | CompiledApi.Registry
+/** What every dialect's Layer may use of the server: storage, tenancy, webhooks, the compiled routes' registry, its public URL. */
+export type ServerServices = SqlClient.SqlClient | Organizations | Webhooks | CompiledApi.Registry | PublicUrl
 
 /**
  * One provider's API, as the server mounts it: everything central code needs to know of it, so
@@ -75,6 +76,11 @@ export interface Dialect<
    * `Organizations.authenticate` under this dialect's name).
    */
   readonly credentialOf?: ((headers: IncomingHttpHeaders) => string | undefined) | undefined
+  /**
+   * How its webhook deliveries are signed, when its provider documents its own scheme; by default
+   * the server's (`Webhooks.sign`).
+   */
+  readonly webhookSigner?: Signer | undefined
   /** Its routes that accept bodies larger than the server's limit, with their own limit. */
   readonly largerBodies?: LargerBodies | undefined
   /** Its tab in the Studio: the views of an organization's records it offers (`../StudioView.ts`). */

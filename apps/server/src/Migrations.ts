@@ -45,7 +45,15 @@ const serverMigrations = {
       delivered_at BIGINT
     )`,
     `CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE status = 'pending'`
-  )
+  ),
+  // GCRA state per (rule, tenant), shared by every server instance on the database (`RateLimits`).
+  // The id of the first dialect with a rate limit, which created it: a database has it from then.
+  "0004_rate_limits": statements(`CREATE TABLE IF NOT EXISTS rate_limits (
+    key TEXT PRIMARY KEY,
+    tat TEXT NOT NULL
+  )`),
+  // The headers a receiver asked for (an Indream export's `callbackHeaders`), sent with each attempt.
+  "0019_webhook_headers": statements(`ALTER TABLE webhook_deliveries ADD COLUMN headers TEXT`)
 }
 
 /**

@@ -38,6 +38,7 @@ import * as Studio from "./Studio.js"
 import * as StudioControl from "./StudioControl.js"
 import * as StudioEvents from "./StudioEvents.js"
 import * as Traffic from "./Traffic.js"
+import * as PublicUrl from "./PublicUrl.js"
 import * as Webhooks from "./Webhooks.js"
 
 export const VERSION = "0.0.0"
@@ -51,6 +52,8 @@ export interface ServerConfig extends Dialects.DialectsConfig {
   /** The largest request body accepted; larger ones get 413. */
   readonly maxBodyBytes: number
   readonly webhooks?: Webhooks.WebhookConfig | undefined
+  /** The URL clients reach the server at behind a proxy, for the URLs it hands out; by default each request's `Host`. */
+  readonly publicUrl?: string | undefined
   /** Log every request (method, url, status); off by default. */
   readonly logRequests?: boolean | undefined
   /**
@@ -184,6 +187,7 @@ export const layerApi = (config: Omit<ServerConfig, "port" | "host">) => {
       ...served.map((dialect) => dialect.layer(configured[dialect.configKey]))
     ]),
     Layer.provide(AdminAuthLive),
+    Layer.provide(PublicUrl.layer(config.publicUrl)),
     Layer.provide(config.snapshot === undefined ? Layer.empty : Layer.effectDiscard(
       Effect.flatMap(Snapshots.Snapshots, (snapshots) => snapshots.importState(config.snapshot))
     )),

@@ -7,7 +7,8 @@
  * Signing follows the Standard Webhooks scheme (INF: none of the providers' documents we hold says
  * how they sign): headers `webhook-id`, `webhook-timestamp` (seconds) and `webhook-signature`
  * = `v1,` + base64(HMAC-SHA256(secret, `${id}.${timestamp}.${body}`)), where the secret is the
- * organization's `whsec_…` secret taken as UTF-8 bytes.
+ * organization's `whsec_…` secret taken as UTF-8 bytes. A dialect whose provider documents its
+ * own scheme declares its signer (`Dialect.webhookSigner`), and its deliveries are signed by it.
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -19,6 +20,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Crypto from "node:crypto"
+import * as Dialect from "./Dialect.js"
 import { randomId } from "./internal/ids.js"
 import { forkPoller } from "./internal/poller.js"
 
@@ -47,13 +49,18 @@ export interface WebhooksService {
     readonly dialect: string
     readonly url: string
     readonly payload: unknown
+    /** Headers the receiver asked for (Indream's `callbackHeaders`); the signature's win over them. */
+    readonly headers?: Readonly<Record<string, string>> | undefined
   }) => Effect.Effect<void, SqlError>
 }
 
 export class Webhooks extends Context.Tag("@projectkit/server/Webhooks")<Webhooks, WebhooksService>() {}
 
+/** How one delivery is signed: its signature headers, from the organization's secret, the delivery's id, the time and the body. */
+export type Signer = (secret: string, id: string, timestampSeconds: number, body: string) => Readonly<Record<string, string>>
+
 /** The signature headers of one delivery (exported for receivers' tests and docs). */
-export const sign = (secret: string, id: string, timestampSeconds: number, body: string) => ({
+export const sign: Signer = (secret, id, timestampSeconds, body) => ({
   "webhook-id": id,
   "webhook-timestamp": String(timestampSeconds),
   "webhook-signature": `v1,${
@@ -63,6 +70,8 @@ export const sign = (secret: string, id: string, timestampSeconds: number, body:
 
 interface DueDelivery {
   readonly id: string
+  readonly dialect: string
+  readonly headers: string | null
   readonly url: string
   readonly payload: string
   readonly attempts: number
@@ -86,6 +95,11 @@ export const layer = (config: WebhookConfig = defaultConfig) =>
     Effect.gen(function*() {
       const sql = yield* SqlClient.SqlClient
       const client = yield* HttpClient.HttpClient
+      // Each dialect's deliveries signed by its own signer, if it declares one.
+      const signers = new Map<string, Signer>()
+      for (const dialect of yield* Dialect.Dialects) {
+        if (dialect.webhookSigner !== undefined) signers.set(dialect.name, dialect.webhookSigner)
+      }
       const timeout = Duration.decode(config.timeout)
       const baseDelay = Duration.toMillis(config.retryBaseDelay)
 
@@ -99,7 +113,10 @@ export const layer = (config: WebhookConfig = defaultConfig) =>
             return
           }
           const request = HttpClientRequest.post(delivery.url).pipe(
-            HttpClientRequest.setHeaders(sign(delivery.webhook_secret, delivery.id, Math.floor(now / 1000), delivery.payload)),
+            HttpClientRequest.setHeaders(delivery.headers === null ? {} : JSON.parse(delivery.headers) as Record<string, string>),
+            HttpClientRequest.setHeaders(
+              (signers.get(delivery.dialect) ?? sign)(delivery.webhook_secret, delivery.id, Math.floor(now / 1000), delivery.payload)
+            ),
             HttpClientRequest.bodyText(delivery.payload, "application/json")
           )
           const outcome = yield* client.execute(request).pipe(
@@ -128,7 +145,7 @@ export const layer = (config: WebhookConfig = defaultConfig) =>
       // instance polling the same database does not deliver them twice.
       const tick = Effect.gen(function*() {
         const now = yield* Clock.currentTimeMillis
-        const due = yield* sql<DueDelivery>`SELECT d.id, d.url, d.payload, d.attempts, d.next_attempt_at,
+        const due = yield* sql<DueDelivery>`SELECT d.id, d.dialect, d.headers, d.url, d.payload, d.attempts, d.next_attempt_at,
             o.webhook_secret
           FROM webhook_deliveries d JOIN organizations o ON o.id = d.org_id
           WHERE d.status = 'pending' AND d.next_attempt_at <= ${now}
@@ -146,10 +163,11 @@ export const layer = (config: WebhookConfig = defaultConfig) =>
       yield* forkPoller("webhooks", config.pollInterval, tick)
 
       return Webhooks.of({
-        enqueue: ({ dialect, orgId, payload, url }) =>
+        enqueue: ({ dialect, headers, orgId, payload, url }) =>
           Effect.flatMap(Clock.currentTimeMillis, (now) =>
-            sql`INSERT INTO webhook_deliveries (id, org_id, dialect, url, payload, status, attempts, next_attempt_at, created_at)
-              VALUES (${randomId()}, ${orgId}, ${dialect}, ${url}, ${JSON.stringify(payload)}, 'pending', 0, ${now}, ${now})`)
+            sql`INSERT INTO webhook_deliveries (id, org_id, dialect, url, payload, headers, status, attempts, next_attempt_at, created_at)
+              VALUES (${randomId()}, ${orgId}, ${dialect}, ${url}, ${JSON.stringify(payload)},
+                ${headers === undefined ? null : JSON.stringify(headers)}, 'pending', 0, ${now}, ${now})`)
             .pipe(Effect.asVoid)
       })
     })

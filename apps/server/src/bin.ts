@@ -81,6 +81,11 @@ const keepAliveTimeout = Options.integer("keep-alive-timeout-ms").pipe(
   Options.withDefault(Server.defaultConnections.keepAliveTimeoutMs)
 )
 
+const publicUrl = Options.text("public-url").pipe(
+  Options.withDescription("The URL clients reach the server at behind a proxy, for the URLs it hands out (stored files, rendered outputs); by default each request's Host"),
+  Options.optional
+)
+
 /**
  * Each dialect's own flags (`Dialect.flags`), after the server's connection flags and in the
  * dialects' order, as `--help` lists them: one option per flag, and the configuration they make
@@ -216,6 +221,7 @@ const command = Command.make(
     headersTimeout,
     requestTimeout,
     keepAliveTimeout,
+    publicUrl,
     dialectOptions,
     logFormat,
     logRequests,
@@ -245,6 +251,7 @@ const command = Command.make(
           requestTimeoutMs: options.requestTimeout,
           keepAliveTimeoutMs: options.keepAliveTimeout
         },
+        publicUrl: Option.getOrUndefined(options.publicUrl),
         ...options.dialectOptions,
         latencyMs: options.latency,
         journal: { enabled: options.journal, size: options.journalSize, bodyBytes: options.journalBodies },

@@ -64,7 +64,11 @@ describe("projectkit-server", () => {
       const { ready } = server
       expect(ready.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
       expect(ready.url.endsWith(":0")).toBe(false)
-      expect(ready.dialectUrls).toEqual({ sync: `${ready.url}/sync`, editor: `${ready.url}/editor`, sanity: `${ready.url}/sanity` })
+      expect(ready.dialectUrls).toEqual({
+        sync: `${ready.url}/sync`,
+        sanity: `${ready.url}/sanity`,
+        indream: `${ready.url}/indream`
+      })
       expect(ready.pid).toBe(server.child.pid)
       expect((await fetch(`${ready.url}/__projectkit/health`)).status).toBe(200)
       const projects = await fetch(`${ready.dialectUrls["sync"]}/v2/projects`, { headers: { "x-api-key": ready.demo!.credentials.sync.apiKey } })

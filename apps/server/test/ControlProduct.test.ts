@@ -58,9 +58,10 @@ for (const router of routers) {
         expect(await visible(server.url, mine, populatedMine)).toEqual({
           syncProjects: 0,
           syncAssets: 0,
-          editorProjects: 0,
           sanityProjects: 0,
-          sanityProjectToken: 401
+          sanityProjectToken: 401,
+          indreamProjects: 0,
+          indreamFile: 0
         })
         const exported = (await control("GET", `/export?org=${mine.id}`)).body!
         for (const [table, rows] of Object.entries(exported["tables"] as Record<string, ReadonlyArray<unknown>>)) {
@@ -87,7 +88,7 @@ for (const router of routers) {
         expect((await control("DELETE", `/orgs/${gone.id}`, undefined, "wrong")).status).toBe(401)
         expect(await control("DELETE", `/orgs/${gone.id}`)).toEqual({ status: 204, body: undefined })
         expect((await syncGet(gone)).status).toBe(401)
-        expect((await fetch(`${server.url}/editor/v1/projects`, { headers: { authorization: `Bearer ${gone.credentials.editor.apiKey}` } })).status)
+        expect((await fetch(`${server.url}/indream/v1/projects`, { headers: { "x-api-key": gone.credentials.indream.apiKey } })).status)
           .toBe(401)
         expect((await syncGet(stays)).status).toBe(200)
         expect(await control("DELETE", `/orgs/${gone.id}`)).toMatchObject({ status: 404, body: { error: "not_found" } })
@@ -112,7 +113,7 @@ for (const router of routers) {
           body: JSON.stringify({ name: "journaled" })
         })
         expect(created.headers.get("x-request-id")).toBe("mine-1")
-        await fetch(`${server.url}/editor/v1/projects`, { headers: { authorization: `Bearer ${b.credentials.editor.apiKey}` } })
+        await fetch(`${server.url}/indream/v1/projects`, { headers: { "x-api-key": b.credentials.indream.apiKey } })
         await fetch(`${server.url}/sanity/v2021-06-07/projects`, { headers: { authorization: "Bearer wrong" } })
         await fetch(`${server.url}/sync/v2/nowhere`, { headers: { "x-api-key": a.credentials.sync.apiKey } })
 
@@ -123,7 +124,7 @@ for (const router of routers) {
         expect(requests.map((r) => `${r["method"]} ${r["path"]} ${r["status"]}`)).toEqual([
           "GET /sync/v2/nowhere 404",
           "GET /sanity/v2021-06-07/projects 401",
-          "GET /editor/v1/projects 200",
+          "GET /indream/v1/projects 200",
           "POST /sync/v2/projects 201"
         ])
         expect(requests[3]).toMatchObject({
@@ -141,7 +142,7 @@ for (const router of routers) {
 
         const byOrg = (await control("GET", `/requests?org=${a.id}`)).body!["requests"] as Array<Record<string, unknown>>
         expect(byOrg.map((r) => r["path"])).toEqual(["/sync/v2/nowhere", "/sync/v2/projects"])
-        expect(((await control("GET", "/requests?dialect=editor")).body!["requests"] as Array<unknown>)).toHaveLength(1)
+        expect(((await control("GET", "/requests?dialect=indream")).body!["requests"] as Array<unknown>)).toHaveLength(1)
         expect(((await control("GET", "/requests?method=post&path=/sync/*")).body!["requests"] as Array<unknown>)).toHaveLength(1)
         expect(((await control("GET", "/requests?limit=2")).body!["requests"] as Array<unknown>)).toHaveLength(2)
         expect((await control("GET", "/requests?limit=0")).status).toBe(400)
@@ -187,11 +188,11 @@ for (const router of routers) {
         await control("DELETE", "/faults")
 
         // Each dialect's own body; a body of the fault's own; 503 with a chosen Retry-After.
-        await control("POST", "/faults", { dialect: "editor", status: 503, retryAfterSeconds: 7 })
-        const editor = await fetch(`${server.url}/editor/v1/projects`, { headers: { authorization: `Bearer ${org.credentials.editor.apiKey}` } })
-        expect(editor.status).toBe(503)
-        expect(editor.headers.get("retry-after")).toBe("7")
-        expect(await editor.json()).toMatchObject({ code: expect.stringMatching(/^OPEN_API_/), message: expect.stringMatching(/Injected fault/) })
+        await control("POST", "/faults", { dialect: "indream", status: 503, retryAfterSeconds: 7 })
+        const indream = await fetch(`${server.url}/indream/v1/projects`, { headers: { "x-api-key": org.credentials.indream.apiKey } })
+        expect(indream.status).toBe(503)
+        expect(indream.headers.get("retry-after")).toBe("7")
+        expect(await indream.json()).toMatchObject({ status: 503, errorCode: expect.any(String), detail: expect.stringMatching(/Injected fault/) })
         await control("POST", "/faults", { dialect: "sanity", path: "/v2021-06-07/projects/*", status: 500, body: { custom: true } })
         const sanity = await fetch(`${server.url}/sanity/v2021-06-07/projects/abc`, { headers: { authorization: `Bearer ${org.credentials.sanity.token}` } })
         expect(sanity.status).toBe(500)
@@ -240,7 +241,7 @@ for (const router of routers) {
       it("refuses a fault that names no dialect it knows, or does nothing", async () => {
         expect(await control("POST", "/faults", { dialect: "stripe", status: 500 })).toMatchObject({
           status: 400,
-          body: { error: "bad_request", message: expect.stringMatching(/sync, editor, sanity/) }
+          body: { error: "bad_request", message: expect.stringMatching(/sync, sanity, indream/) }
         })
         expect(await control("POST", "/faults", { dialect: "sync" })).toMatchObject({ status: 400, body: { error: "bad_request" } })
         expect((await control("POST", "/faults", { dialect: "sync", status: 99 })).status).toBe(400)
@@ -254,7 +255,7 @@ for (const router of routers) {
         const json = await fetch(`${server.url}/`)
         expect(json.status).toBe(200)
         const home = await json.json() as { dialects: Array<{ name: string; url: string; docs: string }>; control: { health: string } }
-        expect(home.dialects.map((d) => d.name)).toEqual(["sync", "editor", "sanity"])
+        expect(home.dialects.map((d) => d.name)).toEqual(["sync", "sanity", "indream"])
         expect(home.dialects[0]).toMatchObject({ url: `${server.url}/sync`, docs: `${server.url}/sync/docs` })
         expect((await fetch(home.control.health)).status).toBe(200)
         const html = await fetch(`${server.url}/`, { headers: { accept: "text/html" } })

@@ -1,5 +1,5 @@
 /**
- * Every tenant credential is stored as a hash (issue 14: sync.so keys, editor keys and Sanity user
+ * Every tenant credential is stored as a hash (issue 14: sync.so keys, Indream keys and Sanity user
  * tokens were stored in plaintext): shown once when issued, still authenticating; secrets stored
  * before the change are hashed in place by the migration and keep working. On both backends.
  */
@@ -46,13 +46,13 @@ describe(`credentials at rest (${TestDatabase.backend})`, () => {
         const organizations = yield* Organizations
         const sql = yield* SqlClient.SqlClient
         const org = yield* organizations.create("Hashed")
-        const secrets = [org.credentials.sync.apiKey, org.credentials.editor.apiKey, org.credentials.sanity.token]
+        const secrets = [org.credentials.sync.apiKey, org.credentials.indream.apiKey, org.credentials.sanity.token]
         const stored = (yield* sql<{ secret_hash: string }>`SELECT secret_hash FROM credentials`).map((row) => row.secret_hash)
         expect([...stored].sort()).toEqual(secrets.map(hashSecret).sort())
         // Nothing stored anywhere in the table is a secret itself.
         for (const secret of secrets) expect(JSON.stringify(yield* sql`SELECT * FROM credentials`)).not.toContain(secret)
         expect(Option.isSome(yield* organizations.authenticate("sync", org.credentials.sync.apiKey))).toBe(true)
-        expect(Option.isSome(yield* organizations.authenticate("editor", org.credentials.editor.apiKey))).toBe(true)
+        expect(Option.isSome(yield* organizations.authenticate("indream", org.credentials.indream.apiKey))).toBe(true)
         expect(Option.isSome(yield* organizations.authenticate("sanity", org.credentials.sanity.token))).toBe(true)
         // A hash is not a credential.
         expect(yield* organizations.authenticate("sync", hashSecret(org.credentials.sync.apiKey))).toEqual(Option.none())
@@ -68,7 +68,7 @@ describe(`credentials at rest (${TestDatabase.backend})`, () => {
         expect(again.credentials.sync.apiKey).not.toBe(first.credentials.sync.apiKey)
         expect(yield* organizations.authenticate("sync", first.credentials.sync.apiKey)).toEqual(Option.none())
         const now = yield* organizations.authenticate("sync", again.credentials.sync.apiKey)
-        const before = yield* organizations.authenticate("editor", again.credentials.editor.apiKey)
+        const before = yield* organizations.authenticate("indream", again.credentials.indream.apiKey)
         expect(Option.map(now, (caller) => caller.userId)).toEqual(Option.map(before, (caller) => caller.userId))
       })))
 
@@ -94,7 +94,7 @@ describe(`credentials at rest (${TestDatabase.backend})`, () => {
       yield* Effect.gen(function*() {
         const organizations = yield* Organizations
         const sql = yield* SqlClient.SqlClient
-        expect(yield* sql`SELECT secret_hash FROM credentials`).toEqual([{ secret_hash: hashSecret("sk-old-plaintext") }])
+        expect(yield* sql`SELECT secret_hash FROM credentials WHERE dialect = 'sync'`).toEqual([{ secret_hash: hashSecret("sk-old-plaintext") }])
         expect(Option.map(yield* organizations.authenticate("sync", "sk-old-plaintext"), (c) => c.orgId)).toEqual(Option.some("o1"))
       }).pipe(Effect.provide(organizationsLayer.pipe(Layer.provideMerge(Database.layer(location)), Layer.provide(Dialects.registered))))
     }).pipe(Effect.scoped))

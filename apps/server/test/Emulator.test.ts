@@ -39,7 +39,11 @@ describe("startServer", () => {
     try {
       expect(one.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
       expect(one.url).not.toBe(two.url)
-      expect(one.dialectUrls).toEqual({ sync: `${one.url}/sync`, editor: `${one.url}/editor`, sanity: `${one.url}/sanity` })
+      expect(one.dialectUrls).toEqual({
+        sync: `${one.url}/sync`,
+        sanity: `${one.url}/sanity`,
+        indream: `${one.url}/indream`
+      })
       expect(one.adminToken).toMatch(/^pk_admin_/)
 
       const org = await one.createOrganization("Acme")
@@ -134,7 +138,7 @@ layer(Emulator.layer({ logLevel: "None" }))("Emulator.layer", (it) => {
       const emulator = yield* Emulator.Emulator
       const org = yield* emulator.createOrganization("Effectful")
       const response = yield* Effect.promise(() =>
-        fetch(`${emulator.dialectUrls["editor"]}/v1/projects`, { headers: { authorization: `Bearer ${org.credentials.editor.apiKey}` } })
+        fetch(`${emulator.dialectUrls["indream"]}/v1/projects`, { headers: { "x-api-key": org.credentials.indream.apiKey } })
       )
       expect(response.status).toBe(200)
       expect(yield* emulator.resetOrganization(org.id)).toBe(true)

@@ -78,14 +78,14 @@ describe(`a fourth dialect, registered with one list entry (${TestDatabase.backe
     const server = await start()
     expect(server.dialectUrls["notes"]).toBe(`${server.url}/notes`)
     const health = await control<{ dialects: ReadonlyArray<string> }>(server, "GET", "/health")
-    expect(health.body.dialects).toEqual(["sync", "editor", "sanity", "notes"])
+    expect(health.body.dialects).toEqual(["sync", "sanity", "indream", "notes"])
 
     const org = await control<User>(server, "POST", "/orgs", { name: "Noted" })
     expect(org.status).toBe(201)
     const key = org.body.credentials["notes"]?.["key"] ?? ""
     expect(key).toMatch(/^nk_/)
     // The other dialects' credentials are issued as before.
-    expect(Object.keys(org.body.credentials)).toEqual(["sync", "editor", "sanity", "notes"])
+    expect(Object.keys(org.body.credentials)).toEqual(["sync", "sanity", "indream", "notes"])
 
     const created = await notes(server, key, "POST", { text: "first", tags: ["b", "a"] })
     expect(created).toMatchObject({ status: 201, body: { text: "first", tags: ["a", "b"] } })
@@ -104,7 +104,7 @@ describe(`a fourth dialect, registered with one list entry (${TestDatabase.backe
       "GET",
       "/studio/views"
     )
-    expect(views.body.served).toEqual(["sync", "editor", "sanity", "notes"])
+    expect(views.body.served).toEqual(["sync", "sanity", "indream", "notes"])
     expect(views.body.dialects.at(-1)).toMatchObject({ dialect: "notes", title: "Notes" })
     const shown = await control(server, "GET", `/orgs/${org.body.id}/views/notes`)
     expect(shown.body).toMatchObject({ dialect: "notes", views: [{ id: "notes", records: [{ title: "first", cells: { text: "first" } }] }] })

@@ -17,8 +17,8 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, layer } from "@effect/vitest"
-import { EditorApi } from "@projectkit/editor"
 import { ContractDocument } from "@projectkit/http"
+import { IndreamApi } from "@projectkit/indream"
 import { SanityApi } from "@projectkit/sanity"
 import { SyncApi } from "@projectkit/sync"
 import * as Effect from "effect/Effect"
@@ -28,6 +28,7 @@ import type * as Dialect from "../src/Dialect.js"
 import * as Dialects from "../src/dialects/index.js"
 import * as Fallback from "../src/Fallback.js"
 import * as Untrusted from "../src/internal/untrusted.js"
+import { examples } from "./support/IndreamDocuments.js"
 import * as Fuzz from "./support/Fuzz.js"
 import * as FuzzServer from "./support/FuzzServer.js"
 import { backend } from "./support/TestDatabase.js"
@@ -48,8 +49,8 @@ const maxErrorBody = 4_096
 /** Each dialect's refusals (its 400 and 413 bodies), as its contract declares them. */
 const refusals: Readonly<Record<string, ContractDocument.Refusals>> = {
   sync: SyncApi.refusals,
-  editor: EditorApi.refusals,
-  sanity: SanityApi.refusals
+  sanity: SanityApi.refusals,
+  indream: IndreamApi.refusals
 }
 
 /** A dialect's credential in an organization the control plane created. */
@@ -57,8 +58,8 @@ const credentialOf = (dialect: string, org: CreatedOrganization): string => {
   switch (dialect) {
     case "sync":
       return org.credentials.sync.apiKey
-    case "editor":
-      return org.credentials.editor.apiKey
+    case "indream":
+      return org.credentials.indream.apiKey
     default:
       return org.credentials.sanity.token
   }
@@ -69,8 +70,6 @@ const credentialOf = (dialect: string, org: CreatedOrganization): string => {
  * (each is stated in the document: the endpoint's description or the field's).
  */
 const stateful: ReadonlyArray<{ readonly operation: string; readonly message: RegExp }> = [
-  // "A project with no saved editorState yet is refused with 400."
-  { operation: "editorProjects.export", message: /has no saved editorState yet/ },
   // studioHost: "set once: changing a project's studio host is refused with 400".
   { operation: "sanityProjects.update", message: /studio host of a project cannot be changed/ }
 ]
@@ -97,9 +96,17 @@ const seedResources = (dialect: Dialect.Dialect, secret: string) =>
         answers.push((yield* json("POST", "/v2/assets", { url: "https://example.com/a.mp4", type: "VIDEO", projectId: id }, auth)).body)
         break
       }
-      case "editor": {
-        const auth = { authorization: `Bearer ${secret}` }
-        answers.push((yield* json("POST", "/v1/projects", { title: "seed", editorState: { clips: [] } }, auth)).body)
+      case "indream": {
+        const auth = { "x-api-key": secret }
+        const state = examples("valid").find((example) => example.file === "editor-state.valid.json")!.state
+        const project = yield* json("POST", "/v1/projects", { title: "seed", editorState: state }, auth)
+        answers.push(project.body)
+        const uploaded = yield* request(`${dialect.prefix}/v1/uploads`, {
+          method: "POST",
+          headers: { ...auth, "content-type": "image/png", "x-file-name": "seed.png" },
+          body: new Uint8Array([137, 80, 78, 71])
+        })
+        answers.push(uploaded.body)
         break
       }
       case "sanity": {

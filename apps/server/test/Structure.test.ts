@@ -45,7 +45,7 @@ const resolved = (file: string, specifier: string) =>
 
 const contractName = /(Api|Schemas|Errors)\.ts$/
 /** Libraries a contract may use: the schema and HTTP API definitions, and the core's and the error tables' packages. */
-const contractLibraries = /^(effect(\/|$)|@effect\/platform\/(HttpApi|HttpApiEndpoint|HttpApiGroup|HttpApiMiddleware|HttpApiSchema|HttpApiSecurity|HttpApiError|Multipart|OpenApi)$|@projectkit\/(core|http|sync|editor|sanity|indream)(\/|$))/
+const contractLibraries = /^(effect(\/|$)|@effect\/platform\/(HttpApi|HttpApiEndpoint|HttpApiGroup|HttpApiMiddleware|HttpApiSchema|HttpApiSecurity|HttpApiError|Multipart|OpenApi)$|@projectkit\/(core|http|sync|sanity|indream)(\/|$))/
 
 const relative = (file: string) => Path.relative(Path.resolve(serverRoot, "../.."), file)
 
@@ -121,8 +121,8 @@ describe("structure", () => {
 })
 
 /**
- * Tables shared by every dialect though one dialect's migration made them first: the rate-limit
- * budgets (`0004_editor`), used by the central `RateLimits` for any limit.
+ * Tables shared by every dialect: the rate-limit budgets (`0004_rate_limits`, the server's own
+ * migration since the dialect that made them first is gone), used by the central `RateLimits`.
  */
 const sharedTables: ReadonlySet<string> = new Set(["rate_limits"])
 

@@ -39,6 +39,22 @@ const backends = [
 
 const json = (apiKey: string) => ({ "x-api-key": apiKey, "content-type": "application/json" })
 
+/** A valid Indream editorState of `width` and `clips` back-to-back solid clips on one track. */
+const indreamState = (width: number, clips: number) => {
+  const keyframed = (value: number) => ({ value, keyframes: [] })
+  const items = Object.fromEntries(Array.from({ length: clips }, (_, i) => [`solid-${i}`, {
+    id: `solid-${i}`, type: "solid", color: "#111827", shape: "rectangle", startTicks: i * 120, durationTicks: 120,
+    top: keyframed(0), left: keyframed(0), width: keyframed(1920), height: keyframed(1080), scaleX: keyframed(1),
+    scaleY: keyframed(1), opacity: keyframed(1), isDraggingInTimeline: false, borderRadius: keyframed(0),
+    rotation: keyframed(0), keepAspectRatio: false
+  }]))
+  return {
+    compositionWidth: width, compositionHeight: 1080, timebaseTicksPerSecond: 240000,
+    tracks: [{ id: "track-main", hidden: false, muted: false, items: Object.keys(items) }],
+    assets: {}, items, transitions: {}, globalBackground: { type: "color", color: "#111827", gradient: null }
+  }
+}
+
 describe.each(backends)("two instances on $name", ({ acquire, skip }) => {
   let database: Acquired
   let a: ServerProcess
@@ -49,8 +65,8 @@ describe.each(backends)("two instances on $name", ({ acquire, skip }) => {
     if (skip) return
     database = await acquire()
     // Both start at once: the migrations must run exactly once, whichever wins.
-    // The editor's sync limit: a burst of 5 per project, refilling once in ten minutes.
-    const limits = ["--editor-sync-limit", "1", "--editor-sync-window-ms", "600000", "--editor-sync-burst", "5"]
+    // Indream's sync limit: a burst of 5 per project, refilling once in ten minutes.
+    const limits = ["--indream-sync-limit", "1", "--indream-sync-window-ms", "600000", "--indream-sync-burst", "5"]
     ;[a, b] = await Promise.all([start(database.location, limits), start(database.location, limits)])
     apiKey = (await createOrganization(a.baseUrl, "Shared")).credentials.sync.apiKey
   }, 60_000)
@@ -72,6 +88,22 @@ describe.each(backends)("two instances on $name", ({ acquire, skip }) => {
     const read = await call(a.baseUrl, `/sync/v2/projects/${id}`, { headers: json(apiKey) })
     expect(read.status).toBe(200)
     expect(read.body).toMatchObject({ id, name: "Made on B" })
+  })
+
+  it.skipIf(skip)("serve an Indream upload made on one instance from the other, byte for byte", async () => {
+    const key = (await createOrganization(a.baseUrl, "Files")).credentials.indream.apiKey
+    const bytes = new Uint8Array(Array.from({ length: 300_000 }, (_, i) => (i * 7) % 256))
+    const uploaded = await call(a.baseUrl, "/indream/v1/uploads", {
+      method: "POST",
+      headers: { "x-api-key": key, "content-type": "application/octet-stream", "x-file-name": "shared.bin" },
+      body: bytes
+    })
+    expect(uploaded.status).toBe(201)
+    const { fileUrl } = (uploaded.body as { data: { fileUrl: string } }).data
+    expect(fileUrl.startsWith(`${a.baseUrl}/indream/files/`)).toBe(true)
+    const fromB = await fetch(fileUrl.replace(a.baseUrl, b.baseUrl))
+    expect(fromB.status).toBe(200)
+    expect(new Uint8Array(await fromB.arrayBuffer())).toEqual(bytes)
   })
 
   it.skipIf(skip)("page through one list across both instances, each project exactly once and in order", async () => {
@@ -156,61 +188,71 @@ describe.each(backends)("two instances on $name", ({ acquire, skip }) => {
     for (let i = 0; i < 16; i++) expect(metadata[`key${i}`]).toBe(i)
   })
 
-  it.skipIf(skip)("share one editor sync budget per project between instances instead of doubling it", async () => {
-    const key = (await createOrganization(a.baseUrl, "Editor budget")).credentials.editor.apiKey
-    const auth = { authorization: `Bearer ${key}`, "content-type": "application/json" }
-    const created = await call(a.baseUrl, "/editor/v1/projects", { method: "POST", headers: auth, body: JSON.stringify({ title: "Budget" }) })
+  it.skipIf(skip)("share one Indream sync budget per project between instances instead of doubling it", async () => {
+    const key = (await createOrganization(a.baseUrl, "Indream budget")).credentials.indream.apiKey
+    const auth = { "x-api-key": key, "content-type": "application/json" }
+    const created = await call(a.baseUrl, "/indream/v1/projects", {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify({ title: "Budget", editorState: indreamState(1000, 0) })
+    })
     expect(created.status).toBe(201)
-    const { projectId } = created.body as { projectId: string }
+    const { projectId } = (created.body as { data: { projectId: string } }).data
     // 20 syncs of one project at once, half through each instance: the burst of 5 admits 5 in all.
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-      call(i % 2 === 0 ? a.baseUrl : b.baseUrl, `/editor/v1/projects/${projectId}/sync`, {
+      call(i % 2 === 0 ? a.baseUrl : b.baseUrl, `/indream/v1/projects/${projectId}/sync`, {
         method: "POST",
         headers: auth,
-        body: JSON.stringify({ editorState: { step: i }, stateVersion: i + 1 })
+        body: JSON.stringify({ editorState: indreamState(1000 + i, 0), stateVersion: `v${i + 1}` })
       })
     ))
     const statuses = results.map((r) => r.status)
     expect(statuses.filter((s) => s === 200)).toHaveLength(5)
     expect(statuses.filter((s) => s === 429)).toHaveLength(15)
     // The state saved is one of the admitted syncs', whole.
-    const saved = (await call(b.baseUrl, `/editor/v1/projects/${projectId}`, { headers: auth })).body as {
-      editorState: { step: number }
-      stateVersion: number
-    }
+    const saved = ((await call(b.baseUrl, `/indream/v1/projects/${projectId}`, { headers: auth })).body as {
+      data: { editorState: { compositionWidth: number }; stateVersion: string }
+    }).data
     const admitted = results.flatMap((r, i) => r.status === 200 ? [i] : [])
-    expect(admitted).toContain(saved.editorState.step)
-    expect(saved.stateVersion).toBe(saved.editorState.step + 1)
+    const step = saved.editorState.compositionWidth - 1000
+    expect(admitted).toContain(step)
+    expect(saved.stateVersion).toBe(`v${step + 1}`)
   })
 
-  it.skipIf(skip)("lose neither a sync nor a metadata PATCH of the editor racing through both instances", async () => {
-    const key = (await createOrganization(b.baseUrl, "Editor race")).credentials.editor.apiKey
-    const auth = { authorization: `Bearer ${key}`, "content-type": "application/json" }
+  it.skipIf(skip)("lose neither a sync nor a metadata PATCH of Indream racing through both instances", async () => {
+    const key = (await createOrganization(b.baseUrl, "Indream race")).credentials.indream.apiKey
+    const auth = { "x-api-key": key, "content-type": "application/json" }
     const ids = await Promise.all(Array.from({ length: 4 }, async (_, i) => {
-      const created = await call(a.baseUrl, "/editor/v1/projects", { method: "POST", headers: auth, body: JSON.stringify({ title: `Race ${i}` }) })
-      return (created.body as { projectId: string }).projectId
+      const created = await call(a.baseUrl, "/indream/v1/projects", {
+        method: "POST",
+        headers: auth,
+        body: JSON.stringify({ title: `Race ${i}`, editorState: indreamState(1000, 0) })
+      })
+      return (created.body as { data: { projectId: string } }).data.projectId
     }))
     // For every project at once: A syncs a state, B sets the title, A sets the description.
     const results = await Promise.all(ids.flatMap((id, i) => [
-      call(a.baseUrl, `/editor/v1/projects/${id}/sync`, {
+      call(a.baseUrl, `/indream/v1/projects/${id}/sync`, {
         method: "POST",
         headers: auth,
-        body: JSON.stringify({ editorState: { clips: Array.from({ length: 200 }, (_, c) => ({ c, i })) }, stateVersion: 7 })
+        body: JSON.stringify({ editorState: indreamState(1000 + i, 200), stateVersion: "v7" })
       }),
-      call(b.baseUrl, `/editor/v1/projects/${id}`, { method: "PATCH", headers: auth, body: JSON.stringify({ title: `Titled ${i}` }) }),
-      call(a.baseUrl, `/editor/v1/projects/${id}`, { method: "PATCH", headers: auth, body: JSON.stringify({ description: `Described ${i}` }) })
+      call(b.baseUrl, `/indream/v1/projects/${id}`, { method: "PATCH", headers: auth, body: JSON.stringify({ title: `Titled ${i}` }) }),
+      call(a.baseUrl, `/indream/v1/projects/${id}`, { method: "PATCH", headers: auth, body: JSON.stringify({ description: `Described ${i}` }) })
     ]))
     expect(results.map((r) => r.status)).toEqual(results.map(() => 200))
     for (const [i, id] of ids.entries()) {
-      const project = (await call(b.baseUrl, `/editor/v1/projects/${id}`, { headers: auth })).body as {
-        title: string
-        description: string | null
-        stateVersion: number
-        editorState: { clips: Array<{ c: number; i: number }> }
-      }
-      expect(project).toMatchObject({ title: `Titled ${i}`, description: `Described ${i}`, stateVersion: 7 })
-      expect(project.editorState.clips).toHaveLength(200)
-      expect(project.editorState.clips.every((clip) => clip.i === i)).toBe(true)
+      const project = ((await call(b.baseUrl, `/indream/v1/projects/${id}`, { headers: auth })).body as {
+        data: {
+          title: string
+          description: string | null
+          stateVersion: string
+          editorState: { compositionWidth: number; items: Record<string, unknown> }
+        }
+      }).data
+      expect(project).toMatchObject({ title: `Titled ${i}`, description: `Described ${i}`, stateVersion: "v7" })
+      expect(Object.keys(project.editorState.items)).toHaveLength(200)
+      expect(project.editorState.compositionWidth).toBe(1000 + i)
     }
   })
 
@@ -249,17 +291,17 @@ describe.each(backends)("two instances on $name", ({ acquire, skip }) => {
     // B resolves (and caches) every key.
     for (const key of keys) {
       expect((await call(b.baseUrl, "/sync/v2/projects", { headers: json(key.sync.apiKey) })).status).toBe(200)
-      expect((await call(b.baseUrl, "/editor/v1/projects", { headers: { authorization: `Bearer ${key.editor.apiKey}` } })).status).toBe(200)
+      expect((await call(b.baseUrl, "/indream/v1/projects", { headers: { "x-api-key": key.indream.apiKey } })).status).toBe(200)
     }
     const reset = await call(a.baseUrl, "/__projectkit/reset", { method: "POST", headers: { authorization: `Bearer ${adminToken}` } })
     expect(reset.status).toBe(204)
     // Within B's cached second, writes with those keys are refused cleanly, and store nothing.
     const answers = await Promise.all(keys.flatMap((key) => [
       call(b.baseUrl, "/sync/v2/projects", { method: "POST", headers: json(key.sync.apiKey), body: JSON.stringify({ name: "x" }) }),
-      call(b.baseUrl, "/editor/v1/projects", {
+      call(b.baseUrl, "/indream/v1/projects", {
         method: "POST",
-        headers: { authorization: `Bearer ${key.editor.apiKey}`, "content-type": "application/json" },
-        body: JSON.stringify({ title: "x" })
+        headers: { "x-api-key": key.indream.apiKey, "content-type": "application/json" },
+        body: JSON.stringify({ title: "x", editorState: indreamState(1000, 0) })
       })
     ]))
     expect(answers.map((answer) => answer.status).filter((status) => status !== 401)).toEqual([])

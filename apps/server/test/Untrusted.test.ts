@@ -4,6 +4,7 @@
  * surrogates were acknowledged then read back altered, deep JSON overflowed the stack); and what
  * was refused changed nothing stored.
  */
+import { IndreamErrors } from "@projectkit/indream"
 import { describe, expect, it, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -76,7 +77,7 @@ for (const router of ["compiled", "platform"] as const) {
       Effect.gen(function*() {
         const org = yield* createOrganization(`untrusted-${router}`)
         const sync = { "x-api-key": org.credentials.sync.apiKey }
-        const editor = { authorization: `Bearer ${org.credentials.editor.apiKey}` }
+        const indream = { "x-api-key": org.credentials.indream.apiKey }
         const sanity = { authorization: `Bearer ${org.credentials.sanity.token}` }
 
         const cases: Array<readonly [string, RequestInit, unknown]> = [
@@ -94,11 +95,9 @@ for (const router of ["compiled", "platform"] as const) {
             statusCode: 400,
             message: "The request body nests deeper than 100 levels"
           }],
-          ["/editor/v1/projects", json(editor, `{"title":"t","editorState":${deep(4_100)}}`), {
-            code: "OPEN_API_VALIDATION_FAILED",
-            message: "The request body nests deeper than 100 levels"
-          }],
-          ["/editor/v1/projects/a%00b", { headers: editor }, { code: "OPEN_API_VALIDATION_FAILED", message: "The path must not contain U+0000" }],
+          ["/indream/v1/projects", json(indream, `{"title":"t","editorState":${deep(4_100)}}`),
+            IndreamErrors.table.body(400, "The request body nests deeper than 100 levels")],
+          ["/indream/v1/projects/a%00b", { headers: indream }, IndreamErrors.table.body(400, "The path must not contain U+0000")],
           ["/sanity/v2021-06-07/projects", json(sanity, `{"displayName":"x","metadata":{"deep":${deep(4_100)}}}`), {
             statusCode: 400,
             error: "Bad Request",
@@ -120,12 +119,12 @@ for (const router of ["compiled", "platform"] as const) {
         const twice = yield* Effect.promise(() =>
           raw(
             Number(new URL(baseUrl).port),
-            `GET /editor/v1/projects HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${org.credentials.editor.apiKey}\r\n` +
+            `GET /sanity/v2021-06-07/projects HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${org.credentials.sanity.token}\r\n` +
               "Authorization: Bearer other\r\nConnection: close\r\n\r\n"
           )
         )
         expect(twice).toMatch(/^HTTP\/1\.1 400 /)
-        expect(twice).toContain(`{"code":"OPEN_API_VALIDATION_FAILED","message":"Send one Authorization header, not several"}`)
+        expect(twice).toContain(`"message":"Send one Authorization header, not several"`)
         // A refused value is echoed cut, not whole (a 15 MB name made a 15 MB error body).
         const huge = yield* request("/sync/v2/projects", json(sync, JSON.stringify({ name: "ok", visibility: "x".repeat(200_000) })))
         expect(huge.status).toBe(400)
@@ -133,7 +132,7 @@ for (const router of ["compiled", "platform"] as const) {
         expect((huge.body as { message: string }).message).toContain("(200000 characters)")
         // Refused means nothing was stored, and every list still reads.
         expect((yield* request("/sync/v2/projects", { headers: sync })).body).toEqual({ items: [] })
-        expect((yield* request("/editor/v1/projects", { headers: editor })).status).toBe(200)
+        expect((yield* request("/indream/v1/projects", { headers: indream })).body).toMatchObject({ data: [] })
         expect((yield* request("/sanity/v2021-06-07/projects", { headers: sanity })).status).toBe(200)
         // What is valid still goes through: an emoji is a surrogate pair, not a lone surrogate.
         const created = yield* request("/sync/v2/projects", json(sync, `{"name":"x\\ud83d\\ude00y"}`))

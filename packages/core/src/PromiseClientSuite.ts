@@ -98,6 +98,16 @@ export const suite = <Client extends BaseClient>(name: string, provider: Promise
         const renamed = await projects.update(created.id, { name: `${marker} c` })
         expect(renamed).toMatchObject({ id: created.id, name: `${marker} c` })
 
+        const capabilities = await projects.capabilities()
+        if (capabilities.search === "unsupported" || capabilities.sort["name"]?.["asc"] === "unsupported") {
+          // A provider without search or a name order (its capabilities say so): every page, both there.
+          const page = await projects.listPage({ limit: 1 })
+          expect(page.items).toHaveLength(1)
+          const names: Array<string> = []
+          for await (const project of projects.list({ pageSize: 1 })) names.push(project.name)
+          expect(names.filter((name) => name.startsWith(marker)).sort()).toEqual([`${marker} a`, `${marker} c`])
+          return
+        }
         const page = await projects.listPage({ search: marker, sortBy: "name", limit: 1 })
         expect(page.items.map((project) => project.name)).toEqual([`${marker} a`])
         expect(page.nextCursor).toEqual(expect.any(String))
@@ -141,7 +151,7 @@ export const suite = <Client extends BaseClient>(name: string, provider: Promise
       {
         await using scoped = provider.client()
         disposed = scoped
-        await scoped.projects.listPage({ search: marker })
+        await scoped.projects.listPage({ limit: 1 })
       }
       expect(String(await rejectionOf(disposed.projects.get("p1")))).toContain("closed")
       const closed = provider.client()

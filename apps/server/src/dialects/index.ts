@@ -8,11 +8,11 @@
 import * as Layer from "effect/Layer"
 import type * as ControlSchemas from "../ControlSchemas.js"
 import * as Dialect from "../Dialect.js"
-import * as EditorDialect from "./editor/EditorDialect.js"
+import * as IndreamDialect from "./indream/IndreamDialect.js"
 import * as SanityDialect from "./sanity/SanityDialect.js"
 import * as SyncDialect from "./sync/SyncDialect.js"
 
-const list = [SyncDialect.dialect, EditorDialect.dialect, SanityDialect.dialect] as const
+const list = [SyncDialect.dialect, SanityDialect.dialect, IndreamDialect.dialect] as const
 
 /** One of the listed dialects. */
 export type Listed = (typeof list)[number]

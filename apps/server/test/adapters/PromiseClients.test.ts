@@ -5,7 +5,7 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { suite } from "@projectkit/core/PromiseClientSuite"
-import { createEditorClient, EditorClient } from "@projectkit/editor"
+import { createIndreamClient, IndreamClient } from "@projectkit/indream"
 import { createSanityClient, SanityClient } from "@projectkit/sanity"
 import { createSyncClient, SyncClient } from "@projectkit/sync"
 import * as Effect from "effect/Effect"
@@ -25,11 +25,11 @@ suite("createSyncClient → reference server", {
   own: { key: "sync", service: mirrored(SyncClient.make({ apiKey: "k" }), SyncClient.makeProjects) }
 })
 
-suite("createEditorClient → reference server", {
-  provider: "editor",
-  client: () => createEditorClient({ baseUrl: url("editor"), apiKey: server().credentials.editor.apiKey }),
-  refused: () => createEditorClient({ baseUrl: url("editor"), apiKey: "wrong-key" }),
-  own: { key: "editor", service: mirrored(EditorClient.make({ apiKey: "k" }), EditorClient.makeProjects) }
+suite("createIndreamClient → reference server", {
+  provider: "indream",
+  client: () => createIndreamClient({ baseUrl: url("indream"), apiKey: server().credentials.indream.apiKey }),
+  refused: () => createIndreamClient({ baseUrl: url("indream"), apiKey: "wrong-key" }),
+  own: { key: "indream", service: mirrored(IndreamClient.make({ apiKey: "k" }), IndreamClient.makeProjects) }
 })
 
 suite("createSanityClient → reference server", {

@@ -5,8 +5,8 @@
 import * as Fs from "node:fs"
 import { describe, expect, it } from "vitest"
 import { useReferenceServer } from "../support/ReferenceServer.js"
-import * as EditorEffectExample from "./readme/EditorEffectExample.js"
-import * as EditorPromiseExample from "./readme/EditorPromiseExample.js"
+import * as IndreamEffectExample from "./readme/IndreamEffectExample.js"
+import * as IndreamPromiseExample from "./readme/IndreamPromiseExample.js"
 import * as SanityEffectExample from "./readme/SanityEffectExample.js"
 import * as SanityPromiseExample from "./readme/SanityPromiseExample.js"
 import * as SyncEffectExample from "./readme/SyncEffectExample.js"
@@ -18,7 +18,7 @@ const server = useReferenceServer()
 /** The package's README and the examples this test runs, which it must show verbatim, in this order. */
 const examples = {
   sync: ["SyncPromiseExample", "SyncEffectExample", "SyncFilesExample"],
-  editor: ["EditorPromiseExample", "EditorEffectExample"],
+  indream: ["IndreamPromiseExample", "IndreamEffectExample"],
   sanity: ["SanityPromiseExample", "SanityEffectExample"]
 } as const
 
@@ -49,14 +49,27 @@ describe("the README examples run against the reference server", () => {
     expect(files).toEqual({ generation: ["audio", "video"], checked: "VALIDATED", batch: "PENDING", listed: 1 })
   })
 
-  it("editor", async () => {
-    process.env.EDITOR_BASE_URL = `${server().url}/editor`
-    process.env.EDITOR_API_KEY = server().credentials.editor.apiKey
-    const saved = { stateVersion: 20, editorState: { tracks: [{ type: "text", text: "take 20" }] }, task: "queued" }
-    const promise = await EditorPromiseExample.main()
-    expect(promise).toEqual({ ...saved, names: ["Launch video"], missing: expect.stringContaining("no-such-project") })
-    expect(await EditorEffectExample.main()).toEqual(saved)
-  })
+  it("indream", async () => {
+    process.env.INDREAM_BASE_URL = `${server().url}/indream`
+    process.env.INDREAM_API_KEY = server().credentials.indream.apiKey
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+    expect(await IndreamPromiseExample.main(png)).toEqual({
+      bound: ["logo.png"],
+      logo: "image/png",
+      valid: true,
+      stateVersion: "21",
+      width: 1920,
+      status: "COMPLETED",
+      missing: "NotFound"
+    })
+    expect(await IndreamEffectExample.main()).toEqual({
+      listed: true,
+      titles: ["Story", "Launch video"],
+      transitions: true,
+      // The server's own catalog (IndreamCatalog.ts), not the package fixture's.
+      illustrations: ["launch-rocket"]
+    })
+  }, 30_000)
 
   it("sanity", async () => {
     process.env.SANITY_BASE_URL = `${server().url}/sanity`

@@ -6,6 +6,7 @@
  * With PROJECTKIT_STUDIO_SCREENSHOTS=1 the screenshots are written to docs/studio/ (committed,
  * shown in the README); otherwise to a temporary folder.
  */
+import { IndreamEditorState } from "@projectkit/indream"
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
@@ -83,7 +84,7 @@ describe.runIf(runs)("Studio in Chromium", () => {
   it("shows what the API made and lets the API see what it makes, live", async () => {
     const org = await ServerProcess.createOrganization(server.baseUrl, "Studio e2e")
     const sync = { "x-api-key": org.credentials.sync.apiKey, "content-type": "application/json" }
-    const editor = { authorization: `Bearer ${org.credentials.editor.apiKey}`, "content-type": "application/json" }
+    const indream = { "x-api-key": org.credentials.indream.apiKey, "content-type": "application/json" }
     // (`createOrganization`'s type names the keys other tests use; the answer carries every dialect's.)
     const sanityToken = (org.credentials as unknown as { sanity: { token: string } }).sanity.token
 
@@ -105,7 +106,7 @@ describe.runIf(runs)("Studio in Chromium", () => {
     // The tabs between Organizations and Requests are the dialects' views, as the server describes them.
     const described = await ServerProcess.call(server.baseUrl, "/__projectkit/studio/views", { headers: admin })
     const titles = (described.body as { dialects: Array<{ title: string }> }).dialects.map((dialect) => dialect.title)
-    expect(titles).toEqual(["sync.so", "Editor", "Sanity"])
+    expect(titles).toEqual(["sync.so", "Sanity", "Indream"])
     expect(await page.getByRole("navigation", { name: "Views" }).getByRole("button").allTextContents())
       .toEqual(["Organizations", ...titles, "Requests", "Faults"])
     await openTab("sync.so")
@@ -167,26 +168,27 @@ describe.runIf(runs)("Studio in Chromium", () => {
     const after = await ServerProcess.call(server.baseUrl, `/sync/v2/generate/${generation}`, { headers: sync })
     expect((after.body as { projectId: unknown }).projectId).toBeNull()
 
-    // An editor export's progress bar reaches 100 %.
-    const project = await ServerProcess.call(server.baseUrl, "/editor/v1/projects", {
+    // An Indream export's progress bar reaches 100 %.
+    const editorState = IndreamEditorState.blank()
+    const project = await ServerProcess.call(server.baseUrl, "/indream/v1/projects", {
       method: "POST",
-      headers: editor,
-      body: JSON.stringify({ title: "Launch video", description: "Cut for the launch", editorState: { tracks: [] } })
+      headers: indream,
+      body: JSON.stringify({ title: "Launch video", description: "Cut for the launch", editorState })
     })
     expect(project.status).toBe(201)
-    const projectId = (project.body as { projectId: string }).projectId
-    const task = await ServerProcess.call(server.baseUrl, `/editor/v1/projects/${projectId}/exports`, {
+    const projectId = (project.body as { data: { projectId: string } }).data.projectId
+    const task = await ServerProcess.call(server.baseUrl, `/indream/v1/projects/${projectId}/exports`, {
       method: "POST",
-      headers: editor,
-      body: "{}"
+      headers: indream,
+      body: JSON.stringify({ ratio: "16:9", scale: 1, fps: 30, format: "mp4" })
     })
-    expect(task.status).toBe(202)
-    const taskId = (task.body as { taskId: string }).taskId
-    await openTab("Editor")
+    expect(task.status).toBe(201)
+    const taskId = (task.body as { data: { taskId: string } }).data.taskId
+    await openTab("Indream")
     await page.locator(`[data-record="${taskId}"] progress`).waitFor({ timeout: 2_000 })
     await page.locator(`[data-record="${taskId}"] progress[value="100"]`).waitFor({ timeout: 10_000 })
     expect(await page.locator(`[data-record="${taskId}"] .percent`).textContent()).toBe("100 %")
-    await page.screenshot({ path: Path.join(screenshots, "editor-exports.png"), fullPage: true })
+    await page.screenshot({ path: Path.join(screenshots, "indream-exports.png"), fullPage: true })
 
     // Sanity: a project made over the API, with its datasets, tokens and the organization's members.
     const sanity = await ServerProcess.call(server.baseUrl, "/sanity/v2021-06-07/projects", {

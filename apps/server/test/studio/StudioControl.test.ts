@@ -2,6 +2,7 @@
  * The control routes the Studio uses, over HTTP: admin token only, one organization at a time,
  * no secrets, and sync.so project changes that the API sees exactly as its own.
  */
+import { IndreamEditorState } from "@projectkit/indream"
 import { describe, expect, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { request, TestServer, layer as testServer } from "../support/TestServer.js"
@@ -10,7 +11,7 @@ interface Created {
   readonly id: string
   readonly credentials: {
     readonly sync: { readonly apiKey: string }
-    readonly editor: { readonly apiKey: string }
+    readonly indream: { readonly apiKey: string }
     readonly sanity: { readonly token: string }
   }
   readonly webhookSecret: string
@@ -82,8 +83,8 @@ layer(testServer())("Studio control routes", (it) => {
         served: Array<string>
         dialects: Array<{ dialect: string; title: string; views: Array<{ id: string }> }>
       }
-      expect(views.served).toEqual(["sync", "editor", "sanity"])
-      expect(views.dialects.map((d) => [d.dialect, d.title])).toEqual([["sync", "sync.so"], ["editor", "Editor"], ["sanity", "Sanity"]])
+      expect(views.served).toEqual(["sync", "sanity", "indream"])
+      expect(views.dialects.map((d) => [d.dialect, d.title])).toEqual([["sync", "sync.so"], ["sanity", "Sanity"], ["indream", "Indream"]])
       let text = ""
       for (const { dialect } of views.dialects) {
         const data = yield* request(`/__projectkit/orgs/${mine.id}/views/${dialect}`, { headers: admin(adminToken) })
@@ -185,29 +186,30 @@ layer(testServer())("Studio control routes", (it) => {
     }))
 })
 
-layer(testServer({ editor: { syncRateLimit: { limit: 2, window: "1 minute", burst: 3 } } }))("Studio editor view", (it) => {
-  it.effect("shows each editor project's sync budget as the limiter keeps it", () =>
+layer(testServer({ indream: { syncRateLimit: { limit: 2, window: "1 minute", burst: 3 } } }))("Studio Indream view", (it) => {
+  it.effect("shows each Indream project's sync budget as the limiter keeps it", () =>
     Effect.gen(function*() {
       const { adminToken } = yield* TestServer
-      const org = yield* organization("Editor")
-      const editor = { authorization: `Bearer ${org.credentials.editor.apiKey}`, "content-type": "application/json" }
-      const created = yield* request("/editor/v1/projects", {
+      const org = yield* organization("Indream")
+      const indream = { "x-api-key": org.credentials.indream.apiKey, "content-type": "application/json" }
+      const editorState = IndreamEditorState.blank()
+      const created = yield* request("/indream/v1/projects", {
         method: "POST",
-        headers: editor,
-        body: JSON.stringify({ title: "Cut", editorState: { tracks: [] } })
+        headers: indream,
+        body: JSON.stringify({ title: "Cut", editorState })
       })
       expect(created.status).toBe(201)
-      const projectId = (created.body as { projectId: string }).projectId
+      const projectId = (created.body as { data: { projectId: string } }).data.projectId
       const budget = () =>
         Effect.map(
-          request(`/__projectkit/orgs/${org.id}/views/editor`, { headers: admin(adminToken) }),
+          request(`/__projectkit/orgs/${org.id}/views/indream`, { headers: admin(adminToken) }),
           (data) => records(data.body as ViewData, "projects").find((p) => p.id === projectId)?.cells["syncBudget"]
         )
       expect(yield* budget()).toEqual({ value: 3, max: 3, caption: "3 of 3 now (2 per 60 s)" })
-      const synced = yield* request(`/editor/v1/projects/${projectId}/sync`, {
+      const synced = yield* request(`/indream/v1/projects/${projectId}/sync`, {
         method: "POST",
-        headers: editor,
-        body: JSON.stringify({ editorState: { tracks: [1] }, stateVersion: 0 })
+        headers: indream,
+        body: JSON.stringify({ editorState: { ...editorState, compositionWidth: 1280 }, stateVersion: "1" })
       })
       expect(synced.status).toBe(200)
       expect(yield* budget()).toMatchObject({ value: 2, caption: "2 of 3 now (2 per 60 s)" })
@@ -264,7 +266,7 @@ layer(testServer())("Studio view actions", (it) => {
       const { adminToken } = yield* TestServer
       const org = yield* organization("Platform")
       const views = yield* request("/__projectkit/studio/views", { headers: admin(adminToken) })
-      expect(views).toMatchObject({ status: 200, body: { served: ["sync", "editor", "sanity"] } })
+      expect(views).toMatchObject({ status: 200, body: { served: ["sync", "sanity", "indream"] } })
       const projects = `/__projectkit/orgs/${org.id}/views/sync/projects`
       const created = yield* request(projects, {
         method: "POST",

@@ -157,13 +157,13 @@ layer(testServer({ journal: { enabled: true, bodyBytes: 0 } }))("Studio event st
       const { adminToken } = yield* TestServer
       const org = yield* createOrganization("Headers")
       const key = org.credentials.sync.apiKey
-      const editorKey = org.credentials.editor.apiKey
+      const bearer = org.credentials.indream.apiKey
       const sanityToken = org.credentials.sanity.token
       const queryToken = "q-secret-0123456789abcdefghij"
       yield* request(`/sync/v2/projects?limit=5&token=${queryToken}`, {
         headers: {
           "x-api-key": key,
-          authorization: `Bearer ${editorKey}`,
+          authorization: `Bearer ${bearer}`,
           cookie: "session=abcdefghijklmnopqrstuvwxyz0123456789",
           "x-sanity-project-token": sanityToken,
           "x-custom-secret": "short",
@@ -173,13 +173,13 @@ layer(testServer({ journal: { enabled: true, bodyBytes: 0 } }))("Studio event st
       })
       const listed = yield* request("/__projectkit/requests?path=/sync/v2/projects", { headers: admin(adminToken) })
       const text = JSON.stringify(listed.body)
-      for (const secret of [key, editorKey, sanityToken, queryToken, "abcdefghijklmnopqrstuvwxyz0123456789", "short"]) {
+      for (const secret of [key, bearer, sanityToken, queryToken, "abcdefghijklmnopqrstuvwxyz0123456789", "short"]) {
         expect(text).not.toContain(secret)
       }
       const entry = (listed.body as { requests: Array<Record<string, unknown>> }).requests.find((r) => r["requestId"] === "masked-headers")!
       const sent = new Map(entry["requestHeaders"] as Array<[string, string]>)
       expect(sent.get("x-api-key")).toBe(`${key.slice(0, 4)}…${key.slice(-4)}`)
-      expect(sent.get("authorization")).toBe(`Bearer ${editorKey.slice(0, 4)}…${editorKey.slice(-4)}`)
+      expect(sent.get("authorization")).toBe(`Bearer ${bearer.slice(0, 4)}…${bearer.slice(-4)}`)
       expect(sent.get("cookie")).toBe(Masking.hidden)
       expect(sent.get("x-sanity-project-token")).toBe(`${sanityToken.slice(0, 4)}…${sanityToken.slice(-4)}`)
       expect(sent.get("x-custom-secret")).toBe(Masking.hidden)

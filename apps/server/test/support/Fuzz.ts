@@ -204,10 +204,15 @@ export class Known {
   private readonly byKey = new Map<string, Array<string>>()
   private readonly cursors = new Map<string, Array<string>>()
 
-  /** Remembers the `nextCursor` a list answered, for the same list (`listing`: operation and filters). */
+  /** Remembers the `nextCursor` (Indream: `meta.nextPageCursor`) a list answered, for the same list (`listing`: operation and filters). */
   learnCursor(listing: string, answer: unknown): void {
-    if (typeof answer !== "object" || answer === null || !("nextCursor" in answer)) return
-    const cursor = answer.nextCursor
+    if (typeof answer !== "object" || answer === null) return
+    const meta = "meta" in answer && typeof answer.meta === "object" && answer.meta !== null ? answer.meta : undefined
+    const cursor = "nextCursor" in answer
+      ? answer.nextCursor
+      : meta !== undefined && "nextPageCursor" in meta
+      ? meta.nextPageCursor
+      : undefined
     if (typeof cursor !== "string") return
     const list = this.cursors.get(listing) ?? []
     if (!list.includes(cursor)) list.push(cursor)
@@ -519,13 +524,15 @@ export const toWire = (op: Operation, plan: Plan, context: {
   if (mutation?._tag === "Query") query[mutation.key] = mutation.value
   // A cursor is valid only as a `nextCursor` this list answered (the documents say so): one in two
   // requests that send one send such a cursor, when there is one.
-  const { cursor: _cursor, ...filters } = query
+  // The parameter is `cursor`, or Indream's `pageCursor`.
+  const fields = op.urlParamsSchema === undefined ? {} : (op.urlParamsSchema as unknown as Schema.Struct<Schema.Struct.Fields>).fields
+  const cursorKey = "pageCursor" in fields ? "pageCursor" : "cursor"
+  const { [cursorKey]: _cursor, ...filters } = query
   const listing = `${op.id} ${plan.credential} ${JSON.stringify(Object.entries(filters).sort(([a], [b]) => a.localeCompare(b)))}`
   const answered = known.cursorsOf(listing)
-  if (query.cursor !== undefined && answered.length > 0 && plan.aim % 2 === 0) query.cursor = answered[plan.aim % answered.length]!
-  const paginated = op.urlParamsSchema !== undefined &&
-    "cursor" in (op.urlParamsSchema as unknown as Schema.Struct<Schema.Struct.Fields>).fields
-  if (paginated && query.cursor !== undefined && !answered.includes(String(query.cursor))) {
+  if (query[cursorKey] !== undefined && answered.length > 0 && plan.aim % 2 === 0) query[cursorKey] = answered[plan.aim % answered.length]!
+  const paginated = cursorKey in fields
+  if (paginated && query[cursorKey] !== undefined && !answered.includes(String(query[cursorKey]))) {
     broken.push("query: a cursor this list never answered")
   }
   const queryKeys = Object.keys(query)

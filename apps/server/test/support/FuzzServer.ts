@@ -23,7 +23,7 @@ export const layer = Layer.unwrapScoped(Effect.map(TestDatabase.database, (datab
       database,
       maxBodyBytes,
       generations: { pending: day, processing: day, pollInterval: "1 hour" },
-      editor: { exports: { queued: day, rendering: day, pollInterval: "1 hour" } },
+      indream: { exports: { pending: day, processing: day, pollInterval: "1 hour" } },
       sanity: { copyPending: day, copyRunning: day, embeddingsUpdating: day, pollInterval: "1 hour" }
     })
   )))

@@ -1,23 +1,25 @@
 /**
  * Data in (nearly) every table of every dialect for one organization, made over HTTP as a client
- * would: sync.so projects, assets and generations; editor projects, an uploaded asset and an
- * export; Sanity projects, CORS origins, datasets, tags (one on a dataset), a project token, a
- * copy job and embeddings; a second member. What the snapshot and per-organization reset tests
+ * would: sync.so projects, assets and generations; Indream projects, an uploaded file bound to one, an export and an idempotent create;
+ * Sanity projects, CORS origins, datasets, tags (one on a dataset), a project token, a copy job and
+ * embeddings; a second member. What the snapshot and per-organization reset tests
  * start from. (Webhook deliveries are left out: their worker would change them while a test reads.)
  */
+
+import { examples } from "./IndreamDocuments.js"
 
 export interface OrgCredentials {
   readonly id: string
   readonly credentials: {
     readonly sync: { readonly apiKey: string }
-    readonly editor: { readonly apiKey: string }
+    readonly indream: { readonly apiKey: string }
     readonly sanity: { readonly token: string }
   }
 }
 
 export interface Populated {
   readonly syncProject: string
-  readonly editorProject: string
+  readonly indreamProject: string
   readonly sanityProject: string
   /** A Sanity project token (robot) of `sanityProject`. */
   readonly sanityProjectToken: string
@@ -26,7 +28,7 @@ export interface Populated {
 /** Lifecycles long enough that nothing moves on its own while a test compares two exports. */
 export const frozenLifecycles = {
   generations: { pending: "1 hour", processing: "1 hour", pollInterval: "100 millis" },
-  editor: { exports: { queued: "1 hour", rendering: "1 hour", pollInterval: "100 millis" } },
+  indream: { exports: { pending: "1 hour", processing: "1 hour", pollInterval: "100 millis" } },
   sanity: { copyPending: "1 hour", copyRunning: "1 hour", embeddingsUpdating: "1 hour", pollInterval: "100 millis" }
 } as const
 
@@ -51,7 +53,6 @@ const call = async (
 
 export const populate = async (baseUrl: string, adminToken: string, org: OrgCredentials, tag = "a"): Promise<Populated> => {
   const sync = { "x-api-key": org.credentials.sync.apiKey }
-  const editor = { authorization: `Bearer ${org.credentials.editor.apiKey}` }
   const sanity = { authorization: `Bearer ${org.credentials.sanity.token}` }
   const admin = { authorization: `Bearer ${adminToken}` }
 
@@ -83,19 +84,28 @@ export const populate = async (baseUrl: string, adminToken: string, org: OrgCred
   const batched = await fetch(`${baseUrl}/sync/v2/batch`, { method: "POST", headers: sync, body: batch })
   if (batched.status !== 201) throw new Error(`POST /sync/v2/batch: ${batched.status} ${await batched.text()}`)
 
-  const editorProject = String(
-    (await call(baseUrl, "POST", "/editor/v1/projects", editor, { title: `Cut ${tag}`, editorState: { tracks: [{ id: 1 }] } }))
-      .projectId
+  const indream = { "x-api-key": org.credentials.indream.apiKey }
+  const indreamState = examples("valid").find((example) => example.file === "editor-state.valid.json")!.state
+  const indreamProject = String(
+    ((await call(baseUrl, "POST", "/indream/v1/projects", { ...indream, "idempotency-key": `create-${tag}` }, {
+      title: `Reel ${tag}`,
+      editorState: indreamState
+    })).data as Record<string, unknown>).projectId
   )
-  await call(baseUrl, "POST", `/editor/v1/projects/${editorProject}/sync`, editor, { editorState: { tracks: [] }, stateVersion: 1 })
   await call(
     baseUrl,
     "POST",
-    `/editor/v1/projects/${editorProject}/assets/upload?name=logo.png`,
-    { ...editor, "content-type": "image/png" },
-    new Uint8Array([137, 80, 78, 71])
+    "/indream/v1/uploads",
+    { ...indream, "content-type": "image/png", "x-file-name": "logo.png", "x-project-id": indreamProject },
+    new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10])
   )
-  await call(baseUrl, "POST", `/editor/v1/projects/${editorProject}/exports`, editor, {})
+  await call(baseUrl, "POST", `/indream/v1/projects/${indreamProject}/exports`, indream, {
+    ratio: "16:9",
+    scale: 1,
+    fps: 30,
+    format: "mp4",
+    clientTaskId: `render-${tag}`
+  })
 
   const v = "/sanity/v2021-06-07"
   const sanityProject = String((await call(baseUrl, "POST", `${v}/projects`, sanity, { displayName: `Studio ${tag}` })).id)
@@ -108,19 +118,33 @@ export const populate = async (baseUrl: string, adminToken: string, org: OrgCred
   await call(baseUrl, "PUT", `${project}/datasets/production/tags/release`, sanity)
   const created = await call(baseUrl, "POST", `${project}/tokens`, sanity, { label: "ci", roleName: "viewer" })
   await call(baseUrl, "PUT", `${project}/datasets/production/copy`, sanity, { targetDataset: "copy" })
-  return { syncProject, editorProject, sanityProject, sanityProjectToken: String(created.key) }
+  return { syncProject, indreamProject, sanityProject, sanityProjectToken: String(created.key) }
+}
+
+/** The organization's Indream projects, and what the first one's bound file answers (its URL needs no key). */
+const indreamFiles = async (baseUrl: string, org: OrgCredentials) => {
+  const indream = { "x-api-key": org.credentials.indream.apiKey }
+  const projects = (await call(baseUrl, "GET", "/indream/v1/projects", indream)).data as ReadonlyArray<{ projectId: string }>
+  const first = projects[0]
+  const assets = first === undefined
+    ? []
+    : (await call(baseUrl, "GET", `/indream/v1/projects/${first.projectId}/assets`, indream)).data as ReadonlyArray<{ fileUrl: string }>
+  const file = assets[0] === undefined ? undefined : await fetch(assets[0].fileUrl)
+  return {
+    indreamProjects: projects.length,
+    indreamFile: file === undefined ? 0 : (await file.arrayBuffer()).byteLength
+  }
 }
 
 /** How many rows the organization has in each table, through its own credentials. */
 export const visible = async (baseUrl: string, org: OrgCredentials, populated: Populated) => {
   const sync = { "x-api-key": org.credentials.sync.apiKey }
-  const editor = { authorization: `Bearer ${org.credentials.editor.apiKey}` }
   const sanity = { authorization: `Bearer ${org.credentials.sanity.token}` }
   const items = (body: Record<string, unknown>, key = "items") => (body[key] as ReadonlyArray<unknown>).length
   return {
     syncProjects: items(await call(baseUrl, "GET", "/sync/v2/projects", sync)),
     syncAssets: items(await call(baseUrl, "GET", "/sync/v2/assets", sync)),
-    editorProjects: items(await call(baseUrl, "GET", "/editor/v1/projects", editor)),
+    ...(await indreamFiles(baseUrl, org)),
     sanityProjects: (await fetch(`${baseUrl}/sanity/v2021-06-07/projects`, { headers: sanity }).then((r) => r.json()) as ReadonlyArray<unknown>)
       .length,
     sanityProjectToken: (await fetch(`${baseUrl}/sanity/v2021-06-07/projects/${populated.sanityProject}`, {

@@ -74,5 +74,5 @@ export const createOrganization = async (baseUrl: string, name: string) => {
     body: JSON.stringify({ name })
   })
   if (created.status !== 201) throw new Error(`could not create an organization: ${created.status}`)
-  return created.body as { id: string; credentials: { sync: { apiKey: string }; editor: { apiKey: string } } }
+  return created.body as { id: string; credentials: { sync: { apiKey: string }; indream: { apiKey: string } } }
 }

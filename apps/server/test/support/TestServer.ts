@@ -87,7 +87,7 @@ export interface CreatedOrganization {
   readonly id: string
   readonly credentials: {
     readonly sync: { readonly apiKey: string }
-    readonly editor: { readonly apiKey: string }
+    readonly indream: { readonly apiKey: string }
     readonly sanity: { readonly token: string }
   }
   readonly webhookSecret: string
