@@ -55,8 +55,7 @@ for _ in $(seq 1 300); do
 done
 base=$(sed -n 's/.*Listening on \(http:\/\/[^"]*\)".*/\1/p' "$work/server.log" | head -n 1)
 sync_key=$(sed -n 's/^ *demo sync.so key *\([^ ]*\).*/\1/p' "$work/server.log")
-# The Indream key: the banner names it "Indream" once the server's credential is renamed, "editor" before.
-indream_key=$(sed -n 's/^ *demo \(Indream\|indream\|editor\) key *\([^ ]*\).*/\2/p' "$work/server.log" | head -n 1)
+indream_key=$(sed -n 's/^ *demo Indream key *\([^ ]*\).*/\1/p' "$work/server.log")
 sanity_token=$(sed -n 's/^ *demo Sanity token *\([^ ]*\).*/\1/p' "$work/server.log")
 [ -n "$base" ] && [ -n "$sync_key" ] && [ -n "$indream_key" ] && [ -n "$sanity_token" ] || fail "could not read the server's address and credentials"
 

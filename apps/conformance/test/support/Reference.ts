@@ -63,7 +63,7 @@ const provision = (baseUrl: string) =>
     const member = await control(baseUrl, "POST", `/orgs/${first.id}/members`) as unknown as { credentials: Credentials }
     const second = await control(baseUrl, "POST", "/orgs", { name: "conformance second" }) as unknown as Org
     const ineligible = await control(baseUrl, "POST", "/orgs", { name: "conformance ineligible" }) as unknown as Org
-    await control(baseUrl, "PATCH", `/orgs/${ineligible.id}`, { editorRuntimeAccess: false })
+    await control(baseUrl, "PATCH", `/orgs/${ineligible.id}`, { indreamRuntimeAccess: false })
     return { baseUrl, dialects: health.dialects, first, member, second, ineligible }
   })
 
@@ -106,7 +106,7 @@ const serverOn = (database: string, compiledRoutes: boolean) =>
     maxBodyBytes: 1024 * 1024,
     // Short lifecycles, so that webhook checks do not wait for seconds.
     generations: { pending: "50 millis", processing: "150 millis", pollInterval: "25 millis" },
-    editor: { exports: { queued: "50 millis", rendering: "200 millis", pollInterval: "25 millis" } },
+    indream: { exports: { pending: "50 millis", processing: "200 millis", pollInterval: "25 millis" } },
     webhooks: { retryBaseDelay: "100 millis", maxAttempts: 3, timeout: "2 seconds", pollInterval: "25 millis" }
   }).pipe(Layer.provide(Logger.minimumLogLevel(LogLevel.Warning)))
 
@@ -130,8 +130,7 @@ export const layer = layerWith({ compiledRoutes: true })
 
 /** The dialect's secret in a credentials record (`apiKey`, or Sanity's `token`). */
 const secretOf = (credentials: Credentials, dialect: Dialect): Option.Option<string> => {
-  // Until the control plane issues `credentials.indream`, an Indream key is the organization's editor key.
-  const entry = credentials[dialect] ?? (dialect === "indream" ? credentials["editor"] : undefined)
+  const entry = credentials[dialect]
   return Option.fromNullable(entry?.["apiKey"] ?? entry?.["token"])
 }
 
