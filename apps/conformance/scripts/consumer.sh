@@ -55,15 +55,15 @@ for _ in $(seq 1 300); do
 done
 base=$(sed -n 's/.*Listening on \(http:\/\/[^"]*\)".*/\1/p' "$work/server.log" | head -n 1)
 sync_key=$(sed -n 's/^ *demo sync.so key *\([^ ]*\).*/\1/p' "$work/server.log")
-editor_key=$(sed -n 's/^ *demo editor key *\([^ ]*\).*/\1/p' "$work/server.log")
+indream_key=$(sed -n 's/^ *demo Indream key *\([^ ]*\).*/\1/p' "$work/server.log")
 sanity_token=$(sed -n 's/^ *demo Sanity token *\([^ ]*\).*/\1/p' "$work/server.log")
-[ -n "$base" ] && [ -n "$sync_key" ] && [ -n "$editor_key" ] && [ -n "$sanity_token" ] || fail "could not read the server's address and credentials"
+[ -n "$base" ] && [ -n "$sync_key" ] && [ -n "$indream_key" ] && [ -n "$sanity_token" ] || fail "could not read the server's address and credentials"
 
 echo "consumer test: npx projectkit-conformance --base-url $base (the demo organization's credentials)"
 started=$(date +%s%N)
 set +e
 PROJECTKIT_CONFORMANCE_SYNC_API_KEY="$sync_key" \
-PROJECTKIT_CONFORMANCE_EDITOR_API_KEY="$editor_key" \
+PROJECTKIT_CONFORMANCE_INDREAM_API_KEY="$indream_key" \
 PROJECTKIT_CONFORMANCE_SANITY_TOKEN="$sanity_token" \
   npx projectkit-conformance --base-url "$base" --junit-report "$work/junit.xml" >"$work/run.txt" 2>&1
 code=$?

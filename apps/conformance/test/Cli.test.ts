@@ -139,14 +139,14 @@ layer(referenceLayer, { excludeTestServices: true, timeout: 60_000 })("projectki
     Effect.gen(function*() {
       const dir = mkdtempSync(join(tmpdir(), "pkc-"))
       const port = yield* closedPort()
-      const skipped = yield* run(["--dialect", "editor", "--base-url", `http://127.0.0.1:${port}`, "--json-report", join(dir, "a.json")])
+      const skipped = yield* run(["--dialect", "indream", "--base-url", `http://127.0.0.1:${port}`, "--json-report", join(dir, "a.json")])
       expect(skipped).toBe("unchecked")
       const a = JSON.parse(readFileSync(join(dir, "a.json"), "utf8")) as Report.Report
       expect(a.summary.skipped).toBe(a.checks.length)
       expect(a.summary.unconfigured).toBe(a.checks.length)
-      expect(a.checks.every((c) => c.unconfigured === "--editor-api-key")).toBe(true)
-      expect(yield* run(["--dialect", "editor", "--allow-skipped-dialects"])).toBe("passed")
-      expect(yield* run(["--dialect", "editor"], { PROJECTKIT_CONFORMANCE_ALLOW_SKIPPED_DIALECTS: "true" })).toBe("passed")
+      expect(a.checks.every((c) => c.unconfigured === "--indream-api-key")).toBe(true)
+      expect(yield* run(["--dialect", "indream", "--allow-skipped-dialects"])).toBe("passed")
+      expect(yield* run(["--dialect", "indream"], { PROJECTKIT_CONFORMANCE_ALLOW_SKIPPED_DIALECTS: "true" })).toBe("passed")
       const unreachable = yield* run(
         ["--dialect", "sync", "--base-url", `http://127.0.0.1:${port}`, "--json-report", join(dir, "b.json")],
         { PROJECTKIT_CONFORMANCE_SYNC_API_KEY: "sk-anything" }
@@ -201,9 +201,9 @@ layer(referenceLayer, { excludeTestServices: true, timeout: 60_000 })("projectki
       expect(ran.code).toBe(exitCodes.unchecked)
       expect(ran.stdout).toContain(`0 passed, 0 failed, ${allChecks.length} skipped`)
       expect(ran.stdout).toContain(`${allChecks.length} skipped for lack of configuration`)
-      for (const option of ["--sync-api-key", "--editor-api-key", "--sanity-token"]) expect(ran.stdout).toContain(option)
+      for (const option of ["--sync-api-key", "--indream-api-key", "--sanity-token"]) expect(ran.stdout).toContain(option)
       expect(ran.stdout).toContain("PROJECTKIT_CONFORMANCE_SYNC_API_KEY")
-      expect(ran.stderr).toContain("nothing was checked of sync, editor, sanity")
+      expect(ran.stderr).toContain("nothing was checked of sync, indream, sanity")
       expect(ran.stderr).toContain("--allow-skipped-dialects")
       // Declared expected: exit 0.
       expect((yield* command(["--allow-skipped-dialects"])).code).toBe(0)
@@ -217,8 +217,8 @@ layer(referenceLayer, { excludeTestServices: true, timeout: 60_000 })("projectki
       })
       expect(ran.stdout).toContain("PASS SYNC-PROJ-001")
       expect(ran.stdout).toContain("1 passed, 0 failed, 2 skipped")
-      expect(ran.stdout).toContain("--editor-api-key (or PROJECTKIT_CONFORMANCE_EDITOR_API_KEY): 1 check")
-      expect(ran.stderr).toContain("nothing was checked of editor, sanity")
+      expect(ran.stdout).toContain("--indream-api-key (or PROJECTKIT_CONFORMANCE_INDREAM_API_KEY): 1 check")
+      expect(ran.stderr).toContain("nothing was checked of indream, sanity")
       expect(ran.code).toBe(exitCodes.unchecked)
       // A filter that selects nothing checks nothing either.
       expect((yield* command(["--base-url", info.baseUrl, "--filter", "NO-SUCH-CHECK"])).code).toBe(exitCodes.unchecked)
@@ -229,14 +229,14 @@ layer(referenceLayer, { excludeTestServices: true, timeout: 60_000 })("projectki
       const port = yield* closedPort()
       const ran = yield* command(["--base-url", `http://127.0.0.1:${port}`], {
         PROJECTKIT_CONFORMANCE_SYNC_API_KEY: "sk-a",
-        PROJECTKIT_CONFORMANCE_EDITOR_API_KEY: "ek-a",
+        PROJECTKIT_CONFORMANCE_INDREAM_API_KEY: "ek-a",
         PROJECTKIT_CONFORMANCE_SANITY_TOKEN: "st-a"
       })
       expect(ran.code).toBe(exitCodes.unreachable)
       const lines = ran.stderr.trim().split("\n")
       expect(lines).toEqual([
         `projectkit-conformance: sync: cannot reach http://127.0.0.1:${port}/sync (ECONNREFUSED 127.0.0.1:${port})`,
-        `projectkit-conformance: editor: cannot reach http://127.0.0.1:${port}/editor (ECONNREFUSED 127.0.0.1:${port})`,
+        `projectkit-conformance: indream: cannot reach http://127.0.0.1:${port}/indream (ECONNREFUSED 127.0.0.1:${port})`,
         `projectkit-conformance: sanity: cannot reach http://127.0.0.1:${port}/sanity (ECONNREFUSED 127.0.0.1:${port})`,
         `projectkit-conformance: no check was run (exit code 4)`
       ])

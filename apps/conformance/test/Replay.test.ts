@@ -30,24 +30,36 @@ const execFile = promisify(ChildProcess.execFile)
 const recordings = fileURLToPath(new URL("./recordings/", import.meta.url))
 
 interface Org {
-  readonly credentials: { sync: { apiKey: string }; editor: { apiKey: string }; sanity: { token: string } }
+  readonly credentials: { sync: { apiKey: string }; indream: { apiKey: string }; sanity: { token: string } }
 }
 
 const credentialArgs = (org: Org) => [
   "--sync-api-key",
   org.credentials.sync.apiKey,
-  "--editor-api-key",
-  org.credentials.editor.apiKey,
+  "--indream-api-key",
+  org.credentials.indream.apiKey,
   "--sanity-token",
   org.credentials.sanity.token
 ]
 
 const readJson = (file: string) => JSON.parse(Fs.readFileSync(file, "utf8")) as Report.Report
 
+/** The smallest editorState Indream's v1 schema accepts: one empty track, no assets or items. */
+const blankEditorState = {
+  compositionWidth: 1920,
+  compositionHeight: 1080,
+  timebaseTicksPerSecond: 240000,
+  tracks: [{ id: "track-main", hidden: false, muted: false, items: [] }],
+  assets: {},
+  items: {},
+  transitions: {},
+  globalBackground: { type: "color", color: "#111827", gradient: null }
+}
+
 /** Create → read → update → delete → read (404) of each dialect, through `base`, as `org`. */
 const crudTraffic = async (urls: Readonly<Record<string, string>>, org: Org) => {
   const sync = { "x-api-key": org.credentials.sync.apiKey }
-  const editor = { authorization: `Bearer ${org.credentials.editor.apiKey}` }
+  const indream = { "x-api-key": org.credentials.indream.apiKey }
   const sanity = { authorization: `Bearer ${org.credentials.sanity.token}` }
   const statuses: Array<number> = []
   const step = async (url: string, init: Parameters<typeof Servers.send>[1]) => {
@@ -63,16 +75,16 @@ const crudTraffic = async (urls: Readonly<Record<string, string>>, org: Org) => 
   await step(`${urls["sync"]}/v2/projects/${syncId}`, { method: "DELETE", headers: sync })
   await step(`${urls["sync"]}/v2/projects/${syncId}`, { headers: sync })
 
-  const editorProject = await step(`${urls["editor"]}/v1/projects`, {
+  const indreamProject = await step(`${urls["indream"]}/v1/projects`, {
     method: "POST",
-    headers: editor,
-    json: { title: "round trip", editorState: { tracks: [] } }
+    headers: indream,
+    json: { title: "round trip", editorState: blankEditorState }
   })
-  const editorId = String(editorProject.json!["id"] ?? editorProject.json!["projectId"])
-  await step(`${urls["editor"]}/v1/projects/${editorId}`, { headers: editor })
-  await step(`${urls["editor"]}/v1/projects/${editorId}`, { method: "PATCH", headers: editor, json: { title: "renamed" } })
-  await step(`${urls["editor"]}/v1/projects/${editorId}`, { method: "DELETE", headers: editor })
-  await step(`${urls["editor"]}/v1/projects/${editorId}`, { headers: editor })
+  const indreamId = String((indreamProject.json!["data"] as Record<string, unknown>)["projectId"])
+  await step(`${urls["indream"]}/v1/projects/${indreamId}`, { headers: indream })
+  await step(`${urls["indream"]}/v1/projects/${indreamId}`, { method: "PATCH", headers: indream, json: { title: "renamed" } })
+  await step(`${urls["indream"]}/v1/projects/${indreamId}`, { method: "DELETE", headers: indream })
+  await step(`${urls["indream"]}/v1/projects/${indreamId}`, { headers: indream })
 
   const sanityProject = await step(`${urls["sanity"]}/v2021-06-07/projects`, {
     method: "POST",
@@ -118,7 +130,7 @@ describe(`replay (${Servers.backend})`, () => {
     const exchanges = await Effect.runPromise(Recording.parse(recorded, Fs.readFileSync(recorded, "utf8")))
     expect(exchanges.map((exchange) => exchange.dialect)).toEqual([
       ...Array(6).fill("sync"),
-      ...Array(5).fill("editor"),
+      ...Array(5).fill("indream"),
       ...Array(5).fill("sanity")
     ])
     const { outcome, printed } = await runCli([
@@ -137,7 +149,7 @@ describe(`replay (${Servers.backend})`, () => {
     expect(report.checks.filter((check) => check.status !== "passed").map((check) => check.message)).toEqual([])
     expect(outcome).toBe("passed")
     expect(report.summary.passed).toBe(16)
-    expect(report.dialects).toEqual(["sync", "editor", "sanity"])
+    expect(report.dialects).toEqual(["sync", "indream", "sanity"])
     // The replayed ids are the target's: its project of the recording is gone again (deleted in the replay).
     expect(printed).toContain("16 passed, 0 failed, 0 skipped")
     // Values differ (ids are mapped, but timestamps are the target's own): listed, not failed.

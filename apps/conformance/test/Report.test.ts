@@ -102,7 +102,7 @@ describe("Report", () => {
 })
 
 describe("a run that checked nothing", () => {
-  const unconfigured = (id: string, dialect: "sync" | "editor", option: string) => ({
+  const unconfigured = (id: string, dialect: "sync" | "indream", option: string) => ({
     ...base,
     id,
     dialect,
@@ -112,18 +112,18 @@ describe("a run that checked nothing", () => {
   })
   const partly = Report.make({
     ...input,
-    dialects: ["sync", "editor"],
+    dialects: ["sync", "indream"],
     results: [
       { ...base, id: "SYNC-A-001", status: "passed" },
       unconfigured("SYNC-A-002", "sync", "--sync-api-key-2"),
-      unconfigured("EDIT-A-001", "editor", "--editor-api-key"),
-      unconfigured("EDIT-A-002", "editor", "--editor-api-key")
+      unconfigured("IND-A-001", "indream", "--indream-api-key"),
+      unconfigured("IND-A-002", "indream", "--indream-api-key")
     ]
   })
 
   it("is not a pass: unchecked, unless declared expected", () => {
     expect(Report.outcome(partly)).toBe("unchecked")
-    expect(Report.uncheckedDialects(partly)).toEqual(["editor"])
+    expect(Report.uncheckedDialects(partly)).toEqual(["indream"])
     expect(Report.outcome(partly, { allowUnchecked: true })).toBe("passed")
     expect(Report.outcome(Report.make({ ...input, results: [] }))).toBe("unchecked")
     expect(Report.outcome(report)).toBe("failed")
@@ -134,10 +134,10 @@ describe("a run that checked nothing", () => {
     const text = Report.summary(partly)
     expect(text).toContain("3 skipped for lack of configuration; these options would run them:")
     expect(text).toContain("  --sync-api-key-2 (or PROJECTKIT_CONFORMANCE_SYNC_API_KEY_2): 1 check")
-    expect(text).toContain("  --editor-api-key (or PROJECTKIT_CONFORMANCE_EDITOR_API_KEY): 2 checks")
+    expect(text).toContain("  --indream-api-key (or PROJECTKIT_CONFORMANCE_INDREAM_API_KEY): 2 checks")
     // A dialect skipped whole is one line.
-    expect(text).toContain("SKIP editor: all 2 checks (needs --editor-api-key)")
-    expect(text).not.toContain("SKIP EDIT-A-001")
+    expect(text).toContain("SKIP indream: all 2 checks (needs --indream-api-key)")
+    expect(text).not.toContain("SKIP IND-A-001")
     expect(text).toContain("SKIP SYNC-A-002")
   })
 })
@@ -154,8 +154,8 @@ describe.skipIf(!Junit.available)("JUnit XML, against the Jenkins xUnit junit-10
     expect(Junit.validate(Report.junit(empty)).valid).toBe(true)
     const several = Report.make({
       ...input,
-      dialects: ["sync", "editor"],
-      results: [...input.results, { ...base, dialect: "editor", id: "EDIT-A-001", status: "passed" }]
+      dialects: ["sync", "indream"],
+      results: [...input.results, { ...base, dialect: "indream", id: "IND-A-001", status: "passed" }]
     })
     expect(Junit.validate(Report.junit(several)).valid).toBe(true)
   })

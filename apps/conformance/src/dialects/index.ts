@@ -5,11 +5,11 @@
  */
 import type { Check } from "../Check.js"
 import * as Dialect from "../Dialect.js"
-import { dialect as editor } from "./editor/EditorDialect.js"
+import { dialect as indream } from "./indream/IndreamDialect.js"
 import { dialect as sanity } from "./sanity/SanityDialect.js"
 import { dialect as sync } from "./sync/SyncDialect.js"
 
-export const dialects: ReadonlyArray<Dialect.Dialect> = [sync, editor, sanity]
+export const dialects: ReadonlyArray<Dialect.Dialect> = [sync, indream, sanity]
 
 /** Every check of the suite, dialect by dialect. */
 export const allChecks: ReadonlyArray<Check> = Dialect.checksOf(dialects)

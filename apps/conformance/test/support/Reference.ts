@@ -3,7 +3,7 @@
  * when PROJECTKIT_TEST_DATABASE_URL names a PostgreSQL database (as in CI), in a schema of its own
  * there, dropped afterwards — and the
  * organizations the suite needs, made through its control plane: a first one with another user,
- * a second one (isolation), and one without the editor's runtime access.
+ * a second one (isolation), and one without Indream's runtime access.
  */
 import { Server } from "@projectkit/server"
 import * as HttpServer from "@effect/platform/HttpServer"
@@ -63,7 +63,7 @@ const provision = (baseUrl: string) =>
     const member = await control(baseUrl, "POST", `/orgs/${first.id}/members`) as unknown as { credentials: Credentials }
     const second = await control(baseUrl, "POST", "/orgs", { name: "conformance second" }) as unknown as Org
     const ineligible = await control(baseUrl, "POST", "/orgs", { name: "conformance ineligible" }) as unknown as Org
-    await control(baseUrl, "PATCH", `/orgs/${ineligible.id}`, { editorRuntimeAccess: false })
+    await control(baseUrl, "PATCH", `/orgs/${ineligible.id}`, { indreamRuntimeAccess: false })
     return { baseUrl, dialects: health.dialects, first, member, second, ineligible }
   })
 
@@ -106,7 +106,7 @@ const serverOn = (database: string, compiledRoutes: boolean) =>
     maxBodyBytes: 1024 * 1024,
     // Short lifecycles, so that webhook checks do not wait for seconds.
     generations: { pending: "50 millis", processing: "150 millis", pollInterval: "25 millis" },
-    editor: { exports: { queued: "50 millis", rendering: "200 millis", pollInterval: "25 millis" } },
+    indream: { exports: { pending: "50 millis", processing: "200 millis", pollInterval: "25 millis" } },
     webhooks: { retryBaseDelay: "100 millis", maxAttempts: 3, timeout: "2 seconds", pollInterval: "25 millis" }
   }).pipe(Layer.provide(Logger.minimumLogLevel(LogLevel.Warning)))
 
@@ -182,11 +182,12 @@ export const projectsLeft = (info: ReferenceInfo, dialects: ReadonlyArray<Dialec
         const probe = dialect.probe(defaultSettings(dialect))
         const url = new URL(`${info.baseUrl}/${name}${probe.path}`)
         for (const [key, value] of Object.entries(probe.query ?? {})) {
-          if (value !== undefined) url.searchParams.set(key, key === "limit" ? "100" : String(value))
+          if (value !== undefined) url.searchParams.set(key, key === "limit" ? "100" : key === "pageSize" ? "50" : String(value))
         }
         const secret = Option.getOrElse(secretOf(org.credentials, name), () => "")
         const body = await (await fetch(url, { headers: dialect.authenticate(secret) })).json() as unknown
-        const items = Array.isArray(body) ? body : (body as { items: Array<unknown> }).items
+        const items = Array.isArray(body) ? body : (body as { items?: Array<unknown>; data?: Array<unknown> }).items ??
+          (body as { data: Array<unknown> }).data
         for (const item of items) left.push(`${name}: ${JSON.stringify(item).slice(0, 120)}`)
       }
     }

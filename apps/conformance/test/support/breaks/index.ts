@@ -3,12 +3,12 @@
  * by `breaksOf`, which adds the isolation break every dialect has) and an entry here.
  */
 import type { BrokenBehaviour } from "../BreakingProxy.js"
-import { editorBreaks } from "./editor.js"
+import { indreamBreaks } from "./indream.js"
 import { sanityBreaks } from "./sanity.js"
 import { syncBreaks } from "./sync.js"
 
 export const breaksByDialect: Readonly<Record<string, ReadonlyArray<BrokenBehaviour>>> = {
   sync: syncBreaks,
-  editor: editorBreaks,
+  indream: indreamBreaks,
   sanity: sanityBreaks
 }
