@@ -1,5 +1,5 @@
 /**
- * The rules for resources filed under a project (sync.so generations and assets, editor exports):
+ * The rules for resources filed under a project (sync.so generations and assets, Indream exports):
  * - a missing or null project reference is always fine: the resource is simply not grouped;
  * - a reference to an unknown project, or to a project of another tenant, is rejected with
  *   `InvalidReference` (422 in every dialect) and nothing is created — the two cases answer alike,

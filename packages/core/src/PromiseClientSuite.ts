@@ -1,5 +1,5 @@
 /**
- * The contract every adapter's Promise client passes (`createSyncClient`, `createEditorClient`,
+ * The contract every adapter's Promise client passes (`createSyncClient`, `createIndreamClient`,
  * `createSanityClient`, yours), run in one call from its tests against a server speaking the
  * provider's API:
  *

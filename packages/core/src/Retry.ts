@@ -33,7 +33,7 @@ export const defaultPolicy: RetryPolicy = {
   maxElapsed: "60 seconds"
 }
 
-/** No retries: for callers that retry themselves, such as the editor's `Autosaver`. */
+/** No retries: for callers that retry themselves, such as Indream's `Autosaver`. */
 export const noRetries: RetryPolicy = {
   baseDelay: 0,
   maxDelay: 0,

@@ -1,8 +1,8 @@
 /**
- * What every adapter's Promise client (`createSyncClient`, `createEditorClient`,
+ * What every adapter's Promise client (`createSyncClient`, `createIndreamClient`,
  * `createSanityClient`) shares: the options users expect of such a client, read into the adapter's
  * Layer over an `HttpClient`, and the client itself — the neutral `projects` beside the Promise face
- * of the adapter's own service (`client.sync`, `client.editor`, `client.sanity`), all on one
+ * of the adapter's own service (`client.sync`, `client.indream`, `client.sanity`), all on one
  * `ManagedRuntime`. The Effect implementation does the work; nothing here speaks HTTP itself.
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
@@ -91,7 +91,7 @@ export interface Adapter<Id, Service, Name extends string> {
 
 /**
  * An adapter's Promise client, and the runner it runs on (for what a provider adds beside its
- * service, such as the editor's Autosaver). The runtime, `HttpClient` included, is built on the
+ * service, such as Indream's Autosaver). The runtime, `HttpClient` included, is built on the
  * first call and released by `close()`.
  */
 export const make = <Id, Service, const Name extends string>(
