@@ -12,7 +12,7 @@ import * as Effect from "effect/Effect"
 import * as StorageOutage from "../src/internal/storageOutage.js"
 import { proxiedSchema } from "./support/TcpProxy.js"
 import * as TestDatabase from "./support/TestDatabase.js"
-import { createOrganization, request, layer as testServer } from "./support/TestServer.js"
+import { createOrganization, request, TestServer, layer as testServer } from "./support/TestServer.js"
 import { IndreamErrors } from "@projectkit/indream"
 import { SyncErrors } from "@projectkit/sync"
 
@@ -62,6 +62,16 @@ describe.skipIf(TestDatabase.postgresUrl === undefined)("dialect routes while Po
           }
         }
 
+        // The journal says so: each refused request recorded with its 503.
+        const { adminToken } = yield* TestServer
+        const journal = yield* request("/__projectkit/requests?limit=100", { headers: { authorization: `Bearer ${adminToken}` } })
+        const journaled = (journal.body as { requests: ReadonlyArray<{ method: string; path: string; status: number }> }).requests
+        for (const attempt of attempts) {
+          const method = attempt.init.method ?? "GET"
+          expect(journaled.some((entry) => entry.method === method && entry.path === attempt.path && entry.status === 503), `${method} ${attempt.path}`)
+            .toBe(true)
+        }
+
         through.mode = "forward"
         through.cutAll()
         const listed = yield* Effect.eventually(
@@ -74,6 +84,6 @@ describe.skipIf(TestDatabase.postgresUrl === undefined)("dialect routes while Po
         expect(JSON.stringify(indreamProjects.body)).not.toContain("during")
         const sanityProjects = yield* request("/sanity/v2021-06-07/projects", { headers: sanity })
         expect(JSON.stringify(sanityProjects.body)).not.toContain("during")
-      }).pipe(Effect.provide(testServer({ database: url })))
+      }).pipe(Effect.provide(testServer({ database: url, journal: { enabled: true } })))
     }).pipe(Effect.scoped), 60_000)
 })

@@ -6,6 +6,7 @@
  * With PROJECTKIT_STUDIO_SCREENSHOTS=1 the screenshots are written to docs/studio/ (committed,
  * shown in the README); otherwise to a temporary folder.
  */
+import { eventuallyPromise } from "@projectkit/core/Eventually"
 import { IndreamEditorState } from "@projectkit/indream"
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
@@ -68,16 +69,13 @@ describe.runIf(runs)("Studio in Chromium", () => {
 
   const admin = { authorization: `Bearer ${ServerProcess.adminToken}`, "content-type": "application/json" }
 
-  /** Resolves once `check` holds, polling every 100 ms; fails after `within` ms. */
-  const eventually = async <A>(what: string, within: number, check: () => Promise<A | undefined>): Promise<A> => {
-    const until = Date.now() + within
-    for (;;) {
+  /** Resolves once `check` finds something, polling every 100 ms; fails after `within` ms. */
+  const eventually = <A>(what: string, within: number, check: () => Promise<A | undefined>): Promise<A> =>
+    eventuallyPromise(async () => {
       const found = await check()
-      if (found !== undefined) return found
-      if (Date.now() > until) throw new Error(`${what}: not within ${within} ms`)
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-  }
+      if (found === undefined) throw new Error(`${what}: not within ${within} ms`)
+      return found
+    }, { within: `${within} millis`, every: "100 millis", what })
 
   const openTab = (label: string) => page.getByRole("navigation", { name: "Views" }).getByRole("button", { name: label }).click()
 
@@ -117,7 +115,8 @@ describe.runIf(runs)("Studio in Chromium", () => {
     page.on("request", (request) => {
       if (request.url().endsWith(`/__projectkit/orgs/${org.id}/views/sync`)) dataRequests.push(Date.now())
     })
-    await page.waitForTimeout(300)
+    // The tab has drawn its views (its first data read answered) before the project is made.
+    await page.locator("[data-view]").first().waitFor()
     const sentAt = Date.now()
     const fromApi = await ServerProcess.call(server.baseUrl, "/sync/v2/projects", {
       method: "POST",

@@ -4,6 +4,7 @@
  * request journal's headers, every credential masked when recorded.
  */
 import { describe, expect, layer } from "@effect/vitest"
+import { eventually } from "@projectkit/core/Eventually"
 import * as Effect from "effect/Effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
@@ -140,15 +141,15 @@ layer(testServer({ journal: { enabled: true, bodyBytes: 0 } }))("Studio event st
       expect(over.status).toBe(503)
       for (const stream of streams) stream.close()
       // Slots come back once the streams are gone.
-      let again = 0
-      for (let attempt = 0; attempt < 50 && again !== 200; attempt++) {
-        // (A real wait: `it.effect`'s clock is the test clock.)
-        yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 50)))
-        const fresh = yield* ticket
-        const stream = yield* Effect.promise(() => openStream(baseUrl, fresh))
-        again = stream.status
-        stream.close()
-      }
+      const again = yield* eventually(
+        Effect.flatMap(ticket, (fresh) =>
+          Effect.promise(async () => {
+            const stream = await openStream(baseUrl, fresh)
+            stream.close()
+            return stream.status
+          })),
+        { until: (status) => status === 200, every: "50 millis", what: "a stream's slot back" }
+      )
       expect(again).toBe(200)
     }))
 
