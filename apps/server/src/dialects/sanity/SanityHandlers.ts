@@ -45,6 +45,14 @@ import * as SanityWire from "./SanityWire.js"
  * its project). Both are resolved through `Organizations`' credential cache, which a deleted token
  * leaves at once (see `changingCredentials` below).
  */
+
+/**
+ * What a management route asks first, with `projects` as the caller sees them: the project found
+ * for the caller (404 otherwise), then the caller's grant for the action (403 otherwise).
+ */
+const managedBy = (projects: SanityProjectStore.SanityProjectStoreService) => (who: Who, projectId: string, grant: string) =>
+  Effect.zipRight(projects.project(who, projectId), SanityAccess.requireGrant(who, grant))
+
 export const SanityAuthLive = Layer.effect(
   SanityApi.SanityAuth,
   Effect.gen(function*() {
@@ -428,9 +436,7 @@ export const TokensLive = CompiledApi.group(ServerApi, "sanityTokens", (handlers
   Effect.gen(function*() {
     const store = yield* SanityProjectStore.SanityProjectStore
     const organizations = yield* Organizations
-    /** The project found for the caller, then the grant. */
-    const managed = (who: Who, projectId: string, grant: string) =>
-      Effect.zipRight(store.project(who, projectId), SanityAccess.requireGrant(who, grant))
+    const managed = managedBy(store)
     return handlers
       .handle("list", ({ path }) =>
         as((who) =>
@@ -551,9 +557,7 @@ export const AliasesLive = CompiledApi.group(ServerApi, "sanityAliases", (handle
   Effect.map(
     Effect.all({ projects: SanityProjectStore.SanityProjectStore, aliases: SanityAliases.SanityAliasStore }),
     ({ aliases, projects }) => {
-      /** The project found for the caller, then the grant. */
-      const managed = (who: Who, projectId: string, grant: string) =>
-        Effect.zipRight(projects.project(who, projectId), SanityAccess.requireGrant(who, grant))
+      const managed = managedBy(projects)
       /** OFF CLI: an alias is named without its `~` prefix; one sent with it is the same alias. */
       const nameOf = (name: string) => name.startsWith("~") ? name.slice(1) : name
       return handlers
@@ -627,8 +631,7 @@ export const AccessApiLive = CompiledApi.group(ServerApi, "sanityAccessApi", (ha
   Effect.gen(function*() {
     const store = yield* SanityProjectStore.SanityProjectStore
     const organizations = yield* Organizations
-    const managed = (who: Who, projectId: string, grant: string) =>
-      Effect.zipRight(store.project(who, projectId), SanityAccess.requireGrant(who, grant))
+    const managed = managedBy(store)
     return handlers
       .handle("robots", ({ path, urlParams }) =>
         as((who) =>
@@ -747,8 +750,7 @@ export const HooksLive = CompiledApi.group(ServerApi, "sanityHooks", (handlers) 
   Effect.map(
     Effect.all({ projects: SanityProjectStore.SanityProjectStore, hooks: SanityHooks.SanityHookStore }),
     ({ hooks, projects }) => {
-      const managed = (who: Who, projectId: string, grant: string) =>
-        Effect.zipRight(projects.project(who, projectId), SanityAccess.requireGrant(who, grant))
+      const managed = managedBy(projects)
       return handlers
         .handle("list", ({ path }) =>
           as((who) =>
