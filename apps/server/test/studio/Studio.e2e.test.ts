@@ -115,8 +115,8 @@ describe.runIf(runs)("Studio in Chromium", () => {
     page.on("request", (request) => {
       if (request.url().endsWith(`/__projectkit/orgs/${org.id}/views/sync`)) dataRequests.push(Date.now())
     })
-    // The tab has drawn its views (its first data read answered) before the project is made.
-    await page.locator("[data-view]").first().waitFor()
+    // The tab has drawn its views, records or "none" (its first data read answered) before the project is made.
+    await page.locator("[data-view], .empty").first().waitFor()
     const sentAt = Date.now()
     const fromApi = await ServerProcess.call(server.baseUrl, "/sync/v2/projects", {
       method: "POST",
