@@ -136,7 +136,8 @@ export const make = Effect.gen(function*() {
     const entries = new Map<string, { readonly found: A; readonly until: number }>()
     caches.add(entries)
     return (key: string, lookup: () => Effect.Effect<Option.Option<A>, SqlError>) =>
-      Effect.flatMap(Effect.zip(Clock.currentTimeMillis, revocations.cacheUsable), ([now, usable]) => {
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const usable = revocations.cacheUsable()
         // A cache no announcement can reach (PostgreSQL, not listening) is not used.
         const hit = usable ? entries.get(key) : undefined
         if (hit !== undefined && hit.until > now) return Effect.succeed(Option.some(hit.found))

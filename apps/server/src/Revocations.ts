@@ -18,9 +18,11 @@ import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import Pg from "pg"
 import { randomId } from "./internal/ids.js"
 import { isPostgresUrl } from "./internal/location.js"
+import * as Sqlite from "./internal/sqlite.js"
 
 export interface RevocationsService {
   /**
@@ -33,7 +35,7 @@ export interface RevocationsService {
    * Whether a cache of credentials may be used now: on PostgreSQL, only while listening; on a
    * SQLite file, always, after dropping it if another process has written to the file since.
    */
-  readonly cacheUsable: Effect.Effect<boolean>
+  readonly cacheUsable: () => boolean
   /** `forget` runs on every announcement, and whenever listening stops or starts again. */
   readonly onRevoked: (forget: () => void) => void
 }
@@ -54,7 +56,7 @@ const reconnectDelay = Duration.millis(100)
 /** One process owns the data (SQLite in memory): nothing to tell anyone. */
 export const layerLocal: Layer.Layer<Revocations> = Layer.succeed(Revocations, {
   announce: Effect.void,
-  cacheUsable: Effect.succeed(true),
+  cacheUsable: () => true,
   onRevoked: () => undefined
 })
 
@@ -68,18 +70,22 @@ export const layerSqliteFile: Layer.Layer<Revocations, never, SqlClient.SqlClien
     const sql = yield* SqlClient.SqlClient
     const forgetters: Array<() => void> = []
     let seen: number | undefined
-    const cacheUsable = Effect.map(
-      Effect.either(sql<{ data_version: number }>`PRAGMA data_version`),
-      (answer) => {
-        const version = answer._tag === "Right" ? Number(answer.right[0]?.data_version) : Number.NaN
-        if (version !== seen) {
-          seen = version
-          for (const forget of forgetters) forget()
-        }
+    // Read synchronously, from memory, on every authenticated request: a client without that
+    // access (not this server's own) gets no cache rather than a statement per request.
+    const direct = Option.getOrUndefined(Sqlite.direct(sql))
+    const cacheUsable = () => {
+      let version = Number.NaN
+      try {
+        version = direct === undefined ? Number.NaN : direct.dataVersion()
+      } catch {
         // A file that cannot say whether it changed cannot be trusted to have not.
-        return Number.isFinite(version)
       }
-    )
+      if (version !== seen) {
+        seen = version
+        for (const forget of forgetters) forget()
+      }
+      return Number.isFinite(version)
+    }
     return { announce: Effect.void, cacheUsable, onRevoked: (forget) => void forgetters.push(forget) }
   })
 )
@@ -154,7 +160,7 @@ export const layerPg = (url: string): Layer.Layer<Revocations> =>
 
       return {
         announce,
-        cacheUsable: Effect.sync(() => listening),
+        cacheUsable: () => listening,
         onRevoked: (forget) => void forgetters.push(forget)
       }
     })

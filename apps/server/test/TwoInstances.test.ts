@@ -4,6 +4,7 @@
  * concurrent PATCHes through both lose no update and leave no torn record. On one SQLite file shared
  * by two processes, and on PostgreSQL when PROJECTKIT_TEST_DATABASE_URL is set.
  */
+import { eventuallyPromise } from "@projectkit/core/Eventually"
 import * as RateLimit from "@projectkit/core/RateLimit"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -367,12 +368,10 @@ describe.each(backends)("two instances on $name", ({ acquire, name, skip }) => {
         // Withdrawn behind every instance's back: no announcement at all.
         await client.query("DELETE FROM credentials WHERE org_id = $1 AND dialect = 'sync'", [org.id])
         // Once both listen again, what B had cached is gone.
-        for (let attempt = 0; ; attempt++) {
+        await eventuallyPromise(async () => {
           const now = (await client.query<{ pid: number }>(listeners)).rows.filter((row) => !killed.has(row.pid))
-          if (now.length >= 2) break
-          if (attempt > 200) throw new Error("the instances never listened again")
-          await new Promise((resolve) => setImmediate(resolve))
-        }
+          expect(now.length).toBeGreaterThanOrEqual(2)
+        }, { within: "10 seconds", what: "both instances listening again" })
       } finally {
         await client.end()
       }

@@ -374,8 +374,8 @@ const unique = (errors: ReadonlyArray<ValidationError>): ReadonlyArray<Validatio
   })
 }
 
-/** A validator: the v1 schema compiled once (this is the costly part: make one and keep it). */
-export const make = (): Validator => {
+/** The v1 schema compiled (the costly part: ~0.5 s and tens of MB), with where each branch lies in it. */
+const compile = () => {
   // verbose: a `oneOf` error then carries its branches, which `narrow` locates in the schema.
   const ajv = new Ajv({ allErrors: true, strict: false, verbose: true })
   AjvFormats.default.default(ajv)
@@ -385,11 +385,22 @@ export const make = (): Validator => {
   const pointers = new WeakMap<object, string>()
   indexSchema(editorStateSchemaV1, "", pointers)
   const compiled: Compiled = { ajv, pointers }
+  return { validateRoot, compiled }
+}
+
+/**
+ * A validator: the v1 schema compiled once, on its first use (make one and keep it), so that a
+ * process that never validates a state (a server no Indream client calls) never pays for it.
+ */
+export const make = (): Validator => {
+  let schema: ReturnType<typeof compile> | undefined
   return {
     validate: (editorState) => {
       if (!isObject(editorState)) {
         return { valid: false, errors: [{ code: Code.SchemaInvalid, path: "/", message: "must be object" }] }
       }
+      schema ??= compile()
+      const { compiled, validateRoot } = schema
       const schemaErrors = validateRoot(editorState) ? [] : [...(validateRoot.errors ?? [])]
       const errors = schemaErrors.length > 0
         ? narrow(compiled, schemaErrors, editorState, "")

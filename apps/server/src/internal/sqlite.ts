@@ -87,6 +87,12 @@ export interface SqliteDirect {
    * fiber's transaction is open; rolled back if `f` throws.
    */
   readonly transaction: <A>(f: (statements: DirectStatements) => A) => Effect.Effect<A, SqlError>
+  /**
+   * The connection's `PRAGMA data_version`, read synchronously (from memory: no I/O): it changes
+   * when another connection to the file has committed. Read on every request by the credential
+   * cache's check (`Revocations`), where a statement through `@effect/sql` would cost ~10 % of a GET.
+   */
+  readonly dataVersion: () => number
 }
 
 const DirectId: unique symbol = Symbol.for("@projectkit/server/SqliteDirect")
@@ -281,7 +287,9 @@ export const make = (
       all: (sql, params = []) => readAll(prepare(sql), params),
       run: (sql, params = []) => void write(prepare(sql), params)
     }
+    const dataVersion = db.prepare("PRAGMA data_version").pluck(true)
     const sqliteDirect: SqliteDirect = {
+      dataVersion: () => Number(dataVersion.get()),
       transaction: <A>(f: (statements: DirectStatements) => A) =>
         Effect.flatMap(Effect.serviceOption(SqlClient.TransactionConnection), (open) =>
           gated(
