@@ -74,9 +74,10 @@ export const layerSqliteFile: Layer.Layer<Revocations, never, SqlClient.SqlClien
     // access (not this server's own) gets no cache rather than a statement per request.
     const direct = Option.getOrUndefined(Sqlite.direct(sql))
     const cacheUsable = () => {
+      if (direct === undefined) return false
       let version = Number.NaN
       try {
-        version = direct === undefined ? Number.NaN : direct.dataVersion()
+        version = direct.dataVersion()
       } catch {
         // A file that cannot say whether it changed cannot be trusted to have not.
       }

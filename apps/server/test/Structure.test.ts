@@ -54,7 +54,9 @@ const contractLibraries = /^(effect(\/|$)|@effect\/platform\/(HttpApi|HttpApiEnd
  */
 const isDeclaration = (file: string, seen: Set<string> = new Set()): boolean => {
   if (contractName.test(file)) return true
-  if (seen.has(file) || !Fs.existsSync(file)) return seen.has(file)
+  // A module already being read is judged by its other imports, where the cycle began.
+  if (seen.has(file)) return true
+  if (!Fs.existsSync(file)) return false
   seen.add(file)
   return importsOf(file).every((specifier) => {
     const target = resolved(file, specifier)
