@@ -3,10 +3,12 @@
  * resolved for a moment (`Organizations`); a change that withdraws a credential or a right (a token
  * or robot deleted, an organization reset or deleted, runtime access withdrawn, a role changed) must
  * reach every instance's cache before it is acknowledged. On PostgreSQL, where several instances
- * share one database, the change is announced with `NOTIFY` on a channel all of them `LISTEN` on,
- * and the announcing instance waits until its own announcement comes back through its listener:
- * PostgreSQL has then handed it to every listening connection. Every instance drops its caches
- * whole on an announcement, and again whenever its listening connection is lost and made again
+ * share one database, the change is announced with `NOTIFY` on a channel all of them `LISTEN` on.
+ * Each instance drops its caches whole when an announcement reaches it and then acknowledges it on
+ * a second channel; the announcing instance waits for an acknowledgement from every listening
+ * connection it counted before announcing (its own included). PostgreSQL handing the announcement
+ * to a connection is not enough: the other process may not have read it yet when the announcing
+ * one answers, and its next request would still find the cache. Every instance drops its caches and again whenever its listening connection is lost and made again
  * (what was announced meanwhile is unknown); while it is not listening, its caches are not used.
  * On SQLite several processes may share one file: there each check of a cache first asks the
  * connection whether another one has committed since (`PRAGMA data_version`, answered from memory),
@@ -45,11 +47,14 @@ export class Revocations extends Context.Tag("@projectkit/server/Revocations")<R
 /** The channel every instance sharing a database listens on. */
 export const channel = "projectkit_revocations"
 
+/** Where each instance says it has dropped its caches for an announcement: `<announcement>|<instance>`. */
+export const acknowledgements = "projectkit_revocations_ack"
+
 /** The `application_name` of each instance's listening connection (as `pg_stat_activity` shows it). */
 export const listenerName = "projectkit-revocations"
 
-/** How long an announcement waits for its own echo before giving up on it. */
-const echoTimeout = Duration.seconds(2)
+/** How long an announcement waits for every acknowledgement before giving up on it. */
+const acknowledgementTimeout = Duration.seconds(2)
 /** How soon a lost listening connection is made again. */
 const reconnectDelay = Duration.millis(100)
 
@@ -101,10 +106,19 @@ export const layerPg = (url: string): Layer.Layer<Revocations> =>
       const forgetAll = () => {
         for (const forget of forgetters) forget()
       }
-      const waiting = new Map<string, Deferred.Deferred<void>>()
+      /** Each announcement waiting for acknowledgements: how many, and from which instances so far. */
+      const waiting = new Map<string, { readonly expected: number; readonly from: Set<string>; readonly done: Deferred.Deferred<void> }>()
       let current: Pg.Client | undefined
       let listening = false
       let sequence = 0
+
+      const acknowledged = (payload: string) => {
+        const separator = payload.lastIndexOf("|")
+        const pending = waiting.get(payload.slice(0, separator))
+        if (pending === undefined) return
+        pending.from.add(payload.slice(separator + 1))
+        if (pending.from.size >= pending.expected) Deferred.unsafeDone(pending.done, Effect.void)
+      }
 
       /** One listening connection, until it is lost. */
       const listenOnce = Effect.async<void>((resume) => {
@@ -121,14 +135,16 @@ export const layerPg = (url: string): Layer.Layer<Revocations> =>
           resume(Effect.void)
         }
         client.on("notification", (message) => {
+          const payload = message.payload ?? ""
+          if (message.channel === acknowledgements) return acknowledged(payload)
           forgetAll()
-          const own = message.payload === undefined ? undefined : waiting.get(message.payload)
-          if (own !== undefined) Deferred.unsafeDone(own, Effect.void)
+          // Dropped: say so, whoever announced it.
+          client.query("SELECT pg_notify($1, $2)", [acknowledgements, `${payload}|${instance}`]).catch(() => undefined)
         })
         client.on("error", () => void client.end().catch(() => undefined).finally(end))
         client.on("end", end)
         client.connect()
-          .then(() => client.query(`LISTEN ${channel}`))
+          .then(() => client.query(`LISTEN ${channel}; LISTEN ${acknowledgements}`))
           .then(() => {
             // Listening again: whatever was cached before may have been revoked meanwhile.
             forgetAll()
@@ -146,16 +162,25 @@ export const layerPg = (url: string): Layer.Layer<Revocations> =>
       const announce = Effect.suspend(() => {
         const payload = `${instance}:${++sequence}`
         return Effect.gen(function*() {
-          const echoed = yield* Deferred.make<void>()
-          waiting.set(payload, echoed)
-          // Dropped at once here too, whether or not the echo comes.
+          // Dropped at once here too, whether or not the acknowledgements come.
           forgetAll()
           const client = current
           if (client === undefined || !listening) return
+          // Every listening connection now; one that starts listening later drops its caches then.
+          const counted = yield* Effect.either(Effect.tryPromise(() =>
+            client.query<{ listeners: number }>(
+              "SELECT count(*)::int AS listeners FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1",
+              [listenerName]
+            )
+          ))
+          if (counted._tag === "Left") return
+          const done = yield* Deferred.make<void>()
+          waiting.set(payload, { expected: Math.max(1, counted.right.rows[0]?.listeners ?? 1), from: new Set(), done })
           const sent = yield* Effect.either(Effect.tryPromise(() => client.query("SELECT pg_notify($1, $2)", [channel, payload])))
           if (sent._tag === "Left") return
-          // Not heard back in time: the listener is in trouble, and drops everything when it goes.
-          yield* Effect.timeoutOption(Deferred.await(echoed), echoTimeout)
+          // Not all heard back in time: a listener in trouble drops everything when it goes, and
+          // one connected but not yet listening uses no cache until it listens.
+          yield* Effect.timeoutOption(Deferred.await(done), acknowledgementTimeout)
         }).pipe(Effect.ensuring(Effect.sync(() => waiting.delete(payload))))
       })
 
