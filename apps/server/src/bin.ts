@@ -202,7 +202,7 @@ const banner = (
       `  admin token         ${Redacted.value(config.adminToken)}`,
       `  demo organization   ${demo.name}`,
       ...Dialects.all.map((dialect) => dialect.banner.demoCredential(secret(dialect) ?? "")),
-      `  webhook secret      ${demo.webhookSecret}   (Standard Webhooks signatures)`
+      `  webhook secret      ${demo.webhookSecret}   (webhooks signed as each provider signs them)`
     ]
   return [
     "",
