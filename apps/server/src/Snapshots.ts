@@ -105,6 +105,10 @@ export const make = (dialects: ReadonlyArray<Dialect.Dialect>) =>
     const sql = yield* SqlClient.SqlClient
     const organizations = yield* Organizations
     const byName = new Map(tables.map((table) => [table.name, table]))
+    // What dialects keep outside the database here (files beside a SQLite file), carried and
+    // removed with their rows.
+    const outside = yield* Dialect.Outside
+    const removedOutside = (orgId: string | undefined) => Effect.forEach(outside, (data) => data.removed(orgId), { discard: true })
 
     /** The organization column of a table whose rows name their organization themselves. */
     const directOwner = (table: Dialect.Table): string => {
@@ -158,7 +162,11 @@ export const make = (dialects: ReadonlyArray<Dialect.Dialect>) =>
             if (found.length === 0) return undefined
           }
           const rows: Record<string, ReadonlyArray<Row>> = {}
-          for (const table of tables) rows[table.name] = yield* rowsOf(table, orgId)
+          for (const table of tables) {
+            let stored: ReadonlyArray<Row> = yield* rowsOf(table, orgId)
+            for (const data of outside) stored = yield* data.snapshotRows(table.name, orgId, stored)
+            rows[table.name] = outside.length === 0 ? stored : [...stored].sort(byKey(table.key))
+          }
           const snapshot: Snapshot = {
             format,
             version,
@@ -275,12 +283,13 @@ export const make = (dialects: ReadonlyArray<Dialect.Dialect>) =>
               })
             ))
         )
+        yield* Effect.forEach(outside, (data) => data.imported(orgId), { discard: true })
         return { organizations: (snapshot.tables["organizations"] ?? []).length }
       })
 
     const empty = (orgId: string) =>
       // Project tokens go with their projects: cached credentials are forgotten.
-      organizations.changingCredentials(sql.withTransaction(Effect.gen(function*() {
+      Effect.tap(organizations.changingCredentials(sql.withTransaction(Effect.gen(function*() {
         const found = yield* sql`SELECT id FROM organizations WHERE id = ${orgId}`
         if (found.length === 0) return false
         // Children before parents.
@@ -288,7 +297,7 @@ export const make = (dialects: ReadonlyArray<Dialect.Dialect>) =>
           if (table.keptOnReset !== true) yield* sql`DELETE FROM ${sql(table.name)} WHERE ${ownedBy(table, orgId)}`
         }
         return true
-      })))
+      }))), (emptied) => emptied ? removedOutside(orgId) : Effect.void)
 
     // A table whose parent has no organization column would fail on first use: fail at start instead.
     for (const table of tables) directOwner(table)
