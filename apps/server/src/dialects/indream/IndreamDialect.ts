@@ -118,7 +118,7 @@ export const make = (
 
 /**
  * The registered dialect, with the default upload limit while the body arrives (`largerBodies`);
- * a `maxUploadBytes` configured otherwise is enforced by the upload handler once the body is read.
+ * a `maxUploadBytes` configured otherwise is enforced by the upload handler as the body arrives.
  */
 export const dialect = make()
 
