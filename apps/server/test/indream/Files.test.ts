@@ -209,7 +209,7 @@ describe(`Indream files (${backend})`, () => {
     }
   })
 
-  it.skipIf(!onFile)("stored in the database by an earlier version are still served, and moved beside the file", async () => {
+  it.skipIf(!onFile)("stored in the database by an earlier version are still served, and moved beside the file; stale temporary files go", async () => {
     const data = await freshDatabase()
     const first = await start(data)
     const org = await newOrg(first, "earlier")
@@ -227,6 +227,13 @@ describe(`Indream files (${backend})`, () => {
       insert.run(uploaded.fileKey, seq, org.id, Buffer.from(bytes.subarray(seq * chunk, (seq + 1) * chunk)).toString("base64"))
     }
     db.close()
+    // Temporary files: one of a process that stopped an hour ago, one as of an upload under way.
+    const stale = `${path}.stale.part`
+    const fresh = `${path}.fresh.part`
+    Fs.writeFileSync(stale, "half")
+    Fs.writeFileSync(fresh, "half")
+    const hoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000)
+    Fs.utimesSync(stale, hoursAgo, hoursAgo)
 
     const second = await start(data)
     const answer = await served(uploaded.fileUrl.replace(first.url, second.url))
@@ -236,6 +243,8 @@ describe(`Indream files (${backend})`, () => {
     const after = new Sqlite(data, { readonly: true })
     expect(after.prepare("SELECT COUNT(*) AS n FROM indream_files").get()).toEqual({ n: 0 })
     after.close()
+    expect(Fs.existsSync(stale)).toBe(false)
+    expect(Fs.existsSync(fresh)).toBe(true)
   })
 })
 

@@ -315,6 +315,28 @@ const inFolder = (sql: SqlClient.SqlClient, root: string) => {
       }
     })
 
+  /**
+   * Removes temporary files older than `ageMillis`: uploads a stopped process never finished
+   * (a live one is bounded by the server's request timeout, far shorter).
+   */
+  const sweepTemporary = (ageMillis: number) =>
+    Effect.tryPromise({
+      try: async () => {
+        // The file system's time, as its files' times are (not the server's `Clock`).
+        const before = Date.now() - ageMillis
+        const folders = await Fs.promises.readdir(root).catch((error: unknown) => isMissing(error) ? [] : Promise.reject(error))
+        for (const folder of folders) {
+          const names = await Fs.promises.readdir(Path.join(root, folder)).catch(() => [])
+          for (const name of names.filter((name) => name.endsWith(".part"))) {
+            const path = Path.join(root, folder, name)
+            const stats = await Fs.promises.stat(path).catch(() => undefined)
+            if (stats !== undefined && stats.mtimeMs < before) await Fs.promises.rm(path, { force: true })
+          }
+        }
+      },
+      catch: unavailable(`could not sweep temporary files under ${root}`)
+    })
+
   /** The file at `path` as snapshot rows of `indream_files`, `chunkBytes` each. */
   const asRows = (orgId: string, key: string, path: string) =>
     Effect.tryPromise({
@@ -351,12 +373,15 @@ const inFolder = (sql: SqlClient.SqlClient, root: string) => {
       return all
     })
 
-  return { store: { write, remove, read } satisfies FileStoreService, removeAll, settle, snapshotRows }
+  return { store: { write, remove, read } satisfies FileStoreService, removeAll, settle, snapshotRows, sweepTemporary }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Layers
 // ---------------------------------------------------------------------------------------------
+
+/** INF: an upload unfinished after an hour belongs to a process that stopped (requests time out in minutes). */
+const temporaryFileAgeMillis = 60 * 60 * 1000
 
 /** The store where `database` is; files found in the database beside a SQLite file are moved into its folder. */
 export const make = Effect.gen(function*() {
@@ -366,6 +391,9 @@ export const make = Effect.gen(function*() {
   const folder = inFolder(sql, root)
   yield* folder.settle(undefined).pipe(
     Effect.catchAll((error) => Effect.logWarning("indream files: some stay in the database for now", error))
+  )
+  yield* folder.sweepTemporary(temporaryFileAgeMillis).pipe(
+    Effect.catchAll((error) => Effect.logWarning("indream files: temporary files left behind", error))
   )
   return FileStore.of(folder.store)
 })
