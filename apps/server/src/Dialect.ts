@@ -10,8 +10,9 @@
  * - `<Name>Mounted.ts` — its contract under its base path, which its handlers are written against;
  * - `<Name>Dialect.ts` — the `Dialect` value below, registered in `dialects/index.ts`: everything
  *   central code needs of the dialect (its contract and base path, error table, migrations and
- *   tables, the credential it issues and any rows it keeps per user, organization switches, its
- *   configuration, CLI flags, banner lines and Layer). Central code loops over the registered
+ *   tables, anything it keeps outside the database, the credential it issues and any rows it keeps
+ *   per user, organization switches, its configuration, CLI flags, banner lines and Layer).
+ *   Central code loops over the registered
  *   dialects (`Dialects`) and never names one.
  *
  * How errors leave is decided by the provider package's error table alone (`<Provider>Errors`):

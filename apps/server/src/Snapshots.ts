@@ -2,7 +2,9 @@
  * Organizations' data, table by table: snapshots (one versioned JSON document of everything
  * stored, for all organizations or one) and emptying one organization while keeping its
  * credentials. The tables are the server's own (below) and each dialect's (`Dialect.tables`), so a
- * new dialect brings its tables with it.
+ * new dialect brings its tables with it. What a dialect keeps outside the database (files beside
+ * a SQLite file, `Dialect.outside`) travels as rows of one of its tables, and goes when its
+ * organization is emptied.
  *
  * A snapshot holds what is stored, as it is stored: credentials as their hashes (the secrets were
  * shown once, when issued), so an imported organization's credentials keep working and a snapshot
