@@ -12,8 +12,7 @@
  *   central code needs of the dialect (its contract and base path, error table, migrations and
  *   tables, anything it keeps outside the database, the credential it issues and any rows it keeps
  *   per user, organization switches, its configuration, CLI flags, banner lines and Layer).
- *   Central code loops over the registered
- *   dialects (`Dialects`) and never names one.
+ *   Central code loops over the registered dialects (`Dialects`) and never names one.
  *
  * How errors leave is decided by the provider package's error table alone (`<Provider>Errors`):
  * handlers fail with core errors, `answer` turns them into that provider's wire errors, and the
