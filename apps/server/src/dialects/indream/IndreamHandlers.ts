@@ -452,7 +452,7 @@ export const UploadsLive = (config: Resolved) =>
           // write stops, what was written is removed and the 413 is answered at once, while the
           // rest of the body is drained (`UploadBody`), so the client sees the 413, not a reset.
           yield* UploadBody.keepConnection
-          const stored = yield* files.write(caller.organizationId, UploadBody.stream(request), config.maxUploadBytes).pipe(
+          const write = files.write(caller.organizationId, UploadBody.stream(request), config.maxUploadBytes).pipe(
             Effect.catchIf(
               (error): error is FileStore.TooLarge => error instanceof FileStore.TooLarge,
               (error) =>
@@ -466,29 +466,33 @@ export const UploadsLive = (config: Resolved) =>
             // The file folder failing is the server's fault: Indream's 500, through the fallback.
             Effect.catchTag("FileUnavailable", (error) => Effect.die(error))
           )
-          // A chunked body that carried nothing: its empty file is not kept.
-          if (stored.size === 0) {
-            yield* files.remove(caller.organizationId, stored.key).pipe(Effect.catchTag("FileUnavailable", Effect.die))
-            return yield* empty()
-          }
-          const row = yield* store.createAsset(caller.organizationId, {
-            projectId,
-            type: assetType(mimetype, filename),
-            // INF: the document does not say what `source` holds; uploads say where they came from.
-            source: "upload",
-            filename,
-            mimetype,
-            size: stored.size,
-            file_key: stored.key,
-            width: stored.image?.width ?? null,
-            height: stored.image?.height ?? null,
-            // INF: media durations are not probed; null, as the document allows.
-            duration: null
-          }).pipe(
-            // No asset, no file: a file no row names is never served, and is not kept either.
-            Effect.onError(() => Effect.ignore(files.remove(caller.organizationId, stored.key))),
-            Effect.catchTag("NotFound", () =>
-              Effect.fail(new ProjectsError.InvalidReference({ field: "x-project-id", id: projectId ?? "" })))
+          // The file is written interruptibly (the client may go away); from then on, until its
+          // asset's row is committed, nothing interrupts: a file no row names is never served,
+          // and is not kept either, whatever stops the upload.
+          const row = yield* Effect.uninterruptibleMask((restore) =>
+            Effect.flatMap(restore(write), (stored) =>
+              Effect.gen(function*() {
+                // A chunked body that carried nothing: its empty file is not kept.
+                if (stored.size === 0) return yield* empty()
+                return yield* store.createAsset(caller.organizationId, {
+                  projectId,
+                  type: assetType(mimetype, filename),
+                  // INF: the document does not say what `source` holds; uploads say where they came from.
+                  source: "upload",
+                  filename,
+                  mimetype,
+                  size: stored.size,
+                  file_key: stored.key,
+                  width: stored.image?.width ?? null,
+                  height: stored.image?.height ?? null,
+                  // INF: media durations are not probed; null, as the document allows.
+                  duration: null
+                }).pipe(
+                  Effect.catchTag("NotFound", () =>
+                    Effect.fail(new ProjectsError.InvalidReference({ field: "x-project-id", id: projectId ?? "" })))
+                )
+              }).pipe(Effect.onError(() => Effect.ignore(files.remove(caller.organizationId, stored.key))))
+            )
           )
           return { data: IndreamWire.asset(base)(row), meta: emptyMeta }
         }).pipe(answer))
