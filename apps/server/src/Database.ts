@@ -5,7 +5,6 @@
  */
 import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
-import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -17,16 +16,10 @@ import Pg from "pg"
 import * as PgClient from "./internal/pg.js"
 import * as Sqlite from "./internal/sqlite.js"
 import * as Migrations from "./Migrations.js"
-import { isPostgresUrl } from "./internal/location.js"
+import { Database, isPostgresUrl } from "./internal/location.js"
 
-export interface DatabaseInfo {
-  /** "sqlite" or "postgres": what `/__projectkit/health` reports. */
-  readonly kind: "sqlite" | "postgres"
-  /** Where the data lives, without secrets. */
-  readonly location: string
-}
-
-export class Database extends Context.Tag("@projectkit/server/Database")<Database, DatabaseInfo>() {}
+// Defined beside the location rules, which dialects may import (this module loads them all).
+export { Database, type DatabaseInfo } from "./internal/location.js"
 
 const migrationsTable = "projectkit_migrations"
 

@@ -10,9 +10,9 @@
  * - `<Name>Mounted.ts` — its contract under its base path, which its handlers are written against;
  * - `<Name>Dialect.ts` — the `Dialect` value below, registered in `dialects/index.ts`: everything
  *   central code needs of the dialect (its contract and base path, error table, migrations and
- *   tables, the credential it issues and any rows it keeps per user, organization switches, its
- *   configuration, CLI flags, banner lines and Layer). Central code loops over the registered
- *   dialects (`Dialects`) and never names one.
+ *   tables, anything it keeps outside the database, the credential it issues and any rows it keeps
+ *   per user, organization switches, its configuration, CLI flags, banner lines and Layer).
+ *   Central code loops over the registered dialects (`Dialects`) and never names one.
  *
  * How errors leave is decided by the provider package's error table alone (`<Provider>Errors`):
  * handlers fail with core errors, `answer` turns them into that provider's wire errors, and the
@@ -29,7 +29,8 @@ import type * as Layer from "effect/Layer"
 import * as Predicate from "effect/Predicate"
 import type { IncomingHttpHeaders } from "node:http"
 import type * as CompiledApi from "./compiled/CompiledApi.js"
-import type { DialectDeclaration } from "./ControlSchemas.js"
+import type { DialectDeclaration, Row } from "./ControlSchemas.js"
+import type { Database, DatabaseInfo } from "./internal/location.js"
 import type { LargerBodies } from "./Fallback.js"
 import type { Organizations } from "./Organizations.js"
 import type { PublicUrl } from "./PublicUrl.js"
@@ -37,8 +38,17 @@ import type { DialectStudio } from "./StudioView.js"
 import type { Signer, Webhooks } from "./Webhooks.js"
 import * as StorageOutage from "./internal/storageOutage.js"
 
-/** What every dialect's Layer may use of the server: storage, tenancy, webhooks, the compiled routes' registry, its public URL. */
-export type ServerServices = SqlClient.SqlClient | Organizations | Webhooks | CompiledApi.Registry | PublicUrl
+/**
+ * What every dialect's Layer may use of the server: storage (and where it is), tenancy, webhooks,
+ * the compiled routes' registry, its public URL.
+ */
+export type ServerServices =
+  | SqlClient.SqlClient
+  | Database
+  | Organizations
+  | Webhooks
+  | CompiledApi.Registry
+  | PublicUrl
 
 /**
  * One provider's API, as the server mounts it: everything central code needs to know of it, so
@@ -82,6 +92,13 @@ export interface Dialect<
    * the server's (`Webhooks.sign`).
    */
   readonly webhookSigner?: Signer | undefined
+  /**
+   * What it keeps outside the database with `database` (files in a folder beside a SQLite file),
+   * if anything: how snapshots carry it and how deleting or emptying organizations removes it.
+   */
+  readonly outside?:
+    | ((database: DatabaseInfo) => Effect.Effect<OutsideData | undefined, never, SqlClient.SqlClient>)
+    | undefined
   /** Its routes that accept bodies larger than the server's limit, with their own limit. */
   readonly largerBodies?: LargerBodies | undefined
   /** Its tab in the Studio: the views of an organization's records it offers (`../StudioView.ts`). */
@@ -109,6 +126,46 @@ export interface Dialect<
   /** Its lines in the start banner. */
   readonly banner: BannerLines
 }
+
+/**
+ * A dialect's data kept outside the database, as central operations on organizations see it. A
+ * snapshot carries it as rows of one of the dialect's tables (the same rows on every backend, so
+ * a snapshot moves between them); the central code calls these after its own statements.
+ */
+export interface OutsideData {
+  /**
+   * The rows a snapshot holds of `table` for `orgId` (every organization when undefined), given
+   * those `stored` in the database; called in the snapshot's transaction.
+   */
+  readonly snapshotRows: (
+    table: string,
+    orgId: string | undefined,
+    stored: ReadonlyArray<Row>
+  ) => Effect.Effect<ReadonlyArray<Row>, SqlError>
+  /**
+   * A snapshot of `orgId` (every organization when undefined) was imported and committed: what
+   * was kept outside for them before is replaced by what the imported rows hold.
+   */
+  readonly imported: (orgId: string | undefined) => Effect.Effect<void>
+  /** `orgId` (every organization when undefined) was deleted or emptied: what was kept outside for it goes too. */
+  readonly removed: (orgId: string | undefined) => Effect.Effect<void>
+}
+
+/**
+ * What the served dialects keep outside the database (`Dialect.outside`), for the central
+ * operations on organizations; built by the server from where its database is (`outsideData`).
+ */
+export class Outside extends Context.Tag("@projectkit/server/Outside")<Outside, ReadonlyArray<OutsideData>>() {}
+
+/** What `dialects` keep outside the database with `database`. */
+export const outsideData = (
+  dialects: ReadonlyArray<Dialect>,
+  database: DatabaseInfo
+): Effect.Effect<ReadonlyArray<OutsideData>, never, SqlClient.SqlClient> =>
+  Effect.map(
+    Effect.forEach(dialects, (dialect) => dialect.outside === undefined ? Effect.succeed(undefined) : dialect.outside(database)),
+    (found) => found.filter((data): data is OutsideData => data !== undefined)
+  )
 
 /** A user being issued credentials, as a dialect's `addMember` sees them. */
 export interface NewMember {

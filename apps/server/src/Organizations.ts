@@ -120,6 +120,10 @@ export const make = Effect.gen(function*() {
   const settingsOf = (row: Readonly<Record<string, unknown>>): Record<string, boolean> =>
     Object.fromEntries(switches.map(([name, column]) => [name, Number(row[column]) === 1 || row[column] === true]))
   const revocations = yield* Revocations
+  // What dialects keep outside the database (files beside a SQLite file) goes with the
+  // organizations. The server always provides it; a test of this module alone may not need it.
+  const outside = Option.getOrElse(yield* Effect.serviceOption(Dialect.Outside), () => [])
+  const removedOutside = (orgId: string | undefined) => Effect.forEach(outside, (data) => data.removed(orgId), { discard: true })
   // Every cache of found credentials (`authenticate`'s and each `cachedLookup`'s), forgotten together.
   const caches = new Set<Map<string, unknown>>()
   // Bumped by every change: a lookup that began before a change does not store what it read.
@@ -255,9 +259,12 @@ export const make = Effect.gen(function*() {
         const credentials = yield* issueKeys(org.id, org.user_id, yield* Clock.currentTimeMillis)
         return { id: org.id, name: org.name, credentials, webhookSecret: org.webhook_secret }
       }))),
-    reset: forget(Effect.asVoid(sql`DELETE FROM organizations`)),
+    reset: Effect.zipRight(forget(Effect.asVoid(sql`DELETE FROM organizations`)), removedOutside(undefined)),
     remove: (orgId) =>
-      forget(Effect.map(sql`DELETE FROM organizations WHERE id = ${orgId} RETURNING id`, (rows) => rows.length > 0))
+      Effect.tap(
+        forget(Effect.map(sql`DELETE FROM organizations WHERE id = ${orgId} RETURNING id`, (rows) => rows.length > 0)),
+        (removed) => removed ? removedOutside(orgId) : Effect.void
+      )
   }
   return service
 })

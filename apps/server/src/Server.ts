@@ -215,6 +215,11 @@ export const layerApi = (config: Omit<ServerConfig, "port" | "host">) => {
       StudioEvents.layer
     )),
     Layer.provideMerge(Organizations.layer),
+    // What dialects keep outside the database, removed and carried with organizations.
+    Layer.provideMerge(Layer.effect(
+      Dialect.Outside,
+      Effect.flatMap(Database.Database, (database) => Dialect.outsideData(served, database))
+    )),
     Layer.provideMerge(Revocations.layer(config.database)),
     Layer.provideMerge(Database.layer(config.database, { migrations: Migrations.make(served) })),
     Layer.provideMerge(Layer.succeed(Dialect.Dialects, served)),

@@ -2,7 +2,9 @@
  * Organizations' data, table by table: snapshots (one versioned JSON document of everything
  * stored, for all organizations or one) and emptying one organization while keeping its
  * credentials. The tables are the server's own (below) and each dialect's (`Dialect.tables`), so a
- * new dialect brings its tables with it.
+ * new dialect brings its tables with it. What a dialect keeps outside the database (files beside
+ * a SQLite file, `Dialect.outside`) travels as rows of one of its tables, and goes when its
+ * organization is emptied.
  *
  * A snapshot holds what is stored, as it is stored: credentials as their hashes (the secrets were
  * shown once, when issued), so an imported organization's credentials keep working and a snapshot
@@ -105,6 +107,10 @@ export const make = (dialects: ReadonlyArray<Dialect.Dialect>) =>
     const sql = yield* SqlClient.SqlClient
     const organizations = yield* Organizations
     const byName = new Map(tables.map((table) => [table.name, table]))
+    // What dialects keep outside the database here (files beside a SQLite file), carried and
+    // removed with their rows.
+    const outside = yield* Dialect.Outside
+    const removedOutside = (orgId: string | undefined) => Effect.forEach(outside, (data) => data.removed(orgId), { discard: true })
 
     /** The organization column of a table whose rows name their organization themselves. */
     const directOwner = (table: Dialect.Table): string => {
@@ -158,7 +164,11 @@ export const make = (dialects: ReadonlyArray<Dialect.Dialect>) =>
             if (found.length === 0) return undefined
           }
           const rows: Record<string, ReadonlyArray<Row>> = {}
-          for (const table of tables) rows[table.name] = yield* rowsOf(table, orgId)
+          for (const table of tables) {
+            let stored: ReadonlyArray<Row> = yield* rowsOf(table, orgId)
+            for (const data of outside) stored = yield* data.snapshotRows(table.name, orgId, stored)
+            rows[table.name] = outside.length === 0 ? stored : [...stored].sort(byKey(table.key))
+          }
           const snapshot: Snapshot = {
             format,
             version,
@@ -275,12 +285,13 @@ export const make = (dialects: ReadonlyArray<Dialect.Dialect>) =>
               })
             ))
         )
+        yield* Effect.forEach(outside, (data) => data.imported(orgId), { discard: true })
         return { organizations: (snapshot.tables["organizations"] ?? []).length }
       })
 
     const empty = (orgId: string) =>
       // Project tokens go with their projects: cached credentials are forgotten.
-      organizations.changingCredentials(sql.withTransaction(Effect.gen(function*() {
+      Effect.tap(organizations.changingCredentials(sql.withTransaction(Effect.gen(function*() {
         const found = yield* sql`SELECT id FROM organizations WHERE id = ${orgId}`
         if (found.length === 0) return false
         // Children before parents.
@@ -288,7 +299,7 @@ export const make = (dialects: ReadonlyArray<Dialect.Dialect>) =>
           if (table.keptOnReset !== true) yield* sql`DELETE FROM ${sql(table.name)} WHERE ${ownedBy(table, orgId)}`
         }
         return true
-      })))
+      }))), (emptied) => emptied ? removedOutside(orgId) : Effect.void)
 
     // A table whose parent has no organization column would fail on first use: fail at start instead.
     for (const table of tables) directOwner(table)

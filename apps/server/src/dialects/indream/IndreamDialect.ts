@@ -3,7 +3,8 @@
  * problem-details errors from `@projectkit/indream`'s table, its tables (uploaded files' bytes
  * included, so snapshots, resets and deletes cover them), the API key each user is issued, the
  * organization's runtime-access switch, its webhook signature, its flags, banner lines and Studio
- * tab, and the Layer serving it.
+ * tab, and the Layer serving it. Uploaded files beside a SQLite file are kept in a folder
+ * (`FileStore.ts`), which snapshots, resets and deletes cover through `outside`.
  *
  * The routes are `IndreamApi`'s (one group per document tag); handlers and authentication in
  * `IndreamHandlers.ts`, storage in `IndreamStore.ts` and `FileStore.ts` (uploaded bytes), rows on
@@ -16,6 +17,7 @@ import * as Crypto from "node:crypto"
 import type { IncomingHttpHeaders } from "node:http"
 import type * as Dialect from "../../Dialect.js"
 import { randomSecret } from "../../internal/ids.js"
+import * as FileStore from "./FileStore.js"
 import * as IndreamHandlers from "./IndreamHandlers.js"
 import * as IndreamStudio from "./IndreamStudio.js"
 import { prefix } from "./IndreamMounted.js"
@@ -55,6 +57,8 @@ export const make = (
     "x-indream-timestamp": String(timestampSeconds),
     "x-indream-signature": Crypto.createHmac("sha256", secret).update(`${timestampSeconds}.${body}`).digest("hex")
   }),
+  // Uploaded files beside a SQLite file, carried by snapshots and removed with organizations.
+  outside: FileStore.outside,
   largerBodies: (request) =>
     request.method === "POST" && request.url.split("?")[0] === `${prefix}/v1/uploads`
       ? IndreamHandlers.uploadLimit(config)
@@ -114,7 +118,7 @@ export const make = (
 
 /**
  * The registered dialect, with the default upload limit while the body arrives (`largerBodies`);
- * a `maxUploadBytes` configured otherwise is enforced by the upload handler once the body is read.
+ * a `maxUploadBytes` configured otherwise is enforced by the upload handler as the body arrives.
  */
 export const dialect = make()
 

@@ -19,7 +19,6 @@ import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import * as Stream from "effect/Stream"
 import * as Crypto from "node:crypto"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as CompiledApi from "../../compiled/CompiledApi.js"
@@ -34,6 +33,7 @@ import * as IndreamStore from "./IndreamStore.js"
 import * as IndreamWire from "./IndreamWire.js"
 import { api as ServerApi, prefix } from "./IndreamMounted.js"
 import * as PublicFiles from "./PublicFiles.js"
+import * as UploadBody from "./UploadBody.js"
 import * as PublicUrl from "../../PublicUrl.js"
 
 export interface IndreamConfig {
@@ -376,6 +376,7 @@ export const AssetsLive = (config: Resolved) =>
   CompiledApi.group(ServerApi, "indreamAssets", (handlers) =>
     Effect.gen(function*() {
       const store = yield* IndreamStore.IndreamStore
+      const files = yield* FileStore.FileStore
       return handlers
         .handle("listProjectAssets", ({ path, urlParams }) =>
           Effect.gen(function*() {
@@ -405,7 +406,13 @@ export const AssetsLive = (config: Resolved) =>
             return { data: IndreamWire.asset(base)(row), meta: emptyMeta }
           }).pipe(answer))
         .handle("deleteAsset", ({ path }) =>
-          Effect.flatMap(principal, (caller) => store.deleteAsset(caller.organizationId, path.assetId)).pipe(
+          Effect.flatMap(principal, (caller) =>
+            Effect.flatMap(store.deleteAsset(caller.organizationId, path.assetId), (asset) =>
+              // Its file goes with it (the marked row no longer serves it); one left behind is
+              // unreachable, so a failure to remove it is logged, not answered.
+              files.remove(caller.organizationId, asset.file_key).pipe(
+                Effect.catchAll((error) => Effect.logWarning("indream: could not remove a deleted asset's file", error))
+              ))).pipe(
             Effect.catchTag("Conflict", () => Effect.fail(IndreamErrors.assetReferenced(path.assetId))),
             Effect.as({ data: { assetId: path.assetId, deleted: true }, meta: emptyMeta }),
             answer
@@ -441,17 +448,11 @@ export const UploadsLive = (config: Resolved) =>
           }
           const mimetype = request.headers["content-type"]?.split(";")[0]?.trim().toLowerCase() || "application/octet-stream"
           const filename = headers["x-file-name"]
-          // A streamed body past the limit: the bytes over it are read and dropped (stopping the
-          // read would cut the connection before the client sees the 413), then the upload is
-          // refused and what was stored of it removed. Memory stays at one chunk either way.
-          let received = 0
-          const read = Stream.catchAll(request.stream, (error) =>
-            Stream.fail(ProjectsError.Validation.single([], `The upload's body could not be read: ${error.reason}`)))
-          const body = Stream.concat(
-            Stream.filter(Stream.tap(read, (piece) => Effect.sync(() => (received += piece.length))), () => received <= config.maxUploadBytes),
-            Stream.suspend(() => received > config.maxUploadBytes ? Stream.fail(tooLarge) : Stream.empty)
-          )
-          const stored = yield* files.write(caller.organizationId, body, config.maxUploadBytes).pipe(
+          // The body goes to the store as it arrives; at the piece that crosses the limit the
+          // write stops, what was written is removed and the 413 is answered at once, while the
+          // rest of the body is drained (`UploadBody`), so the client sees the 413, not a reset.
+          yield* UploadBody.keepConnection
+          const write = files.write(caller.organizationId, UploadBody.stream(request), config.maxUploadBytes).pipe(
             Effect.catchIf(
               (error): error is FileStore.TooLarge => error instanceof FileStore.TooLarge,
               (error) =>
@@ -461,29 +462,37 @@ export const UploadsLive = (config: Resolved) =>
                     reason: "TooLarge"
                   })
                 )
-            )
+            ),
+            // The file folder failing is the server's fault: Indream's 500, through the fallback.
+            Effect.catchTag("FileUnavailable", (error) => Effect.die(error))
           )
-          // A chunked body that carried nothing: its empty file is not kept.
-          if (stored.size === 0) {
-            yield* files.remove(stored.key)
-            return yield* empty()
-          }
-          const row = yield* store.createAsset(caller.organizationId, {
-            projectId,
-            type: assetType(mimetype, filename),
-            // INF: the document does not say what `source` holds; uploads say where they came from.
-            source: "upload",
-            filename,
-            mimetype,
-            size: stored.size,
-            file_key: stored.key,
-            width: stored.image?.width ?? null,
-            height: stored.image?.height ?? null,
-            // INF: media durations are not probed; null, as the document allows.
-            duration: null
-          }).pipe(
-            Effect.catchTag("NotFound", () =>
-              Effect.fail(new ProjectsError.InvalidReference({ field: "x-project-id", id: projectId ?? "" })))
+          // The file is written interruptibly (the client may go away); from then on, until its
+          // asset's row is committed, nothing interrupts: a file no row names is never served,
+          // and is not kept either, whatever stops the upload.
+          const row = yield* Effect.uninterruptibleMask((restore) =>
+            Effect.flatMap(restore(write), (stored) =>
+              Effect.gen(function*() {
+                // A chunked body that carried nothing: its empty file is not kept.
+                if (stored.size === 0) return yield* empty()
+                return yield* store.createAsset(caller.organizationId, {
+                  projectId,
+                  type: assetType(mimetype, filename),
+                  // INF: the document does not say what `source` holds; uploads say where they came from.
+                  source: "upload",
+                  filename,
+                  mimetype,
+                  size: stored.size,
+                  file_key: stored.key,
+                  width: stored.image?.width ?? null,
+                  height: stored.image?.height ?? null,
+                  // INF: media durations are not probed; null, as the document allows.
+                  duration: null
+                }).pipe(
+                  Effect.catchTag("NotFound", () =>
+                    Effect.fail(new ProjectsError.InvalidReference({ field: "x-project-id", id: projectId ?? "" })))
+                )
+              }).pipe(Effect.onError(() => Effect.ignore(files.remove(caller.organizationId, stored.key))))
+            )
           )
           return { data: IndreamWire.asset(base)(row), meta: emptyMeta }
         }).pipe(answer))

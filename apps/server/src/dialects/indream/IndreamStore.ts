@@ -314,6 +314,8 @@ export const make = Effect.gen(function*() {
       }
       const now = yield* Clock.currentTimeMillis
       yield* sql`UPDATE indream_assets SET deleted_at = ${now} WHERE id = ${id} AND org_id = ${orgId}`
+      // The caller removes its file (`FileStore`): the row stays, marked, and no longer serves it.
+      return asset
     }))
 
   // -------------------------------------------------------------------------------------------
@@ -408,9 +410,11 @@ export const make = Effect.gen(function*() {
     )
 
   /** The asset a stored file belongs to, any organization (the public download); none once deleted. */
+  /** The live asset whose file is `fileKey`, with its organization (whose files hold it). */
   const findFileAsset = (fileKey: string) =>
     Effect.map(
-      sql<AssetRow>`SELECT ${assetFields} FROM indream_assets WHERE file_key = ${fileKey} AND deleted_at IS NULL`,
+      sql<AssetRow & { readonly org_id: string }>`SELECT ${assetFields}, org_id FROM indream_assets
+        WHERE file_key = ${fileKey} AND deleted_at IS NULL`,
       (rows) => rows[0]
     )
 

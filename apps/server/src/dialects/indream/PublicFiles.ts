@@ -42,7 +42,7 @@ export const layer = (prefix: `/${string}`) =>
           const params = yield* HttpRouter.params
           const key = `uploads/${params["secret"] ?? ""}`
           const asset = yield* store.findFileAsset(key)
-          const body = asset === undefined ? undefined : yield* files.read(key)
+          const body = asset === undefined ? undefined : yield* files.read(asset.org_id, key)
           if (asset === undefined || body === undefined) return notFound("No such file")
           return HttpServerResponse.stream(body, {
             contentType: asset.mimetype,
