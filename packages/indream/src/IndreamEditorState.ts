@@ -25,6 +25,7 @@ import * as Layer from "effect/Layer"
 import type * as IndreamApi from "./IndreamApi.js"
 import * as IndreamErrors from "./IndreamErrors.js"
 import { editorStateSchemaV1 } from "./internal/editorStateSchema.js"
+import * as TaggedUnions from "./internal/taggedUnions.js"
 
 export type ValidationError = IndreamApi.EditorValidationError
 export type ValidationResult = IndreamApi.EditorValidationResult
@@ -143,48 +144,6 @@ const fromAjv = (error: ErrorObject, base: string): ValidationError => {
   return { code: schemaCode(finalPath), path: finalPath, message }
 }
 
-const resolveRef = (ref: string): unknown => at(editorStateSchemaV1, ref.replace(/^#/, ""))
-
-/** The constants a schema (through `$ref`, `allOf`, `oneOf`, `anyOf`) requires of property `key`. */
-const constants = (node: unknown, key: string, depth = 0): ReadonlyArray<unknown> => {
-  if (!isObject(node) || depth > 8) return []
-  if (typeof node.$ref === "string") return constants(resolveRef(node.$ref), key, depth + 1)
-  const property = isObject(node.properties) ? node.properties[key] : undefined
-  if (isObject(property)) {
-    if ("const" in property) return [property.const]
-    if (Array.isArray(property.enum)) return property.enum
-  }
-  const members = ["allOf", "oneOf", "anyOf"].flatMap((keyword) => Array.isArray(node[keyword]) ? node[keyword] as Array<unknown> : [])
-  return [...new Set(members.flatMap((member) => constants(member, key, depth + 1)))]
-}
-
-/** The property names a schema requires a constant of (candidates to tell branches apart). */
-const constantKeys = (node: unknown, depth = 0): ReadonlyArray<string> => {
-  if (!isObject(node) || depth > 8) return []
-  if (typeof node.$ref === "string") return constantKeys(resolveRef(node.$ref), depth + 1)
-  const own = isObject(node.properties)
-    ? Object.entries(node.properties).filter(([, value]) => isObject(value) && ("const" in value || Array.isArray(value.enum)))
-      .map(([name]) => name)
-    : []
-  const members = ["allOf", "oneOf", "anyOf"].flatMap((keyword) => Array.isArray(node[keyword]) ? node[keyword] as Array<unknown> : [])
-  return [...new Set([...own, ...members.flatMap((member) => constantKeys(member, depth + 1))])]
-}
-
-/**
- * The property that tells `branches` apart: every branch requires constants of it and no two
- * share one (`type` for items and assets, `chartType` among charts). None: not a tagged union.
- */
-const discriminator = (branches: ReadonlyArray<unknown>) => {
-  const candidates = ["type", ...constantKeys(branches[0]).filter((key) => key !== "type")]
-  for (const key of candidates) {
-    const values = branches.map((branch) => constants(branch, key))
-    if (values.some((list) => list.length === 0)) continue
-    const all = values.flat()
-    if (new Set(all).size === all.length) return { key, values }
-  }
-  return undefined
-}
-
 /** Every object and array of the schema, by identity, with its JSON pointer. */
 const indexSchema = (node: unknown, path: string, index: WeakMap<object, string>): void => {
   if (typeof node !== "object" || node === null || index.has(node)) return
@@ -231,7 +190,7 @@ const narrow = (
     const branches: unknown = oneOf.schema
     if (!Array.isArray(branches)) continue
     const location = compiled.pointers.get(branches)
-    const tagged = discriminator(branches)
+    const tagged = TaggedUnions.discriminator(editorStateSchemaV1, branches)
     if (location === undefined || tagged === undefined) continue
     const value = at(data, oneOf.instancePath)
     const tag = isObject(value) ? value[tagged.key] : undefined
@@ -374,8 +333,11 @@ const unique = (errors: ReadonlyArray<ValidationError>): ReadonlyArray<Validatio
   })
 }
 
-/** The v1 schema compiled (the costly part: ~0.5 s and tens of MB), with where each branch lies in it. */
-const compile = () => {
+/**
+ * The v1 schema compiled to report every error (the costly part: ~0.5 s and tens of MB), with
+ * where each branch lies in it.
+ */
+const compileReporting = () => {
   // verbose: a `oneOf` error then carries its branches, which `narrow` locates in the schema.
   const ajv = new Ajv({ allErrors: true, strict: false, verbose: true })
   AjvFormats.default.default(ajv)
@@ -389,22 +351,41 @@ const compile = () => {
 }
 
 /**
+ * The v1 schema compiled to answer only "valid or not", fast: each tagged `oneOf` (items, assets,
+ * …) a dispatch on its `type`, so an item is checked against its own kind only, not against all
+ * thirteen, and the first error ends the check. It accepts nothing the v1 schema rejects; a state
+ * it rejects goes through the reporting schema, which finds the errors (or, should the two
+ * disagree, accepts it), so the answers are exactly the v1 schema's.
+ */
+const compileAccepting = () => {
+  const ajv = new Ajv({ allErrors: false, strict: false })
+  AjvFormats.default.default(ajv)
+  const validate = ajv.compile(TaggedUnions.dispatchTaggedUnions(editorStateSchemaV1))
+  return (editorState: unknown): boolean => validate(editorState)
+}
+
+/**
  * A validator: the v1 schema compiled once, on its first use (make one and keep it), so that a
- * process that never validates a state (a server no Indream client calls) never pays for it.
+ * process that never validates a state (a server no Indream client calls) never pays for it. The
+ * reporting schema is compiled only when a first state is rejected.
  */
 export const make = (): Validator => {
-  let schema: ReturnType<typeof compile> | undefined
+  let accepts: ReturnType<typeof compileAccepting> | undefined
+  let reporting: ReturnType<typeof compileReporting> | undefined
+  /** The schema's errors; undefined when the schema accepts the state. */
+  const schemaErrors = (editorState: Json): ReadonlyArray<ValidationError> | undefined => {
+    accepts ??= compileAccepting()
+    if (accepts(editorState)) return undefined
+    reporting ??= compileReporting()
+    const { compiled, validateRoot } = reporting
+    return validateRoot(editorState) ? undefined : narrow(compiled, [...(validateRoot.errors ?? [])], editorState, "")
+  }
   return {
     validate: (editorState) => {
       if (!isObject(editorState)) {
         return { valid: false, errors: [{ code: Code.SchemaInvalid, path: "/", message: "must be object" }] }
       }
-      schema ??= compile()
-      const { compiled, validateRoot } = schema
-      const schemaErrors = validateRoot(editorState) ? [] : [...(validateRoot.errors ?? [])]
-      const errors = schemaErrors.length > 0
-        ? narrow(compiled, schemaErrors, editorState, "")
-        : semanticErrors(editorState)
+      const errors = schemaErrors(editorState) ?? semanticErrors(editorState)
       const reported = unique(errors).slice(0, maxErrors)
       return { valid: reported.length === 0, errors: reported }
     }
