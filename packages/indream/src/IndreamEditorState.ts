@@ -225,6 +225,11 @@ const numberField = (value: Json, key: string): number => (typeof value[key] ===
 const isAnimatedTrack = (value: unknown): value is { readonly keyframes: ReadonlyArray<Json> } =>
   isObject(value) && typeof value.value === "number" && Array.isArray(value.keyframes)
 
+/**
+ * The semantic rules' errors: items (keyframes, then asset) in document order, then tracks, then
+ * transitions. Plain loops over keys, no per-property entry arrays: it runs on every sync, and a
+ * large state has thousands of items.
+ */
 const semanticErrors = (state: Json): ReadonlyArray<ValidationError> => {
   const errors: Array<ValidationError> = []
   const items = isObject(state.items) ? state.items : {}
@@ -237,13 +242,18 @@ const semanticErrors = (state: Json): ReadonlyArray<ValidationError> => {
       .filter((id): id is string => typeof id === "string")
   )
 
-  for (const [itemKey, item] of Object.entries(items)) {
+  for (const itemKey of Object.keys(items)) {
+    const item = items[itemKey]
     if (!isObject(item)) continue
     const duration = numberField(item, "durationTicks")
-    for (const [property, value] of Object.entries(item)) {
+    for (const property of Object.keys(item)) {
+      const value = item[property]
       if (!isAnimatedTrack(value)) continue
-      value.keyframes.forEach((keyframe, index) => {
-        const time = numberField(keyframe, "timeTicks")
+      const keyframes = value.keyframes
+      for (let index = 0; index < keyframes.length; index++) {
+        const keyframe: unknown = keyframes[index]
+        // A property the schema does not know may hold anything in its keyframes.
+        const time = isObject(keyframe) ? numberField(keyframe, "timeTicks") : 0
         if (time >= duration) {
           errors.push({
             code: Code.KeyframeOutOfRange,
@@ -251,7 +261,7 @@ const semanticErrors = (state: Json): ReadonlyArray<ValidationError> => {
             message: `keyframe at ${time} ticks is outside its clip: local time must be below durationTicks (${duration})`
           })
         }
-      })
+      }
     }
     if (typeof item.assetId === "string") {
       const path = pointer("items", itemKey, "assetId")
@@ -264,9 +274,13 @@ const semanticErrors = (state: Json): ReadonlyArray<ValidationError> => {
   }
 
   tracks.forEach((track, trackIndex) => {
-    const ids = Array.isArray(track.items) ? track.items.filter((id): id is string => typeof id === "string") : []
+    const ids: ReadonlyArray<unknown> = Array.isArray(track.items) ? track.items : []
     const spans: Array<{ readonly index: number; readonly id: string; readonly start: number; readonly end: number }> = []
-    ids.forEach((id, index) => {
+    // Editors keep a track's items in time order: then the spans need no sort.
+    let inOrder = true
+    for (let position = 0, index = 0; position < ids.length; position++) {
+      const id = ids[position]
+      if (typeof id !== "string") continue
       const item = items[id]
       if (!isObject(item)) {
         errors.push({
@@ -274,12 +288,15 @@ const semanticErrors = (state: Json): ReadonlyArray<ValidationError> => {
           path: pointer("tracks", trackIndex, "items", index),
           message: `item ${id} is not in items`
         })
-        return
+      } else {
+        const start = numberField(item, "startTicks")
+        const last = spans[spans.length - 1]
+        if (last !== undefined && start < last.start) inOrder = false
+        spans.push({ index, id, start, end: start + numberField(item, "durationTicks") })
       }
-      const start = numberField(item, "startTicks")
-      spans.push({ index, id, start, end: start + numberField(item, "durationTicks") })
-    })
-    const ordered = [...spans].sort((a, b) => a.start - b.start || a.index - b.index)
+      index++
+    }
+    const ordered = inOrder ? spans : [...spans].sort((a, b) => a.start - b.start || a.index - b.index)
     for (let next = 1; next < ordered.length; next++) {
       const before = ordered[next - 1]!
       const after = ordered[next]!
