@@ -225,6 +225,21 @@ const numberField = (value: Json, key: string): number => (typeof value[key] ===
 const isAnimatedTrack = (value: unknown): value is { readonly keyframes: ReadonlyArray<Json> } =>
   isObject(value) && typeof value.value === "number" && Array.isArray(value.keyframes)
 
+/** An item's place in its track (`index` among the track's item ids) and time span. */
+interface Span {
+  readonly index: number
+  readonly id: string
+  readonly start: number
+  readonly end: number
+}
+
+/** Item `after` starts before item `before` ends, in one track. */
+const overlap = (trackIndex: number, before: Span, after: Span): ValidationError => ({
+  code: Code.TrackItemsOverlap,
+  path: pointer("tracks", trackIndex, "items", after.index),
+  message: `item ${after.id} (from ${after.start} ticks) overlaps item ${before.id} (until ${before.end} ticks) in the same track`
+})
+
 /**
  * The semantic rules' errors: items (keyframes, then asset) in document order, then tracks, then
  * transitions. Plain loops over keys, no per-property entry arrays: it runs on every sync, and a
@@ -246,7 +261,8 @@ const semanticErrors = (state: Json): ReadonlyArray<ValidationError> => {
     const item = items[itemKey]
     if (!isObject(item)) continue
     const duration = numberField(item, "durationTicks")
-    for (const property of Object.keys(item)) {
+    // for-in: the keys of objects of one shape are enumerated from V8's cache, not copied to an array.
+    for (const property in item) {
       const value = item[property]
       if (!isAnimatedTrack(value)) continue
       const keyframes = value.keyframes
@@ -275,9 +291,11 @@ const semanticErrors = (state: Json): ReadonlyArray<ValidationError> => {
 
   tracks.forEach((track, trackIndex) => {
     const ids: ReadonlyArray<unknown> = Array.isArray(track.items) ? track.items : []
-    const spans: Array<{ readonly index: number; readonly id: string; readonly start: number; readonly end: number }> = []
-    // Editors keep a track's items in time order: then the spans need no sort.
+    // Editors keep a track's items in time order: then each item is compared with the one before
+    // it as it comes; only a track out of order is sorted (below).
     let inOrder = true
+    const overlaps: Array<ValidationError> = []
+    let before: Span | undefined
     for (let position = 0, index = 0; position < ids.length; position++) {
       const id = ids[position]
       if (typeof id !== "string") continue
@@ -290,23 +308,33 @@ const semanticErrors = (state: Json): ReadonlyArray<ValidationError> => {
         })
       } else {
         const start = numberField(item, "startTicks")
-        const last = spans[spans.length - 1]
-        if (last !== undefined && start < last.start) inOrder = false
+        const span = { index, id, start, end: start + numberField(item, "durationTicks") }
+        if (before !== undefined && inOrder) {
+          if (span.start < before.start) inOrder = false
+          else if (span.start < before.end) overlaps.push(overlap(trackIndex, before, span))
+        }
+        before = span
+      }
+      index++
+    }
+    if (inOrder) {
+      for (const error of overlaps) errors.push(error)
+      return
+    }
+    const spans: Array<Span> = []
+    for (let position = 0, index = 0; position < ids.length; position++) {
+      const id = ids[position]
+      if (typeof id !== "string") continue
+      const item = items[id]
+      if (isObject(item)) {
+        const start = numberField(item, "startTicks")
         spans.push({ index, id, start, end: start + numberField(item, "durationTicks") })
       }
       index++
     }
-    const ordered = inOrder ? spans : [...spans].sort((a, b) => a.start - b.start || a.index - b.index)
-    for (let next = 1; next < ordered.length; next++) {
-      const before = ordered[next - 1]!
-      const after = ordered[next]!
-      if (after.start < before.end) {
-        errors.push({
-          code: Code.TrackItemsOverlap,
-          path: pointer("tracks", trackIndex, "items", after.index),
-          message: `item ${after.id} (from ${after.start} ticks) overlaps item ${before.id} (until ${before.end} ticks) in the same track`
-        })
-      }
+    spans.sort((a, b) => a.start - b.start || a.index - b.index)
+    for (let next = 1; next < spans.length; next++) {
+      if (spans[next]!.start < spans[next - 1]!.end) errors.push(overlap(trackIndex, spans[next - 1]!, spans[next]!))
     }
   })
 
