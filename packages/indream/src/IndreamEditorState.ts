@@ -6,7 +6,9 @@
  * 1. the official v1 JSON Schema (shipped in this package, see `schemas/README.md`), with Ajv 8
  *    and ajv-formats, compiled once per validator. Where the schema says "one of" a list of kinds
  *    told apart by `type` (items, assets, upload states), only the kind the value names is
- *    reported, not every other kind it is not;
+ *    reported, not every other kind it is not. A state is first checked, fast, with those unions
+ *    dispatched on their tag (`internal/taggedUnions.ts`), up to its first error; only a state
+ *    that check rejects is checked again for every error;
  * 2. when the schema passes, the semantic rules: keyframes inside their clip (DOC: "timeTicks <
  *    item.durationTicks", local clip time), no overlap within one track (DOC: items "may touch
  *    end-to-start"), track items that exist, transitions between adjacent clips of their track
