@@ -5,6 +5,7 @@
  * was refused changed nothing stored.
  */
 import { IndreamErrors } from "@projectkit/indream"
+import * as fc from "fast-check"
 import { describe, expect, it, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -61,6 +62,29 @@ describe("Untrusted", () => {
       )
       expect(Untrusted.parseJson(deep(100_000))).toSatisfy(Either.isLeft)
       expect(Untrusted.parseJson("{nope")).toEqual(Either.left("NotJson"))
+      // A string ending in an escaped backslash ends there: the brackets after it count.
+      expect(Untrusted.parseJson(`["x\\\\",${deep(Untrusted.maxJsonDepth)}]`)).toEqual(
+        Either.left({ message: `The request body nests deeper than ${Untrusted.maxJsonDepth} levels` })
+      )
+      expect(Untrusted.parseJson(`["x\\\\",${deep(Untrusted.maxJsonDepth - 1)}]`)).toSatisfy(Either.isRight)
+    })
+    it("refuses a document exactly when it nests deeper than the limit, whatever its strings hold", () => {
+      const depthOf = (value: unknown): number =>
+        typeof value === "object" && value !== null ? 1 + Math.max(0, ...Object.values(value).map(depthOf)) : 0
+      const text = fc.string({ unit: fc.constantFrom("[", "]", "{", "}", "\"", "\\", "a", "\u00e9") })
+      const value = fc.letrec((tie) => ({
+        node: fc.oneof({ depthSize: "small" }, text, fc.array(tie("node"), { maxLength: 3 }), fc.dictionary(text, tie("node"), { maxKeys: 3 }))
+      })).node
+      fc.assert(
+        fc.property(value, fc.nat(Untrusted.maxJsonDepth + 2), (inner, wrap) => {
+          const document = { value: inner }
+          let wrapped: unknown = document
+          for (let i = 0; i < wrap; i++) wrapped = [wrapped]
+          const refused = Either.isLeft(Untrusted.parseJson(JSON.stringify(wrapped)))
+          expect(refused).toBe(depthOf(wrapped) > Untrusted.maxJsonDepth)
+        }),
+        { numRuns: 300 }
+      )
     })
   })
 })

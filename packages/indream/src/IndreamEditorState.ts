@@ -6,7 +6,9 @@
  * 1. the official v1 JSON Schema (shipped in this package, see `schemas/README.md`), with Ajv 8
  *    and ajv-formats, compiled once per validator. Where the schema says "one of" a list of kinds
  *    told apart by `type` (items, assets, upload states), only the kind the value names is
- *    reported, not every other kind it is not;
+ *    reported, not every other kind it is not. A state is first checked, fast, with those unions
+ *    dispatched on their tag (`internal/taggedUnions.ts`), up to its first error; only a state
+ *    that check rejects is checked again for every error;
  * 2. when the schema passes, the semantic rules: keyframes inside their clip (DOC: "timeTicks <
  *    item.durationTicks", local clip time), no overlap within one track (DOC: items "may touch
  *    end-to-start"), track items that exist, transitions between adjacent clips of their track
@@ -25,6 +27,7 @@ import * as Layer from "effect/Layer"
 import type * as IndreamApi from "./IndreamApi.js"
 import * as IndreamErrors from "./IndreamErrors.js"
 import { editorStateSchemaV1 } from "./internal/editorStateSchema.js"
+import * as TaggedUnions from "./internal/taggedUnions.js"
 
 export type ValidationError = IndreamApi.EditorValidationError
 export type ValidationResult = IndreamApi.EditorValidationResult
@@ -143,48 +146,6 @@ const fromAjv = (error: ErrorObject, base: string): ValidationError => {
   return { code: schemaCode(finalPath), path: finalPath, message }
 }
 
-const resolveRef = (ref: string): unknown => at(editorStateSchemaV1, ref.replace(/^#/, ""))
-
-/** The constants a schema (through `$ref`, `allOf`, `oneOf`, `anyOf`) requires of property `key`. */
-const constants = (node: unknown, key: string, depth = 0): ReadonlyArray<unknown> => {
-  if (!isObject(node) || depth > 8) return []
-  if (typeof node.$ref === "string") return constants(resolveRef(node.$ref), key, depth + 1)
-  const property = isObject(node.properties) ? node.properties[key] : undefined
-  if (isObject(property)) {
-    if ("const" in property) return [property.const]
-    if (Array.isArray(property.enum)) return property.enum
-  }
-  const members = ["allOf", "oneOf", "anyOf"].flatMap((keyword) => Array.isArray(node[keyword]) ? node[keyword] as Array<unknown> : [])
-  return [...new Set(members.flatMap((member) => constants(member, key, depth + 1)))]
-}
-
-/** The property names a schema requires a constant of (candidates to tell branches apart). */
-const constantKeys = (node: unknown, depth = 0): ReadonlyArray<string> => {
-  if (!isObject(node) || depth > 8) return []
-  if (typeof node.$ref === "string") return constantKeys(resolveRef(node.$ref), depth + 1)
-  const own = isObject(node.properties)
-    ? Object.entries(node.properties).filter(([, value]) => isObject(value) && ("const" in value || Array.isArray(value.enum)))
-      .map(([name]) => name)
-    : []
-  const members = ["allOf", "oneOf", "anyOf"].flatMap((keyword) => Array.isArray(node[keyword]) ? node[keyword] as Array<unknown> : [])
-  return [...new Set([...own, ...members.flatMap((member) => constantKeys(member, depth + 1))])]
-}
-
-/**
- * The property that tells `branches` apart: every branch requires constants of it and no two
- * share one (`type` for items and assets, `chartType` among charts). None: not a tagged union.
- */
-const discriminator = (branches: ReadonlyArray<unknown>) => {
-  const candidates = ["type", ...constantKeys(branches[0]).filter((key) => key !== "type")]
-  for (const key of candidates) {
-    const values = branches.map((branch) => constants(branch, key))
-    if (values.some((list) => list.length === 0)) continue
-    const all = values.flat()
-    if (new Set(all).size === all.length) return { key, values }
-  }
-  return undefined
-}
-
 /** Every object and array of the schema, by identity, with its JSON pointer. */
 const indexSchema = (node: unknown, path: string, index: WeakMap<object, string>): void => {
   if (typeof node !== "object" || node === null || index.has(node)) return
@@ -231,7 +192,7 @@ const narrow = (
     const branches: unknown = oneOf.schema
     if (!Array.isArray(branches)) continue
     const location = compiled.pointers.get(branches)
-    const tagged = discriminator(branches)
+    const tagged = TaggedUnions.discriminator(editorStateSchemaV1, branches)
     if (location === undefined || tagged === undefined) continue
     const value = at(data, oneOf.instancePath)
     const tag = isObject(value) ? value[tagged.key] : undefined
@@ -266,6 +227,26 @@ const numberField = (value: Json, key: string): number => (typeof value[key] ===
 const isAnimatedTrack = (value: unknown): value is { readonly keyframes: ReadonlyArray<Json> } =>
   isObject(value) && typeof value.value === "number" && Array.isArray(value.keyframes)
 
+/** An item's place in its track (`index` among the track's item ids) and time span. */
+interface Span {
+  readonly index: number
+  readonly id: string
+  readonly start: number
+  readonly end: number
+}
+
+/** Item `after` starts before item `before` ends, in one track. */
+const overlap = (trackIndex: number, before: Span, after: Span): ValidationError => ({
+  code: Code.TrackItemsOverlap,
+  path: pointer("tracks", trackIndex, "items", after.index),
+  message: `item ${after.id} (from ${after.start} ticks) overlaps item ${before.id} (until ${before.end} ticks) in the same track`
+})
+
+/**
+ * The semantic rules' errors: items (keyframes, then asset) in document order, then tracks, then
+ * transitions. Plain loops over keys, no per-property entry arrays: it runs on every sync, and a
+ * large state has thousands of items.
+ */
 const semanticErrors = (state: Json): ReadonlyArray<ValidationError> => {
   const errors: Array<ValidationError> = []
   const items = isObject(state.items) ? state.items : {}
@@ -278,13 +259,19 @@ const semanticErrors = (state: Json): ReadonlyArray<ValidationError> => {
       .filter((id): id is string => typeof id === "string")
   )
 
-  for (const [itemKey, item] of Object.entries(items)) {
+  for (const itemKey of Object.keys(items)) {
+    const item = items[itemKey]
     if (!isObject(item)) continue
     const duration = numberField(item, "durationTicks")
-    for (const [property, value] of Object.entries(item)) {
+    // for-in: the keys of objects of one shape are enumerated from V8's cache, not copied to an array.
+    for (const property in item) {
+      const value = item[property]
       if (!isAnimatedTrack(value)) continue
-      value.keyframes.forEach((keyframe, index) => {
-        const time = numberField(keyframe, "timeTicks")
+      const keyframes = value.keyframes
+      for (let index = 0; index < keyframes.length; index++) {
+        const keyframe: unknown = keyframes[index]
+        // A property the schema does not know may hold anything in its keyframes.
+        const time = isObject(keyframe) ? numberField(keyframe, "timeTicks") : 0
         if (time >= duration) {
           errors.push({
             code: Code.KeyframeOutOfRange,
@@ -292,7 +279,7 @@ const semanticErrors = (state: Json): ReadonlyArray<ValidationError> => {
             message: `keyframe at ${time} ticks is outside its clip: local time must be below durationTicks (${duration})`
           })
         }
-      })
+      }
     }
     if (typeof item.assetId === "string") {
       const path = pointer("items", itemKey, "assetId")
@@ -305,9 +292,15 @@ const semanticErrors = (state: Json): ReadonlyArray<ValidationError> => {
   }
 
   tracks.forEach((track, trackIndex) => {
-    const ids = Array.isArray(track.items) ? track.items.filter((id): id is string => typeof id === "string") : []
-    const spans: Array<{ readonly index: number; readonly id: string; readonly start: number; readonly end: number }> = []
-    ids.forEach((id, index) => {
+    const ids: ReadonlyArray<unknown> = Array.isArray(track.items) ? track.items : []
+    // Editors keep a track's items in time order: then each item is compared with the one before
+    // it as it comes; only a track out of order is sorted (below).
+    let inOrder = true
+    const overlaps: Array<ValidationError> = []
+    let before: Span | undefined
+    for (let position = 0, index = 0; position < ids.length; position++) {
+      const id = ids[position]
+      if (typeof id !== "string") continue
       const item = items[id]
       if (!isObject(item)) {
         errors.push({
@@ -315,22 +308,35 @@ const semanticErrors = (state: Json): ReadonlyArray<ValidationError> => {
           path: pointer("tracks", trackIndex, "items", index),
           message: `item ${id} is not in items`
         })
-        return
+      } else {
+        const start = numberField(item, "startTicks")
+        const span = { index, id, start, end: start + numberField(item, "durationTicks") }
+        if (before !== undefined && inOrder) {
+          if (span.start < before.start) inOrder = false
+          else if (span.start < before.end) overlaps.push(overlap(trackIndex, before, span))
+        }
+        before = span
       }
-      const start = numberField(item, "startTicks")
-      spans.push({ index, id, start, end: start + numberField(item, "durationTicks") })
-    })
-    const ordered = [...spans].sort((a, b) => a.start - b.start || a.index - b.index)
-    for (let next = 1; next < ordered.length; next++) {
-      const before = ordered[next - 1]!
-      const after = ordered[next]!
-      if (after.start < before.end) {
-        errors.push({
-          code: Code.TrackItemsOverlap,
-          path: pointer("tracks", trackIndex, "items", after.index),
-          message: `item ${after.id} (from ${after.start} ticks) overlaps item ${before.id} (until ${before.end} ticks) in the same track`
-        })
+      index++
+    }
+    if (inOrder) {
+      for (const error of overlaps) errors.push(error)
+      return
+    }
+    const spans: Array<Span> = []
+    for (let position = 0, index = 0; position < ids.length; position++) {
+      const id = ids[position]
+      if (typeof id !== "string") continue
+      const item = items[id]
+      if (isObject(item)) {
+        const start = numberField(item, "startTicks")
+        spans.push({ index, id, start, end: start + numberField(item, "durationTicks") })
       }
+      index++
+    }
+    spans.sort((a, b) => a.start - b.start || a.index - b.index)
+    for (let next = 1; next < spans.length; next++) {
+      if (spans[next]!.start < spans[next - 1]!.end) errors.push(overlap(trackIndex, spans[next - 1]!, spans[next]!))
     }
   })
 
@@ -374,8 +380,11 @@ const unique = (errors: ReadonlyArray<ValidationError>): ReadonlyArray<Validatio
   })
 }
 
-/** The v1 schema compiled (the costly part: ~0.5 s and tens of MB), with where each branch lies in it. */
-const compile = () => {
+/**
+ * The v1 schema compiled to report every error (the costly part: ~0.5 s and tens of MB), with
+ * where each branch lies in it.
+ */
+const compileReporting = () => {
   // verbose: a `oneOf` error then carries its branches, which `narrow` locates in the schema.
   const ajv = new Ajv({ allErrors: true, strict: false, verbose: true })
   AjvFormats.default.default(ajv)
@@ -389,22 +398,41 @@ const compile = () => {
 }
 
 /**
+ * The v1 schema compiled to answer only "valid or not", fast: each tagged `oneOf` (items, assets,
+ * …) a dispatch on its `type`, so an item is checked against its own kind only, not against all
+ * thirteen, and the first error ends the check. It accepts nothing the v1 schema rejects; a state
+ * it rejects goes through the reporting schema, which finds the errors (or, should the two
+ * disagree, accepts it), so the answers are exactly the v1 schema's.
+ */
+const compileAccepting = () => {
+  const ajv = new Ajv({ allErrors: false, strict: false })
+  AjvFormats.default.default(ajv)
+  const validate = ajv.compile(TaggedUnions.dispatchTaggedUnions(editorStateSchemaV1))
+  return (editorState: unknown): boolean => validate(editorState)
+}
+
+/**
  * A validator: the v1 schema compiled once, on its first use (make one and keep it), so that a
- * process that never validates a state (a server no Indream client calls) never pays for it.
+ * process that never validates a state (a server no Indream client calls) never pays for it. The
+ * reporting schema is compiled only when a first state is rejected.
  */
 export const make = (): Validator => {
-  let schema: ReturnType<typeof compile> | undefined
+  let accepts: ReturnType<typeof compileAccepting> | undefined
+  let reporting: ReturnType<typeof compileReporting> | undefined
+  /** The schema's errors; undefined when the schema accepts the state. */
+  const schemaErrors = (editorState: Json): ReadonlyArray<ValidationError> | undefined => {
+    accepts ??= compileAccepting()
+    if (accepts(editorState)) return undefined
+    reporting ??= compileReporting()
+    const { compiled, validateRoot } = reporting
+    return validateRoot(editorState) ? undefined : narrow(compiled, [...(validateRoot.errors ?? [])], editorState, "")
+  }
   return {
     validate: (editorState) => {
       if (!isObject(editorState)) {
         return { valid: false, errors: [{ code: Code.SchemaInvalid, path: "/", message: "must be object" }] }
       }
-      schema ??= compile()
-      const { compiled, validateRoot } = schema
-      const schemaErrors = validateRoot(editorState) ? [] : [...(validateRoot.errors ?? [])]
-      const errors = schemaErrors.length > 0
-        ? narrow(compiled, schemaErrors, editorState, "")
-        : semanticErrors(editorState)
+      const errors = schemaErrors(editorState) ?? semanticErrors(editorState)
       const reported = unique(errors).slice(0, maxErrors)
       return { valid: reported.length === 0, errors: reported }
     }

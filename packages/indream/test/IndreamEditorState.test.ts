@@ -225,6 +225,33 @@ describe("IndreamEditorState", () => {
       )
     })
 
+    it("a track's items may be listed in any order: overlaps are found by time, reported at the later item's place", () => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.record({ start: fc.nat(2000), length: fc.integer({ min: 1, max: 500 }) }), { minLength: 2, maxLength: 8 }),
+          fc.func(fc.integer()),
+          (clips, rank) => {
+            const state = validState()
+            const template = item(state, "item-solid-1")
+            const ids = clips.map((clip, index) => {
+              const id = `clip-${index}`
+              state.items[id] = { ...structuredClone(template), id, startTicks: clip.start, durationTicks: clip.length }
+              return id
+            })
+            const listed = [...ids].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
+            const trackIndex = state.tracks.push({ id: "track-generated", hidden: false, muted: false, items: listed }) - 1
+            // What the rule says: in time order (ties in listing order), each item starting before the previous one ends.
+            const byTime = listed.map((id, index) => ({ id, index, start: item(state, id).startTicks, end: item(state, id).startTicks + item(state, id).durationTicks }))
+              .sort((a, b) => a.start - b.start || a.index - b.index)
+            const expected = byTime.flatMap((after, at) => at > 0 && after.start < byTime[at - 1]!.end ? [`/tracks/${trackIndex}/items/${after.index}`] : [])
+            const found = validator.validate(state).errors.filter((error) => error.code === "EDITOR_TRACK_ITEMS_OVERLAP").map((error) => error.path)
+            expect(found).toEqual(expected)
+          }
+        ),
+        { numRuns: 200 }
+      )
+    })
+
     it("whatever the input, the answer has the documented shape and is valid exactly when it has no errors", () => {
       fc.assert(
         fc.property(fc.oneof(fc.jsonValue(), fc.constant(validState())), (state) => {

@@ -186,7 +186,8 @@ export const uploadLimit = (config: IndreamConfig) => resolve(config).maxUploadB
 const checkedState = (maxStateBytes: number, validator: IndreamEditorState.Validator) => (state: IndreamApi.EditorState) =>
   Effect.gen(function*() {
     const json = JSON.stringify(state)
-    const bytes = Buffer.byteLength(json, "utf8")
+    // A UTF-16 unit is at most 3 bytes of UTF-8: a text that short is under the limit uncounted.
+    const bytes = json.length * 3 <= maxStateBytes ? json.length : Buffer.byteLength(json, "utf8")
     if (bytes > maxStateBytes) {
       return yield* Effect.fail(
         new ProjectsError.Validation({
