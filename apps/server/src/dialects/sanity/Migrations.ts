@@ -5,6 +5,7 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
 import { statements } from "../../internal/migration.js"
+import * as SanityPlan from "./SanityPlan.js"
 import { sanityToken } from "./SanityTokens.js"
 
 export const migrations = {
@@ -165,5 +166,7 @@ export const migrations = {
     `ALTER TABLE sanity_datasets ADD COLUMN backups_enabled INTEGER NOT NULL DEFAULT 0`,
     // A robot made through the Access API may expire (null: never).
     `ALTER TABLE sanity_tokens ADD COLUMN expires_at BIGINT`
-  )
+  ),
+  // Issue 26, plans: each feature an organization's plan may have, a switch of the organization (on: the plan allowing everything).
+  "0030_sanity_plan": statements(...SanityPlan.migration)
 }

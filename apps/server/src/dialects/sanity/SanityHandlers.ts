@@ -30,6 +30,7 @@ import * as SanityHooks from "./SanityHooks.js"
 import * as SanityInput from "./SanityInput.js"
 import * as SanityInvitations from "./SanityInvitations.js"
 import * as SanityLifecycle from "./SanityLifecycle.js"
+import * as SanityPlan from "./SanityPlan.js"
 import * as SanityProjectStore from "./SanityProjectStore.js"
 import * as SanityRoles from "./SanityRoles.js"
 import * as SanitySchemas from "./SanitySchemas.js"
@@ -132,7 +133,8 @@ const deleted = { deleted: true } as const
 
 const stores = Effect.all({
   projects: SanityProjectStore.SanityProjectStore,
-  datasets: SanityDatasetStore.SanityDatasetStore
+  datasets: SanityDatasetStore.SanityDatasetStore,
+  plan: SanityPlan.SanityPlan
 })
 
 // ---------------------------------------------------------------------------------------------
@@ -143,17 +145,23 @@ export const ProjectsLive = CompiledApi.group(ServerApi, "sanityProjects", (hand
   Effect.gen(function*() {
     const store = yield* SanityProjectStore.SanityProjectStore
     const organizations = yield* Organizations
-    const withMembers = (who: Who, row: SanityProjectStore.ProjectRow, options?: { readonly includeFeatures?: boolean }) =>
-      Effect.map(store.members(who, row.id), (members) => SanityWire.project(row, members, who, options))
+    const plan = yield* SanityPlan.SanityPlan
+    /** The project with its members, and its plan's features unless `includeFeatures` is false. */
+    const withMembers = (who: Who, row: SanityProjectStore.ProjectRow, includeFeatures = true) =>
+      Effect.map(
+        Effect.all([store.members(who, row.id), includeFeatures ? plan.enabled(row.org_id) : Effect.succeed(undefined)]),
+        ([members, features]) => SanityWire.project(row, members, who, features)
+      )
     return handlers
       .handle("list", ({ urlParams }) =>
         as((who) =>
           Effect.flatMap(store.listProjects(who, urlParams.organizationId), (rows) => {
             const includeFeatures = urlParams.includeFeatures !== "false"
-            return Effect.forEach(rows, (row) =>
-              urlParams.includeMembers === "false"
-                ? Effect.succeed(SanityWire.project(row, undefined, who, { includeFeatures }))
-                : withMembers(who, row, { includeFeatures }))
+            return Effect.flatMap(includeFeatures ? plan.enabled(who.orgId) : Effect.succeed(undefined), (features) =>
+              Effect.forEach(rows, (row) =>
+                urlParams.includeMembers === "false"
+                  ? Effect.succeed(SanityWire.project(row, undefined, who, features))
+                  : withMembers(who, row, includeFeatures)))
           })
         ))
       .handle("create", ({ payload }) =>
@@ -222,8 +230,15 @@ export const CorsLive = CompiledApi.group(ServerApi, "sanityCors", (handlers) =>
 /** The dataset handlers by project id, shared by the global and the project-host forms. */
 const datasetHandlers = (
   projects: SanityProjectStore.SanityProjectStoreService,
-  datasets: SanityDatasetStore.SanityDatasetStoreService
+  datasets: SanityDatasetStore.SanityDatasetStoreService,
+  plan: SanityPlan.SanityPlanService
 ) => {
+  /** A private dataset needs the plan's `privateDataset` (OFF CLI: it offers private only with it). */
+  const aclModeAllowed = (who: Who, aclMode: SanityApi.AclMode | undefined) =>
+    aclMode === "private" ? plan.require(who.orgId, "privateDataset", "create private datasets") : Effect.void
+  /** Embeddings need the plan's `embeddingsIndexApi` (INF: REC names it; the plan gates the index's API). */
+  const embeddingsAllowed = (who: Who, enabled: boolean | undefined) =>
+    enabled === true ? plan.require(who.orgId, "embeddingsIndexApi", "enable dataset embeddings") : Effect.void
   /** The dataset, its project found for the caller first. */
   const dataset = (who: Who, projectId: string, name: string) =>
     Effect.zipRight(projects.project(who, projectId), datasets.dataset(projectId, name))
@@ -245,12 +260,16 @@ const datasetHandlers = (
         yield* SanityAccess.requireGrant(who, "sanity.project.datasets/create")
         yield* SanityInput.datasetName(name)
         yield* SanityInput.projection(input.embeddings?.projection)
+        yield* aclModeAllowed(who, input.aclMode)
+        yield* embeddingsAllowed(who, input.embeddings?.enabled)
         return SanityWire.datasetResponse(yield* datasets.createDataset(who, projectId, name, input))
       }),
     update: (who: Who, projectId: string, name: string, payload: typeof SanityApi.UpdateDatasetRequest.Type) =>
       Effect.gen(function*() {
         const current = yield* dataset(who, projectId, name)
         yield* SanityAccess.requireGrant(who, "sanity.project.datasets/update")
+        // Only a change to private needs the plan: a private dataset stays editable after a downgrade.
+        if (payload?.aclMode !== current.acl_mode) yield* aclModeAllowed(who, payload?.aclMode)
         return SanityWire.datasetResponse(yield* datasets.updateDataset(current, payload ?? {}))
       }),
     delete: (who: Who, projectId: string, name: string) =>
@@ -265,6 +284,8 @@ const datasetHandlers = (
         const source = yield* dataset(who, projectId, name)
         yield* SanityAccess.requireGrant(who, "sanity.project.datasets/create")
         yield* SanityInput.datasetName(payload.targetDataset)
+        // INF: copying (Cloud Clone) is an advanced dataset management feature of the plan.
+        yield* plan.require(who.orgId, "advancedDatasetManagement", "copy datasets")
         const jobId = yield* datasets.startCopy(who, source, payload)
         return {
           datasetName: payload.targetDataset,
@@ -289,14 +310,15 @@ const datasetHandlers = (
         const current = yield* dataset(who, projectId, name)
         yield* SanityAccess.requireGrant(who, "sanity.project.datasets/update")
         yield* SanityInput.projection(payload.projection)
+        yield* embeddingsAllowed(who, payload.enabled)
         return SanityWire.embeddings(yield* datasets.setEmbeddings(current, payload))
       })
   }
 }
 
 export const DatasetsLive = CompiledApi.group(ServerApi, "sanityDatasets", (handlers) =>
-  Effect.map(stores, ({ datasets, projects }) => {
-    const d = datasetHandlers(projects, datasets)
+  Effect.map(stores, ({ datasets, plan, projects }) => {
+    const d = datasetHandlers(projects, datasets, plan)
     return handlers
       .handle("list", ({ path }) => as((who) => d.list(who, path.projectId)))
       .handle("get", ({ path }) => as((who) => d.get(who, path.projectId, path.name)))
@@ -311,8 +333,8 @@ export const DatasetsLive = CompiledApi.group(ServerApi, "sanityDatasets", (hand
   }))
 
 export const ProjectHostDatasetsLive = CompiledApi.group(ServerApi, "sanityProjectHostDatasets", (handlers) =>
-  Effect.map(stores, ({ datasets, projects }) => {
-    const d = datasetHandlers(projects, datasets)
+  Effect.map(stores, ({ datasets, plan, projects }) => {
+    const d = datasetHandlers(projects, datasets, plan)
     return handlers
       .handle("list", ({ headers }) => here(headers, d.list))
       .handle("get", ({ headers, path }) => here(headers, (who, id) => d.get(who, id, path.name)))
@@ -322,7 +344,7 @@ export const ProjectHostDatasetsLive = CompiledApi.group(ServerApi, "sanityProje
       .handle("copy", ({ headers, path, payload }) => here(headers, (who, id) => d.copy(who, id, path.name, payload)))
       .handle("getEmbeddings", ({ headers, path }) => here(headers, (who, id) => d.getEmbeddings(who, id, path.name)))
       .handle("setEmbeddings", ({ headers, path, payload }) => here(headers, (who, id) => d.setEmbeddings(who, id, path.name, payload)))
-      .handle("features", ({ headers }) => here(headers, (who, id) => Effect.as(projects.project(who, id), SanityWire.features)))
+      .handle("features", ({ headers }) => here(headers, (who, id) => Effect.zipRight(projects.project(who, id), plan.enabled(who.orgId))))
   }))
 
 const ended: ReadonlySet<string> = new Set(["completed", "failed", "terminated"])
@@ -382,11 +404,15 @@ export const JobEventsLive = (lifecycle: SanityLifecycle.LifecycleConfig) =>
 // ---------------------------------------------------------------------------------------------
 
 export const AccessLive = CompiledApi.group(ServerApi, "sanityAccess", (handlers) =>
-  Effect.map(SanityProjectStore.SanityProjectStore, (store) =>
+  Effect.map(stores, ({ plan, projects: store }) =>
     handlers
-      .handle("features", ({ path }) => as((who) => Effect.as(store.project(who, path.projectId), SanityWire.features)))
+      .handle("features", ({ path }) => as((who) => Effect.zipRight(store.project(who, path.projectId), plan.enabled(who.orgId))))
       .handle("feature", ({ path }) =>
-        as((who) => Effect.as(store.project(who, path.projectId), SanityWire.features.includes(path.feature))))
+        as((who) =>
+          Effect.zipRight(
+            store.project(who, path.projectId),
+            Effect.map(plan.enabled(who.orgId), (on) => on.some((feature) => feature === path.feature))
+          )))
       .handle("permissions", ({ path }) =>
         as((who) => Effect.as(store.project(who, path.projectId), SanityAccess.permissionsOf(who.role))))))
 
@@ -435,6 +461,7 @@ export const UsersLive = CompiledApi.group(ServerApi, "sanityUsers", (handlers) 
 export const TokensLive = CompiledApi.group(ServerApi, "sanityTokens", (handlers) =>
   Effect.gen(function*() {
     const store = yield* SanityProjectStore.SanityProjectStore
+    const plan = yield* SanityPlan.SanityPlan
     const organizations = yield* Organizations
     const managed = managedBy(store)
     return handlers
@@ -450,6 +477,7 @@ export const TokensLive = CompiledApi.group(ServerApi, "sanityTokens", (handlers
           Effect.gen(function*() {
             yield* managed(who, path.projectId, "sanity.project.tokens/create")
             yield* SanityInput.robotRole(payload.roleName)
+            yield* plan.requireRole(who.orgId, payload.roleName)
             const { key, row } = yield* store.createToken(who, path.projectId, payload)
             return { id: row.id, key, roles: SanityWire.token(row).roles, label: row.label, projectUserId: row.project_user_id }
           })
@@ -555,9 +583,11 @@ export const TagsLive = CompiledApi.group(ServerApi, "sanityTags", (handlers) =>
 
 export const AliasesLive = CompiledApi.group(ServerApi, "sanityAliases", (handlers) =>
   Effect.map(
-    Effect.all({ projects: SanityProjectStore.SanityProjectStore, aliases: SanityAliases.SanityAliasStore }),
-    ({ aliases, projects }) => {
+    Effect.all({ projects: SanityProjectStore.SanityProjectStore, aliases: SanityAliases.SanityAliasStore, plan: SanityPlan.SanityPlan }),
+    ({ aliases, plan, projects }) => {
       const managed = managedBy(projects)
+      /** OFF CLI: aliases are the plan's `advancedDatasetManagement` ("This project cannot create a dataset alias"). */
+      const allowed = (who: Who, what: string) => plan.require(who.orgId, "advancedDatasetManagement", what)
       /** OFF CLI: an alias is named without its `~` prefix; one sent with it is the same alias. */
       const nameOf = (name: string) => name.startsWith("~") ? name.slice(1) : name
       return handlers
@@ -570,6 +600,7 @@ export const AliasesLive = CompiledApi.group(ServerApi, "sanityAliases", (handle
               yield* managed(who, projectId, "sanity.project.datasets/create")
               const name = nameOf(path.name)
               yield* SanityInput.aliasName(name)
+              yield* allowed(who, "create a dataset alias")
               return SanityWire.alias(yield* aliases.create(projectId, name, payload?.datasetName ?? null))
             })))
         .handle("link", ({ headers, path, payload }) =>
@@ -577,6 +608,7 @@ export const AliasesLive = CompiledApi.group(ServerApi, "sanityAliases", (handle
             Effect.gen(function*() {
               yield* managed(who, projectId, "sanity.project.datasets/update")
               const name = nameOf(path.name)
+              yield* allowed(who, "link a dataset alias")
               yield* aliases.link(projectId, name, payload.datasetName)
               return { name, datasetName: payload.datasetName }
             })))
@@ -627,9 +659,14 @@ const accessPage = <A extends { readonly id: string }, B>(
     })
   })
 
+/** The project's roles its organization's plan offers (INF: the real list leaves out those the plan lacks). */
+const offeredRoles = (plan: SanityPlan.SanityPlanService, orgId: string) =>
+  Effect.map(plan.enabled(orgId), (on) => SanityRoles.roles.filter((role) => SanityPlan.offersRole(on, role.name)))
+
 export const AccessApiLive = CompiledApi.group(ServerApi, "sanityAccessApi", (handlers) =>
   Effect.gen(function*() {
     const store = yield* SanityProjectStore.SanityProjectStore
+    const plan = yield* SanityPlan.SanityPlan
     const organizations = yield* Organizations
     const managed = managedBy(store)
     return handlers
@@ -645,6 +682,7 @@ export const AccessApiLive = CompiledApi.group(ServerApi, "sanityAccessApi", (ha
           Effect.gen(function*() {
             yield* managed(who, path.projectId, "sanity.project.tokens/create")
             const roleName = yield* SanityInput.robotMembership(path.projectId, payload.memberships)
+            yield* plan.requireRole(who.orgId, roleName)
             const expiresAt = yield* SanityInput.expiry(payload.expiresAt, yield* Clock.currentTimeMillis)
             const label = payload.label.trim()
             if (label === "") return yield* ProjectsError.Validation.single(["label"], "A robot's label must not be blank")
@@ -681,23 +719,31 @@ export const AccessApiLive = CompiledApi.group(ServerApi, "sanityAccessApi", (ha
         as((who) =>
           Effect.zipRight(
             store.project(who, path.projectId),
-            accessPage(
-              SanityRoles.roles.map((role) => ({ ...role, id: role.name })),
-              urlParams,
-              (role) => SanityRoles.wire(role, path.projectId)
-            )
+            Effect.flatMap(offeredRoles(plan, who.orgId), (roles) =>
+              accessPage(
+                roles.map((role) => ({ ...role, id: role.name })),
+                urlParams,
+                (role) => SanityRoles.wire(role, path.projectId)
+              ))
           )
         ))
   }))
 
 export const MembersLive = CompiledApi.group(ServerApi, "sanityMembers", (handlers) =>
   Effect.map(
-    Effect.all({ projects: SanityProjectStore.SanityProjectStore, invitations: SanityInvitations.SanityInvitationStore }),
-    ({ invitations, projects }) =>
+    Effect.all({
+      projects: SanityProjectStore.SanityProjectStore,
+      invitations: SanityInvitations.SanityInvitationStore,
+      plan: SanityPlan.SanityPlan
+    }),
+    ({ invitations, plan, projects }) =>
       handlers
         .handle("roles", ({ path }) =>
           as((who) =>
-            Effect.as(projects.project(who, path.projectId), SanityRoles.roles.map((role) => SanityRoles.wire(role, path.projectId)))
+            Effect.zipRight(
+              projects.project(who, path.projectId),
+              Effect.map(offeredRoles(plan, who.orgId), (roles) => roles.map((role) => SanityRoles.wire(role, path.projectId)))
+            )
           ))
         .handle("invitations", ({ path }) =>
           as((who) =>
@@ -713,6 +759,7 @@ export const MembersLive = CompiledApi.group(ServerApi, "sanityMembers", (handle
               yield* SanityAccess.requireGrant(who, "sanity.project.members/invite")
               const email = yield* SanityInput.email(payload.email)
               const role = yield* SanityInput.userRole(payload.role)
+              yield* plan.requireRole(who.orgId, role.name)
               const row = yield* invitations.create(path.projectId, { email, role: role.name, invitedBy: who.userId })
               return SanityWire.invitation(row)
             })
@@ -912,7 +959,8 @@ export const layer = (lifecycle: SanityLifecycle.LifecycleConfig = SanityLifecyc
         SanityAliases.layer,
         SanityInvitations.layer,
         SanityHooks.layer,
-        SanitySchemas.layer
+        SanitySchemas.layer,
+        SanityPlan.layer
       )
     )
   )

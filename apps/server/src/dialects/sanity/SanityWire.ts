@@ -21,33 +21,6 @@ const role = (name: string) => {
   return { name, title: found?.title ?? name, description: found?.description ?? "" }
 }
 
-/**
- * What a project has on: the plan that allows everything the server implements. The list one real
- * project shows in recorded traffic (REC, 2026-03), plus `advancedDatasetManagement` (the CLI checks
- * it before making an alias; copying needs it on the real service) and `embeddingsIndex` (INF: the
- * embeddings settings this server serves; REC names `embeddingsIndexApi`).
- */
-export const features: ReadonlyArray<string> = [
-  "activityFeed",
-  "advancedDatasetManagement",
-  "contentSourceMapping",
-  "editorialAiFieldActions",
-  "embeddingsIndex",
-  "embeddingsIndexApi",
-  "noVersionRevival",
-  "privateDataset",
-  "roleContributor",
-  "roleDeveloper",
-  "roleEditor",
-  "roleViewer",
-  "sanityTasks",
-  "scheduledPublishing",
-  "singleDocRelease",
-  "studioComments",
-  "supportCommunity",
-  "toggle.schema.upload-pause",
-  "toggle.user-application.upload-live-manifest"
-]
 
 export const member = (row: MemberRow, who: Who) => ({
   id: row.id,
@@ -62,7 +35,8 @@ export const project = (
   row: ProjectRow,
   members: ReadonlyArray<MemberRow> | undefined,
   who: Who,
-  options: { readonly includeFeatures?: boolean } = {}
+  /** Its plan's features (`SanityPlan`); left out when undefined (listed with `includeFeatures=false`). */
+  features: ReadonlyArray<string> | undefined
 ): SanityApi.Project => ({
   id: row.id,
   displayName: row.display_name,
@@ -77,7 +51,7 @@ export const project = (
   createdAt: DateTime.unsafeMake(Number(row.created_at)),
   updatedAt: DateTime.unsafeMake(Number(row.updated_at)),
   ...(members === undefined ? {} : { members: members.map((m) => member(m, who)) }),
-  ...(options.includeFeatures === false ? {} : { features }),
+  ...(features === undefined ? {} : { features }),
   pendingInvites: 0
 })
 
