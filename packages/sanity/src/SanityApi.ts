@@ -681,7 +681,7 @@ export const Hook = Schema.Struct(
 export type Hook = typeof Hook.Type
 
 /** A webhook's URL: absolute http(s) (INF: the real API delivers over http(s) only); another is a 400. */
-export const hookUrlPattern = "^https?://[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*(?::\\d{1,4})?(?:/[^\\s]*)?$"
+export const hookUrlPattern = "^https?://[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*(?::\\d{1,5})?(?:/[^\\s]*)?$"
 
 export const HookUrl = checked(Schema.String, {
   description: "An absolute http(s) URL; anything else is refused with 400",
@@ -709,24 +709,42 @@ export const CreateHookRequest = Schema.Struct(
 export const UpdateHookRequest = Schema.Record({ key: Schema.String, value: Schema.Unknown })
   .annotations({ identifier: "UpdateHookRequest" })
 
-/** OFF CLI `hooks logs`: a delivery (message) and its attempts; none until a webhook fires. */
+/**
+ * OFF CLI `hooks logs`: a delivery (message) of a webhook fired, newest first. The CLI reads
+ * `id`, `createdAt`, `status`, `resultCode`, `failureCount` and `payload` (the body sent, JSON text).
+ */
 export const HookMessage = Schema.Struct({
   id: Schema.String,
+  projectId: Schema.String,
+  hookId: Schema.String,
   createdAt: Schema.String,
+  /** INF: `queued` (an attempt is due), `delivered`, or `failed` (the attempts ran out). */
   status: Schema.String,
   resultCode: Schema.NullOr(Schema.Number),
   failureCount: Schema.Number,
   payload: Schema.String
 }).annotations({ identifier: "HookMessage" })
+export type HookMessage = typeof HookMessage.Type
 
+/**
+ * OFF CLI `hooks logs --detailed` and `hooks attempt`: one attempt at delivering a message. The CLI
+ * reads `id`, `messageId`, `createdAt`, `inProgress`, `isFailure`, `failureReason` (`http`,
+ * `network`, `timeout`, `other`), `resultCode`, `resultBody` and `duration` (milliseconds).
+ */
 export const HookAttempt = Schema.Struct({
   id: Schema.String,
+  projectId: Schema.String,
+  hookId: Schema.String,
   messageId: Schema.String,
   createdAt: Schema.String,
+  inProgress: Schema.Boolean,
   isFailure: Schema.Boolean,
+  failureReason: Schema.NullOr(Schema.String),
   resultCode: Schema.NullOr(Schema.Number),
-  resultBody: Schema.NullOr(Schema.String)
+  resultBody: Schema.NullOr(Schema.String),
+  duration: Schema.Number
 }).annotations({ identifier: "HookAttempt" })
+export type HookAttempt = typeof HookAttempt.Type
 
 // ---------------------------------------------------------------------------------------------
 // Deployed schemas (OFF CLI `services/schemas.ts`, global, v2025-03-01) and backups (`services/backup.ts`)

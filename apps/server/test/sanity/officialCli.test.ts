@@ -8,6 +8,9 @@
  * The install needs the registry: when npm cannot reach it the tests skip, saying why (also in CI;
  * when the download works they always run).
  */
+import { eventuallyPromise } from "@projectkit/core/Eventually"
+import * as Http from "node:http"
+import type * as Net from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as SanityCli from "../support/SanityCli.js"
 import * as ServerProcess from "../support/ServerProcess.js"
@@ -101,6 +104,10 @@ const cliTest = (name: string, body: () => Promise<void>) =>
     await body()
   }, 60_000)
 
+/** A command's output as one line: the CLI wraps and marks its messages (` ›`) and may colour them. */
+const flat = (output: string) =>
+  output.replace(/\u001b\[[0-9;]*m/g, "").replace(/\s*›\s*/g, " ").replace(/\s+/g, " ")
+
 interface Named {
   readonly name: string
 }
@@ -132,6 +139,32 @@ describe.sequential(`sanity ${SanityCli.cliVersion} (Node ${SanityCli.nodeMajor}
     expect(await aliases()).toEqual([{ name: "conf", datasetName: null }])
     await succeeds(["datasets", "alias", "delete", "conf", "--force"])
     expect(await aliases()).toEqual([])
+  })
+
+  cliTest("a smaller plan (the control plane turns advancedDatasetManagement off): alias create refused, private datasets not offered", async () => {
+    const plan = async (features: Readonly<Record<string, boolean>>) => {
+      const updated = await ServerProcess.call(baseUrl(), `/__projectkit/orgs/${orgId}`, {
+        method: "PATCH",
+        headers: { authorization: `Bearer ${ServerProcess.adminToken}`, "content-type": "application/json" },
+        body: JSON.stringify(Object.fromEntries(Object.entries(features).map(([name, on]) => [`sanityFeature.${name}`, on])))
+      })
+      expect(updated.status).toBe(200)
+    }
+    await plan({ advancedDatasetManagement: false, privateDataset: false })
+    try {
+      const refused = await sanity(["datasets", "alias", "create", "conf", "production"])
+      expect(refused.code, refused.output).toBe(1)
+      expect(flat(refused.output)).toContain("Error: This project cannot create a dataset alias - see https://www.sanity.io/pricing")
+      expect((await api("/v2025-09-16/aliases", { here: true })).body).toEqual([])
+      // Without privateDataset the CLI reads the plan and makes a public dataset when asked for a private one.
+      expect(flat(await succeeds(["datasets", "create", "plain", "--visibility", "private"])))
+        .toContain("Private datasets are not available for this project. Creating as public.")
+      const datasets = (await api(`/v2021-06-07/projects/${projectId}/datasets`)).body as ReadonlyArray<Named & { aclMode: string }>
+      expect(datasets.find((d) => d.name === "plain")?.aclMode).toBe("public")
+    } finally {
+      await plan({ advancedDatasetManagement: true, privateDataset: true })
+      await api(`/v2021-06-07/projects/${projectId}/datasets/plain`, { method: "DELETE" })
+    }
   })
 
   cliTest("datasets copy and copy --list", async () => {
@@ -210,19 +243,71 @@ describe.sequential(`sanity ${SanityCli.cliVersion} (Node ${SanityCli.nodeMajor}
     expect(members).not.toContain("someone@example.com")
   })
 
-  cliTest("hooks list, logs and delete (a webhook made through the API: the CLI's `hooks create` opens a browser)", async () => {
-    const created = await api(`/v2025-08-04/hooks/projects/${projectId}`, {
-      method: "POST",
-      body: { name: "On publish", dataset: "production", url: "https://hooks.example.com/sanity", type: "document", httpMethod: "POST" }
-    })
-    expect(created.status).toBe(201)
-    const listed = await succeeds(["hooks", "list"])
-    expect(listed).toContain("Name: On publish")
-    expect(listed).toContain("URL: https://hooks.example.com/sanity")
-    // Nothing has fired it: the log is empty, and the command says so without failing.
-    await succeeds(["hooks", "logs", "On publish"])
-    await succeeds(["hooks", "delete", "On publish"])
+  cliTest("hooks create (in CI it points to the web app, as the real one does)", async () => {
+    // OFF CLI: unattended, `hooks create` prints the manage URL of a new webhook and exits 0; it makes none.
+    expect(flat(await succeeds(["hooks", "create"]))).toContain(`/organizations/${orgId}/project/${projectId}/api/webhooks/new`)
     expect((await api(`/v2025-08-04/hooks/projects/${projectId}`)).body).toEqual([])
+  })
+
+  cliTest("hooks list, logs, attempt and delete: a webhook fired by the control plane, delivered to a receiver", async () => {
+    // A receiver that fails the first delivery and takes the retry.
+    const received: Array<{ readonly headers: Http.IncomingHttpHeaders; readonly body: string }> = []
+    const receiver = Http.createServer((req, res) => {
+      let body = ""
+      req.on("data", (chunk: Buffer) => (body += chunk.toString()))
+      req.on("end", () => {
+        received.push({ headers: req.headers, body })
+        res.writeHead(received.length === 1 ? 503 : 200, { "content-type": "text/plain" })
+          .end(received.length === 1 ? "busy" : "received")
+      })
+    })
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve))
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as Net.AddressInfo).port}/sanity`
+      const created = await api(`/v2025-08-04/hooks/projects/${projectId}`, {
+        method: "POST",
+        body: { name: "On publish", dataset: "production", url, type: "document", httpMethod: "POST", secret: "cli-secret" }
+      })
+      expect(created.status).toBe(201)
+      const hookId = (created.body as { id: string }).id
+      const listed = await succeeds(["hooks", "list"])
+      expect(listed).toContain("Name: On publish")
+      expect(listed).toContain(`URL: ${url}`)
+      // Nothing has fired it yet: the log is empty, and the command says so without failing.
+      await succeeds(["hooks", "logs", "On publish"])
+
+      const fired = await ServerProcess.call(baseUrl(), `/__projectkit/orgs/${orgId}/views/sanity/hook-messages`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${ServerProcess.adminToken}`, "content-type": "application/json" },
+        body: JSON.stringify({ name: hookId, options: { document: JSON.stringify({ _id: "post-1", _type: "post" }) } })
+      })
+      expect(fired.status).toBe(201)
+      await eventuallyPromise(async () => {
+        const messages = (await api(`/v2025-08-04/hooks/projects/${projectId}/${hookId}/messages`)).body
+        return (messages as ReadonlyArray<{ status: string }>)[0]?.status
+      }, { until: (status) => status === "delivered", what: "the delivery made" })
+      expect(received).toHaveLength(2)
+      expect(received[1]!.body).toBe(JSON.stringify({ _id: "post-1", _type: "post" }))
+      expect(received[1]!.headers["sanity-webhook-signature"]).toMatch(/^t=\d+,v1=[\w-]+$/)
+
+      const logs = flat(await succeeds(["hooks", "logs", "On publish", "--detailed"]))
+      expect(logs).toContain("Status: delivered")
+      expect(logs).toContain("Result code: 200")
+      expect(logs).toContain("Failures: 1")
+      expect(logs).toContain("Success: HTTP 200")
+      expect(logs).toMatch(/Failure: HTTP 503 \(run `sanity hook attempt (\w+)` for details\)/)
+      const failedId = /sanity hook attempt (\w+)/.exec(logs)![1]!
+      const attempt = flat(await succeeds(["hooks", "attempt", failedId]))
+      expect(attempt).toContain("Status: Failed")
+      expect(attempt).toContain("Status code: 503")
+      expect(attempt).toContain("Failure: HTTP 503")
+      expect(attempt).toContain("Response body: --- busy ---")
+
+      await succeeds(["hooks", "delete", "On publish"])
+      expect((await api(`/v2025-08-04/hooks/projects/${projectId}`)).body).toEqual([])
+    } finally {
+      await new Promise<void>((resolve) => receiver.close(() => resolve()))
+    }
   })
 
   cliTest("projects create", async () => {

@@ -168,5 +168,35 @@ export const migrations = {
     `ALTER TABLE sanity_tokens ADD COLUMN expires_at BIGINT`
   ),
   // Issue 26, plans: each feature an organization's plan may have, a switch of the organization (on: the plan allowing everything).
-  "0030_sanity_plan": statements(...SanityPlan.migration)
+  "0030_sanity_plan": statements(...SanityPlan.migration),
+  // Issue 26, webhooks fired: a message per delivery (its payload, state and next attempt), and each attempt made.
+  "0031_sanity_hook_deliveries": statements(
+    `CREATE TABLE sanity_hook_messages (
+      id TEXT PRIMARY KEY,
+      project_id TEXT NOT NULL REFERENCES sanity_projects(id) ON DELETE CASCADE,
+      hook_id TEXT NOT NULL REFERENCES sanity_hooks(id) ON DELETE CASCADE,
+      payload TEXT NOT NULL,
+      headers TEXT NOT NULL,
+      status TEXT NOT NULL,
+      result_code INTEGER,
+      failure_count INTEGER NOT NULL,
+      next_attempt_at BIGINT,
+      created_at BIGINT NOT NULL
+    )`,
+    `CREATE INDEX sanity_hook_messages_by_hook ON sanity_hook_messages(hook_id, created_at, id)`,
+    `CREATE INDEX sanity_hook_messages_due ON sanity_hook_messages(next_attempt_at) WHERE next_attempt_at IS NOT NULL`,
+    `CREATE TABLE sanity_hook_attempts (
+      id TEXT PRIMARY KEY,
+      project_id TEXT NOT NULL REFERENCES sanity_projects(id) ON DELETE CASCADE,
+      message_id TEXT NOT NULL REFERENCES sanity_hook_messages(id) ON DELETE CASCADE,
+      hook_id TEXT NOT NULL,
+      is_failure INTEGER NOT NULL,
+      failure_reason TEXT,
+      result_code INTEGER,
+      result_body TEXT,
+      duration INTEGER NOT NULL,
+      created_at BIGINT NOT NULL
+    )`,
+    `CREATE INDEX sanity_hook_attempts_by_hook ON sanity_hook_attempts(hook_id, created_at, id)`
+  )
 }

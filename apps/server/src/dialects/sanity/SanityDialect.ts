@@ -85,6 +85,8 @@ export const dialect: Dialect.Dialect<SanityLifecycle.LifecycleConfig, "sanity",
       owner: { column: "project_id", parent: "sanity_projects" }
     },
     { name: "sanity_hooks", key: ["id"], owner: { column: "project_id", parent: "sanity_projects" } },
+    { name: "sanity_hook_messages", key: ["id"], owner: { column: "project_id", parent: "sanity_projects" } },
+    { name: "sanity_hook_attempts", key: ["id"], owner: { column: "project_id", parent: "sanity_projects" } },
     { name: "sanity_invitations", key: ["id"], owner: { column: "project_id", parent: "sanity_projects" } },
     { name: "sanity_tokens", key: ["id"], owner: "org_id" },
     { name: "sanity_copy_jobs", key: ["id"], owner: "org_id" }

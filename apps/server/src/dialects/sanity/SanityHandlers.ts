@@ -26,6 +26,7 @@ import * as SanityAccess from "./SanityAccess.js"
 import type { Who } from "./SanityAccess.js"
 import * as SanityAliases from "./SanityAliases.js"
 import * as SanityDatasetStore from "./SanityDatasetStore.js"
+import * as SanityHookDeliveries from "./SanityHookDeliveries.js"
 import * as SanityHooks from "./SanityHooks.js"
 import * as SanityInput from "./SanityInput.js"
 import * as SanityInvitations from "./SanityInvitations.js"
@@ -795,8 +796,12 @@ export const OrganizationsLive = CompiledApi.group(ServerApi, "sanityOrganizatio
 
 export const HooksLive = CompiledApi.group(ServerApi, "sanityHooks", (handlers) =>
   Effect.map(
-    Effect.all({ projects: SanityProjectStore.SanityProjectStore, hooks: SanityHooks.SanityHookStore }),
-    ({ hooks, projects }) => {
+    Effect.all({
+      projects: SanityProjectStore.SanityProjectStore,
+      hooks: SanityHooks.SanityHookStore,
+      deliveries: SanityHookDeliveries.SanityHookDeliveries
+    }),
+    ({ deliveries, hooks, projects }) => {
       const managed = managedBy(projects)
       return handlers
         .handle("list", ({ path }) =>
@@ -840,26 +845,26 @@ export const HooksLive = CompiledApi.group(ServerApi, "sanityHooks", (handlers) 
               return deleted
             })
           ))
-        // Nothing fires a webhook here yet (see SanityHooks): no messages, no attempts.
+        // Deliveries of fired webhooks (see SanityHookDeliveries: the control plane fires them), newest first.
         .handle("messages", ({ path }) =>
           as((who) =>
-            Effect.as(
+            Effect.zipRight(
               Effect.zipRight(managed(who, path.projectId, "sanity.project.webhooks/read"), hooks.find(path.projectId, path.hookId)),
-              []
+              Effect.map(deliveries.messages(path.projectId, path.hookId), (rows) => rows.map(SanityWire.hookMessage))
             )
           ))
         .handle("attempts", ({ path }) =>
           as((who) =>
-            Effect.as(
+            Effect.zipRight(
               Effect.zipRight(managed(who, path.projectId, "sanity.project.webhooks/read"), hooks.find(path.projectId, path.hookId)),
-              []
+              Effect.map(deliveries.attempts(path.projectId, path.hookId), (rows) => rows.map(SanityWire.hookAttempt))
             )
           ))
         .handle("attempt", ({ path }) =>
           as((who) =>
             Effect.zipRight(
               managed(who, path.projectId, "sanity.project.webhooks/read"),
-              new ProjectsError.NotFound({ resource: "attempt", id: path.attemptId, description: "Attempt not found" })
+              Effect.map(deliveries.findAttempt(path.projectId, path.attemptId), SanityWire.hookAttempt)
             )
           ))
     }
@@ -960,7 +965,8 @@ export const layer = (lifecycle: SanityLifecycle.LifecycleConfig = SanityLifecyc
         SanityInvitations.layer,
         SanityHooks.layer,
         SanitySchemas.layer,
-        SanityPlan.layer
+        SanityPlan.layer,
+        SanityHookDeliveries.layer(lifecycle.hookDeliveries)
       )
     )
   )

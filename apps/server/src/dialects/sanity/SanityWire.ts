@@ -7,6 +7,7 @@ import * as DateTime from "effect/DateTime"
 import type { Who } from "./SanityAccess.js"
 import type { AliasRow } from "./SanityAliases.js"
 import type { CopyJobRow, DatasetRow, TagRow } from "./SanityDatasetStore.js"
+import type { AttemptRow, MessageRow } from "./SanityHookDeliveries.js"
 import type { HookRow } from "./SanityHooks.js"
 import type { InvitationRow } from "./SanityInvitations.js"
 import type { SchemaRow } from "./SanitySchemas.js"
@@ -210,6 +211,33 @@ export const hook = (row: HookRow): SanityApi.Hook => {
     deletedAt: null
   }
 }
+
+/** A webhook's delivery (message) as `hooks logs` reads it. */
+export const hookMessage = (row: MessageRow): SanityApi.HookMessage => ({
+  id: row.id,
+  projectId: row.project_id,
+  hookId: row.hook_id,
+  createdAt: iso(row.created_at),
+  status: row.status,
+  resultCode: row.result_code === null ? null : Number(row.result_code),
+  failureCount: Number(row.failure_count),
+  payload: row.payload
+})
+
+/** One attempt at a delivery, as `hooks attempt` reads it (each stored attempt is over: never in progress). */
+export const hookAttempt = (row: AttemptRow): SanityApi.HookAttempt => ({
+  id: row.id,
+  projectId: row.project_id,
+  hookId: row.hook_id,
+  messageId: row.message_id,
+  createdAt: iso(row.created_at),
+  inProgress: false,
+  isFailure: Number(row.is_failure) === 1,
+  failureReason: row.failure_reason,
+  resultCode: row.result_code === null ? null : Number(row.result_code),
+  resultBody: row.result_body,
+  duration: Number(row.duration)
+})
 
 /** A deployed schema as the API answers it: the document, with its id, type and times. */
 export const storedSchema = (row: SchemaRow): SanityApi.StoredSchema => ({
