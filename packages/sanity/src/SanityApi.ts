@@ -785,6 +785,35 @@ export const BackupSettings = Schema.Struct({ enabled: Schema.Boolean }).annotat
 export const Backup = Schema.Struct({ id: Schema.String, createdAt: Schema.String }).annotations({ identifier: "Backup" })
 export const BackupList = Schema.Struct({ backups: Schema.Array(Backup) }).annotations({ identifier: "BackupList" })
 
+/**
+ * One file of a backup (OFF CLI `backups download`): a document, or an asset (`file`, `image`),
+ * fetched at `url` with no token (the real service hands out signed storage URLs).
+ */
+export const BackupFile = Schema.Struct({
+  name: Schema.String,
+  type: Schema.Literal("document", "file", "image"),
+  url: Schema.String
+}).annotations({ identifier: "BackupFile" })
+
+/**
+ * A backup with one page of its files (OFF CLI `PaginatedGetBackupStream`: reads `totalFiles`,
+ * `files`, and asks again with `nextCursor` until it is empty or null).
+ */
+export const BackupDetails = Schema.Struct({
+  id: Schema.String,
+  createdAt: Schema.String,
+  totalFiles: Schema.Number,
+  files: Schema.Array(BackupFile),
+  nextCursor: Schema.NullOr(Schema.String)
+}).annotations({ identifier: "BackupDetails" })
+
+export const BackupDetailsParams = Schema.Struct({ nextCursor: Schema.optional(Schema.String) })
+
+/** A document of a backup, as its file's URL answers it: the JSON document (OFF CLI: one NDJSON line each). */
+export const BackupDocument = Schema.Record({ key: Schema.String, value: Schema.Unknown }).annotations({
+  identifier: "BackupDocument"
+})
+
 export const BackupListParams = Schema.Struct({
   limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.positive()).annotations({
     jsonSchema: { type: "integer", minimum: 1, description: "How many backups" }
@@ -1071,6 +1100,21 @@ export class JobEventsGroup extends HttpApiGroup.make("sanityJobEvents")
   .annotate(OpenApi.Title, "Job events")
 {}
 
+/**
+ * A backup's files, at the URLs `GET …/backups/{id}` lists. OFF CLI: it fetches them with no
+ * token (the real URLs are signed storage URLs); here a URL names the backup by an unguessable
+ * key of its own (INF), and an unknown key or file is a 404. Outside `group` for that reason.
+ */
+export class BackupFilesGroup extends HttpApiGroup.make("sanityBackupFiles")
+  .addError(NotFound)
+  .add(
+    HttpApiEndpoint.get("document", "/backup-files/:key/:file")
+      .setPath(Schema.Struct({ key: Schema.String, file: Schema.String }))
+      .addSuccess(BackupDocument)
+  )
+  .annotate(OpenApi.Title, "Backup files")
+{}
+
 export class AccessGroup extends group("sanityAccess")
   .add(
     HttpApiEndpoint.get("features", "/:apiVersion/projects/:projectId/features").setPath(P)
@@ -1354,7 +1398,8 @@ export class DatasetSettingsGroup extends group("sanityDatasetSettings")
   .add(
     HttpApiEndpoint.get("backup", "/:apiVersion/projects/:projectId/datasets/:name/backups/:backupId")
       .setPath(Schema.Struct({ apiVersion: ApiVersion, projectId: Schema.String, name: Schema.String, backupId: Schema.String }))
-      .addSuccess(Backup)
+      .setUrlParams(BackupDetailsParams)
+      .addSuccess(BackupDetails)
   )
   .add(
     HttpApiEndpoint.put("setBackups", "/:apiVersion/projects/:projectId/datasets/:name/settings/backups")
@@ -1403,6 +1448,7 @@ export class SanityApi extends HttpApi.make("sanity")
   .add(ProjectHostDatasetsGroup)
   .add(JobsGroup)
   .add(JobEventsGroup)
+  .add(BackupFilesGroup)
   .add(AccessGroup)
   .add(UsersGroup)
   .add(TokensGroup)

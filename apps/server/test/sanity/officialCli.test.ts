@@ -9,8 +9,12 @@
  * when the download works they always run).
  */
 import { eventuallyPromise } from "@projectkit/core/Eventually"
+import * as ChildProcess from "node:child_process"
+import * as Fs from "node:fs"
 import * as Http from "node:http"
 import type * as Net from "node:net"
+import * as Os from "node:os"
+import * as Path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as SanityCli from "../support/SanityCli.js"
 import * as ServerProcess from "../support/ServerProcess.js"
@@ -181,10 +185,33 @@ describe.sequential(`sanity ${SanityCli.cliVersion} (Node ${SanityCli.nodeMajor}
     expect(await succeeds(["datasets", "embeddings", "status", "production"])).toMatch(/Embeddings:\s+enabled/)
   })
 
-  cliTest("backups enable, list and disable", async () => {
+  cliTest("backups enable, list, download and disable: the archive holds the dataset's documents", async () => {
+    // A deployed schema is a document of the dataset: the backup taken when backups are turned on holds it.
+    const deployed = await api(`/v2025-03-01/projects/${projectId}/datasets/production/schemas`, {
+      method: "PUT",
+      body: { schemas: [{ workspace: { name: "default" }, schema: [{ name: "post", type: "document" }] }] }
+    })
+    expect(deployed.status).toBe(200)
     await succeeds(["backups", "enable", "production"])
-    // The emulator makes no backups (it holds no documents): the list is empty, and the command succeeds.
-    await succeeds(["backups", "list", "production"])
+    const backups = (await api(`/v2024-02-21/projects/${projectId}/datasets/production/backups`)).body as {
+      readonly backups: ReadonlyArray<{ readonly id: string }>
+    }
+    expect(backups.backups).toHaveLength(1)
+    const backupId = backups.backups[0]!.id
+    expect(await succeeds(["backups", "list", "production"])).toContain(backupId)
+
+    const out = Path.join(folder!.dir, "backup.tar.gz")
+    await succeeds(["backups", "download", "production", "--backup-id", backupId, "--out", out])
+    const unpacked = Fs.mkdtempSync(Path.join(Os.tmpdir(), "projectkit-sanity-backup-"))
+    try {
+      ChildProcess.execFileSync("tar", ["-xzf", out, "-C", unpacked])
+      const lines = Fs.readFileSync(Path.join(unpacked, "data.ndjson"), "utf8").trim().split("\n")
+      expect(lines.map((line) => JSON.parse(line) as { _id: string; _type: string })).toEqual([
+        expect.objectContaining({ _id: "_.schemas.default", _type: "system.schema", schema: [{ name: "post", type: "document" }] })
+      ])
+    } finally {
+      Fs.rmSync(unpacked, { recursive: true, force: true })
+    }
     await succeeds(["backups", "disable", "production"])
   })
 

@@ -198,5 +198,18 @@ export const migrations = {
       created_at BIGINT NOT NULL
     )`,
     `CREATE INDEX sanity_hook_attempts_by_hook ON sanity_hook_attempts(hook_id, created_at, id)`
+  ),
+  // Issue 26, backups taken: the dataset's documents then (a JSON array), and the key their download URLs hold.
+  "0032_sanity_backups": statements(
+    `CREATE TABLE sanity_backups (
+      id TEXT PRIMARY KEY,
+      project_id TEXT NOT NULL,
+      dataset_name TEXT NOT NULL,
+      download_key TEXT NOT NULL UNIQUE,
+      documents TEXT NOT NULL,
+      created_at BIGINT NOT NULL,
+      FOREIGN KEY (project_id, dataset_name) REFERENCES sanity_datasets(project_id, name) ON DELETE CASCADE
+    )`,
+    `CREATE INDEX sanity_backups_by_dataset ON sanity_backups(project_id, dataset_name, created_at, id)`
   )
 }

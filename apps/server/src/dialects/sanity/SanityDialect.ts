@@ -84,6 +84,7 @@ export const dialect: Dialect.Dialect<SanityLifecycle.LifecycleConfig, "sanity",
       key: ["project_id", "dataset_name", "id"],
       owner: { column: "project_id", parent: "sanity_projects" }
     },
+    { name: "sanity_backups", key: ["id"], owner: { column: "project_id", parent: "sanity_projects" } },
     { name: "sanity_hooks", key: ["id"], owner: { column: "project_id", parent: "sanity_projects" } },
     { name: "sanity_hook_messages", key: ["id"], owner: { column: "project_id", parent: "sanity_projects" } },
     { name: "sanity_hook_attempts", key: ["id"], owner: { column: "project_id", parent: "sanity_projects" } },

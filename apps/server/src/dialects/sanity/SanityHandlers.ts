@@ -21,7 +21,8 @@ import * as crypto from "node:crypto"
 import * as CompiledApi from "../../compiled/CompiledApi.js"
 import * as Dialect from "../../Dialect.js"
 import { Organizations } from "../../Organizations.js"
-import { api as ServerApi } from "./SanityMounted.js"
+import * as PublicUrl from "../../PublicUrl.js"
+import { api as ServerApi, prefix } from "./SanityMounted.js"
 import * as SanityAccess from "./SanityAccess.js"
 import type { Who } from "./SanityAccess.js"
 import * as SanityAliases from "./SanityAliases.js"
@@ -915,25 +916,68 @@ export const DatasetSettingsLive = CompiledApi.group(ServerApi, "sanityDatasetSe
               return deleted
             })
           ))
-        // No backup is ever made here (see SanitySchemas): the list is empty, and an id unknown.
-        .handle("backups", ({ path }) => as((who) => Effect.as(dataset(who, path.projectId, path.name), { backups: [] })))
-        .handle("backup", ({ path }) =>
+        // Backups taken when backups are turned on (see SanitySchemas), newest first.
+        .handle("backups", ({ path, urlParams }) =>
           as((who) =>
-            Effect.zipRight(
-              dataset(who, path.projectId, path.name),
-              new ProjectsError.NotFound({ resource: "backup", id: path.backupId, description: "Backup not found" })
-            )
+            Effect.gen(function*() {
+              yield* dataset(who, path.projectId, path.name)
+              const after = yield* instant("after", urlParams.after)
+              const before = yield* instant("before", urlParams.before)
+              const rows = yield* schemas.backups(path.projectId, path.name, {
+                limit: Math.min(urlParams.limit ?? 30, 1_000),
+                ...(after === undefined ? {} : { after }),
+                ...(before === undefined ? {} : { before })
+              })
+              return { backups: rows.map(SanityWire.backup) }
+            })
+          ))
+        .handle("backup", ({ path, urlParams }) =>
+          as((who) =>
+            Effect.gen(function*() {
+              yield* dataset(who, path.projectId, path.name)
+              const row = yield* schemas.findBackup(path.projectId, path.name, path.backupId)
+              const start = urlParams.nextCursor === undefined || urlParams.nextCursor === "" ? 0 : Number(urlParams.nextCursor)
+              if (!Number.isInteger(start) || start < 0) {
+                return yield* ProjectsError.Validation.single(["nextCursor"], "Invalid cursor")
+              }
+              const base = yield* Effect.map(PublicUrl.current, (server) => `${server}${prefix}`)
+              return SanityWire.backupDetails(row, base, start, backupPageSize)
+            })
           ))
         .handle("setBackups", ({ path, payload }) =>
           as((who) =>
             Effect.gen(function*() {
               yield* dataset(who, path.projectId, path.name)
               yield* SanityAccess.requireGrant(who, "sanity.project.datasets/update")
-              return yield* schemas.setBackups(path.projectId, path.name, payload.enabled)
+              return yield* schemas.setBackups(path.projectId, path.name, payload.enabled, (rows) => rows.map(SanityWire.storedSchema))
             })
           ))
     }
   ))
+
+/** INF: how many files one page of a backup lists (the CLI follows `nextCursor`). */
+const backupPageSize = 100
+
+/** A date or time of a backup list's `after`/`before` (OFF CLI: `YYYY-MM-DD`), as epoch milliseconds. */
+const instant = (name: string, value: string | undefined): Effect.Effect<number | undefined, ProjectsError.Validation> => {
+  if (value === undefined) return Effect.succeed(undefined)
+  const millis = Date.parse(value)
+  return Number.isNaN(millis) ? ProjectsError.Validation.single([name], `Invalid ${name} date: ${value.slice(0, 40)}`) : Effect.succeed(millis)
+}
+
+/** A backup's files, by the key in their URLs and no token (see `SanityApi.BackupFilesGroup`). */
+export const BackupFilesLive = CompiledApi.group(ServerApi, "sanityBackupFiles", (handlers) =>
+  Effect.map(SanitySchemas.SanitySchemaStore, (schemas) =>
+    handlers.handle("document", ({ path }) =>
+      // No caller to answer for a storage failure: the server's own 500 (or 503 in an outage) renders it.
+      answer(Effect.flatMap(Effect.catchTag(schemas.backupByKey(path.key), "SqlError", Effect.die), (row) => {
+        const documents = JSON.parse(row.documents) as ReadonlyArray<Record<string, unknown>>
+        const index = /^\d{1,9}$/.test(path.file) ? Number(path.file) : -1
+        const document = documents[index]
+        return document === undefined
+          ? Effect.fail(new ProjectsError.NotFound({ resource: "backup file", id: path.file, description: "Backup file not found" }))
+          : Effect.succeed(document)
+      })))))
 
 /** The whole dialect: its handlers, authentication, storage and the background jobs. */
 export const layer = (lifecycle: SanityLifecycle.LifecycleConfig = SanityLifecycle.defaultLifecycle) =>
@@ -954,6 +998,7 @@ export const layer = (lifecycle: SanityLifecycle.LifecycleConfig = SanityLifecyc
     OrganizationsLive,
     HooksLive,
     DatasetSettingsLive,
+    BackupFilesLive,
     SanityLifecycle.layer(lifecycle)
   ).pipe(
     Layer.provide(SanityAuthLive),

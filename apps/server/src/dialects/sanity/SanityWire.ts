@@ -10,7 +10,7 @@ import type { CopyJobRow, DatasetRow, TagRow } from "./SanityDatasetStore.js"
 import type { AttemptRow, MessageRow } from "./SanityHookDeliveries.js"
 import type { HookRow } from "./SanityHooks.js"
 import type { InvitationRow } from "./SanityInvitations.js"
-import type { SchemaRow } from "./SanitySchemas.js"
+import type { BackupRow, SchemaRow } from "./SanitySchemas.js"
 import type { CorsRow, MemberRow, ProjectRow, TokenRow } from "./SanityProjectStore.js"
 import * as SanityRoles from "./SanityRoles.js"
 
@@ -238,6 +238,30 @@ export const hookAttempt = (row: AttemptRow): SanityApi.HookAttempt => ({
   resultBody: row.result_body,
   duration: Number(row.duration)
 })
+
+/** A backup as `backups list` reads it. */
+export const backup = (row: BackupRow): typeof SanityApi.Backup.Type => ({ id: row.id, createdAt: iso(row.created_at) })
+
+/**
+ * A backup with the page of its files from `start`: each document at its own URL under `base`
+ * (the dialect's public base), named by the backup's download key and its place.
+ */
+export const backupDetails = (row: BackupRow, base: string, start: number, pageSize: number): typeof SanityApi.BackupDetails.Type => {
+  const documents = JSON.parse(row.documents) as ReadonlyArray<{ readonly _id?: unknown }>
+  const page = documents.slice(start, start + pageSize)
+  const next = start + pageSize
+  return {
+    id: row.id,
+    createdAt: iso(row.created_at),
+    totalFiles: documents.length,
+    files: page.map((document, offset) => ({
+      name: `${typeof document._id === "string" ? document._id : String(start + offset)}.json`,
+      type: "document" as const,
+      url: `${base}/backup-files/${row.download_key}/${start + offset}`
+    })),
+    nextCursor: next < documents.length ? String(next) : null
+  }
+}
 
 /** A deployed schema as the API answers it: the document, with its id, type and times. */
 export const storedSchema = (row: SchemaRow): SanityApi.StoredSchema => ({
