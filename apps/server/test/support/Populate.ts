@@ -3,7 +3,7 @@
  * would: sync.so projects, assets and generations; Indream projects, an uploaded file bound to one,
  * an export and an idempotent create; Sanity projects, CORS origins, datasets, tags (one on a
  * dataset), an alias, an invitation, webhooks (one fired, its delivery given up after its one
- * attempt under `frozenLifecycles`), a deployed schema, a project token, a copy job and
+ * attempt under `frozenLifecycles`), a deployed schema and a backup, a project token, a copy job and
  * embeddings; a second member. What the snapshot and per-organization reset tests
  * start from. (Server webhook deliveries are left out: their worker would change them while a test reads.)
  */
@@ -159,6 +159,8 @@ export const populate = async (baseUrl: string, adminToken: string, org: OrgCred
   await call(baseUrl, "PUT", `/sanity/v2025-03-01/projects/${sanityProject}/datasets/production/schemas`, sanity, {
     schemas: [{ workspace: { name: "default" }, schema: [{ name: "post", type: "document" }], version: "2025-05-01" }]
   })
+  // Backups turned on take one at once, of the schema just deployed.
+  await call(baseUrl, "PUT", `/sanity/v2025-08-29/projects/${sanityProject}/datasets/production/settings/backups`, sanity, { enabled: true })
   const created = await call(baseUrl, "POST", `${project}/tokens`, sanity, { label: "ci", roleName: "viewer" })
   await call(baseUrl, "PUT", `${project}/datasets/production/copy`, sanity, { targetDataset: "copy" })
   return { syncProject, indreamProject, sanityProject, sanityProjectToken: String(created.key) }
