@@ -1058,6 +1058,12 @@ const backups: ReadonlyArray<Check> = [
       const { id } = yield* createProject()
       const { name } = yield* createDataset(id)
       const base = `/v2025-08-29/projects/${id}/datasets/${name}`
+      // A document in the dataset (a deployed schema is one), so that a backup has a file to fetch.
+      yield* Expect.ok(yield* h.request({
+        method: "PUT",
+        path: `/v2025-03-01/projects/${id}/datasets/${name}/schemas`,
+        json: { schemas: [{ workspace: { name: "default" }, schema: [{ name: "post", type: "document" }] }] }
+      }))
       const enabled = yield* h.request({ method: "PUT", path: `${base}/settings/backups`, json: { enabled: true } })
       if (enabled.response.status === 402 || enabled.response.status === 403) return
       yield* Expect.status(enabled, 200)
