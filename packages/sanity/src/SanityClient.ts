@@ -399,7 +399,7 @@ export const make = (config: SanityConfig): Effect.Effect<SanityClientService, n
             })
           ),
         backupDocument: (key, file) =>
-          call({ resource: "backup file", id: `${key}/${file}` }, client.sanityBackupFiles.document({ path: { key, file } })),
+          call({ resource: "backup file", id: `${key}/${file}` }, client.sanityBackupFiles.document({ path: { apiVersion, key, file } })),
         setBackups: (projectId, name, enabled) =>
           call(dataset(name), client.sanityDatasetSettings.setBackups({ path: pd(projectId, name), payload: { enabled } }))
       }

@@ -92,7 +92,7 @@ layer(server, { excludeTestServices: true })("Sanity backups", (it) => {
         const stranger = yield* makeSanityOrg("backups stranger")
         expect(yield* Effect.flip(stranger.client.datasetSettings.backup(projectId, "production", taken!.id)))
           .toMatchObject({ _tag: "NotFound" })
-        expect(yield* request("/sanity/backup-files/nokey/0")).toMatchObject({
+        expect(yield* request("/sanity/v2025-08-29/backup-files/nokey/0")).toMatchObject({
           status: 404,
           body: { statusCode: 404, error: "Not Found", message: "Backup file not found" }
         })

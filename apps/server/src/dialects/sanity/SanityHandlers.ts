@@ -941,7 +941,7 @@ export const DatasetSettingsLive = CompiledApi.group(ServerApi, "sanityDatasetSe
                 return yield* ProjectsError.Validation.single(["nextCursor"], "Invalid cursor")
               }
               const base = yield* Effect.map(PublicUrl.current, (server) => `${server}${prefix}`)
-              return SanityWire.backupDetails(row, base, start, backupPageSize)
+              return SanityWire.backupDetails(row, `${base}/${path.apiVersion}`, start, backupPageSize)
             })
           ))
         .handle("setBackups", ({ path, payload }) =>

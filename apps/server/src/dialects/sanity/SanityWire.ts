@@ -244,7 +244,7 @@ export const backup = (row: BackupRow): typeof SanityApi.Backup.Type => ({ id: r
 
 /**
  * A backup with the page of its files from `start`: each document at its own URL under `base`
- * (the dialect's public base), named by the backup's download key and its place.
+ * (the dialect's public base with the request's API version), named by the backup's download key and its place.
  */
 export const backupDetails = (row: BackupRow, base: string, start: number, pageSize: number): typeof SanityApi.BackupDetails.Type => {
   const documents = JSON.parse(row.documents) as ReadonlyArray<{ readonly _id?: unknown }>
