@@ -94,7 +94,7 @@ const maxResultBody = 2_000
 export const signature = (secret: string, timestampMillis: number, body: string): string =>
   `t=${timestampMillis},v1=${Crypto.createHmac("sha256", secret).update(`${timestampMillis}.${body}`).digest("base64url")}`
 
-/** A string field of the hook as it was given, if any. */
+/** A field of the hook as it was given (undefined when it has none). */
 const given = (hook: HookRow, key: string): unknown => (JSON.parse(hook.fields) as Record<string, unknown>)[key]
 
 const invalid = (message: string) => ProjectsError.Validation.single([], message)
