@@ -571,8 +571,13 @@ export type ProjectRole = typeof ProjectRole.Type
 const AccessPage = <A, I>(item: Schema.Schema<A, I>) =>
   Schema.Struct({ data: Schema.Array(item), nextCursor: Schema.NullOr(Schema.String) })
 
+/** A page's cursor: opaque, as the previous page answered it. */
+const Cursor = Schema.String.annotations({
+  description: "The nextCursor of the previous page (checked by the server: another is refused with 400)"
+})
+
 export const AccessPageParams = Schema.Struct({
-  nextCursor: Schema.optional(Schema.String),
+  nextCursor: Schema.optional(Cursor),
   limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 100)).annotations({
     jsonSchema: { type: "integer", minimum: 1, maximum: 100, description: "Items per page, 1 to 100, default 100" }
   }))
@@ -600,7 +605,10 @@ export const RolePage = AccessPage(ProjectRole).annotations({ identifier: "RoleP
 
 export const CreateRobotRequest = Schema.Struct({
   label: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200)),
-  memberships: Schema.Array(RobotMembership).pipe(Schema.minItems(1), Schema.maxItems(1)),
+  memberships: Schema.Array(RobotMembership).pipe(Schema.minItems(1), Schema.maxItems(1)).annotations({
+    description: "One membership, of the project in the path (resourceType \"project\", resourceId its id), with one " +
+      "role a robot may have (checked by the server: 400 otherwise)"
+  }),
   /** An ISO 8601 time in the future (checked by the server: 400 otherwise). */
   expiresAt: Schema.optional(Schema.NullOr(Schema.String))
 }).annotations({ identifier: "CreateRobotRequest" })
@@ -807,7 +815,7 @@ export const BackupDetails = Schema.Struct({
   nextCursor: Schema.NullOr(Schema.String)
 }).annotations({ identifier: "BackupDetails" })
 
-export const BackupDetailsParams = Schema.Struct({ nextCursor: Schema.optional(Schema.String) })
+export const BackupDetailsParams = Schema.Struct({ nextCursor: Schema.optional(Cursor) })
 
 /** A document of a backup, as its file's URL answers it: the JSON document (OFF CLI: one NDJSON line each). */
 export const BackupDocument = Schema.Record({ key: Schema.String, value: Schema.Unknown }).annotations({
@@ -818,8 +826,8 @@ export const BackupListParams = Schema.Struct({
   limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.positive()).annotations({
     jsonSchema: { type: "integer", minimum: 1, description: "How many backups" }
   })),
-  after: Schema.optional(Schema.String),
-  before: Schema.optional(Schema.String)
+  after: Schema.optional(Schema.String.annotations({ description: "A date or time (checked by the server: 400 otherwise)" })),
+  before: Schema.optional(Schema.String.annotations({ description: "A date or time (checked by the server: 400 otherwise)" }))
 })
 
 // ---------------------------------------------------------------------------------------------
