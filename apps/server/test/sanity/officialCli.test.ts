@@ -1,9 +1,10 @@
 /**
- * The real Sanity CLI against the server (issue 26): `@sanity/cli` 8.13.0 on Node 22, installed
- * from the npm registry into a folder outside the workspace (see `support/SanityCli.ts`), runs
- * each management command as a child process, pointed at the built server by environment
- * variables alone; each test asserts the command's exit code and what the server holds afterwards,
- * read through the API.
+ * The real Sanity CLI against the server (issue 26): `@sanity/cli` 8.13.0 on Node 22, with the
+ * `sanity` Studio package next to it (for `schemas deploy`), installed from the npm registry into a
+ * folder outside the workspace (see `support/SanityCli.ts`), runs each management command as a
+ * child process, pointed at the built server by environment variables alone; each test asserts the
+ * command's exit code and what the server holds afterwards, read through the API. The control
+ * plane sets the organization's plan and fires a webhook at a receiver of the test.
  *
  * The install needs the registry: when npm cannot reach it the tests skip, saying why (also in CI;
  * when the download works they always run).
@@ -102,11 +103,11 @@ afterAll(async () => {
 })
 
 /** Each test needs the CLI; without it (the registry unreachable) it is skipped with the reason above. */
-const cliTest = (name: string, body: () => Promise<void>) =>
+const cliTest = (name: string, body: () => Promise<void>, timeout = 60_000) =>
   it(name, async (context) => {
     if (!("installed" in installation)) return context.skip()
     await body()
-  }, 60_000)
+  }, timeout)
 
 /** A command's output as one line: the CLI wraps and marks its messages (` ›`) and may colour them. */
 const flat = (output: string) =>
@@ -214,6 +215,27 @@ describe.sequential(`sanity ${SanityCli.cliVersion} (Node ${SanityCli.nodeMajor}
     }
     await succeeds(["backups", "disable", "production"])
   })
+
+  cliTest("schemas deploy, list and delete: the Studio's schema, read by the `sanity` package next to the CLI", async () => {
+    const schemas = async () =>
+      (await api(`/v2025-03-01/projects/${projectId}/datasets/production/schemas`)).body as ReadonlyArray<{
+        readonly _id: string
+        readonly workspace: { readonly name: string }
+        readonly schema: ReadonlyArray<{ readonly name: string }>
+      }>
+    expect(flat(await succeeds(["schemas", "deploy"]))).toContain("Deployed 1/1 schemas")
+    const deployed = await schemas()
+    expect(deployed.map((s) => [s._id, s.workspace.name])).toEqual([["_.schemas.default", "default"]])
+    // What the Studio's config declares, as the CLI extracted it.
+    expect(deployed[0]!.schema.map((type) => type.name)).toContain("post")
+    expect(await succeeds(["schemas", "list"])).toContain("_.schemas.default")
+    expect(flat(await succeeds(["schemas", "delete", "--ids", "_.schemas.default", "--yes"]))).toContain("Successfully deleted 1/1 schemas")
+    expect(await schemas()).toEqual([])
+    // An empty list is the CLI's error, as with the real API.
+    const none = await sanity(["schemas", "list"])
+    expect(none.code).toBe(1)
+    expect(flat(none.output)).toContain('No schemas found in dataset "production"')
+  }, 120_000)
 
   cliTest("datasets delete", async () => {
     await succeeds(["datasets", "delete", "staging", "--force"])
