@@ -16,7 +16,7 @@ const breaks: ReadonlyArray<Proxy.BrokenBehaviour> = dialects.flatMap((dialect) 
  * How many breaks there are: a break added or lost changes it, so that neither happens unseen
  * (a lost break is a behaviour no longer shown able to fail).
  */
-const BREAKS = 171
+const BREAKS = 173
 
 /**
  * The checks of every documented response field on every route that answers it, and of every

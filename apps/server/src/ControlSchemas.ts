@@ -56,8 +56,8 @@ export const organizationSchemas = (dialects: ReadonlyArray<DialectDeclaration>)
   })
   /** What a new member may be given: each dialect's member fields, each optional. */
   const MemberOptions = Schema.partial(Schema.Struct(memberFields))
-  /** What the control plane may change of an organization: each dialect's switches. */
-  const SettingsPatch = Schema.Struct(settings)
+  /** What the control plane may change of an organization: each dialect's switches, each optional (those left out stay). */
+  const SettingsPatch = Schema.partial(Schema.Struct(settings))
   const OrganizationSettings = Schema.Struct({ id: Schema.String, ...settings })
   return { Credentials, Organization, Member, MemberOptions, SettingsPatch, OrganizationSettings }
 }

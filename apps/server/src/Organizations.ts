@@ -74,12 +74,12 @@ export interface OrganizationsService {
    */
   readonly changingCredentials: <A, E, R>(change: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   /**
-   * Changes the organization's switches (`Dialect.settings`, by name) and answers them all;
-   * none if there is no such organization.
+   * Changes the organization's switches (`Dialect.settings`, by name; those left out stay) and
+   * answers them all; none if there is no such organization.
    */
   readonly updateSettings: (
     orgId: string,
-    settings: Readonly<Record<string, boolean>>
+    settings: Readonly<Record<string, boolean | undefined>>
   ) => Effect.Effect<Option.Option<OrganizationSettings>, SqlError>
   /** The secret that signs this organization's webhooks. */
   readonly webhookSecret: (orgId: string) => Effect.Effect<Option.Option<string>, SqlError>

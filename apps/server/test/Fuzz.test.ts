@@ -71,7 +71,18 @@ const credentialOf = (dialect: string, org: CreatedOrganization): string => {
  */
 const stateful: ReadonlyArray<{ readonly operation: string; readonly message: RegExp }> = [
   // studioHost: "set once: changing a project's studio host is refused with 400".
-  { operation: "sanityProjects.update", message: /studio host of a project cannot be changed/ }
+  { operation: "sanityProjects.update", message: /studio host of a project cannot be changed/ },
+  // memberships: "one membership, of the project in the path, with one role a robot may have"; label, expiresAt: checked.
+  {
+    operation: "sanityAccessApi.createRobot",
+    message: /membership of that project|exactly one (membership|role)|Invalid role|expiresAt|label must not be blank/
+  },
+  // nextCursor: "the nextCursor of the previous page"; after, before: "a date or time".
+  ...["sanityAccessApi.robots", "sanityAccessApi.roles", "sanityDatasetSettings.backup"].map((operation) => ({
+    operation,
+    message: /Invalid cursor/
+  })),
+  { operation: "sanityDatasetSettings.backups", message: /Invalid (after|before) date/ }
 ]
 
 const messageOf = (body: unknown): string =>

@@ -571,8 +571,13 @@ export type ProjectRole = typeof ProjectRole.Type
 const AccessPage = <A, I>(item: Schema.Schema<A, I>) =>
   Schema.Struct({ data: Schema.Array(item), nextCursor: Schema.NullOr(Schema.String) })
 
+/** A page's cursor: opaque, as the previous page answered it. */
+const Cursor = Schema.String.annotations({
+  description: "The nextCursor of the previous page (checked by the server: another is refused with 400)"
+})
+
 export const AccessPageParams = Schema.Struct({
-  nextCursor: Schema.optional(Schema.String),
+  nextCursor: Schema.optional(Cursor),
   limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 100)).annotations({
     jsonSchema: { type: "integer", minimum: 1, maximum: 100, description: "Items per page, 1 to 100, default 100" }
   }))
@@ -600,7 +605,10 @@ export const RolePage = AccessPage(ProjectRole).annotations({ identifier: "RoleP
 
 export const CreateRobotRequest = Schema.Struct({
   label: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200)),
-  memberships: Schema.Array(RobotMembership).pipe(Schema.minItems(1), Schema.maxItems(1)),
+  memberships: Schema.Array(RobotMembership).pipe(Schema.minItems(1), Schema.maxItems(1)).annotations({
+    description: "One membership, of the project in the path (resourceType \"project\", resourceId its id), with one " +
+      "role a robot may have (checked by the server: 400 otherwise)"
+  }),
   /** An ISO 8601 time in the future (checked by the server: 400 otherwise). */
   expiresAt: Schema.optional(Schema.NullOr(Schema.String))
 }).annotations({ identifier: "CreateRobotRequest" })
@@ -681,7 +689,7 @@ export const Hook = Schema.Struct(
 export type Hook = typeof Hook.Type
 
 /** A webhook's URL: absolute http(s) (INF: the real API delivers over http(s) only); another is a 400. */
-export const hookUrlPattern = "^https?://[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*(?::\\d{1,4})?(?:/[^\\s]*)?$"
+export const hookUrlPattern = "^https?://[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*(?::\\d{1,5})?(?:/[^\\s]*)?$"
 
 export const HookUrl = checked(Schema.String, {
   description: "An absolute http(s) URL; anything else is refused with 400",
@@ -709,24 +717,42 @@ export const CreateHookRequest = Schema.Struct(
 export const UpdateHookRequest = Schema.Record({ key: Schema.String, value: Schema.Unknown })
   .annotations({ identifier: "UpdateHookRequest" })
 
-/** OFF CLI `hooks logs`: a delivery (message) and its attempts; none until a webhook fires. */
+/**
+ * OFF CLI `hooks logs`: a delivery (message) of a webhook fired, newest first. The CLI reads
+ * `id`, `createdAt`, `status`, `resultCode`, `failureCount` and `payload` (the body sent, JSON text).
+ */
 export const HookMessage = Schema.Struct({
   id: Schema.String,
+  projectId: Schema.String,
+  hookId: Schema.String,
   createdAt: Schema.String,
+  /** INF: `queued` (an attempt is due), `delivered`, or `failed` (the attempts ran out). */
   status: Schema.String,
   resultCode: Schema.NullOr(Schema.Number),
   failureCount: Schema.Number,
   payload: Schema.String
 }).annotations({ identifier: "HookMessage" })
+export type HookMessage = typeof HookMessage.Type
 
+/**
+ * OFF CLI `hooks logs --detailed` and `hooks attempt`: one attempt at delivering a message. The CLI
+ * reads `id`, `messageId`, `createdAt`, `inProgress`, `isFailure`, `failureReason` (`http`,
+ * `network`, `timeout`, `other`), `resultCode`, `resultBody` and `duration` (milliseconds).
+ */
 export const HookAttempt = Schema.Struct({
   id: Schema.String,
+  projectId: Schema.String,
+  hookId: Schema.String,
   messageId: Schema.String,
   createdAt: Schema.String,
+  inProgress: Schema.Boolean,
   isFailure: Schema.Boolean,
+  failureReason: Schema.NullOr(Schema.String),
   resultCode: Schema.NullOr(Schema.Number),
-  resultBody: Schema.NullOr(Schema.String)
+  resultBody: Schema.NullOr(Schema.String),
+  duration: Schema.Number
 }).annotations({ identifier: "HookAttempt" })
+export type HookAttempt = typeof HookAttempt.Type
 
 // ---------------------------------------------------------------------------------------------
 // Deployed schemas (OFF CLI `services/schemas.ts`, global, v2025-03-01) and backups (`services/backup.ts`)
@@ -767,12 +793,41 @@ export const BackupSettings = Schema.Struct({ enabled: Schema.Boolean }).annotat
 export const Backup = Schema.Struct({ id: Schema.String, createdAt: Schema.String }).annotations({ identifier: "Backup" })
 export const BackupList = Schema.Struct({ backups: Schema.Array(Backup) }).annotations({ identifier: "BackupList" })
 
+/**
+ * One file of a backup (OFF CLI `backups download`): a document, or an asset (`file`, `image`),
+ * fetched at `url` with no token (the real service hands out signed storage URLs).
+ */
+export const BackupFile = Schema.Struct({
+  name: Schema.String,
+  type: Schema.Literal("document", "file", "image"),
+  url: Schema.String
+}).annotations({ identifier: "BackupFile" })
+
+/**
+ * A backup with one page of its files (OFF CLI `PaginatedGetBackupStream`: reads `totalFiles`,
+ * `files`, and asks again with `nextCursor` until it is empty or null).
+ */
+export const BackupDetails = Schema.Struct({
+  id: Schema.String,
+  createdAt: Schema.String,
+  totalFiles: Schema.Number,
+  files: Schema.Array(BackupFile),
+  nextCursor: Schema.NullOr(Schema.String)
+}).annotations({ identifier: "BackupDetails" })
+
+export const BackupDetailsParams = Schema.Struct({ nextCursor: Schema.optional(Cursor) })
+
+/** A document of a backup, as its file's URL answers it: the JSON document (OFF CLI: one NDJSON line each). */
+export const BackupDocument = Schema.Record({ key: Schema.String, value: Schema.Unknown }).annotations({
+  identifier: "BackupDocument"
+})
+
 export const BackupListParams = Schema.Struct({
   limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.positive()).annotations({
     jsonSchema: { type: "integer", minimum: 1, description: "How many backups" }
   })),
-  after: Schema.optional(Schema.String),
-  before: Schema.optional(Schema.String)
+  after: Schema.optional(Schema.String.annotations({ description: "A date or time (checked by the server: 400 otherwise)" })),
+  before: Schema.optional(Schema.String.annotations({ description: "A date or time (checked by the server: 400 otherwise)" }))
 })
 
 // ---------------------------------------------------------------------------------------------
@@ -1051,6 +1106,21 @@ export class JobEventsGroup extends HttpApiGroup.make("sanityJobEvents")
       .addSuccess(Schema.String.pipe(HttpApiSchema.withEncoding({ kind: "Text", contentType: "text/event-stream" })))
   )
   .annotate(OpenApi.Title, "Job events")
+{}
+
+/**
+ * A backup's files, at the URLs `GET …/backups/{id}` lists. OFF CLI: it fetches them with no
+ * token (the real URLs are signed storage URLs); here a URL names the backup by an unguessable
+ * key of its own (INF), and an unknown key or file is a 404. Outside `group` for that reason.
+ */
+export class BackupFilesGroup extends HttpApiGroup.make("sanityBackupFiles")
+  .addError(NotFound)
+  .add(
+    HttpApiEndpoint.get("document", "/:apiVersion/backup-files/:key/:file")
+      .setPath(Schema.Struct({ apiVersion: ApiVersion, key: Schema.String, file: Schema.String }))
+      .addSuccess(BackupDocument)
+  )
+  .annotate(OpenApi.Title, "Backup files")
 {}
 
 export class AccessGroup extends group("sanityAccess")
@@ -1336,7 +1406,8 @@ export class DatasetSettingsGroup extends group("sanityDatasetSettings")
   .add(
     HttpApiEndpoint.get("backup", "/:apiVersion/projects/:projectId/datasets/:name/backups/:backupId")
       .setPath(Schema.Struct({ apiVersion: ApiVersion, projectId: Schema.String, name: Schema.String, backupId: Schema.String }))
-      .addSuccess(Backup)
+      .setUrlParams(BackupDetailsParams)
+      .addSuccess(BackupDetails)
   )
   .add(
     HttpApiEndpoint.put("setBackups", "/:apiVersion/projects/:projectId/datasets/:name/settings/backups")
@@ -1385,6 +1456,7 @@ export class SanityApi extends HttpApi.make("sanity")
   .add(ProjectHostDatasetsGroup)
   .add(JobsGroup)
   .add(JobEventsGroup)
+  .add(BackupFilesGroup)
   .add(AccessGroup)
   .add(UsersGroup)
   .add(TokensGroup)

@@ -181,7 +181,15 @@ export interface SanityClientService {
     readonly schema: (projectId: string, dataset: string, schemaId: string) => Call<SanityApi.StoredSchema | undefined>
     readonly deleteSchema: (projectId: string, dataset: string, schemaId: string) => Call<Deleted>
     readonly backups: (projectId: string, dataset: string, params?: typeof SanityApi.BackupListParams.Type) => Call<typeof SanityApi.BackupList.Type>
-    readonly backup: (projectId: string, dataset: string, backupId: string) => Call<typeof SanityApi.Backup.Type>
+    /** A backup and one page of its files (the next with `nextCursor`). */
+    readonly backup: (
+      projectId: string,
+      dataset: string,
+      backupId: string,
+      nextCursor?: string
+    ) => Call<typeof SanityApi.BackupDetails.Type>
+    /** A document of a backup, by its file's key and name (the last two segments of its `url`); no token needed. */
+    readonly backupDocument: (key: string, file: string) => Call<typeof SanityApi.BackupDocument.Type>
     readonly setBackups: (projectId: string, dataset: string, enabled: boolean) => Call<typeof SanityApi.BackupSettings.Type>
   }
 }
@@ -382,8 +390,16 @@ export const make = (config: SanityConfig): Effect.Effect<SanityClientService, n
           call({ resource: "schema", id: schemaId }, client.sanityDatasetSettings.deleteSchema({ path: { ...pd(projectId, name), schemaId } })),
         backups: (projectId, name, params = {}) =>
           call(dataset(name), client.sanityDatasetSettings.backups({ path: pd(projectId, name), urlParams: params })),
-        backup: (projectId, name, backupId) =>
-          call({ resource: "backup", id: backupId }, client.sanityDatasetSettings.backup({ path: { ...pd(projectId, name), backupId } })),
+        backup: (projectId, name, backupId, nextCursor) =>
+          call(
+            { resource: "backup", id: backupId },
+            client.sanityDatasetSettings.backup({
+              path: { ...pd(projectId, name), backupId },
+              urlParams: nextCursor === undefined ? {} : { nextCursor }
+            })
+          ),
+        backupDocument: (key, file) =>
+          call({ resource: "backup file", id: `${key}/${file}` }, client.sanityBackupFiles.document({ path: { apiVersion, key, file } })),
         setBackups: (projectId, name, enabled) =>
           call(dataset(name), client.sanityDatasetSettings.setBackups({ path: pd(projectId, name), payload: { enabled } }))
       }

@@ -49,7 +49,7 @@ export const shape: PromiseClient.Shape<SanityClient.SanityClientService> = {
   members: { roles: 1, invitations: 1, invite: 2 },
   organizations: { list: "effect", grants: 1 },
   hooks: { list: 1, create: 2, get: 2, update: 3, delete: 2, messages: 2, attempts: 2, attempt: 2 },
-  datasetSettings: { deploySchemas: 3, schemas: 2, schema: 3, deleteSchema: 3, backups: 3, backup: 3, setBackups: 3 }
+  datasetSettings: { deploySchemas: 3, schemas: 2, schema: 3, deleteSchema: 3, backups: 3, backup: 4, backupDocument: 2, setBackups: 3 }
 }
 
 /**

@@ -1,13 +1,21 @@
 /**
- * The real Sanity CLI against the server (issue 26): `@sanity/cli` 8.13.0 on Node 22, installed
- * from the npm registry into a folder outside the workspace (see `support/SanityCli.ts`), runs
- * each management command as a child process, pointed at the built server by environment
- * variables alone; each test asserts the command's exit code and what the server holds afterwards,
- * read through the API.
+ * The real Sanity CLI against the server (issue 26): `@sanity/cli` 8.13.0 on Node 22, with the
+ * `sanity` Studio package next to it (for `schemas deploy`), installed from the npm registry into a
+ * folder outside the workspace (see `support/SanityCli.ts`), runs each management command as a
+ * child process, pointed at the built server by environment variables alone; each test asserts the
+ * command's exit code and what the server holds afterwards, read through the API. The control
+ * plane sets the organization's plan and fires a webhook at a receiver of the test.
  *
  * The install needs the registry: when npm cannot reach it the tests skip, saying why (also in CI;
  * when the download works they always run).
  */
+import { eventuallyPromise } from "@projectkit/core/Eventually"
+import * as ChildProcess from "node:child_process"
+import * as Fs from "node:fs"
+import * as Http from "node:http"
+import type * as Net from "node:net"
+import * as Os from "node:os"
+import * as Path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as SanityCli from "../support/SanityCli.js"
 import * as ServerProcess from "../support/ServerProcess.js"
@@ -95,11 +103,15 @@ afterAll(async () => {
 })
 
 /** Each test needs the CLI; without it (the registry unreachable) it is skipped with the reason above. */
-const cliTest = (name: string, body: () => Promise<void>) =>
+const cliTest = (name: string, body: () => Promise<void>, timeout = 60_000) =>
   it(name, async (context) => {
     if (!("installed" in installation)) return context.skip()
     await body()
-  }, 60_000)
+  }, timeout)
+
+/** A command's output as one line: the CLI wraps and marks its messages (` ›`) and may colour them. */
+const flat = (output: string) =>
+  output.replace(/\u001b\[[0-9;]*m/g, "").replace(/\s*›\s*/g, " ").replace(/\s+/g, " ")
 
 interface Named {
   readonly name: string
@@ -134,6 +146,32 @@ describe.sequential(`sanity ${SanityCli.cliVersion} (Node ${SanityCli.nodeMajor}
     expect(await aliases()).toEqual([])
   })
 
+  cliTest("a smaller plan (the control plane turns advancedDatasetManagement off): alias create refused, private datasets not offered", async () => {
+    const plan = async (features: Readonly<Record<string, boolean>>) => {
+      const updated = await ServerProcess.call(baseUrl(), `/__projectkit/orgs/${orgId}`, {
+        method: "PATCH",
+        headers: { authorization: `Bearer ${ServerProcess.adminToken}`, "content-type": "application/json" },
+        body: JSON.stringify(Object.fromEntries(Object.entries(features).map(([name, on]) => [`sanityFeature.${name}`, on])))
+      })
+      expect(updated.status).toBe(200)
+    }
+    await plan({ advancedDatasetManagement: false, privateDataset: false })
+    try {
+      const refused = await sanity(["datasets", "alias", "create", "conf", "production"])
+      expect(refused.code, refused.output).toBe(1)
+      expect(flat(refused.output)).toContain("Error: This project cannot create a dataset alias - see https://www.sanity.io/pricing")
+      expect((await api("/v2025-09-16/aliases", { here: true })).body).toEqual([])
+      // Without privateDataset the CLI reads the plan and makes a public dataset when asked for a private one.
+      expect(flat(await succeeds(["datasets", "create", "plain", "--visibility", "private"])))
+        .toContain("Private datasets are not available for this project. Creating as public.")
+      const datasets = (await api(`/v2021-06-07/projects/${projectId}/datasets`)).body as ReadonlyArray<Named & { aclMode: string }>
+      expect(datasets.find((d) => d.name === "plain")?.aclMode).toBe("public")
+    } finally {
+      await plan({ advancedDatasetManagement: true, privateDataset: true })
+      await api(`/v2021-06-07/projects/${projectId}/datasets/plain`, { method: "DELETE" })
+    }
+  })
+
   cliTest("datasets copy and copy --list", async () => {
     expect(await succeeds(["datasets", "copy", "production", "prodcopy", "--detach"])).toMatch(/Job jobId-\S+ started/)
     const jobs = (await api(`/v2021-06-07/projects/${projectId}/datasets/copy`)).body as ReadonlyArray<{ id: string; targetDataset: string }>
@@ -148,12 +186,56 @@ describe.sequential(`sanity ${SanityCli.cliVersion} (Node ${SanityCli.nodeMajor}
     expect(await succeeds(["datasets", "embeddings", "status", "production"])).toMatch(/Embeddings:\s+enabled/)
   })
 
-  cliTest("backups enable, list and disable", async () => {
+  cliTest("backups enable, list, download and disable: the archive holds the dataset's documents", async () => {
+    // A deployed schema is a document of the dataset: the backup taken when backups are turned on holds it.
+    const deployed = await api(`/v2025-03-01/projects/${projectId}/datasets/production/schemas`, {
+      method: "PUT",
+      body: { schemas: [{ workspace: { name: "default" }, schema: [{ name: "post", type: "document" }] }] }
+    })
+    expect(deployed.status).toBe(200)
     await succeeds(["backups", "enable", "production"])
-    // The emulator makes no backups (it holds no documents): the list is empty, and the command succeeds.
-    await succeeds(["backups", "list", "production"])
+    const backups = (await api(`/v2024-02-21/projects/${projectId}/datasets/production/backups`)).body as {
+      readonly backups: ReadonlyArray<{ readonly id: string }>
+    }
+    expect(backups.backups).toHaveLength(1)
+    const backupId = backups.backups[0]!.id
+    expect(await succeeds(["backups", "list", "production"])).toContain(backupId)
+
+    const out = Path.join(folder!.dir, "backup.tar.gz")
+    await succeeds(["backups", "download", "production", "--backup-id", backupId, "--out", out])
+    const unpacked = Fs.mkdtempSync(Path.join(Os.tmpdir(), "projectkit-sanity-backup-"))
+    try {
+      ChildProcess.execFileSync("tar", ["-xzf", out, "-C", unpacked])
+      const lines = Fs.readFileSync(Path.join(unpacked, "data.ndjson"), "utf8").trim().split("\n")
+      expect(lines.map((line) => JSON.parse(line) as { _id: string; _type: string })).toEqual([
+        expect.objectContaining({ _id: "_.schemas.default", _type: "system.schema", schema: [{ name: "post", type: "document" }] })
+      ])
+    } finally {
+      Fs.rmSync(unpacked, { recursive: true, force: true })
+    }
     await succeeds(["backups", "disable", "production"])
   })
+
+  cliTest("schemas deploy, list and delete: the Studio's schema, read by the `sanity` package next to the CLI", async () => {
+    const schemas = async () =>
+      (await api(`/v2025-03-01/projects/${projectId}/datasets/production/schemas`)).body as ReadonlyArray<{
+        readonly _id: string
+        readonly workspace: { readonly name: string }
+        readonly schema: ReadonlyArray<{ readonly name: string }>
+      }>
+    expect(flat(await succeeds(["schemas", "deploy"]))).toContain("Deployed 1/1 schemas")
+    const deployed = await schemas()
+    expect(deployed.map((s) => [s._id, s.workspace.name])).toEqual([["_.schemas.default", "default"]])
+    // What the Studio's config declares, as the CLI extracted it.
+    expect(deployed[0]!.schema.map((type) => type.name)).toContain("post")
+    expect(await succeeds(["schemas", "list"])).toContain("_.schemas.default")
+    expect(flat(await succeeds(["schemas", "delete", "--ids", "_.schemas.default", "--yes"]))).toContain("Successfully deleted 1/1 schemas")
+    expect(await schemas()).toEqual([])
+    // An empty list is the CLI's error, as with the real API.
+    const none = await sanity(["schemas", "list"])
+    expect(none.code).toBe(1)
+    expect(flat(none.output)).toContain('No schemas found in dataset "production"')
+  }, 120_000)
 
   cliTest("datasets delete", async () => {
     await succeeds(["datasets", "delete", "staging", "--force"])
@@ -210,19 +292,71 @@ describe.sequential(`sanity ${SanityCli.cliVersion} (Node ${SanityCli.nodeMajor}
     expect(members).not.toContain("someone@example.com")
   })
 
-  cliTest("hooks list, logs and delete (a webhook made through the API: the CLI's `hooks create` opens a browser)", async () => {
-    const created = await api(`/v2025-08-04/hooks/projects/${projectId}`, {
-      method: "POST",
-      body: { name: "On publish", dataset: "production", url: "https://hooks.example.com/sanity", type: "document", httpMethod: "POST" }
-    })
-    expect(created.status).toBe(201)
-    const listed = await succeeds(["hooks", "list"])
-    expect(listed).toContain("Name: On publish")
-    expect(listed).toContain("URL: https://hooks.example.com/sanity")
-    // Nothing has fired it: the log is empty, and the command says so without failing.
-    await succeeds(["hooks", "logs", "On publish"])
-    await succeeds(["hooks", "delete", "On publish"])
+  cliTest("hooks create (in CI it points to the web app, as the real one does)", async () => {
+    // OFF CLI: unattended, `hooks create` prints the manage URL of a new webhook and exits 0; it makes none.
+    expect(flat(await succeeds(["hooks", "create"]))).toContain(`/organizations/${orgId}/project/${projectId}/api/webhooks/new`)
     expect((await api(`/v2025-08-04/hooks/projects/${projectId}`)).body).toEqual([])
+  })
+
+  cliTest("hooks list, logs, attempt and delete: a webhook fired by the control plane, delivered to a receiver", async () => {
+    // A receiver that fails the first delivery and takes the retry.
+    const received: Array<{ readonly headers: Http.IncomingHttpHeaders; readonly body: string }> = []
+    const receiver = Http.createServer((req, res) => {
+      let body = ""
+      req.on("data", (chunk: Buffer) => (body += chunk.toString()))
+      req.on("end", () => {
+        received.push({ headers: req.headers, body })
+        res.writeHead(received.length === 1 ? 503 : 200, { "content-type": "text/plain" })
+          .end(received.length === 1 ? "busy" : "received")
+      })
+    })
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve))
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as Net.AddressInfo).port}/sanity`
+      const created = await api(`/v2025-08-04/hooks/projects/${projectId}`, {
+        method: "POST",
+        body: { name: "On publish", dataset: "production", url, type: "document", httpMethod: "POST", secret: "cli-secret" }
+      })
+      expect(created.status).toBe(201)
+      const hookId = (created.body as { id: string }).id
+      const listed = await succeeds(["hooks", "list"])
+      expect(listed).toContain("Name: On publish")
+      expect(listed).toContain(`URL: ${url}`)
+      // Nothing has fired it yet: the log is empty, and the command says so without failing.
+      await succeeds(["hooks", "logs", "On publish"])
+
+      const fired = await ServerProcess.call(baseUrl(), `/__projectkit/orgs/${orgId}/views/sanity/hook-messages`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${ServerProcess.adminToken}`, "content-type": "application/json" },
+        body: JSON.stringify({ name: hookId, options: { document: JSON.stringify({ _id: "post-1", _type: "post" }) } })
+      })
+      expect(fired.status).toBe(201)
+      await eventuallyPromise(async () => {
+        const messages = (await api(`/v2025-08-04/hooks/projects/${projectId}/${hookId}/messages`)).body
+        return (messages as ReadonlyArray<{ status: string }>)[0]?.status
+      }, { until: (status) => status === "delivered", what: "the delivery made" })
+      expect(received).toHaveLength(2)
+      expect(received[1]!.body).toBe(JSON.stringify({ _id: "post-1", _type: "post" }))
+      expect(received[1]!.headers["sanity-webhook-signature"]).toMatch(/^t=\d+,v1=[\w-]+$/)
+
+      const logs = flat(await succeeds(["hooks", "logs", "On publish", "--detailed"]))
+      expect(logs).toContain("Status: delivered")
+      expect(logs).toContain("Result code: 200")
+      expect(logs).toContain("Failures: 1")
+      expect(logs).toContain("Success: HTTP 200")
+      expect(logs).toMatch(/Failure: HTTP 503 \(run `sanity hook attempt (\w+)` for details\)/)
+      const failedId = /sanity hook attempt (\w+)/.exec(logs)![1]!
+      const attempt = flat(await succeeds(["hooks", "attempt", failedId]))
+      expect(attempt).toContain("Status: Failed")
+      expect(attempt).toContain("Status code: 503")
+      expect(attempt).toContain("Failure: HTTP 503")
+      expect(attempt).toContain("Response body: --- busy ---")
+
+      await succeeds(["hooks", "delete", "On publish"])
+      expect((await api(`/v2025-08-04/hooks/projects/${projectId}`)).body).toEqual([])
+    } finally {
+      await new Promise<void>((resolve) => receiver.close(() => resolve()))
+    }
   })
 
   cliTest("projects create", async () => {

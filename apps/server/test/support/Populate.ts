@@ -2,10 +2,12 @@
  * Data in (nearly) every table of every dialect for one organization, made over HTTP as a client
  * would: sync.so projects, assets and generations; Indream projects, an uploaded file bound to one,
  * an export and an idempotent create; Sanity projects, CORS origins, datasets, tags (one on a
- * dataset), an alias, an invitation, a webhook, a deployed schema, a project token, a copy job and
+ * dataset), an alias, an invitation, webhooks (one fired, its delivery given up after its one
+ * attempt under `frozenLifecycles`), a deployed schema and a backup, a project token, a copy job and
  * embeddings; a second member. What the snapshot and per-organization reset tests
- * start from. (Webhook deliveries are left out: their worker would change them while a test reads.)
+ * start from. (Server webhook deliveries are left out: their worker would change them while a test reads.)
  */
+import { eventuallyPromise } from "@projectkit/core/Eventually"
 
 import { examples } from "./IndreamDocuments.js"
 
@@ -30,7 +32,14 @@ export interface Populated {
 export const frozenLifecycles = {
   generations: { pending: "1 hour", processing: "1 hour", pollInterval: "100 millis" },
   indream: { exports: { pending: "1 hour", processing: "1 hour", pollInterval: "100 millis" } },
-  sanity: { copyPending: "1 hour", copyRunning: "1 hour", embeddingsUpdating: "1 hour", pollInterval: "100 millis" }
+  sanity: {
+    copyPending: "1 hour",
+    copyRunning: "1 hour",
+    embeddingsUpdating: "1 hour",
+    pollInterval: "100 millis",
+    // One attempt, then given up: a fired webhook's rows stop changing once it is made.
+    hookDeliveries: { retryBaseDelay: "1 hour", maxAttempts: 1, timeout: "2 seconds", pollInterval: "50 millis" }
+  }
 } as const
 
 const call = async (
@@ -133,9 +142,25 @@ export const populate = async (baseUrl: string, adminToken: string, org: OrgCred
     type: "document",
     httpMethod: "POST"
   })
+  // A webhook fired by the control plane at a port nothing listens on: a message and its failed attempt.
+  const unreachable = await call(baseUrl, "POST", `/sanity/v2025-08-04/hooks/projects/${sanityProject}`, sanity, {
+    name: "unreachable",
+    dataset: "production",
+    url: "http://127.0.0.1:9/sanity"
+  })
+  await call(baseUrl, "POST", `/__projectkit/orgs/${org.id}/views/sanity/hook-messages`, admin, { name: String(unreachable.id) })
+  await eventuallyPromise(
+    () => call(baseUrl, "GET", `/sanity/v2025-08-04/hooks/projects/${sanityProject}/${String(unreachable.id)}/messages`, sanity),
+    {
+      until: (messages) => ["failed", "delivered"].includes((messages as unknown as ReadonlyArray<{ status: string }>)[0]?.status ?? ""),
+      what: "the delivery made once"
+    }
+  )
   await call(baseUrl, "PUT", `/sanity/v2025-03-01/projects/${sanityProject}/datasets/production/schemas`, sanity, {
     schemas: [{ workspace: { name: "default" }, schema: [{ name: "post", type: "document" }], version: "2025-05-01" }]
   })
+  // Backups turned on take one at once, of the schema just deployed.
+  await call(baseUrl, "PUT", `/sanity/v2025-08-29/projects/${sanityProject}/datasets/production/settings/backups`, sanity, { enabled: true })
   const created = await call(baseUrl, "POST", `${project}/tokens`, sanity, { label: "ci", roleName: "viewer" })
   await call(baseUrl, "PUT", `${project}/datasets/production/copy`, sanity, { targetDataset: "copy" })
   return { syncProject, indreamProject, sanityProject, sanityProjectToken: String(created.key) }

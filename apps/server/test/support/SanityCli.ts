@@ -18,6 +18,12 @@ import * as Path from "node:path"
 
 export const cliVersion = "8.13.0"
 export const nodeMajor = "22"
+/**
+ * The Studio package next to the CLI, which `schemas deploy` loads to read `sanity.config.ts`
+ * (cli-core resolves `sanity` from the project folder), with its peers. 6.15.0: a 6.x whose
+ * dependencies all resolve with the CLI pinned (newer ones pull a newer `@sanity/cli`).
+ */
+export const studioVersion = "6.15.0"
 
 export interface CliResult {
   readonly code: number | null
@@ -35,7 +41,7 @@ export interface InstalledCli {
 /** Why the CLI could not be installed, when it could not (the registry unreachable, say). */
 export type Installation = { readonly installed: InstalledCli } | { readonly skipped: string }
 
-const folder = Path.join(Os.tmpdir(), `projectkit-sanity-cli-${cliVersion}-node${nodeMajor}`)
+const folder = Path.join(Os.tmpdir(), `projectkit-sanity-cli-${cliVersion}-node${nodeMajor}-studio${studioVersion}`)
 
 const run = (command: string, args: ReadonlyArray<string>, options: ChildProcess.SpawnOptions & { readonly input?: string }) =>
   new Promise<CliResult>((resolve, reject) => {
@@ -82,18 +88,35 @@ export const install = async (): Promise<Installation> => {
   if (isInstalled(folder)) return { installed: installedIn(folder) }
   const staging = Fs.mkdtempSync(`${folder}-installing-`)
   try {
-    Fs.writeFileSync(Path.join(staging, "package.json"), JSON.stringify({ name: "projectkit-sanity-cli", private: true }))
+    // The Studio depends on `@sanity/cli` too: pinned, so that one CLI is installed.
+    Fs.writeFileSync(
+      Path.join(staging, "package.json"),
+      JSON.stringify({ name: "projectkit-sanity-cli", private: true, overrides: { "@sanity/cli": cliVersion } })
+    )
     const npm = process.platform === "win32" ? "npm.cmd" : "npm"
     const result = await run(
       npm,
-      ["install", "--no-audit", "--no-fund", "--loglevel=error", `@sanity/cli@${cliVersion}`, `node@${nodeMajor}`],
+      [
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+        `@sanity/cli@${cliVersion}`,
+        `node@${nodeMajor}`,
+        `sanity@${studioVersion}`,
+        "react@19",
+        "react-dom@19",
+        "styled-components@6"
+      ],
       { cwd: staging, env: npmEnvironment() }
     )
     const cli = installedIn(staging)
     if (result.code !== 0 || !Fs.existsSync(cli.node) || !Fs.existsSync(cli.runJs)) {
-      return { skipped: `npm could not install @sanity/cli@${cliVersion} and node@${nodeMajor} (is the registry reachable?):\n${result.output}` }
+      return {
+        skipped: `npm could not install @sanity/cli@${cliVersion}, node@${nodeMajor} and sanity@${studioVersion} (is the registry reachable?):\n${result.output}`
+      }
     }
-    Fs.writeFileSync(Path.join(staging, "installed.json"), JSON.stringify({ cli: cliVersion, node: nodeMajor }))
+    Fs.writeFileSync(Path.join(staging, "installed.json"), JSON.stringify({ cli: cliVersion, node: nodeMajor, studio: studioVersion }))
     try {
       Fs.renameSync(staging, folder)
     } catch (error) {
@@ -141,13 +164,18 @@ export const forwardProxy = async (targetPort: number) => {
   }
 }
 
-/** A Sanity project folder: `sanity.cli.ts` naming the project and dataset, and a minimal `sanity.config.ts`. */
+/**
+ * A Sanity project folder: `sanity.cli.ts` naming the project and dataset, and a minimal
+ * `sanity.config.ts` with one document type. Made inside the installation's folder, so that the
+ * `sanity` package it holds is the project's (cli-core resolves it from the project folder).
+ */
 export const projectFolder = (projectId: string, dataset: string) => {
-  const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "projectkit-sanity-cli-project-"))
+  const dir = Fs.mkdtempSync(Path.join(folder, "project-"))
   Fs.writeFileSync(Path.join(dir, "sanity.cli.ts"), `export default {api: {projectId: ${JSON.stringify(projectId)}, dataset: ${JSON.stringify(dataset)}}}\n`)
   Fs.writeFileSync(
     Path.join(dir, "sanity.config.ts"),
-    `export default {name: "default", projectId: ${JSON.stringify(projectId)}, dataset: ${JSON.stringify(dataset)}}\n`
+    `export default {name: "default", projectId: ${JSON.stringify(projectId)}, dataset: ${JSON.stringify(dataset)}, ` +
+      `schema: {types: [{name: "post", title: "Post", type: "document", fields: [{name: "title", type: "string"}]}]}}\n`
   )
   return { dir, remove: () => Fs.rmSync(dir, { recursive: true, force: true }) }
 }

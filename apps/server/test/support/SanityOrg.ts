@@ -41,3 +41,17 @@ export const addSanityMember = (org: SanityOrg, role: SanityRole) =>
     const token = member.credentials.sanity.token
     return { id: org.id, token, userId: member.userId, role: member.sanityRole, client: yield* sanityClient(token) }
   })
+
+/** Turns features of `org`'s Sanity plan on or off through the control plane (`sanityFeature.<name>` switches); answers its settings. */
+export const setSanityFeatures = (org: { readonly id: string }, features: Readonly<Record<string, boolean>>) =>
+  Effect.gen(function*() {
+    const { adminToken } = yield* TestServer
+    const body = Object.fromEntries(Object.entries(features).map(([feature, on]) => [`sanityFeature.${feature}`, on]))
+    const updated = yield* request(`/__projectkit/orgs/${org.id}`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+      body: JSON.stringify(body)
+    })
+    if (updated.status !== 200) return yield* Effect.dieMessage(`could not change the plan: ${updated.status} ${JSON.stringify(updated.body)}`)
+    return updated.body as Readonly<Record<string, unknown>>
+  })

@@ -1041,6 +1041,66 @@ const cliRoutes: ReadonlyArray<Check> = [
   )
 ]
 
+/**
+ * Backups (OFF CLI `backups list|download`): the list, a backup's files a page at a time, and the
+ * files themselves fetched with no token. A plan without backups refuses turning them on (then
+ * nothing more is asked); the real service takes backups daily, so a new dataset may list none yet.
+ */
+const backups: ReadonlyArray<Check> = [
+  check(
+    "SAN-BACKUP-001",
+    "A dataset's backups are listed as {backups}, each backup's files as {totalFiles, files, nextCursor}, and a file is fetched with no token",
+    cite(NOTES, "Services: `services/datasets.ts`", {
+      note: `${CLI_SOURCES}/backup.ts and actions/backup/fetchNextBackupPage.ts, downloadStream.ts: the CLI pages a backup's files by nextCursor and downloads each file's url without its token`
+    }),
+    Effect.gen(function*() {
+      const h = yield* Harness
+      const { id } = yield* createProject()
+      const { name } = yield* createDataset(id)
+      const base = `/v2025-08-29/projects/${id}/datasets/${name}`
+      // A document in the dataset (a deployed schema is one), so that a backup has a file to fetch.
+      yield* Expect.ok(yield* h.request({
+        method: "PUT",
+        path: `/v2025-03-01/projects/${id}/datasets/${name}/schemas`,
+        json: { schemas: [{ workspace: { name: "default" }, schema: [{ name: "post", type: "document" }] }] }
+      }))
+      const enabled = yield* h.request({ method: "PUT", path: `${base}/settings/backups`, json: { enabled: true } })
+      if (enabled.response.status === 402 || enabled.response.status === 403) return
+      yield* Expect.status(enabled, 200)
+      const listed = yield* h.request({ path: `${base}/backups` })
+      yield* Expect.status(listed, 200)
+      const list = (yield* Expect.object(listed))["backups"]
+      yield* Expect.that(Array.isArray(list), "the answer has no backups list", listed)
+      const backupsListed = (list as ReadonlyArray<unknown>).filter(Expect.isRecord)
+      for (const backup of backupsListed) {
+        yield* Expect.that(typeof backup["id"] === "string" && typeof backup["createdAt"] === "string", "a backup without id or createdAt", listed)
+      }
+      const first = backupsListed[0]
+      if (first === undefined) return
+      const details = yield* h.request({ path: `${base}/backups/${String(first["id"])}` })
+      yield* Expect.status(details, 200)
+      const page = yield* Expect.object(details)
+      yield* Expect.that(typeof page["totalFiles"] === "number", "totalFiles is not a number", details)
+      yield* Expect.that(Array.isArray(page["files"]), "the backup has no files list", details)
+      yield* Expect.that(page["nextCursor"] === null || typeof page["nextCursor"] === "string", "nextCursor is not a string or null", details)
+      const files = (page["files"] as ReadonlyArray<unknown>).filter(Expect.isRecord)
+      for (const file of files) {
+        yield* Expect.that(
+          ["document", "file", "image"].includes(String(file["type"])) && typeof file["url"] === "string",
+          "a file without a known type or a url",
+          details
+        )
+      }
+      const document = files.find((file) => file["type"] === "document")
+      if (document === undefined) return
+      const fetched = yield* h.request({ url: String(document["url"]), path: "", as: "anonymous" })
+      yield* Expect.status(fetched, 200)
+      yield* Expect.object(fetched)
+    }),
+    { profile: "extended" }
+  )
+]
+
 export const checks: ReadonlyArray<Check> = [
   ...projects,
   ...cors,
@@ -1052,7 +1112,8 @@ export const checks: ReadonlyArray<Check> = [
   ...documented,
   ...projectUsers,
   ...jobEvents,
-  ...cliRoutes
+  ...cliRoutes,
+  ...backups
 ]
 
 /** Deletes every project of the run still there (named with its prefix). */

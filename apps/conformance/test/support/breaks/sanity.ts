@@ -36,6 +36,7 @@ const aliasUnlink = new RegExp(`^${v}/aliases/([^/]+)/unlink$`)
 const aliasEntry = new RegExp(`^${v}/aliases/([^/]+)$`)
 const robots = new RegExp(`^${v}/access/project/([^/]+)/robots/?$`)
 const roles = new RegExp(`^${v}/projects/([^/]+)/roles/?$`)
+const backupDetails = new RegExp(`^${v}/projects/([^/]+)/datasets/([^/]+)/backups/([^/]+)$`)
 
 /** A request naming its project by X-Sanity-Project-ID. */
 const namesProject = (request: ProxyRequest) => request.headers["x-sanity-project-id"] !== undefined
@@ -394,6 +395,19 @@ export const sanityBreaks = breaksOf(dialect, [
     name: "a deleted alias stays (the delete is answered, not done)",
     caughtBy: ["SAN-ALIAS-001"],
     broken: onPath(aliasEntry, "DELETE", () => Promise.resolve(json(200, { deleted: true })))
+  },
+  {
+    name: "a backup's details leave out how many files it has",
+    caughtBy: ["SAN-BACKUP-001"],
+    broken: onPath(backupDetails, "GET", async (req, forward) => withJson(await forward(req), withoutField("totalFiles")))
+  },
+  {
+    // (A file's own URL names the server the proxy forwards to, so a break of the file itself goes unseen here.)
+    name: "a backup's files are listed without their URLs",
+    caughtBy: ["SAN-BACKUP-001"],
+    broken: onPath(backupDetails, "GET", async (req, forward) =>
+      withJson(await forward(req), (body) =>
+        isObject(body) && Array.isArray(body["files"]) ? { ...body, files: body["files"].map(withoutField("url")) } : body))
   },
   {
     name: "the Access API lists robots as a bare list",

@@ -5,6 +5,7 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as Effect from "effect/Effect"
 import { statements } from "../../internal/migration.js"
+import * as SanityPlan from "./SanityPlan.js"
 import { sanityToken } from "./SanityTokens.js"
 
 export const migrations = {
@@ -165,5 +166,50 @@ export const migrations = {
     `ALTER TABLE sanity_datasets ADD COLUMN backups_enabled INTEGER NOT NULL DEFAULT 0`,
     // A robot made through the Access API may expire (null: never).
     `ALTER TABLE sanity_tokens ADD COLUMN expires_at BIGINT`
+  ),
+  // Issue 26, plans: each feature an organization's plan may have, a switch of the organization (on: the plan allowing everything).
+  "0030_sanity_plan": statements(...SanityPlan.migration),
+  // Issue 26, webhooks fired: a message per delivery (its payload, state and next attempt), and each attempt made.
+  "0031_sanity_hook_deliveries": statements(
+    `CREATE TABLE sanity_hook_messages (
+      id TEXT PRIMARY KEY,
+      project_id TEXT NOT NULL REFERENCES sanity_projects(id) ON DELETE CASCADE,
+      hook_id TEXT NOT NULL REFERENCES sanity_hooks(id) ON DELETE CASCADE,
+      payload TEXT NOT NULL,
+      headers TEXT NOT NULL,
+      status TEXT NOT NULL,
+      result_code INTEGER,
+      failure_count INTEGER NOT NULL,
+      next_attempt_at BIGINT,
+      created_at BIGINT NOT NULL
+    )`,
+    `CREATE INDEX sanity_hook_messages_by_hook ON sanity_hook_messages(hook_id, created_at, id)`,
+    `CREATE INDEX sanity_hook_messages_due ON sanity_hook_messages(next_attempt_at) WHERE next_attempt_at IS NOT NULL`,
+    `CREATE TABLE sanity_hook_attempts (
+      id TEXT PRIMARY KEY,
+      project_id TEXT NOT NULL REFERENCES sanity_projects(id) ON DELETE CASCADE,
+      message_id TEXT NOT NULL REFERENCES sanity_hook_messages(id) ON DELETE CASCADE,
+      hook_id TEXT NOT NULL,
+      is_failure INTEGER NOT NULL,
+      failure_reason TEXT,
+      result_code INTEGER,
+      result_body TEXT,
+      duration INTEGER NOT NULL,
+      created_at BIGINT NOT NULL
+    )`,
+    `CREATE INDEX sanity_hook_attempts_by_hook ON sanity_hook_attempts(hook_id, created_at, id)`
+  ),
+  // Issue 26, backups taken: the dataset's documents then (a JSON array), and the key their download URLs hold.
+  "0032_sanity_backups": statements(
+    `CREATE TABLE sanity_backups (
+      id TEXT PRIMARY KEY,
+      project_id TEXT NOT NULL,
+      dataset_name TEXT NOT NULL,
+      download_key TEXT NOT NULL UNIQUE,
+      documents TEXT NOT NULL,
+      created_at BIGINT NOT NULL,
+      FOREIGN KEY (project_id, dataset_name) REFERENCES sanity_datasets(project_id, name) ON DELETE CASCADE
+    )`,
+    `CREATE INDEX sanity_backups_by_dataset ON sanity_backups(project_id, dataset_name, created_at, id)`
   )
 }

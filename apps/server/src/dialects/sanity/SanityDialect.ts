@@ -13,6 +13,7 @@
  * - `SanityWire.ts` — rows as Sanity sends them;
  * - `SanityLifecycle.ts` — copy jobs and embeddings indexes on the clock;
  * - `SanityTokens.ts` — the tokens' form;
+ * - `SanityPlan.ts` — the features of an organization's plan (its switches), and what lacking one refuses;
  * - `Migrations.ts` — the tables.
  * How any failure looks on the wire is `SanityErrors`' alone (in `@projectkit/sanity`).
  */
@@ -26,6 +27,7 @@ import * as SanityStudio from "./SanityStudio.js"
 import * as SanityHandlers from "./SanityHandlers.js"
 import type * as SanityLifecycle from "./SanityLifecycle.js"
 import { prefix } from "./SanityMounted.js"
+import * as SanityPlan from "./SanityPlan.js"
 import { sanityToken } from "./SanityTokens.js"
 
 /** The role a user holds in the organization's Sanity projects (REC, DOC role names). */
@@ -48,6 +50,8 @@ export const dialect: Dialect.Dialect<SanityLifecycle.LifecycleConfig, "sanity",
   credentialOf: Dialect.bearerToken,
   // The member's role in the organization's Sanity projects (`?sanityRole=`, default developer).
   memberFields: { sanityRole: SanityRole },
+  // The organization's plan: one switch per feature (`sanityFeature.<feature>`, on by default), see `SanityPlan.ts`.
+  settings: SanityPlan.settings,
   addMember: ({ first, now, options, orgId, userId }) =>
     Effect.gen(function*() {
       const sql = yield* SqlClient.SqlClient
@@ -80,7 +84,10 @@ export const dialect: Dialect.Dialect<SanityLifecycle.LifecycleConfig, "sanity",
       key: ["project_id", "dataset_name", "id"],
       owner: { column: "project_id", parent: "sanity_projects" }
     },
+    { name: "sanity_backups", key: ["id"], owner: { column: "project_id", parent: "sanity_projects" } },
     { name: "sanity_hooks", key: ["id"], owner: { column: "project_id", parent: "sanity_projects" } },
+    { name: "sanity_hook_messages", key: ["id"], owner: { column: "project_id", parent: "sanity_projects" } },
+    { name: "sanity_hook_attempts", key: ["id"], owner: { column: "project_id", parent: "sanity_projects" } },
     { name: "sanity_invitations", key: ["id"], owner: { column: "project_id", parent: "sanity_projects" } },
     { name: "sanity_tokens", key: ["id"], owner: "org_id" },
     { name: "sanity_copy_jobs", key: ["id"], owner: "org_id" }

@@ -21,15 +21,18 @@ import * as crypto from "node:crypto"
 import * as CompiledApi from "../../compiled/CompiledApi.js"
 import * as Dialect from "../../Dialect.js"
 import { Organizations } from "../../Organizations.js"
-import { api as ServerApi } from "./SanityMounted.js"
+import * as PublicUrl from "../../PublicUrl.js"
+import { api as ServerApi, prefix } from "./SanityMounted.js"
 import * as SanityAccess from "./SanityAccess.js"
 import type { Who } from "./SanityAccess.js"
 import * as SanityAliases from "./SanityAliases.js"
 import * as SanityDatasetStore from "./SanityDatasetStore.js"
+import * as SanityHookDeliveries from "./SanityHookDeliveries.js"
 import * as SanityHooks from "./SanityHooks.js"
 import * as SanityInput from "./SanityInput.js"
 import * as SanityInvitations from "./SanityInvitations.js"
 import * as SanityLifecycle from "./SanityLifecycle.js"
+import * as SanityPlan from "./SanityPlan.js"
 import * as SanityProjectStore from "./SanityProjectStore.js"
 import * as SanityRoles from "./SanityRoles.js"
 import * as SanitySchemas from "./SanitySchemas.js"
@@ -132,7 +135,8 @@ const deleted = { deleted: true } as const
 
 const stores = Effect.all({
   projects: SanityProjectStore.SanityProjectStore,
-  datasets: SanityDatasetStore.SanityDatasetStore
+  datasets: SanityDatasetStore.SanityDatasetStore,
+  plan: SanityPlan.SanityPlan
 })
 
 // ---------------------------------------------------------------------------------------------
@@ -143,17 +147,23 @@ export const ProjectsLive = CompiledApi.group(ServerApi, "sanityProjects", (hand
   Effect.gen(function*() {
     const store = yield* SanityProjectStore.SanityProjectStore
     const organizations = yield* Organizations
-    const withMembers = (who: Who, row: SanityProjectStore.ProjectRow, options?: { readonly includeFeatures?: boolean }) =>
-      Effect.map(store.members(who, row.id), (members) => SanityWire.project(row, members, who, options))
+    const plan = yield* SanityPlan.SanityPlan
+    /** The project with its members, and its plan's features unless `includeFeatures` is false. */
+    const withMembers = (who: Who, row: SanityProjectStore.ProjectRow, includeFeatures = true) =>
+      Effect.map(
+        Effect.all([store.members(who, row.id), includeFeatures ? plan.enabled(row.org_id) : Effect.succeed(undefined)]),
+        ([members, features]) => SanityWire.project(row, members, who, features)
+      )
     return handlers
       .handle("list", ({ urlParams }) =>
         as((who) =>
           Effect.flatMap(store.listProjects(who, urlParams.organizationId), (rows) => {
             const includeFeatures = urlParams.includeFeatures !== "false"
-            return Effect.forEach(rows, (row) =>
-              urlParams.includeMembers === "false"
-                ? Effect.succeed(SanityWire.project(row, undefined, who, { includeFeatures }))
-                : withMembers(who, row, { includeFeatures }))
+            return Effect.flatMap(includeFeatures ? plan.enabled(who.orgId) : Effect.succeed(undefined), (features) =>
+              Effect.forEach(rows, (row) =>
+                urlParams.includeMembers === "false"
+                  ? Effect.succeed(SanityWire.project(row, undefined, who, features))
+                  : withMembers(who, row, includeFeatures)))
           })
         ))
       .handle("create", ({ payload }) =>
@@ -222,8 +232,15 @@ export const CorsLive = CompiledApi.group(ServerApi, "sanityCors", (handlers) =>
 /** The dataset handlers by project id, shared by the global and the project-host forms. */
 const datasetHandlers = (
   projects: SanityProjectStore.SanityProjectStoreService,
-  datasets: SanityDatasetStore.SanityDatasetStoreService
+  datasets: SanityDatasetStore.SanityDatasetStoreService,
+  plan: SanityPlan.SanityPlanService
 ) => {
+  /** A private dataset needs the plan's `privateDataset` (OFF CLI: it offers private only with it). */
+  const aclModeAllowed = (who: Who, aclMode: SanityApi.AclMode | undefined) =>
+    aclMode === "private" ? plan.require(who.orgId, "privateDataset", "create private datasets") : Effect.void
+  /** Embeddings need the plan's `embeddingsIndexApi` (INF: REC names it; the plan gates the index's API). */
+  const embeddingsAllowed = (who: Who, enabled: boolean | undefined) =>
+    enabled === true ? plan.require(who.orgId, "embeddingsIndexApi", "enable dataset embeddings") : Effect.void
   /** The dataset, its project found for the caller first. */
   const dataset = (who: Who, projectId: string, name: string) =>
     Effect.zipRight(projects.project(who, projectId), datasets.dataset(projectId, name))
@@ -245,12 +262,16 @@ const datasetHandlers = (
         yield* SanityAccess.requireGrant(who, "sanity.project.datasets/create")
         yield* SanityInput.datasetName(name)
         yield* SanityInput.projection(input.embeddings?.projection)
+        yield* aclModeAllowed(who, input.aclMode)
+        yield* embeddingsAllowed(who, input.embeddings?.enabled)
         return SanityWire.datasetResponse(yield* datasets.createDataset(who, projectId, name, input))
       }),
     update: (who: Who, projectId: string, name: string, payload: typeof SanityApi.UpdateDatasetRequest.Type) =>
       Effect.gen(function*() {
         const current = yield* dataset(who, projectId, name)
         yield* SanityAccess.requireGrant(who, "sanity.project.datasets/update")
+        // Only a change to private needs the plan: a private dataset stays editable after a downgrade.
+        if (payload?.aclMode !== current.acl_mode) yield* aclModeAllowed(who, payload?.aclMode)
         return SanityWire.datasetResponse(yield* datasets.updateDataset(current, payload ?? {}))
       }),
     delete: (who: Who, projectId: string, name: string) =>
@@ -265,6 +286,8 @@ const datasetHandlers = (
         const source = yield* dataset(who, projectId, name)
         yield* SanityAccess.requireGrant(who, "sanity.project.datasets/create")
         yield* SanityInput.datasetName(payload.targetDataset)
+        // INF: copying (Cloud Clone) is an advanced dataset management feature of the plan.
+        yield* plan.require(who.orgId, "advancedDatasetManagement", "copy datasets")
         const jobId = yield* datasets.startCopy(who, source, payload)
         return {
           datasetName: payload.targetDataset,
@@ -289,14 +312,15 @@ const datasetHandlers = (
         const current = yield* dataset(who, projectId, name)
         yield* SanityAccess.requireGrant(who, "sanity.project.datasets/update")
         yield* SanityInput.projection(payload.projection)
+        yield* embeddingsAllowed(who, payload.enabled)
         return SanityWire.embeddings(yield* datasets.setEmbeddings(current, payload))
       })
   }
 }
 
 export const DatasetsLive = CompiledApi.group(ServerApi, "sanityDatasets", (handlers) =>
-  Effect.map(stores, ({ datasets, projects }) => {
-    const d = datasetHandlers(projects, datasets)
+  Effect.map(stores, ({ datasets, plan, projects }) => {
+    const d = datasetHandlers(projects, datasets, plan)
     return handlers
       .handle("list", ({ path }) => as((who) => d.list(who, path.projectId)))
       .handle("get", ({ path }) => as((who) => d.get(who, path.projectId, path.name)))
@@ -311,8 +335,8 @@ export const DatasetsLive = CompiledApi.group(ServerApi, "sanityDatasets", (hand
   }))
 
 export const ProjectHostDatasetsLive = CompiledApi.group(ServerApi, "sanityProjectHostDatasets", (handlers) =>
-  Effect.map(stores, ({ datasets, projects }) => {
-    const d = datasetHandlers(projects, datasets)
+  Effect.map(stores, ({ datasets, plan, projects }) => {
+    const d = datasetHandlers(projects, datasets, plan)
     return handlers
       .handle("list", ({ headers }) => here(headers, d.list))
       .handle("get", ({ headers, path }) => here(headers, (who, id) => d.get(who, id, path.name)))
@@ -322,7 +346,7 @@ export const ProjectHostDatasetsLive = CompiledApi.group(ServerApi, "sanityProje
       .handle("copy", ({ headers, path, payload }) => here(headers, (who, id) => d.copy(who, id, path.name, payload)))
       .handle("getEmbeddings", ({ headers, path }) => here(headers, (who, id) => d.getEmbeddings(who, id, path.name)))
       .handle("setEmbeddings", ({ headers, path, payload }) => here(headers, (who, id) => d.setEmbeddings(who, id, path.name, payload)))
-      .handle("features", ({ headers }) => here(headers, (who, id) => Effect.as(projects.project(who, id), SanityWire.features)))
+      .handle("features", ({ headers }) => here(headers, (who, id) => Effect.zipRight(projects.project(who, id), plan.enabled(who.orgId))))
   }))
 
 const ended: ReadonlySet<string> = new Set(["completed", "failed", "terminated"])
@@ -382,11 +406,15 @@ export const JobEventsLive = (lifecycle: SanityLifecycle.LifecycleConfig) =>
 // ---------------------------------------------------------------------------------------------
 
 export const AccessLive = CompiledApi.group(ServerApi, "sanityAccess", (handlers) =>
-  Effect.map(SanityProjectStore.SanityProjectStore, (store) =>
+  Effect.map(stores, ({ plan, projects: store }) =>
     handlers
-      .handle("features", ({ path }) => as((who) => Effect.as(store.project(who, path.projectId), SanityWire.features)))
+      .handle("features", ({ path }) => as((who) => Effect.zipRight(store.project(who, path.projectId), plan.enabled(who.orgId))))
       .handle("feature", ({ path }) =>
-        as((who) => Effect.as(store.project(who, path.projectId), SanityWire.features.includes(path.feature))))
+        as((who) =>
+          Effect.zipRight(
+            store.project(who, path.projectId),
+            Effect.map(plan.enabled(who.orgId), (on) => on.some((feature) => feature === path.feature))
+          )))
       .handle("permissions", ({ path }) =>
         as((who) => Effect.as(store.project(who, path.projectId), SanityAccess.permissionsOf(who.role))))))
 
@@ -435,6 +463,7 @@ export const UsersLive = CompiledApi.group(ServerApi, "sanityUsers", (handlers) 
 export const TokensLive = CompiledApi.group(ServerApi, "sanityTokens", (handlers) =>
   Effect.gen(function*() {
     const store = yield* SanityProjectStore.SanityProjectStore
+    const plan = yield* SanityPlan.SanityPlan
     const organizations = yield* Organizations
     const managed = managedBy(store)
     return handlers
@@ -450,6 +479,7 @@ export const TokensLive = CompiledApi.group(ServerApi, "sanityTokens", (handlers
           Effect.gen(function*() {
             yield* managed(who, path.projectId, "sanity.project.tokens/create")
             yield* SanityInput.robotRole(payload.roleName)
+            yield* plan.requireRole(who.orgId, payload.roleName)
             const { key, row } = yield* store.createToken(who, path.projectId, payload)
             return { id: row.id, key, roles: SanityWire.token(row).roles, label: row.label, projectUserId: row.project_user_id }
           })
@@ -555,9 +585,11 @@ export const TagsLive = CompiledApi.group(ServerApi, "sanityTags", (handlers) =>
 
 export const AliasesLive = CompiledApi.group(ServerApi, "sanityAliases", (handlers) =>
   Effect.map(
-    Effect.all({ projects: SanityProjectStore.SanityProjectStore, aliases: SanityAliases.SanityAliasStore }),
-    ({ aliases, projects }) => {
+    Effect.all({ projects: SanityProjectStore.SanityProjectStore, aliases: SanityAliases.SanityAliasStore, plan: SanityPlan.SanityPlan }),
+    ({ aliases, plan, projects }) => {
       const managed = managedBy(projects)
+      /** OFF CLI: aliases are the plan's `advancedDatasetManagement` ("This project cannot create a dataset alias"). */
+      const allowed = (who: Who, what: string) => plan.require(who.orgId, "advancedDatasetManagement", what)
       /** OFF CLI: an alias is named without its `~` prefix; one sent with it is the same alias. */
       const nameOf = (name: string) => name.startsWith("~") ? name.slice(1) : name
       return handlers
@@ -570,6 +602,7 @@ export const AliasesLive = CompiledApi.group(ServerApi, "sanityAliases", (handle
               yield* managed(who, projectId, "sanity.project.datasets/create")
               const name = nameOf(path.name)
               yield* SanityInput.aliasName(name)
+              yield* allowed(who, "create a dataset alias")
               return SanityWire.alias(yield* aliases.create(projectId, name, payload?.datasetName ?? null))
             })))
         .handle("link", ({ headers, path, payload }) =>
@@ -577,6 +610,7 @@ export const AliasesLive = CompiledApi.group(ServerApi, "sanityAliases", (handle
             Effect.gen(function*() {
               yield* managed(who, projectId, "sanity.project.datasets/update")
               const name = nameOf(path.name)
+              yield* allowed(who, "link a dataset alias")
               yield* aliases.link(projectId, name, payload.datasetName)
               return { name, datasetName: payload.datasetName }
             })))
@@ -627,9 +661,14 @@ const accessPage = <A extends { readonly id: string }, B>(
     })
   })
 
+/** The project's roles its organization's plan offers (INF: the real list leaves out those the plan lacks). */
+const offeredRoles = (plan: SanityPlan.SanityPlanService, orgId: string) =>
+  Effect.map(plan.enabled(orgId), (on) => SanityRoles.roles.filter((role) => SanityPlan.offersRole(on, role.name)))
+
 export const AccessApiLive = CompiledApi.group(ServerApi, "sanityAccessApi", (handlers) =>
   Effect.gen(function*() {
     const store = yield* SanityProjectStore.SanityProjectStore
+    const plan = yield* SanityPlan.SanityPlan
     const organizations = yield* Organizations
     const managed = managedBy(store)
     return handlers
@@ -645,6 +684,7 @@ export const AccessApiLive = CompiledApi.group(ServerApi, "sanityAccessApi", (ha
           Effect.gen(function*() {
             yield* managed(who, path.projectId, "sanity.project.tokens/create")
             const roleName = yield* SanityInput.robotMembership(path.projectId, payload.memberships)
+            yield* plan.requireRole(who.orgId, roleName)
             const expiresAt = yield* SanityInput.expiry(payload.expiresAt, yield* Clock.currentTimeMillis)
             const label = payload.label.trim()
             if (label === "") return yield* ProjectsError.Validation.single(["label"], "A robot's label must not be blank")
@@ -681,23 +721,31 @@ export const AccessApiLive = CompiledApi.group(ServerApi, "sanityAccessApi", (ha
         as((who) =>
           Effect.zipRight(
             store.project(who, path.projectId),
-            accessPage(
-              SanityRoles.roles.map((role) => ({ ...role, id: role.name })),
-              urlParams,
-              (role) => SanityRoles.wire(role, path.projectId)
-            )
+            Effect.flatMap(offeredRoles(plan, who.orgId), (roles) =>
+              accessPage(
+                roles.map((role) => ({ ...role, id: role.name })),
+                urlParams,
+                (role) => SanityRoles.wire(role, path.projectId)
+              ))
           )
         ))
   }))
 
 export const MembersLive = CompiledApi.group(ServerApi, "sanityMembers", (handlers) =>
   Effect.map(
-    Effect.all({ projects: SanityProjectStore.SanityProjectStore, invitations: SanityInvitations.SanityInvitationStore }),
-    ({ invitations, projects }) =>
+    Effect.all({
+      projects: SanityProjectStore.SanityProjectStore,
+      invitations: SanityInvitations.SanityInvitationStore,
+      plan: SanityPlan.SanityPlan
+    }),
+    ({ invitations, plan, projects }) =>
       handlers
         .handle("roles", ({ path }) =>
           as((who) =>
-            Effect.as(projects.project(who, path.projectId), SanityRoles.roles.map((role) => SanityRoles.wire(role, path.projectId)))
+            Effect.zipRight(
+              projects.project(who, path.projectId),
+              Effect.map(offeredRoles(plan, who.orgId), (roles) => roles.map((role) => SanityRoles.wire(role, path.projectId)))
+            )
           ))
         .handle("invitations", ({ path }) =>
           as((who) =>
@@ -713,6 +761,7 @@ export const MembersLive = CompiledApi.group(ServerApi, "sanityMembers", (handle
               yield* SanityAccess.requireGrant(who, "sanity.project.members/invite")
               const email = yield* SanityInput.email(payload.email)
               const role = yield* SanityInput.userRole(payload.role)
+              yield* plan.requireRole(who.orgId, role.name)
               const row = yield* invitations.create(path.projectId, { email, role: role.name, invitedBy: who.userId })
               return SanityWire.invitation(row)
             })
@@ -748,8 +797,12 @@ export const OrganizationsLive = CompiledApi.group(ServerApi, "sanityOrganizatio
 
 export const HooksLive = CompiledApi.group(ServerApi, "sanityHooks", (handlers) =>
   Effect.map(
-    Effect.all({ projects: SanityProjectStore.SanityProjectStore, hooks: SanityHooks.SanityHookStore }),
-    ({ hooks, projects }) => {
+    Effect.all({
+      projects: SanityProjectStore.SanityProjectStore,
+      hooks: SanityHooks.SanityHookStore,
+      deliveries: SanityHookDeliveries.SanityHookDeliveries
+    }),
+    ({ deliveries, hooks, projects }) => {
       const managed = managedBy(projects)
       return handlers
         .handle("list", ({ path }) =>
@@ -793,26 +846,26 @@ export const HooksLive = CompiledApi.group(ServerApi, "sanityHooks", (handlers) 
               return deleted
             })
           ))
-        // Nothing fires a webhook here yet (see SanityHooks): no messages, no attempts.
+        // Deliveries of fired webhooks (see SanityHookDeliveries: the control plane fires them), newest first.
         .handle("messages", ({ path }) =>
           as((who) =>
-            Effect.as(
+            Effect.zipRight(
               Effect.zipRight(managed(who, path.projectId, "sanity.project.webhooks/read"), hooks.find(path.projectId, path.hookId)),
-              []
+              Effect.map(deliveries.messages(path.projectId, path.hookId), (rows) => rows.map(SanityWire.hookMessage))
             )
           ))
         .handle("attempts", ({ path }) =>
           as((who) =>
-            Effect.as(
+            Effect.zipRight(
               Effect.zipRight(managed(who, path.projectId, "sanity.project.webhooks/read"), hooks.find(path.projectId, path.hookId)),
-              []
+              Effect.map(deliveries.attempts(path.projectId, path.hookId), (rows) => rows.map(SanityWire.hookAttempt))
             )
           ))
         .handle("attempt", ({ path }) =>
           as((who) =>
             Effect.zipRight(
               managed(who, path.projectId, "sanity.project.webhooks/read"),
-              new ProjectsError.NotFound({ resource: "attempt", id: path.attemptId, description: "Attempt not found" })
+              Effect.map(deliveries.findAttempt(path.projectId, path.attemptId), SanityWire.hookAttempt)
             )
           ))
     }
@@ -863,25 +916,68 @@ export const DatasetSettingsLive = CompiledApi.group(ServerApi, "sanityDatasetSe
               return deleted
             })
           ))
-        // No backup is ever made here (see SanitySchemas): the list is empty, and an id unknown.
-        .handle("backups", ({ path }) => as((who) => Effect.as(dataset(who, path.projectId, path.name), { backups: [] })))
-        .handle("backup", ({ path }) =>
+        // Backups taken when backups are turned on (see SanitySchemas), newest first.
+        .handle("backups", ({ path, urlParams }) =>
           as((who) =>
-            Effect.zipRight(
-              dataset(who, path.projectId, path.name),
-              new ProjectsError.NotFound({ resource: "backup", id: path.backupId, description: "Backup not found" })
-            )
+            Effect.gen(function*() {
+              yield* dataset(who, path.projectId, path.name)
+              const after = yield* instant("after", urlParams.after)
+              const before = yield* instant("before", urlParams.before)
+              const rows = yield* schemas.backups(path.projectId, path.name, {
+                limit: Math.min(urlParams.limit ?? 30, 1_000),
+                ...(after === undefined ? {} : { after }),
+                ...(before === undefined ? {} : { before })
+              })
+              return { backups: rows.map(SanityWire.backup) }
+            })
+          ))
+        .handle("backup", ({ path, urlParams }) =>
+          as((who) =>
+            Effect.gen(function*() {
+              yield* dataset(who, path.projectId, path.name)
+              const row = yield* schemas.findBackup(path.projectId, path.name, path.backupId)
+              const start = urlParams.nextCursor === undefined || urlParams.nextCursor === "" ? 0 : Number(urlParams.nextCursor)
+              if (!Number.isInteger(start) || start < 0) {
+                return yield* ProjectsError.Validation.single(["nextCursor"], "Invalid cursor")
+              }
+              const base = yield* Effect.map(PublicUrl.current, (server) => `${server}${prefix}`)
+              return SanityWire.backupDetails(row, `${base}/${path.apiVersion}`, start, backupPageSize)
+            })
           ))
         .handle("setBackups", ({ path, payload }) =>
           as((who) =>
             Effect.gen(function*() {
               yield* dataset(who, path.projectId, path.name)
               yield* SanityAccess.requireGrant(who, "sanity.project.datasets/update")
-              return yield* schemas.setBackups(path.projectId, path.name, payload.enabled)
+              return yield* schemas.setBackups(path.projectId, path.name, payload.enabled, (rows) => rows.map(SanityWire.storedSchema))
             })
           ))
     }
   ))
+
+/** INF: how many files one page of a backup lists (the CLI follows `nextCursor`). */
+const backupPageSize = 100
+
+/** A date or time of a backup list's `after`/`before` (OFF CLI: `YYYY-MM-DD`), as epoch milliseconds. */
+const instant = (name: string, value: string | undefined): Effect.Effect<number | undefined, ProjectsError.Validation> => {
+  if (value === undefined) return Effect.succeed(undefined)
+  const millis = Date.parse(value)
+  return Number.isNaN(millis) ? ProjectsError.Validation.single([name], `Invalid ${name} date: ${value.slice(0, 40)}`) : Effect.succeed(millis)
+}
+
+/** A backup's files, by the key in their URLs and no token (see `SanityApi.BackupFilesGroup`). */
+export const BackupFilesLive = CompiledApi.group(ServerApi, "sanityBackupFiles", (handlers) =>
+  Effect.map(SanitySchemas.SanitySchemaStore, (schemas) =>
+    handlers.handle("document", ({ path }) =>
+      // No caller to answer for a storage failure: the server's own 500 (or 503 in an outage) renders it.
+      answer(Effect.flatMap(Effect.catchTag(schemas.backupByKey(path.key), "SqlError", Effect.die), (row) => {
+        const documents = JSON.parse(row.documents) as ReadonlyArray<Record<string, unknown>>
+        const index = /^\d{1,9}$/.test(path.file) ? Number(path.file) : -1
+        const document = documents[index]
+        return document === undefined
+          ? Effect.fail(new ProjectsError.NotFound({ resource: "backup file", id: path.file, description: "Backup file not found" }))
+          : Effect.succeed(document)
+      })))))
 
 /** The whole dialect: its handlers, authentication, storage and the background jobs. */
 export const layer = (lifecycle: SanityLifecycle.LifecycleConfig = SanityLifecycle.defaultLifecycle) =>
@@ -902,6 +998,7 @@ export const layer = (lifecycle: SanityLifecycle.LifecycleConfig = SanityLifecyc
     OrganizationsLive,
     HooksLive,
     DatasetSettingsLive,
+    BackupFilesLive,
     SanityLifecycle.layer(lifecycle)
   ).pipe(
     Layer.provide(SanityAuthLive),
@@ -912,7 +1009,9 @@ export const layer = (lifecycle: SanityLifecycle.LifecycleConfig = SanityLifecyc
         SanityAliases.layer,
         SanityInvitations.layer,
         SanityHooks.layer,
-        SanitySchemas.layer
+        SanitySchemas.layer,
+        SanityPlan.layer,
+        SanityHookDeliveries.layer(lifecycle.hookDeliveries)
       )
     )
   )

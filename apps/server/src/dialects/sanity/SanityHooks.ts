@@ -3,8 +3,9 @@
  * webhook keeps the fields it was given, as given (JSON), and the server adds its own (id,
  * project, author, times). SQL only.
  *
- * Nothing fires them yet: the emulator has no documents, and a webhook fires on document changes
- * (a mutation matching its filter, or a transaction), so its messages and attempts stay empty.
+ * The emulator has no documents, and a webhook fires on document changes (a mutation matching its
+ * filter, or a transaction): the control plane fires one instead, and its deliveries are
+ * `SanityHookDeliveries`'.
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import * as ProjectsError from "@projectkit/core/ProjectsError"

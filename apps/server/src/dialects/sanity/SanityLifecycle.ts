@@ -14,6 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { forkPoller } from "../../internal/poller.js"
 import type { LifecycleDurations } from "./SanityDatasetStore.js"
+import type { DeliveryConfig } from "./SanityHookDeliveries.js"
 
 export interface LifecycleConfig {
   /** How long a copy job stays pending, then running. */
@@ -22,6 +23,8 @@ export interface LifecycleConfig {
   /** How long an embeddings index stays `updating`. */
   readonly embeddingsUpdating: Duration.DurationInput
   readonly pollInterval: Duration.DurationInput
+  /** How fired webhooks are delivered and retried (`SanityHookDeliveries`'s defaults when absent). */
+  readonly hookDeliveries?: DeliveryConfig | undefined
 }
 
 export const defaultLifecycle: LifecycleConfig = {

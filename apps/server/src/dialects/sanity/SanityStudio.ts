@@ -9,6 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type { StudioRecord } from "../../StudioSchemas.js"
 import { decodeRows, type DialectStudio, recordsOf, StoredFlag, StoredNumber, type StudioView } from "../../StudioView.js"
+import * as SanityHookDeliveries from "./SanityHookDeliveries.js"
 import * as SanityWire from "./SanityWire.js"
 
 const MemberRow = Schema.Struct({ user_id: Schema.String, role: Schema.String, created_at: StoredNumber })
@@ -53,11 +54,23 @@ const CopyJobRow = Schema.Struct({
   updated_at: StoredNumber
 })
 
+const HookMessageRow = Schema.Struct({
+  id: Schema.String,
+  project_id: Schema.String,
+  hook_id: Schema.String,
+  status: Schema.String,
+  result_code: Schema.NullOr(StoredNumber),
+  failure_count: StoredNumber,
+  created_at: StoredNumber
+})
+
 /** Work on the server's clock: a copy not done yet, an embeddings index being built. */
 const copying: ReadonlySet<string> = new Set(["pending", "running"])
 
 const views = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
+  // Only the deliveries' SQL: their worker is the dialect Layer's.
+  const deliveries = yield* SanityHookDeliveries.make()
   const members = recordsOf(MemberRow, (row): StudioRecord => ({
     id: row.user_id,
     title: row.user_id,
@@ -222,7 +235,61 @@ const views = Effect.gen(function*() {
             FROM sanity_copy_jobs WHERE org_id = ${orgId} ORDER BY created_at, id`)
   }
 
-  return [memberView, projectView, datasetView, corsView, tokenView, copyJobView]
+  const messageRecord = (row: typeof HookMessageRow.Type): StudioRecord => ({
+    id: row.id,
+    title: `Webhook ${row.hook_id}`,
+    parent: row.project_id,
+    inFlight: row.status === "queued",
+    cells: {
+      hook: row.hook_id,
+      status: row.status,
+      resultCode: row.result_code,
+      failures: row.failure_count,
+      createdAt: row.created_at
+    }
+  })
+  const hookMessages = recordsOf(HookMessageRow, messageRecord)
+  /**
+   * Webhooks fired (INF: the emulator holds no documents, so the control plane fires a hook as a
+   * document change would): creating a record queues a delivery of the hook its name gives.
+   */
+  const hookMessageView: StudioView = {
+    description: {
+      id: "hook-messages",
+      title: "Webhook deliveries",
+      layout: "table",
+      parent: "projects",
+      columns: [
+        { key: "hook", label: "Webhook", kind: "code" },
+        { key: "status", label: "Status", kind: "status" },
+        { key: "resultCode", label: "Result", kind: "text" },
+        { key: "failures", label: "Failures", kind: "text" },
+        { key: "createdAt", label: "Fired", kind: "time" }
+      ],
+      actions: {
+        create: {
+          label: "Fire a webhook",
+          fields: [
+            { key: "name", label: "Webhook id" },
+            { key: "operation", label: "Operation", choices: [...SanityHookDeliveries.operations] },
+            { key: "document", label: "Document (JSON)" }
+          ]
+        }
+      }
+    },
+    list: (orgId) => Effect.flatMap(deliveries.ofOrganization(orgId), (rows) => hookMessages(Effect.succeed(rows))),
+    create: (caller, input) =>
+      Effect.map(
+        deliveries.fire(caller.orgId, {
+          hookId: input.name,
+          operation: input.options?.["operation"],
+          document: input.options?.["document"]
+        }),
+        messageRecord
+      )
+  }
+
+  return [memberView, projectView, datasetView, corsView, tokenView, copyJobView, hookMessageView]
 })
 
 export const studio: DialectStudio = {

@@ -7,9 +7,10 @@ import * as DateTime from "effect/DateTime"
 import type { Who } from "./SanityAccess.js"
 import type { AliasRow } from "./SanityAliases.js"
 import type { CopyJobRow, DatasetRow, TagRow } from "./SanityDatasetStore.js"
+import type { AttemptRow, MessageRow } from "./SanityHookDeliveries.js"
 import type { HookRow } from "./SanityHooks.js"
 import type { InvitationRow } from "./SanityInvitations.js"
-import type { SchemaRow } from "./SanitySchemas.js"
+import type { BackupRow, SchemaRow } from "./SanitySchemas.js"
 import type { CorsRow, MemberRow, ProjectRow, TokenRow } from "./SanityProjectStore.js"
 import * as SanityRoles from "./SanityRoles.js"
 
@@ -21,33 +22,6 @@ const role = (name: string) => {
   return { name, title: found?.title ?? name, description: found?.description ?? "" }
 }
 
-/**
- * What a project has on: the plan that allows everything the server implements. The list one real
- * project shows in recorded traffic (REC, 2026-03), plus `advancedDatasetManagement` (the CLI checks
- * it before making an alias; copying needs it on the real service) and `embeddingsIndex` (INF: the
- * embeddings settings this server serves; REC names `embeddingsIndexApi`).
- */
-export const features: ReadonlyArray<string> = [
-  "activityFeed",
-  "advancedDatasetManagement",
-  "contentSourceMapping",
-  "editorialAiFieldActions",
-  "embeddingsIndex",
-  "embeddingsIndexApi",
-  "noVersionRevival",
-  "privateDataset",
-  "roleContributor",
-  "roleDeveloper",
-  "roleEditor",
-  "roleViewer",
-  "sanityTasks",
-  "scheduledPublishing",
-  "singleDocRelease",
-  "studioComments",
-  "supportCommunity",
-  "toggle.schema.upload-pause",
-  "toggle.user-application.upload-live-manifest"
-]
 
 export const member = (row: MemberRow, who: Who) => ({
   id: row.id,
@@ -62,7 +36,8 @@ export const project = (
   row: ProjectRow,
   members: ReadonlyArray<MemberRow> | undefined,
   who: Who,
-  options: { readonly includeFeatures?: boolean } = {}
+  /** Its plan's features (`SanityPlan`); left out when undefined (listed with `includeFeatures=false`). */
+  features: ReadonlyArray<string> | undefined
 ): SanityApi.Project => ({
   id: row.id,
   displayName: row.display_name,
@@ -77,7 +52,7 @@ export const project = (
   createdAt: DateTime.unsafeMake(Number(row.created_at)),
   updatedAt: DateTime.unsafeMake(Number(row.updated_at)),
   ...(members === undefined ? {} : { members: members.map((m) => member(m, who)) }),
-  ...(options.includeFeatures === false ? {} : { features }),
+  ...(features === undefined ? {} : { features }),
   pendingInvites: 0
 })
 
@@ -234,6 +209,57 @@ export const hook = (row: HookRow): SanityApi.Hook => {
     createdAt: iso(row.created_at),
     createdByUserId: row.created_by,
     deletedAt: null
+  }
+}
+
+/** A webhook's delivery (message) as `hooks logs` reads it. */
+export const hookMessage = (row: MessageRow): SanityApi.HookMessage => ({
+  id: row.id,
+  projectId: row.project_id,
+  hookId: row.hook_id,
+  createdAt: iso(row.created_at),
+  status: row.status,
+  resultCode: row.result_code === null ? null : Number(row.result_code),
+  failureCount: Number(row.failure_count),
+  payload: row.payload
+})
+
+/** One attempt at a delivery, as `hooks attempt` reads it (each stored attempt is over: never in progress). */
+export const hookAttempt = (row: AttemptRow): SanityApi.HookAttempt => ({
+  id: row.id,
+  projectId: row.project_id,
+  hookId: row.hook_id,
+  messageId: row.message_id,
+  createdAt: iso(row.created_at),
+  inProgress: false,
+  isFailure: Number(row.is_failure) === 1,
+  failureReason: row.failure_reason,
+  resultCode: row.result_code === null ? null : Number(row.result_code),
+  resultBody: row.result_body,
+  duration: Number(row.duration)
+})
+
+/** A backup as `backups list` reads it. */
+export const backup = (row: BackupRow): typeof SanityApi.Backup.Type => ({ id: row.id, createdAt: iso(row.created_at) })
+
+/**
+ * A backup with the page of its files from `start`: each document at its own URL under `base`
+ * (the dialect's public base with the request's API version), named by the backup's download key and its place.
+ */
+export const backupDetails = (row: BackupRow, base: string, start: number, pageSize: number): typeof SanityApi.BackupDetails.Type => {
+  const documents = JSON.parse(row.documents) as ReadonlyArray<{ readonly _id?: unknown }>
+  const page = documents.slice(start, start + pageSize)
+  const next = start + pageSize
+  return {
+    id: row.id,
+    createdAt: iso(row.created_at),
+    totalFiles: documents.length,
+    files: page.map((document, offset) => ({
+      name: `${typeof document._id === "string" ? document._id : String(start + offset)}.json`,
+      type: "document" as const,
+      url: `${base}/backup-files/${row.download_key}/${start + offset}`
+    })),
+    nextCursor: next < documents.length ? String(next) : null
   }
 }
 
