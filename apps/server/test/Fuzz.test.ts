@@ -181,8 +181,12 @@ describe(`Fuzz (${backend})`, () => {
                 prefix: dialect.prefix,
                 known,
                 credentials,
-                maxBodyBytes: FuzzServer.maxBodyBytes
+                maxBodyBytes: FuzzServer.maxBodyBytes,
+                  largerBodies: dialect.largerBodies
               })
+              // A plan with an empty path parameter leaves the operation's route: its media type is
+              // not what is answered then (the generated-requests test below covers such paths).
+              if (!wire.sameRoute) continue
               const answer = yield* Effect.promise(() => Fuzz.send(baseUrl, wire))
               const seen = `${op.id}: ${wire.method} ${wire.url.slice(0, 200)} [${wire.because}] → ${answer.status} ${answer.text.slice(0, 300)}`
               expect(wire.verdict, seen).toBe("invalid")
@@ -222,7 +226,8 @@ describe(`Fuzz (${backend})`, () => {
                   prefix: dialect.prefix,
                   known,
                   credentials,
-                  maxBodyBytes: FuzzServer.maxBodyBytes
+                  maxBodyBytes: FuzzServer.maxBodyBytes,
+                  largerBodies: dialect.largerBodies
                 })
                 const answer = await Fuzz.send(baseUrl, wire)
                 const seen = `${op.id}: ${wire.method} ${wire.url.slice(0, 300)} [${wire.verdict}${wire.because === undefined ? "" : `: ${wire.because}`}] ` +

@@ -12,6 +12,7 @@
  * classes and these mappings; the adapter shell (`Adapter.call`) and the server do the rest.
  */
 import type * as ProjectsError from "@projectkit/core/ProjectsError"
+import { serverRules } from "./ContractDocument.js"
 
 /** What a failing call was about, to name it in the core error. */
 export interface Subject {
@@ -56,3 +57,10 @@ export const isWire = <Wire>(table: ErrorTable<Wire, any, any>, error: unknown):
 export const make = <Wire, Core extends ProjectsError.ProjectsError, Map extends ByTag<Wire>>(
   table: ErrorTable<Wire, Core, Map>
 ): ErrorTable<Wire, Core, Map> => table
+
+/**
+ * A value the caller sent, as an error message quotes it: cut to the server's
+ * `maxEchoedCharacters`, so a 70 kB id makes a short 404 rather than a 70 kB one.
+ */
+export const echoed = (value: string, max: number = serverRules.maxEchoedCharacters): string =>
+  value.length <= max ? value : `${value.slice(0, max)}… (${value.length} characters)`

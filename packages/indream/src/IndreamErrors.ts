@@ -364,7 +364,7 @@ const fromCore = (error: ProjectsError.ProjectsError): IndreamWireError => {
       return new NotFound(problemBody(
         404,
         notFoundCodes[error.resource] ?? ErrorCode.RouteNotFound,
-        error.description ?? (noun === undefined ? error.message : `${noun} ${error.id} not found`)
+        error.description ?? (noun === undefined ? error.message : `${noun} ${ErrorTable.echoed(error.id)} not found`)
       ))
     }
     case "Unauthorized":
@@ -406,7 +406,7 @@ const fromCore = (error: ProjectsError.ProjectsError): IndreamWireError => {
       return new UnprocessableContent(problemBody(
         422,
         ErrorCode.ProjectReferenceInvalid,
-        error.description ?? `${error.field} ${error.id} is not a project of this account`
+        error.description ?? `${error.field} ${ErrorTable.echoed(error.id)} is not a project of this account`
       ))
     case "Validation":
       if (error.reason === "TooLarge") {

@@ -220,7 +220,7 @@ const answers: Answers = {
   NotFound: (error) =>
     new NotFound({
       statusCode: 404,
-      message: error.description ?? `${error.resource} ${error.id} not found`,
+      message: error.description ?? `${error.resource} ${ErrorTable.echoed(error.id)} not found`,
       ...coded(notFoundCodes[error.resource] ?? "not_found")
     }),
   Unauthorized: (error) =>
@@ -236,7 +236,7 @@ const answers: Answers = {
   InvalidReference: (error) =>
     new UnprocessableEntity({
       statusCode: 422,
-      message: error.description ?? `${error.field} ${error.id} does not reference a project in your organization`,
+      message: error.description ?? `${error.field} ${ErrorTable.echoed(error.id)} does not reference a project in your organization`,
       ...coded("project_reference_invalid", error.field)
     }),
   // Every issue on one line. sync.so has no 413 class: a `TooLarge` raised by a handler is a 400;

@@ -19,6 +19,7 @@ import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
 import * as Http from "node:http"
 import type * as Dialect from "../../src/Dialect.js"
+import type * as Fallback from "../../src/Fallback.js"
 import * as Untrusted from "../../src/internal/untrusted.js"
 
 // ---------------------------------------------------------------------------------------------
@@ -522,6 +523,8 @@ export const toWire = (op: Operation, plan: Plan, context: {
   readonly credentials: Credentials
   /** The server's body limit. */
   readonly maxBodyBytes: number
+  /** The routes the dialect lets take larger bodies (`Dialect.largerBodies`), with their limit. */
+  readonly largerBodies?: Fallback.LargerBodies | undefined
 }): WireRequest => {
   const { credentials, known, prefix } = context
   const broken: Array<string> = []
@@ -564,6 +567,8 @@ export const toWire = (op: Operation, plan: Plan, context: {
     if (rawPathValue !== undefined && name === target) broken.push("path: not percent-encoded UTF-8")
     if (value.length > ContractDocument.serverRules.maxPathParameterLength) {
       broken.push(`path: ${name} is ${value.length} characters as sent`)
+      // The server's rule: such a path matches no route (404), whatever the operation declares.
+      sameRoute = false
     }
     const decoded = path[name] ?? ""
     const wrong = Untrusted.problem(decoded)
@@ -711,7 +716,6 @@ export const toWire = (op: Operation, plan: Plan, context: {
       if (problem !== undefined) broken.push(`body: ${problem}`)
     }
   }
-  if (body !== undefined && body.length > context.maxBodyBytes) broken.push(`body: ${body.length} bytes`)
 
   // Headers: the generated ones (the project host's `Host` is left to the client), then the credential.
   const generated: Record<string, string | undefined> = { ...plan.headers }
@@ -753,6 +757,15 @@ export const toWire = (op: Operation, plan: Plan, context: {
       break
   }
   if (body !== undefined) headers.push("content-length", String(body.length))
+  let contentType: string | undefined
+  for (let i = 0; i + 1 < headers.length; i += 2) {
+    if (headers[i]!.toLowerCase() === "content-type") contentType = headers[i + 1]
+  }
+  const bodyLimit = Math.max(
+    context.maxBodyBytes,
+    context.largerBodies?.({ method: op.method, url, contentType: contentType ?? "" }) ?? 0
+  )
+  if (body !== undefined && body.length > bodyLimit) broken.push(`body: ${body.length} bytes`)
   return {
     method: op.method,
     url,
