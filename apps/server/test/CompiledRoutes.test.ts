@@ -96,6 +96,10 @@ const session = async (baseUrl: string): Promise<ReadonlyArray<Exchange>> => {
   await send("POST", "/sync/v2/projects", sync, JSON.stringify({ name: "x", visibility: "EVERYONE" }))
   await send("POST", "/sync/v2/projects", sync, "")
   await send("POST", "/sync/v2/projects", { ...sync, "content-type": "text/plain" }, "name=x")
+  // The media types of the matched route: a form-only batch refuses JSON, a JSON route takes a charset.
+  await send("POST", "/sync/v2/batch", sync, "{}")
+  await send("PATCH", "/sync/v2/projects/nope", { ...sync, "content-type": "application/x-www-form-urlencoded" }, "name=x")
+  await send("POST", "/sync/v2/projects", { ...sync, "content-type": "Application/JSON; charset=utf-8" }, JSON.stringify({ name: "Charset" }))
   await send("POST", "/sync/v2/projects", sync, JSON.stringify({ name: "x".repeat(70 * 1024) }))
   await send("GET", "/sync/v2/projects?limit=1", sync)
   await send("GET", "/sync/v2/projects?limit=1000", sync)

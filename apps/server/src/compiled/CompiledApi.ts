@@ -151,6 +151,8 @@ const RequestInput = Context.GenericTag<RequestInput>("@projectkit/server/Compil
 
 interface CompiledRoute {
   readonly readsBody: boolean
+  /** The 415 of a body in a media type the route's document does not declare (`Fallback`), if it declares any. */
+  readonly checkMediaType?: ((headers: Http.IncomingHttpHeaders) => Fallback.Failure | undefined) | undefined
   readonly context: Context.Context<never>
   /** Answers the request in the fiber's context (see `RequestInput`). */
   readonly run: Effect.Effect<Outcome, unknown>
@@ -515,14 +517,16 @@ const makeListener = (options: Options, fallback: (request: Http.IncomingMessage
     const registry = yield* Registry
     const runtime = yield* Effect.runtime<never>()
     const render = Fallback.renderer(options.dialects)
-    const checkMediaType = Fallback.mediaTypeCheck(options.dialects)
+    const mediaTypeCheckOf = Fallback.routeMediaTypeCheck(options.dialects)
     const table = new RouteTable<CompiledRoute>()
     for (const handlers of options.compile ? registry.groups : []) {
       for (const item of handlers.items) {
         const route = compileRoute(api as unknown as HttpApi.HttpApi.AnyWithProps, apiContext, handlers, item)
         const endpoint = item.endpoint as HttpApiEndpoint.HttpApiEndpoint.AnyWithProps
+        // The route's media types found once here, not by scanning every route's pattern per request.
+        const checkMediaType = route?.readsBody === true ? mediaTypeCheckOf(endpoint.method, endpoint.path) : undefined
         // A path this table cannot express stays with the platform's router.
-        if (route !== undefined) table.add(endpoint.method, endpoint.path, route)
+        if (route !== undefined) table.add(endpoint.method, endpoint.path, { ...route, checkMediaType })
       }
     }
 
@@ -637,7 +641,7 @@ const makeListener = (options: Options, fallback: (request: Http.IncomingMessage
       if (found === undefined) return fallback(nodeRequest, response)
       const { params, route } = found
       if (!route.readsBody) return start(route, params, url, queryAt, nodeRequest, response, undefined)
-      const unsupported = checkMediaType(nodeRequest.method ?? "GET", url, nodeRequest.headers)
+      const unsupported = route.checkMediaType?.(nodeRequest.headers)
       if (unsupported !== undefined) return answerNow(nodeRequest, response, failureReply(url, unsupported))
       if (nodeRequest.headers["content-type"]?.toLowerCase().includes("multipart/") === true) {
         return fallback(nodeRequest, response)
