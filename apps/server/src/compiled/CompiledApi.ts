@@ -49,6 +49,7 @@ import type * as Http from "node:http"
 import type * as Net from "node:net"
 import * as Fallback from "../Fallback.js"
 import * as Untrusted from "../internal/untrusted.js"
+import * as Encoding from "./encoding.js"
 import { NodeRequest, readBody } from "./nodeRequest.js"
 import { normalizeQuery, parseQuery, RouteTable } from "./routes.js"
 
@@ -205,7 +206,7 @@ const replies = (
     const is = Schema.is(schema)
     if (HttpApiSchema.isVoid(schema.ast)) return { is, encode: () => Either.right<Reply>({ status }) }
     const encoding = HttpApiSchema.getEncoding(schema.ast)
-    const encode = Schema.encodeUnknownEither(schema)
+    const encode = Encoding.encoder(schema)
     return {
       is,
       encode: (value: unknown) =>
