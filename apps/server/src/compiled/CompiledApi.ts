@@ -50,6 +50,7 @@ import type * as Net from "node:net"
 import * as Fallback from "../Fallback.js"
 import * as Untrusted from "../internal/untrusted.js"
 import * as Encoding from "./encoding.js"
+import { RequestServices } from "./services.js"
 import { NodeRequest, readBody } from "./nodeRequest.js"
 import { normalizeQuery, parseQuery, RouteTable } from "./routes.js"
 
@@ -606,8 +607,8 @@ const makeListener = (options: Options, fallback: (request: Http.IncomingMessage
             Effect.flatMap(failed(route, url, cause), (reply) => reply === undefined ? Effect.void : respond(request, response, reply))
         })
       )
-      // One copy of the route's services with the request's added (Context.add would copy thrice).
-      const services = new Map(route.context.unsafeMap)
+      // The request's services over the route's, which are not copied (Context.add would copy thrice).
+      const services = new RequestServices(route.context.unsafeMap)
       services.set(HttpServerRequest.HttpServerRequest.key, request)
       services.set(HttpServerRequest.ParsedSearchParams.key, query)
       services.set(RequestInput.key, { services, request, params, query })
