@@ -616,6 +616,9 @@ const makeListener = (options: Options, fallback: (request: Http.IncomingMessage
       const fiber = Runtime.runFork(Runtime.make({ context, fiberRefs: runtime.fiberRefs, runtimeFlags: runtime.runtimeFlags }))(
         options.logRequests ? Effect.zipRight(program, logged(request, response)) : program
       )
+      // Most requests are answered before runFork returns (it runs the fiber at once, until it
+      // waits for something): only a fiber still running can be left by its client.
+      if (fiber.unsafePoll() !== null) return
       response.on("close", () => {
         if (!response.writableEnded) fiber.unsafeInterruptAsFork(HttpServerError.clientAbortFiberId)
       })
