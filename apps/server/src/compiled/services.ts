@@ -12,10 +12,23 @@
  */
 export class RequestServices extends Map<string, unknown> {
   readonly #route: ReadonlyMap<string, unknown>
+  /**
+   * Both maps as one, made the first time the whole is read (a copy, compared or iterated:
+   * never on a plain GET, which only looks services up) and again after the next write, so a
+   * request pays at most what the copy it replaces cost.
+   */
+  #whole: Map<string, unknown> | undefined
 
   constructor(route: ReadonlyMap<string, unknown>) {
     super()
     this.#route = route
+  }
+
+  #flattened(): Map<string, unknown> {
+    if (this.#whole !== undefined) return this.#whole
+    const whole = new Map(this.#route)
+    for (const [key, value] of super.entries()) whole.set(key, value)
+    return this.#whole = whole
   }
 
   override get(key: string): unknown {
@@ -26,30 +39,38 @@ export class RequestServices extends Map<string, unknown> {
     return super.has(key) || this.#route.has(key)
   }
 
+  override set(key: string, value: unknown): this {
+    super.set(key, value)
+    this.#whole = undefined
+    return this
+  }
+
+  override delete(key: string): boolean {
+    this.#whole = undefined
+    return super.delete(key)
+  }
+
   override get size(): number {
-    let size = this.#route.size
-    for (const key of super.keys()) if (!this.#route.has(key)) size++
-    return size
+    return this.#flattened().size
   }
 
-  override *entries(): MapIterator<[string, unknown]> {
-    for (const entry of this.#route) if (!super.has(entry[0])) yield entry
-    yield* super.entries()
+  override entries(): MapIterator<[string, unknown]> {
+    return this.#flattened().entries()
   }
 
-  override *keys(): MapIterator<string> {
-    for (const [key] of this.entries()) yield key
+  override keys(): MapIterator<string> {
+    return this.#flattened().keys()
   }
 
-  override *values(): MapIterator<unknown> {
-    for (const [, value] of this.entries()) yield value
+  override values(): MapIterator<unknown> {
+    return this.#flattened().values()
   }
 
   override [Symbol.iterator](): MapIterator<[string, unknown]> {
-    return this.entries()
+    return this.#flattened().entries()
   }
 
   override forEach(callback: (value: unknown, key: string, map: Map<string, unknown>) => void, thisArg?: unknown): void {
-    for (const [key, value] of this.entries()) callback.call(thisArg, value, key, this)
+    this.#flattened().forEach((value, key) => callback.call(thisArg, value, key, this))
   }
 }
