@@ -120,6 +120,15 @@ describe("compiled response encoders", () => {
     expect(JSON.stringify(Either.getOrThrow(encoded))).toBe(
       `{"id":"p1","name":"One","visibility":"ORGANIZATION","mode":"CREATOR","createdAt":"2025-01-02T03:04:05.006Z","updatedAt":"1970-01-01T00:00:00.000Z"}`
     )
+    // The last instant formatted is remembered: equal, different and repeated instants in turn.
+    const instants = [0, 0, 1, 86_400_000, 1, 1, 0, Date.UTC(2030, 5, 6, 7, 8, 9, 10)]
+    const list = {
+      items: instants.map((millis, i) => ({ ...project, id: `p${i}`, createdAt: DateTime.unsafeMake(millis), updatedAt: DateTime.unsafeMake(instants[i + 1] ?? 5) }))
+    }
+    const listEncoder = Encoding.encoder(SyncApi.ProjectList as unknown as AnySchema)
+    for (let round = 0; round < 2; round++) {
+      expect(JSON.stringify(Either.getOrThrow(listEncoder(list)))).toBe(JSON.stringify(Either.getOrThrow(Schema.encodeUnknownEither(SyncApi.ProjectList)(list as never))))
+    }
     const wrong = { ...project, createdAt: "2025-01-02" }
     const refused = Encoding.encoder(SyncApi.Project as unknown as AnySchema)(wrong)
     const expected = Schema.encodeUnknownEither(SyncApi.Project)(wrong as never)
