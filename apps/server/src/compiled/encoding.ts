@@ -210,12 +210,16 @@ const compile = (ast: AST.AST): Step | undefined => {
 export const encoder = <A, I>(
   schema: Schema.Schema<A, I, never>
 ): (value: unknown) => Either.Either<I, ParseResult.ParseError> => {
-  const full = Schema.encodeUnknownEither(schema)
-  const fast = compile(schema.ast)
-  if (fast === undefined) return full
+  // Both made on first use, not at start: most routes' error schemas never encode anything, and
+  // Schema's own encoder is then only built for the values this module hands over.
+  let full: ((value: unknown) => Either.Either<I, ParseResult.ParseError>) | undefined
+  let fast: Step | null | undefined
+  const bySchema = (value: unknown) => (full ??= Schema.encodeUnknownEither(schema))(value)
   return (value) => {
+    if (fast === undefined) fast = compile(schema.ast) ?? null
+    if (fast === null) return bySchema(value)
     const encoded = fast(value)
-    return isStop(encoded) ? full(value) : Either.right(encoded as I)
+    return isStop(encoded) ? bySchema(value) : Either.right(encoded as I)
   }
 }
 
