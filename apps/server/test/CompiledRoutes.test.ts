@@ -199,4 +199,22 @@ describe("RouteTable", () => {
     expect(table.match("POST", "/p/x")).toBeUndefined()
     expect(table.match("GET", "/p/x/y")).toBeUndefined()
   })
+
+  it("finds routes by their first segment, a parameter there coming after every literal one", () => {
+    const table = new RouteTable<string>()
+    table.add("GET", "/:version/projects/:id", "versioned")
+    table.add("GET", "/sync/projects/:id", "sync")
+    table.add("GET", "/other/projects/:id", "other")
+    table.add("GET", "/sync/projects/:id/assets", "assets")
+    table.add("GET", "/:version/things/:id", "things")
+    expect(table.match("GET", "/sync/projects/1")).toEqual({ route: "sync", params: { id: "1" } })
+    expect(table.match("GET", "/other/projects/1")).toEqual({ route: "other", params: { id: "1" } })
+    expect(table.match("GET", "/v1/projects/1")).toEqual({ route: "versioned", params: { version: "v1", id: "1" } })
+    expect(table.match("GET", "/sync/things/1")).toEqual({ route: "things", params: { version: "sync", id: "1" } })
+    expect(table.match("GET", "/sync/elsewhere/1")).toBeUndefined()
+    expect(table.match("GET", "/sync/projects/1/assets")).toEqual({ route: "assets", params: { id: "1" } })
+    // A literal route matching but for its bad encoding refuses the path, as before: no fallback.
+    expect(table.match("GET", "/sync/projects/%E0%A4%A")).toBeUndefined()
+    expect(table.match("GET", "/")).toBeUndefined()
+  })
 })
