@@ -170,8 +170,8 @@ const compile = (ast: AST.AST): Step | undefined => {
         if (!Predicate.isRecord(value)) return Invalid
         const output: Record<string, unknown> = {}
         for (const { name, optional, step } of properties) {
-          const present = Object.prototype.hasOwnProperty.call(value, name)
-          if (!present && optional) continue
+          // A required key is encoded even when absent (its type may take undefined), as ParseResult does.
+          if (optional && !Object.prototype.hasOwnProperty.call(value, name)) continue
           const encoded = step(value[name])
           if (isStop(encoded)) return encoded
           output[name] = encoded
