@@ -121,21 +121,44 @@ export const renderer = (dialects: ReadonlyArray<DialectErrors>) => {
  * both routers. A request without a body, or without a Content-Type (read as the route's first
  * declared type, as before), is not refused here; nor is an upload of raw bytes, whatever its type.
  */
-export const mediaTypeCheck = (dialects: ReadonlyArray<DialectErrors>) => {
-  const declaredBodies = MediaTypes.declaredBodies(
+type RequestHeaders = Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
+
+const declaredBodiesOf = (dialects: ReadonlyArray<DialectErrors>) =>
+  MediaTypes.declaredBodies(
     dialects.flatMap((dialect) => dialect.contract === undefined ? [] : [{ prefix: dialect.prefix, contract: dialect.contract }])
   )
-  return (method: string, url: string, headers: Readonly<Record<string, string | ReadonlyArray<string> | undefined>>): Failure | undefined => {
-    const contentType = headers["content-type"]
-    if (typeof contentType !== "string" || headers["content-length"] === "0") return undefined
+
+/** The 415 of a body sent in a media type `declared` (a route's document) does not list. */
+const refuseUndeclared = (declared: ReadonlyArray<string>, headers: RequestHeaders): Failure | undefined => {
+  const contentType = headers["content-type"]
+  if (typeof contentType !== "string" || headers["content-length"] === "0") return undefined
+  // A route taking raw bytes (application/octet-stream: an upload) takes them in any media type,
+  // which it records as the upload's type.
+  return !declared.includes("application/octet-stream") && !declared.includes(MediaTypes.essence(contentType))
+    ? unsupportedMediaType(contentType, declared)
+    : undefined
+}
+
+export const mediaTypeCheck = (dialects: ReadonlyArray<DialectErrors>) => {
+  const declaredBodies = declaredBodiesOf(dialects)
+  return (method: string, url: string, headers: RequestHeaders): Failure | undefined => {
+    if (typeof headers["content-type"] !== "string") return undefined
     const query = url.indexOf("?")
-    const declared = declaredBodies(method, query === -1 ? url : url.slice(0, query))
-    // A route taking raw bytes (application/octet-stream: an upload) takes them in any media type,
-    // which it records as the upload's type.
-    return declared !== undefined && !declared.includes("application/octet-stream") &&
-        !declared.includes(MediaTypes.essence(contentType))
-      ? unsupportedMediaType(contentType, declared)
-      : undefined
+    const declared = declaredBodies.byPath(method, query === -1 ? url : url.slice(0, query))
+    return declared === undefined ? undefined : refuseUndeclared(declared, headers)
+  }
+}
+
+/**
+ * `mediaTypeCheck` for a route already matched (`method` and its full `path`, `/sync/v2/projects/:id`),
+ * its document's media types found once: the check of that route's requests, or undefined when its
+ * document declares no body (nothing to refuse). For the compiled routes, which know their route.
+ */
+export const routeMediaTypeCheck = (dialects: ReadonlyArray<DialectErrors>) => {
+  const declaredBodies = declaredBodiesOf(dialects)
+  return (method: string, path: string): ((headers: RequestHeaders) => Failure | undefined) | undefined => {
+    const declared = declaredBodies.byRoute(method, path)
+    return declared === undefined ? undefined : (headers) => refuseUndeclared(declared, headers)
   }
 }
 

@@ -4,8 +4,16 @@
  * real dates. Runs on SQLite and on PostgreSQL (`PROJECTKIT_TEST_DATABASE_URL`), on the compiled
  * router and on the platform's (`PROJECTKIT_TEST_ROUTER=platform`).
  */
+import * as HttpApi from "@effect/platform/HttpApi"
+import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
+import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
+import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import { describe, expect, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as vitest from "vitest"
+import * as MediaTypes from "../src/internal/mediaTypes.js"
+import * as Server from "../src/Server.js"
 import { createOrganization, layer as testServer, request } from "./support/TestServer.js"
 
 layer(testServer(), { excludeTestServices: true })("media types and API versions", (it) => {
@@ -85,5 +93,46 @@ layer(testServer(), { excludeTestServices: true })("media types and API versions
           expect({ version, status: served.status }).toEqual({ version, status: 200 })
         }
       }))
+  })
+})
+
+describe("declared bodies by route", () => {
+  class Item extends Schema.Class<Item>("Item")({ name: Schema.String }) {}
+  const contract = HttpApi.make("media").add(
+    HttpApiGroup.make("items")
+      .add(HttpApiEndpoint.post("update", "/items/:id").setPath(Schema.Struct({ id: Schema.String })).setPayload(Item))
+      .add(HttpApiEndpoint.post("search", "/items/search").setPayload(Item.pipe(HttpApiSchema.withEncoding({ kind: "UrlParams" }))))
+      .add(HttpApiEndpoint.post("upload", "/items/:id/file").setPath(Schema.Struct({ id: Schema.String })).setPayload(HttpApiSchema.Uint8Array()))
+      .add(HttpApiEndpoint.get("list", "/items"))
+  )
+  const bodies = MediaTypes.declaredBodies([{ prefix: "/media", contract }])
+
+  vitest.it("finds a matched route's media types as the request path finds them, a literal segment before a parameter", () => {
+    expect(bodies.byRoute("POST", "/media/items/:id")).toEqual(["application/json"])
+    expect(bodies.byPath("POST", "/media/items/42")).toEqual(["application/json"])
+    expect(bodies.byRoute("POST", "/media/items/search")).toEqual(["application/x-www-form-urlencoded"])
+    expect(bodies.byPath("POST", "/media/items/search")).toEqual(["application/x-www-form-urlencoded"])
+    expect(bodies.byRoute("POST", "/media/items/:id/file")).toEqual(["application/octet-stream"])
+    expect(bodies.byPath("POST", "/media/items/42/file")).toEqual(["application/octet-stream"])
+    expect(bodies.byRoute("GET", "/media/items")).toBeUndefined()
+    expect(bodies.byRoute("POST", "/media/other")).toBeUndefined()
+  })
+
+  vitest.it("agrees with the lookup by path on every route of every dialect", () => {
+    const mounted = Server.dialects.map((dialect) => ({ prefix: dialect.prefix, contract: dialect.contract }))
+    const all = MediaTypes.declaredBodies(mounted)
+    let compared = 0
+    for (const { contract: api, prefix } of mounted) {
+      HttpApi.reflect(api, {
+        onGroup: () => undefined,
+        onEndpoint: ({ endpoint }) => {
+          const path = `${prefix}${endpoint.path}`
+          const concrete = path.replace(/:[^/]+/g, "x-1")
+          expect({ path, byRoute: all.byRoute(endpoint.method, path) }).toEqual({ path, byRoute: all.byPath(endpoint.method, concrete) })
+          compared++
+        }
+      })
+    }
+    expect(compared).toBeGreaterThan(20)
   })
 })

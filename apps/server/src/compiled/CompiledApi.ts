@@ -49,6 +49,8 @@ import type * as Http from "node:http"
 import type * as Net from "node:net"
 import * as Fallback from "../Fallback.js"
 import * as Untrusted from "../internal/untrusted.js"
+import * as Encoding from "./encoding.js"
+import { RequestServices } from "./services.js"
 import { NodeRequest, readBody } from "./nodeRequest.js"
 import { normalizeQuery, parseQuery, RouteTable } from "./routes.js"
 
@@ -151,6 +153,8 @@ const RequestInput = Context.GenericTag<RequestInput>("@projectkit/server/Compil
 
 interface CompiledRoute {
   readonly readsBody: boolean
+  /** The 415 of a body in a media type the route's document does not declare (`Fallback`), if it declares any. */
+  readonly checkMediaType?: ((headers: Http.IncomingHttpHeaders) => Fallback.Failure | undefined) | undefined
   readonly context: Context.Context<never>
   /** Answers the request in the fiber's context (see `RequestInput`). */
   readonly run: Effect.Effect<Outcome, unknown>
@@ -203,7 +207,7 @@ const replies = (
     const is = Schema.is(schema)
     if (HttpApiSchema.isVoid(schema.ast)) return { is, encode: () => Either.right<Reply>({ status }) }
     const encoding = HttpApiSchema.getEncoding(schema.ast)
-    const encode = Schema.encodeUnknownEither(schema)
+    const encode = Encoding.encoder(schema)
     return {
       is,
       encode: (value: unknown) =>
@@ -515,14 +519,16 @@ const makeListener = (options: Options, fallback: (request: Http.IncomingMessage
     const registry = yield* Registry
     const runtime = yield* Effect.runtime<never>()
     const render = Fallback.renderer(options.dialects)
-    const checkMediaType = Fallback.mediaTypeCheck(options.dialects)
+    const mediaTypeCheckOf = Fallback.routeMediaTypeCheck(options.dialects)
     const table = new RouteTable<CompiledRoute>()
     for (const handlers of options.compile ? registry.groups : []) {
       for (const item of handlers.items) {
         const route = compileRoute(api as unknown as HttpApi.HttpApi.AnyWithProps, apiContext, handlers, item)
         const endpoint = item.endpoint as HttpApiEndpoint.HttpApiEndpoint.AnyWithProps
+        // The route's media types found once here, not by scanning every route's pattern per request.
+        const checkMediaType = route?.readsBody === true ? mediaTypeCheckOf(endpoint.method, endpoint.path) : undefined
         // A path this table cannot express stays with the platform's router.
-        if (route !== undefined) table.add(endpoint.method, endpoint.path, route)
+        if (route !== undefined) table.add(endpoint.method, endpoint.path, { ...route, checkMediaType })
       }
     }
 
@@ -601,8 +607,8 @@ const makeListener = (options: Options, fallback: (request: Http.IncomingMessage
             Effect.flatMap(failed(route, url, cause), (reply) => reply === undefined ? Effect.void : respond(request, response, reply))
         })
       )
-      // One copy of the route's services with the request's added (Context.add would copy thrice).
-      const services = new Map(route.context.unsafeMap)
+      // The request's services over the route's, which are not copied (Context.add would copy thrice).
+      const services = new RequestServices(route.context.unsafeMap)
       services.set(HttpServerRequest.HttpServerRequest.key, request)
       services.set(HttpServerRequest.ParsedSearchParams.key, query)
       services.set(RequestInput.key, { services, request, params, query })
@@ -610,6 +616,9 @@ const makeListener = (options: Options, fallback: (request: Http.IncomingMessage
       const fiber = Runtime.runFork(Runtime.make({ context, fiberRefs: runtime.fiberRefs, runtimeFlags: runtime.runtimeFlags }))(
         options.logRequests ? Effect.zipRight(program, logged(request, response)) : program
       )
+      // Most requests are answered before runFork returns (it runs the fiber at once, until it
+      // waits for something): only a fiber still running can be left by its client.
+      if (fiber.unsafePoll() !== null) return
       response.on("close", () => {
         if (!response.writableEnded) fiber.unsafeInterruptAsFork(HttpServerError.clientAbortFiberId)
       })
@@ -637,7 +646,7 @@ const makeListener = (options: Options, fallback: (request: Http.IncomingMessage
       if (found === undefined) return fallback(nodeRequest, response)
       const { params, route } = found
       if (!route.readsBody) return start(route, params, url, queryAt, nodeRequest, response, undefined)
-      const unsupported = checkMediaType(nodeRequest.method ?? "GET", url, nodeRequest.headers)
+      const unsupported = route.checkMediaType?.(nodeRequest.headers)
       if (unsupported !== undefined) return answerNow(nodeRequest, response, failureReply(url, unsupported))
       if (nodeRequest.headers["content-type"]?.toLowerCase().includes("multipart/") === true) {
         return fallback(nodeRequest, response)

@@ -35,6 +35,13 @@ const bySpecificity = <Route>(a: Entry<Route>, b: Entry<Route>) => {
 export class RouteTable<Route> {
   /** method → number of segments → entries, most specific first. */
   private readonly entries = new Map<string, Map<number, Array<Entry<Route>>>>()
+  /**
+   * The same entries found by their first segment too (`"sync"` for `/sync/v2/projects/:id`): a
+   * path is matched against those whose first segment is its own, then against those whose first
+   * segment is a parameter (`null`) — the order of `entries`, where a literal first segment comes
+   * first and two different literal ones cannot both match — without testing every dialect's routes.
+   */
+  private readonly byFirstSegment = new Map<string, Map<number, Map<string | null, Array<Entry<Route>>>>>()
 
   /** Adds `route` at `path` (`/a/:b/c`); false when the path uses syntax this table does not match. */
   add(method: string, path: string, route: Route): boolean {
@@ -57,15 +64,36 @@ export class RouteTable<Route> {
     list.push({ route, segments, names })
     list.sort(bySpecificity)
     byLength.set(segments.length, list)
+    let indexed = this.byFirstSegment.get(method)
+    if (indexed === undefined) this.byFirstSegment.set(method, indexed = new Map())
+    const byFirst = new Map<string | null, Array<Entry<Route>>>()
+    for (const entry of list) {
+      const first = entry.segments[1] ?? null
+      const same = byFirst.get(first)
+      if (same === undefined) byFirst.set(first, [entry])
+      else same.push(entry)
+    }
+    indexed.set(segments.length, byFirst)
     return true
   }
 
   match(method: string, path: string): Match<Route> | undefined {
-    const candidates = this.entries.get(method)
-    if (candidates === undefined) return undefined
     const parts = path.split("/")
-    const list = candidates.get(parts.length)
-    if (list === undefined) return undefined
+    const byFirst = this.byFirstSegment.get(method)?.get(parts.length)
+    if (byFirst === undefined) return undefined
+    const literal = parts.length > 1 ? byFirst.get(parts[1]!) : undefined
+    const found = literal === undefined ? undefined : this.matchIn(literal, parts)
+    if (found !== undefined) return found === "Refused" ? undefined : found
+    const parameter = byFirst.get(null)
+    const second = parameter === undefined ? undefined : this.matchIn(parameter, parts)
+    return second === "Refused" ? undefined : second
+  }
+
+  /**
+   * The first of `list` matching `parts`; "Refused" when it does but a parameter is not valid
+   * percent-encoding (the request then matches no route at all, as with the platform's router).
+   */
+  private matchIn(list: ReadonlyArray<Entry<Route>>, parts: ReadonlyArray<string>): Match<Route> | "Refused" | undefined {
     search: for (const entry of list) {
       for (let i = 0; i < parts.length; i++) {
         const segment = entry.segments[i]
@@ -83,7 +111,7 @@ export class RouteTable<Route> {
         try {
           params[entry.names[name++]!] = decodeURIComponent(raw)
         } catch {
-          return undefined
+          return "Refused"
         }
       }
       return { route: entry.route, params }
