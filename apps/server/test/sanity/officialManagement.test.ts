@@ -7,11 +7,16 @@
  * as the documents (../../../../shared/providers/sanity.md, the Projects API reference) say.
  */
 import { describe, expect, layer } from "@effect/vitest"
+import type { Vitest } from "@effect/vitest"
 import type { SanityClient } from "@sanity/client"
 import { eventually } from "@projectkit/core/Eventually"
 import * as Effect from "effect/Effect"
+import * as OfficialClientProcess from "../support/OfficialClientProcess.js"
+import type { OfficialClient } from "../support/OfficialSanity.js"
 import { call, official, refusal } from "../support/OfficialSanity.js"
 import { addSanityMember, makeSanityOrg } from "../support/SanityOrg.js"
+import type { ServerClock } from "../support/ServerClock.js"
+import type { TestServer } from "../support/TestServer.js"
 import { layer as testServer } from "../support/TestServer.js"
 
 const server = testServer({
@@ -56,7 +61,7 @@ interface CopyJob {
   readonly updatedAt: string
 }
 
-layer(server, { excludeTestServices: true })("@sanity/client's request against the management API", (it) => {
+const scenarios = (it: Vitest.MethodsNonLive<TestServer | ServerClock | OfficialClient, true>) => {
   describe("CORS origins", () => {
     it.effect("list, add and delete on /projects/{id}/cors and on the project host's /cors", () =>
       Effect.gen(function*() {
@@ -409,4 +414,11 @@ layer(server, { excludeTestServices: true })("@sanity/client's request against t
         expect(yield* refusedGlobal(client, { uri, method: "PUT", body: { projection: "{title}" } })).toMatchObject({ statusCode: 400 })
       }))
   })
+}
+
+// Every scenario runs with the workspace's @sanity/client (7.28) and with 8.15 (Node 22 child).
+const client8 = await OfficialClientProcess.prepare()
+
+layer(server, { excludeTestServices: true })("@sanity/client's request against the management API", (it) => {
+  OfficialClientProcess.forBothVersions(it, client8, scenarios)
 })
