@@ -5,7 +5,10 @@
  *
  * This file calls every public method of the client's `projects`, `datasets` and `users` (and
  * their Observable twins); officialManagement.test.ts covers what the client reaches through
- * `client.request` (CORS, tokens, tags, features, permissions, copy jobs).
+ * `client.request` (CORS, tokens, tags, features, permissions, copy jobs). Both run every scenario
+ * with the workspace's client (7.28) and with 8.15, which needs Node 22 and so runs in a child
+ * process (support/OfficialClientProcess.ts); 8.15 skips, saying why, only when npm cannot install
+ * it.
  */
 import { describe, expect, layer } from "@effect/vitest"
 import type { Vitest } from "@effect/vitest"

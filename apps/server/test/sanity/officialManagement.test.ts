@@ -4,7 +4,8 @@
  * project header; the CLI's `cors` and old `tokens` commands) or the project host (the client names
  * the project by `X-Sanity-Project-ID`; the CLI's dataset copy, features). CORS origins, tokens,
  * tags, features, permissions, dataset copy with its jobs, and embeddings settings, each answered
- * as the documents (../../../../shared/providers/sanity.md, the Projects API reference) say.
+ * as the documents (../../../../shared/providers/sanity.md, the Projects API reference) say. Each
+ * scenario runs with @sanity/client 7.28 and 8.15, as in officialClient.test.ts.
  */
 import { describe, expect, layer } from "@effect/vitest"
 import type { Vitest } from "@effect/vitest"

@@ -37,6 +37,8 @@ type Outcome =
 
 interface Child {
   readonly version: string
+  /** The Node version the child runs on (`v22.…`). */
+  readonly node: string
   readonly ask: (request: {
     readonly client: ClientDescription
     readonly path: ReadonlyArray<string>
@@ -67,11 +69,12 @@ const startChild = (cli: SanityCli.InstalledCli) =>
     )
     child.once("error", reject)
     Readline.createInterface({ input: child.stdout }).on("line", (line) => {
-      const message = JSON.parse(line) as { readonly ready: { readonly version: string } } | (Outcome & { readonly id: number })
+      const message = JSON.parse(line) as { readonly ready: { readonly version: string; readonly node: string } } | (Outcome & { readonly id: number })
       if ("ready" in message) {
         started = true
         resolve({
           version: message.ready.version,
+          node: message.ready.node,
           ask: (request) =>
             new Promise<Outcome>((settle) => {
               const id = nextId++
@@ -154,6 +157,9 @@ export const layer = (cli: SanityCli.InstalledCli) =>
       const child = yield* Effect.acquireRelease(Effect.promise(() => startChild(cli)), (child) => Effect.promise(child.stop))
       if (child.version !== clientVersion) {
         return yield* Effect.dieMessage(`the Sanity CLI's installation holds @sanity/client ${child.version}, not ${clientVersion}`)
+      }
+      if (!child.node.startsWith(`v${SanityCli.nodeMajor}.`)) {
+        return yield* Effect.dieMessage(`the @sanity/client child runs on Node ${child.node}, not ${SanityCli.nodeMajor}`)
       }
       return {
         version: child.version,
