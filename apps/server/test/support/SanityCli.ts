@@ -9,6 +9,7 @@
  * (`HTTP_PROXY` + `NODE_USE_ENV_PROXY=1`): every tunnel it is asked for goes to the server, whose
  * router reads the project from the Host header as the real one does.
  */
+import { eventuallyPromise } from "@projectkit/core/Eventually"
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import * as Http from "node:http"
@@ -86,6 +87,37 @@ const npmEnvironment = (): NodeJS.ProcessEnv =>
  */
 export const install = async (): Promise<Installation> => {
   if (isInstalled(folder)) return { installed: installedIn(folder) }
+  // Test files running at once (the CLI's, the official client's) share one install: whoever makes
+  // the lock installs, the others wait for it to be done (or abandoned: then they try themselves).
+  const lock = `${folder}.lock`
+  const stale = () => {
+    try {
+      return Date.now() - Fs.statSync(lock).mtimeMs > installTimeoutMs
+    } catch {
+      return true
+    }
+  }
+  try {
+    Fs.mkdirSync(lock)
+  } catch {
+    await eventuallyPromise(() => {
+      if (!isInstalled(folder) && !stale()) throw new Error("another test file is installing the Sanity CLI")
+    }, { within: `${installTimeoutMs} millis`, every: "500 millis", what: "the Sanity CLI installed by another test file" })
+    if (isInstalled(folder)) return { installed: installedIn(folder) }
+    Fs.rmSync(lock, { recursive: true, force: true })
+    return install()
+  }
+  try {
+    return await installUnlocked()
+  } finally {
+    Fs.rmSync(lock, { recursive: true, force: true })
+  }
+}
+
+/** How long an install may take before another test file stops waiting for it. */
+const installTimeoutMs = 15 * 60 * 1000
+
+const installUnlocked = async (): Promise<Installation> => {
   const staging = Fs.mkdtempSync(`${folder}-installing-`)
   try {
     // The Studio depends on `@sanity/cli` too: pinned, so that one CLI is installed.
