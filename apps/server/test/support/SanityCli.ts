@@ -90,16 +90,27 @@ export const install = async (): Promise<Installation> => {
   // Test files running at once (the CLI's, the official client's) share one install: whoever makes
   // the lock installs, the others wait for it to be done (or abandoned: then they try themselves).
   const lock = `${folder}.lock`
+  const holder = Path.join(lock, "pid")
+  // Abandoned: its process is gone (killed mid-install), or it has taken far too long.
   const stale = () => {
     try {
+      const pid = Number(Fs.readFileSync(holder, "utf8"))
+      if (pid !== process.pid) process.kill(pid, 0)
       return Date.now() - Fs.statSync(lock).mtimeMs > installTimeoutMs
     } catch {
-      return true
+      // No process alive behind it, or no lock at all; a lock made this instant has no pid yet.
+      try {
+        return Date.now() - Fs.statSync(lock).mtimeMs > 10_000 || Fs.existsSync(holder)
+      } catch {
+        return true
+      }
     }
   }
   try {
     Fs.mkdirSync(lock)
-  } catch {
+    Fs.writeFileSync(holder, String(process.pid))
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") return installUnlocked()
     await eventuallyPromise(() => {
       if (!isInstalled(folder) && !stale()) throw new Error("another test file is installing the Sanity CLI")
     }, { within: `${installTimeoutMs} millis`, every: "500 millis", what: "the Sanity CLI installed by another test file" })
