@@ -52,6 +52,8 @@ it.scoped("drops the write of a caller interrupted before its group ran", () =>
     const { group, stored } = yield* setup
     const interrupted = yield* Effect.fork(group.write("gone"))
     const kept = yield* Effect.fork(group.write("kept"))
+    // Both are waiting for their group (which runs in a later turn) when one is interrupted.
+    yield* Effect.yieldNow()
     yield* Fiber.interrupt(interrupted)
     yield* Fiber.join(kept)
     expect(yield* stored).toEqual(["kept"])
