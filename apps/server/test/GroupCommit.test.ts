@@ -19,10 +19,12 @@ const setup = Effect.gen(function*() {
   yield* sql`CREATE TABLE t (id TEXT PRIMARY KEY)`
   const direct = Option.getOrThrow(SqliteClient.direct(sql))
   const written: Array<string> = []
-  const group = GroupCommit.make<string>(direct, (statements, id) => {
-    written.push(id)
-    if (id.startsWith("bad")) throw new Error(`refused ${id}`)
-    statements.run("INSERT INTO t (id) VALUES (?)", [id])
+  const group = GroupCommit.make<string>(direct, (statements, ids) => {
+    for (const id of ids) {
+      written.push(id)
+      if (id.startsWith("bad")) throw new Error(`refused ${id}`)
+      statements.run("INSERT INTO t (id) VALUES (?)", [id])
+    }
   })
   const stored = Effect.map(sql<{ id: string }>`SELECT id FROM t ORDER BY id`, (rows) => rows.map((row) => row.id))
   return { sql, group, written, stored }

@@ -31,17 +31,20 @@ interface Waiting<Row> {
   readonly resume: (exit: Exit.Exit<void, SqlError>) => void
 }
 
-/** Groups of `writeRow` on `direct`'s connection. */
+/**
+ * Groups of writes on `direct`'s connection: `writeRows` writes the rows of a group (or of one
+ * caller, when a group is retried write by write) in the order they were requested, all or none.
+ */
 export const make = <Row>(
   direct: SqliteDirect,
-  writeRow: (statements: DirectStatements, row: Row) => void
+  writeRows: (statements: DirectStatements, rows: ReadonlyArray<Row>) => void
 ): GroupCommit<Row> => {
   let waiting: Array<Waiting<Row>> = []
 
   /** Each write of `group` in a transaction of its own, each caller answered by its own. */
   const commitEach = (group: ReadonlyArray<Waiting<Row>>) => {
     for (const each of group) {
-      Effect.runCallback(direct.transaction((statements) => writeRow(statements, each.row)), { onExit: each.resume })
+      Effect.runCallback(direct.transaction((statements) => writeRows(statements, [each.row])), { onExit: each.resume })
     }
   }
 
@@ -51,9 +54,7 @@ export const make = <Row>(
     if (group.length === 0) return
     if (group.length === 1) return commitEach(group)
     Effect.runCallback(
-      direct.transaction((statements) => {
-        for (const each of group) writeRow(statements, each.row)
-      }),
+      direct.transaction((statements) => writeRows(statements, group.map((each) => each.row))),
       {
         onExit: (exit) => {
           if (Exit.isSuccess(exit)) for (const each of group) each.resume(Exit.void)

@@ -53,6 +53,15 @@ export const found = <A>(resource: string, id: string) => (row: Option.Option<A>
     onSome: Effect.succeed
   })
 
+/** The most rows one multi-row INSERT of a group writes (9 parameters each; one statement per size). */
+const groupInsertLimit = 32
+
+/** SQLite's INSERT of `count` projects, their parameters in the order of `createProject`'s. */
+const insertProjectsSql = (count: number) =>
+  `INSERT INTO sync_projects (id, org_id, owner_id, name, name_search, visibility, mode, created_at, updated_at) VALUES ${
+    Array.from({ length: count }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")
+  }`
+
 export interface Options {
   /**
    * On the server's own SQLite, commit the creates of one turn of the event loop together
@@ -84,10 +93,17 @@ export const makeWith = (options: Options) => Effect.gen(function*() {
   // Compiled once too; the parameters in the order of the columns.
   const [insertProjectSql] = sql`INSERT INTO sync_projects (id, org_id, owner_id, name, name_search, visibility, mode, created_at, updated_at)
         VALUES (${""}, ${""}, ${""}, ${""}, ${""}, ${""}, ${""}, ${0}, ${0})`.compile()
+  const insertsOfSize = Array.from({ length: groupInsertLimit + 1 }, (_, count) => insertProjectsSql(count))
   const grouped = options.groupCommit === false ? Option.none() : Option.map(
     Sqlite.direct(sql),
     (direct) =>
-      GroupCommit.make<ReadonlyArray<unknown>>(direct, (statements, params) => statements.run(insertProjectSql, params))
+      GroupCommit.make<ReadonlyArray<unknown>>(direct, (statements, rows) => {
+        // One statement per chunk of rows: a statement run is a good part of a row's cost there.
+        for (let at = 0; at < rows.length; at += groupInsertLimit) {
+          const chunk = rows.slice(at, at + groupInsertLimit)
+          statements.run(insertsOfSize[chunk.length]!, chunk.flat())
+        }
+      })
   )
   const insertProject = (params: ReadonlyArray<unknown>): Effect.Effect<unknown, SqlError> =>
     Option.isNone(grouped)
