@@ -48,6 +48,7 @@ import * as Stream from "effect/Stream"
 import type * as Http from "node:http"
 import type * as Net from "node:net"
 import * as Fallback from "../Fallback.js"
+import * as PlatformHandler from "../internal/platformHandler.js"
 import * as Untrusted from "../internal/untrusted.js"
 import * as Encoding from "./encoding.js"
 import { RequestServices } from "./services.js"
@@ -708,7 +709,7 @@ export const layerServer = (
         },
         serve: (app, middleware) =>
           Effect.gen(function*() {
-            const fallback = yield* NodeHttpServer.makeHandler(app as never, middleware as never)
+            const fallback = yield* PlatformHandler.makeHandler(app as never, middleware as never)
             const listener = yield* Effect.provide(makeListener(options, fallback), context)
             yield* Effect.addFinalizer(() => Effect.sync(() => server.off("request", listener)))
             server.on("request", listener)

@@ -1,0 +1,280 @@
+/**
+ * The `node:http` handler that runs the platform's app (the `HttpApiBuilder` router: the whole API
+ * with `--platform-router`, else docs, unknown routes, multipart and raw endpoints), in place of
+ * `@effect/platform-node`'s `NodeHttpServer.makeHandler`. Same request object, same app wrapped
+ * by the same `HttpApp.toHandled`, same bytes written; what differs is only what a request costs
+ * (issue 28), measured with the platform router's GET:
+ * - the request's fiber starts with its context built once (one copy of the server's services
+ *   plus the request), not by `Effect.provideService` (a copy, then a fiber-ref update compared
+ *   service by service, then its undo);
+ * - a response whose body is bytes, text or nothing is ended at once: the platform's waits for
+ *   `end`'s callback, so every request's fiber suspended once more to be resumed by the scheduler
+ *   after its bytes were already written;
+ * - the client-abort listener is added only to a request still running when the fiber yields (most
+ *   are answered before `runFork` returns), as the compiled routes do.
+ * The request and the response writing follow `@effect/platform-node` 0.108's `internal/httpServer`
+ * and `internal/httpIncomingMessage` (not exported) line for line; `platformHandler.test.ts`
+ * holds them to the platform's own handler, byte for byte.
+ */
+import * as Cookies from "@effect/platform/Cookies"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpApp from "@effect/platform/HttpApp"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
+import type { HttpMethod } from "@effect/platform/HttpMethod"
+import type * as HttpMiddleware from "@effect/platform/HttpMiddleware"
+import * as HttpServerError from "@effect/platform/HttpServerError"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import type * as Multipart from "@effect/platform/Multipart"
+import type * as Path from "@effect/platform/Path"
+import type * as Socket from "@effect/platform/Socket"
+import * as UrlParams from "@effect/platform/UrlParams"
+import * as NodeMultipart from "@effect/platform-node/NodeMultipart"
+import * as NodeStream from "@effect/platform-node/NodeStream"
+import * as Cause from "effect/Cause"
+import * as Chunk from "effect/Chunk"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Inspectable from "effect/Inspectable"
+import * as Option from "effect/Option"
+import * as Runtime from "effect/Runtime"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import type * as Http from "node:http"
+import { Readable } from "node:stream"
+import { pipeline } from "node:stream/promises"
+
+/**
+ * A `node:http` request as `HttpServerRequest`, as the platform's own: its body read on demand
+ * (bounded by `HttpIncomingMessage.MaxBodySize`), multipart parsed by the platform's parser.
+ * `response` is where `NodeHttpServerRequest.toServerResponse` finds the `node:http` response.
+ */
+export class PlatformRequest extends Inspectable.Class implements HttpServerRequest.HttpServerRequest {
+  readonly [HttpServerRequest.TypeId]: HttpServerRequest.TypeId = HttpServerRequest.TypeId
+  readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
+
+  constructor(
+    readonly source: Http.IncomingMessage,
+    readonly response: Http.ServerResponse,
+    readonly url: string = source.url ?? "/",
+    private headersOverride?: Headers.Headers,
+    private readonly remoteAddressOverride?: string
+  ) {
+    super()
+  }
+
+  private readonly onError = (cause: unknown) =>
+    new HttpServerError.RequestError({ request: this, reason: "Decode", cause })
+
+  get originalUrl(): string {
+    return this.source.url ?? "/"
+  }
+
+  get method(): HttpMethod {
+    return (this.source.method ?? "GET").toUpperCase() as HttpMethod
+  }
+
+  get headers(): Headers.Headers {
+    this.headersOverride ??= this.source.headers as Headers.Headers
+    return this.headersOverride
+  }
+
+  get remoteAddress(): Option.Option<string> {
+    return Option.fromNullable(this.remoteAddressOverride ?? this.source.socket.remoteAddress)
+  }
+
+  private cachedCookies: Record<string, string> | undefined
+  get cookies(): Record<string, string> {
+    return this.cachedCookies ??= Cookies.parseHeader(this.headers.cookie ?? "")
+  }
+
+  private textEffect: Effect.Effect<string, HttpServerError.RequestError> | undefined
+  get text(): Effect.Effect<string, HttpServerError.RequestError> {
+    // Read once and kept: a middleware may read the body before the handler does.
+    return this.textEffect ??= Effect.runSync(Effect.cached(Effect.flatMap(
+      HttpIncomingMessage.MaxBodySize,
+      (maxBodySize) =>
+        NodeStream.toString(() => this.source, { onFailure: this.onError, maxBytes: Option.getOrUndefined(maxBodySize) })
+    )))
+  }
+
+  get json(): Effect.Effect<unknown, HttpServerError.RequestError> {
+    return Effect.tryMap(this.text, { try: (text) => text === "" ? null : JSON.parse(text) as unknown, catch: this.onError })
+  }
+
+  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpServerError.RequestError> {
+    return Effect.flatMap(this.text, (text) =>
+      Effect.try({ try: () => UrlParams.fromInput(new URLSearchParams(text)), catch: this.onError }))
+  }
+
+  get stream(): Stream.Stream<Uint8Array, HttpServerError.RequestError> {
+    return NodeStream.fromReadable(() => this.source, this.onError)
+  }
+
+  get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpServerError.RequestError> {
+    return Effect.flatMap(HttpIncomingMessage.MaxBodySize, (maxBodySize) =>
+      NodeStream.toUint8Array(() => this.source, { onFailure: this.onError, maxBytes: Option.getOrUndefined(maxBodySize) })
+    ) as unknown as Effect.Effect<ArrayBuffer, HttpServerError.RequestError>
+  }
+
+  private multipartEffect:
+    | Effect.Effect<Multipart.Persisted, Multipart.MultipartError, Scope.Scope | FileSystem.FileSystem | Path.Path>
+    | undefined
+  get multipart(): Effect.Effect<Multipart.Persisted, Multipart.MultipartError, Scope.Scope | FileSystem.FileSystem | Path.Path> {
+    return this.multipartEffect ??= Effect.runSync(Effect.cached(NodeMultipart.persisted(this.source, this.source.headers)))
+  }
+
+  get multipartStream(): Stream.Stream<Multipart.Part, Multipart.MultipartError> {
+    return NodeMultipart.stream(this.source, this.source.headers)
+  }
+
+  get upgrade(): Effect.Effect<Socket.Socket, HttpServerError.RequestError> {
+    // No upgrade handler is installed: the platform's answer for a request that cannot upgrade.
+    return Effect.fail(new HttpServerError.RequestError({ request: this, reason: "Decode", description: "not an upgradeable ServerRequest" }))
+  }
+
+  modify(options: { readonly url?: string; readonly headers?: Headers.Headers; readonly remoteAddress?: string }) {
+    return new PlatformRequest(
+      this.source,
+      this.response,
+      options.url ?? this.url,
+      options.headers ?? this.headersOverride,
+      options.remoteAddress ?? this.remoteAddressOverride
+    )
+  }
+
+  override toString(): string {
+    return `ServerRequest(${this.method} ${this.url})`
+  }
+
+  toJSON(): unknown {
+    return HttpIncomingMessage.inspect(this, { _id: "@effect/platform/HttpServerRequest", method: this.method, url: this.originalUrl })
+  }
+}
+
+/** A response that failed while being written: whatever can still be said, said, and the cause kept. */
+const failedWhileWriting = (nodeResponse: Http.ServerResponse, original: HttpServerResponse.HttpServerResponse) =>
+(originalCause: Cause.Cause<unknown>) =>
+  HttpServerError.causeResponse(originalCause).pipe(
+    Effect.flatMap(([response, cause]) => {
+      const headersSent = nodeResponse.headersSent
+      if (!headersSent) nodeResponse.writeHead(response.status)
+      if (!nodeResponse.writableEnded) nodeResponse.end()
+      return Effect.failCause(headersSent ? Cause.sequential(originalCause, Cause.die(original)) : cause)
+    })
+  )
+
+/** Writes `response` to `request`'s `node:http` response, as the platform does, ending it at once where it can. */
+const handleResponse = (
+  request: HttpServerRequest.HttpServerRequest,
+  response: HttpServerResponse.HttpServerResponse
+): Effect.Effect<void, unknown> =>
+  Effect.suspend(() => {
+    const nodeResponse = (request as PlatformRequest).response
+    if (nodeResponse.writableEnded) return Effect.void
+    let headers: Http.OutgoingHttpHeaders = response.headers
+    if (!Cookies.isEmpty(response.cookies)) {
+      const toSet = Cookies.toSetCookieHeaders(response.cookies)
+      const previous = headers["set-cookie"]
+      if (previous !== undefined) toSet.push(previous as string)
+      headers = { ...headers, "set-cookie": toSet }
+    }
+    if (request.method === "HEAD") {
+      nodeResponse.writeHead(response.status, headers)
+      nodeResponse.end()
+      return Effect.void
+    }
+    const body = response.body
+    switch (body._tag) {
+      case "Empty":
+        nodeResponse.writeHead(response.status, headers)
+        nodeResponse.end()
+        return Effect.void
+      case "Raw": {
+        nodeResponse.writeHead(response.status, headers)
+        const raw: unknown = body.body
+        if (typeof raw === "object" && raw !== null && "pipe" in raw && typeof raw.pipe === "function") {
+          return Effect.tryPromise({
+            try: (signal) => pipeline(raw as Readable, nodeResponse, { signal, end: true }),
+            catch: (cause) => new HttpServerError.ResponseError({ request, response, reason: "Decode", cause })
+          }).pipe(Effect.interruptible, Effect.tapErrorCause(failedWhileWriting(nodeResponse, response)))
+        }
+        nodeResponse.end(raw)
+        return Effect.void
+      }
+      case "Uint8Array":
+        nodeResponse.writeHead(response.status, headers)
+        nodeResponse.end(body.body)
+        return Effect.void
+      case "FormData":
+        return Effect.suspend(() => {
+          const web = new Response(body.formData)
+          nodeResponse.writeHead(response.status, { ...headers, ...Object.fromEntries(web.headers) })
+          return Effect.async<void, HttpServerError.ResponseError>((resume) => {
+            Readable.fromWeb(web.body as never).pipe(nodeResponse)
+              .on("error", (cause) =>
+                resume(Effect.fail(new HttpServerError.ResponseError({ request, response, reason: "Decode", cause })))
+              )
+              .once("finish", () => resume(Effect.void))
+          }).pipe(Effect.interruptible, Effect.tapErrorCause(failedWhileWriting(nodeResponse, response)))
+        })
+      case "Stream": {
+        nodeResponse.writeHead(response.status, headers)
+        const drainLatch = Effect.unsafeMakeLatch()
+        nodeResponse.on("drain", () => drainLatch.unsafeOpen())
+        return body.stream.pipe(
+          Stream.orDie,
+          Stream.runForEachChunk((chunk) => {
+            const array = Chunk.toReadonlyArray(chunk)
+            if (array.length === 0) return Effect.void
+            let needDrain = false
+            for (let i = 0; i < array.length; i++) {
+              const written = nodeResponse.write(array[i])
+              if (!written && !needDrain) {
+                needDrain = true
+                drainLatch.unsafeClose()
+              } else if (written && needDrain) {
+                needDrain = false
+              }
+            }
+            if (!needDrain) return Effect.void
+            return drainLatch.await
+          }),
+          Effect.interruptible,
+          Effect.matchCauseEffect({
+            onSuccess: () => Effect.sync(() => nodeResponse.end()),
+            onFailure: failedWhileWriting(nodeResponse, response)
+          })
+        )
+      }
+    }
+  })
+
+/**
+ * A `node:http` request listener running `app` (under `middleware`) for every request, with the
+ * services of the effect that makes it.
+ */
+export const makeHandler = <E, R>(
+  app: HttpApp.Default<E, R>,
+  middleware?: HttpMiddleware.HttpMiddleware
+): Effect.Effect<(request: Http.IncomingMessage, response: Http.ServerResponse) => void, never, Exclude<R, HttpServerRequest.HttpServerRequest | Scope.Scope>> =>
+  Effect.map(Effect.runtime<Exclude<R, HttpServerRequest.HttpServerRequest | Scope.Scope>>(), (runtime) => {
+    // Its services are the runtime's and the request, both in the context each fiber starts with.
+    const handled = HttpApp.toHandled(app, handleResponse, middleware) as unknown as Effect.Effect<void>
+    const services = runtime.context.unsafeMap
+    return (nodeRequest: Http.IncomingMessage, nodeResponse: Http.ServerResponse): void => {
+      const context = new Map(services)
+      context.set(HttpServerRequest.HttpServerRequest.key, new PlatformRequest(nodeRequest, nodeResponse))
+      const fiber = Runtime.runFork(Runtime.make({
+        context: Context.unsafeMake<never>(context),
+        fiberRefs: runtime.fiberRefs,
+        runtimeFlags: runtime.runtimeFlags
+      }))(handled)
+      // Answered before runFork returned (most are): nothing left for the client to abandon.
+      if (fiber.unsafePoll() !== null) return
+      nodeResponse.on("close", () => {
+        if (!nodeResponse.writableEnded) fiber.unsafeInterruptAsFork(HttpServerError.clientAbortFiberId)
+      })
+    }
+  })
