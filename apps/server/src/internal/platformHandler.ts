@@ -4,9 +4,10 @@
  * `@effect/platform-node`'s `NodeHttpServer.makeHandler`. Same request object, same app wrapped
  * by the same `HttpApp.toHandled`, same bytes written; what differs is only what a request costs
  * (issue 28), measured with the platform router's GET:
- * - the request's fiber starts with its context built once (one copy of the server's services
- *   plus the request), not by `Effect.provideService` (a copy, then a fiber-ref update compared
- *   service by service, then its undo);
+ * - the request's fiber starts with its context built once, not by `Effect.provideService` (a
+ *   copy, then a fiber-ref update compared service by service, then its undo), and it holds the
+ *   four services the platform's app may ask a request for, not the server's ~25, which every
+ *   service provided later on the request's way copied again;
  * - a response whose body is bytes, text or nothing is ended at once: the platform's waits for
  *   `end`'s callback, so every request's fiber suspended once more to be resumed by the scheduler
  *   after its bytes were already written;
@@ -17,17 +18,19 @@
  * holds them to the platform's own handler, byte for byte.
  */
 import * as Cookies from "@effect/platform/Cookies"
-import type * as FileSystem from "@effect/platform/FileSystem"
+import * as Etag from "@effect/platform/Etag"
+import * as FileSystem from "@effect/platform/FileSystem"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
+import * as HttpPlatform from "@effect/platform/HttpPlatform"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
 import type * as HttpMiddleware from "@effect/platform/HttpMiddleware"
 import * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import type * as Multipart from "@effect/platform/Multipart"
-import type * as Path from "@effect/platform/Path"
+import * as Path from "@effect/platform/Path"
 import type * as Socket from "@effect/platform/Socket"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as NodeMultipart from "@effect/platform-node/NodeMultipart"
@@ -251,6 +254,14 @@ const handleResponse = (
     }
   })
 
+/** `HttpRouter.DefaultServices`: what the platform's app may require of a request's context. */
+const defaultServices: ReadonlyArray<Context.Tag<unknown, unknown>> = [
+  HttpPlatform.HttpPlatform,
+  Etag.Generator,
+  FileSystem.FileSystem,
+  Path.Path
+] as ReadonlyArray<Context.Tag<unknown, unknown>>
+
 /**
  * A `node:http` request listener running `app` (under `middleware`) for every request, with the
  * services of the effect that makes it.
@@ -262,7 +273,16 @@ export const makeHandler = <E, R>(
   Effect.map(Effect.runtime<Exclude<R, HttpServerRequest.HttpServerRequest | Scope.Scope>>(), (runtime) => {
     // Its services are the runtime's and the request, both in the context each fiber starts with.
     const handled = HttpApp.toHandled(app, handleResponse, middleware) as unknown as Effect.Effect<void>
-    const services = runtime.context.unsafeMap
+    // The services a request's fiber starts with: those of the runtime the app may ask for while
+    // it answers. The platform's app requires only `HttpRouter.DefaultServices` of its request's
+    // context (`HttpApiBuilder.httpApp`'s type: each group's handlers run with the services they
+    // were built with, merged over the request's; middleware and routes keep what they use from
+    // their build). The server's other ~20 services were copied into every request's context,
+    // and copied and compared again by every service the request provides on its way (issue 28).
+    const services = new Map<string, unknown>()
+    for (const tag of defaultServices) {
+      if (runtime.context.unsafeMap.has(tag.key)) services.set(tag.key, runtime.context.unsafeMap.get(tag.key))
+    }
     return (nodeRequest: Http.IncomingMessage, nodeResponse: Http.ServerResponse): void => {
       const context = new Map(services)
       context.set(HttpServerRequest.HttpServerRequest.key, new PlatformRequest(nodeRequest, nodeResponse))
