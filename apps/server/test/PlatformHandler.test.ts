@@ -153,8 +153,9 @@ describe("the platform router's node:http handler", () => {
   let ours: Awaited<ReturnType<typeof listen>>
 
   beforeAll(async () => {
-    platform = await listen(await Effect.runPromise(NodeHttpServer.makeHandler(app)))
-    ours = await listen(await Effect.runPromise(PlatformHandler.makeHandler(app)))
+    // Both with the platform's services for node, as the server runs them.
+    platform = await listen(await Effect.runPromise(Effect.provide(NodeHttpServer.makeHandler(app), NodeHttpServer.layerContext)))
+    ours = await listen(await Effect.runPromise(Effect.provide(PlatformHandler.makeHandler(app), NodeHttpServer.layerContext)))
   })
 
   afterAll(async () => {

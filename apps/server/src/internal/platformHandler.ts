@@ -24,6 +24,7 @@ import * as Headers from "@effect/platform/Headers"
 import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as HttpPlatform from "@effect/platform/HttpPlatform"
+import type * as HttpRouter from "@effect/platform/HttpRouter"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
 import type * as HttpMiddleware from "@effect/platform/HttpMiddleware"
 import * as HttpServerError from "@effect/platform/HttpServerError"
@@ -264,14 +265,14 @@ const defaultServices: ReadonlyArray<Context.Tag<unknown, unknown>> = [
 
 /**
  * A `node:http` request listener running `app` (under `middleware`) for every request, with the
- * services of the effect that makes it.
+ * fiber refs of the effect that makes it and the services a platform app may require of a request.
  */
-export const makeHandler = <E, R>(
-  app: HttpApp.Default<E, R>,
+export const makeHandler = <E>(
+  app: HttpApp.Default<E, HttpRouter.HttpRouter.DefaultServices | HttpServerRequest.HttpServerRequest | Scope.Scope>,
   middleware?: HttpMiddleware.HttpMiddleware
-): Effect.Effect<(request: Http.IncomingMessage, response: Http.ServerResponse) => void, never, Exclude<R, HttpServerRequest.HttpServerRequest | Scope.Scope>> =>
-  Effect.map(Effect.runtime<Exclude<R, HttpServerRequest.HttpServerRequest | Scope.Scope>>(), (runtime) => {
-    // Its services are the runtime's and the request, both in the context each fiber starts with.
+): Effect.Effect<(request: Http.IncomingMessage, response: Http.ServerResponse) => void, never, HttpRouter.HttpRouter.DefaultServices> =>
+  Effect.map(Effect.runtime<HttpRouter.HttpRouter.DefaultServices>(), (runtime) => {
+    // Its requirements, `DefaultServices` and the request, are in the context each fiber starts with.
     const handled = HttpApp.toHandled(app, handleResponse, middleware) as unknown as Effect.Effect<void>
     // The services a request's fiber starts with: those of the runtime the app may ask for while
     // it answers. The platform's app requires only `HttpRouter.DefaultServices` of its request's
