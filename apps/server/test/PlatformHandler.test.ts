@@ -1,5 +1,5 @@
 /**
- * The platform router's own `node:http` handler (`src/internal/platformHandler.ts`) answers as
+ * The platform router's own `node:http` handler (`src/compiled/platformHandler.ts`) answers as
  * `@effect/platform-node`'s `NodeHttpServer.makeHandler` does: one app served by each, the same
  * requests sent to both over real sockets, and every response's status line, headers (but `Date`)
  * and body bytes compared. The app covers every body kind the platform writes, cookies, HEAD,
@@ -19,7 +19,7 @@ import * as Http from "node:http"
 import type * as Net from "node:net"
 import { Readable } from "node:stream"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import * as PlatformHandler from "../src/internal/platformHandler.js"
+import * as PlatformHandler from "../src/compiled/platformHandler.js"
 
 const app: HttpApp.Default<unknown, HttpServerRequest.HttpServerRequest> = Effect.gen(function*() {
   const request = yield* HttpServerRequest.HttpServerRequest

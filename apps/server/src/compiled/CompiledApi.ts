@@ -48,11 +48,11 @@ import * as Stream from "effect/Stream"
 import type * as Http from "node:http"
 import type * as Net from "node:net"
 import * as Fallback from "../Fallback.js"
-import * as PlatformHandler from "../internal/platformHandler.js"
 import * as Untrusted from "../internal/untrusted.js"
 import * as Encoding from "./encoding.js"
 import { RequestServices } from "./services.js"
 import { NodeRequest, readBody } from "./nodeRequest.js"
+import * as PlatformHandler from "./platformHandler.js"
 import { normalizeQuery, parseQuery, RouteTable } from "./routes.js"
 
 // ---------------------------------------------------------------------------------------------

@@ -5,17 +5,20 @@
  * upgrades: the routes that need them are left to the platform, see CompiledApi).
  */
 import * as Cookies from "@effect/platform/Cookies"
+import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as Headers from "@effect/platform/Headers"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
 import * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as Multipart from "@effect/platform/Multipart"
+import type * as Path from "@effect/platform/Path"
 import type * as Socket from "@effect/platform/Socket"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as Effect from "effect/Effect"
 import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as Http from "node:http"
 
@@ -30,8 +33,8 @@ export class NodeRequest extends Inspectable.Class implements HttpServerRequest.
     readonly source: Http.IncomingMessage,
     readonly body: Uint8Array | undefined,
     readonly url: string = source.url ?? "/",
-    private readonly headersOverride?: Headers.Headers,
-    private readonly remoteAddressOverride?: string
+    protected readonly headersOverride?: Headers.Headers,
+    protected readonly remoteAddressOverride?: string
   ) {
     super()
   }
@@ -82,7 +85,7 @@ export class NodeRequest extends Inspectable.Class implements HttpServerRequest.
     return this.body === undefined ? Stream.empty : Stream.succeed(this.body)
   }
 
-  get multipart(): Effect.Effect<Multipart.Persisted, Multipart.MultipartError> {
+  get multipart(): Effect.Effect<Multipart.Persisted, Multipart.MultipartError, Scope.Scope | FileSystem.FileSystem | Path.Path> {
     return Effect.dieMessage("multipart requests are served by the platform's router, not compiled routes")
   }
 
@@ -104,7 +107,7 @@ export class NodeRequest extends Inspectable.Class implements HttpServerRequest.
     )
   }
 
-  private decodeError(cause: unknown, description?: string) {
+  protected decodeError(cause: unknown, description?: string) {
     return new HttpServerError.RequestError({
       request: this,
       reason: "Decode",

@@ -13,9 +13,10 @@
  *   after its bytes were already written;
  * - the client-abort listener is added only to a request still running when the fiber yields (most
  *   are answered before `runFork` returns), as the compiled routes do.
- * The request and the response writing follow `@effect/platform-node` 0.108's `internal/httpServer`
- * and `internal/httpIncomingMessage` (not exported) line for line; `platformHandler.test.ts`
- * holds them to the platform's own handler, byte for byte.
+ * The request is the compiled routes' `NodeRequest` with the platform's on-demand body reading;
+ * the response writing follows `@effect/platform-node` 0.108's `internal/httpServer` (not
+ * exported) line for line but for the ends not waited for. Fenced here (README, item 8):
+ * `test/PlatformHandler.test.ts` holds both to the platform's own handler, byte for byte.
  */
 import * as Cookies from "@effect/platform/Cookies"
 import * as Etag from "@effect/platform/Etag"
@@ -25,22 +26,18 @@ import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as HttpPlatform from "@effect/platform/HttpPlatform"
 import type * as HttpRouter from "@effect/platform/HttpRouter"
-import type { HttpMethod } from "@effect/platform/HttpMethod"
 import type * as HttpMiddleware from "@effect/platform/HttpMiddleware"
 import * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import type * as Multipart from "@effect/platform/Multipart"
 import * as Path from "@effect/platform/Path"
-import type * as Socket from "@effect/platform/Socket"
-import * as UrlParams from "@effect/platform/UrlParams"
 import * as NodeMultipart from "@effect/platform-node/NodeMultipart"
 import * as NodeStream from "@effect/platform-node/NodeStream"
 import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
 import * as Runtime from "effect/Runtime"
 import type * as Scope from "effect/Scope"
@@ -48,53 +45,30 @@ import * as Stream from "effect/Stream"
 import type * as Http from "node:http"
 import { Readable } from "node:stream"
 import { pipeline } from "node:stream/promises"
+import { NodeRequest } from "./nodeRequest.js"
 
 /**
- * A `node:http` request as `HttpServerRequest`, as the platform's own: its body read on demand
- * (bounded by `HttpIncomingMessage.MaxBodySize`), multipart parsed by the platform's parser.
- * `response` is where `NodeHttpServerRequest.toServerResponse` finds the `node:http` response.
+ * A `node:http` request as `HttpServerRequest`, as the platform's own: the compiled routes'
+ * `NodeRequest` (headers, cookies, URL, `modify`), its body read on demand (bounded by
+ * `HttpIncomingMessage.MaxBodySize`) and multipart parsed by the platform's parser, since the
+ * platform's app serves multipart and raw endpoints. `response` is where
+ * `NodeHttpServerRequest.toServerResponse` finds the `node:http` response.
  */
-export class PlatformRequest extends Inspectable.Class implements HttpServerRequest.HttpServerRequest {
-  readonly [HttpServerRequest.TypeId]: HttpServerRequest.TypeId = HttpServerRequest.TypeId
-  readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
-
+export class PlatformRequest extends NodeRequest {
   constructor(
-    readonly source: Http.IncomingMessage,
+    source: Http.IncomingMessage,
     readonly response: Http.ServerResponse,
-    readonly url: string = source.url ?? "/",
-    private headersOverride?: Headers.Headers,
-    private readonly remoteAddressOverride?: string
+    url?: string,
+    headersOverride?: Headers.Headers,
+    remoteAddressOverride?: string
   ) {
-    super()
+    super(source, undefined, url, headersOverride, remoteAddressOverride)
   }
 
-  private readonly onError = (cause: unknown) =>
-    new HttpServerError.RequestError({ request: this, reason: "Decode", cause })
-
-  get originalUrl(): string {
-    return this.source.url ?? "/"
-  }
-
-  get method(): HttpMethod {
-    return (this.source.method ?? "GET").toUpperCase() as HttpMethod
-  }
-
-  get headers(): Headers.Headers {
-    this.headersOverride ??= this.source.headers as Headers.Headers
-    return this.headersOverride
-  }
-
-  get remoteAddress(): Option.Option<string> {
-    return Option.fromNullable(this.remoteAddressOverride ?? this.source.socket.remoteAddress)
-  }
-
-  private cachedCookies: Record<string, string> | undefined
-  get cookies(): Record<string, string> {
-    return this.cachedCookies ??= Cookies.parseHeader(this.headers.cookie ?? "")
-  }
+  private readonly onError = (cause: unknown) => this.decodeError(cause)
 
   private textEffect: Effect.Effect<string, HttpServerError.RequestError> | undefined
-  get text(): Effect.Effect<string, HttpServerError.RequestError> {
+  override get text(): Effect.Effect<string, HttpServerError.RequestError> {
     // Read once and kept: a middleware may read the body before the handler does.
     return this.textEffect ??= Effect.runSync(Effect.cached(Effect.flatMap(
       HttpIncomingMessage.MaxBodySize,
@@ -103,20 +77,11 @@ export class PlatformRequest extends Inspectable.Class implements HttpServerRequ
     )))
   }
 
-  get json(): Effect.Effect<unknown, HttpServerError.RequestError> {
-    return Effect.tryMap(this.text, { try: (text) => text === "" ? null : JSON.parse(text) as unknown, catch: this.onError })
-  }
-
-  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpServerError.RequestError> {
-    return Effect.flatMap(this.text, (text) =>
-      Effect.try({ try: () => UrlParams.fromInput(new URLSearchParams(text)), catch: this.onError }))
-  }
-
-  get stream(): Stream.Stream<Uint8Array, HttpServerError.RequestError> {
+  override get stream(): Stream.Stream<Uint8Array, HttpServerError.RequestError> {
     return NodeStream.fromReadable(() => this.source, this.onError)
   }
 
-  get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpServerError.RequestError> {
+  override get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpServerError.RequestError> {
     return Effect.flatMap(HttpIncomingMessage.MaxBodySize, (maxBodySize) =>
       NodeStream.toUint8Array(() => this.source, { onFailure: this.onError, maxBytes: Option.getOrUndefined(maxBodySize) })
     ) as unknown as Effect.Effect<ArrayBuffer, HttpServerError.RequestError>
@@ -125,20 +90,15 @@ export class PlatformRequest extends Inspectable.Class implements HttpServerRequ
   private multipartEffect:
     | Effect.Effect<Multipart.Persisted, Multipart.MultipartError, Scope.Scope | FileSystem.FileSystem | Path.Path>
     | undefined
-  get multipart(): Effect.Effect<Multipart.Persisted, Multipart.MultipartError, Scope.Scope | FileSystem.FileSystem | Path.Path> {
+  override get multipart(): Effect.Effect<Multipart.Persisted, Multipart.MultipartError, Scope.Scope | FileSystem.FileSystem | Path.Path> {
     return this.multipartEffect ??= Effect.runSync(Effect.cached(NodeMultipart.persisted(this.source, this.source.headers)))
   }
 
-  get multipartStream(): Stream.Stream<Multipart.Part, Multipart.MultipartError> {
+  override get multipartStream(): Stream.Stream<Multipart.Part, Multipart.MultipartError> {
     return NodeMultipart.stream(this.source, this.source.headers)
   }
 
-  get upgrade(): Effect.Effect<Socket.Socket, HttpServerError.RequestError> {
-    // No upgrade handler is installed: the platform's answer for a request that cannot upgrade.
-    return Effect.fail(new HttpServerError.RequestError({ request: this, reason: "Decode", description: "not an upgradeable ServerRequest" }))
-  }
-
-  modify(options: { readonly url?: string; readonly headers?: Headers.Headers; readonly remoteAddress?: string }) {
+  override modify(options: { readonly url?: string; readonly headers?: Headers.Headers; readonly remoteAddress?: string }) {
     return new PlatformRequest(
       this.source,
       this.response,
@@ -146,14 +106,6 @@ export class PlatformRequest extends Inspectable.Class implements HttpServerRequ
       options.headers ?? this.headersOverride,
       options.remoteAddress ?? this.remoteAddressOverride
     )
-  }
-
-  override toString(): string {
-    return `ServerRequest(${this.method} ${this.url})`
-  }
-
-  toJSON(): unknown {
-    return HttpIncomingMessage.inspect(this, { _id: "@effect/platform/HttpServerRequest", method: this.method, url: this.originalUrl })
   }
 }
 
@@ -175,7 +127,7 @@ const handleResponse = (
   response: HttpServerResponse.HttpServerResponse
 ): Effect.Effect<void, unknown> =>
   Effect.suspend(() => {
-    const nodeResponse = (request as PlatformRequest).response
+    const nodeResponse = (request as unknown as PlatformRequest).response
     if (nodeResponse.writableEnded) return Effect.void
     let headers: Http.OutgoingHttpHeaders = response.headers
     if (!Cookies.isEmpty(response.cookies)) {
