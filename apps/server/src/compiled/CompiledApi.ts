@@ -41,6 +41,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as ParseResult from "effect/ParseResult"
 import * as Runtime from "effect/Runtime"
+import * as RuntimeFlags from "effect/RuntimeFlags"
 import * as Schema from "effect/Schema"
 import type * as AST from "effect/SchemaAST"
 import * as Scope from "effect/Scope"
@@ -147,6 +148,8 @@ interface RequestInput {
   /** The services of the fiber answering the request: the route's, and the request's own. */
   readonly services: Map<string, unknown>
   readonly request: NodeRequest
+  /** Where the answer goes. */
+  readonly response: Http.ServerResponse
   readonly params: Record<string, string>
   readonly query: Record<string, string | Array<string>>
 }
@@ -161,6 +164,11 @@ interface CompiledRoute {
   readonly run: Effect.Effect<Outcome, unknown>
   /** The declared error `error` as a reply, if it is one of the endpoint's. */
   readonly encodeError: (error: unknown) => Reply | undefined
+}
+
+/** A compiled route in the listener's table: with its media-type check and its whole answer (`programOf`). */
+interface ServedRoute extends CompiledRoute {
+  readonly program: Effect.Effect<void>
 }
 
 const decodeFailure = (error: ParseResult.ParseError) =>
@@ -209,25 +217,21 @@ const replies = (
     if (HttpApiSchema.isVoid(schema.ast)) return { is, encode: () => Either.right<Reply>({ status }) }
     const encoding = HttpApiSchema.getEncoding(schema.ast)
     const encode = Encoding.encoder(schema)
+    const { contentType } = encoding
+    // The body's form chosen once here, not per value.
+    const replyOf: (encoded: unknown) => Reply = encoding.kind === "Json"
+      ? (encoded) => ({ status, contentType, body: JSON.stringify(encoded) })
+      : encoding.kind === "Text"
+      ? (encoded) => ({ status, contentType, body: String(encoded) })
+      : encoding.kind === "Uint8Array"
+      ? (encoded) => ({ status, contentType, body: encoded as Uint8Array })
+      : (encoded) => ({ status, contentType, body: UrlParams.toString(UrlParams.fromInput(encoded as UrlParams.Input)) })
     return {
       is,
-      encode: (value: unknown) =>
-        Either.map(encode(value), (encoded): Reply => {
-          switch (encoding.kind) {
-            case "Json":
-              return { status, contentType: encoding.contentType, body: JSON.stringify(encoded) }
-            case "Text":
-              return { status, contentType: encoding.contentType, body: String(encoded) }
-            case "Uint8Array":
-              return { status, contentType: encoding.contentType, body: encoded as Uint8Array }
-            case "UrlParams":
-              return {
-                status,
-                contentType: encoding.contentType,
-                body: UrlParams.toString(UrlParams.fromInput(encoded as UrlParams.Input))
-              }
-          }
-        })
+      encode: (value: unknown): Either.Either<Reply, ParseResult.ParseError> => {
+        const encoded = encode(value)
+        return Either.isLeft(encoded) ? Either.left(encoded.left) : Either.right(replyOf(encoded.right))
+      }
     }
   })
   const [only] = encoders
@@ -343,6 +347,15 @@ const compileRoute = (
   }
   const apiMiddleware = Array.from(api.middlewares, (tag): MiddlewareEntry => ({ tag, context: apiContext }))
 
+  /** The handler's value as what is written: the platform's response as is, else encoded by the success schema. */
+  const toOutcome = (value: unknown): Effect.Effect<Outcome, unknown> => {
+    if (HttpServerResponse.isServerResponse(value)) return Effect.succeed(value)
+    const reply = encodeSuccess(value)
+    if (reply !== undefined && Either.isRight(reply)) return Effect.succeed(reply.right)
+    return Effect.die(new Error(`the response of ${endpoint.name} does not match its schema`, {
+      cause: reply === undefined ? undefined : reply.left
+    }))
+  }
   const handle = ({ params, query, request }: RequestInput): Effect.Effect<Outcome, unknown> => {
     const input: Record<string, unknown> = { request }
     if (decodePath !== undefined) {
@@ -367,19 +380,8 @@ const compileRoute = (
       if (Either.isLeft(urlParams)) return Effect.fail(urlParams.left)
       input.urlParams = urlParams.right
     }
-    return Effect.flatMap(
-      item.handler(input as never) as Effect.Effect<unknown, unknown>,
-      (value): Effect.Effect<Outcome, unknown> => {
-        if (HttpServerResponse.isServerResponse(value)) return Effect.succeed(value)
-        const reply = encodeSuccess(value)
-        if (reply !== undefined && Either.isRight(reply)) return Effect.succeed(reply.right)
-        return Effect.die(new Error(`the response of ${endpoint.name} does not match its schema`, {
-          cause: reply === undefined ? undefined : reply.left
-        }))
-      }
-    )
+    return Effect.flatMap(item.handler(input as never) as Effect.Effect<unknown, unknown>, toOutcome)
   }
-
   // Built once: the middleware (security decoding included) is the same Effect for every request.
   const handler = withMiddleware(
     middleware,
@@ -521,18 +523,7 @@ const makeListener = (options: Options, fallback: (request: Http.IncomingMessage
     const runtime = yield* Effect.runtime<never>()
     const render = Fallback.renderer(options.dialects)
     const mediaTypeCheckOf = Fallback.routeMediaTypeCheck(options.dialects)
-    const table = new RouteTable<CompiledRoute>()
-    for (const handlers of options.compile ? registry.groups : []) {
-      for (const item of handlers.items) {
-        const route = compileRoute(api as unknown as HttpApi.HttpApi.AnyWithProps, apiContext, handlers, item)
-        const endpoint = item.endpoint as HttpApiEndpoint.HttpApiEndpoint.AnyWithProps
-        // The route's media types found once here, not by scanning every route's pattern per request.
-        const checkMediaType = route?.readsBody === true ? mediaTypeCheckOf(endpoint.method, endpoint.path) : undefined
-        // A path this table cannot express stays with the platform's router.
-        if (route !== undefined) table.add(endpoint.method, endpoint.path, { ...route, checkMediaType })
-      }
-    }
-
+    const table = new RouteTable<ServedRoute>()
     const failureReply = (url: string, failure: Fallback.Failure): Reply => ({
       status: failure.status,
       contentType: "application/json",
@@ -560,8 +551,10 @@ const makeListener = (options: Options, fallback: (request: Http.IncomingMessage
       return Effect.as(Effect.logError("unhandled failure", cause), failureReply(url, Fallback.internalError))
     }
 
-    const respond = (request: NodeRequest, response: Http.ServerResponse, outcome: Outcome) =>
+    /** Writes `outcome` to the fiber's request (`RequestInput`), through the pre-response handlers if any. */
+    const respond = (outcome: Outcome) =>
       Effect.withFiberRuntime<void>((fiber) => {
+        const { request, response } = Context.unsafeGet(fiber.currentContext, RequestInput)
         if (response.writableEnded) return Effect.void
         const preResponse = fiber.getFiberRef(HttpApp.currentPreResponseHandlers)
         if (Option.isNone(preResponse)) {
@@ -580,18 +573,51 @@ const makeListener = (options: Options, fallback: (request: Http.IncomingMessage
         )
       })
 
-    // Suspended: the status is read once the response is written, not when the request starts.
-    const logged = (request: NodeRequest, response: Http.ServerResponse) =>
-      Effect.suspend(() =>
-        Effect.annotateLogs(Effect.log("Sent HTTP response"), {
-          "http.method": request.method,
-          "http.url": request.url,
-          "http.status": response.statusCode
-        })
-      )
+    // Read once the response is written, not when the request starts.
+    const logged = Effect.withFiberRuntime<void>((fiber) => {
+      const { request, response } = Context.unsafeGet(fiber.currentContext, RequestInput)
+      return Effect.annotateLogs(Effect.log("Sent HTTP response"), {
+        "http.method": request.method,
+        "http.url": request.url,
+        "http.status": response.statusCode
+      })
+    })
+
+    /**
+     * A route's whole answer, built once: its effect, then the write of its outcome or failure,
+     * all reading the request from the fiber's context, so a request builds no pipeline of its own.
+     */
+    const programOf = (route: CompiledRoute): Effect.Effect<void> => {
+      const program = Effect.matchCauseEffect(route.run, {
+        onSuccess: respond,
+        onFailure: (cause) =>
+          Effect.withFiberRuntime<void>((fiber) =>
+            Effect.flatMap(
+              failed(route, Context.unsafeGet(fiber.currentContext, RequestInput).request.url, cause),
+              (reply) => reply === undefined ? Effect.void : respond(reply)
+            )
+          )
+      })
+      return options.logRequests ? Effect.zipRight(program, logged) : program
+    }
+    // Request fibers count in no metric: Effect's fiber metrics (on by default: a counter and a
+    // gauge at start, a histogram, a gauge and a counter at exit, each with its labels read) are
+    // read by nothing in this server and were a measurable share of a GET (issue 28).
+    const requestFlags = RuntimeFlags.disable(runtime.runtimeFlags, RuntimeFlags.RuntimeMetrics)
+
+    for (const handlers of options.compile ? registry.groups : []) {
+      for (const item of handlers.items) {
+        const route = compileRoute(api as unknown as HttpApi.HttpApi.AnyWithProps, apiContext, handlers, item)
+        const endpoint = item.endpoint as HttpApiEndpoint.HttpApiEndpoint.AnyWithProps
+        // The route's media types found once here, not by scanning every route's pattern per request.
+        const checkMediaType = route?.readsBody === true ? mediaTypeCheckOf(endpoint.method, endpoint.path) : undefined
+        // A path this table cannot express stays with the platform's router.
+        if (route !== undefined) table.add(endpoint.method, endpoint.path, { ...route, checkMediaType, program: programOf(route) })
+      }
+    }
 
     const start = (
-      route: CompiledRoute,
+      route: ServedRoute,
       params: Record<string, string>,
       url: string,
       queryAt: number,
@@ -601,21 +627,15 @@ const makeListener = (options: Options, fallback: (request: Http.IncomingMessage
     ) => {
       const query = queryAt === -1 ? emptyQuery : parseQuery(url.slice(queryAt + 1))
       const request = new NodeRequest(nodeRequest, body)
-      const program = route.run.pipe(
-        Effect.matchCauseEffect({
-          onSuccess: (outcome) => respond(request, response, outcome),
-          onFailure: (cause) =>
-            Effect.flatMap(failed(route, url, cause), (reply) => reply === undefined ? Effect.void : respond(request, response, reply))
-        })
-      )
       // The request's services over the route's, which are not copied (Context.add would copy thrice).
       const services = new RequestServices(route.context.unsafeMap)
       services.set(HttpServerRequest.HttpServerRequest.key, request)
       services.set(HttpServerRequest.ParsedSearchParams.key, query)
-      services.set(RequestInput.key, { services, request, params, query })
+      services.set(RequestInput.key, { services, request, response, params, query })
       const context = Context.unsafeMake<never>(services)
-      const fiber = Runtime.runFork(Runtime.make({ context, fiberRefs: runtime.fiberRefs, runtimeFlags: runtime.runtimeFlags }))(
-        options.logRequests ? Effect.zipRight(program, logged(request, response)) : program
+      const fiber = Runtime.runFork(
+        Runtime.make({ context, fiberRefs: runtime.fiberRefs, runtimeFlags: requestFlags }),
+        route.program
       )
       // Most requests are answered before runFork returns (it runs the fiber at once, until it
       // waits for something): only a fiber still running can be left by its client.

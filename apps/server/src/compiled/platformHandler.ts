@@ -40,6 +40,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Runtime from "effect/Runtime"
+import * as RuntimeFlags from "effect/RuntimeFlags"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as Http from "node:http"
@@ -236,14 +237,15 @@ export const makeHandler = <E>(
     for (const tag of defaultServices) {
       if (runtime.context.unsafeMap.has(tag.key)) services.set(tag.key, runtime.context.unsafeMap.get(tag.key))
     }
+    // No fiber metrics for requests, as on the compiled routes (`CompiledApi.makeListener`).
+    const requestFlags = RuntimeFlags.disable(runtime.runtimeFlags, RuntimeFlags.RuntimeMetrics)
     return (nodeRequest: Http.IncomingMessage, nodeResponse: Http.ServerResponse): void => {
       const context = new Map(services)
       context.set(HttpServerRequest.HttpServerRequest.key, new PlatformRequest(nodeRequest, nodeResponse))
-      const fiber = Runtime.runFork(Runtime.make({
-        context: Context.unsafeMake<never>(context),
-        fiberRefs: runtime.fiberRefs,
-        runtimeFlags: runtime.runtimeFlags
-      }))(handled)
+      const fiber = Runtime.runFork(
+        Runtime.make({ context: Context.unsafeMake<never>(context), fiberRefs: runtime.fiberRefs, runtimeFlags: requestFlags }),
+        handled
+      )
       // Answered before runFork returned (most are): nothing left for the client to abandon.
       if (fiber.unsafePoll() !== null) return
       nodeResponse.on("close", () => {
