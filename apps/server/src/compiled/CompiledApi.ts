@@ -245,12 +245,29 @@ const replies = (
  * The credential `scheme` finds in the request, read as `HttpApiBuilder.securityDecode` reads it
  * (a missing one is empty), without decoding every header through a schema on each request.
  */
+/** How many credentials each security scheme keeps made (see `credential`). */
+const recentCredentials = 256
+
 const credential = (scheme: HttpApiSecurity.HttpApiSecurity): Effect.Effect<unknown, never, never> => {
-  const read = (f: (input: RequestInput) => string | ReadonlyArray<string> | undefined) =>
-    Effect.withFiberRuntime<unknown>((fiber) => {
-      const value = f(Context.unsafeGet(fiber.currentContext, RequestInput))
-      return Effect.succeed(Redacted.make(typeof value === "string" ? value : ""))
+  const read = (f: (input: RequestInput) => string | ReadonlyArray<string> | undefined) => {
+    // The credentials recently sent, each as one `Redacted` (immutable: nothing here wipes one)
+    // and one succeeded Effect: a `Redacted` is an entry in Effect's global WeakMap, a cost for
+    // the collector too, and clients send the same credential request after request. Bounded
+    // (cleared whole when full); a revoked credential kept here only stands for the string sent,
+    // its authentication is `Organizations`' to decide on every request.
+    const recent = new Map<string, Effect.Effect<unknown>>()
+    return Effect.withFiberRuntime<unknown>((fiber) => {
+      const found = f(Context.unsafeGet(fiber.currentContext, RequestInput))
+      const value = typeof found === "string" ? found : ""
+      let made = recent.get(value)
+      if (made === undefined) {
+        if (recent.size >= recentCredentials) recent.clear()
+        made = Effect.succeed(Redacted.make(value))
+        recent.set(value, made)
+      }
+      return made
     })
+  }
   switch (scheme._tag) {
     case "Bearer":
       return read(({ request }) => (request.headers.authorization ?? "").slice("Bearer ".length))
