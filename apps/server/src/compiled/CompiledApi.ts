@@ -241,31 +241,35 @@ const replies = (
   }
 }
 
-/**
- * The credential `scheme` finds in the request, read as `HttpApiBuilder.securityDecode` reads it
- * (a missing one is empty), without decoding every header through a schema on each request.
- */
-/** How many credentials each security scheme keeps made (see `credential`). */
+/** How many credentials each security scheme keeps made (see `authenticate`). */
 const recentCredentials = 256
 
-const credential = (scheme: HttpApiSecurity.HttpApiSecurity): Effect.Effect<unknown, never, never> => {
+/**
+ * `handler` given the credential `scheme` finds in the request, read as
+ * `HttpApiBuilder.securityDecode` reads it (a missing one is empty), without decoding every header
+ * through a schema on each request, and handed over in the same step as it is read.
+ */
+const authenticate = (
+  scheme: HttpApiSecurity.HttpApiSecurity,
+  handler: (credential: unknown) => Effect.Effect<unknown, unknown>
+): Effect.Effect<unknown, unknown> => {
   const read = (f: (input: RequestInput) => string | ReadonlyArray<string> | undefined) => {
-    // The credentials recently sent, each as one `Redacted` (immutable: nothing here wipes one)
-    // and one succeeded Effect: a `Redacted` is an entry in Effect's global WeakMap, a cost for
-    // the collector too, and clients send the same credential request after request. Bounded
-    // (cleared whole when full); a revoked credential kept here only stands for the string sent,
-    // its authentication is `Organizations`' to decide on every request.
-    const recent = new Map<string, Effect.Effect<unknown>>()
-    return Effect.withFiberRuntime<unknown>((fiber) => {
+    // The credentials recently sent, each as one `Redacted` (immutable: nothing here wipes one):
+    // a `Redacted` is an entry in Effect's global WeakMap, a cost for the collector too, and
+    // clients send the same credential request after request. Bounded (cleared whole when full);
+    // a revoked credential kept here only stands for the string sent, its authentication is
+    // `Organizations`' to decide on every request.
+    const recent = new Map<string, Redacted.Redacted<string>>()
+    return Effect.withFiberRuntime<unknown, unknown>((fiber) => {
       const found = f(Context.unsafeGet(fiber.currentContext, RequestInput))
       const value = typeof found === "string" ? found : ""
       let made = recent.get(value)
       if (made === undefined) {
         if (recent.size >= recentCredentials) recent.clear()
-        made = Effect.succeed(Redacted.make(value))
+        made = Redacted.make(value)
         recent.set(value, made)
       }
-      return made
+      return handler(made)
     })
   }
   switch (scheme._tag) {
@@ -280,7 +284,7 @@ const credential = (scheme: HttpApiSecurity.HttpApiSecurity): Effect.Effect<unkn
         : read(({ request }) => request.cookies[key])
     }
     case "Basic":
-      return HttpApiBuilder.securityDecode(scheme) as Effect.Effect<unknown, never, never>
+      return Effect.flatMap(HttpApiBuilder.securityDecode(scheme) as Effect.Effect<unknown, never, never>, handler)
   }
 }
 
@@ -289,12 +293,18 @@ const credential = (scheme: HttpApiSecurity.HttpApiSecurity): Effect.Effect<unkn
  * `start`) while they are the fiber's context, which spares a context copy and two fiber-local
  * changes (each comparing whole contexts) per middleware; through `provideService` otherwise.
  */
-const provideTo = <A, R>(tag: Context.Tag<unknown, unknown>, effect: Effect.Effect<A, unknown, R>) => (value: unknown) =>
+const provideTo = <A, R>(
+  tag: Context.Tag<unknown, unknown>,
+  effect: Effect.Effect<A, unknown, R>,
+  /** `effect` when it is the route's handler: called at once with the input at hand, one step fewer. */
+  handle?: (input: RequestInput) => Effect.Effect<A, unknown, R>
+) =>
+(value: unknown) =>
   Effect.withFiberRuntime<A, unknown, R>((fiber) => {
-    const { services } = Context.unsafeGet(fiber.currentContext, RequestInput)
-    if (fiber.currentContext.unsafeMap !== services) return Effect.provideService(effect, tag, value)
-    services.set(tag.key, value)
-    return effect
+    const input = Context.unsafeGet(fiber.currentContext, RequestInput)
+    if (fiber.currentContext.unsafeMap !== input.services) return Effect.provideService(effect, tag, value)
+    input.services.set(tag.key, value)
+    return handle === undefined ? effect : handle(input)
   })
 
 type MiddlewareEntry = { readonly tag: HttpApiMiddleware.TagClassAny; readonly context: Context.Context<never> }
@@ -302,7 +312,9 @@ type MiddlewareEntry = { readonly tag: HttpApiMiddleware.TagClassAny; readonly c
 /** The middleware of `tags`, wrapped around `handler` in the order HttpApiBuilder applies it. */
 const withMiddleware = <A>(
   entries: ReadonlyArray<MiddlewareEntry>,
-  handler: Effect.Effect<A, unknown, never>
+  handler: Effect.Effect<A, unknown, never>,
+  /** What `handler` runs, given its request's input (see `provideTo`). */
+  handle?: (input: RequestInput) => Effect.Effect<A, unknown, never>
 ): Effect.Effect<A, unknown, never> => {
   let wrapped: Effect.Effect<A, unknown, unknown> = handler
   for (const { context, tag } of entries) {
@@ -312,7 +324,7 @@ const withMiddleware = <A>(
       const handlers = implementation as Record<string, (credential: unknown) => Effect.Effect<unknown, unknown>>
       let security: Effect.Effect<unknown, unknown, unknown> | undefined
       for (const [key, scheme] of Object.entries(tag.security)) {
-        const attempt = Effect.flatMap(credential(scheme), handlers[key]!)
+        const attempt = authenticate(scheme, handlers[key]!)
         security = security === undefined ? attempt : Effect.catchAll(security, () => attempt)
       }
       effect = security ?? Effect.void
@@ -321,7 +333,9 @@ const withMiddleware = <A>(
     }
     const provides = tag.provides as Context.Tag<unknown, unknown> | undefined
     const previous = wrapped
-    const provide = provides === undefined ? () => previous : provideTo(provides, previous)
+    const provide = provides === undefined
+      ? () => previous
+      : provideTo(provides, previous, previous === handler ? handle : undefined)
     wrapped = tag.optional
       ? Effect.matchEffect(effect, { onFailure: () => previous, onSuccess: provide })
       : Effect.flatMap(effect, provide)
@@ -402,7 +416,8 @@ const compileRoute = (
   // Built once: the middleware (security decoding included) is the same Effect for every request.
   const handler = withMiddleware(
     middleware,
-    Effect.withFiberRuntime<Outcome, unknown>((fiber) => handle(Context.unsafeGet(fiber.currentContext, RequestInput)))
+    Effect.withFiberRuntime<Outcome, unknown>((fiber) => handle(Context.unsafeGet(fiber.currentContext, RequestInput))),
+    handle
   )
   const run = apiMiddleware.length === 0 ? handler : withMiddleware(apiMiddleware, handler)
   // The group layer's own scope is in its context: a handler must never add finalizers to it (they
