@@ -50,6 +50,7 @@ import type * as Http from "node:http"
 import type * as Net from "node:net"
 import * as Fallback from "../Fallback.js"
 import * as Untrusted from "../internal/untrusted.js"
+import * as Decoding from "./decoding.js"
 import * as Encoding from "./encoding.js"
 import { RequestServices } from "./services.js"
 import { NodeRequest, readBody } from "./nodeRequest.js"
@@ -179,8 +180,11 @@ const decodeFailure = (error: ParseResult.ParseError) =>
 
 // The contracts' schemas need no services: decoding and encoding them is synchronous.
 const decoder = (schema: Schema.Schema.Any) => {
-  const decode = Schema.decodeUnknownEither(schema as Schema.Schema<unknown, unknown, never>)
-  return (input: unknown): Either.Either<unknown, HttpApiDecodeError> => Either.mapLeft(decode(input), decodeFailure)
+  const decode = Decoding.decoder(schema as Schema.Schema<unknown, unknown, never>)
+  return (input: unknown): Either.Either<unknown, HttpApiDecodeError> => {
+    const decoded = decode(input)
+    return Either.isLeft(decoded) ? Either.left(decodeFailure(decoded.left)) : Either.right(decoded.right)
+  }
 }
 
 const textOf = (body: Uint8Array | undefined) => body === undefined ? "" : new TextDecoder().decode(body)

@@ -15,7 +15,7 @@
  *   are answered before `runFork` returns), as the compiled routes do.
  * The request is the compiled routes' `NodeRequest` with the platform's on-demand body reading;
  * the response writing follows `@effect/platform-node` 0.108's `internal/httpServer` (not
- * exported) line for line but for the ends not waited for. Fenced here (README, item 8):
+ * exported) line for line but for the ends not waited for. Fenced here (README, item 9):
  * `test/PlatformHandler.test.ts` holds both to the platform's own handler, byte for byte.
  */
 import * as Cookies from "@effect/platform/Cookies"
