@@ -19,10 +19,11 @@ import { Worker } from "node:worker_threads"
 
 export class EditorStateWorker extends Context.Tag("@projectkit/server/EditorStateWorker")<EditorStateWorker, {
   /**
-   * The validator's verdict on `state`, whose JSON text `text` is (when the request's own text is
-   * at hand): from the worker thread, or in process when it cannot answer.
+   * The validator's verdict on the state whose JSON text is `text` (`state`, when given, being
+   * that text parsed): from the worker thread for a text of `offThreadFrom` units or more, else in
+   * process, where `state` spares parsing the text again.
    */
-  readonly validate: (state: unknown, text: string | undefined) => Effect.Effect<IndreamEditorState.ValidationResult>
+  readonly validate: (text: string, state?: unknown) => Effect.Effect<IndreamEditorState.ValidationResult>
   /** Whether a worker thread is running (it starts on the first large state). */
   readonly running: () => boolean
 }>() {}
@@ -97,10 +98,11 @@ export const layer: Layer.Layer<EditorStateWorker, never, IndreamEditorState.Edi
       })
     )
 
-    const inProcess = (state: unknown) => Effect.sync(() => validator.validate(state))
+    const inProcess = (text: string, state: unknown) =>
+      Effect.sync(() => validator.validate(state === undefined ? JSON.parse(text) : state))
     return {
-      validate: (state, text) => {
-        if (text === undefined || text.length < offThreadFrom) return inProcess(state)
+      validate: (text, state) => {
+        if (text.length < offThreadFrom) return inProcess(text, state)
         return Effect.flatMap(
           Effect.async<IndreamEditorState.ValidationResult | undefined>((resume) => {
             const current = started()
@@ -111,7 +113,7 @@ export const layer: Layer.Layer<EditorStateWorker, never, IndreamEditorState.Edi
             // An interrupted request's verdict is not waited for (the worker still answers it).
             return Effect.sync(() => waiting.delete(id))
           }),
-          (result) => result === undefined ? inProcess(state) : Effect.succeed(result)
+          (result) => result === undefined ? inProcess(text, state) : Effect.succeed(result)
         )
       },
       running: () => worker !== undefined
