@@ -19,7 +19,7 @@ const setup = Effect.gen(function*() {
   yield* sql`CREATE TABLE t (id TEXT PRIMARY KEY)`
   const direct = Option.getOrThrow(SqliteClient.direct(sql))
   const written: Array<string> = []
-  const group = GroupCommit.make<string>(direct, (statements, ids) => {
+  const group = GroupCommit.onSqlite<string>(direct, (statements, ids) => {
     for (const id of ids) {
       written.push(id)
       if (id.startsWith("bad")) throw new Error(`refused ${id}`)
