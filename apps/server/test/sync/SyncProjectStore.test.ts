@@ -1,7 +1,8 @@
 /**
  * Creating sync.so projects answers the same whether the creates of one turn are committed
- * together (the group commit, on the server's SQLite) or one statement each (the option off, and
- * always on PostgreSQL): many creates at once are each stored and found as answered, searchable at
+ * together (the group commit: one transaction on the server's SQLite, multi-row INSERTs of up to 32
+ * rows on PostgreSQL) or one statement each (the option off): many creates at once (40: more than
+ * one PostgreSQL group) are each stored and found as answered, searchable at
  * once; a create for an organization deleted meanwhile fails alone, as the foreign key the error
  * mapping knows (`Dialect.referencesMissingOrganization`), while the others of its turn land; and a
  * create inside a caller's transaction is one of its statements (rolled back with it).
