@@ -40,6 +40,24 @@ const result = await esbuild.build({
   logLevel: "warning"
 })
 
+// The Indream dialect's editor-state worker thread (EditorStateWorker.ts) loads its own file, found
+// beside the code that starts it, the bin's chunk: built apart, so that what it shares with the bin
+// is not split into chunks the bin would then load at start.
+const binChunk = Object.keys(result.metafile.outputs).find((output) => /chunks\/bin-[^/]+\.js$/.test(output))
+if (binChunk === undefined) throw new Error("bundle: no chunks/bin-*.js, beside which the editor-state worker goes")
+await esbuild.build({
+  entryPoints: { "editor-state-worker": Path.join(root, "src/dialects/indream/editor-state-worker.ts") },
+  outdir: Path.dirname(Path.resolve(binChunk)),
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: "none",
+  logLevel: "warning"
+})
+
 // The shebang of src/start.ts is kept by esbuild: the file runs as a bin.
 Fs.chmodSync(outfile, 0o755)
 const bytes = Fs.statSync(outfile).size

@@ -1,11 +1,19 @@
 /**
- * Group commit on the server's SQLite (`internal/groupCommit.ts`): the writes of one turn of the
+ * Group commit (`internal/groupCommit.ts`). On the server's SQLite: the writes of one turn of the
  * event loop share one transaction; a write that fails fails only its own caller (the group is
  * tried again write by write); an interrupted caller's write is dropped; writes requested while
- * another fiber's transaction is open wait for it, and land.
+ * another fiber's transaction is open wait for it, and land. Over any commit (PostgreSQL's one
+ * multi-row statement): a turn's writes are split into groups of at most `maxGroup`, committed
+ * concurrently; a group that fails is tried again write by write, except when the storage cannot
+ * be reached, which every caller of the group learns as it is, with no write tried again; each
+ * commit runs with its first caller's services.
  */
 import * as Reactivity from "@effect/experimental/Reactivity"
+import { eventually } from "@projectkit/core/Eventually"
+import { SqlError } from "@effect/sql/SqlError"
 import { expect, it } from "@effect/vitest"
+import * as Context from "effect/Context"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
@@ -19,7 +27,7 @@ const setup = Effect.gen(function*() {
   yield* sql`CREATE TABLE t (id TEXT PRIMARY KEY)`
   const direct = Option.getOrThrow(SqliteClient.direct(sql))
   const written: Array<string> = []
-  const group = GroupCommit.make<string>(direct, (statements, ids) => {
+  const group = GroupCommit.onSqlite<string>(direct, (statements, ids) => {
     for (const id of ids) {
       written.push(id)
       if (id.startsWith("bad")) throw new Error(`refused ${id}`)
@@ -75,4 +83,66 @@ it.scoped("waits for another fiber's open transaction, and lands after it", () =
     })).pipe(Effect.flatMap(Fiber.join))
     expect(order).toEqual(["transaction", "group"])
     expect(yield* stored).toEqual(["after", "inside"])
+  }))
+
+class Label extends Context.Tag("test/GroupCommit/Label")<Label, string>() {}
+
+/**
+ * A group commit over a commit that records each call's rows (and its first caller's `Label`), fails
+ * a group holding a row starting with "bad" as a refused statement would, and one holding "down"
+ * as an unreachable database would (a connection refused); with `gate`, every commit first waits for it.
+ */
+const recording = (maxGroup?: number, gate?: Deferred.Deferred<void>) => {
+  const commits: Array<{ readonly rows: ReadonlyArray<string>; readonly label: string }> = []
+  let started = 0
+  const group = GroupCommit.make<string>({
+    maxGroup,
+    commit: (rows) =>
+      Effect.gen(function*() {
+        started++
+        if (gate !== undefined) yield* Deferred.await(gate)
+        commits.push({ rows, label: yield* Effect.serviceOption(Label).pipe(Effect.map(Option.getOrElse(() => "none"))) })
+        if (rows.some((row) => row.startsWith("down"))) {
+          return yield* new SqlError({ cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" }) })
+        }
+        if (rows.some((row) => row.startsWith("bad"))) {
+          return yield* new SqlError({ cause: Object.assign(new Error("duplicate key"), { code: "23505" }) })
+        }
+      })
+  })
+  return { group, commits, started: () => started }
+}
+
+it.effect("over any commit: a turn's writes in groups of at most maxGroup, committed at once, with the first caller's services", () =>
+  Effect.gen(function*() {
+    const gate = yield* Deferred.make<void>()
+    const { commits, group, started } = recording(3, gate)
+    const writers = yield* Effect.fork(Effect.all(
+      ["a", "b", "c", "d", "e", "f", "g"].map((row, i) => group.write(row).pipe(Effect.provideService(Label, `caller ${i}`))),
+      { concurrency: "unbounded" }
+    ))
+    // Every group's commit is under way at once (none waits for another), held at the gate.
+    yield* eventually(Effect.sync(started), { until: (count) => count === 3, what: "three commits under way" })
+    expect(commits).toEqual([])
+    yield* Deferred.succeed(gate, undefined)
+    yield* Fiber.join(writers)
+    expect(commits).toEqual([
+      { rows: ["a", "b", "c"], label: "caller 0" },
+      { rows: ["d", "e", "f"], label: "caller 3" },
+      { rows: ["g"], label: "caller 6" }
+    ])
+  }))
+
+it.effect("over any commit: a refused group is tried again write by write; an unreachable storage fails its whole group once", () =>
+  Effect.gen(function*() {
+    const { commits, group } = recording()
+    const refused = yield* Effect.all(["a", "bad", "b"].map((row) => Effect.exit(group.write(row))), { concurrency: "unbounded" })
+    expect(refused.map(Exit.isSuccess)).toEqual([true, false, true])
+    expect(commits.map((commit) => commit.rows)).toEqual([["a", "bad", "b"], ["a"], ["bad"], ["b"]])
+
+    commits.length = 0
+    const unreachable = yield* Effect.all(["c", "down", "d"].map((row) => Effect.flip(group.write(row))), { concurrency: "unbounded" })
+    // One commit, whose failure every caller gets as it is: nothing tried again.
+    expect(commits.map((commit) => commit.rows)).toEqual([["c", "down", "d"]])
+    for (const error of unreachable) expect((error.cause as { code?: string }).code).toBe("ECONNREFUSED")
   }))

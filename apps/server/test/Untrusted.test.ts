@@ -87,6 +87,44 @@ describe("Untrusted", () => {
       )
     })
   })
+
+  describe("JsonSource", () => {
+    const sourceOf = (text: string) => {
+      const parsed = Untrusted.parseJsonWithSource(text)
+      if (Either.isLeft(parsed)) throw new Error(`refused: ${JSON.stringify(parsed.left)}`)
+      return parsed.right.source
+    }
+    it("gives the text of a top-level member's object or array value, as sent", () => {
+      const text = ` { "a" : 1, "state":{ "x" : [1, {"y":"}"}] } ,"list" :[ 2 ,3 ], "s": "{not}" }`
+      expect(sourceOf(text).memberText("state")).toBe(`{ "x" : [1, {"y":"}"}] }`)
+      expect(sourceOf(text).memberText("list")).toBe(`[ 2 ,3 ]`)
+      // Scalars, strings that look like objects, nested keys and absent names: none.
+      for (const name of ["a", "s", "x", "y", "nope"]) expect(sourceOf(text).memberText(name)).toBeUndefined()
+    })
+    it("follows JSON.parse: a repeated name is its last occurrence, escaped names are read, a root array has no members", () => {
+      expect(sourceOf(`{"a":{"first":1},"a":{"last":2}}`).memberText("a")).toBe(`{"last":2}`)
+      expect(sourceOf(`{"a":{"first":1},"a":3}`).memberText("a")).toBeUndefined()
+      expect(sourceOf(`{"\\u0061":[1],"b\\"c":{"d":1}}`).memberText("a")).toBe("[1]")
+      expect(sourceOf(`{"\\u0061":[1],"b\\"c":{"d":1}}`).memberText(`b"c`)).toBe(`{"d":1}`)
+      expect(sourceOf(`[{"a":{"b":1}}]`).memberText("a")).toBeUndefined()
+      expect(sourceOf(`["a", {"b": 1}]`).memberText("a")).toBeUndefined()
+    })
+    it("gives, for any object, member texts that parse to the members' values, however the document is spaced", () => {
+      fc.assert(
+        fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.constantFrom(undefined, 1, 2, "\t"), (document, space) => {
+          const text = JSON.stringify(document, null, space)
+          const source = sourceOf(text)
+          // What JSON.parse reads is what the member texts must give (-0 is written as 0).
+          for (const [name, value] of Object.entries(JSON.parse(text) as Record<string, unknown>)) {
+            const member = source.memberText(name)
+            if (typeof value === "object" && value !== null) expect(JSON.parse(member!)).toEqual(value)
+            else expect(member).toBeUndefined()
+          }
+        }),
+        { numRuns: 300 }
+      )
+    })
+  })
 })
 
 const json = (headers: Record<string, string>, body: string) => ({

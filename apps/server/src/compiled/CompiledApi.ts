@@ -124,6 +124,15 @@ export const group = <
   >
 }
 
+/**
+ * The text top-level member `name` of `request`'s JSON body arrived as, when it is an object or an
+ * array and a compiled route read the body (`Untrusted.JsonSource`); undefined otherwise (the
+ * platform's router reads its bodies itself). A handler that stores a large member as JSON text
+ * uses it to skip serialising the parsed member again; it must give the same answers without it.
+ */
+export const jsonMemberText = (request: HttpServerRequest.HttpServerRequest, name: string): string | undefined =>
+  request instanceof NodeRequest ? request.jsonSource?.memberText(name) : undefined
+
 // ---------------------------------------------------------------------------------------------
 // compilation
 // ---------------------------------------------------------------------------------------------
@@ -195,10 +204,13 @@ const bodyPayload = (request: NodeRequest): Either.Either<unknown, BodyInvalid> 
   if (contentType.includes("application/json")) {
     const text = textOf(request.body)
     if (text === "") return Either.right(null)
-    return Either.mapLeft(
-      Untrusted.parseJson(text),
-      (refused) => new BodyInvalid(refused === "NotJson" ? Fallback.notJson : Fallback.refused(refused))
-    )
+    return Either.match(Untrusted.parseJsonWithSource(text), {
+      onLeft: (refused) => Either.left(new BodyInvalid(refused === "NotJson" ? Fallback.notJson : Fallback.refused(refused))),
+      onRight: ({ source, value }) => {
+        request.jsonSource = source
+        return Either.right(value)
+      }
+    })
   }
   if (contentType.includes("x-www-form-urlencoded")) {
     return Either.right(UrlParams.toRecord(UrlParams.fromInput(new URLSearchParams(textOf(request.body)))))

@@ -21,6 +21,7 @@ import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as Http from "node:http"
+import type { JsonSource } from "../internal/untrusted.js"
 
 const empty = new Uint8Array(0)
 const decoder = new TextDecoder()
@@ -38,6 +39,9 @@ export class NodeRequest extends Inspectable.Class implements HttpServerRequest.
   ) {
     super()
   }
+
+  /** The JSON body's source, once the route has parsed it (`CompiledApi.jsonMemberText`). */
+  jsonSource: JsonSource | undefined = undefined
 
   get originalUrl(): string {
     return this.source.url ?? "/"
@@ -98,13 +102,15 @@ export class NodeRequest extends Inspectable.Class implements HttpServerRequest.
   }
 
   modify(options: { readonly url?: string; readonly headers?: Headers.Headers; readonly remoteAddress?: string }) {
-    return new NodeRequest(
+    const modified = new NodeRequest(
       this.source,
       this.body,
       options.url ?? this.url,
       options.headers ?? this.headersOverride,
       options.remoteAddress ?? this.remoteAddressOverride
     )
+    modified.jsonSource = this.jsonSource
+    return modified
   }
 
   protected decodeError(cause: unknown, description?: string) {

@@ -186,6 +186,17 @@ layer(testServer({
         expect((yield* call(org, "POST", `/v1/projects/${other}/sync`, { json: { editorState: state } })).status).toBe(200)
         expect((yield* call(org, "DELETE", `/v1/assets/${assetId}`)).status).toBe(409)
         expect((yield* call(org, "POST", `/v1/projects/${other}/sync`, { json: { editorState: validState } })).status).toBe(200)
+        // The same state sent spaced out and with the fileKey written in escapes (the server
+        // keeps a state's text as sent when it can): still in use.
+        const third = yield* createProject(org)
+        const escaped = [...fileKey].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("")
+        const spaced = JSON.stringify({ editorState: state }, null, 2).replaceAll(JSON.stringify(fileKey), `"${escaped}"`)
+        expect(spaced).not.toContain(fileKey)
+        const sentEscaped = yield* call(org, "POST", `/v1/projects/${third}/sync`, { body: spaced, headers: { "content-type": "application/json" } })
+        expect(sentEscaped.status).toBe(200)
+        expect(at(yield* call(org, "GET", `/v1/projects/${third}`), "data", "editorState")).toEqual(state)
+        expect((yield* call(org, "DELETE", `/v1/assets/${assetId}`)).status).toBe(409)
+        expect((yield* call(org, "POST", `/v1/projects/${third}/sync`, { json: { editorState: validState } })).status).toBe(200)
 
         const deleted = yield* call(org, "DELETE", `/v1/assets/${assetId}`)
         expect(deleted.status).toBe(200)

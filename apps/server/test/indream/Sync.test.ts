@@ -83,6 +83,21 @@ layer(testServer({
         expect(at(read, "data", "stateVersion")).toBe("7")
         expect(at(read, "data", "editorState")).toEqual(ascii)
       }))
+
+    it.effect("counts the state's serialised size, not the whitespace a request puts in it", () =>
+      Effect.gen(function*() {
+        const org = yield* makeIndreamOrg("sync-spaced")
+        const projectId = yield* createProject(org)
+        const state = stateOf(500)
+        const spaced = JSON.stringify({ editorState: state, stateVersion: "5" }, null, 4)
+        expect(bytesOf(state)).toBeLessThan(maxStateBytes)
+        expect(spaced.length).toBeGreaterThan(maxStateBytes)
+        const accepted = yield* call(org, "POST", `/v1/projects/${projectId}/sync`, { body: spaced, headers: { "content-type": "application/json" } })
+        expect(accepted.status).toBe(200)
+        const read = yield* call(org, "GET", `/v1/projects/${projectId}`)
+        expect(at(read, "data", "editorState")).toEqual(state)
+        expect(at(read, "data", "stateVersion")).toBe("5")
+      }))
   })
 
   it.effect("finds one invalid item among hundreds (422 at its path), and stores nothing", () =>

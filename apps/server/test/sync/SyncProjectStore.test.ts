@@ -1,7 +1,8 @@
 /**
  * Creating sync.so projects answers the same whether the creates of one turn are committed
- * together (the group commit, on the server's SQLite) or one statement each (the option off, and
- * always on PostgreSQL): many creates at once are each stored and found as answered, searchable at
+ * together (the group commit: one transaction on the server's SQLite, multi-row INSERTs of up to 32
+ * rows on PostgreSQL) or one statement each (the option off): many creates at once (40: more than
+ * one PostgreSQL group) are each stored and found as answered, searchable at
  * once; a create for an organization deleted meanwhile fails alone, as the foreign key the error
  * mapping knows (`Dialect.referencesMissingOrganization`), while the others of its turn land; and a
  * create inside a caller's transaction is one of its statements (rolled back with it).
@@ -44,6 +45,38 @@ describe.each([true, false])(`sync project creates on ${TestDatabase.backend}, g
       expect(listed.items.map((row) => row.id).sort()).toEqual(made.map((row) => row.id).sort())
       const searched = yield* store.listProjects(caller, { limit: 100, searchQuery: "project 3" })
       expect(searched.items.map((row) => row.name).sort()).toEqual(["Project 3", "Project 30", "Project 31", "Project 32", "Project 33", "Project 34", "Project 35", "Project 36", "Project 37", "Project 38", "Project 39"])
+    }).pipe(Effect.provide(services)))
+
+  it.scoped("writes a turn's creates in multi-row statements of at most 32 rows on PostgreSQL, one statement each with the option off", () =>
+    Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      // The statements the store sends through `sql.unsafe` (SQLite's group commit writes on its
+      // connection directly, so none there): their row counts.
+      const inserts: Array<number> = []
+      const counting = new Proxy(sql, {
+        get: (target, property, receiver) =>
+          property === "unsafe"
+            ? (text: string, params?: ReadonlyArray<unknown>) => {
+              if (text.startsWith("INSERT INTO sync_projects")) inserts.push((params?.length ?? 0) / 9)
+              return target.unsafe(text, params)
+            }
+            : Reflect.get(target, property, receiver)
+      })
+      const store = yield* SyncProjectStore.makeWith({ groupCommit }).pipe(Effect.provideService(SqlClient.SqlClient, counting))
+      yield* organization("org-g")
+      const caller = { orgId: "org-g", userId: "user-a" }
+      yield* Effect.all(
+        Array.from({ length: 40 }, (_, i) => store.createProject(caller, { name: `G${i}`, visibility: "USER", mode: "CREATOR" })),
+        { concurrency: "unbounded" }
+      )
+      expect((yield* store.listProjects(caller, { limit: 100 })).items).toHaveLength(40)
+      if (!groupCommit) expect(inserts).toEqual(Array.from({ length: 40 }, () => 1))
+      else if (TestDatabase.backend === "sqlite") expect(inserts).toEqual([])
+      else {
+        expect(inserts.reduce((sum, rows) => sum + rows, 0)).toBe(40)
+        expect(Math.max(...inserts)).toBeLessThanOrEqual(32)
+        expect(inserts.length).toBeLessThan(40)
+      }
     }).pipe(Effect.provide(services)))
 
   it.scoped("fails only the create whose organization is gone; the others of its turn land", () =>

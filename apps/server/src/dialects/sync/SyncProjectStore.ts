@@ -56,17 +56,11 @@ export const found = <A>(resource: string, id: string) => (row: Option.Option<A>
 /** The most rows one multi-row INSERT of a group writes (9 parameters each; one statement per size). */
 const groupInsertLimit = 32
 
-/** SQLite's INSERT of `count` projects, their parameters in the order of `createProject`'s. */
-const insertProjectsSql = (count: number) =>
-  `INSERT INTO sync_projects (id, org_id, owner_id, name, name_search, visibility, mode, created_at, updated_at) VALUES ${
-    Array.from({ length: count }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")
-  }`
-
 export interface Options {
   /**
-   * On the server's own SQLite, commit the creates of one turn of the event loop together
-   * (`internal/groupCommit.ts`); on by default. Elsewhere (PostgreSQL), and inside a caller's open
-   * transaction, a create is its own statement either way.
+   * Commit the creates of one turn of the event loop together (`internal/groupCommit.ts`): on the
+   * server's own SQLite in one transaction, on PostgreSQL one multi-row INSERT per group of up to
+   * 32; on by default. Inside a caller's open transaction a create is its own statement either way.
    */
   readonly groupCommit?: boolean | undefined
 }
@@ -90,21 +84,32 @@ export const makeWith = (options: Options) => Effect.gen(function*() {
 
   const getProject = (caller: Caller, id: string) => Effect.flatMap(findProject(caller, id), found("Project", id))
 
-  // Compiled once too; the parameters in the order of the columns.
-  const [insertProjectSql] = sql`INSERT INTO sync_projects (id, org_id, owner_id, name, name_search, visibility, mode, created_at, updated_at)
-        VALUES (${""}, ${""}, ${""}, ${""}, ${""}, ${""}, ${""}, ${0}, ${0})`.compile()
-  const insertsOfSize = Array.from({ length: groupInsertLimit + 1 }, (_, count) => insertProjectsSql(count))
-  const grouped = options.groupCommit === false ? Option.none() : Option.map(
-    Sqlite.direct(sql),
-    (direct) =>
-      GroupCommit.make<ReadonlyArray<unknown>>(direct, (statements, rows) => {
-        // One statement per chunk of rows: a statement run is a good part of a row's cost there.
-        for (let at = 0; at < rows.length; at += groupInsertLimit) {
-          const chunk = rows.slice(at, at + groupInsertLimit)
-          statements.run(insertsOfSize[chunk.length]!, chunk.flat())
-        }
-      })
-  )
+  // Compiled once too, the INSERT of one row and of each group size (`insertsOfSize[n]`, n rows):
+  // the parameters in the order of the columns, row after row.
+  const projectValues = () => sql`(${""}, ${""}, ${""}, ${""}, ${""}, ${""}, ${""}, ${0}, ${0})`
+  const insertProjectsSql = (count: number) =>
+    sql`INSERT INTO sync_projects (id, org_id, owner_id, name, name_search, visibility, mode, created_at, updated_at)
+        VALUES ${sql.csv(Array.from({ length: count }, projectValues))}`.compile()[0]
+  const insertProjectSql = insertProjectsSql(1)
+  const insertsOfSize = Array.from({ length: groupInsertLimit + 1 }, (_, count) => count < 2 ? insertProjectSql : insertProjectsSql(count))
+  const groupCommit = Option.match(Sqlite.direct(sql), {
+    // One statement per chunk of rows, in the group's one transaction: a statement run is a good
+    // part of a row's cost there.
+    onSome: (direct) => GroupCommit.onSqlite<ReadonlyArray<unknown>>(direct, (statements, rows) => {
+      for (let at = 0; at < rows.length; at += groupInsertLimit) {
+        const chunk = rows.slice(at, at + groupInsertLimit)
+        statements.run(insertsOfSize[chunk.length]!, chunk.flat())
+      }
+    }),
+    // PostgreSQL: one statement per group, so no BEGIN and COMMIT around it; a group is never
+    // larger than one statement (the turn's further creates make further groups), so it is
+    // committed all or none by the statement itself.
+    onNone: () => GroupCommit.make<ReadonlyArray<unknown>>({
+      commit: (rows) => sql.unsafe(insertsOfSize[rows.length]!, rows.length === 1 ? rows[0]! : rows.flat()),
+      maxGroup: groupInsertLimit
+    })
+  })
+  const grouped = options.groupCommit === false ? Option.none() : Option.some(groupCommit)
   const insertProject = (params: ReadonlyArray<unknown>): Effect.Effect<unknown, SqlError> =>
     Option.isNone(grouped)
       ? sql.unsafe(insertProjectSql, params)
