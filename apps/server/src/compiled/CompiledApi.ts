@@ -259,6 +259,8 @@ const replies = (
 
 /** How many credentials each security scheme keeps made (see `authenticate`). */
 const recentCredentials = 256
+/** The longest credential kept made: real keys and tokens are far shorter, junk is not kept. */
+const longestKeptCredential = 256
 
 /**
  * `handler` given the credential `scheme` finds in the request, read as
@@ -272,13 +274,15 @@ const authenticate = (
   const read = (f: (input: RequestInput) => string | ReadonlyArray<string> | undefined) => {
     // The credentials recently sent, each as one `Redacted` (immutable: nothing here wipes one):
     // a `Redacted` is an entry in Effect's global WeakMap, a cost for the collector too, and
-    // clients send the same credential request after request. Bounded (cleared whole when full);
-    // a revoked credential kept here only stands for the string sent, its authentication is
+    // clients send the same credential request after request. Bounded in number (cleared whole
+    // when full) and in length (at most ~128 KB per scheme, whatever clients send); a revoked
+    // credential kept here only stands for the string sent, its authentication is
     // `Organizations`' to decide on every request.
     const recent = new Map<string, Redacted.Redacted<string>>()
     return Effect.withFiberRuntime<unknown, unknown>((fiber) => {
       const found = f(Context.unsafeGet(fiber.currentContext, RequestInput))
       const value = typeof found === "string" ? found : ""
+      if (value.length > longestKeptCredential) return handler(Redacted.make(value))
       let made = recent.get(value)
       if (made === undefined) {
         if (recent.size >= recentCredentials) recent.clear()
