@@ -6,6 +6,7 @@
  */
 // First: it holds the young generation's growth off while every other module loads (see there).
 import * as YoungGeneration from "./internal/youngGeneration.js"
+import * as StartupGarbage from "./internal/startupGarbage.js"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as HttpServer from "@effect/platform/HttpServer"
@@ -329,6 +330,7 @@ const command = Command.make(
         })
       }
       YoungGeneration.allowGrowth()
+      StartupGarbage.collectOnceIdle()
       return yield* Effect.never
     }).pipe(Effect.scoped, Effect.provide(loggers[options.logFormat]))
 )
