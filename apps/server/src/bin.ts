@@ -6,6 +6,7 @@
  */
 // First: it holds the young generation's growth off while every other module loads (see there).
 import * as YoungGeneration from "./internal/youngGeneration.js"
+import * as LoadWatch from "./internal/loadWatch.js"
 import * as StartupGarbage from "./internal/startupGarbage.js"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
@@ -329,8 +330,8 @@ const command = Command.make(
           Fs.renameSync(`${ready}.tmp`, ready)
         })
       }
-      YoungGeneration.allowGrowth()
-      StartupGarbage.collectOnceIdle()
+      // Idle, the start's garbage is collected; busy, the young generation may grow again.
+      LoadWatch.watch({ onFirstIdle: StartupGarbage.collect, onFirstBusy: YoungGeneration.allowGrowth })
       return yield* Effect.never
     }).pipe(Effect.scoped, Effect.provide(loggers[options.logFormat]))
 )

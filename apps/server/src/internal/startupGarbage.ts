@@ -5,10 +5,8 @@
  * V8 to run the full collection that would free it, so a third of the old generation stays dead
  * but resident (~9 MB). One compacting full collection gives those pages back.
  *
- * It pauses the process (~50 ms, more on a loaded machine), so it waits for a moment when the
- * server has nothing to do: a window of `checkEveryMs` with the event loop busy less than
- * `idleUtilization` of it. A server under load from its start is left to V8, as before, and
- * collects as V8 decides; this only changes what an idle one keeps.
+ * It pauses the process (~50 ms, more on a loaded machine), so the bin runs it on the server's
+ * first idle moment (`loadWatch.ts`); until then, as under load later, V8 collects as it decides.
  *
  * V8 offers no collection to call but the `gc` extension (`--expose-gc`), which it installs only
  * in contexts created while the flag is on: one throwaway context is made for it (~150 KB).
@@ -17,27 +15,9 @@
  */
 import * as V8 from "node:v8"
 import * as Vm from "node:vm"
-import { performance } from "node:perf_hooks"
 
-/** How long each window is; the first one starts when the server listens. */
-const checkEveryMs = 200
-/** INF: an idle server's own timers (lifecycle ticks, pool upkeep) keep it well under this. */
-const idleUtilization = 0.1
-
-/** One compacting full collection at the end of the first idle window; its timers never hold the process open. */
-export const collectOnceIdle = (): void => {
-  let since = performance.eventLoopUtilization()
-  const check = () => {
-    const now = performance.eventLoopUtilization()
-    const window = performance.eventLoopUtilization(now, since)
-    since = now
-    if (window.utilization < idleUtilization) collect()
-    else setTimeout(check, checkEveryMs).unref()
-  }
-  setTimeout(check, checkEveryMs).unref()
-}
-
-const collect = (): void => {
+/** One compacting full collection, now. */
+export const collect = (): void => {
   V8.setFlagsFromString("--expose-gc")
   const gc: unknown = Vm.runInNewContext("gc")
   V8.setFlagsFromString("--no-expose-gc")
