@@ -314,6 +314,8 @@ const command = Command.make(
       // credentials would be issued anew, and the old ones would stop working).
       const demo = imported !== undefined ? undefined : yield* Context.get(context, Organizations.Organizations).demo("Demo")
       const url = Emulator.urlOf(Context.get(context, HttpServer.HttpServer))
+      // The start's garbage, collected while the young generation is still held (see there).
+      StartupGarbage.collect()
       yield* Console.log(banner(url, config, demo, { imported, exportTo }))
       const ready = Option.getOrUndefined(options.readyFile)
       if (ready !== undefined) {
@@ -330,8 +332,8 @@ const command = Command.make(
           Fs.renameSync(`${ready}.tmp`, ready)
         })
       }
-      // Idle, the start's garbage is collected; busy, the young generation may grow again.
-      LoadWatch.watch({ onFirstIdle: StartupGarbage.collect, onFirstBusy: YoungGeneration.allowGrowth })
+      // Not before the server is first busy: an idle one's lifecycle ticks alone would double it.
+      LoadWatch.whenFirstBusy(YoungGeneration.allowGrowth)
       return yield* Effect.never
     }).pipe(Effect.scoped, Effect.provide(loggers[options.logFormat]))
 )

@@ -1,12 +1,12 @@
 /**
- * The garbage of the bin's start collected once the server is first idle. Starting promotes much
- * that dies soon after (layer construction, migrations, the demo organization, what parsing and
+ * The garbage of the bin's start collected before it says it is ready. Starting promotes much that
+ * dies soon after (layer construction, migrations, the demo organization, what parsing and
  * compiling the modules leave) into the old generation; an idle server allocates too little for
  * V8 to run the full collection that would free it, so a third of the old generation stays dead
- * but resident (~9 MB). One compacting full collection gives those pages back.
- *
- * It pauses the process (~50 ms, more on a loaded machine), so the bin runs it on the server's
- * first idle moment (`loadWatch.ts`); until then, as under load later, V8 collects as it decides.
+ * but resident (~9 MB). One compacting full collection gives those pages back. It costs the start
+ * ~30 ms; run once the server listens but still starting, it leaves the young generation held
+ * (`youngGeneration.ts`) and V8's heuristics as they are for the load that follows (run later, on
+ * an idle server, V8 shrinks the young generation after it).
  *
  * V8 offers no collection to call but the `gc` extension (`--expose-gc`), which it installs only
  * in contexts created while the flag is on: one throwaway context is made for it (~150 KB).
