@@ -315,7 +315,7 @@ const command = Command.make(
       const demo = imported !== undefined ? undefined : yield* Context.get(context, Organizations.Organizations).demo("Demo")
       const url = Emulator.urlOf(Context.get(context, HttpServer.HttpServer))
       // The start's garbage, collected while the young generation is still held (see there).
-      StartupGarbage.collect()
+      yield* Effect.sync(StartupGarbage.collect)
       yield* Console.log(banner(url, config, demo, { imported, exportTo }))
       const ready = Option.getOrUndefined(options.readyFile)
       if (ready !== undefined) {
