@@ -72,7 +72,7 @@ const inputs = Object.keys(result.metafile.inputs).length
 const chunks = Object.keys(result.metafile.outputs).filter((output) => output.endsWith(".js")).length - 1
 const [largestBytes, largest] = BundleParts.largestAtStart(result.metafile, "projectkit-server")
 console.log(
-  `bundled ${inputs} modules into ${Path.relative(root, outfile)} (${(bytes / 1024 / 1024).toFixed(1)} MB; ${chunks} chunks loaded on demand; the largest loaded at start ${(largestBytes / 1024).toFixed(0)} KB)`
+  `bundled ${inputs} modules into ${Path.relative(root, outfile)} (and ${chunks} more files: chunks, and the entry points that shape them; the largest loaded at start ${(largestBytes / 1024).toFixed(0)} KB)`
 )
 // Over ~260 KB, reading it raises glibc's thresholds and an idle server keeps ~10 MB more (bundleParts.mjs).
 if (largestBytes > 250 * 1024) console.warn(`bundle: ${largest} is ${(largestBytes / 1024).toFixed(0)} KB, over 250 KB: lower the limit of BundleParts.startupParts`)
