@@ -67,7 +67,6 @@ await esbuild.build({
 
 // The shebang of src/start.ts is kept by esbuild: the file runs as a bin.
 Fs.chmodSync(outfile, 0o755)
-const bytes = Fs.statSync(outfile).size
 const inputs = Object.keys(result.metafile.inputs).length
 const chunks = Object.keys(result.metafile.outputs).filter((output) => output.endsWith(".js")).length - 1
 const [largestBytes, largest] = BundleParts.largestAtStart(result.metafile, "projectkit-server")
