@@ -1,10 +1,11 @@
-// The published bin as one file: `dist/projectkit-server.js`, every module of the server and of
-// its dependencies bundled by esbuild, but better-sqlite3 (a native addon) and pg (whose optional
-// native binding is looked up at run time), which stay installed dependencies.
+// The published bin bundled: `dist/bundle/projectkit-server.js` and its chunks, every module of
+// the server and of its dependencies bundled by esbuild, but better-sqlite3 (a native addon) and pg
+// (whose optional native binding is looked up at run time), which stay installed dependencies.
 //
 // Why: from spawn to the first healthy answer, Node spent ~1.5 s of ~3.5 s resolving and loading
-// several hundred ES modules one file at a time; one file of the same code loads in a fraction of
-// that (see the `startup` scenario of `pnpm bench`). `dist/bin.js` (tsc's output, the unbundled
+// several hundred ES modules one file at a time; a few dozen files of the same code load in a
+// fraction of that (see the `startup` scenario of `pnpm bench`), each under ~200 KB for the idle
+// memory's sake (bundleParts.mjs). `dist/bin.js` (tsc's output, the unbundled
 // modules) stays what the repository's own scripts and tests run; both take the same flags.
 import * as esbuild from "esbuild"
 import * as Fs from "node:fs"
