@@ -5,15 +5,11 @@
  */
 import * as Migrator from "@effect/sql/Migrator"
 import * as SqlClient from "@effect/sql/SqlClient"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
-import Pg from "pg"
-import * as PgClient from "./internal/pg.js"
 import * as Sqlite from "./internal/sqlite.js"
 import * as Migrations from "./Migrations.js"
 import { Database, isPostgresUrl } from "./internal/location.js"
@@ -105,21 +101,6 @@ export const redactUrl = (url: string): string => {
   }
 }
 
-/**
- * BIGINT (int8), NUMERIC and the aggregates over them come back as JS numbers, as SQLite gives
- * them, so the stores read the same rows on both backends. Every BIGINT the server writes is an
- * epoch-millisecond time, a size or a counter, all far below 2^53.
- */
-const numericOids = new Set([20, 1700])
-// One function for every column (`pg` asks for each column's parser on every statement).
-const asNumber = (value: string) => Number(value)
-const types: Pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: "text" | "binary") =>
-    numericOids.has(oid) && format !== "binary"
-      ? asNumber
-      : Pg.types.getTypeParser(oid, format ?? "text")) as Pg.CustomTypesConfig["getTypeParser"]
-}
-
 export interface PgOptions {
   /** The most connections one server instance holds; several instances add up on the database. */
   readonly maxConnections?: number | undefined
@@ -138,16 +119,15 @@ export interface Options extends PgOptions {
  * do.
  */
 export const layerPg = (url: string, options: Options = {}): Layer.Layer<Database | SqlClient.SqlClient, unknown> => {
-  const client = PgClient.layer({
-    url: Redacted.make(url),
-    // INF: 10 per instance is pg's own default and well under PostgreSQL's default 100 connections
-    // for a handful of instances; one request needs at most one connection at a time.
-    maxConnections: options.maxConnections ?? 10,
-    idleTimeout: Duration.seconds(30),
-    connectTimeout: Duration.seconds(10),
-    applicationName: "projectkit-server",
-    types
-  })
+  // INF: 10 per instance is pg's own default and well under PostgreSQL's default 100 connections
+  // for a handful of instances; one request needs at most one connection at a time.
+  const maxConnections = options.maxConnections ?? 10
+  // Imported here, not at the top: a server on SQLite never loads `pg` (internal/postgresClient.ts).
+  const client = Layer.unwrapEffect(
+    Effect.promise(() => import("./internal/postgresClient.js")).pipe(
+      Effect.map((postgres) => postgres.layer(url, maxConnections))
+    )
+  )
   const migrated = Layer.effectDiscard(Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     yield* sql.withTransaction(Effect.gen(function*() {

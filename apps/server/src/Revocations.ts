@@ -21,7 +21,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import Pg from "pg"
+import type Pg from "pg"
 import { randomId } from "./internal/ids.js"
 import { isPostgresUrl } from "./internal/location.js"
 import * as Sqlite from "./internal/sqlite.js"
@@ -101,6 +101,8 @@ export const layerPg = (url: string): Layer.Layer<Revocations> =>
   Layer.scoped(
     Revocations,
     Effect.gen(function*() {
+      // Imported here, not at the top: a server on SQLite never loads `pg` (idle memory, issue 28).
+      const { default: PgModule } = yield* Effect.promise(() => import("pg"))
       const instance = randomId()
       const forgetters: Array<() => void> = []
       const forgetAll = () => {
@@ -122,7 +124,7 @@ export const layerPg = (url: string): Layer.Layer<Revocations> =>
 
       /** One listening connection, until it is lost. */
       const listenOnce = Effect.async<void>((resume) => {
-        const client = new Pg.Client({ connectionString: url, application_name: listenerName })
+        const client = new PgModule.Client({ connectionString: url, application_name: listenerName })
         current = client
         let ended = false
         const end = () => {

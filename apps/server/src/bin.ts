@@ -6,6 +6,8 @@
  */
 // First: it holds the young generation's growth off while every other module loads (see there).
 import * as YoungGeneration from "./internal/youngGeneration.js"
+import * as LoadWatch from "./internal/loadWatch.js"
+import * as StartupGarbage from "./internal/startupGarbage.js"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as HttpServer from "@effect/platform/HttpServer"
@@ -312,6 +314,8 @@ const command = Command.make(
       // credentials would be issued anew, and the old ones would stop working).
       const demo = imported !== undefined ? undefined : yield* Context.get(context, Organizations.Organizations).demo("Demo")
       const url = Emulator.urlOf(Context.get(context, HttpServer.HttpServer))
+      // The start's garbage, collected while the young generation is still held (see there).
+      yield* Effect.sync(StartupGarbage.collect)
       yield* Console.log(banner(url, config, demo, { imported, exportTo }))
       const ready = Option.getOrUndefined(options.readyFile)
       if (ready !== undefined) {
@@ -328,7 +332,8 @@ const command = Command.make(
           Fs.renameSync(`${ready}.tmp`, ready)
         })
       }
-      YoungGeneration.allowGrowth()
+      // Not before the server is first busy: an idle one's lifecycle ticks alone would double it.
+      LoadWatch.whenFirstBusy(YoungGeneration.allowGrowth)
       return yield* Effect.never
     }).pipe(Effect.scoped, Effect.provide(loggers[options.logFormat]))
 )
