@@ -49,13 +49,15 @@ const parts = await BundleParts.startupParts(
 const result = await esbuild.build({ ...options, entryPoints: { ...entryPoints, ...parts } })
 
 // The Indream dialect's editor-state worker thread (EditorStateWorker.ts) loads its own file, found
-// beside the code that starts it, the bin's chunk: built apart, so that what it shares with the bin
-// is not split into chunks the bin would then load at start.
-const binChunk = Object.keys(result.metafile.outputs).find((output) => /chunks\/bin-[^/]+\.js$/.test(output))
-if (binChunk === undefined) throw new Error("bundle: no chunks/bin-*.js, beside which the editor-state worker goes")
+// beside the code that starts it (the output holding EditorStateWorker.ts, whose `import.meta.url`
+// it resolves against): built apart, so that what it shares with the bin is not split into chunks
+// the bin would then load at start.
+const starter = Object.entries(result.metafile.outputs)
+  .find(([, output]) => Object.keys(output.inputs).some((input) => input.endsWith("src/dialects/indream/EditorStateWorker.ts")))?.[0]
+if (starter === undefined) throw new Error("bundle: no output holds EditorStateWorker.ts, beside which the editor-state worker goes")
 await esbuild.build({
   entryPoints: { "editor-state-worker": Path.join(root, "src/dialects/indream/editor-state-worker.ts") },
-  outdir: Path.dirname(Path.resolve(binChunk)),
+  outdir: Path.dirname(Path.resolve(starter)),
   bundle: true,
   platform: "node",
   format: "esm",

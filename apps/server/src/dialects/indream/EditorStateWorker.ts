@@ -41,7 +41,7 @@ export const offThreadFrom = 64 * 1024
 
 /**
  * The worker's entry, beside this module: in `dist/dialects/indream/`, and in the bundle beside
- * the chunk holding the bin's code (`scripts/bundle.mjs` puts it there).
+ * the chunk holding this module (`scripts/bundle.mjs` puts it there).
  */
 const entry = new URL("./editor-state-worker.js", import.meta.url)
 

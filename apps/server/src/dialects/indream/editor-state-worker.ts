@@ -4,7 +4,7 @@
  * it cannot parse or validate is answered `undefined`: the server then validates it itself.
  *
  * Its file name is fixed (not a module of the server's API): `EditorStateWorker` finds it beside
- * itself, in `dist/dialects/indream/` and in the bundle's folder (`scripts/bundle.mjs`).
+ * itself, in `dist/dialects/indream/` and in the bundle's chunks (`scripts/bundle.mjs`).
  */
 import * as IndreamEditorState from "@projectkit/indream/IndreamEditorState"
 import { parentPort } from "node:worker_threads"
