@@ -724,10 +724,14 @@ for (const scenario of ["create", "get", "list 50"]) {
   if (r?.ceilingRps !== undefined) target(r.rps / r.ceilingRps >= 0.6, `postgres ${scenario} throughput ≥ 0.6 × node:http + pg (${f(r.rps / r.ceilingRps, 2)})`)
   if (r?.baselineRps !== undefined) console.log(`         (postgres ${scenario}: ${f(r.rps / r.baselineRps, 2)} × the SQLite baseline)`)
 }
-// Issue 24: autosave of a 1 MB state at least as fast as the editor dialect it replaced (67 req/s
-// for its 1.2 MB document, in the last full run that had it).
+// Issue 24: autosave of a 1 MB state at least as fast as the editor dialect it replaced, per backend:
+// its 1.2 MB document at 72 req/s on SQLite and 54 on PostgreSQL (this bench at fb36025, the last
+// commit with the editor dialect, run on the project's machine on 2026-12-07; 67 on SQLite in an
+// earlier run).
+const editorSyncRps = { sqlite: 72, postgres: 54 }
 for (const r of rows.filter((x) => x.scenario.startsWith("indream sync"))) {
-  target(r.rps >= 67, `${r.server} ${r.scenario} at least the editor dialect's 67 req/s (${f(r.rps, 0)})`)
+  const editor = editorSyncRps[r.server]
+  if (editor !== undefined) target(r.rps >= editor, `${r.server} ${r.scenario} at least the editor dialect's ${editor} req/s (${f(r.rps, 0)})`)
 }
 for (const s of scale) {
   target(s.deep.p50 <= 1.5 * s.first.p50, `${s.server} page ${settings.deepPage} within 1.5 × page 1 (${f(s.deep.p50 / s.first.p50, 2)})`)
