@@ -6,10 +6,11 @@
  * (`Declaration.encodeUnknown`, a transformation's `encode`, a refinement's filter through the type
  * side's decoder), builds objects with the same keys in the same order (the property signatures',
  * excess properties left out, as `onExcessProperty: "ignore"` does) and tries a union's members in
- * the order `ParseResult` would. A node it does not handle (index signatures, tuples with elements,
- * unions discriminated by a literal property, `Suspend`, …) leaves the whole schema to `Schema`; a
- * value it refuses, or a transformation answering with an Effect rather than an Either, is handed
- * to `Schema`'s encoder as well, so failures keep their exact messages.
+ * the order `ParseResult` would. A node it does not handle (index signatures not keyed by plain
+ * strings, tuples with elements, unions discriminated by a literal property, `Suspend`, …) leaves
+ * the whole schema to `Schema`; a value it refuses, or a transformation answering with an Effect
+ * rather than an Either, is handed to `Schema`'s encoder as well, so failures keep their exact
+ * messages.
  * `test/CompiledEncoding.test.ts` compares both on every response schema of every dialect.
  */
 import * as DateTime from "effect/DateTime"
@@ -158,14 +159,23 @@ const compile = (ast: AST.AST): Step | undefined => {
       }
     }
     case "TypeLiteral": {
-      if (ast.indexSignatures.length > 0) return undefined
-      if (ast.propertySignatures.length === 0) return typeCheck(Predicate.isNotNullable)
+      if (ast.propertySignatures.length === 0 && ast.indexSignatures.length === 0) return typeCheck(Predicate.isNotNullable)
       const properties: Array<{ readonly name: string; readonly optional: boolean; readonly step: Step }> = []
       for (const signature of ast.propertySignatures) {
         const step = compile(signature.type)
         if (step === undefined || typeof signature.name !== "string") return undefined
         properties.push({ name: signature.name, optional: signature.isOptional, step })
       }
+      // Index signatures keyed by plain strings only (a `Schema.Record` of `Schema.String`, such as
+      // Indream's `editorState`): ParseResult reads their keys with `Object.keys`, and any string
+      // key passes. Symbol, template-literal and refined keys stay with Schema.
+      const indexed: Array<Step> = []
+      for (const signature of ast.indexSignatures) {
+        const step = compile(signature.type)
+        if (step === undefined || signature.parameter._tag !== "StringKeyword") return undefined
+        indexed.push(step)
+      }
+      const declared = new Set(properties.map(({ name }) => name))
       return (value) => {
         if (!Predicate.isRecord(value)) return Invalid
         const output: Record<string, unknown> = {}
@@ -175,6 +185,16 @@ const compile = (ast: AST.AST): Step | undefined => {
           const encoded = step(value[name])
           if (isStop(encoded)) return encoded
           output[name] = encoded
+        }
+        // Then every own key by each index signature, in key order; a declared property's key is
+        // encoded by the signature too (its failure counts) but keeps the property's value, and the
+        // output is written by assignment, as ParseResult writes it.
+        for (const step of indexed) {
+          for (const key of Object.keys(value)) {
+            const encoded = step(value[key])
+            if (isStop(encoded)) return encoded
+            if (!declared.has(key)) output[key] = encoded
+          }
         }
         return output
       }

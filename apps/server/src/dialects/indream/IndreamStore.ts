@@ -133,12 +133,16 @@ export const make = Effect.gen(function*() {
   // Projects
   // -------------------------------------------------------------------------------------------
 
-  const findProject = (orgId: string, id: string) =>
-    sql<ProjectWithState>`SELECT ${projectFields}, editor_state FROM indream_projects WHERE id = ${id} AND org_id = ${orgId}`
-      .pipe(one("project", id))
+  // Compiled once, in this client's dialect (a request supplies the id, then the organization): a
+  // template built and compiled per request cost a GET about a tenth of its time.
+  const [findProjectSql] = sql`SELECT ${projectFields}, editor_state FROM indream_projects WHERE id = ${""} AND org_id = ${""}`
+    .compile()
+  const [findSummarySql] = sql`SELECT ${projectFields} FROM indream_projects WHERE id = ${""} AND org_id = ${""}`.compile()
 
-  const findSummary = (orgId: string, id: string) =>
-    sql<ProjectRow>`SELECT ${projectFields} FROM indream_projects WHERE id = ${id} AND org_id = ${orgId}`.pipe(one("project", id))
+  const findProject = (orgId: string, id: string) =>
+    sql.unsafe<ProjectWithState>(findProjectSql, [id, orgId]).pipe(one("project", id))
+
+  const findSummary = (orgId: string, id: string) => sql.unsafe<ProjectRow>(findSummarySql, [id, orgId]).pipe(one("project", id))
 
   const createProject = (
     orgId: string,
