@@ -20,7 +20,7 @@ describe("IndreamDialect", () => {
     expect(dialect).toMatchObject({ name: "indream", prefix: "/indream" })
     expect(dialect.contract).toBe(IndreamApi.IndreamApi)
     expect(dialect.errors).toBe(IndreamErrors.table)
-    expect(Object.keys(dialect.migrations)).toEqual(["0020_indream"])
+    expect(Object.keys(dialect.migrations)).toEqual(["0020_indream", "0033_indream_state_compression"])
     expect(dialect.credentialOf?.({ "x-api-key": "key" })).toBe("key")
     expect(dialect.largerBodies?.({ method: "POST", url: "/indream/v1/uploads", contentType: "image/png" }))
       .toBe(IndreamHandlers.defaultMaxUploadBytes)

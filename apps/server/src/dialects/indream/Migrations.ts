@@ -148,7 +148,31 @@ const tables = statements(
     )`
   )
 
+/**
+ * On PostgreSQL, saved states (and the copies export tasks keep) compressed with LZ4 rather than
+ * the default pglz: an autosave rewrites a state of up to megabytes, and pglz spent ~5 ms of
+ * PostgreSQL's CPU on each 1 MB sync, LZ4 ~1.5 ms, for 13–20 % more syncs per second on the bench's
+ * two cores. Values already stored keep their compression (both are read alike). A server built
+ * without LZ4 (it then lists no `lz4` among `default_toast_compression`'s values) keeps pglz;
+ * SQLite stores text as it is.
+ */
+const stateCompression = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql.onDialectOrElse({
+    pg: () =>
+      Effect.gen(function*() {
+        const lz4 = yield* sql<{ found: number }>`SELECT 1 AS found FROM pg_settings
+          WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)`
+        if (lz4.length === 0) return
+        yield* sql`ALTER TABLE indream_projects ALTER COLUMN editor_state SET COMPRESSION lz4`
+        yield* sql`ALTER TABLE indream_exports ALTER COLUMN editor_state SET COMPRESSION lz4`
+      }),
+    orElse: () => Effect.void
+  })
+})
+
 /** The dialect's migrations; `issue` makes the keys of users from before it. */
 export const make = (issue: () => string) => ({
-  "0020_indream": Effect.zipRight(tables, Effect.zipRight(fromTheGuessedDialect, keysForEarlierUsers(issue)))
+  "0020_indream": Effect.zipRight(tables, Effect.zipRight(fromTheGuessedDialect, keysForEarlierUsers(issue))),
+  "0033_indream_state_compression": stateCompression
 })
