@@ -26,15 +26,7 @@ import * as TestDatabase from "./support/TestDatabase.js"
 /** `effect` with `Organizations` and `SqlClient` over a fresh database (a temporary file on SQLite). */
 const onFreshDatabase = <A, E>(effect: (location: string) => Effect.Effect<A, E, Organizations | SqlClient.SqlClient>) =>
   Effect.gen(function*() {
-    const location = TestDatabase.postgresUrl === undefined
-      ? Path.join(
-        yield* Effect.acquireRelease(
-          Effect.sync(() => Fs.mkdtempSync(Path.join(Os.tmpdir(), "pk-credentials-"))),
-          (dir) => Effect.sync(() => Fs.rmSync(dir, { recursive: true, force: true }))
-        ),
-        "data.db"
-      )
-      : yield* TestDatabase.freshSchema(TestDatabase.postgresUrl)
+    const location = yield* TestDatabase.freshLocation("pk-credentials-")
     return yield* effect(location).pipe(
       Effect.provide(organizationsLayer.pipe(Layer.provide(Revocations.layer(location)), Layer.provideMerge(Database.layer(location)), Layer.provide(Dialects.registered)))
     )

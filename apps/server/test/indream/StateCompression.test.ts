@@ -6,26 +6,13 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Fs from "node:fs"
-import * as Os from "node:os"
-import * as Path from "node:path"
 import * as Database from "../../src/Database.js"
 import * as TestDatabase from "../support/TestDatabase.js"
 
 /** `effect` with the `SqlClient` of a fresh, migrated database (a temporary file on SQLite). */
 const onFreshDatabase = <A, E>(effect: Effect.Effect<A, E, SqlClient.SqlClient>) =>
-  Effect.gen(function*() {
-    const location = TestDatabase.postgresUrl === undefined
-      ? Path.join(
-        yield* Effect.acquireRelease(
-          Effect.sync(() => Fs.mkdtempSync(Path.join(Os.tmpdir(), "pk-state-compression-"))),
-          (dir) => Effect.sync(() => Fs.rmSync(dir, { recursive: true, force: true }))
-        ),
-        "data.db"
-      )
-      : yield* TestDatabase.freshSchema(TestDatabase.postgresUrl)
-    return yield* Effect.provide(effect, Database.layer(location))
-  }).pipe(Effect.scoped)
+  Effect.flatMap(TestDatabase.freshLocation("pk-state-compression-"), (location) => Effect.provide(effect, Database.layer(location)))
+    .pipe(Effect.scoped)
 
 /** A JSON text of about 1 MB, as compressible as an editor state. */
 const largeState = JSON.stringify({

@@ -4,6 +4,9 @@
  * the test and dropped after it), so test files running in parallel never see each other's rows.
  */
 import * as Effect from "effect/Effect"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
 import Pg from "pg"
 
 /** The PostgreSQL database the tests may use, if any. */
@@ -47,3 +50,20 @@ export const freshSchema = (url: string) =>
  * `shared`'s when several servers must share one database.
  */
 export const database = Effect.suspend(() => postgresUrl === undefined ? Effect.succeed(":memory:") : freshSchema(postgresUrl))
+
+/**
+ * A database of its own, as a server's `--data` names it: a file in a new temporary folder on
+ * SQLite (`prefix` names the folder), a fresh schema on PostgreSQL; removed when the scope closes.
+ */
+export const freshLocation = (prefix: string) =>
+  Effect.suspend(() =>
+    postgresUrl === undefined
+      ? Effect.map(
+        Effect.acquireRelease(
+          Effect.sync(() => Fs.mkdtempSync(Path.join(Os.tmpdir(), prefix))),
+          (dir) => Effect.sync(() => Fs.rmSync(dir, { recursive: true, force: true }))
+        ),
+        (dir) => Path.join(dir, "data.db")
+      )
+      : freshSchema(postgresUrl)
+  )
