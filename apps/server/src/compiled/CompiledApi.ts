@@ -49,6 +49,7 @@ import * as Stream from "effect/Stream"
 import type * as Http from "node:http"
 import type * as Net from "node:net"
 import * as Fallback from "../Fallback.js"
+import { recentlySeen } from "../internal/recentlySeen.js"
 import * as Untrusted from "../internal/untrusted.js"
 import * as Decoding from "./decoding.js"
 import * as Encoding from "./encoding.js"
@@ -278,18 +279,10 @@ const authenticate = (
     // when full) and in length (at most ~128 KB per scheme, whatever clients send); a revoked
     // credential kept here only stands for the string sent, its authentication is
     // `Organizations`' to decide on every request.
-    const recent = new Map<string, Redacted.Redacted<string>>()
+    const redacted = recentlySeen((value) => Redacted.make(value), { entries: recentCredentials, longest: longestKeptCredential })
     return Effect.withFiberRuntime<unknown, unknown>((fiber) => {
       const found = f(Context.unsafeGet(fiber.currentContext, RequestInput))
-      const value = typeof found === "string" ? found : ""
-      if (value.length > longestKeptCredential) return handler(Redacted.make(value))
-      let made = recent.get(value)
-      if (made === undefined) {
-        if (recent.size >= recentCredentials) recent.clear()
-        made = Redacted.make(value)
-        recent.set(value, made)
-      }
-      return handler(made)
+      return handler(redacted(typeof found === "string" ? found : ""))
     })
   }
   switch (scheme._tag) {

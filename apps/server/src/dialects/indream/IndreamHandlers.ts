@@ -26,6 +26,7 @@ import type { SqlError } from "@effect/sql/SqlError"
 import * as CompiledApi from "../../compiled/CompiledApi.js"
 import * as Dialect from "../../Dialect.js"
 import { hashSecret } from "../../internal/ids.js"
+import { recentlySeen } from "../../internal/recentlySeen.js"
 import { Organizations } from "../../Organizations.js"
 import * as RateLimits from "../../RateLimits.js"
 import * as EditorStateWorker from "./EditorStateWorker.js"
@@ -111,25 +112,11 @@ export const apiKeyId = (secret: string): string => {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`
 }
 
-/** How many keys' ids `resolveKey` keeps, and the longest key kept: junk keys are not. */
-const recentKeyIds = 256
-const longestKeptKey = 256
-
 /** The caller an API key belongs to, with whether the account has runtime access; `Unauthorized` if none. */
 const resolveKey = Effect.map(Organizations, (organizations) => {
   // A key's id is a SHA-256 of it, ~1.5 µs, a twentieth of a GET: clients send the same key
-  // request after request, so the ids of the last keys are kept (the whole cleared when full).
-  const keyIds = new Map<string, string>()
-  const idOf = (secret: string) => {
-    if (secret.length > longestKeptKey) return apiKeyId(secret)
-    let id = keyIds.get(secret)
-    if (id === undefined) {
-      if (keyIds.size >= recentKeyIds) keyIds.clear()
-      id = apiKeyId(secret)
-      keyIds.set(secret, id)
-    }
-    return id
-  }
+  // request after request, so the ids of the last 256 keys are kept.
+  const idOf = recentlySeen(apiKeyId, { entries: 256, longest: 256 })
   return (key: Redacted.Redacted) => resolveWith(organizations, idOf, key)
 })
 
