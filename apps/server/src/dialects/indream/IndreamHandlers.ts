@@ -13,7 +13,6 @@ import * as RateLimit from "@projectkit/core/RateLimit"
 import { IndreamApi, IndreamErrors } from "@projectkit/indream"
 import * as IndreamEditorState from "@projectkit/indream/IndreamEditorState"
 import * as Clock from "effect/Clock"
-import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -117,28 +116,22 @@ const resolveKey = Effect.map(Organizations, (organizations) => {
   // A key's id is a SHA-256 of it, ~1.5 µs, a twentieth of a GET: clients send the same key
   // request after request, so the ids of the last 256 keys are kept.
   const idOf = recentlySeen(apiKeyId, { entries: 256, longest: 256 })
-  return (key: Redacted.Redacted) => resolveWith(organizations, idOf, key)
+  return (key: Redacted.Redacted) => {
+    const secret = Redacted.value(key)
+    if (secret === "") return Effect.fail(new ProjectsError.Unauthorized({ reason: "MissingCredentials" }))
+    return organizations.authenticate(name, secret).pipe(
+      Effect.orDie,
+      Effect.flatMap(Option.match({
+        onNone: () => Effect.fail(new ProjectsError.Unauthorized({ reason: "InvalidCredentials" })),
+        onSome: (caller) =>
+          Effect.succeed({
+            caller,
+            principal: { organizationId: caller.orgId, userId: caller.userId, apiKeyId: idOf(secret) }
+          })
+      }))
+    )
+  }
 })
-
-const resolveWith = (
-  organizations: Context.Tag.Service<typeof Organizations>,
-  idOf: (secret: string) => string,
-  key: Redacted.Redacted
-) => {
-  const secret = Redacted.value(key)
-  if (secret === "") return Effect.fail(new ProjectsError.Unauthorized({ reason: "MissingCredentials" }))
-  return organizations.authenticate(name, secret).pipe(
-    Effect.orDie,
-    Effect.flatMap(Option.match({
-      onNone: () => Effect.fail(new ProjectsError.Unauthorized({ reason: "InvalidCredentials" })),
-      onSome: (caller) =>
-        Effect.succeed({
-          caller,
-          principal: { organizationId: caller.orgId, userId: caller.userId, apiKeyId: idOf(secret) }
-        })
-    }))
-  )
-}
 
 export const AuthLive = Layer.effect(
   IndreamApi.IndreamAuth,
