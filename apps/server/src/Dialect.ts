@@ -250,25 +250,42 @@ export type Answered<E, Map extends ErrorTable.ByTag<unknown>> =
  * `fromCore`; a storage failure logged and answered as the provider's 500 (the server's fault,
  * not the caller's); anything else (already a wire error) as it is.
  */
-export const answer = <Wire, Map extends ErrorTable.ByTag<Wire>>(errors: ErrorTable.ErrorTable<Wire, any, Map>) =>
-<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, Answered<E, Map>, R> =>
-  Effect.catchAll(effect, (error): Effect.Effect<never, Answered<E, Map>> => {
-    if (isSqlError(error)) {
-      // The caller's organization is gone (deleted, or reset, by another request while this one
-      // ran): the credential is stale, refused as any unknown one is.
-      if (referencesMissingOrganization(error)) {
-        return Effect.fail(errors.fromCore(new ProjectsError.Unauthorized({ reason: "InvalidCredentials" })) as Answered<E, Map>)
-      }
-      // The storage out of reach is no handler's to answer: the fallback's 503, with Retry-After.
-      if (StorageOutage.isUnreachable(error)) return Effect.die(error)
-      return Effect.zipRight(
-        Effect.logError(`${errors.provider} storage failure`, error),
-        Effect.fail(errors.fromCore(storageFailure(errors.provider)) as Answered<E, Map>)
-      )
+export const answer = <Wire, Map extends ErrorTable.ByTag<Wire>>(errors: ErrorTable.ErrorTable<Wire, any, Map>) => {
+  const answerFailure = failureAnswer(errors)
+  return <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, Answered<E, Map>, R> =>
+    Effect.catchAll(effect, answerFailure<E>)
+}
+
+/**
+ * `answer`, the success made into `f` of it in the same step (where `Effect.map` then `answer`
+ * would take two: issue 28, a GET is mostly such steps).
+ */
+export const answerAs = <Wire, Map extends ErrorTable.ByTag<Wire>>(errors: ErrorTable.ErrorTable<Wire, any, Map>) => {
+  const answerFailure = failureAnswer(errors)
+  return <A, B>(f: (a: A) => B) =>
+  <E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<B, Answered<E, Map>, R> =>
+    Effect.matchEffect(effect, { onFailure: answerFailure<E>, onSuccess: (a) => Effect.succeed(f(a)) })
+}
+
+/** What `answer` makes of a handler's failure. */
+const failureAnswer = <Wire, Map extends ErrorTable.ByTag<Wire>>(errors: ErrorTable.ErrorTable<Wire, any, Map>) =>
+<E>(error: E): Effect.Effect<never, Answered<E, Map>> => {
+  if (isSqlError(error)) {
+    // The caller's organization is gone (deleted, or reset, by another request while this one
+    // ran): the credential is stale, refused as any unknown one is.
+    if (referencesMissingOrganization(error)) {
+      return Effect.fail(errors.fromCore(new ProjectsError.Unauthorized({ reason: "InvalidCredentials" })) as Answered<E, Map>)
     }
-    if (isCoreError(error)) return Effect.fail(errors.fromCore(error) as Answered<E, Map>)
-    return Effect.fail(error as Answered<E, Map>)
-  })
+    // The storage out of reach is no handler's to answer: the fallback's 503, with Retry-After.
+    if (StorageOutage.isUnreachable(error)) return Effect.die(error)
+    return Effect.zipRight(
+      Effect.logError(`${errors.provider} storage failure`, error),
+      Effect.fail(errors.fromCore(storageFailure(errors.provider)) as Answered<E, Map>)
+    )
+  }
+  if (isCoreError(error)) return Effect.fail(errors.fromCore(error) as Answered<E, Map>)
+  return Effect.fail(error as Answered<E, Map>)
+}
 
 /**
  * Whether a write failed because the organization it names no longer exists: a foreign-key

@@ -140,7 +140,9 @@ export const make = Effect.gen(function*() {
     const entries = new Map<string, { readonly found: A; readonly until: number }>()
     caches.add(entries)
     return (key: string, lookup: () => Effect.Effect<Option.Option<A>, SqlError>) =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+      // The clock read in this step (`Clock.currentTimeMillis` would take three: issue 28).
+      Effect.clockWith((clock) => {
+        const now = clock.unsafeCurrentTimeMillis()
         const usable = revocations.cacheUsable()
         // A cache no announcement can reach (PostgreSQL, not listening) is not used.
         const hit = usable ? entries.get(key) : undefined

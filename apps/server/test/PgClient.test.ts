@@ -150,6 +150,8 @@ describe.skipIf(url === undefined).each([
       )
       expect(yield* sql`SELECT count(*)::int AS n FROM t WHERE id > ${0}`.unprepared).toEqual([{ n: 2 }])
       expect(yield* sql.unsafe<{ n: number }>("SELECT $1::int + $2::int AS n", [1, 2])).toEqual([{ n: 3 }])
+      // What the direct path runs an `unsafe` statement with, uncompiled (directStatements.ts).
+      expect(sql.unsafe("SELECT $1::int + $2::int AS n", [1, 2]).compile()).toEqual(["SELECT $1::int + $2::int AS n", [1, 2]])
       expect(yield* sql`SELECT name FROM t WHERE ${sql.in("id", [1, 2])} ORDER BY id`).toHaveLength(2)
       expect(yield* sql`SELECT name FROM t WHERE ${sql.in("id", [1])} ORDER BY id`).toHaveLength(1)
       expect(yield* Stream.runCollect(sql<{ id: number }>`SELECT id FROM t WHERE id > ${0} ORDER BY id`.stream).pipe(

@@ -110,6 +110,8 @@ describe.each([
       expect(yield* sql`UPDATE t SET name = name || '!' RETURNING name`).toEqual([{ name: "uno!" }, { name: "two!" }])
       expect(yield* sql`SELECT count(*) AS n FROM t`.unprepared).toEqual([{ n: 2 }])
       expect(yield* sql.unsafe<{ n: number }>("SELECT ? + ? AS n", [1, 2])).toEqual([{ n: 3 }])
+      // What the direct path runs an `unsafe` statement with, uncompiled (directStatements.ts).
+      expect(sql.unsafe("SELECT ? + ? AS n", [1, 2]).compile()).toEqual(["SELECT ? + ? AS n", [1, 2]])
       expect(yield* sql`SELECT name FROM t WHERE ${sql.in("id", [1, 2])} ORDER BY id`).toHaveLength(2)
       expect(yield* Stream.runCollect(sql<{ id: number }>`SELECT id FROM t ORDER BY id`.stream).pipe(
         Effect.map((chunk) => Array.from(chunk, (row) => row.id))

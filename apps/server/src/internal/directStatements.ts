@@ -20,6 +20,8 @@
  * - What `@effect/sql` does to `execute` a statement (StatementPrimitive.commit): compile it, take
  *   the open transaction's connection (`TransactionConnection`) or else the acquirer's, and call
  *   `connection.execute(sql, params, transformRows)`; the client has no `transformRows`.
+ * - `unsafe(sql, params)` compiles to `[sql, params]` (one literal segment, placeholders left as
+ *   written), so such a statement is run with them uncompiled (test/DirectStatements.test.ts).
  * - Only yielding a statement is shortened: `.raw`, `.values`, `.unprepared`, `.stream` and
  *   `.withoutTransform` go through `@effect/sql` as before.
  */
@@ -42,20 +44,28 @@ type Committable = { commit: () => Rows }
  * difference.
  */
 export const make = (library: SqlClient.SqlClient, plain: Connection): SqlClient.SqlClient => {
-  const execute = (statement: Statement.Statement<unknown>, viaLibrary: () => Rows): Rows =>
+  const execute = (
+    statement: Statement.Statement<unknown>,
+    viaLibrary: () => Rows,
+    compiled: readonly [string, ReadonlyArray<unknown>] | undefined
+  ): Rows =>
     Effect.withFiberRuntime((fiber) => {
       if (fiber.getFiberRef(FiberRef.currentTracerEnabled) || Option.isSome(fiber.getFiberRef(Statement.currentTransformer))) {
         return viaLibrary()
       }
       // The connection `@effect/sql` would take: the open transaction's, or the plain one.
       const open = Context.getOption(fiber.currentContext, SqlClient.TransactionConnection)
-      const [sql, params] = statement.compile()
+      const [sql, params] = compiled ?? statement.compile()
       return (Option.isSome(open) ? open.value[0] : plain).execute(sql, params, undefined)
     })
-  const direct = <S extends Statement.Statement<unknown>>(statement: S): S => {
+  const direct = <S extends Statement.Statement<unknown>>(
+    statement: S,
+    /** What `statement.compile()` gives, when known without compiling (an `unsafe` statement). */
+    compiled?: readonly [string, ReadonlyArray<unknown>]
+  ): S => {
     const committable = statement as unknown as Committable
     const viaLibrary = committable.commit
-    committable.commit = () => execute(statement, () => viaLibrary.call(statement))
+    committable.commit = () => execute(statement, () => viaLibrary.call(statement), compiled)
     return statement
   }
   const client: SqlClient.SqlClient = Object.assign(
@@ -65,7 +75,11 @@ export const make = (library: SqlClient.SqlClient, plain: Connection): SqlClient
       return Array.isArray(strings) ? direct(made as Statement.Statement<unknown>) : made
     },
     library,
-    { unsafe: (sql: string, params?: ReadonlyArray<unknown>) => direct(library.unsafe(sql, params)) }
+    {
+      // An `unsafe` statement compiles to its text and parameters as given (one literal segment):
+      // not compiled again on every run (issue 28).
+      unsafe: (sql: string, params?: ReadonlyArray<unknown>) => direct(library.unsafe(sql, params), [sql, params ?? []])
+    }
   ) as unknown as SqlClient.SqlClient
   return Object.assign(client, { safe: client })
 }

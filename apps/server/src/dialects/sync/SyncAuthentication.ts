@@ -7,6 +7,7 @@
 import { Unauthorized } from "@projectkit/core/ProjectsError"
 import { SyncErrors } from "@projectkit/sync"
 import * as Effect from "effect/Effect"
+import { identity } from "effect/Function"
 import * as Option from "effect/Option"
 import * as Dialect from "../../Dialect.js"
 import { randomSecret } from "../../internal/ids.js"
@@ -18,15 +19,19 @@ const answer = Dialect.answer(SyncErrors.table)
 export const syncKey = (): string => `sk-${randomSecret()}`
 
 /** The caller whose API key `secret` is ("" when none was sent). */
-export const authenticate = (organizations: OrganizationsService) =>
-(secret: string): Effect.Effect<Caller, SyncErrors.Unauthorized> => {
+export const authenticate = (organizations: OrganizationsService) => authenticateAs(organizations, identity)
+
+/**
+ * `f` of the caller whose API key `secret` is, in the step that finds it: the security handler
+ * makes the principal so, one step fewer per request (issue 28).
+ */
+export const authenticateAs = <A>(organizations: OrganizationsService, f: (caller: Caller) => A) =>
+(secret: string): Effect.Effect<A, SyncErrors.Unauthorized> => {
   if (secret === "") return answer(Effect.fail(new Unauthorized({ reason: "MissingCredentials" })))
-  return organizations.authenticate("sync", secret).pipe(
-    Effect.orDie,
-    Effect.flatMap(Option.match({
-      onNone: () => Effect.fail(new Unauthorized({ reason: "InvalidCredentials" })),
-      onSome: Effect.succeed
-    })),
-    answer
-  )
+  return Effect.matchEffect(organizations.authenticate("sync", secret), {
+    // The storage failing is not the caller's fault: a defect, answered by the fallback.
+    onFailure: Effect.die,
+    onSuccess: (found) =>
+      Option.isSome(found) ? Effect.succeed(f(found.value)) : answer(Effect.fail(new Unauthorized({ reason: "InvalidCredentials" })))
+  })
 }

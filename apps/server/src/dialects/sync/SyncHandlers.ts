@@ -47,49 +47,51 @@ const listQuery = <Params extends { readonly limit?: number | undefined }>(param
 
 /** A handler's failures as sync.so answers them (core errors by `SyncErrors.fromCore`). */
 const answer = Dialect.answer(SyncErrors.table)
+const answerAs = Dialect.answerAs(SyncErrors.table)
 
 export const SyncAuthLive = Layer.effect(
   SyncApi.SyncAuth,
   Effect.map(Organizations, (organizations) => {
-    const authenticate = SyncAuthentication.authenticate(organizations)
-    return SyncApi.SyncAuth.of({
-      apiKey: (key) =>
-        Effect.map(authenticate(Redacted.value(key)), (who) => ({ organizationId: who.orgId, userId: who.userId }))
-    })
+    const authenticate = SyncAuthentication.authenticateAs(organizations, (who) => ({ organizationId: who.orgId, userId: who.userId }))
+    return SyncApi.SyncAuth.of({ apiKey: (key) => authenticate(Redacted.value(key)) })
   })
 )
 
-const caller: Effect.Effect<Caller, never, SyncApi.SyncPrincipal> = Effect.map(
-  SyncApi.SyncPrincipal,
-  (principal) => ({ orgId: principal.organizationId, userId: principal.userId })
-)
+const callerOf = (principal: typeof SyncApi.SyncPrincipal.Service): Caller => ({
+  orgId: principal.organizationId,
+  userId: principal.userId
+})
+const caller: Effect.Effect<Caller, never, SyncApi.SyncPrincipal> = Effect.map(SyncApi.SyncPrincipal, callerOf)
+/** `f` of the caller, a step fewer than `Effect.flatMap(caller, f)` (issue 28: a GET is mostly steps). */
+const withCaller = <A, E, R>(f: (who: Caller) => Effect.Effect<A, E, R>) =>
+  Effect.flatMap(SyncApi.SyncPrincipal, (principal) => f(callerOf(principal)))
 
 export const ProjectsLive = CompiledApi.group(ServerApi, "syncProjects", (handlers) =>
   Effect.map(Effect.all([SyncProjectStore.SyncProjectStore, SyncAssetStore.SyncAssetStore]), ([projects, assets]) =>
     handlers
       .handle("create", ({ payload }) =>
-        Effect.flatMap(caller, (who) =>
+        withCaller((who) =>
           projects.createProject(who, {
             name: payload.name.trim(),
             visibility: payload.visibility ?? "USER",
             mode: payload.mode ?? "CREATOR"
-          })).pipe(Effect.map(SyncWire.project), answer))
+          })).pipe(answerAs(SyncWire.project)))
       .handle("list", ({ urlParams }) =>
-        Effect.flatMap(caller, (who) => projects.listProjects(who, listQuery(urlParams))).pipe(
+        withCaller((who) => projects.listProjects(who, listQuery(urlParams))).pipe(
           Effect.map(SyncWire.projectList),
           answer
         ))
       .handle("get", ({ path }) =>
-        Effect.flatMap(caller, (who) => projects.getProject(who, path.id)).pipe(Effect.map(SyncWire.project), answer))
+        withCaller((who) => projects.getProject(who, path.id)).pipe(answerAs(SyncWire.project)))
       .handle("update", ({ path, payload }) =>
-        Effect.flatMap(caller, (who) =>
+        withCaller((who) =>
           projects.updateProject(who, path.id, Adapter.defined({ ...payload, name: payload.name?.trim() }))).pipe(
             Effect.map(SyncWire.project),
             answer
           ))
-      .handle("delete", ({ path }) => Effect.flatMap(caller, (who) => projects.deleteProject(who, path.id)).pipe(answer))
+      .handle("delete", ({ path }) => withCaller((who) => projects.deleteProject(who, path.id)).pipe(answer))
       .handle("attachAsset", ({ path, payload }) =>
-        Effect.flatMap(caller, (who) => assets.attachAsset(who, path.id, payload.assetId)).pipe(answer))
+        withCaller((who) => assets.attachAsset(who, path.id, payload.assetId)).pipe(answer))
   ))
 
 export const GenerationsLive = (lifecycle: GenerationLifecycle.LifecycleConfig) =>
@@ -97,7 +99,7 @@ export const GenerationsLive = (lifecycle: GenerationLifecycle.LifecycleConfig) 
     Effect.map(Effect.all([SyncGenerationStore.SyncGenerationStore, SyncAssetStore.SyncAssetStore]), ([generations, assets]) =>
       handlers
         .handle("create", ({ payload }) =>
-          Effect.flatMap(caller, (who) => {
+          withCaller((who) => {
             const { model, projectId, webhookUrl, ...request } = payload
             // Inputs may name their media by assetId (asset-uploads: "use the returned id as an
             // input[].assetId"): each must be an asset of the caller's organization.
@@ -113,16 +115,16 @@ export const GenerationsLive = (lifecycle: GenerationLifecycle.LifecycleConfig) 
                 GenerationLifecycle.startsAt(lifecycle)
               )
             )
-          }).pipe(Effect.map(SyncWire.generation), answer))
+          }).pipe(answerAs(SyncWire.generation)))
         .handle("get", ({ path }) =>
-          Effect.flatMap(caller, (who) => generations.getGeneration(who, path.id)).pipe(Effect.map(SyncWire.generation), answer))
+          withCaller((who) => generations.getGeneration(who, path.id)).pipe(answerAs(SyncWire.generation)))
         .handle("delete", ({ path }) =>
-          Effect.flatMap(caller, (who) => generations.deleteGeneration(who, path.id)).pipe(
+          withCaller((who) => generations.deleteGeneration(who, path.id)).pipe(
             Effect.map(SyncWire.generation),
             answer
           ))
         .handle("download", ({ path }) =>
-          Effect.flatMap(caller, (who) => generations.getGeneration(who, path.id)).pipe(
+          withCaller((who) => generations.getGeneration(who, path.id)).pipe(
             Effect.flatMap((row) =>
               row.status === "COMPLETED" && row.output_url !== null
                 ? Effect.succeed(row.output_url)
@@ -137,7 +139,7 @@ export const GenerationsLive = (lifecycle: GenerationLifecycle.LifecycleConfig) 
             answer
           ))
         .handle("list", ({ urlParams }) =>
-          Effect.flatMap(caller, (who) => generations.listGenerations(who, Adapter.defined(urlParams))).pipe(
+          withCaller((who) => generations.listGenerations(who, Adapter.defined(urlParams))).pipe(
             Effect.map((rows) => rows.map(SyncWire.generation)),
             answer
           ))
@@ -194,7 +196,7 @@ export const AssetsLive = CompiledApi.group(ServerApi, "syncAssets", (handlers) 
             payload.projectId,
             received === undefined ? null : { id: received.id, sha256: received.sha256 }
           )
-        }).pipe(Effect.map(SyncWire.asset), answer))
+        }).pipe(answerAs(SyncWire.asset)))
       .handle("createUpload", ({ payload }) =>
         Effect.gen(function*() {
           const who = yield* caller
@@ -204,12 +206,12 @@ export const AssetsLive = CompiledApi.group(ServerApi, "syncAssets", (handlers) 
           return { ...SyncUploadStore.urls(resultsBase(request.headers), upload), expiresIn: SyncApi.uploadExpiresInSeconds }
         }).pipe(answer))
       .handle("findUploaded", ({ urlParams }) =>
-        Effect.flatMap(caller, (who) => assets.findUploaded(who, urlParams.contentSha256, urlParams.type)).pipe(
+        withCaller((who) => assets.findUploaded(who, urlParams.contentSha256, urlParams.type)).pipe(
           Effect.map((row) => ({ asset: Option.getOrNull(Option.map(row, SyncWire.asset)) })),
           answer
         ))
       .handle("update", ({ path, payload }) =>
-        Effect.flatMap(caller, (who) => assets.updateAsset(who, path.id, Adapter.defined(payload))).pipe(
+        withCaller((who) => assets.updateAsset(who, path.id, Adapter.defined(payload))).pipe(
           Effect.map(SyncWire.asset),
           answer
         ))
@@ -224,17 +226,17 @@ export const AssetsLive = CompiledApi.group(ServerApi, "syncAssets", (handlers) 
       .handle("download", ({ path }) =>
         // get-download-url: the URL to fetch without the key. INF: an uploaded asset's is the URL
         // this server serves its bytes at; a URL-registered asset's is its URL unchanged.
-        Effect.flatMap(caller, (who) => assets.getAsset(who, path.id)).pipe(
+        withCaller((who) => assets.getAsset(who, path.id)).pipe(
           Effect.map((row) => row.url ?? ""),
           answer
         ))
       .handle("list", ({ urlParams }) =>
-        Effect.flatMap(caller, (who) => assets.listAssets(who, listQuery(urlParams))).pipe(
+        withCaller((who) => assets.listAssets(who, listQuery(urlParams))).pipe(
           Effect.map(SyncWire.assetList),
           answer
         ))
       .handle("get", ({ path }) =>
-        Effect.flatMap(caller, (who) => assets.getAsset(who, path.id)).pipe(Effect.map(SyncWire.asset), answer))
+        withCaller((who) => assets.getAsset(who, path.id)).pipe(answerAs(SyncWire.asset)))
   ))
 
 /** Where this server answers sync.so, as the request reached it (INF: its Host, as the server's other absolute URLs). */
@@ -312,16 +314,16 @@ export const BatchesLive = (lifecycle: GenerationLifecycle.LifecycleConfig) =>
             return SyncWire.batch(view)
           }).pipe(answer))
         .handle("get", ({ path }) =>
-          Effect.flatMap(caller, (who) => batches.getBatch(who, path.id)).pipe(Effect.map(SyncWire.batch), answer))
+          withCaller((who) => batches.getBatch(who, path.id)).pipe(answerAs(SyncWire.batch)))
         .handle("list", ({ urlParams }) =>
-          Effect.flatMap(caller, (who) =>
+          withCaller((who) =>
             batches.listBatches(who, Adapter.defined({
               status: urlParams.status,
               createdAfter: urlParams.created_after === undefined ? undefined : DateTime.toEpochMillis(urlParams.created_after),
               createdBefore: urlParams.created_before === undefined ? undefined : DateTime.toEpochMillis(urlParams.created_before)
             }))).pipe(Effect.map((views) => views.map(SyncWire.batch)), answer))
         .handle("results", ({ path }) =>
-          Effect.flatMap(caller, (who) => batches.batchResults(who, path.id)).pipe(Effect.map(SyncWire.batchResults), answer))
+          withCaller((who) => batches.batchResults(who, path.id)).pipe(answerAs(SyncWire.batchResults)))
     ))
 
 export const ModelsLive = CompiledApi.group(

@@ -82,7 +82,12 @@ export const makeWith = (options: Options) => Effect.gen(function*() {
       (rows) => Option.fromNullable(rows[0])
     )
 
-  const getProject = (caller: Caller, id: string) => Effect.flatMap(findProject(caller, id), found("Project", id))
+  // The row, or NotFound, in one step after the statement: a GET is mostly this (issue 28).
+  const getProject = (caller: Caller, id: string): Effect.Effect<ProjectRow, NotFound | SqlError> =>
+    Effect.flatMap(
+      sql.unsafe<ProjectRow>(findProjectSql, [id, caller.orgId, caller.userId]),
+      (rows) => rows.length > 0 ? Effect.succeed(rows[0]!) : Effect.fail(new NotFound({ resource: "Project", id }))
+    )
 
   // Compiled once too, the INSERT of one row and of each group size (`insertsOfSize[n]`, n rows):
   // the parameters in the order of the columns, row after row.

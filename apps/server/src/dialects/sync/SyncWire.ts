@@ -13,20 +13,31 @@ import type { ProjectRow } from "./SyncProjectStore.js"
 
 const at = (millis: number) => DateTime.unsafeMake(millis)
 
+/**
+ * `millis` as a `DateTime`, the one of `earlier` when both are the same instant: a record never
+ * updated gives one `DateTime`, which the encoder then formats once (issue 28: making a DateTime
+ * costs a GET more than its bytes do).
+ */
+const atOr = (millis: number, earlierMillis: number, earlier: DateTime.Utc) =>
+  millis === earlierMillis ? earlier : at(millis)
+
 /** Copies the entries whose value is known, so absent stays absent on the wire. */
 const known = <A extends Record<string, unknown>>(fields: A) =>
   Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null && value !== undefined)) as {
     [K in keyof A]?: Exclude<A[K], null>
   }
 
-export const project = (row: ProjectRow): SyncApi.Project => ({
-  id: row.id,
-  name: row.name,
-  visibility: row.visibility as SyncApi.Visibility,
-  mode: row.mode as "CREATOR",
-  createdAt: at(row.created_at),
-  updatedAt: at(row.updated_at)
-})
+export const project = (row: ProjectRow): SyncApi.Project => {
+  const createdAt = at(row.created_at)
+  return {
+    id: row.id,
+    name: row.name,
+    visibility: row.visibility as SyncApi.Visibility,
+    mode: row.mode as "CREATOR",
+    createdAt,
+    updatedAt: atOr(row.updated_at, row.created_at, createdAt)
+  }
+}
 
 export const asset = (row: AssetRow): SyncApi.Asset => ({
   id: row.id,
