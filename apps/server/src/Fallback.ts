@@ -16,6 +16,7 @@ import * as Predicate from "effect/Predicate"
 import * as MediaTypes from "./internal/mediaTypes.js"
 import * as StorageOutage from "./internal/storageOutage.js"
 import * as Untrusted from "./internal/untrusted.js"
+import { withRequest } from "./internal/withRequest.js"
 
 /** How one dialect writes an error body. */
 export interface DialectErrors {
@@ -183,7 +184,7 @@ export const layer = (dialects: ReadonlyArray<DialectErrors>, maxBodyBytes: numb
         ...(failure.retryAfter === undefined ? {} : { headers: { "retry-after": String(failure.retryAfter) } })
       }))
   const limited = (app: HttpApp.Default) =>
-    Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+    withRequest((request) => {
       // Refuse by the declared length before reading anything: reading past the limit would have
       // to reset the connection, and the client would never see the 413.
       const length = request.headers["content-length"]

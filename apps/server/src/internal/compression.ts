@@ -5,10 +5,10 @@
  * with it. The compiled routes' small JSON answers never come here.
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
-import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
 import * as Zlib from "node:zlib"
+import { withRequest } from "./withRequest.js"
 
 /** Below this many bytes compressing saves too little to be worth a request's time. */
 const smallestCompressed = 16 * 1024
@@ -38,7 +38,7 @@ const compress = (encoding: Encoding, bytes: Uint8Array): Uint8Array =>
 
 /** Middleware compressing the docs pages and OpenAPI documents for clients that accept br or gzip. */
 export const layer = HttpApiBuilder.middleware((app) =>
-  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+  withRequest((request) => {
     // Only the documents made once at start (the Studio's files too): an API answer is small, and made anew each time.
     const path = request.url.split("?", 1)[0]!
     if (!(path.endsWith("/docs") || path.endsWith("/openapi.json") || path.startsWith("/__projectkit/studio"))) return app

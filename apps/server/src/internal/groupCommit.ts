@@ -88,8 +88,10 @@ export const make = <Row>(options: Options<Row>): GroupCommit<Row> => {
 
   return {
     write: (row) =>
-      Effect.flatMap(Effect.runtime<never>(), (runtime) =>
+      // The caller's runtime read in the step that waits (`Effect.runtime` then `flatMap` would take two more).
+      Effect.withFiberRuntime<void, SqlError>((fiber, status) =>
         Effect.async<void, SqlError>((resume) => {
+          const runtime = Runtime.make({ context: fiber.currentContext, fiberRefs: fiber.getFiberRefs(), runtimeFlags: status.runtimeFlags })
           const entry: Waiting<Row> = { row, runtime, resume }
           if (waiting.length === 0) setImmediate(flush)
           waiting.push(entry)

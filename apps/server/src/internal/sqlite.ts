@@ -65,6 +65,8 @@ interface Prepared {
   readonly sql: string
   readonly statement: Sqlite.Statement
   names: ReadonlyArray<string> | undefined
+  /** When it was last used, counted in uses of the cache (which one to evict). */
+  lastUsed: number
 }
 
 /** Statements after which a column list learnt before may be stale. */
@@ -114,22 +116,28 @@ export const make = (
       (db) => Effect.sync(() => db.close())
     )
 
-    // A Map iterates in insertion order: re-inserting on each hit keeps the least recently used
-    // first, where eviction takes it.
+    // Each use stamps its entry; a full cache evicts the entry with the oldest stamp, found by a
+    // scan on that miss alone, so a hit is one lookup (re-inserting on every hit to keep the Map
+    // in use order cost a GET a delete and an insert: issue 28).
     const capacity = Math.max(1, options.prepareCacheSize ?? 500)
     const prepared = new Map<string, Prepared>()
+    let uses = 0
+    const evictLeastRecentlyUsed = () => {
+      let oldest: Prepared | undefined
+      for (const entry of prepared.values()) if (oldest === undefined || entry.lastUsed < oldest.lastUsed) oldest = entry
+      if (oldest !== undefined) prepared.delete(oldest.sql)
+    }
     const prepare = (sql: string): Prepared => {
       let entry = prepared.get(sql)
-      if (entry !== undefined) {
-        prepared.delete(sql)
-      } else {
+      if (entry === undefined) {
         const statement = db.prepare(sql)
         // Readers answer arrays of values, made into rows here (see `Prepared`).
         if (statement.reader) statement.raw(true)
-        entry = { sql, statement, names: undefined }
-        if (prepared.size >= capacity) prepared.delete(prepared.keys().next().value!)
+        entry = { sql, statement, names: undefined, lastUsed: 0 }
+        if (prepared.size >= capacity) evictLeastRecentlyUsed()
+        prepared.set(sql, entry)
       }
-      prepared.set(sql, entry)
+      entry.lastUsed = ++uses
       return entry
     }
     /** A reader's rows, as better-sqlite3 would have made them (a later column of the same name wins). */

@@ -22,6 +22,7 @@ import * as Option from "effect/Option"
 import type { LargerBodies } from "../../Fallback.js"
 import * as SyncForms from "./SyncForms.js"
 import * as SyncUploadStore from "./SyncUploadStore.js"
+import { withRequest } from "../../internal/withRequest.js"
 
 /** `/sync/v2/uploads/<id>` (the PUT target) and `/sync/v2/uploads/<id>/<name>` (the file). */
 const route = /^\/sync\/v2\/uploads\/([^/]+)(?:\/([^/]+))?$/
@@ -69,7 +70,7 @@ export const layer = HttpApiBuilder.middleware(Effect.gen(function*() {
     }))
 
   return (app) =>
-    Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+    withRequest((request) => {
       const match = route.exec(SyncForms.pathOf(request.url))
       if (match === null) return app
       const [, id, name] = match

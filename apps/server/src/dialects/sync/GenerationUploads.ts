@@ -26,6 +26,7 @@ import * as SyncAuthentication from "./SyncAuthentication.js"
 import * as SyncForms from "./SyncForms.js"
 import * as SyncGenerationStore from "./SyncGenerationStore.js"
 import * as SyncWire from "./SyncWire.js"
+import { withRequest } from "../../internal/withRequest.js"
 
 const path = "/sync/v2/generate"
 
@@ -167,7 +168,7 @@ export const layer = (lifecycle: GenerationLifecycle.LifecycleConfig) =>
       )
 
     return (app) =>
-      Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
+      withRequest((request) =>
         request.method === "POST" && SyncForms.pathOf(request.url) === path && SyncForms.isMultipart(request.headers["content-type"])
           ? create(request)
           : app)

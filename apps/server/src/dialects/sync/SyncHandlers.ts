@@ -10,6 +10,7 @@ import { SyncApi, SyncErrorCatalog, SyncErrors } from "@projectkit/sync"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Clock from "effect/Clock"
 import * as DateTime from "effect/DateTime"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
@@ -64,7 +65,9 @@ const callerOf = (principal: typeof SyncApi.SyncPrincipal.Service): Caller => ({
 const caller: Effect.Effect<Caller, never, SyncApi.SyncPrincipal> = Effect.map(SyncApi.SyncPrincipal, callerOf)
 /** `f` of the caller, a step fewer than `Effect.flatMap(caller, f)` (issue 28: a GET is mostly steps). */
 const withCaller = <A, E, R>(f: (who: Caller) => Effect.Effect<A, E, R>) =>
-  Effect.flatMap(SyncApi.SyncPrincipal, (principal) => f(callerOf(principal)))
+  Effect.contextWithEffect((context: Context.Context<SyncApi.SyncPrincipal>) =>
+    f(callerOf(Context.get(context, SyncApi.SyncPrincipal)))
+  )
 
 export const ProjectsLive = CompiledApi.group(ServerApi, "syncProjects", (handlers) =>
   Effect.map(Effect.all([SyncProjectStore.SyncProjectStore, SyncAssetStore.SyncAssetStore]), ([projects, assets]) =>

@@ -120,13 +120,16 @@ export const makeWith = (options: Options) => Effect.gen(function*() {
       ? sql.unsafe(insertProjectSql, params)
       // Inside the caller's transaction the insert must be one of its statements (and the group,
       // waiting for that transaction to end, would wait for ever).
-      : Effect.flatMap(
-        Effect.serviceOption(SqlClient.TransactionConnection),
-        (open) => Option.isSome(open) ? sql.unsafe(insertProjectSql, params) : grouped.value.write(params)
+      : Effect.contextWithEffect((context: Context.Context<never>) =>
+        Context.getOption(context, SqlClient.TransactionConnection)._tag === "Some"
+          ? sql.unsafe(insertProjectSql, params)
+          : grouped.value.write(params)
       )
 
   const createProject = (caller: Caller, input: { name: string; visibility: string; mode: string }) =>
-    Effect.flatMap(Clock.currentTimeMillis, (now) => {
+    // The clock read in this step (`Clock.currentTimeMillis` would take three: issue 28).
+    Effect.clockWith((clock) => {
+      const now = clock.unsafeCurrentTimeMillis()
       const row: ProjectRow = { id: randomId(), ...input, created_at: now, updated_at: now }
       return Effect.as(
         insertProject([
