@@ -8,12 +8,17 @@
  */
 import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
+import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as Effect from "effect/Effect"
+import type * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Http from "node:http"
 import type * as Net from "node:net"
@@ -21,10 +26,34 @@ import { Readable } from "node:stream"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as PlatformHandler from "../src/compiled/platformHandler.js"
 
-const app: HttpApp.Default<unknown, HttpServerRequest.HttpServerRequest> = Effect.gen(function*() {
+/** Per server (its port), the request scopes closed so far: each request's scope closes once it is answered. */
+const closedScopes = new Map<string, number>()
+const closedOf = (request: HttpServerRequest.HttpServerRequest) => closedScopes.get(request.headers.host ?? "") ?? 0
+
+const app: HttpApp.Default<unknown, HttpServerRequest.HttpServerRequest | Scope.Scope> = Effect.gen(function*() {
   const request = yield* HttpServerRequest.HttpServerRequest
   const path = request.url.split("?", 1)[0]
   switch (path) {
+    case "/scoped":
+    case "/ejected": {
+      const host = request.headers.host ?? ""
+      yield* Effect.addFinalizer(() => Effect.sync(() => closedScopes.set(host, closedOf(request) + 1)))
+      // An ejected scope is not closed with the request (its closing is someone else's).
+      if (path === "/ejected") HttpApp.ejectDefaultScopeClose(yield* Scope.Scope)
+      return HttpServerResponse.text(`closed before: ${closedOf(request)}`)
+    }
+    case "/closed-scopes":
+      return HttpServerResponse.text(`${closedOf(request)}`)
+    case "/pre-response":
+      yield* HttpApp.appendPreResponseHandler((_request, response) =>
+        Effect.succeed(HttpServerResponse.setHeader(response, "x-pre-response", "seen"))
+      )
+      return HttpServerResponse.text("with a pre-response handler")
+    case "/pre-response-fail":
+      yield* HttpApp.appendPreResponseHandler((_request, response) =>
+        Effect.succeed(HttpServerResponse.setHeader(response, "x-pre-response", "seen"))
+      )
+      return yield* Effect.fail(new Error("failed after a pre-response handler"))
     case "/json":
       return HttpServerResponse.unsafeJson({ hello: "world", method: request.method }, { status: 201 })
     case "/text":
@@ -145,17 +174,39 @@ const requests: ReadonlyArray<Sent> = [
   { method: "POST", path: "/multipart", headers: { "content-type": "multipart/form-data; boundary=boundary" }, body: multipartBody },
   { method: "GET", path: "/fail" },
   { method: "GET", path: "/die" },
-  { method: "GET", path: "/elsewhere?q=1" }
+  { method: "GET", path: "/elsewhere?q=1" },
+  { method: "GET", path: "/scoped" },
+  { method: "GET", path: "/closed-scopes" },
+  { method: "GET", path: "/ejected" },
+  { method: "GET", path: "/closed-scopes" },
+  { method: "GET", path: "/pre-response" },
+  { method: "GET", path: "/pre-response-fail" }
 ]
 
-describe("the platform router's node:http handler", () => {
+// Traced as the platform's default, untraced as the server runs (its requests take their own
+// path through `toHandled` then), and untraced under a middleware (the server's request log).
+describe.each([
+  ["traced", false, undefined],
+  ["untraced, as the server runs", true, undefined],
+  ["untraced, under a middleware", true, HttpMiddleware.logger]
+] as const)("the platform router's node:http handler, %s", (_name, untraced, middleware) => {
   let platform: Awaited<ReturnType<typeof listen>>
   let ours: Awaited<ReturnType<typeof listen>>
 
+  /** `handler` made with the platform's services for node, as the server runs it (its log silenced). */
+  const made = (handler: Effect.Effect<Handler, never, Layer.Layer.Success<typeof NodeHttpServer.layerContext>>) => {
+    const quiet = Logger.withMinimumLogLevel(handler, LogLevel.None)
+    return Effect.runPromise(Effect.provide(
+      untraced ? Effect.locally(quiet, HttpMiddleware.currentTracerDisabledWhen, () => true) : quiet,
+      NodeHttpServer.layerContext
+    ))
+  }
+
   beforeAll(async () => {
-    // Both with the platform's services for node, as the server runs them.
-    platform = await listen(await Effect.runPromise(Effect.provide(NodeHttpServer.makeHandler(app), NodeHttpServer.layerContext)))
-    ours = await listen(await Effect.runPromise(Effect.provide(PlatformHandler.makeHandler(app), NodeHttpServer.layerContext)))
+    platform = await listen(await made(
+      middleware === undefined ? NodeHttpServer.makeHandler(app) : NodeHttpServer.makeHandler(app, middleware)
+    ))
+    ours = await listen(await made(PlatformHandler.makeHandler(app, middleware)))
   })
 
   afterAll(async () => {

@@ -2,7 +2,7 @@
  * The `node:http` handler that runs the platform's app (the `HttpApiBuilder` router: the whole API
  * with `--platform-router`, else docs, unknown routes, multipart and raw endpoints), in place of
  * `@effect/platform-node`'s `NodeHttpServer.makeHandler`. Same request object, same app wrapped
- * by the same `HttpApp.toHandled`, same bytes written; what differs is only what a request costs
+ * as `HttpApp.toHandled` wraps it, same bytes written; what differs is only what a request costs
  * (issue 28), measured with the platform router's GET:
  * - the request's fiber starts with its context built once, not by `Effect.provideService` (a
  *   copy, then a fiber-ref update compared service by service, then its undo), and it holds the
@@ -12,7 +12,9 @@
  *   `end`'s callback, so every request's fiber suspended once more to be resumed by the scheduler
  *   after its bytes were already written;
  * - the client-abort listener is added only to a request still running when the fiber yields (most
- *   are answered before `runFork` returns), as the compiled routes do.
+ *   are answered before `runFork` returns), as the compiled routes do;
+ * - an untraced request (all of the server's) gets its scope in its own context, not through
+ *   `Scope.extend` (`toHandledUntraced`: ~25 of ~180 steps of a GET).
  * The request is the compiled routes' `NodeRequest` with the platform's on-demand body reading;
  * the response writing follows `@effect/platform-node` 0.108's `internal/httpServer` (not
  * exported) line for line but for the ends not waited for. Fenced here (README, item 9):
@@ -26,10 +28,10 @@ import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as HttpPlatform from "@effect/platform/HttpPlatform"
 import type * as HttpRouter from "@effect/platform/HttpRouter"
-import type * as HttpMiddleware from "@effect/platform/HttpMiddleware"
+import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
 import * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import type * as Multipart from "@effect/platform/Multipart"
 import * as Path from "@effect/platform/Path"
 import * as NodeMultipart from "@effect/platform-node/NodeMultipart"
@@ -38,10 +40,13 @@ import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import type * as Fiber from "effect/Fiber"
+import * as FiberRefs from "effect/FiberRefs"
+import * as GlobalValue from "effect/GlobalValue"
 import * as Option from "effect/Option"
 import * as Runtime from "effect/Runtime"
 import * as RuntimeFlags from "effect/RuntimeFlags"
-import type * as Scope from "effect/Scope"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as Http from "node:http"
 import { Readable } from "node:stream"
@@ -208,6 +213,94 @@ const handleResponse = (
     }
   })
 
+// What `HttpApp.toHandled` marks a request with once its response is written, and the scopes
+// `HttpApp.ejectDefaultScopeClose` keeps open past the response (the same global WeakSet).
+const handledSymbol = Symbol.for("@effect/platform/HttpApp/handled")
+const ejectedScopes = GlobalValue.globalValue("@effect/platform/HttpApp/ejectedScopes", () => new WeakSet<Scope.Scope>())
+
+/** A request's own services, the context its fiber starts with (see `scopedInPlace`). */
+class RequestContext extends Map<string, unknown> {}
+
+/**
+ * `effect` with a new `Scope` in the request's context, closed when `effect` ends (unless ejected),
+ * as `HttpApp.toHandled`'s `scoped`, but with the scope set in the request's own context: through
+ * `Scope.extend` it was a context copy and a fiber-local change and its undo per request, ~25
+ * steps of a platform-router GET's ~180 (issue 28).
+ */
+const scopedInPlace = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, Exclude<R, Scope.Scope>> =>
+  Effect.flatMap(Scope.make(), (scope) =>
+    Effect.withFiberRuntime<A, E, Exclude<R, Scope.Scope>>((fiber) => {
+      const services = fiber.currentContext.unsafeMap
+      const scoped = services instanceof RequestContext
+        ? (services.set(Scope.Scope.key, scope), effect as Effect.Effect<A, E, Exclude<R, Scope.Scope>>)
+        : Scope.extend(effect, scope)
+      return Effect.onExit(scoped, (exit) => ejectedScopes.has(scope) ? Effect.void : Scope.close(scope, exit))
+    }))
+
+/** Writes `response` once the pre-response handlers have seen it, marking the request handled. */
+const respondTo = (
+  fiber: Fiber.RuntimeFiber<unknown, unknown>,
+  response: HttpServerResponse.HttpServerResponse
+): Effect.Effect<HttpServerResponse.HttpServerResponse, unknown> => {
+  const request = Context.unsafeGet(fiber.currentContext, HttpServerRequest.HttpServerRequest) as
+    & HttpServerRequest.HttpServerRequest
+    & { [handledSymbol]?: boolean }
+  const handler = fiber.getFiberRef(HttpApp.currentPreResponseHandlers)
+  if (handler._tag === "None") {
+    request[handledSymbol] = true
+    return Effect.as(handleResponse(request, response), response)
+  }
+  return Effect.tap(handler.value(request, response), (final) => {
+    request[handledSymbol] = true
+    return handleResponse(request, final)
+  })
+}
+
+/**
+ * `HttpApp.toHandled(app, handleResponse, middleware)` for a request the platform's tracer
+ * middleware leaves untraced (`HttpMiddleware.currentTracerDisabledWhen`, as the server disables
+ * it for every request), step for step but for the request's scope (`scopedInPlace`) and the
+ * tracer's own step: the same writes, pre-response handlers, error responses and outcome.
+ */
+const toHandledUntraced = (
+  app: HttpApp.Default<unknown, unknown>,
+  middleware: HttpMiddleware.HttpMiddleware | undefined
+): Effect.Effect<void> => {
+  // Its requirements are in the context each request's fiber starts with (see `makeHandler`).
+  const answer = app as Effect.Effect<HttpServerResponse.HttpServerResponse, unknown>
+  const responded = Effect.withFiberRuntime<HttpServerResponse.HttpServerResponse, unknown>((fiber) =>
+    Effect.flatMap(answer, (response) => respondTo(fiber, response))
+  )
+  const withErrorHandling = Effect.catchAllCause(responded, (cause) =>
+    Effect.withFiberRuntime<HttpServerResponse.HttpServerResponse, unknown>((fiber) =>
+      Effect.flatMap(HttpServerError.causeResponse(cause), ([response, cause]) =>
+        Effect.zipRight(
+          respondTo(fiber, response),
+          Cause.isEmptyType(cause) ? Effect.succeed(response) : Effect.failCause(cause)
+        ))
+    ))
+  const withMiddleware: Effect.Effect<unknown, unknown> = middleware === undefined
+    ? withErrorHandling
+    : Effect.matchCauseEffect(middleware(withErrorHandling) as Effect.Effect<HttpServerResponse.HttpServerResponse, unknown>, {
+      onFailure: (cause) =>
+        Effect.withFiberRuntime((fiber) => {
+          const request = Context.unsafeGet(fiber.currentContext, HttpServerRequest.HttpServerRequest)
+          if (handledSymbol in request) return Effect.void
+          return Effect.matchCauseEffect(HttpServerError.causeResponse(cause), {
+            onFailure: () => handleResponse(request, HttpServerResponse.empty({ status: 500 })),
+            onSuccess: ([response]) => handleResponse(request, response)
+          })
+        }),
+      onSuccess: (response) =>
+        Effect.withFiberRuntime((fiber) => {
+          const request = Context.unsafeGet(fiber.currentContext, HttpServerRequest.HttpServerRequest)
+          return handledSymbol in request ? Effect.void : handleResponse(request, response)
+        })
+    })
+  // Failing as the platform's does (a failed request's fiber ends with its cause, once answered).
+  return Effect.uninterruptible(scopedInPlace(withMiddleware)) as Effect.Effect<unknown> as Effect.Effect<void>
+}
+
 /** `HttpRouter.DefaultServices`: what the platform's app may require of a request's context. */
 const defaultServices: ReadonlyArray<Context.Tag<unknown, unknown>> = [
   HttpPlatform.HttpPlatform,
@@ -226,7 +319,11 @@ export const makeHandler = <E>(
 ): Effect.Effect<(request: Http.IncomingMessage, response: Http.ServerResponse) => void, never, HttpRouter.HttpRouter.DefaultServices> =>
   Effect.map(Effect.runtime<HttpRouter.HttpRouter.DefaultServices>(), (runtime) => {
     // Its requirements, `DefaultServices` and the request, are in the context each fiber starts with.
-    const handled = HttpApp.toHandled(app, handleResponse, middleware) as unknown as Effect.Effect<void>
+    const traced = HttpApp.toHandled(app, handleResponse, middleware) as unknown as Effect.Effect<void>
+    const untraced = toHandledUntraced(app as HttpApp.Default<unknown, unknown>, middleware)
+    // Read by the platform's tracer middleware from the fiber's refs, which are the runtime's
+    // until then: the same answer here, per request.
+    const tracerDisabledWhen = FiberRefs.getOrDefault(runtime.fiberRefs, HttpMiddleware.currentTracerDisabledWhen)
     // The services a request's fiber starts with: those of the runtime the app may ask for while
     // it answers. The platform's app requires only `HttpRouter.DefaultServices` of its request's
     // context (`HttpApiBuilder.httpApp`'s type: each group's handlers run with the services they
@@ -240,11 +337,12 @@ export const makeHandler = <E>(
     // No fiber metrics for requests, as on the compiled routes (`CompiledApi.makeListener`).
     const requestFlags = RuntimeFlags.disable(runtime.runtimeFlags, RuntimeFlags.RuntimeMetrics)
     return (nodeRequest: Http.IncomingMessage, nodeResponse: Http.ServerResponse): void => {
-      const context = new Map(services)
-      context.set(HttpServerRequest.HttpServerRequest.key, new PlatformRequest(nodeRequest, nodeResponse))
+      const context = new RequestContext(services)
+      const request = new PlatformRequest(nodeRequest, nodeResponse)
+      context.set(HttpServerRequest.HttpServerRequest.key, request)
       const fiber = Runtime.runFork(
         Runtime.make({ context: Context.unsafeMake<never>(context), fiberRefs: runtime.fiberRefs, runtimeFlags: requestFlags }),
-        handled
+        tracerDisabledWhen(request) ? untraced : traced
       )
       // Answered before runFork returned (most are): nothing left for the client to abandon.
       if (fiber.unsafePoll() !== null) return
