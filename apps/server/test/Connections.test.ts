@@ -7,6 +7,7 @@
 import { expect, layer } from "@effect/vitest"
 import { eventually } from "@projectkit/core/Eventually"
 import * as Effect from "effect/Effect"
+import * as Http from "node:http"
 import * as Net from "node:net"
 import { request, TestServer, layer as testServer } from "./support/TestServer.js"
 
@@ -68,6 +69,34 @@ layer(testServer({ connections: limits }), { excludeTestServices: true })("conne
       // with a margin of seconds: a loaded machine runs the server's checks late, never minutes late.
       yield* eventually(stillOpen(probes), { until: (open) => open === 0, every: "50 millis", what: "every slow client cut" })
       for (const probe of probes) expect(probe.closedAfter).toBeLessThan(limits.requestTimeoutMs + 3_000)
+    }), 30_000)
+
+  it.effect("a connection's first request answered after the headers' deadline is answered, not cut", () =>
+    Effect.gen(function*() {
+      const { adminToken, baseUrl } = yield* TestServer
+      const control = (method: string, body?: unknown) =>
+        Effect.promise(() =>
+          fetch(`${baseUrl}/__projectkit/faults`, {
+            method,
+            headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+            ...(body === undefined ? {} : { body: JSON.stringify(body) })
+          })
+        )
+      // The silent-client deadline is an idle timeout until the first request: past it, a slow
+      // answer (here a fault's latency, twice the headers' deadline) must still reach its client.
+      yield* control("POST", { dialect: "sync", latencyMs: limits.headersTimeoutMs * 2 })
+      const status = yield* Effect.promise(() =>
+        new Promise<number | string>((resolve) => {
+          // A connection of its own (no agent): its first request is this one.
+          const sent = Http.get({ host: "127.0.0.1", port: Number(new URL(baseUrl).port), path: "/sync/v2/projects", agent: false }, (response) => {
+            response.resume()
+            response.on("end", () => resolve(response.statusCode ?? "no status"))
+          })
+          sent.on("error", (cause: NodeJS.ErrnoException) => resolve(cause.code ?? "error"))
+        })
+      )
+      yield* control("DELETE")
+      expect(status).toBe(401)
     }), 30_000)
 
   it.effect("a connection past the cap is closed on arrival; once slots free up, clients are served again", () =>
