@@ -5,6 +5,8 @@
 // million projects in one organization) and the adapter's stream.
 // PostgreSQL's throughput targets are against that node:http + pg server (the ceiling when every
 // statement crosses a socket to PostgreSQL on the same cores), SQLite's against better-sqlite3's.
+// The platform router's GET is also shown next to `@effect/platform`'s pipeline alone
+// (bench/platformFloor.mjs: one such endpoint answering a constant), its ceiling.
 // Figures, not assertions: it prints a report and the targets met or missed. `--quick` shrinks
 // every duration and size for a smoke run. `--only scale` runs only the scale figures (and the
 // stream), `--only startup` only the startup scenario (bench/startup.mjs); `--backend
@@ -383,6 +385,15 @@ const runServer = async (kind, location, ceiling) => {
         await paired(`${label}, platform router`, "get", platform.child.pid, at(get))
         await paired(`${label}, platform router`, "list 50", platform.child.pid, at(list))
         await stopChild(platform.child)
+        // `@effect/platform`'s pipeline alone, answering a constant project: the platform router's ceiling.
+        const { child: floorChild, line: floorLine } = await spawn([Path.join(here, "platformFloor.mjs")], /^\{/)
+        const floor = JSON.parse(floorLine)
+        await paired("platform pipeline alone", "get", floorChild.pid, {
+          title: "get",
+          url: `http://127.0.0.1:${floor.port}/sync/v2/projects/${floor.id}`,
+          headers: { "x-api-key": floor.apiKey }
+        })
+        await stopChild(floorChild)
       }
       record(label, "search (rare) 50", await load(child.pid, { title: "search", url: `${url}?limit=50&searchQuery=0000777`, headers }))
       record(label, "search (common) 50", await load(child.pid, { title: "search", url: `${url}?limit=50&searchQuery=tag042`, headers }))
@@ -718,6 +729,10 @@ const sqliteFloors = [["sqlite", "get", 0.6], ["sqlite", "list 50", 0.7], ["sqli
 for (const [server, scenario, floor] of sqliteFloors) {
   const r = rows.find((x) => x.server === server && x.scenario === scenario)
   if (r?.baselineRps !== undefined) target(r.rps / r.baselineRps >= floor, `${server} ${scenario} throughput ≥ ${floor} × baseline (${f(r.rps / r.baselineRps, 2)})`)
+}
+const alone = rows.find((x) => x.server === "platform pipeline alone" && x.scenario === "get")
+if (alone?.baselineRps !== undefined) {
+  console.log(`         (@effect/platform's pipeline alone, a constant answer and nothing of ours: ${f(alone.rps / alone.baselineRps, 2)} × baseline, ${f(alone.cpuUs, 0)} µs/req)`)
 }
 for (const scenario of ["create", "get", "list 50"]) {
   const r = rows.find((x) => x.server === "postgres" && x.scenario === scenario)

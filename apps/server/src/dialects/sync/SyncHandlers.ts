@@ -80,18 +80,12 @@ export const ProjectsLive = CompiledApi.group(ServerApi, "syncProjects", (handle
             mode: payload.mode ?? "CREATOR"
           })).pipe(answerAs(SyncWire.project)))
       .handle("list", ({ urlParams }) =>
-        withCaller((who) => projects.listProjects(who, listQuery(urlParams))).pipe(
-          Effect.map(SyncWire.projectList),
-          answer
-        ))
+        withCaller((who) => projects.listProjects(who, listQuery(urlParams))).pipe(answerAs(SyncWire.projectList)))
       .handle("get", ({ path }) =>
         withCaller((who) => projects.getProject(who, path.id)).pipe(answerAs(SyncWire.project)))
       .handle("update", ({ path, payload }) =>
         withCaller((who) =>
-          projects.updateProject(who, path.id, Adapter.defined({ ...payload, name: payload.name?.trim() }))).pipe(
-            Effect.map(SyncWire.project),
-            answer
-          ))
+          projects.updateProject(who, path.id, Adapter.defined({ ...payload, name: payload.name?.trim() }))).pipe(answerAs(SyncWire.project)))
       .handle("delete", ({ path }) => withCaller((who) => projects.deleteProject(who, path.id)).pipe(answer))
       .handle("attachAsset", ({ path, payload }) =>
         withCaller((who) => assets.attachAsset(who, path.id, payload.assetId)).pipe(answer))
@@ -122,10 +116,7 @@ export const GenerationsLive = (lifecycle: GenerationLifecycle.LifecycleConfig) 
         .handle("get", ({ path }) =>
           withCaller((who) => generations.getGeneration(who, path.id)).pipe(answerAs(SyncWire.generation)))
         .handle("delete", ({ path }) =>
-          withCaller((who) => generations.deleteGeneration(who, path.id)).pipe(
-            Effect.map(SyncWire.generation),
-            answer
-          ))
+          withCaller((who) => generations.deleteGeneration(who, path.id)).pipe(answerAs(SyncWire.generation)))
         .handle("download", ({ path }) =>
           withCaller((who) => generations.getGeneration(who, path.id)).pipe(
             Effect.flatMap((row) =>
@@ -214,10 +205,7 @@ export const AssetsLive = CompiledApi.group(ServerApi, "syncAssets", (handlers) 
           answer
         ))
       .handle("update", ({ path, payload }) =>
-        withCaller((who) => assets.updateAsset(who, path.id, Adapter.defined(payload))).pipe(
-          Effect.map(SyncWire.asset),
-          answer
-        ))
+        withCaller((who) => assets.updateAsset(who, path.id, Adapter.defined(payload))).pipe(answerAs(SyncWire.asset)))
       .handle("delete", ({ path }) =>
         Effect.gen(function*() {
           const who = yield* caller
@@ -234,10 +222,7 @@ export const AssetsLive = CompiledApi.group(ServerApi, "syncAssets", (handlers) 
           answer
         ))
       .handle("list", ({ urlParams }) =>
-        withCaller((who) => assets.listAssets(who, listQuery(urlParams))).pipe(
-          Effect.map(SyncWire.assetList),
-          answer
-        ))
+        withCaller((who) => assets.listAssets(who, listQuery(urlParams))).pipe(answerAs(SyncWire.assetList)))
       .handle("get", ({ path }) =>
         withCaller((who) => assets.getAsset(who, path.id)).pipe(answerAs(SyncWire.asset)))
   ))
