@@ -156,31 +156,21 @@ const multipartBody = [
   ""
 ].join("\r\n")
 
+const get = (path: string): Sent => ({ method: "GET", path })
+
 const requests: ReadonlyArray<Sent> = [
-  { method: "GET", path: "/json" },
+  get("/json"),
   { method: "HEAD", path: "/json" },
-  { method: "GET", path: "/text" },
-  { method: "GET", path: "/empty" },
-  { method: "GET", path: "/cookies" },
-  { method: "GET", path: "/raw-string" },
-  { method: "GET", path: "/raw-readable" },
-  { method: "GET", path: "/stream" },
-  { method: "GET", path: "/form" },
+  ...["/text", "/empty", "/cookies", "/raw-string", "/raw-readable", "/stream", "/form"].map(get),
   { method: "POST", path: "/echo-text", body: "some text" },
   { method: "POST", path: "/echo-json", headers: { "content-type": "application/json" }, body: "{\"a\":[1,2]}" },
   { method: "POST", path: "/echo-json", headers: { "content-type": "application/json" }, body: "{not json" },
   { method: "POST", path: "/echo-limited", body: "short" },
   { method: "POST", path: "/echo-limited", body: "far longer than eight bytes" },
   { method: "POST", path: "/multipart", headers: { "content-type": "multipart/form-data; boundary=boundary" }, body: multipartBody },
-  { method: "GET", path: "/fail" },
-  { method: "GET", path: "/die" },
-  { method: "GET", path: "/elsewhere?q=1" },
-  { method: "GET", path: "/scoped" },
-  { method: "GET", path: "/closed-scopes" },
-  { method: "GET", path: "/ejected" },
-  { method: "GET", path: "/closed-scopes" },
-  { method: "GET", path: "/pre-response" },
-  { method: "GET", path: "/pre-response-fail" }
+  ...["/fail", "/die", "/elsewhere?q=1"].map(get),
+  // A request's scope closed once it is answered, an ejected one not; pre-response handlers on a success and a failure.
+  ...["/scoped", "/closed-scopes", "/ejected", "/closed-scopes", "/pre-response", "/pre-response-fail"].map(get)
 ]
 
 // Traced as the platform's default, untraced as the server runs (its requests take their own
