@@ -134,7 +134,6 @@ const createBoundedServer = (limits: ConnectionLimits) => () => {
   return server
 }
 
-
 /**
  * A dialect's OpenAPI document at `<prefix>/openapi.json` and its Swagger UI at `<prefix>/docs`,
  * describing the dialect alone, with its base path as the server, so a generated client or the

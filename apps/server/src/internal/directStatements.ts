@@ -21,7 +21,8 @@
  *   the open transaction's connection (`TransactionConnection`) or else the acquirer's, and call
  *   `connection.execute(sql, params, transformRows)`; the client has no `transformRows`.
  * - `unsafe(sql, params)` compiles to `[sql, params]` (one literal segment, placeholders left as
- *   written), so such a statement is run with them uncompiled (test/DirectStatements.test.ts).
+ *   written), so such a statement is run with them uncompiled (asserted in test/SqliteClient.test.ts
+ *   and test/PgClient.test.ts).
  * - Only yielding a statement is shortened: `.raw`, `.values`, `.unprepared`, `.stream` and
  *   `.withoutTransform` go through `@effect/sql` as before.
  */

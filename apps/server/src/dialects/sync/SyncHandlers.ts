@@ -134,9 +134,7 @@ export const GenerationsLive = (lifecycle: GenerationLifecycle.LifecycleConfig) 
           ))
         .handle("list", ({ urlParams }) =>
           withCaller((who) => generations.listGenerations(who, Adapter.defined(urlParams))).pipe(
-            Effect.map((rows) => rows.map(SyncWire.generation)),
-            answer
-          ))
+            answerAs((rows) => rows.map(SyncWire.generation))))
         .handle("estimateCost", ({ payload }) =>
           Effect.gen(function*() {
             const who = yield* caller
@@ -201,9 +199,7 @@ export const AssetsLive = CompiledApi.group(ServerApi, "syncAssets", (handlers) 
         }).pipe(answer))
       .handle("findUploaded", ({ urlParams }) =>
         withCaller((who) => assets.findUploaded(who, urlParams.contentSha256, urlParams.type)).pipe(
-          Effect.map((row) => ({ asset: Option.getOrNull(Option.map(row, SyncWire.asset)) })),
-          answer
-        ))
+          answerAs((row) => ({ asset: Option.getOrNull(Option.map(row, SyncWire.asset)) }))))
       .handle("update", ({ path, payload }) =>
         withCaller((who) => assets.updateAsset(who, path.id, Adapter.defined(payload))).pipe(answerAs(SyncWire.asset)))
       .handle("delete", ({ path }) =>
@@ -218,9 +214,7 @@ export const AssetsLive = CompiledApi.group(ServerApi, "syncAssets", (handlers) 
         // get-download-url: the URL to fetch without the key. INF: an uploaded asset's is the URL
         // this server serves its bytes at; a URL-registered asset's is its URL unchanged.
         withCaller((who) => assets.getAsset(who, path.id)).pipe(
-          Effect.map((row) => row.url ?? ""),
-          answer
-        ))
+          answerAs((row) => row.url ?? "")))
       .handle("list", ({ urlParams }) =>
         withCaller((who) => assets.listAssets(who, listQuery(urlParams))).pipe(answerAs(SyncWire.assetList)))
       .handle("get", ({ path }) =>

@@ -76,18 +76,12 @@ export const makeWith = (options: Options) => Effect.gen(function*() {
   // fragment and compiling them anew cost a GET more than SQLite's answer does.
   const [findProjectSql] = sql`SELECT id, name, visibility, mode, created_at, updated_at FROM sync_projects
         WHERE id = ${""} AND ${visibleProject({ orgId: "", userId: "" })}`.compile()
-  const findProject = (caller: Caller, id: string) =>
-    Effect.map(
-      sql.unsafe<ProjectRow>(findProjectSql, [id, caller.orgId, caller.userId]),
-      (rows) => Option.fromNullable(rows[0])
-    )
-
+  const projectRows = (caller: Caller, id: string) =>
+    sql.unsafe<ProjectRow>(findProjectSql, [id, caller.orgId, caller.userId])
+  const findProject = (caller: Caller, id: string) => Effect.map(projectRows(caller, id), (rows) => Option.fromNullable(rows[0]))
   // The row, or NotFound, in one step after the statement: a GET is mostly this (issue 28).
   const getProject = (caller: Caller, id: string): Effect.Effect<ProjectRow, NotFound | SqlError> =>
-    Effect.flatMap(
-      sql.unsafe<ProjectRow>(findProjectSql, [id, caller.orgId, caller.userId]),
-      (rows) => rows.length > 0 ? Effect.succeed(rows[0]!) : Effect.fail(new NotFound({ resource: "Project", id }))
-    )
+    Effect.flatMap(projectRows(caller, id), (rows) => found<ProjectRow>("Project", id)(Option.fromNullable(rows[0])))
 
   // Compiled once too, the INSERT of one row and of each group size (`insertsOfSize[n]`, n rows):
   // the parameters in the order of the columns, row after row.

@@ -39,25 +39,28 @@ export const project = (row: ProjectRow): SyncApi.Project => {
   }
 }
 
-export const asset = (row: AssetRow): SyncApi.Asset => ({
-  id: row.id,
-  createdAt: at(row.created_at),
-  updatedAt: at(row.updated_at),
-  type: row.type as SyncApi.Asset["type"],
-  visibility: row.visibility as SyncApi.Visibility,
-  ...known({
-    name: row.name,
-    url: row.url,
-    size: row.size === null ? null : Number(row.size),
-    format: row.format,
-    inputType: row.input_type as SyncApi.Asset["inputType"] | null,
-    durationSeconds: row.duration_seconds,
-    thumbnailUrl: row.thumbnail_url,
-    width: row.width,
-    height: row.height
-  }),
-  projectId: row.project_id
-})
+export const asset = (row: AssetRow): SyncApi.Asset => {
+  const createdAt = at(row.created_at)
+  return {
+    id: row.id,
+    createdAt,
+    updatedAt: atOr(row.updated_at, row.created_at, createdAt),
+    type: row.type as SyncApi.Asset["type"],
+    visibility: row.visibility as SyncApi.Visibility,
+    ...known({
+      name: row.name,
+      url: row.url,
+      size: row.size === null ? null : Number(row.size),
+      format: row.format,
+      inputType: row.input_type as SyncApi.Asset["inputType"] | null,
+      durationSeconds: row.duration_seconds,
+      thumbnailUrl: row.thumbnail_url,
+      width: row.width,
+      height: row.height
+    }),
+    projectId: row.project_id
+  }
+}
 
 /** A page of the project list: `nextCursor` only when there is a next page. */
 export const projectList = (page: Keyset.Page<ProjectRow>): typeof SyncApi.ProjectList.Type => ({
